@@ -1,0 +1,50 @@
+# CareDesk. `make run` starts the embedded demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PYTEST_ARGS ?=
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres lint install browser bench clean help
+
+help:
+	@echo "make run            start CareDesk (embedded SQLite, in-process worker, demo data)"
+	@echo "make test           run the whole test suite on SQLite"
+	@echo "make test-postgres  run the suite on PostgreSQL (DATABASE_URL or 127.0.0.1:5432)"
+	@echo "make lint           ruff check, ruff format --check, mypy on the pure modules"
+	@echo "make bench          run the benchmarks in bench/ (see docs/benchmarks.md)"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/caredesk serve --port $(PORT)
+
+browser:
+	@scripts/ensure-chromium
+
+test: install browser
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-sqlite: test
+
+test-postgres: install browser
+	scripts/test-postgres $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,186 @@
+"""People and organizations: staff users, requesters, clients and teams (queues)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    """Anyone who signs in: staff agents (is_staff) or requesters with a portal login."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("email address", unique=True)
+    name = models.CharField(max_length=200)
+    timezone = models.CharField(max_length=64, default="UTC")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def is_agent(self) -> bool:
+        return self.is_staff and self.is_active
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class Plan(models.TextChoices):
+    BASIC = "basic", "Basic"
+    STANDARD = "standard", "Standard"
+    PREMIUM = "premium", "Premium"
+
+
+class OrganizationKind(models.TextChoices):
+    CLINIC = "clinic", "Clinic"
+    HOSPITAL_NETWORK = "hospital_network", "Hospital network"
+    EMPLOYER = "employer", "Employer"
+    DISTRIBUTOR = "distributor", "Device distributor"
+    OTHER = "other", "Other"
+
+
+class Organization(models.Model):
+    """A client of the support desk, with its support plan and account manager."""
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(
+        max_length=32, choices=OrganizationKind.choices, default=OrganizationKind.CLINIC
+    )
+    plan = models.CharField(max_length=16, choices=Plan.choices, default=Plan.STANDARD)
+    account_manager = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_organizations",
+        limit_choices_to={"is_staff": True},
+    )
+    email_domain = models.CharField(max_length=200, blank=True, default="")
+    phone = models.CharField(max_length=40, blank=True, default="")
+    notes = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactKind(models.TextChoices):
+    PATIENT = "patient", "Patient"
+    CLINICIAN = "clinician", "Clinician"
+    CLIENT_ADMIN = "client_admin", "Client admin"
+    OTHER = "other", "Other"
+
+
+class Contact(models.Model):
+    """A requester. May exist without a login (email, phone); portal users link a User."""
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField(unique=True, null=True, blank=True)
+    phone = models.CharField(max_length=40, blank=True, default="")
+    kind = models.CharField(max_length=16, choices=ContactKind.choices, default=ContactKind.OTHER)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    user = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["organization", "name"], name="contact_org_name_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.email else self.name
+
+    @property
+    def is_org_admin(self) -> bool:
+        return self.kind == ContactKind.CLIENT_ADMIN and self.organization_id is not None
+
+
+class Tier(models.IntegerChoices):
+    TIER1 = 1, "Tier 1"
+    TIER2 = 2, "Tier 2"
+    TIER3 = 3, "Tier 3"
+
+
+class Team(models.Model):
+    """A group of agents; every team is also a queue."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=50, unique=True)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, null=True, blank=True)
+    description = models.TextField(blank=True, default="")
+    members = models.ManyToManyField(User, blank=True, related_name="teams")
+
+    class Meta:
+        ordering = ["tier", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiToken(models.Model):
+    """A per-user API token; only its SHA-256 digest is stored."""
+
+    PREFIX = "cdt_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def new_secret(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)

@@ -1,0 +1,73 @@
+"""Roles are groups with permissions; created (and kept current) after every migrate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROLE_AGENT = "Agent"
+ROLE_SUPERVISOR = "Supervisor"
+ROLE_ADMIN = "Administrator"
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    ROLE_AGENT: [
+        "tickets.view_ticket",
+        "tickets.change_ticket",
+        "tickets.add_ticket",
+        "accounts.view_contact",
+        "accounts.view_organization",
+        "accounts.view_team",
+    ],
+    ROLE_SUPERVISOR: [
+        "tickets.view_ticket",
+        "tickets.change_ticket",
+        "tickets.add_ticket",
+        "tickets.view_all_tickets",
+        "accounts.view_contact",
+        "accounts.add_contact",
+        "accounts.change_contact",
+        "accounts.view_organization",
+        "accounts.view_team",
+    ],
+    ROLE_ADMIN: [
+        "tickets.view_ticket",
+        "tickets.change_ticket",
+        "tickets.add_ticket",
+        "tickets.view_all_tickets",
+        "tickets.view_requesttype",
+        "tickets.add_requesttype",
+        "tickets.change_requesttype",
+        "tickets.view_requestfield",
+        "tickets.add_requestfield",
+        "tickets.change_requestfield",
+        "tickets.delete_requestfield",
+        "accounts.view_contact",
+        "accounts.add_contact",
+        "accounts.change_contact",
+        "accounts.view_organization",
+        "accounts.add_organization",
+        "accounts.change_organization",
+        "accounts.view_team",
+        "accounts.add_team",
+        "accounts.change_team",
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+    ],
+}
+
+
+def ensure_roles(**_: Any) -> None:
+    """Create the role groups and give them their permissions (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:
+                wanted.append(perm)
+        group.permissions.set(wanted)

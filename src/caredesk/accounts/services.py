@@ -1,0 +1,88 @@
+"""Writers for people: agents, requesters with portal logins, API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from caredesk.accounts.models import ApiToken, Contact, ContactKind, Organization, Team, User
+from caredesk.accounts.roles import ROLE_AGENT
+from caredesk.core import clock
+from caredesk.core.errors import ValidationFailed
+
+
+@transaction.atomic
+def agent_create(
+    *,
+    email: str,
+    name: str,
+    password: str | None,
+    role: str = ROLE_AGENT,
+    teams: list[Team] | None = None,
+) -> User:
+    """Create a staff account in a role group and its teams."""
+    email = email.strip().lower()
+    if User.objects.filter(email=email).exists():
+        raise ValidationFailed("That account exists.", errors={"email": ["Already in use."]})
+    user = User.objects.create_user(email=email, password=password, name=name, is_staff=True)
+    group = Group.objects.filter(name=role).first()
+    if group is None:
+        raise ValidationFailed("Unknown role.", errors={"role": [f"No role named {role}."]})
+    user.groups.add(group)
+    if teams:
+        user.teams.set(teams)
+    return user
+
+
+@transaction.atomic
+def requester_create(
+    *,
+    email: str,
+    name: str,
+    organization: Organization | None = None,
+    kind: str = ContactKind.OTHER,
+    password: str | None = None,
+    phone: str = "",
+) -> Contact:
+    """Create a requester; with a password they can also sign in to the portal."""
+    email = email.strip().lower()
+    user = None
+    if password is not None:
+        user = User.objects.create_user(email=email, password=password, name=name)
+    return Contact.objects.create(
+        email=email, name=name, organization=organization, kind=kind, user=user, phone=phone
+    )
+
+
+def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create an API token; the secret is returned once and only its digest is kept."""
+    secret = ApiToken.new_secret()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100] or "API token",
+        digest=ApiToken.digest_of(secret),
+        hint=secret[:8],
+        created_at=clock.now(),
+    )
+    return token, secret
+
+
+def token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+
+
+def token_user(secret: str) -> User | None:
+    """Return the active user a token secret belongs to, or None."""
+    if not secret.startswith(ApiToken.PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = clock.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,26 @@
+"""Attachment downloads, only for people who may see the ticket."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+
+from caredesk.accounts.models import User
+from caredesk.core.errors import NotFound
+from caredesk.tickets import selectors
+from caredesk.tickets.models import Attachment, MessageKind
+
+
+def attachment_response(user: User, attachment_id: int) -> FileResponse:
+    """Return the file as a download, or raise NotFound if the user may not see it."""
+    att = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
+    if att is None:
+        raise NotFound("No such attachment.")
+    selectors.ticket_get(user=user, pk=att.ticket_id)
+    if not user.is_staff and att.message is not None and att.message.kind != MessageKind.PUBLIC:
+        raise NotFound("No such attachment.")
+    response = FileResponse(
+        att.file.open("rb"), as_attachment=True, filename=att.filename, content_type=att.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,140 @@
+"""Organizations, contacts and teams, each limited to what the caller may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from caredesk.accounts.models import Contact, Organization, Team, User
+from caredesk.accounts.services import requester_create
+from caredesk.api import serialize
+from caredesk.api.schemas import (
+    ContactIn,
+    ContactOut,
+    ContactPageOut,
+    OrganizationOut,
+    OrganizationPageOut,
+    TeamOut,
+)
+from caredesk.core.errors import NotFound, PermissionDenied, ValidationFailed
+from caredesk.core.pagination import BadCursor, decode_cursor, encode_cursor
+
+router = Router(tags=["directory"])
+
+
+class ListQuery(Schema):
+    q: str = ""
+    organization: int | None = None
+    cursor: str | None = None
+    limit: int = 50
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _orgs_visible(user: User) -> QuerySet[Organization]:
+    if user.is_staff:
+        return Organization.objects.all()
+    contact = getattr(user, "contact", None)
+    if contact is None or contact.organization_id is None:
+        return Organization.objects.none()
+    return Organization.objects.filter(pk=contact.organization_id)
+
+
+def _contacts_visible(user: User) -> QuerySet[Contact]:
+    if user.is_staff:
+        return Contact.objects.all()
+    contact = getattr(user, "contact", None)
+    if contact is None:
+        return Contact.objects.none()
+    if contact.is_org_admin:
+        return Contact.objects.filter(Q(organization_id=contact.organization_id) | Q(pk=contact.pk))
+    return Contact.objects.filter(pk=contact.pk)
+
+
+def _page(qs: QuerySet[Any], query: ListQuery) -> tuple[list[Any], str | None]:
+    """Keyset page ordered by name then id."""
+    if not 1 <= query.limit <= 100:
+        raise ValidationFailed("The page size is not valid.", errors={"limit": ["Use 1 to 100."]})
+    if query.cursor:
+        try:
+            name, pk = decode_cursor(query.cursor)
+        except BadCursor:
+            raise ValidationFailed("The cursor is not valid.", errors={"cursor": ["Start again."]}) from None
+        qs = qs.filter(Q(name__gt=name) | Q(name=name, pk__gt=pk))
+    rows = list(qs.order_by("name", "pk")[: query.limit + 1])
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    return rows, (encode_cursor(rows[-1].name, rows[-1].pk) if more and rows else None)
+
+
+@router.get("/organizations", response=OrganizationPageOut, summary="List organizations")
+def organization_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+    qs = _orgs_visible(_user(request)).select_related("account_manager")
+    if query.q.strip():
+        qs = qs.filter(name__icontains=query.q.strip())
+    rows, cursor = _page(qs, query)
+    return {"items": [serialize.organization_out(o) for o in rows], "next_cursor": cursor}
+
+
+@router.get(
+    "/organizations/{int:org_id}", response=OrganizationOut, summary="Get an organization"
+)
+def organization_get(request: HttpRequest, org_id: int) -> dict[str, Any]:
+    org = _orgs_visible(_user(request)).select_related("account_manager").filter(pk=org_id).first()
+    if org is None:
+        raise NotFound("No such organization.")
+    return serialize.organization_out(org)
+
+
+@router.get("/contacts", response=ContactPageOut, summary="List contacts (requesters)")
+def contact_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+    qs = _contacts_visible(_user(request)).select_related("organization")
+    if query.organization is not None:
+        qs = qs.filter(organization_id=query.organization)
+    if query.q.strip():
+        text = query.q.strip()
+        qs = qs.filter(Q(name__icontains=text) | Q(email__icontains=text))
+    rows, cursor = _page(qs, query)
+    return {"items": [serialize.contact_out(c) for c in rows], "next_cursor": cursor}
+
+
+@router.get("/contacts/{int:contact_id}", response=ContactOut, summary="Get a contact")
+def contact_get(request: HttpRequest, contact_id: int) -> dict[str, Any]:
+    contact = (
+        _contacts_visible(_user(request)).select_related("organization").filter(pk=contact_id).first()
+    )
+    if contact is None:
+        raise NotFound("No such contact.")
+    return serialize.contact_out(contact)
+
+
+@router.post("/contacts", response={201: ContactOut}, summary="Create a contact")
+def contact_create(request: HttpRequest, payload: ContactIn) -> tuple[int, dict[str, Any]]:
+    user = _user(request)
+    if not user.is_staff:
+        raise PermissionDenied("Only agents can create contacts.")
+    if Contact.objects.filter(email=payload.email.lower()).exists():
+        raise ValidationFailed("That contact exists.", errors={"email": ["Already in use."]})
+    org = None
+    if payload.organization is not None:
+        org = Organization.objects.filter(pk=payload.organization).first()
+        if org is None:
+            raise ValidationFailed("Unknown organization.", errors={"organization": ["Not found."]})
+    contact = requester_create(
+        email=payload.email, name=payload.name, organization=org, kind=payload.kind, phone=payload.phone
+    )
+    return 201, serialize.contact_out(contact)
+
+
+@router.get("/teams", response=list[TeamOut], summary="List teams (queues)")
+def team_list(request: HttpRequest) -> list[Team]:
+    if not _user(request).is_staff:
+        raise PermissionDenied("Only agents can list teams.")
+    return list(Team.objects.order_by("tier", "name"))

@@ -1,0 +1,91 @@
+"""Model -> JSON dicts for the API; callers prefetch so these never query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+from caredesk.accounts.models import Contact, Organization, User
+from caredesk.tickets.models import STRUCTURED_FIELDS, Attachment, Message, Ticket
+
+
+def person(p: User | Contact | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {"id": p.pk, "name": p.name, "email": p.email}
+
+
+def ref(obj: Any) -> dict[str, Any] | None:
+    return None if obj is None else {"id": obj.pk, "name": obj.name}
+
+
+def ticket_out(t: Ticket) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "ref": t.ref,
+        "subject": t.subject,
+        "status": t.status,
+        "priority": t.priority,
+        "priority_name": t.level.short,
+        "channel": t.channel,
+        "category": ref(t.category),
+        "requester": person(t.requester),
+        "organization": ref(t.organization),
+        "team": ref(t.team),
+        "tier": t.tier,
+        "assignee": person(t.assignee),
+        "tags": sorted(tag.name for tag in t.tags.all()),
+        "fields": {f: getattr(t, f) for f in STRUCTURED_FIELDS if getattr(t, f)},
+        "form": t.form_data,
+        "created_at": t.created_at,
+        "updated_at": t.updated_at,
+        "first_response_at": t.first_response_at,
+        "solved_at": t.solved_at,
+    }
+
+
+def attachment_out(a: Attachment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "filename": a.filename,
+        "content_type": a.content_type,
+        "size": a.size,
+        "url": f"/api/v1/attachments/{a.pk}/download",
+    }
+
+
+def message_out(m: Message) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "kind": m.kind,
+        "author": m.author_name,
+        "author_user_id": m.author_user_id,
+        "author_contact_id": m.author_contact_id,
+        "body_text": m.body_text,
+        "body_html": m.body_html,
+        "attachments": [attachment_out(a) for a in m.attachments.all()],
+        "created_at": m.created_at,
+    }
+
+
+def organization_out(o: Organization) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "name": o.name,
+        "kind": o.kind,
+        "plan": o.plan,
+        "account_manager": person(o.account_manager),
+        "email_domain": o.email_domain,
+        "phone": o.phone,
+    }
+
+
+def contact_out(c: Contact) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "email": c.email,
+        "phone": c.phone,
+        "kind": c.kind,
+        "organization": ref(c.organization),
+    }

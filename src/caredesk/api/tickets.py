@@ -1,0 +1,229 @@
+"""Ticket endpoints: parse, authorise, call one service, serialise."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from caredesk.accounts.models import Contact, Team, User
+from caredesk.api import serialize
+from caredesk.api.schemas import (
+    AttachmentIn,
+    MessageIn,
+    MessageOut,
+    TicketCreateIn,
+    TicketOut,
+    TicketPageOut,
+    TicketUpdateIn,
+)
+from caredesk.core.errors import PermissionDenied, ValidationFailed
+from caredesk.tickets import selectors, services
+from caredesk.tickets.models import RequestType, Ticket
+from caredesk.tickets.services import Body, NewTicket, Upload
+
+router = Router(tags=["tickets"])
+
+
+class TicketQuery(Schema):
+    queue: str = "all"
+    status: str | None = None
+    priority: int | None = None
+    team: int | None = None
+    assignee: int | None = None
+    organization: int | None = None
+    requester: int | None = None
+    q: str = ""
+    sort: str = "-updated"
+    cursor: str | None = None
+    limit: int = 25
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _with_relations(pk: int) -> Ticket:
+    return (
+        Ticket.objects.select_related("requester", "organization", "team", "assignee", "category")
+        .prefetch_related("tags")
+        .get(pk=pk)
+    )
+
+
+def _uploads(items: list[AttachmentIn]) -> tuple[Upload, ...]:
+    out = []
+    for i, item in enumerate(items):
+        try:
+            data = base64.b64decode(item.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationFailed(
+                "An attachment is not valid.",
+                errors={f"attachments.{i}.content_base64": ["Send the file as base64."]},
+            ) from None
+        out.append(Upload(filename=item.filename, content_type=item.content_type, data=data))
+    return tuple(out)
+
+
+def _lookup(model: Any, pk: int | None, field: str, **extra: Any) -> Any:
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk, **extra).first()
+    if obj is None:
+        raise ValidationFailed("A referenced record does not exist.", errors={field: ["Not found."]})
+    return obj
+
+
+@router.get("/tickets", response=TicketPageOut, summary="List tickets")
+def ticket_list(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str, Any]:
+    f = selectors.TicketFilters(
+        queue=filters.queue,
+        status=filters.status,
+        priority=filters.priority,
+        team=filters.team,
+        assignee=filters.assignee,
+        organization=filters.organization,
+        requester=filters.requester,
+        q=filters.q,
+        sort=filters.sort,
+    )
+    page = selectors.ticket_page(
+        user=_user(request), filters=f, cursor=filters.cursor, limit=filters.limit
+    )
+    prefetch_related_objects(page.items, "tags")
+    return {
+        "items": [serialize.ticket_out(t) for t in page.items],
+        "next_cursor": page.next_cursor,
+    }
+
+
+def _requester_for_create(user: User, payload: TicketCreateIn) -> Contact:
+    if not user.is_staff:
+        contact = getattr(user, "contact", None)
+        if contact is None:
+            raise PermissionDenied("Only requesters and agents can open tickets.")
+        if payload.requester_id not in (None, contact.pk) or payload.requester is not None:
+            raise ValidationFailed(
+                "Requesters open tickets for themselves.",
+                errors={"requester": ["You can only open tickets for yourself."]},
+            )
+        return contact
+    if payload.requester_id is not None:
+        found: Contact = _lookup(Contact, payload.requester_id, "requester_id")
+        return found
+    if payload.requester is not None:
+        contact = Contact.objects.filter(email=payload.requester.email.lower()).first()
+        if contact is None:
+            from caredesk.accounts.services import requester_create
+
+            contact = requester_create(email=payload.requester.email, name=payload.requester.name)
+        return contact
+    raise ValidationFailed(
+        "Say who the ticket is for.", errors={"requester": ["Give requester_id or requester."]}
+    )
+
+
+@router.post("/tickets", response={201: TicketOut}, summary="Open a ticket")
+def ticket_create(request: HttpRequest, payload: TicketCreateIn) -> tuple[int, dict[str, Any]]:
+    user = _user(request)
+    requester = _requester_for_create(user, payload)
+    staff = user.is_staff
+    if not staff and (payload.team or payload.assignee):
+        raise ValidationFailed(
+            "Requesters cannot route tickets.",
+            errors={"team" if payload.team else "assignee": ["Only agents can set this."]},
+        )
+    data = NewTicket(
+        requester=requester,
+        subject=payload.subject,
+        body=Body(text=payload.body, html=payload.body_html),
+        channel=payload.channel if staff else "api",
+        priority=payload.priority,
+        category=_lookup(RequestType, payload.category, "category", active=True),
+        team=_lookup(Team, payload.team, "team"),
+        assignee=_lookup(User, payload.assignee, "assignee", is_staff=True),
+        tags=tuple(payload.tags) if staff else (),
+        structured=payload.fields.model_dump(exclude_none=True),
+        form_data=payload.form,
+        uploads=_uploads(payload.attachments),
+    )
+    ticket = services.ticket_open(data=data, actor=user)
+    return 201, serialize.ticket_out(_with_relations(ticket.pk))
+
+
+@router.get("/tickets/{int:ticket_id}", response=TicketOut, summary="Get a ticket by id")
+def ticket_get(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+    ticket = selectors.ticket_get(user=_user(request), pk=ticket_id)
+    return serialize.ticket_out(_with_relations(ticket.pk))
+
+
+@router.get("/tickets/by-ref/{ref}", response=TicketOut, summary="Get a ticket by reference")
+def ticket_get_by_ref(request: HttpRequest, ref: str) -> dict[str, Any]:
+    ticket = selectors.ticket_get_by_ref(user=_user(request), ref=ref)
+    return serialize.ticket_out(_with_relations(ticket.pk))
+
+
+@router.patch("/tickets/{int:ticket_id}", response=TicketOut, summary="Change ticket fields")
+def ticket_update(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn) -> dict[str, Any]:
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    if not user.is_staff:
+        raise PermissionDenied("Only agents can change ticket fields.")
+    raw = payload.model_dump(exclude_unset=True)
+    changes: dict[str, Any] = {k: v for k, v in raw.items() if k != "fields"}
+    if "team" in changes:
+        changes["team"] = _lookup(Team, changes["team"], "team")
+    if "assignee" in changes:
+        changes["assignee"] = _lookup(User, changes["assignee"], "assignee", is_staff=True)
+    if "category" in changes:
+        changes["category"] = _lookup(RequestType, changes["category"], "category")
+    if payload.fields is not None:
+        changes.update(payload.fields.model_dump(exclude_unset=True))
+    for key in ("status", "priority", "tier", "tags"):
+        if key in changes and changes[key] is None:
+            raise ValidationFailed("A value is required.", errors={key: ["Cannot be empty."]})
+    services.ticket_update(ticket=ticket, changes=changes, actor=user)
+    return serialize.ticket_out(_with_relations(ticket.pk))
+
+
+@router.get(
+    "/tickets/{int:ticket_id}/messages", response=list[MessageOut], summary="List messages"
+)
+def message_list(request: HttpRequest, ticket_id: int) -> list[dict[str, Any]]:
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    return [serialize.message_out(m) for m in selectors.messages_for(user=user, ticket=ticket)]
+
+
+@router.post(
+    "/tickets/{int:ticket_id}/messages",
+    response={201: MessageOut},
+    summary="Add a reply or internal note",
+)
+def message_create(
+    request: HttpRequest, ticket_id: int, payload: MessageIn
+) -> tuple[int, dict[str, Any]]:
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    if payload.status_after and not user.is_staff:
+        raise ValidationFailed(
+            "Requesters cannot set the status.", errors={"status_after": ["Only agents can set this."]}
+        )
+    message = services.message_add(
+        ticket=ticket,
+        kind=payload.kind,
+        body=Body(text=payload.body, html=payload.body_html),
+        actor=user,
+        uploads=_uploads(payload.attachments),
+        status_after=payload.status_after,
+    )
+    message = (
+        selectors.messages_for(user=user, ticket=ticket).filter(pk=message.pk).get()
+    )
+    return 201, serialize.message_out(message)

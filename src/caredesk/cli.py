@@ -1,0 +1,180 @@
+"""The `caredesk` command: serve, worker, demo, createagent, token, migrate, manage."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caredesk.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def _consumer() -> Any:
+    """An in-process Huey consumer whose threads stop with the web server."""
+    from huey.consumer import Consumer
+    from huey.contrib.djhuey import HUEY
+
+    class EmbeddedConsumer(Consumer):  # type: ignore[misc]
+        def _set_signal_handlers(self) -> None:
+            # The web server owns the process signals; it stops us on shutdown.
+            pass
+
+    return EmbeddedConsumer(HUEY, workers=2, worker_type="thread", periodic=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    os.environ.setdefault("CAREDESK_INSECURE_HTTP", "1")
+    _setup()
+    import uvicorn
+    from django.conf import settings
+
+    from caredesk.demo import demo_load, demo_wanted
+
+    _manage("migrate", "--noinput", "-v", "0")
+    if not settings.DEBUG:
+        _manage("collectstatic", "--noinput", "-v", "0")
+    if demo_wanted():
+        print("Loading demo data (first start)…", flush=True)
+        demo_load()
+    consumer = None if args.no_worker else _consumer()
+    if consumer is not None:
+        consumer.start()
+    url = f"http://{args.host}:{args.port}/"
+    print(f"\nCareDesk is running at {url}", flush=True)
+    print(f"  Agent desk: {url}agent/   Portal: {url}portal/   API docs: {url}api/v1/docs", flush=True)
+    print(f"  Data folder: {settings.DATA_DIR}", flush=True)
+    from caredesk.demo import DEMO_LOGINS
+
+    print("  Demo logins (password for all: " + DEMO_LOGINS["password"] + "):", flush=True)
+    for role, email in DEMO_LOGINS["accounts"]:
+        print(f"    {role:<22} {email}", flush=True)
+    try:
+        uvicorn.run("caredesk.asgi:application", host=args.host, port=args.port, log_level="warning", lifespan="off")
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup()
+    from huey.contrib.djhuey import HUEY
+
+    consumer = HUEY.create_consumer(workers=args.workers, worker_type="thread", periodic=True)
+    consumer.run()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.demo import demo_load
+
+    _manage("migrate", "--noinput", "-v", "0")
+    demo_load(tickets=args.tickets)
+    print("Demo data loaded.")
+    return 0
+
+
+def cmd_createagent(args: argparse.Namespace) -> int:
+    _setup()
+    import getpass
+
+    from caredesk.accounts.models import Team
+    from caredesk.accounts.services import agent_create
+    from caredesk.core.errors import DomainError
+
+    password = args.password or os.environ.get("CAREDESK_AGENT_PASSWORD") or getpass.getpass("Password: ")
+    teams = list(Team.objects.filter(slug__in=args.team or []))
+    try:
+        user = agent_create(email=args.email, name=args.name, password=password, role=args.role, teams=teams)
+    except DomainError as exc:
+        print(f"error: {exc.detail} {exc.errors}", file=sys.stderr)
+        return 2
+    if args.superuser:
+        user.is_superuser = True
+        user.save(update_fields=["is_superuser"])
+    print(f"Created agent {user.email}")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.accounts.models import User
+    from caredesk.accounts.services import token_create
+
+    user = User.objects.filter(email=args.user.strip().lower(), is_active=True).first()
+    if user is None:
+        print(f"error: no active user {args.user}", file=sys.stderr)
+        return 2
+    _token, secret = token_create(user=user, name=args.name)
+    print(secret)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup()
+    _manage("migrate", "--noinput")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="caredesk", description="CareDesk support desk")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="web app and in-process worker")
+    s.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    s.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    s.add_argument("--no-worker", action="store_true", help="run jobs in separate `caredesk worker` processes")
+    s.set_defaults(func=cmd_serve)
+    w = sub.add_parser("worker", help="a separate job worker (scale-out)")
+    w.add_argument("--workers", type=int, default=2)
+    w.set_defaults(func=cmd_worker)
+    d = sub.add_parser("demo", help="load demo data")
+    d.add_argument("--tickets", type=int, default=300)
+    d.set_defaults(func=cmd_demo)
+    a = sub.add_parser("createagent", help="create a staff account")
+    a.add_argument("--email", required=True)
+    a.add_argument("--name", required=True)
+    a.add_argument("--password")
+    a.add_argument("--role", default="Agent", choices=["Agent", "Supervisor", "Administrator"])
+    a.add_argument("--team", action="append", help="team slug (repeatable)")
+    a.add_argument("--superuser", action="store_true")
+    a.set_defaults(func=cmd_createagent)
+    t = sub.add_parser("token", help="API tokens")
+    tsub = t.add_subparsers(dest="token_command", required=True)
+    tc = tsub.add_parser("create", help="create a token and print it once")
+    tc.add_argument("--user", required=True)
+    tc.add_argument("--name", default="CLI token")
+    tc.set_defaults(func=cmd_token)
+    m = sub.add_parser("migrate", help="apply database migrations")
+    m.set_defaults(func=cmd_migrate)
+    sub.add_parser("manage", help="pass the rest to Django's manage.py", add_help=False)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "manage":
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caredesk.settings")
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["caredesk manage", *argv[1:]])
+        return 0
+    args = parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

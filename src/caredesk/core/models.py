@@ -1,0 +1,39 @@
+"""Core tables: the outbox of side effects written in the same transaction as the change."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class OutboxKind(models.TextChoices):
+    EMAIL = "email", "Email"
+
+
+class OutboxItem(models.Model):
+    """A side effect to deliver after commit; retried until sent, never doubled."""
+
+    kind = models.CharField(max_length=32, choices=OutboxKind.choices)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    available_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "available_at"], name="outbox_due_idx")]
+        verbose_name = "outbox item"
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"

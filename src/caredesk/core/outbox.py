@@ -1,0 +1,90 @@
+"""Outbox: services add items inside their transaction; the worker delivers them after commit."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+
+from caredesk.core import clock
+from caredesk.core.models import OutboxItem, OutboxKind, OutboxStatus
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def outbox_add(*, kind: str, payload: dict[str, Any]) -> OutboxItem:
+    """Record a side effect; call inside the transaction that makes it necessary."""
+    item = OutboxItem.objects.create(
+        kind=kind, payload=payload, available_at=clock.now(), created_at=clock.now()
+    )
+    transaction.on_commit(_kick)
+    return item
+
+
+def _kick() -> None:
+    from caredesk.core.tasks import deliver_outbox_task
+
+    deliver_outbox_task()
+
+
+def _claim(item_id: int) -> bool:
+    now = clock.now()
+    claimed = (
+        OutboxItem.objects.filter(pk=item_id, status=OutboxStatus.PENDING)
+        .update(status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    return claimed == 1
+
+
+def _deliver_one(item: OutboxItem) -> None:
+    if item.kind == OutboxKind.EMAIL:
+        p = item.payload
+        message = EmailMessage(
+            subject=p["subject"],
+            body=p["body"],
+            to=p["to"],
+            headers=p.get("headers") or {},
+        )
+        message.send(fail_silently=False)
+    else:  # pragma: no cover - new kinds must add a branch here
+        raise ValueError(f"unknown outbox kind {item.kind}")
+
+
+def outbox_deliver(*, limit: int = 100) -> int:
+    """Deliver due items; safe to run in several workers at once. Returns how many were sent."""
+    now = clock.now()
+    OutboxItem.objects.filter(
+        status=OutboxStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+    ).update(status=OutboxStatus.PENDING)
+    due = list(
+        OutboxItem.objects.filter(status=OutboxStatus.PENDING, available_at__lte=now)
+        .order_by("available_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    sent = 0
+    for item_id in due:
+        if not _claim(item_id):
+            continue
+        item = OutboxItem.objects.get(pk=item_id)
+        try:
+            _deliver_one(item)
+        except Exception as exc:  # noqa: BLE001 - any delivery failure is retried later
+            failed = item.attempts >= MAX_ATTEMPTS
+            OutboxItem.objects.filter(pk=item_id).update(
+                status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,
+                available_at=clock.now() + timedelta(minutes=2**item.attempts),
+                last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            )
+            log.warning("outbox item %s failed (attempt %s)", item_id, item.attempts)
+            continue
+        OutboxItem.objects.filter(pk=item_id).update(
+            status=OutboxStatus.SENT, sent_at=clock.now(), last_error=""
+        )
+        sent += 1
+    return sent

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET
+
+from caredesk import __version__
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for load balancers and operators."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        db = {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:  # noqa: BLE001 - report, never raise, from a health check
+        db = {"ok": False, "vendor": connection.vendor, "error": type(exc).__name__}
+    status = 200 if db["ok"] else 503
+    return JsonResponse({"status": "ok" if db["ok"] else "error", "version": __version__, "database": db}, status=status)
+
+
+def home(request: HttpRequest) -> HttpResponseRedirect:
+    """Send staff to the agent desk, requesters to the portal, others to sign in."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return redirect("desk:queue" if request.user.is_staff else "portal:home")

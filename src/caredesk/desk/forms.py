@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from caredesk.accounts.models import Contact, Team, Tier, User
+from caredesk.tickets.models import Channel, MessageKind, Priority, RequestType, Status
+
+
+def agents() -> Any:
+    return User.objects.filter(is_staff=True, is_active=True).order_by("name")
+
+
+class ReplyForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[(MessageKind.PUBLIC, "Public reply"), (MessageKind.INTERNAL, "Internal note")],
+        initial=MessageKind.PUBLIC,
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000)
+    status_after = forms.ChoiceField(
+        choices=[("", "Keep status"), *[(s.value, s.label) for s in Status if s != Status.NEW]],
+        required=False,
+        label="Then set status",
+    )
+    attachments = forms.FileField(required=False, widget=forms.ClearableFileInput())
+
+
+class PropertiesForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, label="Level")
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, empty_label="No team")
+    tier = forms.TypedChoiceField(choices=Tier.choices, coerce=int)
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Unassigned")
+    tags = forms.CharField(required=False, help_text="Separate tags with commas.", max_length=1000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agents()  # type: ignore[attr-defined]
+
+
+class NewTicketForm(forms.Form):
+    requester = forms.ModelChoiceField(queryset=Contact.objects.select_related("organization"))
+    subject = forms.CharField(max_length=300)
+    category = forms.ModelChoiceField(
+        queryset=RequestType.objects.filter(active=True), required=False, label="Request type"
+    )
+    priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=3, label="Level")
+    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000, required=False)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Token name", help_text="Where it will be used.")

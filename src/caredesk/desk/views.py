@@ -1,0 +1,251 @@
+"""Agent desk screens: thin views over the ticket selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages as flash
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from caredesk.accounts.models import ApiToken, Organization, Team, User
+from caredesk.accounts.services import token_create, token_revoke
+from caredesk.core.access import agent_required, form_errors_from
+from caredesk.core.errors import DomainError, NotFound, ValidationFailed
+from caredesk.desk.forms import NewTicketForm, PropertiesForm, ReplyForm, TokenForm, agents
+from caredesk.tickets import selectors, services
+from caredesk.tickets.models import Priority, Status, Ticket
+from caredesk.tickets.services import Body, NewTicket, Upload
+
+QUEUE_LABELS = {
+    "mine": "Assigned to me",
+    "team": "My teams",
+    "unassigned": "Unassigned",
+    "open": "All open",
+    "all": "All tickets",
+}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request: HttpRequest) -> selectors.TicketFilters:
+    g = request.GET
+    queue = g.get("queue", "open")
+    sort = g.get("sort", "-updated")
+    status = g.get("status") or None
+    return selectors.TicketFilters(
+        queue=queue if queue in selectors.QUEUES else "open",
+        status=status if status in Status.values else None,
+        priority=_int(g.get("priority")),
+        team=_int(g.get("team")),
+        assignee=_int(g.get("assignee")),
+        organization=_int(g.get("organization")),
+        q=g.get("q", "")[:200],
+        sort=sort if sort in selectors.SORTS else "-updated",
+    )
+
+
+@agent_required
+def queue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    f = _filters(request)
+    try:
+        page = selectors.ticket_page(user=user, filters=f, cursor=request.GET.get("cursor"))
+    except ValidationFailed:
+        page = selectors.ticket_page(user=user, filters=f)
+    next_query = request.GET.copy()
+    if page.next_cursor:
+        next_query["cursor"] = page.next_cursor
+    context: dict[str, Any] = {
+        "page": page,
+        "filters": f,
+        "queue_label": QUEUE_LABELS[f.queue],
+        **_sidebar(user),
+        "statuses": Status.choices,
+        "priorities": Priority.choices,
+        "teams": Team.objects.all(),
+        "agents": agents(),
+        "organizations": Organization.objects.only("id", "name"),
+        "sorts": [("-updated", "Last updated"), ("-created", "Newest"), ("created", "Oldest"), ("priority", "Level")],
+        "next_url": "?" + next_query.urlencode() if page.next_cursor else None,
+        "is_first_page": not request.GET.get("cursor"),
+    }
+    if request.htmx and request.htmx.target == "ticket-list":
+        return render(request, "desk/_ticket_list.html", context)
+    return render(request, "desk/queue.html", context)
+
+
+def _sidebar(user: User) -> dict[str, Any]:
+    counts = selectors.queue_counts(user)
+    return {"queues": [(k, label, counts.get(k)) for k, label in QUEUE_LABELS.items()]}
+
+
+def _ticket_or_404(user: User, pk: int) -> Ticket:
+    try:
+        return selectors.ticket_get(user=user, pk=pk)
+    except NotFound:
+        raise Http404("No such ticket") from None
+
+
+def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[str, Any]:
+    user = _user(request)
+    context = {
+        **_sidebar(user),
+        "ticket": ticket,
+        "conversation": list(selectors.messages_for(user=user, ticket=ticket)),
+        "events": list(ticket.events.select_related("actor_user", "actor_contact").order_by("-id")[:20]),
+        "recent": selectors.recent_for_requester(user=user, ticket=ticket),
+        "tags": sorted(t.name for t in ticket.tags.all()),
+        "reply_form": ReplyForm(),
+        "props_form": PropertiesForm(
+            initial={
+                "status": ticket.status,
+                "priority": ticket.priority,
+                "team": ticket.team_id,
+                "tier": ticket.tier,
+                "assignee": ticket.assignee_id,
+                "tags": ", ".join(sorted(t.name for t in ticket.tags.all())),
+            }
+        ),
+    }
+    context.update(extra)
+    return context
+
+
+@agent_required
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(_user(request), pk)
+    return render(request, "desk/ticket.html", _ticket_context(request, ticket))
+
+
+def _uploads(request: HttpRequest) -> tuple[Upload, ...]:
+    return tuple(
+        Upload(filename=f.name or "attachment", content_type=f.content_type or "", data=f.read())
+        for f in request.FILES.getlist("attachments")
+    )
+
+
+@require_POST
+@agent_required
+def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    ticket = _ticket_or_404(user, pk)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.message_add(
+                ticket=ticket,
+                kind=form.cleaned_data["kind"],
+                body=Body(text=form.cleaned_data["body"]),
+                actor=user,
+                uploads=_uploads(request),
+                status_after=form.cleaned_data["status_after"] or None,
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            sent = "Reply sent" if form.cleaned_data["kind"] == "public" else "Note added"
+            flash.success(request, f"{sent} on {ticket.ref}.")
+            return redirect("desk:ticket", pk=ticket.pk)
+    ticket = _ticket_or_404(user, pk)
+    return render(request, "desk/ticket.html", _ticket_context(request, ticket, reply_form=form), status=422)
+
+
+@require_POST
+@agent_required
+def ticket_properties(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    ticket = _ticket_or_404(user, pk)
+    form = PropertiesForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data["tags"] = [t.strip() for t in data["tags"].split(",") if t.strip()]
+        try:
+            services.ticket_update(ticket=ticket, changes=data, actor=user)
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            flash.success(request, f"{ticket.ref} updated.")
+            return redirect("desk:ticket", pk=ticket.pk)
+    ticket = _ticket_or_404(user, pk)
+    return render(request, "desk/ticket.html", _ticket_context(request, ticket, props_form=form), status=422)
+
+
+@require_POST
+@agent_required
+def ticket_take(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    ticket = _ticket_or_404(user, pk)
+    try:
+        services.ticket_update(ticket=ticket, changes={"assignee": user}, actor=user)
+        flash.success(request, f"{ticket.ref} is assigned to you.")
+    except DomainError as exc:
+        flash.error(request, exc.detail)
+    return redirect("desk:ticket", pk=ticket.pk)
+
+
+@agent_required
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = NewTicketForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            ticket = services.ticket_open(
+                data=NewTicket(
+                    requester=d["requester"],
+                    subject=d["subject"],
+                    body=Body(text=d["body"]),
+                    channel=d["channel"],
+                    priority=d["priority"],
+                    category=d["category"],
+                    team=d["team"],
+                ),
+                actor=user,
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            flash.success(request, f"{ticket.ref} opened.")
+            return redirect("desk:ticket", pk=ticket.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "desk/ticket_new.html", {"form": form, **_sidebar(user)}, status=status)
+
+
+@agent_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST":
+        revoke = _int(request.POST.get("revoke"))
+        if revoke is not None:
+            token = ApiToken.objects.filter(pk=revoke, user=user).first()
+            if token is not None:
+                token_revoke(token=token)
+                flash.success(request, f"Token “{token.name}” revoked.")
+            return redirect("desk:tokens")
+        if form.is_valid():
+            _token, secret = token_create(user=user, name=form.cleaned_data["name"])
+            form = TokenForm()
+    return render(
+        request,
+        "desk/tokens.html",
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": ApiToken.objects.filter(user=user),
+            **_sidebar(user),
+        },
+    )

@@ -1,0 +1,127 @@
+"""Customer portal: plain words, one column, only the requester's own tickets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages as flash
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from caredesk.accounts.models import Contact, User
+from caredesk.core.access import form_errors_from, requester_required
+from caredesk.core.errors import DomainError, NotFound, ValidationFailed
+from caredesk.portal.forms import PortalReplyForm, RequestForm
+from caredesk.tickets import selectors, services
+from caredesk.tickets.models import FieldKind, RequestType, Ticket
+from caredesk.tickets.pure import Level
+from caredesk.tickets.services import Body, NewTicket, Upload
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _contact(request: HttpRequest) -> Contact:
+    contact: Contact = _user(request).contact
+    return contact
+
+
+@requester_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    filters = selectors.TicketFilters(queue="all", sort="-updated")
+    try:
+        page = selectors.ticket_page(user=user, filters=filters, cursor=request.GET.get("cursor"))
+    except ValidationFailed:
+        page = selectors.ticket_page(user=user, filters=filters)
+    return render(request, "portal/home.html", {"page": page, "contact": _contact(request)})
+
+
+@requester_required
+def choose_type(request: HttpRequest) -> HttpResponse:
+    types = RequestType.objects.filter(active=True, portal_visible=True)
+    return render(request, "portal/choose_type.html", {"types": types})
+
+
+def _uploads(request: HttpRequest, names: list[str]) -> tuple[Upload, ...]:
+    out = []
+    for name in names:
+        for f in request.FILES.getlist(name):
+            out.append(Upload(filename=f.name or "attachment", content_type=f.content_type or "", data=f.read()))
+    return tuple(out)
+
+
+@requester_required
+def new_request(request: HttpRequest, slug: str) -> HttpResponse:
+    rtype = get_object_or_404(RequestType, slug=slug, active=True, portal_visible=True)
+    form = RequestForm(request.POST or None, request.FILES or None, request_type=rtype)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        answers: dict[str, Any] = {}
+        structured: dict[str, str] = {}
+        file_fields = ["attachments"]
+        for rf in form.custom:
+            if rf.kind == FieldKind.FILE:
+                file_fields.append(f"f_{rf.key}")
+                continue
+            value = d.get(f"f_{rf.key}")
+            text = value.isoformat() if hasattr(value, "isoformat") else str(value or "")
+            answers[rf.label] = text
+            if rf.maps_to and text:
+                structured[rf.maps_to] = text
+        try:
+            ticket = services.ticket_open(
+                data=NewTicket(
+                    requester=_contact(request),
+                    subject=d["subject"],
+                    body=Body(text=d["body"]),
+                    priority=d["priority"],
+                    category=rtype,
+                    structured=structured,
+                    form_data=answers,
+                    uploads=_uploads(request, file_fields),
+                ),
+                actor=_user(request),
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            flash.success(request, f"Thank you. Your request {ticket.ref} has been received.")
+            return redirect("portal:ticket", pk=ticket.pk)
+    levels = [Level(v) for v in (1, 2, 3, 4)]
+    status = 422 if request.method == "POST" else 200
+    return render(request, "portal/new_request.html", {"form": form, "rtype": rtype, "levels": levels}, status=status)
+
+
+def _ticket_or_404(request: HttpRequest, pk: int) -> Ticket:
+    try:
+        return selectors.ticket_get(user=_user(request), pk=pk)
+    except NotFound:
+        raise Http404("No such request") from None
+
+
+@requester_required
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    form = PortalReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_add(
+                ticket=ticket,
+                kind="public",
+                body=Body(text=form.cleaned_data["body"]),
+                actor=_user(request),
+                uploads=_uploads(request, ["attachments"]),
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            flash.success(request, "Your reply has been sent.")
+            return redirect("portal:ticket", pk=ticket.pk)
+    conversation = selectors.messages_for(user=_user(request), ticket=ticket)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "portal/ticket.html", {"ticket": ticket, "conversation": conversation, "form": form}, status=status
+    )

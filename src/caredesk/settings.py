@@ -1,0 +1,243 @@
+"""Settings: every value comes from the environment with a safe default (12-factor)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent
+env = environ.Env()
+
+DEBUG = env.bool("CAREDESK_DEBUG", default=False)
+DATA_DIR = Path(env.str("CAREDESK_DATA_DIR", default=str(Path.cwd() / "data"))).resolve()
+TESTING = env.bool("CAREDESK_TESTING", default=False)
+
+
+def _secret_key() -> str:
+    """Use SECRET_KEY, else a random key kept in the data folder so restarts keep sessions."""
+    key = env.str("SECRET_KEY", default="")
+    if key:
+        return key
+    if TESTING:
+        return "caredesk-test-only-key-not-for-production-use-0123456789"
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "ninja",
+    "huey.contrib.djhuey",
+    "caredesk.core",
+    "caredesk.accounts",
+    "caredesk.tickets",
+    "caredesk.desk",
+    "caredesk.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "caredesk.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "caredesk.urls"
+WSGI_APPLICATION = "caredesk.wsgi.application"
+ASGI_APPLICATION = "caredesk.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "caredesk.core.context.desk",
+            ],
+        },
+    }
+]
+
+# Database: embedded SQLite (WAL) unless DATABASE_URL names another.
+_sqlite_path = DATA_DIR / "caredesk.sqlite3"
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{_sqlite_path}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if env.str("CAREDESK_TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["TEST"] = {"NAME": env.str("CAREDESK_TEST_DATABASE_NAME")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    # Fast hashing keeps the suite quick; production always uses Argon2 first.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "attachments"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# Security: secure by default; CAREDESK_INSECURE_HTTP=1 for the local embedded demo.
+_https = not env.bool("CAREDESK_INSECURE_HTTP", default=False)
+SESSION_COOKIE_SECURE = _https
+CSRF_COOKIE_SECURE = _https
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.int("CAREDESK_SESSION_AGE", default=12 * 3600)
+SECURE_SSL_REDIRECT = _https and env.bool("CAREDESK_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("CAREDESK_HSTS_SECONDS", default=31536000 if _https else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
+SECURE_HSTS_PRELOAD = _https
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("CAREDESK_BEHIND_PROXY", default=False) else None
+)
+X_FRAME_OPTIONS = "DENY"
+
+# Request limits: bodies over these sizes are refused with 413, never half-read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("CAREDESK_MAX_BODY_BYTES", default=2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+CAREDESK_MAX_ATTACHMENT_BYTES = env.int("CAREDESK_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+CAREDESK_ATTACHMENT_TYPES = env.list(
+    "CAREDESK_ATTACHMENT_TYPES",
+    default=[
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "application/pdf",
+        "text/plain",
+        "text/csv",
+        "application/json",
+        "application/zip",
+        "application/octet-stream",
+    ],
+)
+
+# Product settings.
+CAREDESK_TICKET_PREFIX = env.str("CAREDESK_TICKET_PREFIX", default="CD")
+CAREDESK_SUPPORT_PHONE = env.str("CAREDESK_SUPPORT_PHONE", default="+1-800-555-0142")
+CAREDESK_SITE_NAME = env.str("CAREDESK_SITE_NAME", default="CareDesk")
+CAREDESK_BASE_URL = env.str("CAREDESK_BASE_URL", default="http://127.0.0.1:8000")
+
+# Mail (outbound notifications go through the outbox and Django's mail backends).
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if env.str("EMAIL_HOST", default="")
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = DATA_DIR / "outbox-mail"
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="support@caredesk.example")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background jobs: Huey behind caredesk.core.tasks. Embedded: SQLite file; scale-out: Redis.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "caredesk",
+        "url": REDIS_URL,
+        "immediate": TESTING,
+        "consumer": {"workers": env.int("CAREDESK_WORKERS", default=2), "worker_type": "thread"},
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "caredesk",
+        "filename": str(DATA_DIR / "jobs.sqlite3"),
+        "immediate": TESTING,
+        "consumer": {"workers": env.int("CAREDESK_WORKERS", default=2), "worker_type": "thread"},
+    }
+
+NINJA_PAGINATION_PER_PAGE = 25
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("CAREDESK_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Request lines can carry query strings; keep them out of the default log.
+        "django.server": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,51 @@
+// CareDesk keyboard shortcuts and small progressive enhancements. No inline scripts (CSP).
+(function () {
+  "use strict";
+  function typing(el) {
+    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+  }
+  function rows() { return Array.from(document.querySelectorAll("[data-keyboard-list] tbody tr")); }
+  function select(index) {
+    var list = rows();
+    if (!list.length) return;
+    index = Math.max(0, Math.min(list.length - 1, index));
+    list.forEach(function (r) { r.classList.remove("selected"); r.removeAttribute("aria-selected"); });
+    var row = list[index];
+    row.classList.add("selected");
+    row.setAttribute("aria-selected", "true");
+    var link = row.querySelector("a");
+    if (link) link.focus({ preventScroll: false });
+  }
+  function current() { return rows().findIndex(function (r) { return r.classList.contains("selected"); }); }
+  function chooseMode(mode) {
+    var radio = document.getElementById("kind-" + mode);
+    var body = document.getElementById("id_body");
+    if (radio && body) { radio.checked = true; body.focus(); }
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (typing(e.target)) {
+      if (e.key === "Escape") e.target.blur();
+      return;
+    }
+    var search = document.querySelector("[data-shortcut='/']");
+    switch (e.key) {
+      case "/": if (search) { e.preventDefault(); search.focus(); search.select(); } break;
+      case "j": e.preventDefault(); select(current() + 1); break;
+      case "k": e.preventDefault(); select(current() - 1); break;
+      case "o": case "Enter": {
+        var i = current();
+        if (i >= 0) { e.preventDefault(); window.location.href = rows()[i].dataset.href; }
+        break;
+      }
+      case "r": e.preventDefault(); chooseMode("public"); break;
+      case "n": e.preventDefault(); chooseMode("internal"); break;
+      case "a": { var take = document.getElementById("take-form"); if (take) { e.preventDefault(); take.requestSubmit(); } break; }
+      case "?": { var d = document.getElementById("shortcuts"); if (d && d.showModal) { e.preventDefault(); d.showModal(); } break; }
+    }
+  });
+  document.addEventListener("click", function (e) {
+    var row = e.target.closest && e.target.closest("[data-keyboard-list] tbody tr");
+    if (row && !e.target.closest("a")) window.location.href = row.dataset.href;
+  });
+})();

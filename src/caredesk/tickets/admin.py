@@ -1,0 +1,45 @@
+"""Configuration lives in the admin: request types and their forms. Tickets are read-only here
+because only the ticket services may write them (every change needs its event)."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from caredesk.tickets.models import RequestField, RequestType, Tag, Ticket
+
+
+class RequestFieldInline(admin.TabularInline):
+    model = RequestField
+    extra = 1
+    fields = ("position", "key", "label", "kind", "required", "help_text", "choices", "maps_to")
+
+
+@admin.register(RequestType)
+class RequestTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "default_level", "default_team", "portal_visible", "active", "position")
+    list_editable = ("position", "active")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [RequestFieldInline]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ("id", "subject", "status", "priority", "team", "assignee", "updated_at")
+    list_filter = ("status", "priority", "team")
+    search_fields = ("subject",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

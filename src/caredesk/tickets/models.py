@@ -1,0 +1,309 @@
+"""Tickets, their conversation, attachments, request types and the append-only event log.
+
+Only the services in caredesk.tickets.services write these tables.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from caredesk.accounts.models import Contact, Organization, Team, Tier, User
+from caredesk.tickets.pure import Level, ref_for
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    PENDING = "pending", "Pending customer"
+    ON_HOLD = "on_hold", "On hold"
+    SOLVED = "solved", "Solved"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
+
+
+class Priority(models.IntegerChoices):
+    LEVEL1 = 1, Level.L1.short
+    LEVEL2 = 2, Level.L2.short
+    LEVEL3 = 3, Level.L3.short
+    LEVEL4 = 4, Level.L4.short
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", "Portal"
+    EMAIL = "email", "Email"
+    CHAT = "chat", "Chat"
+    PHONE = "phone", "Phone"
+    API = "api", "API"
+    VIDEO = "video", "Video session"
+
+
+class Tag(models.Model):
+    name = models.SlugField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RequestType(models.Model):
+    """A category of request with the structured form requesters fill in."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True, default="")
+    default_level = models.PositiveSmallIntegerField(
+        choices=Priority.choices, default=Priority.LEVEL3
+    )
+    default_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
+    portal_visible = models.BooleanField(default=True)
+    active = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FieldKind(models.TextChoices):
+    TEXT = "text", "Text"
+    TEXTAREA = "textarea", "Long text"
+    CHOICE = "choice", "Choice"
+    DATE = "date", "Date"
+    SERIAL = "serial", "Serial number"
+    FILE = "file", "File"
+
+
+STRUCTURED_FIELDS = (
+    "patient_id",
+    "clinician_id",
+    "encounter_id",
+    "device_serial",
+    "os",
+    "browser",
+    "network",
+)
+
+
+class RequestField(models.Model):
+    """One question on a request type's form."""
+
+    request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, related_name="fields")
+    key = models.SlugField(max_length=60)
+    label = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16, choices=FieldKind.choices, default=FieldKind.TEXT)
+    required = models.BooleanField(default=False)
+    help_text = models.CharField(max_length=300, blank=True, default="")
+    choices = models.TextField(blank=True, default="", help_text="One choice a line.")
+    maps_to = models.CharField(
+        max_length=20,
+        blank=True,
+        default="",
+        choices=[(f, f.replace("_", " ")) for f in STRUCTURED_FIELDS],
+        help_text="Also store the answer in this structured ticket field.",
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request_type", "key"], name="requestfield_key_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_type}: {self.label}"
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [c.strip() for c in self.choices.splitlines() if c.strip()]
+
+
+class Ticket(models.Model):
+    subject = models.CharField(max_length=300)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    is_open = models.BooleanField(default=True)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.LEVEL3)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.PORTAL)
+    category = models.ForeignKey(
+        RequestType, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    requester = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="tickets")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.TIER1)
+    assignee = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_tickets"
+    )
+    followers = models.ManyToManyField(User, blank=True, related_name="followed_tickets")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
+
+    patient_id = models.CharField(max_length=64, blank=True, default="")
+    clinician_id = models.CharField(max_length=64, blank=True, default="")
+    encounter_id = models.CharField(max_length=64, blank=True, default="")
+    device_serial = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    os = models.CharField(max_length=100, blank=True, default="")
+    browser = models.CharField(max_length=100, blank=True, default="")
+    network = models.CharField(max_length=100, blank=True, default="")
+    form_data = models.JSONField(default=dict, blank=True)
+
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    solved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        permissions = [("view_all_tickets", "Can see tickets of every team")]
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="ticket_updated_idx"),
+            models.Index(fields=["is_open", "updated_at", "id"], name="ticket_open_updated_idx"),
+            models.Index(
+                fields=["is_open", "updated_at", "id"],
+                name="ticket_unassigned_idx",
+                condition=Q(assignee__isnull=True),
+            ),
+            models.Index(
+                fields=["assignee", "is_open", "updated_at", "id"], name="ticket_assignee_idx"
+            ),
+            models.Index(fields=["team", "is_open", "updated_at", "id"], name="ticket_team_idx"),
+            models.Index(fields=["status", "updated_at", "id"], name="ticket_status_idx"),
+            models.Index(
+                fields=["organization", "updated_at", "id"], name="ticket_org_updated_idx"
+            ),
+            models.Index(fields=["requester", "updated_at", "id"], name="ticket_requester_idx"),
+            models.Index(fields=["created_at", "id"], name="ticket_created_idx"),
+            models.Index(fields=["priority", "updated_at", "id"], name="ticket_priority_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.subject}"
+
+    @property
+    def ref(self) -> str:
+        return ref_for(settings.CAREDESK_TICKET_PREFIX, self.pk)
+
+    @property
+    def level(self) -> Level:
+        return Level(self.priority)
+
+
+class MessageKind(models.TextChoices):
+    PUBLIC = "public", "Public reply"
+    INTERNAL = "internal", "Internal note"
+    SYSTEM = "system", "System"
+
+
+class Message(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=16, choices=MessageKind.choices)
+    author_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body_html = models.TextField(blank=True, default="")
+    body_text = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_idx")]
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on #{self.ticket_id}"
+
+    @property
+    def author_name(self) -> str:
+        if self.author_user_id:
+            return str(self.author_user)
+        if self.author_contact_id:
+            return self.author_contact.name if self.author_contact else ""
+        return "CareDesk"
+
+    @property
+    def from_requester(self) -> bool:
+        return self.author_contact_id is not None and self.author_user_id is None
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Random storage names: the uploaded name is kept only as metadata.
+    return f"t/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    FIELD_CHANGED = "field_changed", "Field changed"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    ASSIGNED = "assigned", "Assigned"
+    MESSAGE_ADDED = "message_added", "Message added"
+    FOLLOWER_ADDED = "follower_added", "Follower added"
+    TAGS_CHANGED = "tags_changed", "Tags changed"
+
+
+class TicketEvent(models.Model):
+    """Append-only: one row per change, written in the same transaction as the change."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    actor_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    field = models.CharField(max_length=40, blank=True, default="")
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["ticket", "id"], name="event_ticket_idx"),
+            models.Index(fields=["kind", "created_at"], name="event_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.field} on #{self.ticket_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise RuntimeError("ticket events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("ticket events are append-only")

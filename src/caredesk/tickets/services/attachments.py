@@ -1,0 +1,72 @@
+"""Attachment checks and storage: size and type limits, random storage names."""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+
+from caredesk.core import clock
+from caredesk.core.errors import ValidationFailed
+from caredesk.tickets.models import Attachment, Message, Ticket
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def clean_filename(name: str) -> str:
+    """Return a display-safe file name (no paths, no control characters)."""
+    base = _UNSAFE_NAME.sub("_", name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip(" .")
+    return (base or "attachment")[:200]
+
+
+def content_type_of(up: Upload) -> str:
+    """Return the declared type, or the one the file name implies when none was declared."""
+    ctype = (up.content_type or "").split(";")[0].strip().lower()
+    if not ctype or ctype == "application/octet-stream":
+        ctype = mimetypes.guess_type(clean_filename(up.filename))[0] or "application/octet-stream"
+    return ctype
+
+
+def check_uploads(uploads: list[Upload], field: str = "attachments") -> None:
+    """Raise ValidationFailed naming every upload over the limits."""
+    errors: list[str] = []
+    allowed = set(settings.CAREDESK_ATTACHMENT_TYPES)
+    for up in uploads:
+        name = clean_filename(up.filename)
+        ctype = content_type_of(up)
+        if len(up.data) > settings.CAREDESK_MAX_ATTACHMENT_BYTES:
+            limit_mb = settings.CAREDESK_MAX_ATTACHMENT_BYTES // (1024 * 1024)
+            errors.append(f"{name} is larger than {limit_mb} MB.")
+        elif ctype not in allowed:
+            errors.append(f"{name}: files of type {ctype} are not accepted.")
+    if errors:
+        raise ValidationFailed("An attachment was refused.", errors={field: errors})
+
+
+def store_uploads(ticket: Ticket, message: Message | None, uploads: list[Upload]) -> list[Attachment]:
+    saved = []
+    for up in uploads:
+        name = clean_filename(up.filename)
+        ctype = content_type_of(up)
+        att = Attachment(
+            ticket=ticket,
+            message=message,
+            filename=name,
+            content_type=ctype,
+            size=len(up.data),
+            created_at=clock.now(),
+        )
+        att.file.save(name, ContentFile(up.data), save=False)
+        att.save()
+        saved.append(att)
+    return saved

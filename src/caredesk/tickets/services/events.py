@@ -1,0 +1,63 @@
+"""One small writer per event type; services call these inside their transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caredesk.accounts.models import Contact, User
+from caredesk.core import clock
+from caredesk.tickets.models import EventKind, Message, Ticket, TicketEvent
+
+Actor = User | Contact | None
+
+
+def actor_fields(actor: Actor) -> dict[str, Any]:
+    """Return the actor columns for an event or message written by `actor`."""
+    if isinstance(actor, Contact):
+        return {"actor_user": actor.user, "actor_contact": actor}
+    if isinstance(actor, User) and not actor.is_staff and hasattr(actor, "contact"):
+        return {"actor_user": actor, "actor_contact": actor.contact}
+    return {"actor_user": actor, "actor_contact": None}
+
+
+def _write(ticket: Ticket, kind: str, actor: Actor, **values: Any) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket, kind=kind, created_at=clock.now(), **actor_fields(actor), **values
+    )
+
+
+def event_created(ticket: Ticket, actor: Actor) -> TicketEvent:
+    return _write(
+        ticket,
+        EventKind.CREATED,
+        actor,
+        data={
+            "channel": ticket.channel,
+            "priority": ticket.priority,
+            "status": ticket.status,
+            "team": ticket.team_id,
+            "category": ticket.category_id,
+        },
+    )
+
+
+def event_field_changed(ticket: Ticket, actor: Actor, field: str, old: Any, new: Any) -> TicketEvent:
+    kind = {
+        "status": EventKind.STATUS_CHANGED,
+        "assignee": EventKind.ASSIGNED,
+        "tags": EventKind.TAGS_CHANGED,
+    }.get(field, EventKind.FIELD_CHANGED)
+    return _write(ticket, kind, actor, field=field, old=old, new=new)
+
+
+def event_message_added(ticket: Ticket, actor: Actor, message: Message) -> TicketEvent:
+    return _write(
+        ticket,
+        EventKind.MESSAGE_ADDED,
+        actor,
+        data={"message": message.pk, "kind": message.kind},
+    )
+
+
+def event_follower_added(ticket: Ticket, actor: Actor, follower: User) -> TicketEvent:
+    return _write(ticket, EventKind.FOLLOWER_ADDED, actor, field="followers", new=follower.pk)

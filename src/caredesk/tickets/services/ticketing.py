@@ -1,0 +1,344 @@
+"""The only writers of tickets and messages. Each call is one transaction with its events."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from caredesk.accounts.models import Contact, Organization, Team, Tier, User
+from caredesk.core import clock
+from caredesk.core.errors import Conflict, ValidationFailed
+from caredesk.core.html import html_to_text, sanitize, text_to_html
+from caredesk.core.outbox import outbox_add
+from caredesk.core.models import OutboxKind
+from caredesk.tickets.models import (
+    OPEN_STATUSES,
+    STRUCTURED_FIELDS,
+    Channel,
+    Message,
+    MessageKind,
+    Priority,
+    RequestType,
+    Status,
+    Tag,
+    Ticket,
+)
+from caredesk.tickets.services import events
+from caredesk.tickets.services.attachments import Upload, check_uploads, store_uploads
+from caredesk.tickets.services.events import Actor
+
+MAX_BODY_CHARS = 100_000
+MAX_TAGS = 20
+STRUCTURED_MAX = {"patient_id": 64, "clinician_id": 64, "encounter_id": 64, "device_serial": 64}
+
+
+@dataclass(frozen=True)
+class Body:
+    """A message body given as plain text or as HTML (sanitized before storing)."""
+
+    text: str = ""
+    html: str = ""
+
+    def rendered(self) -> tuple[str, str]:
+        """Return (safe html, plain text)."""
+        if self.html.strip():
+            safe = sanitize(self.html)
+            return safe, self.text.strip() or html_to_text(safe)
+        return text_to_html(self.text), self.text.strip()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.text.strip() or html_to_text(self.html))
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    requester: Contact
+    subject: str
+    body: Body = field(default_factory=Body)
+    channel: str = Channel.PORTAL
+    priority: int = Priority.LEVEL3
+    category: RequestType | None = None
+    team: Team | None = None
+    tier: int = Tier.TIER1
+    assignee: User | None = None
+    organization: Organization | None = None
+    tags: tuple[str, ...] = ()
+    structured: Mapping[str, str] = field(default_factory=dict)
+    form_data: Mapping[str, Any] = field(default_factory=dict)
+    uploads: tuple[Upload, ...] = ()
+
+
+def _check_subject(subject: str, errors: dict[str, list[str]]) -> str:
+    subject = " ".join(subject.split())
+    if not subject:
+        errors.setdefault("subject", []).append("Enter a subject.")
+    elif len(subject) > 300:
+        errors.setdefault("subject", []).append("Keep the subject to 300 characters or fewer.")
+    return subject
+
+
+def _check_body(body: Body, errors: dict[str, list[str]], *, required: bool) -> None:
+    if required and body.empty:
+        errors.setdefault("body", []).append("Write a message.")
+    if len(body.text) + len(body.html) > MAX_BODY_CHARS:
+        errors.setdefault("body", []).append(
+            f"Keep the message to {MAX_BODY_CHARS:,} characters or fewer."
+        )
+
+
+def _clean_tags(tags: tuple[str, ...] | list[str], errors: dict[str, list[str]]) -> list[str]:
+    cleaned = sorted({slugify(t)[:50] for t in tags if slugify(t)})
+    if len(cleaned) > MAX_TAGS:
+        errors.setdefault("tags", []).append(f"Use at most {MAX_TAGS} tags.")
+    return cleaned
+
+
+def _check_structured(values: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in values.items():
+        if key not in STRUCTURED_FIELDS:
+            errors.setdefault(key, []).append("Unknown field.")
+            continue
+        text = "" if value is None else str(value).strip()
+        limit = STRUCTURED_MAX.get(key, 100)
+        if len(text) > limit:
+            errors.setdefault(key, []).append(f"Keep this to {limit} characters or fewer.")
+        out[key] = text
+    return out
+
+
+def _check_assignee(assignee: User | None, errors: dict[str, list[str]]) -> None:
+    if assignee is not None and not assignee.is_agent:
+        errors.setdefault("assignee", []).append("Only active agents can be assigned tickets.")
+
+
+def _set_tags(ticket: Ticket, names: list[str]) -> None:
+    existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    missing = [Tag(name=n) for n in names if n not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    ticket.tags.set(existing.values())
+
+
+@transaction.atomic
+def ticket_open(*, data: NewTicket, actor: Actor) -> Ticket:
+    """Open a ticket with its first message; writes the created event."""
+    errors: dict[str, list[str]] = {}
+    subject = _check_subject(data.subject, errors)
+    _check_body(data.body, errors, required=False)
+    tags = _clean_tags(data.tags, errors)
+    structured = _check_structured(data.structured, errors)
+    _check_assignee(data.assignee, errors)
+    if data.priority not in Priority.values:
+        errors.setdefault("priority", []).append("Choose a level from 1 to 4.")
+    if data.channel not in Channel.values:
+        errors.setdefault("channel", []).append("Unknown channel.")
+    if errors:
+        raise ValidationFailed("The ticket could not be opened.", errors=errors)
+    check_uploads(list(data.uploads))
+
+    now = clock.now()
+    category = data.category
+    ticket = Ticket.objects.create(
+        subject=subject,
+        status=Status.OPEN if data.assignee else Status.NEW,
+        is_open=True,
+        priority=data.priority,
+        channel=data.channel,
+        category=category,
+        requester=data.requester,
+        organization=data.organization or data.requester.organization,
+        team=data.team or (category.default_team if category else None),
+        tier=data.tier,
+        assignee=data.assignee,
+        form_data=dict(data.form_data),
+        created_at=now,
+        updated_at=now,
+        **structured,
+    )
+    if tags:
+        _set_tags(ticket, tags)
+    events.event_created(ticket, actor)
+    if not data.body.empty or data.uploads:
+        author = actor if actor is not None else data.requester
+        _message_create(ticket, MessageKind.PUBLIC, data.body, author, list(data.uploads))
+    return ticket
+
+
+def _message_create(
+    ticket: Ticket, kind: str, body: Body, actor: Actor, uploads: list[Upload]
+) -> Message:
+    body_html, body_text = body.rendered()
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=kind,
+        body_html=body_html,
+        body_text=body_text,
+        created_at=clock.now(),
+        author_user=events.actor_fields(actor)["actor_user"],
+        author_contact=events.actor_fields(actor)["actor_contact"],
+    )
+    if uploads:
+        store_uploads(ticket, message, uploads)
+    events.event_message_added(ticket, actor, message)
+    return message
+
+
+def _is_agent(actor: Actor) -> bool:
+    return isinstance(actor, User) and actor.is_agent
+
+
+@transaction.atomic
+def message_add(
+    *,
+    ticket: Ticket,
+    kind: str,
+    body: Body,
+    actor: Actor,
+    uploads: tuple[Upload, ...] = (),
+    status_after: str | None = None,
+) -> Message:
+    """Add a reply or note; requester replies reopen, agent replies count as responses."""
+    errors: dict[str, list[str]] = {}
+    _check_body(body, errors, required=not uploads)
+    if kind not in MessageKind.values:
+        errors.setdefault("kind", []).append("Unknown message kind.")
+    elif kind != MessageKind.PUBLIC and not _is_agent(actor):
+        errors.setdefault("kind", []).append("Only agents can add internal notes.")
+    if errors:
+        raise ValidationFailed("The message could not be added.", errors=errors)
+    check_uploads(list(uploads))
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status == Status.CLOSED:
+        raise Conflict("This ticket is closed. Open a new ticket to follow up.")
+
+    message = _message_create(ticket, kind, body, actor, list(uploads))
+    now = clock.now()
+    changes: dict[str, Any] = {}
+    if kind == MessageKind.PUBLIC and _is_agent(actor):
+        if ticket.first_response_at is None:
+            Ticket.objects.filter(pk=ticket.pk).update(first_response_at=now)
+            ticket.first_response_at = now
+        if ticket.status == Status.NEW:
+            changes["status"] = Status.OPEN
+        _notify_requester(ticket, message)
+    elif kind == MessageKind.PUBLIC and ticket.status in (Status.PENDING, Status.SOLVED):
+        changes["status"] = Status.OPEN
+    if status_after:
+        changes["status"] = status_after
+    _apply(ticket, changes, actor, now)
+    return message
+
+
+def _notify_requester(ticket: Ticket, message: Message) -> None:
+    if not ticket.requester.email:
+        return
+    context = {"ticket": ticket, "message": message, "base_url": settings.CAREDESK_BASE_URL}
+    outbox_add(
+        kind=OutboxKind.EMAIL,
+        payload={
+            "to": [ticket.requester.email],
+            "subject": f"[{ticket.ref}] {ticket.subject}",
+            "body": render_to_string("mail/agent_reply.txt", context),
+            "headers": {"Auto-Submitted": "auto-generated"},
+        },
+    )
+
+
+UPDATABLE = {"status", "priority", "team", "tier", "assignee", "category", "tags", *STRUCTURED_FIELDS}
+
+
+def _validate_changes(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for key in changes:
+        if key not in UPDATABLE:
+            errors.setdefault(key, []).append("This field cannot be changed.")
+    status = changes.get("status")
+    if status is not None:
+        if status not in Status.values:
+            errors.setdefault("status", []).append("Unknown status.")
+        elif status == Status.NEW and ticket.status != Status.NEW:
+            errors.setdefault("status", []).append("A ticket cannot go back to new.")
+    if "priority" in changes and changes["priority"] not in Priority.values:
+        errors.setdefault("priority", []).append("Choose a level from 1 to 4.")
+    if "tier" in changes and changes["tier"] not in Tier.values:
+        errors.setdefault("tier", []).append("Choose tier 1, 2 or 3.")
+    if "assignee" in changes:
+        _check_assignee(changes["assignee"], errors)
+    return errors
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, changes: Mapping[str, Any], actor: Actor) -> Ticket:
+    """Change ticket properties; writes one event per field that really changed."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    errors = _validate_changes(ticket, changes)
+    values = dict(changes)
+    if "tags" in values:
+        values["tags"] = _clean_tags(list(values["tags"] or []), errors)
+    structured = {k: v for k, v in values.items() if k in STRUCTURED_FIELDS}
+    values.update(_check_structured(structured, errors))
+    if errors:
+        raise ValidationFailed("The ticket could not be updated.", errors=errors)
+    if ticket.status == Status.CLOSED and values.get("status", Status.CLOSED) != Status.CLOSED:
+        raise Conflict("This ticket is closed and cannot be reopened.")
+    if values.get("assignee") and values.get("status", ticket.status) == Status.NEW:
+        values["status"] = Status.OPEN  # someone owns it now
+    _apply(ticket, values, actor, clock.now())
+    return ticket
+
+
+def _ref_value(value: Any) -> Any:
+    return value.pk if hasattr(value, "pk") else value
+
+
+def _apply(ticket: Ticket, changes: Mapping[str, Any], actor: Actor, now: Any) -> None:
+    dirty: list[str] = []
+    for key, new in changes.items():
+        if key == "tags":
+            old_tags = sorted(ticket.tags.values_list("name", flat=True))
+            if old_tags != new:
+                _set_tags(ticket, new)
+                events.event_field_changed(ticket, actor, "tags", old_tags, new)
+            continue
+        old = getattr(ticket, key)
+        if _ref_value(old) == _ref_value(new):
+            continue
+        setattr(ticket, key, new)
+        dirty.append(key)
+        events.event_field_changed(ticket, actor, key, _ref_value(old), _ref_value(new))
+        if key == "status":
+            dirty += _status_side_columns(ticket, new, now)
+    ticket.updated_at = now
+    ticket.save(update_fields=[*dirty, "updated_at"])
+
+
+def _status_side_columns(ticket: Ticket, status: str, now: Any) -> list[str]:
+    ticket.is_open = status in OPEN_STATUSES
+    if status == Status.SOLVED:
+        ticket.solved_at = now
+    elif status == Status.CLOSED:
+        ticket.closed_at = now
+        ticket.solved_at = ticket.solved_at or now
+    else:
+        ticket.solved_at = None
+    return ["is_open", "solved_at", "closed_at"]
+
+
+@transaction.atomic
+def follower_add(*, ticket: Ticket, follower: User, actor: Actor) -> None:
+    """Add an agent to the ticket's followers (idempotent)."""
+    if not follower.is_agent:
+        raise ValidationFailed("Only agents can follow tickets.", errors={"follower": ["Not an agent."]})
+    if ticket.followers.filter(pk=follower.pk).exists():
+        return
+    ticket.followers.add(follower)
+    events.event_follower_added(ticket, actor, follower)

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from caredesk.api.api import api
+from caredesk.core.views import healthz, home
+
+admin.site.site_header = "CareDesk administration"
+admin.site.site_title = "CareDesk admin"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(template_name="auth/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("agent/", include("caredesk.desk.urls")),
+    path("portal/", include("caredesk.portal.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from caredesk.core import clock as clock_module
+
+
+class FakeClock:
+    """A clock tests move by hand; services read it through caredesk.core.clock.now()."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> datetime:
+        self.current += timedelta(**delta)
+        return self.current
+
+    def set(self, instant: datetime) -> None:
+        self.current = instant
+
+
+@pytest.fixture
+def clock() -> Iterator[FakeClock]:
+    fake = FakeClock(datetime(2026, 11, 2, 14, 0, tzinfo=UTC))
+    previous = clock_module.set_source(fake)
+    yield fake
+    clock_module.set_source(previous)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "attachments"

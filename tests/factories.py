@@ -1,0 +1,110 @@
+"""factory_boy factories: invented people and organizations only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from django.contrib.auth.models import Group
+
+from caredesk.accounts.models import Contact, ContactKind, Organization, Plan, Team, User
+from caredesk.accounts.roles import ROLE_AGENT, ROLE_SUPERVISOR
+from caredesk.tickets.models import RequestField, RequestType
+from caredesk.tickets.services import Body, NewTicket, ticket_open
+
+PASSWORD = "correct-horse-battery"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Willowmere Clinic {n}")
+    plan = Plan.STANDARD
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    slug = factory.Sequence(lambda n: f"team-{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@caredesk.example")
+    name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def finish(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        if create:
+            obj.save()
+
+
+class AgentFactory(UserFactory):
+    is_staff = True
+    email = factory.Sequence(lambda n: f"agent{n}@caredesk.example")
+    name = factory.Sequence(lambda n: f"Agent {n}")
+
+    @factory.post_generation
+    def role(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        if create:
+            obj.groups.add(Group.objects.get(name=extracted or ROLE_AGENT))
+
+    @factory.post_generation
+    def teams(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        if create and extracted:
+            obj.teams.set(extracted)
+
+
+def supervisor(**kw: Any) -> User:
+    return AgentFactory(role=ROLE_SUPERVISOR, **kw)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    name = factory.Sequence(lambda n: f"Requester {n}")
+    email = factory.Sequence(lambda n: f"requester{n}@patients.example")
+    kind = ContactKind.PATIENT
+    organization = factory.SubFactory(OrganizationFactory)
+
+
+def requester_with_login(**kw: Any) -> Contact:
+    """A requester who can sign in to the portal."""
+    contact: Contact = ContactFactory(**kw)
+    contact.user = UserFactory(email=contact.email, name=contact.name)
+    contact.save()
+    return contact
+
+
+class RequestTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequestType
+
+    name = factory.Sequence(lambda n: f"Request type {n}")
+    slug = factory.Sequence(lambda n: f"request-type-{n}")
+
+
+class RequestFieldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequestField
+
+    request_type = factory.SubFactory(RequestTypeFactory)
+    key = factory.Sequence(lambda n: f"field{n}")
+    label = factory.Sequence(lambda n: f"Field {n}")
+
+
+def make_ticket(requester: Contact | None = None, actor: Any = None, **kw: Any) -> Any:
+    """Open a ticket through the service, as every channel does."""
+    requester = requester or ContactFactory()
+    body = kw.pop("body", "The video visit would not connect.")
+    data = NewTicket(requester=requester, subject=kw.pop("subject", "Unable to connect"), body=Body(text=body), **kw)
+    return ticket_open(data=data, actor=actor or requester)

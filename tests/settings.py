@@ -1,0 +1,12 @@
+"""Test settings: the product's settings with a throwaway data folder and fast hashing."""
+
+import os
+import tempfile
+
+os.environ["CAREDESK_TESTING"] = "1"
+os.environ.setdefault("CAREDESK_DATA_DIR", tempfile.mkdtemp(prefix="caredesk-test-"))
+os.environ.setdefault("CAREDESK_INSECURE_HTTP", "1")
+
+from caredesk.settings import *  # noqa: E402, F403
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
