@@ -106,5 +106,10 @@ def make_ticket(requester: Contact | None = None, actor: Any = None, **kw: Any) 
     """Open a ticket through the service, as every channel does."""
     requester = requester or ContactFactory()
     body = kw.pop("body", "The video visit would not connect.")
-    data = NewTicket(requester=requester, subject=kw.pop("subject", "Unable to connect"), body=Body(text=body), **kw)
+    data = NewTicket(
+        requester=requester,
+        subject=kw.pop("subject", "Unable to connect"),
+        body=Body(text=body),
+        **kw,
+    )
     return ticket_open(data=data, actor=actor or requester)

@@ -10,3 +10,6 @@ os.environ.setdefault("CAREDESK_INSECURE_HTTP", "1")
 from caredesk.settings import *  # noqa: E402, F403
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Whitenoise looks for the collected-static folder at start-up; tests serve through the finders.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -53,7 +53,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         consumer.start()
     url = f"http://{args.host}:{args.port}/"
     print(f"\nCareDesk is running at {url}", flush=True)
-    print(f"  Agent desk: {url}agent/   Portal: {url}portal/   API docs: {url}api/v1/docs", flush=True)
+    print(
+        f"  Agent desk: {url}agent/   Portal: {url}portal/   API docs: {url}api/v1/docs", flush=True
+    )
     print(f"  Data folder: {settings.DATA_DIR}", flush=True)
     from caredesk.demo import DEMO_LOGINS
 
@@ -61,7 +63,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for role, email in DEMO_LOGINS["accounts"]:
         print(f"    {role:<22} {email}", flush=True)
     try:
-        uvicorn.run("caredesk.asgi:application", host=args.host, port=args.port, log_level="warning", lifespan="off")
+        uvicorn.run(
+            "caredesk.asgi:application",
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            lifespan="off",
+        )
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)
@@ -95,10 +103,14 @@ def cmd_createagent(args: argparse.Namespace) -> int:
     from caredesk.accounts.services import agent_create
     from caredesk.core.errors import DomainError
 
-    password = args.password or os.environ.get("CAREDESK_AGENT_PASSWORD") or getpass.getpass("Password: ")
+    password = (
+        args.password or os.environ.get("CAREDESK_AGENT_PASSWORD") or getpass.getpass("Password: ")
+    )
     teams = list(Team.objects.filter(slug__in=args.team or []))
     try:
-        user = agent_create(email=args.email, name=args.name, password=password, role=args.role, teams=teams)
+        user = agent_create(
+            email=args.email, name=args.name, password=password, role=args.role, teams=teams
+        )
     except DomainError as exc:
         print(f"error: {exc.detail} {exc.errors}", file=sys.stderr)
         return 2
@@ -135,7 +147,9 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="web app and in-process worker")
     s.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     s.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    s.add_argument("--no-worker", action="store_true", help="run jobs in separate `caredesk worker` processes")
+    s.add_argument(
+        "--no-worker", action="store_true", help="run jobs in separate `caredesk worker` processes"
+    )
     s.set_defaults(func=cmd_serve)
     w = sub.add_parser("worker", help="a separate job worker (scale-out)")
     w.add_argument("--workers", type=int, default=2)

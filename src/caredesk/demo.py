@@ -1,5 +1,7 @@
 """Demo data: invented clinics, agents and a few hundred tickets over the last 60 days."""
 
+# ruff: noqa: E501 - the data tables read better one record a line
+
 from __future__ import annotations
 
 import os
@@ -13,7 +15,14 @@ from caredesk.accounts.models import ContactKind, Organization, OrganizationKind
 from caredesk.accounts.roles import ROLE_ADMIN, ROLE_AGENT, ROLE_SUPERVISOR
 from caredesk.accounts.services import agent_create, requester_create
 from caredesk.core import clock
-from caredesk.tickets.models import Channel, FieldKind, MessageKind, RequestField, RequestType, Status
+from caredesk.tickets.models import (
+    Channel,
+    FieldKind,
+    MessageKind,
+    RequestField,
+    RequestType,
+    Status,
+)
 from caredesk.tickets.services import Body, NewTicket, message_add, ticket_open, ticket_update
 
 PASSWORD = "caredesk-demo"  # noqa: S105 - published demo password for the local demo only
@@ -30,8 +39,18 @@ DEMO_LOGINS: dict[str, Any] = {
 }
 
 TEAMS = [
-    ("Tier 1 support", "tier-1", Tier.TIER1, "Account questions, basic troubleshooting, knowledge-base triage."),
-    ("Technical support engineers", "tier-2", Tier.TIER2, "Networking and device issues, session errors, runbooks."),
+    (
+        "Tier 1 support",
+        "tier-1",
+        Tier.TIER1,
+        "Account questions, basic troubleshooting, knowledge-base triage.",
+    ),
+    (
+        "Technical support engineers",
+        "tier-2",
+        Tier.TIER2,
+        "Networking and device issues, session errors, runbooks.",
+    ),
     ("Engineering", "engineering", Tier.TIER3, "Root-cause failures and fixes."),
     ("Clinical support liaisons", "clinical", None, "Clinical-impact incidents; 24/7 on-call."),
     ("Billing and operations", "billing", None, "Claims, subscriptions, refunds and adjustments."),
@@ -52,11 +71,31 @@ AGENTS = [
 ]
 
 ORGS = [
-    ("Brookfield Family Clinic", OrganizationKind.CLINIC, Plan.STANDARD, "brookfield-clinic.example"),
+    (
+        "Brookfield Family Clinic",
+        OrganizationKind.CLINIC,
+        Plan.STANDARD,
+        "brookfield-clinic.example",
+    ),
     ("Harborview Pediatrics", OrganizationKind.CLINIC, Plan.BASIC, "harborview-peds.example"),
-    ("Cedar Hill Physiotherapy", OrganizationKind.CLINIC, Plan.STANDARD, "cedarhill-physio.example"),
-    ("Northgate Health Network", OrganizationKind.HOSPITAL_NETWORK, Plan.PREMIUM, "northgate-health.example"),
-    ("Meridian Medical Supply", OrganizationKind.DISTRIBUTOR, Plan.PREMIUM, "meridian-supply.example"),
+    (
+        "Cedar Hill Physiotherapy",
+        OrganizationKind.CLINIC,
+        Plan.STANDARD,
+        "cedarhill-physio.example",
+    ),
+    (
+        "Northgate Health Network",
+        OrganizationKind.HOSPITAL_NETWORK,
+        Plan.PREMIUM,
+        "northgate-health.example",
+    ),
+    (
+        "Meridian Medical Supply",
+        OrganizationKind.DISTRIBUTOR,
+        Plan.PREMIUM,
+        "meridian-supply.example",
+    ),
 ]
 
 FIRST = ["June", "Omar", "Keiko", "Luis", "Ada", "Bram", "Chioma", "Dana", "Elif", "Femi", "Greta", "Hana",
@@ -66,55 +105,114 @@ LAST = ["Halloway", "Brightwater", "Castellan", "Dunmore", "Ellery", "Fairbank",
 
 REQUEST_TYPES: list[dict[str, Any]] = [
     {
-        "name": "Video visit problem", "slug": "video-visit", "team": "tier-2", "level": 2,
+        "name": "Video visit problem",
+        "slug": "video-visit",
+        "team": "tier-2",
+        "level": 2,
         "description": "A video consultation would not connect, dropped, or had no audio or video.",
         "fields": [
             ("encounter", "Appointment or encounter ID", FieldKind.TEXT, False, "encounter_id", ""),
-            ("device", "Device and operating system", FieldKind.TEXT, True, "os", "For example: iPad, iOS 18."),
+            (
+                "device",
+                "Device and operating system",
+                FieldKind.TEXT,
+                True,
+                "os",
+                "For example: iPad, iOS 18.",
+            ),
             ("browser", "Browser or app version", FieldKind.TEXT, False, "browser", ""),
-            ("network", "Connection", FieldKind.CHOICE, False, "network", "Wi-Fi\nMobile data\nWired\nNot sure"),
+            (
+                "network",
+                "Connection",
+                FieldKind.CHOICE,
+                False,
+                "network",
+                "Wi-Fi\nMobile data\nWired\nNot sure",
+            ),
         ],
     },
     {
-        "name": "Device error or malfunction", "slug": "device-error", "team": "tier-2", "level": 3,
+        "name": "Device error or malfunction",
+        "slug": "device-error",
+        "team": "tier-2",
+        "level": 3,
         "description": "A device shows an error code, will not start, or behaves unexpectedly.",
         "fields": [
-            ("serial", "Device serial number", FieldKind.SERIAL, True, "device_serial", "Printed on the label under the device."),
+            (
+                "serial",
+                "Device serial number",
+                FieldKind.SERIAL,
+                True,
+                "device_serial",
+                "Printed on the label under the device.",
+            ),
             ("purchase", "Purchase date", FieldKind.DATE, False, "", ""),
-            ("symptom", "What the device does", FieldKind.TEXTAREA, True, "", "Error codes, lights, sounds."),
+            (
+                "symptom",
+                "What the device does",
+                FieldKind.TEXTAREA,
+                True,
+                "",
+                "Error codes, lights, sounds.",
+            ),
             ("photo", "Photo of the error (optional)", FieldKind.FILE, False, "", ""),
         ],
     },
     {
-        "name": "Billing question", "slug": "billing", "team": "billing", "level": 4,
+        "name": "Billing question",
+        "slug": "billing",
+        "team": "billing",
+        "level": 4,
         "description": "Invoices, claims, refunds and subscription charges.",
         "fields": [("invoice", "Invoice number", FieldKind.TEXT, False, "", "")],
     },
     {
-        "name": "Scheduling", "slug": "scheduling", "team": "tier-1", "level": 3,
+        "name": "Scheduling",
+        "slug": "scheduling",
+        "team": "tier-1",
+        "level": 3,
         "description": "Booking, moving or cancelling appointments.",
         "fields": [],
     },
     {
-        "name": "Cancellation", "slug": "cancellation", "team": "tier-1", "level": 4,
+        "name": "Cancellation",
+        "slug": "cancellation",
+        "team": "tier-1",
+        "level": 4,
         "description": "Cancel a membership or subscription.",
         "fields": [],
     },
     {
-        "name": "Eligibility / no programs shown", "slug": "eligibility", "team": "tier-1", "level": 3,
+        "name": "Eligibility / no programs shown",
+        "slug": "eligibility",
+        "team": "tier-1",
+        "level": 3,
         "description": "The app says you are not eligible or shows no programs.",
         "fields": [],
     },
     {
-        "name": "Clinical collaboration", "slug": "clinical-collaboration", "team": "clinical", "level": 2,
+        "name": "Clinical collaboration",
+        "slug": "clinical-collaboration",
+        "team": "clinical",
+        "level": 2,
         "description": "A technical problem that affects patient care and needs a clinician's review.",
         "fields": [
-            ("patient", "Patient ID", FieldKind.TEXT, False, "patient_id", "Internal patient ID, not a name."),
+            (
+                "patient",
+                "Patient ID",
+                FieldKind.TEXT,
+                False,
+                "patient_id",
+                "Internal patient ID, not a name.",
+            ),
             ("clinician", "Clinician ID", FieldKind.TEXT, False, "clinician_id", ""),
         ],
     },
     {
-        "name": "Account and access", "slug": "account-access", "team": "tier-1", "level": 3,
+        "name": "Account and access",
+        "slug": "account-access",
+        "team": "tier-1",
+        "level": 3,
         "description": "Sign-in problems, password resets, adding or removing users.",
         "fields": [],
     },
@@ -150,10 +248,18 @@ def demo_wanted() -> bool:
 def _setup_people(rng: random.Random) -> tuple[dict[str, Team], list[Any], list[Any]]:
     teams = {}
     for name, slug, tier, desc in TEAMS:
-        teams[slug], _ = Team.objects.get_or_create(slug=slug, defaults={"name": name, "tier": tier, "description": desc})
+        teams[slug], _ = Team.objects.get_or_create(
+            slug=slug, defaults={"name": name, "tier": tier, "description": desc}
+        )
     agents = []
     for email, name, role, team_slugs in AGENTS:
-        agent = agent_create(email=email, name=name, password=PASSWORD, role=role, teams=[teams[s] for s in team_slugs])
+        agent = agent_create(
+            email=email,
+            name=name,
+            password=PASSWORD,
+            role=role,
+            teams=[teams[s] for s in team_slugs],
+        )
         if role == ROLE_ADMIN:
             agent.is_superuser = True
             agent.save(update_fields=["is_superuser"])
@@ -161,40 +267,77 @@ def _setup_people(rng: random.Random) -> tuple[dict[str, Team], list[Any], list[
     contacts = []
     for i, (name, kind, plan, domain) in enumerate(ORGS):
         org = Organization.objects.create(
-            name=name, kind=kind, plan=plan, email_domain=domain, account_manager=agents[1 + i % 2],
+            name=name,
+            kind=kind,
+            plan=plan,
+            email_domain=domain,
+            account_manager=agents[1 + i % 2],
             phone=f"+1-555-01{i:02d}",
         )
         admin_email = "office@brookfield-clinic.example" if i == 0 else f"admin@{domain}"
-        contacts.append(requester_create(email=admin_email, name=f"{name} office", organization=org,
-                                         kind=ContactKind.CLIENT_ADMIN, password=PASSWORD))
+        contacts.append(
+            requester_create(
+                email=admin_email,
+                name=f"{name} office",
+                organization=org,
+                kind=ContactKind.CLIENT_ADMIN,
+                password=PASSWORD,
+            )
+        )
         for j in range(8):
             first, last = FIRST[(i * 8 + j) % len(FIRST)], LAST[(i * 5 + j) % len(LAST)]
             kind_c = ContactKind.CLINICIAN if j % 3 == 0 else ContactKind.PATIENT
             email = f"{first}.{last}{i}{j}@{domain}".lower()
-            contacts.append(requester_create(email=email, name=f"{first} {last}", organization=org, kind=kind_c))
-    contacts.append(requester_create(email="june.halloway@mail.example", name="June Halloway",
-                                     organization=Organization.objects.get(name=ORGS[0][0]),
-                                     kind=ContactKind.PATIENT, password=PASSWORD))
+            contacts.append(
+                requester_create(email=email, name=f"{first} {last}", organization=org, kind=kind_c)
+            )
+    contacts.append(
+        requester_create(
+            email="june.halloway@mail.example",
+            name="June Halloway",
+            organization=Organization.objects.get(name=ORGS[0][0]),
+            kind=ContactKind.PATIENT,
+            password=PASSWORD,
+        )
+    )
     return teams, agents, contacts
 
 
 def _setup_types(teams: dict[str, Team]) -> list[RequestType]:
     types = []
     for pos, spec in enumerate(REQUEST_TYPES):
-        rt = RequestType.objects.create(name=spec["name"], slug=spec["slug"], description=spec["description"],
-                                        default_level=spec["level"], default_team=teams[spec["team"]], position=pos)
+        rt = RequestType.objects.create(
+            name=spec["name"],
+            slug=spec["slug"],
+            description=spec["description"],
+            default_level=spec["level"],
+            default_team=teams[spec["team"]],
+            position=pos,
+        )
         for fpos, (key, label, kind, required, maps_to, extra) in enumerate(spec["fields"]):
             RequestField.objects.create(
-                request_type=rt, key=key, label=label, kind=kind, required=required, maps_to=maps_to,
+                request_type=rt,
+                key=key,
+                label=label,
+                kind=kind,
+                required=required,
+                maps_to=maps_to,
                 choices=extra if kind == FieldKind.CHOICE else "",
-                help_text=extra if kind != FieldKind.CHOICE else "", position=fpos,
+                help_text=extra if kind != FieldKind.CHOICE else "",
+                position=fpos,
             )
         types.append(rt)
     return types
 
 
 def _one_ticket(
-    rng: random.Random, when: datetime, now: datetime, rt: RequestType, contacts: list[Any], agents: list[Any],
+    *,
+    rng: random.Random,
+    when: datetime,
+    now: datetime,
+    rt: RequestType,
+    contacts: list[Any],
+    agents: list[Any],
     by_team: dict[int | None, list[Any]],
 ) -> None:
     clock.set_source(lambda: when)
@@ -203,18 +346,27 @@ def _one_ticket(
     if rt.slug == "device-error":
         structured["device_serial"] = f"PT-{rng.randint(100000, 999999)}"
     if rt.slug == "video-visit":
-        structured.update(os=rng.choice(["iOS 18", "Android 15", "Windows 11", "macOS 15"]),
-                          browser=rng.choice(["Safari 18", "Chrome 131", "Edge 131", "App 4.2"]),
-                          network=rng.choice(["Wi-Fi", "Mobile data", "Wired"]))
-    channel = rng.choice([Channel.PORTAL, Channel.PORTAL, Channel.EMAIL, Channel.PHONE, Channel.CHAT, Channel.API])
+        structured.update(
+            os=rng.choice(["iOS 18", "Android 15", "Windows 11", "macOS 15"]),
+            browser=rng.choice(["Safari 18", "Chrome 131", "Edge 131", "App 4.2"]),
+            network=rng.choice(["Wi-Fi", "Mobile data", "Wired"]),
+        )
+    channel = rng.choice(
+        [Channel.PORTAL, Channel.PORTAL, Channel.EMAIL, Channel.PHONE, Channel.CHAT, Channel.API]
+    )
     if rt.slug == "video-visit" and rng.random() < 0.4:
         channel = Channel.VIDEO
     ticket = ticket_open(
         data=NewTicket(
-            requester=requester, subject=rng.choice(SUBJECTS[rt.slug]),
-            body=Body(text=f"Hello,\n\n{rt.description} Could you help?\n\nThanks, {requester.name}"),
-            channel=channel, priority=min(4, max(1, rt.default_level + rng.choice([-1, 0, 0, 0, 1]))),
-            category=rt, structured=structured,
+            requester=requester,
+            subject=rng.choice(SUBJECTS[rt.slug]),
+            body=Body(
+                text=f"Hello,\n\n{rt.description} Could you help?\n\nThanks, {requester.name}"
+            ),
+            channel=channel,
+            priority=min(4, max(1, rt.default_level + rng.choice([-1, 0, 0, 0, 1]))),
+            category=rt,
+            structured=structured,
         ),
         actor=requester,
     )
@@ -225,11 +377,21 @@ def _one_ticket(
     when2 = min(when + timedelta(minutes=rng.randint(5, 600)), now)
     clock.set_source(lambda: when2)
     ticket_update(ticket=ticket, changes={"assignee": agent}, actor=agent)
-    message_add(ticket=ticket, kind=MessageKind.PUBLIC, body=Body(text=rng.choice(REPLIES)), actor=agent)
+    message_add(
+        ticket=ticket, kind=MessageKind.PUBLIC, body=Body(text=rng.choice(REPLIES)), actor=agent
+    )
     if rng.random() < 0.3:
-        message_add(ticket=ticket, kind=MessageKind.INTERNAL,
-                    body=Body(text="Checked the session logs; looks like a network drop on the client side."), actor=agent)
-    final = rng.choices([Status.OPEN, Status.PENDING, Status.ON_HOLD, Status.SOLVED, Status.CLOSED], [3, 2, 1, 4, 4])[0]
+        message_add(
+            ticket=ticket,
+            kind=MessageKind.INTERNAL,
+            body=Body(
+                text="Checked the session logs; looks like a network drop on the client side."
+            ),
+            actor=agent,
+        )
+    final = rng.choices(
+        [Status.OPEN, Status.PENDING, Status.ON_HOLD, Status.SOLVED, Status.CLOSED], [3, 2, 1, 4, 4]
+    )[0]
     if final != Status.OPEN:
         when3 = when2 + timedelta(hours=rng.randint(1, 72))
         clock.set_source(lambda: min(when3, now))
@@ -251,6 +413,14 @@ def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
                     by_team.setdefault(team_id, []).append(agent)
             for _ in range(tickets):
                 when = now - timedelta(days=60 * rng.random() ** 1.5)
-                _one_ticket(rng, when, now, rng.choice(types), contacts, agents, by_team)
+                _one_ticket(
+                    rng=rng,
+                    when=when,
+                    now=now,
+                    rt=rng.choice(types),
+                    contacts=contacts,
+                    agents=agents,
+                    by_team=by_team,
+                )
     finally:
         clock.set_source(previous)

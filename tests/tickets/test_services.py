@@ -8,15 +8,30 @@ from django.core import mail
 from caredesk.core.errors import Conflict, ValidationFailed
 from caredesk.core.models import OutboxItem
 from caredesk.tickets.models import EventKind, Message, MessageKind, Status, Ticket, TicketEvent
-from caredesk.tickets.services import Body, NewTicket, Upload, message_add, ticket_open, ticket_update
-from tests.factories import AgentFactory, ContactFactory, RequestTypeFactory, TeamFactory, make_ticket
+from caredesk.tickets.services import (
+    Body,
+    NewTicket,
+    Upload,
+    message_add,
+    ticket_open,
+    ticket_update,
+)
+from tests.factories import (
+    AgentFactory,
+    ContactFactory,
+    RequestTypeFactory,
+    TeamFactory,
+    make_ticket,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_open_ticket_writes_row_first_message_and_created_event(clock):
     requester = ContactFactory()
-    ticket = make_ticket(requester, subject="  Video   froze during consult ", body="Froze at 10:02.")
+    ticket = make_ticket(
+        requester, subject="  Video   froze during consult ", body="Froze at 10:02."
+    )
     assert ticket.subject == "Video froze during consult"
     assert ticket.status == Status.NEW and ticket.is_open
     assert ticket.organization == requester.organization
@@ -40,7 +55,9 @@ def test_invalid_ticket_names_each_field_and_writes_nothing():
     requester = ContactFactory()
     with pytest.raises(ValidationFailed) as err:
         ticket_open(
-            data=NewTicket(requester=requester, subject=" ", priority=9, structured={"patient_id": "x" * 65}),
+            data=NewTicket(
+                requester=requester, subject=" ", priority=9, structured={"patient_id": "x" * 65}
+            ),
             actor=requester,
         )
     assert set(err.value.errors) == {"subject", "priority", "patient_id"}
@@ -53,7 +70,9 @@ def test_html_body_is_sanitized_before_it_is_stored():
         data=NewTicket(
             requester=requester,
             subject="Script",
-            body=Body(html='<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:evil()">l</a></p>'),
+            body=Body(
+                html='<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:evil()">l</a></p>'
+            ),
         ),
         actor=requester,
     )
@@ -66,11 +85,18 @@ def test_first_public_agent_reply_sets_first_response_and_opens(clock):
     agent = AgentFactory()
     ticket = make_ticket()
     clock.advance(minutes=30)
-    message_add(ticket=ticket, kind=MessageKind.INTERNAL, body=Body(text="checking logs"), actor=agent)
+    message_add(
+        ticket=ticket, kind=MessageKind.INTERNAL, body=Body(text="checking logs"), actor=agent
+    )
     ticket.refresh_from_db()
     assert ticket.first_response_at is None, "an internal note is not a response"
     clock.advance(minutes=10)
-    message_add(ticket=ticket, kind=MessageKind.PUBLIC, body=Body(text="Please restart the app."), actor=agent)
+    message_add(
+        ticket=ticket,
+        kind=MessageKind.PUBLIC,
+        body=Body(text="Please restart the app."),
+        actor=agent,
+    )
     ticket.refresh_from_db()
     assert ticket.first_response_at == clock.current
     assert ticket.status == Status.OPEN
@@ -85,7 +111,9 @@ def test_agent_reply_queues_one_email_to_the_requester(django_capture_on_commit_
     agent = AgentFactory()
     ticket = make_ticket(ContactFactory(email="pat@patients.example"))
     with django_capture_on_commit_callbacks(execute=True):
-        message_add(ticket=ticket, kind=MessageKind.PUBLIC, body=Body(text="Fixed now."), actor=agent)
+        message_add(
+            ticket=ticket, kind=MessageKind.PUBLIC, body=Body(text="Fixed now."), actor=agent
+        )
     assert OutboxItem.objects.get().status == "sent"
     assert len(mail.outbox) == 1
     sent = mail.outbox[0]
@@ -117,7 +145,9 @@ def test_requester_reply_reopens_pending_and_solved(clock):
     ticket_update(ticket=ticket, changes={"status": Status.SOLVED}, actor=agent)
     ticket.refresh_from_db()
     assert ticket.solved_at == clock.current and not ticket.is_open
-    message_add(ticket=ticket, kind=MessageKind.PUBLIC, body=Body(text="Still broken"), actor=requester)
+    message_add(
+        ticket=ticket, kind=MessageKind.PUBLIC, body=Body(text="Still broken"), actor=requester
+    )
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN and ticket.is_open and ticket.solved_at is None
 
@@ -139,7 +169,13 @@ def test_update_writes_one_event_per_changed_field_with_old_and_new():
     ticket = make_ticket()
     ticket_update(
         ticket=ticket,
-        changes={"priority": 1, "team": team, "assignee": agent, "tags": ["Urgent", "video"], "status": "new"},
+        changes={
+            "priority": 1,
+            "team": team,
+            "assignee": agent,
+            "tags": ["Urgent", "video"],
+            "status": "new",
+        },
         actor=agent,
     )
     events = {e.field: e for e in ticket.events.exclude(field="")}
@@ -161,7 +197,13 @@ def test_only_active_agents_can_be_assigned():
     ticket = make_ticket()
     outsider = ContactFactory()
     with pytest.raises(ValidationFailed) as err:
-        ticket_update(ticket=ticket, changes={"assignee": agent.__class__.objects.create_user(email=outsider.email, name="x")}, actor=agent)
+        ticket_update(
+            ticket=ticket,
+            changes={
+                "assignee": agent.__class__.objects.create_user(email=outsider.email, name="x")
+            },
+            actor=agent,
+        )
     assert "assignee" in err.value.errors
 
 
@@ -190,7 +232,13 @@ def test_attachments_stored_under_random_names_within_limits(settings):
         data=NewTicket(
             requester=requester,
             subject="Photo",
-            uploads=(Upload(filename="../../etc/passwd.png", content_type="image/png", data=b"\x89PNG" + b"0" * 10),),
+            uploads=(
+                Upload(
+                    filename="../../etc/passwd.png",
+                    content_type="image/png",
+                    data=b"\x89PNG" + b"0" * 10,
+                ),
+            ),
         ),
         actor=requester,
     )
@@ -199,13 +247,21 @@ def test_attachments_stored_under_random_names_within_limits(settings):
     assert "passwd" not in att.file.name and att.size == 14
     with pytest.raises(ValidationFailed) as err:
         message_add(
-            ticket=ticket, kind="public", body=Body(text="big"), actor=requester,
+            ticket=ticket,
+            kind="public",
+            body=Body(text="big"),
+            actor=requester,
             uploads=(Upload(filename="big.pdf", content_type="application/pdf", data=b"x" * 1001),),
         )
     assert "attachments" in err.value.errors
     with pytest.raises(ValidationFailed):
         message_add(
-            ticket=ticket, kind="public", body=Body(text="exe"), actor=requester,
-            uploads=(Upload(filename="run.exe", content_type="application/x-msdownload", data=b"MZ"),),
+            ticket=ticket,
+            kind="public",
+            body=Body(text="exe"),
+            actor=requester,
+            uploads=(
+                Upload(filename="run.exe", content_type="application/x-msdownload", data=b"MZ"),
+            ),
         )
     assert ticket.messages.count() == 1

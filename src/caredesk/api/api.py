@@ -34,7 +34,9 @@ api.add_router("/", directory_router)
     summary="Download an attachment",
     tags=["tickets"],
     response={200: None},
-    openapi_extra={"responses": {200: {"description": "The file", "content": {"application/octet-stream": {}}}}},
+    openapi_extra={
+        "responses": {200: {"description": "The file", "content": {"application/octet-stream": {}}}}
+    },
 )
 def attachment_download(request: HttpRequest, attachment_id: int) -> StreamingHttpResponse:
     return attachment_response(_user(request), attachment_id)

@@ -19,7 +19,10 @@ def attachment_response(user: User, attachment_id: int) -> FileResponse:
     if not user.is_staff and att.message is not None and att.message.kind != MessageKind.PUBLIC:
         raise NotFound("No such attachment.")
     response = FileResponse(
-        att.file.open("rb"), as_attachment=True, filename=att.filename, content_type=att.content_type
+        att.file.open("rb"),
+        as_attachment=True,
+        filename=att.filename,
+        content_type=att.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

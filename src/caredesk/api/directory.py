@@ -66,7 +66,9 @@ def _page(qs: QuerySet[Any], query: ListQuery) -> tuple[list[Any], str | None]:
         try:
             name, pk = decode_cursor(query.cursor)
         except BadCursor:
-            raise ValidationFailed("The cursor is not valid.", errors={"cursor": ["Start again."]}) from None
+            raise ValidationFailed(
+                "The cursor is not valid.", errors={"cursor": ["Start again."]}
+            ) from None
         qs = qs.filter(Q(name__gt=name) | Q(name=name, pk__gt=pk))
     rows = list(qs.order_by("name", "pk")[: query.limit + 1])
     more = len(rows) > query.limit
@@ -83,9 +85,7 @@ def organization_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str
     return {"items": [serialize.organization_out(o) for o in rows], "next_cursor": cursor}
 
 
-@router.get(
-    "/organizations/{int:org_id}", response=OrganizationOut, summary="Get an organization"
-)
+@router.get("/organizations/{int:org_id}", response=OrganizationOut, summary="Get an organization")
 def organization_get(request: HttpRequest, org_id: int) -> dict[str, Any]:
     org = _orgs_visible(_user(request)).select_related("account_manager").filter(pk=org_id).first()
     if org is None:
@@ -108,7 +108,10 @@ def contact_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any
 @router.get("/contacts/{int:contact_id}", response=ContactOut, summary="Get a contact")
 def contact_get(request: HttpRequest, contact_id: int) -> dict[str, Any]:
     contact = (
-        _contacts_visible(_user(request)).select_related("organization").filter(pk=contact_id).first()
+        _contacts_visible(_user(request))
+        .select_related("organization")
+        .filter(pk=contact_id)
+        .first()
     )
     if contact is None:
         raise NotFound("No such contact.")
@@ -128,7 +131,11 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> tuple[int, dict[
         if org is None:
             raise ValidationFailed("Unknown organization.", errors={"organization": ["Not found."]})
     contact = requester_create(
-        email=payload.email, name=payload.name, organization=org, kind=payload.kind, phone=payload.phone
+        email=payload.email,
+        name=payload.name,
+        organization=org,
+        kind=payload.kind,
+        phone=payload.phone,
     )
     return 201, serialize.contact_out(contact)
 

@@ -14,8 +14,15 @@ from caredesk.core.errors import DomainError
 SKIP_LOC = {"body", "query", "path", "payload", "data", "filters"}
 
 
-def problem(status: int, title: str, detail: str, errors: dict[str, list[str]] | None = None) -> HttpResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+def problem(
+    status: int, title: str, detail: str, errors: dict[str, list[str]] | None = None
+) -> HttpResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     if errors:
         body["errors"] = errors
     return JsonResponse(body, status=status, content_type="application/problem+json")
@@ -57,9 +64,7 @@ def install(api: NinjaAPI) -> None:
         if isinstance(exc.__cause__, RequestDataTooBig):
             return problem(413, "Payload too large", "The request body is over the size limit.")
         if exc.status_code == 400:
-            return problem(
-                400, "Bad request", str(exc), {"body": ["Send a valid JSON document."]}
-            )
+            return problem(400, "Bad request", str(exc), {"body": ["Send a valid JSON document."]})
         return problem(exc.status_code, "Error", str(exc))
 
     @api.exception_handler(Http404)

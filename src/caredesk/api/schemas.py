@@ -90,7 +90,9 @@ class TicketCreateIn(Strict):
     requester: RequesterIn | None = None
     team: int | None = None
     assignee: int | None = None
-    tags: Annotated[list[Annotated[str, StringConstraints(max_length=50)]], Field(max_length=20)] = []
+    tags: Annotated[
+        list[Annotated[str, StringConstraints(max_length=50)]], Field(max_length=20)
+    ] = []
     fields: StructuredFields = StructuredFields()
     form: dict[str, Annotated[str, StringConstraints(max_length=2000)]] = {}
     attachments: Annotated[list[AttachmentIn], Field(max_length=10)] = []
@@ -103,7 +105,10 @@ class TicketUpdateIn(Strict):
     tier: Annotated[int, Field(ge=1, le=3)] | None = None
     assignee: int | None = None
     category: int | None = None
-    tags: Annotated[list[Annotated[str, StringConstraints(max_length=50)]], Field(max_length=20)] | None = None
+    tags: (
+        Annotated[list[Annotated[str, StringConstraints(max_length=50)]], Field(max_length=20)]
+        | None
+    ) = None
     fields: StructuredFields | None = None
 
 

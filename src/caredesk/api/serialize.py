@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from caredesk.accounts.models import Contact, Organization, User
 from caredesk.tickets.models import STRUCTURED_FIELDS, Attachment, Message, Ticket
 

@@ -76,7 +76,9 @@ def _lookup(model: Any, pk: int | None, field: str, **extra: Any) -> Any:
         return None
     obj = model.objects.filter(pk=pk, **extra).first()
     if obj is None:
-        raise ValidationFailed("A referenced record does not exist.", errors={field: ["Not found."]})
+        raise ValidationFailed(
+            "A referenced record does not exist.", errors={field: ["Not found."]}
+        )
     return obj
 
 
@@ -192,9 +194,7 @@ def ticket_update(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn)
     return serialize.ticket_out(_with_relations(ticket.pk))
 
 
-@router.get(
-    "/tickets/{int:ticket_id}/messages", response=list[MessageOut], summary="List messages"
-)
+@router.get("/tickets/{int:ticket_id}/messages", response=list[MessageOut], summary="List messages")
 def message_list(request: HttpRequest, ticket_id: int) -> list[dict[str, Any]]:
     user = _user(request)
     ticket = selectors.ticket_get(user=user, pk=ticket_id)
@@ -213,7 +213,8 @@ def message_create(
     ticket = selectors.ticket_get(user=user, pk=ticket_id)
     if payload.status_after and not user.is_staff:
         raise ValidationFailed(
-            "Requesters cannot set the status.", errors={"status_after": ["Only agents can set this."]}
+            "Requesters cannot set the status.",
+            errors={"status_after": ["Only agents can set this."]},
         )
     message = services.message_add(
         ticket=ticket,
@@ -223,7 +224,5 @@ def message_create(
         uploads=_uploads(payload.attachments),
         status_after=payload.status_after,
     )
-    message = (
-        selectors.messages_for(user=user, ticket=ticket).filter(pk=message.pk).get()
-    )
+    message = selectors.messages_for(user=user, ticket=ticket).filter(pk=message.pk).get()
     return 201, serialize.message_out(message)

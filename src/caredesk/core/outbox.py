@@ -35,9 +35,8 @@ def _kick() -> None:
 
 def _claim(item_id: int) -> bool:
     now = clock.now()
-    claimed = (
-        OutboxItem.objects.filter(pk=item_id, status=OutboxStatus.PENDING)
-        .update(status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    claimed = OutboxItem.objects.filter(pk=item_id, status=OutboxStatus.PENDING).update(
+        status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     return claimed == 1
 

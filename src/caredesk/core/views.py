@@ -19,7 +19,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # noqa: BLE001 - report, never raise, from a health check
         db = {"ok": False, "vendor": connection.vendor, "error": type(exc).__name__}
     status = 200 if db["ok"] else 503
-    return JsonResponse({"status": "ok" if db["ok"] else "error", "version": __version__, "database": db}, status=status)
+    return JsonResponse(
+        {"status": "ok" if db["ok"] else "error", "version": __version__, "database": db},
+        status=status,
+    )
 
 
 def home(request: HttpRequest) -> HttpResponseRedirect:

@@ -30,9 +30,13 @@ class ReplyForm(forms.Form):
 class PropertiesForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, label="Level")
-    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, empty_label="No team")
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.all(), required=False, empty_label="No team"
+    )
     tier = forms.TypedChoiceField(choices=Tier.choices, coerce=int)
-    assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Unassigned")
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Unassigned"
+    )
     tags = forms.CharField(required=False, help_text="Separate tags with commas.", max_length=1000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -46,10 +50,14 @@ class NewTicketForm(forms.Form):
     category = forms.ModelChoiceField(
         queryset=RequestType.objects.filter(active=True), required=False, label="Request type"
     )
-    priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=3, label="Level")
+    priority = forms.TypedChoiceField(
+        choices=Priority.choices, coerce=int, initial=3, label="Level"
+    )
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000, required=False)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000, required=False
+    )
 
 
 class TokenForm(forms.Form):

@@ -77,7 +77,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         "teams": Team.objects.all(),
         "agents": agents(),
         "organizations": Organization.objects.only("id", "name"),
-        "sorts": [("-updated", "Last updated"), ("-created", "Newest"), ("created", "Oldest"), ("priority", "Level")],
+        "sorts": [
+            ("-updated", "Last updated"),
+            ("-created", "Newest"),
+            ("created", "Oldest"),
+            ("priority", "Level"),
+        ],
         "next_url": "?" + next_query.urlencode() if page.next_cursor else None,
         "is_first_page": not request.GET.get("cursor"),
     }
@@ -104,7 +109,9 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         **_sidebar(user),
         "ticket": ticket,
         "conversation": list(selectors.messages_for(user=user, ticket=ticket)),
-        "events": list(ticket.events.select_related("actor_user", "actor_contact").order_by("-id")[:20]),
+        "events": list(
+            ticket.events.select_related("actor_user", "actor_contact").order_by("-id")[:20]
+        ),
         "recent": selectors.recent_for_requester(user=user, ticket=ticket),
         "tags": sorted(t.name for t in ticket.tags.all()),
         "reply_form": ReplyForm(),
@@ -159,7 +166,9 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
             flash.success(request, f"{sent} on {ticket.ref}.")
             return redirect("desk:ticket", pk=ticket.pk)
     ticket = _ticket_or_404(user, pk)
-    return render(request, "desk/ticket.html", _ticket_context(request, ticket, reply_form=form), status=422)
+    return render(
+        request, "desk/ticket.html", _ticket_context(request, ticket, reply_form=form), status=422
+    )
 
 
 @require_POST
@@ -179,7 +188,9 @@ def ticket_properties(request: HttpRequest, pk: int) -> HttpResponse:
             flash.success(request, f"{ticket.ref} updated.")
             return redirect("desk:ticket", pk=ticket.pk)
     ticket = _ticket_or_404(user, pk)
-    return render(request, "desk/ticket.html", _ticket_context(request, ticket, props_form=form), status=422)
+    return render(
+        request, "desk/ticket.html", _ticket_context(request, ticket, props_form=form), status=422
+    )
 
 
 @require_POST

@@ -19,13 +19,19 @@ def _field_for(rf: RequestField) -> forms.Field:
     if rf.kind == FieldKind.TEXTAREA:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, **common)
     if rf.kind == FieldKind.CHOICE:
-        return forms.ChoiceField(choices=[("", "Choose…"), *[(c, c) for c in rf.choice_list]], **common)
+        return forms.ChoiceField(
+            choices=[("", "Choose…"), *[(c, c) for c in rf.choice_list]], **common
+        )
     if rf.kind == FieldKind.DATE:
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if rf.kind == FieldKind.SERIAL:
         return forms.RegexField(
             regex=r"^[A-Za-z0-9][A-Za-z0-9\-]{2,40}$",
-            error_messages={"invalid": "Enter the serial number as printed on the device (letters, digits, dashes)."},
+            error_messages={
+                "invalid": (
+                    "Enter the serial number as printed on the device (letters, digits, dashes)."
+                )
+            },
             **common,
         )
     if rf.kind == FieldKind.FILE:
@@ -37,9 +43,15 @@ class RequestForm(forms.Form):
     priority = forms.TypedChoiceField(
         choices=level_choices, coerce=int, widget=forms.RadioSelect, label="How urgent is it?"
     )
-    subject = forms.CharField(max_length=300, label="Summary", help_text="One line that says what is wrong or what you need.")
+    subject = forms.CharField(
+        max_length=300,
+        label="Summary",
+        help_text="One line that says what is wrong or what you need.",
+    )
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000, label="Details",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=100_000,
+        label="Details",
         help_text="What happened, when, and what you expected instead.",
     )
 
@@ -49,10 +61,14 @@ class RequestForm(forms.Form):
         self.custom: list[RequestField] = list(request_type.fields.all())
         for rf in self.custom:
             self.fields[f"f_{rf.key}"] = _field_for(rf)
-        self.fields["attachments"] = forms.FileField(required=False, label="Attach a file (optional)")
+        self.fields["attachments"] = forms.FileField(
+            required=False, label="Attach a file (optional)"
+        )
         self.initial.setdefault("priority", request_type.default_level)
 
 
 class PortalReplyForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=100_000, label="Your reply")
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), max_length=100_000, label="Your reply"
+    )
     attachments = forms.FileField(required=False, label="Attach a file (optional)")

@@ -49,7 +49,13 @@ def _uploads(request: HttpRequest, names: list[str]) -> tuple[Upload, ...]:
     out = []
     for name in names:
         for f in request.FILES.getlist(name):
-            out.append(Upload(filename=f.name or "attachment", content_type=f.content_type or "", data=f.read()))
+            out.append(
+                Upload(
+                    filename=f.name or "attachment",
+                    content_type=f.content_type or "",
+                    data=f.read(),
+                )
+            )
     return tuple(out)
 
 
@@ -92,7 +98,12 @@ def new_request(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("portal:ticket", pk=ticket.pk)
     levels = [Level(v) for v in (1, 2, 3, 4)]
     status = 422 if request.method == "POST" else 200
-    return render(request, "portal/new_request.html", {"form": form, "rtype": rtype, "levels": levels}, status=status)
+    return render(
+        request,
+        "portal/new_request.html",
+        {"form": form, "rtype": rtype, "levels": levels},
+        status=status,
+    )
 
 
 def _ticket_or_404(request: HttpRequest, pk: int) -> Ticket:
@@ -123,5 +134,8 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = selectors.messages_for(user=_user(request), ticket=ticket)
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "portal/ticket.html", {"ticket": ticket, "conversation": conversation, "form": form}, status=status
+        request,
+        "portal/ticket.html",
+        {"ticket": ticket, "conversation": conversation, "form": form},
+        status=status,
     )

@@ -307,3 +307,11 @@ class TicketEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("ticket events are append-only")
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor_user_id and self.actor_user:
+            return str(self.actor_user)
+        if self.actor_contact_id and self.actor_contact:
+            return self.actor_contact.name
+        return "CareDesk"

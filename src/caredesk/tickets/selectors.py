@@ -63,7 +63,9 @@ def ticket_get(*, user: User, pk: int) -> Ticket:
     """Return a ticket the user may see, or raise NotFound (never reveal others' tickets)."""
     ticket = (
         tickets_visible(user)
-        .select_related("requester", "organization__account_manager", "team", "assignee", "category")
+        .select_related(
+            "requester", "organization__account_manager", "team", "assignee", "category"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -195,8 +197,9 @@ def ticket_page(
             ) from None
     order = [f"-{column}", "-pk"] if desc else [column, "pk"]
     rows = list(
-        qs.select_related("requester", "organization", "team", "assignee", "category")
-        .order_by(*order)[: limit + 1]
+        qs.select_related("requester", "organization", "team", "assignee", "category").order_by(
+            *order
+        )[: limit + 1]
     )
     has_more = len(rows) > limit
     rows = rows[:limit]

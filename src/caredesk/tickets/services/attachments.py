@@ -53,7 +53,9 @@ def check_uploads(uploads: list[Upload], field: str = "attachments") -> None:
         raise ValidationFailed("An attachment was refused.", errors={field: errors})
 
 
-def store_uploads(ticket: Ticket, message: Message | None, uploads: list[Upload]) -> list[Attachment]:
+def store_uploads(
+    ticket: Ticket, message: Message | None, uploads: list[Upload]
+) -> list[Attachment]:
     saved = []
     for up in uploads:
         name = clean_filename(up.filename)

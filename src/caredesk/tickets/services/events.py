@@ -41,7 +41,9 @@ def event_created(ticket: Ticket, actor: Actor) -> TicketEvent:
     )
 
 
-def event_field_changed(ticket: Ticket, actor: Actor, field: str, old: Any, new: Any) -> TicketEvent:
+def event_field_changed(
+    ticket: Ticket, actor: Actor, field: str, old: Any, new: Any
+) -> TicketEvent:
     kind = {
         "status": EventKind.STATUS_CHANGED,
         "assignee": EventKind.ASSIGNED,

@@ -15,8 +15,8 @@ from caredesk.accounts.models import Contact, Organization, Team, Tier, User
 from caredesk.core import clock
 from caredesk.core.errors import Conflict, ValidationFailed
 from caredesk.core.html import html_to_text, sanitize, text_to_html
-from caredesk.core.outbox import outbox_add
 from caredesk.core.models import OutboxKind
+from caredesk.core.outbox import outbox_add
 from caredesk.tickets.models import (
     OPEN_STATUSES,
     STRUCTURED_FIELDS,
@@ -253,7 +253,16 @@ def _notify_requester(ticket: Ticket, message: Message) -> None:
     )
 
 
-UPDATABLE = {"status", "priority", "team", "tier", "assignee", "category", "tags", *STRUCTURED_FIELDS}
+UPDATABLE = {
+    "status",
+    "priority",
+    "team",
+    "tier",
+    "assignee",
+    "category",
+    "tags",
+    *STRUCTURED_FIELDS,
+}
 
 
 def _validate_changes(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -337,7 +346,9 @@ def _status_side_columns(ticket: Ticket, status: str, now: Any) -> list[str]:
 def follower_add(*, ticket: Ticket, follower: User, actor: Actor) -> None:
     """Add an agent to the ticket's followers (idempotent)."""
     if not follower.is_agent:
-        raise ValidationFailed("Only agents can follow tickets.", errors={"follower": ["Not an agent."]})
+        raise ValidationFailed(
+            "Only agents can follow tickets.", errors={"follower": ["Not an agent."]}
+        )
     if ticket.followers.filter(pk=follower.pk).exists():
         return
     ticket.followers.add(follower)

@@ -1,0 +1,85 @@
+"""The outbox delivers mail to a real SMTP peer, retries failures, and never sends twice."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from caredesk.core.models import OutboxItem, OutboxKind, OutboxStatus
+from caredesk.core.outbox import outbox_add, outbox_deliver
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp(settings) -> Iterator[Inbox]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield inbox
+    controller.stop()
+
+
+def _email(to: str = "pat@patients.example") -> OutboxItem:
+    return outbox_add(
+        kind=OutboxKind.EMAIL,
+        payload={"to": [to], "subject": "[CD-1001] Hello", "body": "Body text"},
+    )
+
+
+def test_delivers_to_smtp_once_even_if_run_twice(smtp, clock):
+    item = _email()
+    assert outbox_deliver() == 1
+    assert outbox_deliver() == 0
+    assert len(smtp.messages) == 1
+    sender, rcpts, content = smtp.messages[0]
+    assert rcpts == ["pat@patients.example"] and b"Subject: [CD-1001] Hello" in content
+    item.refresh_from_db()
+    assert item.status == OutboxStatus.SENT and item.sent_at == clock.current
+
+
+def test_failed_delivery_is_retried_later_with_backoff(settings, clock):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
+    item = _email()
+    assert outbox_deliver() == 0
+    item.refresh_from_db()
+    assert item.status == OutboxStatus.PENDING and item.attempts == 1 and "Error" in item.last_error
+    assert item.available_at == clock.current + timedelta(minutes=2)
+    assert outbox_deliver() == 0, "not due yet"
+    item.refresh_from_db()
+    assert item.attempts == 1
+
+
+def test_item_stuck_in_sending_is_reclaimed_after_a_crash(smtp, clock):
+    item = _email()
+    OutboxItem.objects.filter(pk=item.pk).update(
+        status=OutboxStatus.SENDING, claimed_at=clock.current
+    )
+    assert outbox_deliver() == 0, "a live claim is respected"
+    clock.advance(minutes=11)
+    assert outbox_deliver() == 1
+    assert len(smtp.messages) == 1

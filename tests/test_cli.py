@@ -1,0 +1,141 @@
+"""The `caredesk` command as an operator uses it: a real process, a real port, a data folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CAREDESK = [sys.executable, "-m", "caredesk.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CAREDESK_", "DJANGO_"))}
+    env.update(CAREDESK_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
+    env.pop("DATABASE_URL", None)  # the embedded default: SQLite in the data folder
+    return env
+
+
+def _wait_healthy(port: int, proc: subprocess.Popen[str], timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited: {proc.stdout.read() if proc.stdout else ''}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:  # noqa: S310
+                return json.loads(r.read())
+        except OSError:
+            time.sleep(0.2)  # waiting for a real server to bind, not moving test time
+    raise AssertionError("server did not become healthy")
+
+
+def _serve(data_dir: Path, port: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*CAREDESK, "serve", "--port", str(port)],
+        env=_env(data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _stop(proc: subprocess.Popen[str]) -> str:
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, _ = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    return out
+
+
+def _count_tickets(data_dir: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "caredesk.sqlite3") as db:
+        return int(db.execute("SELECT COUNT(*) FROM tickets_ticket").fetchone()[0])
+
+
+def test_serve_migrates_loads_demo_once_and_keeps_data_across_restarts(tmp_path):
+    port = _free_port()
+    proc = _serve(tmp_path, port)
+    try:
+        health = _wait_healthy(port, proc)
+        assert health["database"] == {"ok": True, "vendor": "sqlite"}
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as r:  # noqa: S310
+            assert r.status == 200
+    finally:
+        out = _stop(proc)
+    assert f"http://127.0.0.1:{port}/" in out and "admin@caredesk.example" in out
+    with __import__("sqlite3").connect(tmp_path / "caredesk.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    first_count = _count_tickets(tmp_path)
+    assert first_count >= 200
+
+    proc = _serve(tmp_path, port)
+    try:
+        _wait_healthy(port, proc)
+    finally:
+        out = _stop(proc)
+    assert "Loading demo data" not in out
+    assert _count_tickets(tmp_path) == first_count
+
+
+def test_token_create_prints_a_working_token_once(tmp_path):
+    env = _env(tmp_path) | {"CAREDESK_DEMO": "0"}
+    subprocess.run([*CAREDESK, "migrate"], env=env, check=True, capture_output=True)
+    created = subprocess.run(
+        [
+            *CAREDESK,
+            "createagent",
+            "--email",
+            "ilse.varro@caredesk.example",
+            "--name",
+            "Ilse Varro",
+            "--password",
+            "a-long-password-1",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert "Created agent" in created.stdout
+    out = subprocess.run(
+        [*CAREDESK, "token", "create", "--user", "ilse.varro@caredesk.example"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    secret = out.stdout.strip()
+    assert secret.startswith("cdt_")
+    missing = subprocess.run(
+        [*CAREDESK, "token", "create", "--user", "nobody@caredesk.example"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 2 and "no active user" in missing.stderr
+    manage = subprocess.run([*CAREDESK, "manage", "check"], env=env, capture_output=True, text=True)
+    assert manage.returncode == 0, manage.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["serve", "--help"], ["token", "create", "--help"]])
+def test_help_is_available(args):
+    out = subprocess.run([*CAREDESK, *args], capture_output=True, text=True)
+    assert out.returncode == 0 and "usage:" in out.stdout
