@@ -174,6 +174,19 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         },
     ),
     (
+        "desk:ticket-follow",
+        lambda w: f"/agent/tickets/{w.ticket.pk}/follow/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            "agent": 302,
+            "other_agent": NOT_FOUND,
+            "supervisor": 302,
+            "admin": 302,
+        },
+    ),
+    (
         "portal:home",
         lambda w: "/portal/",
         "get",

@@ -230,3 +230,28 @@ def test_api_token_is_shown_once_and_stored_hashed(desk, agent):
 def test_healthz_reports_the_database():
     data = Client().get("/healthz").json()
     assert data["status"] == "ok" and data["database"]["ok"] is True
+
+
+def test_times_are_shown_in_the_agents_timezone(desk, agent, clock):
+    agent.timezone = "America/New_York"
+    agent.save()
+    ticket = make_ticket()  # created 2026-11-02 14:00 UTC = 09:00 in New York
+    page = desk.get(f"/agent/tickets/{ticket.pk}/").content.decode()
+    assert "2026-11-02 09:00 EST" in page
+
+
+def test_follow_and_unfollow_a_ticket_outside_my_team(agent, desk):
+    other_team_ticket = make_ticket(team=TeamFactory())
+    assert desk.get(f"/agent/tickets/{other_team_ticket.pk}/").status_code == 404
+    boss = supervisor()
+    boss_client = Client()
+    boss_client.force_login(boss)
+    from caredesk.tickets.services import follower_add
+
+    follower_add(ticket=other_team_ticket, follower=agent, actor=boss)
+    page = desk.get(f"/agent/tickets/{other_team_ticket.pk}/")
+    assert page.status_code == 200, "followers see the ticket even outside their teams"
+    desk.post(f"/agent/tickets/{other_team_ticket.pk}/follow/", {"follow": "0"})
+    assert not other_team_ticket.followers.filter(pk=agent.pk).exists()
+    assert desk.get(f"/agent/tickets/{other_team_ticket.pk}/").status_code == 404
+    assert other_team_ticket.events.filter(field="followers").count() == 2

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 CSP = "; ".join(
     [
@@ -34,3 +36,20 @@ class SecurityHeadersMiddleware:
         )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class UserTimezoneMiddleware:
+    """Show dates in the signed-in person's timezone (stored on their account)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        name = getattr(request.user, "timezone", "") if request.user.is_authenticated else ""
+        timezone.deactivate()
+        if name:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(name))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                pass  # an unknown zone falls back to UTC rather than failing the page
+        return self.get_response(request)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("tickets/<int:pk>/reply/", views.ticket_reply, name="ticket-reply"),
     path("tickets/<int:pk>/update/", views.ticket_properties, name="ticket-update"),
     path("tickets/<int:pk>/take/", views.ticket_take, name="ticket-take"),
+    path("tickets/<int:pk>/follow/", views.ticket_follow, name="ticket-follow"),
     path("tokens/", views.tokens, name="tokens"),
 ]

@@ -114,6 +114,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         ),
         "recent": selectors.recent_for_requester(user=user, ticket=ticket),
         "tags": sorted(t.name for t in ticket.tags.all()),
+        "followers": list(ticket.followers.all()),
         "reply_form": ReplyForm(),
         "props_form": PropertiesForm(
             initial={
@@ -203,6 +204,20 @@ def ticket_take(request: HttpRequest, pk: int) -> HttpResponse:
         flash.success(request, f"{ticket.ref} is assigned to you.")
     except DomainError as exc:
         flash.error(request, exc.detail)
+    return redirect("desk:ticket", pk=ticket.pk)
+
+
+@require_POST
+@agent_required
+def ticket_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    ticket = _ticket_or_404(user, pk)
+    if request.POST.get("follow") == "0":
+        services.follower_remove(ticket=ticket, follower=user, actor=user)
+        flash.success(request, f"You no longer follow {ticket.ref}.")
+    else:
+        services.follower_add(ticket=ticket, follower=user, actor=user)
+        flash.success(request, f"You follow {ticket.ref}.")
     return redirect("desk:ticket", pk=ticket.pk)
 
 

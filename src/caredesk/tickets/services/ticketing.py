@@ -353,3 +353,12 @@ def follower_add(*, ticket: Ticket, follower: User, actor: Actor) -> None:
         return
     ticket.followers.add(follower)
     events.event_follower_added(ticket, actor, follower)
+
+
+@transaction.atomic
+def follower_remove(*, ticket: Ticket, follower: User, actor: Actor) -> None:
+    """Stop following a ticket (idempotent)."""
+    if not ticket.followers.filter(pk=follower.pk).exists():
+        return
+    ticket.followers.remove(follower)
+    events.event_field_changed(ticket, actor, "followers", follower.pk, None)
