@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import zoneinfo
 from collections.abc import Callable
 
@@ -47,9 +48,8 @@ class UserTimezoneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         name = getattr(request.user, "timezone", "") if request.user.is_authenticated else ""
         timezone.deactivate()
-        if name:
-            try:
+        # An unknown zone falls back to UTC rather than failing the page.
+        with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):
+            if name:
                 timezone.activate(zoneinfo.ZoneInfo(name))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                pass  # an unknown zone falls back to UTC rather than failing the page
         return self.get_response(request)
