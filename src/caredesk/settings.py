@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "caredesk.core",
     "caredesk.accounts",
     "caredesk.tickets",
+    "caredesk.sla",
     "caredesk.desk",
     "caredesk.portal",
 ]

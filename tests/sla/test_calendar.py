@@ -58,15 +58,15 @@ def ref_between(cal: BusinessCalendar, a: datetime, b: datetime) -> timedelta:
 def ref_add(cal: BusinessCalendar, a: datetime, d: timedelta) -> datetime:
     if d == timedelta(0):
         return a
-    horizon = a + timedelta(days=60)
-    left = d
-    for s, e in ref_intervals(cal, a, horizon):
-        if e <= a:
-            continue
-        begin = max(s, a)
-        if e - begin >= left:
-            return begin + left
-        left -= e - begin
+    for days in (60, 400, 3000):
+        left = d
+        for s, e in ref_intervals(cal, a, a + timedelta(days=days)):
+            if e <= a:
+                continue
+            begin = max(s, a)
+            if e - begin >= left:
+                return begin + left
+            left -= e - begin
     raise AssertionError("reference horizon too short")
 
 

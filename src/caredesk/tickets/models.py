@@ -165,6 +165,9 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    sla_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="The earliest due instant of the running SLA clocks."
+    )
 
     class Meta:
         permissions = [("view_all_tickets", "Can see tickets of every team")]
@@ -187,6 +190,11 @@ class Ticket(models.Model):
             models.Index(fields=["requester", "updated_at", "id"], name="ticket_requester_idx"),
             models.Index(fields=["created_at", "id"], name="ticket_created_idx"),
             models.Index(fields=["priority", "updated_at", "id"], name="ticket_priority_idx"),
+            models.Index(
+                fields=["is_open", "sla_due_at", "id"],
+                name="ticket_sla_due_idx",
+                condition=Q(sla_due_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -271,6 +279,8 @@ class EventKind(models.TextChoices):
     MESSAGE_ADDED = "message_added", "Message added"
     FOLLOWER_ADDED = "follower_added", "Follower added"
     TAGS_CHANGED = "tags_changed", "Tags changed"
+    SLA_WARNING = "sla_warning", "SLA warning"
+    SLA_BREACHED = "sla_breached", "SLA breached"
 
 
 class TicketEvent(models.Model):

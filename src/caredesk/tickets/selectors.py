@@ -168,8 +168,11 @@ def _after(column: str, desc: bool, value: Any, pk: int) -> Q:
 
 def _cursor_value(column: str, raw: str | int | None) -> Any:
     if column.endswith("_at"):
-        parsed = parse_datetime(raw) if isinstance(raw, str) else None
-        if parsed is None:
+        try:
+            parsed = parse_datetime(raw) if isinstance(raw, str) else None
+        except ValueError:  # well formed but impossible, e.g. month 13
+            parsed = None
+        if parsed is None or parsed.tzinfo is None:  # our cursors always carry the offset
             raise BadCursor("cursor is not valid")
         return parsed
     if not isinstance(raw, int):

@@ -17,6 +17,7 @@ from caredesk.core.errors import Conflict, ValidationFailed
 from caredesk.core.html import html_to_text, sanitize, text_to_html
 from caredesk.core.models import OutboxKind
 from caredesk.core.outbox import outbox_add
+from caredesk.sla.services import sla_sync
 from caredesk.tickets.models import (
     OPEN_STATUSES,
     STRUCTURED_FIELDS,
@@ -170,6 +171,7 @@ def ticket_open(*, data: NewTicket, actor: Actor) -> Ticket:
     if not data.body.empty or data.uploads:
         author = actor if actor is not None else data.requester
         _message_create(ticket, MessageKind.PUBLIC, data.body, author, list(data.uploads))
+    sla_sync(ticket=ticket, now=now)
     return ticket
 
 
@@ -235,6 +237,13 @@ def message_add(
     if status_after:
         changes["status"] = status_after
     _apply(ticket, changes, actor, now)
+    public = kind == MessageKind.PUBLIC
+    sla_sync(
+        ticket=ticket,
+        now=now,
+        customer_message=public and not _is_agent(actor),
+        agent_reply=public and _is_agent(actor),
+    )
     return message
 
 
@@ -301,7 +310,10 @@ def ticket_update(*, ticket: Ticket, changes: Mapping[str, Any], actor: Actor) -
         raise Conflict("This ticket is closed and cannot be reopened.")
     if values.get("assignee") and values.get("status", ticket.status) == Status.NEW:
         values["status"] = Status.OPEN  # someone owns it now
-    _apply(ticket, values, actor, clock.now())
+    now = clock.now()
+    changed = _apply(ticket, values, actor, now)
+    if changed & SLA_FIELDS:
+        sla_sync(ticket=ticket, now=now)
     return ticket
 
 
@@ -309,7 +321,11 @@ def _ref_value(value: Any) -> Any:
     return value.pk if hasattr(value, "pk") else value
 
 
-def _apply(ticket: Ticket, changes: Mapping[str, Any], actor: Actor, now: Any) -> None:
+SLA_FIELDS = frozenset({"status", "priority", "category"})
+
+
+def _apply(ticket: Ticket, changes: Mapping[str, Any], actor: Actor, now: Any) -> set[str]:
+    """Write the changed fields and their events; returns the names of the fields changed."""
     dirty: list[str] = []
     for key, new in changes.items():
         if key == "tags":
@@ -328,6 +344,7 @@ def _apply(ticket: Ticket, changes: Mapping[str, Any], actor: Actor, now: Any) -
             dirty += _status_side_columns(ticket, new, now)
     ticket.updated_at = now
     ticket.save(update_fields=[*dirty, "updated_at"])
+    return set(dirty)
 
 
 def _status_side_columns(ticket: Ticket, status: str, now: Any) -> list[str]:

@@ -1,0 +1,236 @@
+"""SLA writers: keep each ticket's clocks in step with the ticket, and fire warnings/breaches.
+
+`sla_sync` is called by the ticket services inside their transaction, so the stored due instants
+always match the ticket. `sla_tick` is the idempotent periodic sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+
+from caredesk.core import clock as clock_source
+from caredesk.sla import clocks
+from caredesk.sla.calendar import BusinessCalendar
+from caredesk.sla.models import Metric, SlaClock, SlaPolicy, SlaTarget
+from caredesk.sla.selectors import business_calendar, policy_for
+from caredesk.tickets.models import OPEN_STATUSES, EventKind, Ticket, TicketEvent
+
+log = logging.getLogger(__name__)
+TICK_BATCH = 500
+
+
+def _target(policy: SlaPolicy | None, ticket: Ticket, metric: str) -> SlaTarget | None:
+    if policy is None:
+        return None
+    for target in policy.targets.all():
+        if target.priority == ticket.priority and target.metric == metric:
+            return target
+    return None
+
+
+def _pure(row: SlaClock) -> clocks.Clock:
+    return clocks.Clock(
+        target=timedelta(seconds=row.target_seconds),
+        elapsed=timedelta(seconds=row.elapsed_seconds),
+        running_since=row.running_since,
+        stopped_at=row.stopped_at,
+        breached_at=row.breached_at,
+        warnings_fired=tuple(row.warnings_fired or ()),
+    )
+
+
+def _store(
+    row: SlaClock, c: clocks.Clock, cal: BusinessCalendar, fractions: tuple[float, ...]
+) -> None:
+    row.target_seconds = int(c.target.total_seconds())
+    row.elapsed_seconds = c.elapsed.total_seconds()
+    row.running_since = c.running_since
+    row.stopped_at = c.stopped_at
+    row.breached_at = c.breached_at
+    row.warnings_fired = list(c.warnings_fired)
+    row.due_at = clocks.due_at(cal, c)
+    row.next_check_at = clocks.next_check(cal, c, fractions)
+
+
+def _fractions(policy: SlaPolicy | None) -> tuple[float, ...]:
+    return tuple(float(f) for f in (policy.warn_at if policy else []))
+
+
+def _desired(
+    ticket: Ticket, metric: str, c: clocks.Clock, policy: SlaPolicy | None, *, agent_reply: bool
+) -> str:
+    """'run', 'pause' or 'stop' for a clock given the ticket's state."""
+    if ticket.status not in OPEN_STATUSES:
+        return "stop"
+    if metric == Metric.FIRST_RESPONSE:
+        return "stop" if ticket.first_response_at else "run"
+    if metric == Metric.NEXT_RESPONSE:
+        return "stop" if agent_reply or c.stopped_at else "run"
+    paused = policy.pause_statuses if policy else []
+    return "pause" if ticket.status in paused else "run"
+
+
+def _new_row(
+    ticket: Ticket, metric: str, target: SlaTarget | None, now: datetime, customer_message: bool
+) -> SlaClock | None:
+    if target is None:
+        return None
+    if metric == Metric.NEXT_RESPONSE:
+        if not (customer_message and ticket.first_response_at):
+            return None  # starts with the first customer message after a response
+        start = now
+    else:
+        start = ticket.created_at
+    return SlaClock(
+        ticket=ticket, metric=metric, started_at=start, running_since=start, target_seconds=0
+    )
+
+
+def sla_sync(
+    *,
+    ticket: Ticket,
+    now: datetime | None = None,
+    customer_message: bool = False,
+    agent_reply: bool = False,
+) -> None:
+    """Reconcile the ticket's clocks with its policy, level and status; store due instants."""
+    now = now or clock_source.now()
+    policy = policy_for(ticket)
+    rows = {row.metric: row for row in ticket.sla_clocks.select_related("calendar")}
+    for metric in Metric.values:
+        target = _target(policy, ticket, metric)
+        row = rows.get(metric) or _new_row(ticket, metric, target, now, customer_message)
+        if row is None:
+            continue
+        if target is None:  # the policy no longer promises this metric for this level
+            if row.pk:
+                row.delete()
+            continue
+        cal = business_calendar(target.calendar)
+        c = _pure(row)
+        if (
+            metric == Metric.NEXT_RESPONSE
+            and customer_message
+            and row.pk
+            and c.stopped_at is not None
+            and ticket.first_response_at
+        ):
+            c = clocks.start(c.target, now)  # a new unanswered message: a new cycle
+            row.started_at = now
+        want = _desired(ticket, metric, c, policy, agent_reply=agent_reply)
+        if want == "stop":
+            c = clocks.stop(cal, c, now)
+        elif want == "pause":
+            c = clocks.pause(cal, replace(c, stopped_at=None), now)
+        else:
+            c = clocks.resume(c, now)
+        c = replace(c, target=timedelta(minutes=target.minutes))  # re-target keeps time used
+        row.policy, row.calendar = policy, target.calendar
+        _store(row, c, cal, _fractions(policy))
+        row.save()
+    _store_ticket_due(ticket)
+
+
+def _store_ticket_due(ticket: Ticket) -> None:
+    due = [
+        d
+        for d in ticket.sla_clocks.filter(
+            running_since__isnull=False, due_at__isnull=False
+        ).values_list("due_at", flat=True)
+    ]
+    value = min(due) if due else None
+    if ticket.sla_due_at != value:
+        ticket.sla_due_at = value
+        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=value)
+
+
+# -- the periodic tick ------------------------------------------------------------------------
+
+
+def _emit(ticket_id: int, kind: str, data: dict[str, object], at: datetime) -> None:
+    TicketEvent.objects.create(ticket_id=ticket_id, kind=kind, data=data, created_at=at)
+
+
+def _tick_one(clock_id: int, now: datetime) -> int:
+    """Fire what is due on one clock; returns the number of events written."""
+    qs = SlaClock.objects.select_related("calendar", "policy").filter(
+        pk=clock_id, next_check_at__lte=now
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    row = qs.first()
+    if row is None or row.calendar is None:
+        return 0  # another worker took it, or nothing is due any more
+    cal = business_calendar(row.calendar)
+    fractions = _fractions(row.policy)
+    c = _pure(row)
+    written = 0
+    for fraction, when in clocks.warning_instants(cal, c, fractions):
+        if when <= now:
+            _emit(
+                row.ticket_id,
+                EventKind.SLA_WARNING,
+                {
+                    "metric": row.metric,
+                    "fraction": fraction,
+                    "due_at": _iso(row.due_at),
+                    "at": _iso(when),
+                },
+                now,
+            )
+            c = replace(c, warnings_fired=(*c.warnings_fired, fraction))
+            written += 1
+    due = clocks.due_at(cal, c)
+    if c.breached_at is None and due is not None and due <= now:
+        _emit(
+            row.ticket_id, EventKind.SLA_BREACHED, {"metric": row.metric, "due_at": _iso(due)}, now
+        )
+        c = replace(c, breached_at=due)
+        written += 1
+    _store(row, c, cal, fractions)
+    row.save(update_fields=["warnings_fired", "breached_at", "due_at", "next_check_at"])
+    return written
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def sla_tick(*, now: datetime | None = None) -> int:
+    """Emit every warning and breach that is due, exactly once; catches up after downtime."""
+    now = now or clock_source.now()
+    written = 0
+    while True:
+        ids = list(
+            SlaClock.objects.filter(next_check_at__lte=now)
+            .order_by("next_check_at", "id")
+            .values_list("id", flat=True)[:TICK_BATCH]
+        )
+        for clock_id in ids:
+            with transaction.atomic():
+                written += _tick_one(clock_id, now)
+        if len(ids) < TICK_BATCH:
+            return written
+
+
+def sla_recompute_open(*, batch: int = 500) -> int:
+    """Re-apply policies to every open ticket (after a policy or calendar change)."""
+    count = 0
+    last = 0
+    while True:
+        tickets = list(
+            Ticket.objects.filter(is_open=True, pk__gt=last)
+            .select_related("organization")
+            .order_by("pk")[:batch]
+        )
+        if not tickets:
+            return count
+        for ticket in tickets:
+            with transaction.atomic():
+                sla_sync(ticket=ticket)
+            count += 1
+        last = tickets[-1].pk
