@@ -135,6 +135,22 @@ def test_token_create_prints_a_working_token_once(tmp_path):
     assert manage.returncode == 0, manage.stderr
 
 
+def test_sla_explain_prints_the_timeline_of_a_demo_ticket(tmp_path):
+    env = _env(tmp_path)
+    subprocess.run([*CAREDESK, "demo", "--tickets", "5"], env=env, check=True, capture_output=True)
+    out = subprocess.run(
+        [*CAREDESK, "sla", "explain", "CD-1001"], env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert (
+        out.stdout.startswith("CD-1001") and "Policy:" in out.stdout and "Timeline:" in out.stdout
+    )
+    missing = subprocess.run(
+        [*CAREDESK, "sla", "explain", "CD-999999"], env=env, capture_output=True, text=True
+    )
+    assert missing.returncode == 2 and "no ticket" in missing.stderr
+
+
 @pytest.mark.parametrize("args", [["--help"], ["serve", "--help"], ["token", "create", "--help"]])
 def test_help_is_available(args):
     out = subprocess.run([*CAREDESK, *args], capture_output=True, text=True)

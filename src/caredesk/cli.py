@@ -135,6 +135,29 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sla_explain(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.sla.explain import explain
+    from caredesk.tickets.models import Ticket
+    from caredesk.tickets.pure import pk_from_ref
+
+    pk = pk_from_ref(args.ref)
+    ticket = Ticket.objects.filter(pk=pk).first() if pk else None
+    if ticket is None:
+        print(f"error: no ticket {args.ref}", file=sys.stderr)
+        return 2
+    print(explain(ticket))
+    return 0
+
+
+def cmd_sla_tick(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.sla.services import sla_tick
+
+    print(f"{sla_tick()} SLA events written")
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     _setup()
     _manage("migrate", "--noinput")
@@ -171,6 +194,13 @@ def parser() -> argparse.ArgumentParser:
     tc.add_argument("--user", required=True)
     tc.add_argument("--name", default="CLI token")
     tc.set_defaults(func=cmd_token)
+    sla = sub.add_parser("sla", help="service levels")
+    slasub = sla.add_subparsers(dest="sla_command", required=True)
+    se = slasub.add_parser("explain", help="print a ticket's SLA timeline")
+    se.add_argument("ref", help="ticket reference, e.g. CD-1042")
+    se.set_defaults(func=cmd_sla_explain)
+    st = slasub.add_parser("tick", help="fire due SLA warnings and breaches now")
+    st.set_defaults(func=cmd_sla_tick)
     m = sub.add_parser("migrate", help="apply database migrations")
     m.set_defaults(func=cmd_migrate)
     sub.add_parser("manage", help="pass the rest to Django's manage.py", add_help=False)

@@ -10,7 +10,13 @@ from caredesk.sla.models import Calendar, Metric, SlaClock, SlaPolicy, SlaTarget
 from caredesk.sla.services import _tick_one, sla_recompute_open, sla_tick
 from caredesk.tickets.models import EventKind, MessageKind, Ticket
 from caredesk.tickets.services import Body, message_add, ticket_update
-from tests.factories import AgentFactory, ContactFactory, OrganizationFactory, make_ticket
+from tests.factories import (
+    AgentFactory,
+    ContactFactory,
+    OrganizationFactory,
+    make_ticket,
+    supervisor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +244,90 @@ def test_queue_can_sort_by_next_due(clock):
         .values_list("pk", flat=True)
     )
     assert order == [soon.pk, late.pk]
+
+
+def test_breaching_soon_queue_lists_due_within_two_hours_most_urgent_first(clock):
+    from caredesk.tickets.selectors import TicketFilters, ticket_page
+
+    boss = supervisor()
+    premium = OrganizationFactory(plan="premium")
+    later = make_ticket(ContactFactory(organization=premium), priority=2)  # first response in 2 h
+    sooner = make_ticket(ContactFactory(organization=premium), priority=1)  # in 1 h
+    make_ticket(priority=4)  # 48 business hours away
+    page = ticket_page(user=boss, filters=TicketFilters(queue="breaching"))
+    assert [t.pk for t in page.items] == [sooner.pk, later.pk]
+    every = ticket_page(user=boss, filters=TicketFilters(queue="open", sort="due"), limit=1)
+    assert [t.pk for t in every.items] == [sooner.pk] and every.next_cursor
+    second = ticket_page(
+        user=boss,
+        filters=TicketFilters(queue="open", sort="due"),
+        cursor=every.next_cursor,
+        limit=1,
+    )
+    assert [t.pk for t in second.items] == [later.pk]
+
+
+def test_a_late_reply_before_the_sweep_still_records_one_breach(clock):
+    agent = AgentFactory()
+    ticket = make_ticket(
+        ContactFactory(organization=OrganizationFactory(plan="premium")), priority=1
+    )
+    clock.advance(minutes=70)  # no sweep ran
+    message_add(ticket=ticket, kind="public", body=Body(text="Sorry for the wait"), actor=agent)
+    fr = clock_of(ticket, Metric.FIRST_RESPONSE)
+    assert fr.breached_at == MONDAY_9_NY + timedelta(hours=1)
+    sla_tick()
+    assert [e.data["metric"] for e in _events(ticket, EventKind.SLA_BREACHED)] == ["first_response"]
+
+
+def test_achievement_per_level_counts_decided_clocks(clock):
+    from caredesk.sla.selectors import achievement
+
+    agent = AgentFactory()
+    premium = OrganizationFactory(plan="premium")
+    fast = make_ticket(ContactFactory(organization=premium), priority=1)
+    slow = make_ticket(ContactFactory(organization=premium), priority=1)
+    make_ticket(
+        ContactFactory(organization=premium), priority=1
+    )  # still running, not late: undecided
+    clock.advance(minutes=20)
+    message_add(ticket=fast, kind="public", body=Body(text="Quick"), actor=agent)
+    clock.advance(minutes=60)
+    message_add(ticket=slow, kind="public", body=Body(text="Slow"), actor=agent)
+    rows = {
+        (a.priority, a.metric): a
+        for a in achievement(MONDAY_9_NY - timedelta(days=1), MONDAY_9_NY + timedelta(days=1))
+    }
+    fr = rows[(1, "first_response")]
+    assert (fr.total, fr.met, fr.percent) == (2, 1, 50.0)
+
+
+def test_explain_tells_the_whole_story(clock):
+    from caredesk.sla.explain import explain
+
+    agent = AgentFactory(name="Ottilie Marsh")
+    ticket = make_ticket(priority=3, subject="Hub will not pair")
+    clock.advance(hours=1)
+    message_add(
+        ticket=ticket,
+        kind="public",
+        body=Body(text="Try again"),
+        actor=agent,
+        status_after="pending",
+    )
+    clock.advance(hours=5)
+    ticket.refresh_from_db()
+    text = explain(ticket)
+    for expected in (
+        ticket.ref,
+        "Policy: Standard: business hours",
+        "America/New_York: Mon 08:00-20:00",
+        "public holidays of US",
+        "First response: target 4 h 0 m",
+        "MET with 3 h 0 m to spare",
+        "paused   now",
+        "status new -> pending by Ottilie Marsh  (resolution clock paused)",
+        "Level 3, status pending",
+        "Mon 2026-11-02 09:00 EST",
+    ):
+        assert expected in text, expected

@@ -42,9 +42,14 @@ def used(cal: BusinessCalendar, clock: Clock, now: datetime) -> timedelta:
 
 
 def pause(cal: BusinessCalendar, clock: Clock, now: datetime) -> Clock:
+    """Stop counting; a clock already past its due instant is recorded as breached then."""
     if clock.running_since is None:
         return clock
-    return replace(clock, elapsed=used(cal, clock, now), running_since=None)
+    breached = clock.breached_at
+    due = due_at(cal, clock)
+    if breached is None and due is not None and due < now:
+        breached = due
+    return replace(clock, elapsed=used(cal, clock, now), running_since=None, breached_at=breached)
 
 
 def resume(clock: Clock, now: datetime) -> Clock:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
 
 from caredesk.core.clock import now as clock_now
+from caredesk.sla import clocks
 from caredesk.sla.calendar import BusinessCalendar
-from caredesk.sla.models import Calendar, SlaPolicy
+from caredesk.sla.models import Calendar, SlaClock, SlaPolicy
 from caredesk.tickets.models import Ticket
 
 _cache: dict[tuple[int, datetime], BusinessCalendar] = {}
@@ -67,3 +71,95 @@ def policy_for(ticket: Ticket, candidates: list[SlaPolicy] | None = None) -> Sla
         if policy_matches(policy, ticket):
             return policy
     return None
+
+
+def pure_clock(row: SlaClock) -> clocks.Clock:
+    return clocks.Clock(
+        target=timedelta(seconds=row.target_seconds),
+        elapsed=timedelta(seconds=row.elapsed_seconds),
+        running_since=row.running_since,
+        stopped_at=row.stopped_at,
+        breached_at=row.breached_at,
+        warnings_fired=tuple(row.warnings_fired or ()),
+    )
+
+
+@dataclass(frozen=True)
+class ClockView:
+    metric: str
+    label: str
+    badge: clocks.Badge
+
+
+def _view(row: SlaClock, now: datetime) -> ClockView | None:
+    if row.calendar is None:
+        return None
+    fractions = [float(f) for f in (row.policy.warn_at if row.policy else [])] or [0.75]
+    badge = clocks.badge(business_calendar(row.calendar), pure_clock(row), now, min(fractions))
+    return ClockView(metric=row.metric, label=row.get_metric_display(), badge=badge)
+
+
+def sla_views(ticket_ids: list[int], now: datetime | None = None) -> dict[int, list[ClockView]]:
+    """Every clock of the given tickets as badges, in one query (for lists and ticket pages)."""
+    now = now or clock_now()
+    rows = (
+        SlaClock.objects.filter(ticket_id__in=ticket_ids)
+        .select_related("calendar", "policy")
+        .order_by("ticket_id", "id")
+    )
+    out: dict[int, list[ClockView]] = {tid: [] for tid in ticket_ids}
+    for row in rows:
+        view = _view(row, now)
+        if view is not None:
+            out[row.ticket_id].append(view)
+    return out
+
+
+_RANK = {
+    clocks.BadgeState.BREACHED: 0,
+    clocks.BadgeState.WARNING: 1,
+    clocks.BadgeState.OK: 2,
+    clocks.BadgeState.PAUSED: 3,
+    clocks.BadgeState.MET: 4,
+}
+
+
+def headline(views: list[ClockView]) -> ClockView | None:
+    """The clock an agent should look at first: the worst open one, soonest due."""
+    live = [v for v in views if v.badge.state != clocks.BadgeState.MET]
+    if not live:
+        return None
+    return min(live, key=lambda v: (_RANK[v.badge.state], v.badge.remaining))
+
+
+@dataclass(frozen=True)
+class Achievement:
+    priority: int
+    metric: str
+    total: int
+    met: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.met / self.total, 1) if self.total else None
+
+
+def achievement(start: datetime, end: datetime) -> list[Achievement]:
+    """Share of clocks met per level and metric, for clocks started in [start, end).
+
+    A clock counts once it is decided: stopped, or breached. Running clocks not yet breached
+    are left out (their outcome is unknown).
+    """
+    rows = (
+        SlaClock.objects.filter(started_at__gte=start, started_at__lt=end)
+        .filter(Q(stopped_at__isnull=False) | Q(breached_at__isnull=False))
+        .values("ticket__priority", "metric")
+        .annotate(total=Count("id"), met=Count("id", filter=Q(breached_at__isnull=True)))
+        .order_by("ticket__priority", "metric")
+    )
+    return [
+        Achievement(
+            priority=r["ticket__priority"], metric=r["metric"], total=r["total"], met=r["met"]
+        )
+        for r in rows
+    ]

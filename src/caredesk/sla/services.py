@@ -16,7 +16,7 @@ from caredesk.core import clock as clock_source
 from caredesk.sla import clocks
 from caredesk.sla.calendar import BusinessCalendar
 from caredesk.sla.models import Metric, SlaClock, SlaPolicy, SlaTarget
-from caredesk.sla.selectors import business_calendar, policy_for
+from caredesk.sla.selectors import business_calendar, policy_for, pure_clock
 from caredesk.tickets.models import OPEN_STATUSES, EventKind, Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
@@ -30,17 +30,6 @@ def _target(policy: SlaPolicy | None, ticket: Ticket, metric: str) -> SlaTarget 
         if target.priority == ticket.priority and target.metric == metric:
             return target
     return None
-
-
-def _pure(row: SlaClock) -> clocks.Clock:
-    return clocks.Clock(
-        target=timedelta(seconds=row.target_seconds),
-        elapsed=timedelta(seconds=row.elapsed_seconds),
-        running_since=row.running_since,
-        stopped_at=row.stopped_at,
-        breached_at=row.breached_at,
-        warnings_fired=tuple(row.warnings_fired or ()),
-    )
 
 
 def _store(
@@ -111,7 +100,7 @@ def sla_sync(
                 row.delete()
             continue
         cal = business_calendar(target.calendar)
-        c = _pure(row)
+        c = pure_clock(row)
         if (
             metric == Metric.NEXT_RESPONSE
             and customer_message
@@ -130,8 +119,17 @@ def sla_sync(
             c = clocks.resume(c, now)
         c = replace(c, target=timedelta(minutes=target.minutes))  # re-target keeps time used
         row.policy, row.calendar = policy, target.calendar
+        newly_breached = c.breached_at is not None and row.breached_at is None
         _store(row, c, cal, _fractions(policy))
         row.save()
+        if newly_breached and c.breached_at is not None:
+            # Stopped or paused after its due instant before the sweep saw it: record it now.
+            _emit(
+                ticket.pk,
+                EventKind.SLA_BREACHED,
+                {"metric": metric, "due_at": _iso(c.breached_at)},
+                now,
+            )
     _store_ticket_due(ticket)
 
 
@@ -167,7 +165,7 @@ def _tick_one(clock_id: int, now: datetime) -> int:
         return 0  # another worker took it, or nothing is due any more
     cal = business_calendar(row.calendar)
     fractions = _fractions(row.policy)
-    c = _pure(row)
+    c = pure_clock(row)
     written = 0
     for fraction, when in clocks.warning_instants(cal, c, fractions):
         if when <= now:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from caredesk.accounts.models import User
+from caredesk.core import clock
 from caredesk.core.errors import NotFound, ValidationFailed
 from caredesk.core.pagination import BadCursor, decode_cursor, encode_cursor
 from caredesk.tickets.models import Message, MessageKind, Status, Ticket
@@ -25,8 +27,10 @@ SORTS: dict[str, tuple[str, bool]] = {
     "-created": ("created_at", True),
     "created": ("created_at", False),
     "priority": ("priority", False),
+    "due": ("sla_due_at", False),
 }
-QUEUES = ("mine", "team", "unassigned", "open", "all")
+QUEUES = ("mine", "team", "unassigned", "breaching", "open", "all")
+BREACHING_WINDOW = timedelta(hours=2)
 
 
 def visibility_filter(user: User) -> Q | None:
@@ -118,6 +122,8 @@ def _queue_filter(user: User, queue: str) -> Q:
         return Q(team__in=user.teams.values("pk"), is_open=True)
     if queue == "unassigned":
         return Q(assignee__isnull=True, is_open=True)
+    if queue == "breaching":
+        return Q(is_open=True, sla_due_at__lte=clock.now() + BREACHING_WINDOW)
     if queue == "open":
         return Q(is_open=True)
     return Q()
@@ -189,7 +195,11 @@ def ticket_page(
             "The page size is not valid.", errors={"limit": [f"Use 1 to {MAX_PAGE_SIZE}."]}
         )
     qs = ticket_filter(user, filters)
+    if filters.queue == "breaching":
+        filters = replace(filters, sort="due")  # the most urgent first, always
     column, desc = SORTS[filters.sort]
+    if column == "sla_due_at":
+        qs = qs.filter(sla_due_at__isnull=False)  # tickets without a clock have no due instant
     if cursor:
         try:
             raw, pk = decode_cursor(cursor)
@@ -229,5 +239,5 @@ def queue_counts(user: User) -> dict[str, int]:
     # Capped so a huge backlog never turns the sidebar into a full scan; shown as "999+".
     return {
         q: base.filter(_queue_filter(user, q))[:COUNT_CAP].count()
-        for q in ("mine", "team", "unassigned", "open")
+        for q in ("mine", "team", "unassigned", "breaching", "open")
     }

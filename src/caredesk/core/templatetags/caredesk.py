@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.conf import settings
 
+from caredesk.sla.clocks import humanize
 from caredesk.tickets.pure import Level
 
 register = template.Library()
@@ -44,3 +47,37 @@ def filesize(size: int) -> str:
 @register.simple_tag
 def ticket_prefix() -> str:
     return str(settings.CAREDESK_TICKET_PREFIX)
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    return (mapping or {}).get(key)
+
+
+SLA_ICONS = {"ok": "◷", "warning": "⚠", "breached": "✕", "paused": "⏸", "met": "✓"}
+
+
+@register.inclusion_tag("_sla_badge.html")
+def sla_badge(view: Any, show_label: bool = False) -> dict[str, Any]:
+    """A badge that never relies on colour alone: icon and words as well."""
+    if view is None:
+        return {"view": None}
+    badge = view.badge
+    state = str(badge.state)
+    amount = humanize(badge.remaining)
+    text = {
+        "ok": f"{amount} left",
+        "warning": f"{amount} left",
+        "breached": f"+{amount} late" if badge.remaining.total_seconds() < 0 else "Breached",
+        "paused": "Paused",
+        "met": "Met",
+    }[state]
+    return {
+        "view": view,
+        "state": state,
+        "icon": SLA_ICONS[state],
+        "text": text,
+        "label": view.label,
+        "show_label": show_label,
+        "due_at": badge.due_at,
+    }
