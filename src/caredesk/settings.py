@@ -13,6 +13,8 @@ env = environ.Env()
 DEBUG = env.bool("CAREDESK_DEBUG", default=False)
 DATA_DIR = Path(env.str("CAREDESK_DATA_DIR", default=str(Path.cwd() / "data"))).resolve()
 TESTING = env.bool("CAREDESK_TESTING", default=False)
+# The embedded database, job queue and attachments live here; make sure it exists.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
@@ -26,7 +28,6 @@ def _secret_key() -> str:
     if not path.exists():
         import secrets
 
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
