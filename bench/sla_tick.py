@@ -14,6 +14,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -34,7 +35,7 @@ def main() -> None:
     os.environ.update(
         DATABASE_URL=f"{args.pg}/{name}",
         DJANGO_SETTINGS_MODULE="caredesk.settings",
-        CAREDESK_DATA_DIR="/tmp/caredesk-bench-sla",
+        CAREDESK_DATA_DIR=tempfile.mkdtemp(prefix="caredesk-bench-sla-"),
         SECRET_KEY="bench-only-secret-key-bench-only-secret-key",
     )
     import django
