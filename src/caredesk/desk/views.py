@@ -14,6 +14,7 @@ from caredesk.accounts.services import token_create, token_revoke
 from caredesk.core.access import agent_required, form_errors_from
 from caredesk.core.errors import DomainError, NotFound, ValidationFailed
 from caredesk.desk.forms import NewTicketForm, PropertiesForm, ReplyForm, TokenForm, agents
+from caredesk.sla.selectors import headline, sla_views
 from caredesk.tickets import selectors, services
 from caredesk.tickets.models import Priority, Status, Ticket
 from caredesk.tickets.services import Body, NewTicket, Upload
@@ -22,6 +23,7 @@ QUEUE_LABELS = {
     "mine": "Assigned to me",
     "team": "My teams",
     "unassigned": "Unassigned",
+    "breaching": "Breaching soon",
     "open": "All open",
     "all": "All tickets",
 }
@@ -82,13 +84,21 @@ def queue(request: HttpRequest) -> HttpResponse:
             ("-created", "Newest"),
             ("created", "Oldest"),
             ("priority", "Level"),
+            ("due", "SLA due soonest"),
         ],
+        "sla": _sla_headlines(page.items),
         "next_url": "?" + next_query.urlencode() if page.next_cursor else None,
         "is_first_page": not request.GET.get("cursor"),
     }
     if request.htmx and request.htmx.target == "ticket-list":
         return render(request, "desk/_ticket_list.html", context)
     return render(request, "desk/queue.html", context)
+
+
+def _sla_headlines(tickets: list[Ticket]) -> dict[int, Any]:
+    """The one SLA badge each list row shows (one query for the whole page)."""
+    views = sla_views([t.pk for t in tickets])
+    return {pk: headline(v) for pk, v in views.items()}
 
 
 def _sidebar(user: User) -> dict[str, Any]:
@@ -115,6 +125,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "recent": selectors.recent_for_requester(user=user, ticket=ticket),
         "tags": sorted(t.name for t in ticket.tags.all()),
         "followers": list(ticket.followers.all()),
+        "sla_clocks": sla_views([ticket.pk])[ticket.pk],
         "reply_form": ReplyForm(),
         "props_form": PropertiesForm(
             initial={

@@ -245,7 +245,8 @@ class Message(models.Model):
 
     @property
     def from_requester(self) -> bool:
-        return self.author_contact_id is not None and self.author_user_id is None
+        """Written by the requester side (a contact, with or without a portal login)."""
+        return self.author_contact_id is not None
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

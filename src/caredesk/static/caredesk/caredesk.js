@@ -28,7 +28,7 @@
       if (e.key === "Escape") e.target.blur();
       return;
     }
-    var search = document.querySelector("[data-shortcut='/']");
+    var search = Array.from(document.querySelectorAll("[data-shortcut='/']")).find(function (el) { return el.offsetParent !== null; });
     switch (e.key) {
       case "/": if (search) { e.preventDefault(); search.focus(); search.select(); } break;
       case "j": e.preventDefault(); select(current() + 1); break;
@@ -43,6 +43,11 @@
       case "a": { var take = document.getElementById("take-form"); if (take) { e.preventDefault(); take.requestSubmit(); } break; }
       case "?": { var d = document.getElementById("shortcuts"); if (d && d.showModal) { e.preventDefault(); d.showModal(); } break; }
     }
+  });
+  // A form sent back with errors: move focus to its summary so the problem is read out first.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
   });
   document.addEventListener("click", function (e) {
     var row = e.target.closest && e.target.closest("[data-keyboard-list] tbody tr");
