@@ -27,6 +27,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_contact",
         "accounts.view_organization",
         "accounts.view_team",
+        "sla.view_slapolicy",
+        "sla.view_calendar",
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -52,6 +54,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_user",
         "accounts.add_user",
         "accounts.change_user",
+        "sla.view_slapolicy",
+        "sla.add_slapolicy",
+        "sla.change_slapolicy",
+        "sla.delete_slapolicy",
+        "sla.view_slatarget",
+        "sla.add_slatarget",
+        "sla.change_slatarget",
+        "sla.delete_slatarget",
+        "sla.view_calendar",
+        "sla.add_calendar",
+        "sla.change_calendar",
     ],
 }
 

@@ -7,15 +7,18 @@ always match the ticket. `sla_tick` is the idempotent periodic sweep.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 
 from caredesk.core import clock as clock_source
+from caredesk.core.errors import ValidationFailed
 from caredesk.sla import clocks
 from caredesk.sla.calendar import BusinessCalendar
-from caredesk.sla.models import Metric, SlaClock, SlaPolicy, SlaTarget
+from caredesk.sla.models import Calendar, Metric, SlaClock, SlaPolicy, SlaTarget
 from caredesk.sla.selectors import business_calendar, policy_for, pure_clock
 from caredesk.tickets.models import OPEN_STATUSES, EventKind, Ticket, TicketEvent
 
@@ -252,3 +255,95 @@ def sla_recompute_open(*, batch: int = 500) -> int:
                 sla_sync(ticket=ticket)
             count += 1
         last = tickets[-1].pk
+
+
+# -- configuration writers ----------------------------------------------------------------------
+
+
+def _recompute_after_commit() -> None:
+    from caredesk.core.tasks import sla_recompute_task
+
+    transaction.on_commit(sla_recompute_task)
+
+
+def _validated(obj: Any) -> None:
+    try:
+        obj.full_clean()
+    except DjangoValidationError as exc:
+        errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        raise ValidationFailed("The configuration is not valid.", errors=errors) from None
+
+
+@transaction.atomic
+def calendar_save(*, calendar: Calendar) -> Calendar:
+    """Validate and store a calendar; open tickets are re-timed after commit."""
+    _validated(calendar)
+    calendar.save()
+    _recompute_after_commit()
+    return calendar
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    priority: int
+    metric: str
+    minutes: int
+    calendar: Calendar
+
+
+@transaction.atomic
+def policy_save(
+    *,
+    policy: SlaPolicy,
+    targets: list[TargetSpec] | None = None,
+    organizations: list[Any] | None = None,
+    categories: list[Any] | None = None,
+) -> SlaPolicy:
+    """Validate and store a policy (and, when given, replace its targets and conditions)."""
+    errors: dict[str, list[str]] = {}
+    for name, values, allowed in (
+        ("plans", policy.plans, {"basic", "standard", "premium"}),
+        ("channels", policy.channels, {"portal", "email", "chat", "phone", "api", "video"}),
+        ("priorities", policy.priorities, {1, 2, 3, 4}),
+        ("pause_statuses", policy.pause_statuses, {"new", "open", "pending", "on_hold"}),
+    ):
+        bad = [v for v in values or [] if v not in allowed]
+        if bad:
+            errors[name] = [f"Not allowed: {', '.join(map(str, bad))}."]
+    if any(not isinstance(f, int | float) or not 0 < f < 1 for f in policy.warn_at or []):
+        errors["warn_at"] = ["Use fractions between 0 and 1, such as 0.75."]
+    seen: set[tuple[int, str]] = set()
+    for t in targets or []:
+        if (t.priority, t.metric) in seen:
+            errors.setdefault("targets", []).append(
+                f"Level {t.priority} {t.metric} is given twice."
+            )
+        seen.add((t.priority, t.metric))
+    if errors:
+        raise ValidationFailed("The policy is not valid.", errors=errors)
+    _validated(policy)
+    policy.save()
+    if organizations is not None:
+        policy.organizations.set(organizations)
+    if categories is not None:
+        policy.categories.set(categories)
+    if targets is not None:
+        policy.targets.all().delete()
+        SlaTarget.objects.bulk_create(
+            SlaTarget(
+                policy=policy,
+                priority=t.priority,
+                metric=t.metric,
+                minutes=t.minutes,
+                calendar=t.calendar,
+            )
+            for t in targets
+        )
+    _recompute_after_commit()
+    return policy
+
+
+@transaction.atomic
+def policy_delete(*, policy: SlaPolicy) -> None:
+    policy.delete()
+    _recompute_after_commit()
