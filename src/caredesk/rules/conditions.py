@@ -1,0 +1,251 @@
+"""Pure rule conditions (no Django): compiled once into predicates over ticket facts.
+
+A condition is plain data, as written in a policy's YAML:
+
+    all: [...] | any: [...] | not: {...}
+    field: priority, op: lte, value: 2
+        (eq ne in not_in lt lte gt gte contains present absent)
+    keywords: ["unable to connect", "no video"], in: [subject, body], synonyms: {...}
+    in_state: {status: pending, more_than_hours: 48}        (time in the current status)
+    since: {event: created, more_than_hours: 24}            (time since the last such event)
+    history: {event: created, within_days: 30, same: device_serial, at_least: 1}
+    business_hours: {calendar: "Developer support", open: false}
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+
+class CalendarLike(Protocol):
+    def is_open(self, instant: datetime) -> bool: ...
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    at: datetime
+    type: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a rule may look at, gathered once per evaluation."""
+
+    now: datetime
+    subject: str = ""
+    body: str = ""
+    channel: str = ""
+    category: str = ""
+    priority: int = 3
+    status: str = "new"
+    status_since: datetime | None = None
+    team: str = ""
+    tier: int = 1
+    assignee: str = ""
+    organization: str = ""
+    plan: str = ""
+    requester_type: str = ""
+    tags: frozenset[str] = frozenset()
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    history: Sequence[HistoryItem] = ()
+    calendars: Mapping[str, CalendarLike] = field(default_factory=dict)
+
+    def value(self, name: str) -> Any:
+        if name.startswith("fields."):
+            return self.fields.get(name.removeprefix("fields."))
+        if name in _FACT_NAMES:
+            return getattr(self, name)
+        raise ConditionError(f"unknown field {name!r}")
+
+
+_FACT_NAMES = {
+    "subject", "body", "channel", "category", "priority", "status", "team", "tier", "assignee",
+    "organization", "plan", "requester_type", "tags",
+}  # fmt: skip
+
+Predicate = Callable[[Facts], bool]
+
+
+class ConditionError(ValueError):
+    """A condition that cannot be compiled; the message says where and why."""
+
+
+def _norm(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def _compare(op: str, actual: Any, expected: Any) -> bool:  # noqa: PLR0911 - one branch per operator
+    if op == "present":
+        return actual not in (None, "", [], frozenset())
+    if op == "absent":
+        return actual in (None, "", [], frozenset())
+    if op == "contains":
+        if isinstance(actual, str):
+            return _norm(expected) in actual.casefold()
+        return expected in (actual or ())
+    a, e = _norm(actual), _norm(expected)
+    if op == "eq":
+        return bool(a == e)
+    if op == "ne":
+        return bool(a != e)
+    if op in ("in", "not_in"):
+        inside = a in [_norm(x) for x in e]
+        return inside if op == "in" else not inside
+    if a is None:
+        return False
+    try:
+        return bool({"lt": a < e, "lte": a <= e, "gt": a > e, "gte": a >= e}[op])
+    except TypeError:
+        return False
+
+
+OPS = {"eq", "ne", "in", "not_in", "lt", "lte", "gt", "gte", "contains", "present", "absent"}
+
+
+def _field(spec: Mapping[str, Any], where: str) -> Predicate:
+    name, op = spec["field"], spec.get("op", "eq")
+    if op not in OPS:
+        raise ConditionError(f"{where}: unknown operator {op!r}")
+    if name not in _FACT_NAMES and not str(name).startswith("fields."):
+        raise ConditionError(f"{where}: unknown field {name!r}")
+    if op in ("in", "not_in") and not isinstance(spec.get("value"), list):
+        raise ConditionError(f"{where}: {op} needs a list value")
+    expected = spec.get("value")
+    return lambda f: _compare(op, f.value(name), expected)
+
+
+def phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any phrase on word boundaries, spaces flexible."""
+    parts = []
+    for phrase in phrases:
+        words = [re.escape(w) for w in phrase.split()]
+        if words:
+            parts.append(r"\s+".join(words))
+    if not parts:
+        raise ConditionError("keywords: give at least one phrase")
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+    )
+
+
+def _keywords(spec: Mapping[str, Any], where: str) -> Predicate:
+    phrases = list(spec["keywords"])
+    for phrase in list(phrases):
+        phrases.extend((spec.get("synonyms") or {}).get(phrase, []))
+    pattern = phrase_pattern(phrases)
+    places = spec.get("in", ["subject", "body"])
+    if not set(places) <= {"subject", "body"}:
+        raise ConditionError(f"{where}: keywords search subject and body only")
+    return lambda f: any(pattern.search(getattr(f, p)) for p in places)
+
+
+def _hours(spec: Mapping[str, Any], where: str) -> tuple[timedelta | None, timedelta | None]:
+    more = spec.get("more_than_hours")
+    less = spec.get("less_than_hours")
+    if more is None and less is None:
+        raise ConditionError(f"{where}: give more_than_hours or less_than_hours")
+    return (
+        timedelta(hours=float(more)) if more is not None else None,
+        timedelta(hours=float(less)) if less is not None else None,
+    )
+
+
+def _within(elapsed: timedelta, more: timedelta | None, less: timedelta | None) -> bool:
+    return (more is None or elapsed > more) and (less is None or elapsed < less)
+
+
+def _in_state(spec: Mapping[str, Any], where: str) -> Predicate:
+    status = spec.get("status")
+    more, less = _hours(spec, where)
+
+    def check(f: Facts) -> bool:
+        if status is not None and f.status != status:
+            return False
+        return f.status_since is not None and _within(f.now - f.status_since, more, less)
+
+    return check
+
+
+def _since(spec: Mapping[str, Any], where: str) -> Predicate:
+    event = spec["event"]
+    more, less = _hours(spec, where)
+
+    def check(f: Facts) -> bool:
+        times = [h.at for h in f.history if h.type == event]
+        return bool(times) and _within(f.now - max(times), more, less)
+
+    return check
+
+
+def _history(spec: Mapping[str, Any], where: str) -> Predicate:
+    event = spec["event"]
+    days = timedelta(days=float(spec.get("within_days", 36500)))
+    same = spec.get("same")
+    at_least = int(spec.get("at_least", 1))
+
+    def check(f: Facts) -> bool:
+        key = f.value(same) if same else None
+        if same and key in (None, ""):
+            return False
+        count = 0
+        for h in f.history:
+            if h.type != event or f.now - h.at > days:
+                continue
+            if same and h.data.get(same.removeprefix("fields.")) != key:
+                continue
+            count += 1
+        return count >= at_least
+
+    return check
+
+
+def _business_hours(spec: Mapping[str, Any], where: str) -> Predicate:
+    name = spec["calendar"]
+    want_open = bool(spec.get("open", True))
+
+    def check(f: Facts) -> bool:
+        cal = f.calendars.get(name)
+        if cal is None:
+            raise ConditionError(f"{where}: no calendar named {name!r}")
+        return cal.is_open(f.now) is want_open
+
+    return check
+
+
+_LEAVES: dict[str, Callable[[Mapping[str, Any], str], Predicate]] = {
+    "field": _field,
+    "keywords": _keywords,
+    "in_state": lambda s, w: _in_state(s["in_state"], w),
+    "since": lambda s, w: _since(s["since"], w),
+    "history": lambda s, w: _history(s["history"], w),
+    "business_hours": lambda s, w: _business_hours(s["business_hours"], w),
+}
+
+
+def compile_condition(spec: Any, where: str = "when") -> Predicate:
+    """Turn condition data into a predicate, or raise ConditionError naming the bad part."""
+    if spec is None or spec == {}:
+        return lambda f: True
+    if not isinstance(spec, Mapping):
+        raise ConditionError(f"{where}: a condition is a mapping")
+    if "all" in spec or "any" in spec:
+        key = "all" if "all" in spec else "any"
+        parts = [compile_condition(c, f"{where}.{key}[{i}]") for i, c in enumerate(spec[key])]
+        if key == "all":
+            return lambda f: all(p(f) for p in parts)
+        return lambda f: any(p(f) for p in parts)
+    if "not" in spec:
+        inner = compile_condition(spec["not"], f"{where}.not")
+        return lambda f: not inner(f)
+    for key, builder in _LEAVES.items():
+        if key in spec:
+            try:
+                return builder(spec, where)
+            except KeyError as exc:
+                raise ConditionError(f"{where}: missing {exc.args[0]!r}") from None
+    raise ConditionError(f"{where}: unknown condition {sorted(spec)!r}")

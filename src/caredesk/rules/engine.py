@@ -1,0 +1,125 @@
+"""Pure rule evaluation: which rules fire for an event, in order, and what they would do.
+
+Evaluation never writes anything; the rules service applies the returned actions through the
+ticket services, so every change is an ordinary ticket event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from caredesk.rules.conditions import ConditionError, Facts, Predicate, compile_condition
+
+EVENTS = frozenset(
+    {
+        "ticket.created",
+        "message.added",
+        "field.changed",
+        "status.changed",
+        "sla.warning",
+        "sla.breached",
+        "time.check",
+        "escalate.requested",
+    }
+)
+
+# action type -> the parameters it requires
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "set_category": ("category",),
+    "set_priority": ("priority",),
+    "set_team": ("team",),
+    "set_tier": ("tier",),
+    "set_assignee": ("assignee",),
+    "add_tags": ("tags",),
+    "add_note": ("text",),
+    "apply_macro": ("macro",),
+    "guidance": ("text",),
+    "escalate": ("team", "reason"),
+    "block_escalation": ("reason",),
+    "notify": ("to",),
+    "page_on_call": ("rotation",),
+    "open_tracker_issue": ("project",),
+    "webhook": ("endpoint",),
+    "queue_until_open": ("calendar",),
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    type: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    on: frozenset[str]
+    when: Predicate
+    actions: tuple[Action, ...]
+    stop: bool = False
+
+
+@dataclass(frozen=True)
+class Match:
+    rule: str
+    actions: tuple[Action, ...]
+
+
+def _action(data: Any, where: str) -> Action:
+    if not isinstance(data, Mapping) or "type" not in data:
+        raise ConditionError(f"{where}: an action is a mapping with a type")
+    kind = data["type"]
+    if kind not in ACTIONS:
+        raise ConditionError(f"{where}: unknown action {kind!r}")
+    params = {k: v for k, v in data.items() if k != "type"}
+    missing = [p for p in ACTIONS[kind] if p not in params]
+    if missing:
+        raise ConditionError(f"{where}: {kind} needs {', '.join(missing)}")
+    return Action(type=kind, params=params)
+
+
+def compile_rule(data: Mapping[str, Any], where: str = "rule") -> Rule:
+    """Validate and compile one rule written as data (as in a policy's YAML)."""
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise ConditionError(f"{where}: a rule needs a name")
+    where = f"rule {name!r}"
+    on = data.get("on") or ["ticket.created"]
+    on = [on] if isinstance(on, str) else list(on)
+    unknown = [e for e in on if e not in EVENTS]
+    if unknown:
+        raise ConditionError(f"{where}: unknown event {unknown[0]!r}")
+    actions = tuple(
+        _action(a, f"{where}.actions[{i}]") for i, a in enumerate(data.get("actions") or [])
+    )
+    if not actions:
+        raise ConditionError(f"{where}: a rule needs at least one action")
+    return Rule(
+        name=name,
+        on=frozenset(on),
+        when=compile_condition(data.get("when"), f"{where}.when"),
+        actions=actions,
+        stop=bool(data.get("stop", False)),
+    )
+
+
+def compile_rules(data: Sequence[Mapping[str, Any]]) -> list[Rule]:
+    rules = [compile_rule(r, f"rules[{i}]") for i, r in enumerate(data)]
+    names = [r.name for r in rules]
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes:
+        raise ConditionError(f"rule names must be unique: {sorted(dupes)}")
+    return rules
+
+
+def evaluate(rules: Sequence[Rule], event: str, facts: Facts) -> list[Match]:
+    """The rules that fire for `event`, in order; a matching rule with `stop` ends the list."""
+    matches: list[Match] = []
+    for rule in rules:
+        if event in rule.on and rule.when(facts):
+            matches.append(Match(rule=rule.name, actions=rule.actions))
+            if rule.stop:
+                break
+    return matches
