@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import URLPattern, URLResolver, path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from caredesk import __version__
@@ -10,10 +12,25 @@ from caredesk.api import problems
 from caredesk.api.attachments import attachment_response
 from caredesk.api.auth import AUTH
 from caredesk.api.directory import router as directory_router
+from caredesk.api.schemas import Id
+from caredesk.api.sla import router as sla_router
 from caredesk.api.tickets import _user
 from caredesk.api.tickets import router as ticket_router
 
-api = NinjaAPI(
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Paths under the API that no operation serves: problem details, not the site's HTML page."""
+    return problems.problem(404, "Not found", "No such endpoint.")
+
+
+class CareDeskAPI(NinjaAPI):
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        # Appended after every router, however many are added later, so it never shadows one.
+        return [*super()._get_urls(), path("<path:rest>", not_found)]
+
+
+api = CareDeskAPI(
     title="CareDesk API",
     version=__version__,
     description=(
@@ -27,16 +44,23 @@ api = NinjaAPI(
 problems.install(api)
 api.add_router("/", ticket_router)
 api.add_router("/", directory_router)
+api.add_router("/", sla_router)
 
 
 @api.get(
-    "/attachments/{int:attachment_id}/download",
+    "/attachments/{attachment_id}/download",
     summary="Download an attachment",
     tags=["tickets"],
     response={200: None},
     openapi_extra={
-        "responses": {200: {"description": "The file", "content": {"application/octet-stream": {}}}}
+        "responses": {
+            200: {
+                "description": "The file, with the content type it was stored with",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            },
+            **problems.documented(401, 404, 422)["responses"],
+        }
     },
 )
-def attachment_download(request: HttpRequest, attachment_id: int) -> StreamingHttpResponse:
+def attachment_download(request: HttpRequest, attachment_id: Id) -> StreamingHttpResponse:
     return attachment_response(_user(request), attachment_id)

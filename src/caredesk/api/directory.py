@@ -6,15 +6,19 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Status
 
 from caredesk.accounts.models import Contact, Organization, Team, User
 from caredesk.accounts.services import requester_create
 from caredesk.api import serialize
+from caredesk.api.problems import documented
 from caredesk.api.schemas import (
+    MAX_ID,
     ContactIn,
     ContactOut,
     ContactPageOut,
+    Id,
+    ListQuery,
     OrganizationOut,
     OrganizationPageOut,
     TeamOut,
@@ -23,13 +27,6 @@ from caredesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from caredesk.core.pagination import BadCursor, decode_cursor, encode_cursor
 
 router = Router(tags=["directory"])
-
-
-class ListQuery(Schema):
-    q: str = ""
-    organization: int | None = None
-    cursor: str | None = None
-    limit: int = 50
 
 
 def _user(request: HttpRequest) -> User:
@@ -65,6 +62,9 @@ def _page(qs: QuerySet[Any], query: ListQuery) -> tuple[list[Any], str | None]:
     if query.cursor:
         try:
             name, pk = decode_cursor(query.cursor)
+            # Only our own cursors: a name (no NUL, which databases refuse) and a 64-bit id.
+            if not isinstance(name, str) or "\x00" in name or not 0 < pk <= MAX_ID:
+                raise BadCursor("cursor is not valid")
         except BadCursor:
             raise ValidationFailed(
                 "The cursor is not valid.", errors={"cursor": ["Start again."]}
@@ -76,7 +76,12 @@ def _page(qs: QuerySet[Any], query: ListQuery) -> tuple[list[Any], str | None]:
     return rows, (encode_cursor(rows[-1].name, rows[-1].pk) if more and rows else None)
 
 
-@router.get("/organizations", response=OrganizationPageOut, summary="List organizations")
+@router.get(
+    "/organizations",
+    response=OrganizationPageOut,
+    summary="List organizations",
+    openapi_extra=documented(401, 422),
+)
 def organization_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
     qs = _orgs_visible(_user(request)).select_related("account_manager")
     if query.q.strip():
@@ -85,15 +90,25 @@ def organization_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str
     return {"items": [serialize.organization_out(o) for o in rows], "next_cursor": cursor}
 
 
-@router.get("/organizations/{int:org_id}", response=OrganizationOut, summary="Get an organization")
-def organization_get(request: HttpRequest, org_id: int) -> dict[str, Any]:
+@router.get(
+    "/organizations/{org_id}",
+    response=OrganizationOut,
+    summary="Get an organization",
+    openapi_extra=documented(401, 404, 422),
+)
+def organization_get(request: HttpRequest, org_id: Id) -> dict[str, Any]:
     org = _orgs_visible(_user(request)).select_related("account_manager").filter(pk=org_id).first()
     if org is None:
         raise NotFound("No such organization.")
     return serialize.organization_out(org)
 
 
-@router.get("/contacts", response=ContactPageOut, summary="List contacts (requesters)")
+@router.get(
+    "/contacts",
+    response=ContactPageOut,
+    summary="List contacts (requesters)",
+    openapi_extra=documented(401, 422),
+)
 def contact_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
     qs = _contacts_visible(_user(request)).select_related("organization")
     if query.organization is not None:
@@ -105,8 +120,13 @@ def contact_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any
     return {"items": [serialize.contact_out(c) for c in rows], "next_cursor": cursor}
 
 
-@router.get("/contacts/{int:contact_id}", response=ContactOut, summary="Get a contact")
-def contact_get(request: HttpRequest, contact_id: int) -> dict[str, Any]:
+@router.get(
+    "/contacts/{contact_id}",
+    response=ContactOut,
+    summary="Get a contact",
+    openapi_extra=documented(401, 404, 422),
+)
+def contact_get(request: HttpRequest, contact_id: Id) -> dict[str, Any]:
     contact = (
         _contacts_visible(_user(request))
         .select_related("organization")
@@ -118,8 +138,13 @@ def contact_get(request: HttpRequest, contact_id: int) -> dict[str, Any]:
     return serialize.contact_out(contact)
 
 
-@router.post("/contacts", response={201: ContactOut}, summary="Create a contact")
-def contact_create(request: HttpRequest, payload: ContactIn) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/contacts",
+    response={201: ContactOut},
+    summary="Create a contact",
+    openapi_extra=documented(400, 401, 403, 413, 422),
+)
+def contact_create(request: HttpRequest, payload: ContactIn) -> Status:
     user = _user(request)
     if not user.is_staff:
         raise PermissionDenied("Only agents can create contacts.")
@@ -137,10 +162,15 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> tuple[int, dict[
         kind=payload.kind,
         phone=payload.phone,
     )
-    return 201, serialize.contact_out(contact)
+    return Status(201, serialize.contact_out(contact))
 
 
-@router.get("/teams", response=list[TeamOut], summary="List teams (queues)")
+@router.get(
+    "/teams",
+    response=list[TeamOut],
+    summary="List teams (queues)",
+    openapi_extra=documented(401, 403),
+)
 def team_list(request: HttpRequest) -> list[Team]:
     if not _user(request).is_staff:
         raise PermissionDenied("Only agents can list teams.")

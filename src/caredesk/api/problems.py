@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -9,9 +10,31 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from caredesk.api.schemas import Problem
 from caredesk.core.errors import DomainError
 
 SKIP_LOC = {"body", "query", "path", "payload", "data", "filters"}
+MEDIA_TYPE = "application/problem+json"
+_WHEN = {
+    400: "The body is not a JSON document.",
+    401: "No valid token or signed-in session.",
+    403: "Not allowed for this person, or a session request without its CSRF token.",
+    404: "No such resource, or one the caller may not see.",
+    409: "The ticket's state does not allow this (for example, it is closed).",
+    413: "The request body is over the size limit.",
+    422: "Some fields are not valid; `errors` names them.",
+}
+
+
+def documented(*codes: int) -> dict[str, Any]:
+    """OpenAPI `responses` for the problem details an operation can answer with."""
+    schema = Problem.model_json_schema()
+    return {
+        "responses": {
+            code: {"description": _WHEN[code], "content": {MEDIA_TYPE: {"schema": schema}}}
+            for code in codes
+        }
+    }
 
 
 def problem(
@@ -25,7 +48,7 @@ def problem(
     }
     if errors:
         body["errors"] = errors
-    return JsonResponse(body, status=status, content_type="application/problem+json")
+    return JsonResponse(body, status=status, content_type=MEDIA_TYPE)
 
 
 def _field_of(loc: Any) -> str:
@@ -38,6 +61,8 @@ def _message_of(err: dict[str, Any]) -> str:
         return "Unknown field."
     if err.get("type") == "missing":
         return "This field is required."
+    if err.get("type") == "value_error" and "error" in err.get("ctx", {}):
+        return str(err["ctx"]["error"])  # our own message, without pydantic's prefix
     return str(err.get("msg", "Not valid."))
 
 
@@ -59,13 +84,23 @@ def install(api: NinjaAPI) -> None:
     def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return problem(401, "Unauthorized", "Sign in or send a valid API token.")
 
+    # Ninja reads request.body before its parsing try-block, so an oversized body arrives here
+    # as RequestDataTooBig itself (without this handler it became Django's HTML 400 page).
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return problem(413, "Payload too large", "The request body is over the size limit.")
+
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        if isinstance(exc.__cause__, RequestDataTooBig):
-            return problem(413, "Payload too large", "The request body is over the size limit.")
+        if isinstance(exc.__cause__, RequestDataTooBig):  # ninja versions that wrap it
+            return _too_big(request, exc.__cause__)
         if exc.status_code == 400:
             return problem(400, "Bad request", str(exc), {"body": ["Send a valid JSON document."]})
-        return problem(exc.status_code, "Error", str(exc))
+        try:
+            title = HTTPStatus(exc.status_code).phrase
+        except ValueError:
+            title = "Error"
+        return problem(exc.status_code, title, str(exc))
 
     @api.exception_handler(Http404)
     def _404(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -3,20 +3,65 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import ConfigDict, EmailStr, Field, StringConstraints, field_validator
+
+from caredesk.tickets.selectors import QUEUES, SORTS
 
 Short = Annotated[str, StringConstraints(max_length=300)]
 Body = Annotated[str, StringConstraints(max_length=100_000)]
 StatusName = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
+# A reply may move a ticket on, never back to new (the desk's reply form offers the same).
+StatusAfterName = Literal["open", "pending", "on_hold", "solved", "closed"]
 ChannelName = Literal["portal", "email", "chat", "phone", "api", "video"]
+# Taken from the selector so the API (and its OpenAPI enums) never drift from what it accepts.
+QueueName = Literal[QUEUES]  # type: ignore[valid-type]
+SortName = Literal[tuple(SORTS)]  # type: ignore[valid-type]
 PriorityNumber = Annotated[int, Field(ge=1, le=4)]
+# Row ids: positive and within a 64-bit column (SQLite cannot even compare larger numbers).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    return False
+
+
+class Clean(Schema):
+    """Refuses NUL characters anywhere in the input: databases cannot store or compare them."""
+
+    # After validation, so nested models have checked (and named) their own fields.
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise ValueError("Remove the NUL (\\x00) characters.")
+        return value
+
+
+class Strict(Clean):
+    """JSON bodies: unknown fields refused, and no type coercion, so `true` is not the id 1."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Problem(Schema):
+    """RFC 9457 problem details; `errors` names each field at fault."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: dict[str, list[str]] | None = None
 
 
 class Ref(Schema):
@@ -40,6 +85,19 @@ class StructuredFields(Strict):
     network: Annotated[str, StringConstraints(max_length=100)] | None = None
 
 
+class SlaClockOut(Schema):
+    metric: Literal["first_response", "next_response", "resolution"]
+    state: Literal["ok", "warning", "breached", "paused", "met"]
+    target_minutes: int
+    remaining_seconds: int
+    due_at: datetime | None
+
+
+class SlaOut(Schema):
+    due_at: datetime | None
+    clocks: list[SlaClockOut]
+
+
 class TicketOut(Schema):
     id: int
     ref: str
@@ -61,6 +119,7 @@ class TicketOut(Schema):
     updated_at: datetime
     first_response_at: datetime | None
     solved_at: datetime | None
+    sla: SlaOut
 
 
 class TicketPageOut(Schema):
@@ -70,7 +129,7 @@ class TicketPageOut(Schema):
 
 class RequesterIn(Strict):
     email: EmailStr
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Name
 
 
 class AttachmentIn(Strict):
@@ -85,11 +144,11 @@ class TicketCreateIn(Strict):
     body_html: Body = ""
     priority: PriorityNumber = 3
     channel: ChannelName = "api"
-    category: int | None = None
-    requester_id: int | None = None
+    category: Id | None = None
+    requester_id: Id | None = None
     requester: RequesterIn | None = None
-    team: int | None = None
-    assignee: int | None = None
+    team: Id | None = None
+    assignee: Id | None = None
     tags: Annotated[
         list[Annotated[str, StringConstraints(max_length=50)]], Field(max_length=20)
     ] = []
@@ -101,10 +160,10 @@ class TicketCreateIn(Strict):
 class TicketUpdateIn(Strict):
     status: StatusName | None = None
     priority: PriorityNumber | None = None
-    team: int | None = None
+    team: Id | None = None
     tier: Annotated[int, Field(ge=1, le=3)] | None = None
-    assignee: int | None = None
-    category: int | None = None
+    assignee: Id | None = None
+    category: Id | None = None
     tags: (
         Annotated[list[Annotated[str, StringConstraints(max_length=50)]], Field(max_length=20)]
         | None
@@ -136,7 +195,7 @@ class MessageIn(Strict):
     kind: Literal["public", "internal"] = "public"
     body: Body = ""
     body_html: Body = ""
-    status_after: StatusName | None = None
+    status_after: StatusAfterName | None = None
     attachments: Annotated[list[AttachmentIn], Field(max_length=10)] = []
 
 
@@ -160,11 +219,11 @@ class ContactOut(Schema):
 
 
 class ContactIn(Strict):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Name
     email: EmailStr
     phone: Annotated[str, StringConstraints(max_length=40)] = ""
     kind: Literal["patient", "clinician", "client_admin", "other"] = "other"
-    organization: int | None = None
+    organization: Id | None = None
 
 
 class TeamOut(Schema):
@@ -173,6 +232,27 @@ class TeamOut(Schema):
     slug: str
     tier: int | None
     description: str
+
+
+class TicketQuery(Clean):
+    queue: QueueName = "all"
+    status: StatusName | None = None
+    priority: PriorityNumber | None = None
+    team: Id | None = None
+    assignee: Id | None = None
+    organization: Id | None = None
+    requester: Id | None = None
+    q: Short = ""
+    sort: SortName = "-updated"
+    cursor: Annotated[str, StringConstraints(max_length=4096)] | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 25
+
+
+class ListQuery(Clean):
+    q: Short = ""
+    organization: Id | None = None
+    cursor: Annotated[str, StringConstraints(max_length=4096)] | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 50
 
 
 class Page(Schema):

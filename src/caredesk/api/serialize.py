@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from caredesk.accounts.models import Contact, Organization, User
+from caredesk.sla.selectors import ClockView
 from caredesk.tickets.models import STRUCTURED_FIELDS, Attachment, Message, Ticket
 
 
@@ -18,7 +19,24 @@ def ref(obj: Any) -> dict[str, Any] | None:
     return None if obj is None else {"id": obj.pk, "name": obj.name}
 
 
-def ticket_out(t: Ticket) -> dict[str, Any]:
+def sla_out(t: Ticket, views: list[ClockView] | None) -> dict[str, Any]:
+    return {
+        "due_at": t.sla_due_at,
+        "clocks": [
+            {
+                "metric": v.metric,
+                "state": str(v.badge.state),
+                "target_minutes": int(v.target.total_seconds() // 60),
+                "remaining_seconds": int(v.badge.remaining.total_seconds()),
+                "due_at": v.badge.due_at,
+            }
+            for v in views or []
+        ],
+    }
+
+
+def ticket_out(t: Ticket, sla: list[ClockView] | None = None) -> dict[str, Any]:
+    """Ticket JSON; `sla` is the ticket's clock views, loaded by the caller for a whole page."""
     return {
         "id": t.pk,
         "ref": t.ref,
@@ -40,6 +58,7 @@ def ticket_out(t: Ticket) -> dict[str, Any]:
         "updated_at": t.updated_at,
         "first_response_at": t.first_response_at,
         "solved_at": t.solved_at,
+        "sla": sla_out(t, sla),
     }
 
 

@@ -6,41 +6,33 @@ import base64
 import binascii
 from typing import Any
 
+from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Status
 
 from caredesk.accounts.models import Contact, Team, User
+from caredesk.accounts.services import requester_create
 from caredesk.api import serialize
+from caredesk.api.problems import documented
 from caredesk.api.schemas import (
     AttachmentIn,
+    Id,
     MessageIn,
     MessageOut,
     TicketCreateIn,
     TicketOut,
     TicketPageOut,
+    TicketQuery,
     TicketUpdateIn,
 )
 from caredesk.core.errors import PermissionDenied, ValidationFailed
+from caredesk.sla.selectors import sla_views
 from caredesk.tickets import selectors, services
 from caredesk.tickets.models import RequestType, Ticket
 from caredesk.tickets.services import Body, NewTicket, Upload
 
 router = Router(tags=["tickets"])
-
-
-class TicketQuery(Schema):
-    queue: str = "all"
-    status: str | None = None
-    priority: int | None = None
-    team: int | None = None
-    assignee: int | None = None
-    organization: int | None = None
-    requester: int | None = None
-    q: str = ""
-    sort: str = "-updated"
-    cursor: str | None = None
-    limit: int = 25
 
 
 def _user(request: HttpRequest) -> User:
@@ -55,6 +47,10 @@ def _with_relations(pk: int) -> Ticket:
         .prefetch_related("tags")
         .get(pk=pk)
     )
+
+
+def _ticket_json(pk: int) -> dict[str, Any]:
+    return serialize.ticket_out(_with_relations(pk), sla_views([pk])[pk])
 
 
 def _uploads(items: list[AttachmentIn]) -> tuple[Upload, ...]:
@@ -82,7 +78,12 @@ def _lookup(model: Any, pk: int | None, field: str, **extra: Any) -> Any:
     return obj
 
 
-@router.get("/tickets", response=TicketPageOut, summary="List tickets")
+@router.get(
+    "/tickets",
+    response=TicketPageOut,
+    summary="List tickets",
+    openapi_extra=documented(401, 422),
+)
 def ticket_list(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str, Any]:
     f = selectors.TicketFilters(
         queue=filters.queue,
@@ -99,8 +100,9 @@ def ticket_list(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str, 
         user=_user(request), filters=f, cursor=filters.cursor, limit=filters.limit
     )
     prefetch_related_objects(page.items, "tags")
+    views = sla_views([t.pk for t in page.items])
     return {
-        "items": [serialize.ticket_out(t) for t in page.items],
+        "items": [serialize.ticket_out(t, views[t.pk]) for t in page.items],
         "next_cursor": page.next_cursor,
     }
 
@@ -122,8 +124,6 @@ def _requester_for_create(user: User, payload: TicketCreateIn) -> Contact:
     if payload.requester is not None:
         contact = Contact.objects.filter(email=payload.requester.email.lower()).first()
         if contact is None:
-            from caredesk.accounts.services import requester_create
-
             contact = requester_create(email=payload.requester.email, name=payload.requester.name)
         return contact
     raise ValidationFailed(
@@ -131,48 +131,69 @@ def _requester_for_create(user: User, payload: TicketCreateIn) -> Contact:
     )
 
 
-@router.post("/tickets", response={201: TicketOut}, summary="Open a ticket")
-def ticket_create(request: HttpRequest, payload: TicketCreateIn) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/tickets",
+    response={201: TicketOut},
+    summary="Open a ticket",
+    openapi_extra=documented(400, 401, 403, 413, 422),
+)
+def ticket_create(request: HttpRequest, payload: TicketCreateIn) -> Status:
     user = _user(request)
-    requester = _requester_for_create(user, payload)
     staff = user.is_staff
     if not staff and (payload.team or payload.assignee):
         raise ValidationFailed(
             "Requesters cannot route tickets.",
             errors={"team" if payload.team else "assignee": ["Only agents can set this."]},
         )
-    data = NewTicket(
-        requester=requester,
-        subject=payload.subject,
-        body=Body(text=payload.body, html=payload.body_html),
-        channel=payload.channel if staff else "api",
-        priority=payload.priority,
-        category=_lookup(RequestType, payload.category, "category", active=True),
-        team=_lookup(Team, payload.team, "team"),
-        assignee=_lookup(User, payload.assignee, "assignee", is_staff=True),
-        tags=tuple(payload.tags) if staff else (),
-        structured=payload.fields.model_dump(exclude_none=True),
-        form_data=payload.form,
-        uploads=_uploads(payload.attachments),
-    )
-    ticket = services.ticket_open(data=data, actor=user)
-    return 201, serialize.ticket_out(_with_relations(ticket.pk))
+    # One transaction: a new requester given by email is not kept if the ticket is refused.
+    with transaction.atomic():
+        data = NewTicket(
+            requester=_requester_for_create(user, payload),
+            subject=payload.subject,
+            body=Body(text=payload.body, html=payload.body_html),
+            channel=payload.channel if staff else "api",
+            priority=payload.priority,
+            category=_lookup(RequestType, payload.category, "category", active=True),
+            team=_lookup(Team, payload.team, "team"),
+            assignee=_lookup(User, payload.assignee, "assignee", is_staff=True),
+            tags=tuple(payload.tags) if staff else (),
+            structured=payload.fields.model_dump(exclude_none=True),
+            form_data=payload.form,
+            uploads=_uploads(payload.attachments),
+        )
+        ticket = services.ticket_open(data=data, actor=user)
+    return Status(201, _ticket_json(ticket.pk))
 
 
-@router.get("/tickets/{int:ticket_id}", response=TicketOut, summary="Get a ticket by id")
-def ticket_get(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+@router.get(
+    "/tickets/{ticket_id}",
+    response=TicketOut,
+    summary="Get a ticket by id",
+    openapi_extra=documented(401, 404, 422),
+)
+def ticket_get(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
     ticket = selectors.ticket_get(user=_user(request), pk=ticket_id)
-    return serialize.ticket_out(_with_relations(ticket.pk))
+    return _ticket_json(ticket.pk)
 
 
-@router.get("/tickets/by-ref/{ref}", response=TicketOut, summary="Get a ticket by reference")
+@router.get(
+    "/tickets/by-ref/{ref}",
+    response=TicketOut,
+    summary="Get a ticket by reference",
+    openapi_extra=documented(401, 404),
+)
 def ticket_get_by_ref(request: HttpRequest, ref: str) -> dict[str, Any]:
     ticket = selectors.ticket_get_by_ref(user=_user(request), ref=ref)
-    return serialize.ticket_out(_with_relations(ticket.pk))
+    return _ticket_json(ticket.pk)
 
 
-@router.patch("/tickets/{int:ticket_id}", response=TicketOut, summary="Change ticket fields")
-def ticket_update(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn) -> dict[str, Any]:
+@router.patch(
+    "/tickets/{ticket_id}",
+    response=TicketOut,
+    summary="Change ticket fields",
+    openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
+)
+def ticket_update(request: HttpRequest, ticket_id: Id, payload: TicketUpdateIn) -> dict[str, Any]:
     user = _user(request)
     ticket = selectors.ticket_get(user=user, pk=ticket_id)
     if not user.is_staff:
@@ -191,24 +212,28 @@ def ticket_update(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn)
         if key in changes and changes[key] is None:
             raise ValidationFailed("A value is required.", errors={key: ["Cannot be empty."]})
     services.ticket_update(ticket=ticket, changes=changes, actor=user)
-    return serialize.ticket_out(_with_relations(ticket.pk))
+    return _ticket_json(ticket.pk)
 
 
-@router.get("/tickets/{int:ticket_id}/messages", response=list[MessageOut], summary="List messages")
-def message_list(request: HttpRequest, ticket_id: int) -> list[dict[str, Any]]:
+@router.get(
+    "/tickets/{ticket_id}/messages",
+    response=list[MessageOut],
+    summary="List messages",
+    openapi_extra=documented(401, 404, 422),
+)
+def message_list(request: HttpRequest, ticket_id: Id) -> list[dict[str, Any]]:
     user = _user(request)
     ticket = selectors.ticket_get(user=user, pk=ticket_id)
     return [serialize.message_out(m) for m in selectors.messages_for(user=user, ticket=ticket)]
 
 
 @router.post(
-    "/tickets/{int:ticket_id}/messages",
+    "/tickets/{ticket_id}/messages",
     response={201: MessageOut},
     summary="Add a reply or internal note",
+    openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
 )
-def message_create(
-    request: HttpRequest, ticket_id: int, payload: MessageIn
-) -> tuple[int, dict[str, Any]]:
+def message_create(request: HttpRequest, ticket_id: Id, payload: MessageIn) -> Status:
     user = _user(request)
     ticket = selectors.ticket_get(user=user, pk=ticket_id)
     if payload.status_after and not user.is_staff:
@@ -225,4 +250,4 @@ def message_create(
         status_after=payload.status_after,
     )
     message = selectors.messages_for(user=user, ticket=ticket).filter(pk=message.pk).get()
-    return 201, serialize.message_out(message)
+    return Status(201, serialize.message_out(message))

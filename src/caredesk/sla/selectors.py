@@ -88,6 +88,7 @@ def pure_clock(row: SlaClock) -> clocks.Clock:
 class ClockView:
     metric: str
     label: str
+    target: timedelta
     badge: clocks.Badge
 
 
@@ -96,7 +97,12 @@ def _view(row: SlaClock, now: datetime) -> ClockView | None:
         return None
     fractions = [float(f) for f in (row.policy.warn_at if row.policy else [])] or [0.75]
     badge = clocks.badge(business_calendar(row.calendar), pure_clock(row), now, min(fractions))
-    return ClockView(metric=row.metric, label=row.get_metric_display(), badge=badge)
+    return ClockView(
+        metric=row.metric,
+        label=row.get_metric_display(),
+        target=timedelta(seconds=row.target_seconds),
+        badge=badge,
+    )
 
 
 def sla_views(ticket_ids: list[int], now: datetime | None = None) -> dict[int, list[ClockView]]:
