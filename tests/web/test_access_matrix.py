@@ -16,6 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from caredesk.accounts.models import ContactKind
 from caredesk.accounts.roles import ROLE_ADMIN
 from caredesk.accounts.services import token_create
+from caredesk.sla.defaults import install_defaults
+from caredesk.sla.models import Calendar, SlaPolicy, SlaTarget
 from tests.factories import (
     AgentFactory,
     OrganizationFactory,
@@ -46,6 +48,7 @@ class World:
     ticket: Any  # requester's ticket, team A
     colleague_ticket: Any  # same organization, another requester
     slug: str
+    policy_id: int = 0
 
 
 @pytest.fixture
@@ -72,7 +75,15 @@ def world() -> World:
     ticket = make_ticket(requester, team=team_a)
     colleague_ticket = make_ticket(colleague, team=team_a)
     rtype = RequestTypeFactory(slug="video-visit")
-    return World(users=users, ticket=ticket, colleague_ticket=colleague_ticket, slug=rtype.slug)
+    install_defaults(Calendar, SlaPolicy, SlaTarget)  # no-op unless a flush removed them
+    policy_id = SlaPolicy.objects.order_by("position").values_list("pk", flat=True).first()
+    return World(
+        users=users,
+        ticket=ticket,
+        colleague_ticket=colleague_ticket,
+        slug=rtype.slug,
+        policy_id=policy_id or 0,
+    )
 
 
 def client_for(world: World, role: str) -> Client:
@@ -345,6 +356,31 @@ API_MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         "get",
         {"anonymous": UNAUTH, **{r: FORBIDDEN for r in PORTAL_OK}, **API_STAFF},
     ),
+    (
+        "SLA policies",
+        lambda w: f"{API}/sla/policies",
+        "get",
+        {"anonymous": UNAUTH, **{r: FORBIDDEN for r in PORTAL_OK}, **API_STAFF},
+    ),
+    (
+        "SLA calendars",
+        lambda w: f"{API}/sla/calendars",
+        "get",
+        {"anonymous": UNAUTH, **{r: FORBIDDEN for r in PORTAL_OK}, **API_STAFF},
+    ),
+    (
+        "SLA policy change",
+        lambda w: f"{API}/sla/policies/{w.policy_id}",
+        "patch",
+        {
+            "anonymous": UNAUTH,
+            **{r: FORBIDDEN for r in PORTAL_OK},
+            "agent": FORBIDDEN,
+            "other_agent": FORBIDDEN,
+            "supervisor": FORBIDDEN,
+            "admin": OK,
+        },
+    ),
 ]
 
 
@@ -376,7 +412,8 @@ def test_api_access_with_tokens(world, role, name, path, method, expected):
         headers["Authorization"] = f"Bearer {secret}"
     kwargs: dict[str, Any] = {"headers": headers}
     if method == "patch":
-        kwargs.update(data={"priority": 2}, content_type="application/json")
+        body = {"active": True} if "/sla/" in path(world) else {"priority": 2}
+        kwargs.update(data=body, content_type="application/json")
     response = getattr(client, method)(path(world), **kwargs)
     assert response.status_code == expected[role], (
         role,
