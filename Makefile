@@ -45,6 +45,8 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/sla_calendar.py
+	$(BIN)/python bench/rules_eval.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

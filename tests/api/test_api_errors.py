@@ -405,3 +405,33 @@ def test_error_bodies_follow_rfc_9457(world):
     assert body["title"] == "Validation failed"
     assert set(body["errors"]) == {"subject", "priority", "extra"}
     assert body["errors"]["extra"] == ["Unknown field."]
+
+
+# --- SLA achievement period (found by the schemathesis run on PostgreSQL) --------------------
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["2026-11-01T00:00:00-18:39", "2026-11-01T00:00:00+23:59", "2026-11-01T00:00:00Z"],
+)
+def test_achievement_accepts_any_utc_offset_python_accepts(world, api, start):
+    """PostgreSQL refuses offsets past 15:59, so the API must not hand them on."""
+    response = api(world.supervisor).get(
+        "/sla/achievement", start=start, end="2026-12-01T00:00:00+00:00"
+    )
+    assert response.status_code == 200, response.content
+    assert isinstance(response.json(), list)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        ("0001-01-01T00:00:00+05:00", "2026-12-01T00:00:00Z", "start"),
+        ("2026-11-01T00:00:00Z", "2026-12-01T00:00:00", "end"),
+        ("2026-11-01T00:00:00", "2026-12-01T00:00:00Z", "start"),
+        ("yesterday", "2026-12-01T00:00:00Z", "start"),
+    ],
+)
+def test_achievement_refuses_instants_it_cannot_use(world, api, start, end, field):
+    response = api(world.supervisor).get("/sla/achievement", start=start, end=end)
+    assert_problem(response, 422, field)

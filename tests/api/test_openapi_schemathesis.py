@@ -155,7 +155,7 @@ def tokens(world, wsgi_in_test_transaction) -> Iterator[dict[str, str]]:
     SEEDED.clear()
 
 
-EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+EXAMPLES = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 @pytest.mark.django_db

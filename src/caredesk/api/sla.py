@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
@@ -327,10 +327,7 @@ def calendar_create(request: HttpRequest, payload: CalendarIn) -> Status[dict[st
 )
 def achievement(request: HttpRequest, query: Query[AchievementQuery]) -> list[dict[str, Any]]:
     _require(request, None)
-    if query.start.tzinfo is None or query.end.tzinfo is None:
-        raise ValidationFailed(
-            "Give instants with a timezone.", errors={"start": ["Add a UTC offset."]}
-        )
+    start, end = _utc(query.start, "start"), _utc(query.end, "end")
     return [
         {
             "priority": a.priority,
@@ -339,5 +336,19 @@ def achievement(request: HttpRequest, query: Query[AchievementQuery]) -> list[di
             "met": a.met,
             "percent": a.percent,
         }
-        for a in sla_selectors.achievement(query.start, query.end)
+        for a in sla_selectors.achievement(start, end)
     ]
+
+
+def _utc(value: datetime, field: str) -> datetime:
+    """The instant in UTC: PostgreSQL refuses offsets past 15:59, which Python accepts."""
+    if value.tzinfo is None:
+        raise ValidationFailed(
+            "Give instants with a timezone.", errors={field: ["Add a UTC offset."]}
+        )
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00+05:00 is before year 1 in UTC
+        raise ValidationFailed(
+            "An instant is out of range.", errors={field: ["Out of range."]}
+        ) from None

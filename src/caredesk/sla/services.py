@@ -213,9 +213,11 @@ def _tick_batch(now: datetime, limit: int) -> tuple[int, int]:
 def _tick_one(clock_id: int, now: datetime) -> int:
     """Fire one clock if it is still due (used by tests that race two workers)."""
     with transaction.atomic():
+        locked = SlaClock.objects.select_for_update(
+            of=("self",) if connection.features.has_select_for_update_of else ()
+        )
         row = (
-            SlaClock.objects.select_for_update()
-            .select_related("calendar", "policy")
+            locked.select_related("calendar", "policy")
             .filter(pk=clock_id, next_check_at__lte=now)
             .first()
         )
