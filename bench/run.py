@@ -46,6 +46,7 @@ AGENT = "amara.osei@caredesk.example"  # tier-1: sees most tickets
 SPECIALIST = "marek.wojcik@caredesk.example"  # engineering: sees few tickets
 PASSWORD = "caredesk-demo"  # the published demo password
 CPU_REPS = 20
+BATCH = 50  # tickets per POST /api/v1/tickets/batch
 TARGETS = {
     "create_per_second": 500,
     "queue_p95_ms": 50,
@@ -486,12 +487,16 @@ async def measure_http(
         ("api_ticket_get", lambda i: ("GET", f"/api/v1/tickets/{ids[i % len(ids)]}", bearer, b"")),
     ]
     for name, make in endpoints:
+        if args.only and name not in args.only:
+            continue
         out[name] = await _clean(args, pgid, lambda m=make: httpclient.sequential(port, m, **seq))
         log(
             f"  {name:<24} p50 {out[name]['p50_ms']:>7} ms  p95 {out[name]['p95_ms']:>7} ms"
             f"  (other processes {out[name]['foreign_cpu_pct']}%)"
         )
 
+    if args.only and "create" not in args.only:
+        return out
     # The queue page under 8 concurrent agents: throughput and latency while loaded.
     out["queue_open_c8"] = await _clean(
         args,
@@ -545,6 +550,34 @@ async def measure_http(
         f"  create                   {out['create']['per_second']} tickets/s"
         f"  (other processes {out['create']['foreign_cpu_pct']}%)"
     )
+
+    # Imports and integrations: POST /api/v1/tickets/batch, BATCH tickets a request.
+    def create_batch(i: int) -> tuple[str, str, dict[str, str], bytes]:
+        items = [json.loads(create(i * BATCH + k)[3]) for k in range(BATCH)]
+        return (
+            "POST",
+            "/api/v1/tickets/batch",
+            post_headers,
+            json.dumps({"tickets": items}).encode(),
+        )
+
+    async def batch_run() -> dict[str, Any]:
+        res = await httpclient.concurrent(
+            port,
+            create_batch,
+            count=max(1, args.creates // BATCH),
+            concurrency=args.batch_concurrency,
+            max_seconds=args.max_seconds * 2,
+            expect=201,
+        )
+        res["tickets_per_second"] = round(res["per_second"] * BATCH, 1)
+        return res
+
+    out["create_batch"] = await _clean(args, pgid, batch_run)
+    log(
+        f"  create_batch ({BATCH}/request) {out['create_batch']['tickets_per_second']} tickets/s"
+        f"  (other processes {out['create_batch']['foreign_cpu_pct']}%)"
+    )
     return out
 
 
@@ -563,6 +596,7 @@ def _run_async(coro: Any) -> Any:
 def summary(result: dict[str, Any]) -> str:
     cols = [
         ("create/s", "create", "per_second"),
+        ("batch create/s", "create_batch", "tickets_per_second"),
         ("queue p95", "queue_open", "p95_ms"),
         ("queue p2 p95", "queue_open_page2", "p95_ms"),
         ("unassigned p95", "queue_unassigned", "p95_ms"),
@@ -607,6 +641,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (default 2)")
     p.add_argument("--creates", type=int, default=2000, help="POST /api/v1/tickets requests")
     p.add_argument("--concurrency", type=int, default=8)
+    p.add_argument("--batch-concurrency", type=int, default=4, help="concurrent batch requests")
     p.add_argument("--samples", type=int, default=300, help="sequential requests per read page")
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--max-seconds", type=float, default=60.0, help="time cap per measurement")
@@ -636,6 +671,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--keep-db", action="store_true", help="do not drop the database at the end")
     p.add_argument("--label", default="", help="free text saved with the results")
+    p.add_argument(
+        "--only",
+        type=lambda v: set(v.split(",")),
+        default=set(),
+        help="measure only these (comma-separated names, e.g. ticket_page,create)",
+    )
     return p.parse_args(argv)
 
 

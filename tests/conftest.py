@@ -36,3 +36,14 @@ def clock() -> Iterator[FakeClock]:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "attachments"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_config_snapshots() -> Iterator[None]:
+    """Cached configuration must not outlive a test: a flushed or rolled-back database sends no
+    signal, so a snapshot could name rows that no longer exist."""
+    from caredesk.core import confcache
+
+    confcache.clear()
+    yield
+    confcache.clear()

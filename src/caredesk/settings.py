@@ -104,10 +104,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 else:
-    # Under ASGI each request runs on a fresh thread, so persistent connections would pile up
-    # until PostgreSQL refuses more; close them per request unless an operator opts in.
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+    # HTTP runs on a fixed pool of threads per process (asgi.py), so each thread keeps one
+    # connection open; the health check replaces a connection the server has closed.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=300)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Server-side cursors cost extra round trips for small iterations (form choices); large
+    # reads page by keyset instead.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# Threads per web process that run requests (each holds at most one database connection).
+CAREDESK_HTTP_THREADS = env.int("CAREDESK_HTTP_THREADS", default=8)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from caredesk.tickets.models import MessageKind
 from caredesk.tickets.services import Body, Upload, message_add
@@ -12,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 # Measured, and kept tight on purpose: a new query per request is a decision, not an accident.
 # tickets: token, 2 permission lookups (requesters: their contact), the page, its tags,
-# the SLA clocks of the page
-TICKETS_BUDGET = 6
+# the SLA clocks of the page; on PostgreSQL an agent who sees part of the desk pays 2 more
+# (their team ids, then the ids of a UNION of index-ordered branches before the page itself)
+TICKETS_BUDGET = 6 if connection.vendor == "sqlite" else 8
 # messages: token, 2 permission lookups, the ticket, the messages with authors, attachments
 MESSAGES_BUDGET = 6
 # directory: token, the page with its joins

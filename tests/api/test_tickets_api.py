@@ -385,6 +385,15 @@ def test_unknown_refs_are_not_found(world, api, ref):
     assert_problem(api(world.supervisor).get(f"/tickets/by-ref/{ref}"), 404)
 
 
+@pytest.mark.parametrize(
+    "path", ["/sla/policies/x%C3%9Dgc%0A", "/no-such-thing%0A", "/tickets/12%0A"]
+)
+def test_paths_no_operation_matches_are_problems_too(world, api, path):
+    # A path the router cannot match (a newline in an id, an unknown resource) is answered in
+    # the API's own format, not with the desk's HTML 404 page.
+    assert_problem(api(world.supervisor).get(path), 404)
+
+
 def test_unknown_id_is_not_found(world, api):
     ticket = make_ticket(world.requester)
     assert_problem(api(world.supervisor).get(f"/tickets/{ticket.pk + 1000}"), 404)

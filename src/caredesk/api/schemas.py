@@ -157,6 +157,17 @@ class TicketCreateIn(Strict):
     attachments: Annotated[list[AttachmentIn], Field(max_length=10)] = []
 
 
+MAX_BATCH = 100
+
+
+class TicketBatchIn(Strict):
+    tickets: Annotated[list[TicketCreateIn], Field(min_length=1, max_length=MAX_BATCH)]
+
+
+class TicketBatchOut(Schema):
+    items: list[TicketOut]
+
+
 class TicketUpdateIn(Strict):
     status: StatusName | None = None
     priority: PriorityNumber | None = None

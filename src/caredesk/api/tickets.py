@@ -16,10 +16,13 @@ from caredesk.accounts.services import requester_create
 from caredesk.api import serialize
 from caredesk.api.problems import documented
 from caredesk.api.schemas import (
+    MAX_BATCH,
     AttachmentIn,
     Id,
     MessageIn,
     MessageOut,
+    TicketBatchIn,
+    TicketBatchOut,
     TicketCreateIn,
     TicketOut,
     TicketPageOut,
@@ -27,7 +30,7 @@ from caredesk.api.schemas import (
     TicketUpdateIn,
 )
 from caredesk.core.errors import PermissionDenied, ValidationFailed
-from caredesk.sla.selectors import sla_views
+from caredesk.sla.selectors import sla_views, views_of
 from caredesk.tickets import selectors, services
 from caredesk.tickets.models import RequestType, Ticket
 from caredesk.tickets.services import Body, NewTicket, Upload
@@ -107,7 +110,34 @@ def ticket_list(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str, 
     }
 
 
-def _requester_for_create(user: User, payload: TicketCreateIn) -> Contact:
+class _Refs:
+    """The rows that new tickets refer to, read with one query per kind however many tickets."""
+
+    def __init__(self, payloads: list[TicketCreateIn]) -> None:
+        def ids(attr: str) -> list[int]:
+            return sorted({getattr(p, attr) for p in payloads if getattr(p, attr) is not None})
+
+        self.contacts = Contact.objects.select_related("organization").in_bulk(ids("requester_id"))
+        self.categories = (
+            RequestType.objects.select_related("default_team")
+            .filter(active=True)
+            .in_bulk(ids("category"))
+        )
+        self.teams = Team.objects.in_bulk(ids("team"))
+        self.agents = User.objects.filter(is_staff=True).in_bulk(ids("assignee"))
+
+    @staticmethod
+    def get(rows: dict[int, Any], pk: int | None, field: str) -> Any:
+        if pk is None:
+            return None
+        if pk not in rows:
+            raise ValidationFailed(
+                "A referenced record does not exist.", errors={field: ["Not found."]}
+            )
+        return rows[pk]
+
+
+def _requester_for_create(user: User, payload: TicketCreateIn, refs: _Refs) -> Contact:
     if not user.is_staff:
         contact = getattr(user, "contact", None)
         if contact is None:
@@ -119,16 +149,50 @@ def _requester_for_create(user: User, payload: TicketCreateIn) -> Contact:
             )
         return contact
     if payload.requester_id is not None:
-        found: Contact = _lookup(Contact, payload.requester_id, "requester_id")
+        found: Contact = refs.get(refs.contacts, payload.requester_id, "requester_id")
         return found
     if payload.requester is not None:
-        contact = Contact.objects.filter(email=payload.requester.email.lower()).first()
+        contact = (
+            Contact.objects.select_related("organization")
+            .filter(email=payload.requester.email.lower())
+            .first()
+        )
         if contact is None:
             contact = requester_create(email=payload.requester.email, name=payload.requester.name)
         return contact
     raise ValidationFailed(
         "Say who the ticket is for.", errors={"requester": ["Give requester_id or requester."]}
     )
+
+
+def _new_ticket(user: User, payload: TicketCreateIn, refs: _Refs) -> NewTicket:
+    """What the service needs to open one ticket, from one request item."""
+    staff = user.is_staff
+    if not staff and (payload.team or payload.assignee):
+        raise ValidationFailed(
+            "Requesters cannot route tickets.",
+            errors={"team" if payload.team else "assignee": ["Only agents can set this."]},
+        )
+    return NewTicket(
+        requester=_requester_for_create(user, payload, refs),
+        subject=payload.subject,
+        body=Body(text=payload.body, html=payload.body_html),
+        channel=payload.channel if staff else "api",
+        priority=payload.priority,
+        category=refs.get(refs.categories, payload.category, "category"),
+        team=refs.get(refs.teams, payload.team, "team"),
+        assignee=refs.get(refs.agents, payload.assignee, "assignee"),
+        tags=tuple(payload.tags) if staff else (),
+        structured=payload.fields.model_dump(exclude_none=True),
+        form_data=payload.form,
+        uploads=_uploads(payload.attachments),
+    )
+
+
+def _opened_json(opened: list[services.Opened]) -> list[dict[str, Any]]:
+    """Answer from what was just written: the tickets, their tags and clocks are in memory."""
+    views = views_of([c for o in opened for c in o.clocks])
+    return [serialize.ticket_out(o.ticket, views.get(o.ticket.pk), tags=o.tags) for o in opened]
 
 
 @router.post(
@@ -139,30 +203,46 @@ def _requester_for_create(user: User, payload: TicketCreateIn) -> Contact:
 )
 def ticket_create(request: HttpRequest, payload: TicketCreateIn) -> Status:
     user = _user(request)
-    staff = user.is_staff
-    if not staff and (payload.team or payload.assignee):
-        raise ValidationFailed(
-            "Requesters cannot route tickets.",
-            errors={"team" if payload.team else "assignee": ["Only agents can set this."]},
-        )
     # One transaction: a new requester given by email is not kept if the ticket is refused.
     with transaction.atomic():
-        data = NewTicket(
-            requester=_requester_for_create(user, payload),
-            subject=payload.subject,
-            body=Body(text=payload.body, html=payload.body_html),
-            channel=payload.channel if staff else "api",
-            priority=payload.priority,
-            category=_lookup(RequestType, payload.category, "category", active=True),
-            team=_lookup(Team, payload.team, "team"),
-            assignee=_lookup(User, payload.assignee, "assignee", is_staff=True),
-            tags=tuple(payload.tags) if staff else (),
-            structured=payload.fields.model_dump(exclude_none=True),
-            form_data=payload.form,
-            uploads=_uploads(payload.attachments),
-        )
-        ticket = services.ticket_open(data=data, actor=user)
-    return Status(201, _ticket_json(ticket.pk))
+        data = _new_ticket(user, payload, _Refs([payload]))
+        opened = services.tickets_open(items=[data], actor=user)
+    return Status(201, _opened_json(opened)[0])
+
+
+@router.post(
+    "/tickets/batch",
+    response={201: TicketBatchOut},
+    summary="Open many tickets at once (imports, integrations)",
+    description=(
+        f"Opens up to {MAX_BATCH} tickets in one transaction: all of them, or none. A refusal "
+        "names the item at fault, e.g. `tickets.3.subject`. Agents only."
+    ),
+    openapi_extra=documented(400, 401, 403, 413, 422),
+)
+def ticket_create_batch(request: HttpRequest, payload: TicketBatchIn) -> Status:
+    user = _user(request)
+    if not user.is_staff:
+        raise PermissionDenied("Only agents can open tickets in batches.")
+    refs = _Refs(payload.tickets)
+    with transaction.atomic():
+        items = []
+        for i, item in enumerate(payload.tickets):
+            try:
+                items.append(_new_ticket(user, item, refs))
+            except ValidationFailed as exc:
+                raise _in_batch(exc, f"tickets.{i}.") from None
+        try:
+            opened = services.tickets_open(items=items, actor=user)
+        except ValidationFailed as exc:
+            raise _in_batch(exc, "tickets.") from None
+    return Status(201, {"items": _opened_json(opened)})
+
+
+def _in_batch(exc: ValidationFailed, prefix: str) -> ValidationFailed:
+    """The same refusal with its fields named inside the batch."""
+    errors = {prefix + key: messages for key, messages in exc.errors.items()}
+    return ValidationFailed(exc.detail, errors=errors)
 
 
 @router.get(

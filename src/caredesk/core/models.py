@@ -1,4 +1,4 @@
-"""Core tables: the outbox of side effects written in the same transaction as the change."""
+"""Core tables: the outbox of side effects, and the version stamps of cached configuration."""
 
 from __future__ import annotations
 
@@ -37,3 +37,17 @@ class OutboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
+
+
+class ConfigVersion(models.Model):
+    """A stamp that changes, in the writer's transaction, whenever a kind of configuration does.
+
+    Every process caches configuration (SLA policies, rules) and checks the stamp with one
+    primary-key read before using its copy, so a change is seen everywhere at its commit.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    stamp = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.stamp}"

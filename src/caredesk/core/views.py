@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from caredesk import __version__
@@ -30,3 +30,12 @@ def home(request: HttpRequest) -> HttpResponseRedirect:
     if not request.user.is_authenticated:
         return redirect("login")
     return redirect("desk:queue" if request.user.is_staff else "portal:home")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 page; under /api/ a problem-details document, as every other API error is."""
+    if request.path.startswith("/api/"):
+        from caredesk.api.problems import problem
+
+        return problem(404, "Not found", "No such resource, or one the caller may not see.")
+    return render(request, "404.html", status=404)

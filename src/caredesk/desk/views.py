@@ -14,6 +14,7 @@ from caredesk.accounts.services import token_create, token_revoke
 from caredesk.core.access import agent_required, form_errors_from
 from caredesk.core.errors import DomainError, NotFound, ValidationFailed
 from caredesk.desk.forms import NewTicketForm, PropertiesForm, ReplyForm, TokenForm, agents
+from caredesk.desk.rows import ticket_rows
 from caredesk.sla.selectors import headline, sla_views
 from caredesk.tickets import selectors, services
 from caredesk.tickets.models import Priority, Status, Ticket
@@ -86,7 +87,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             ("priority", "Level"),
             ("due", "SLA due soonest"),
         ],
-        "sla": _sla_headlines(page.items),
+        "rows": ticket_rows(page.items, _sla_headlines(page.items), f.queue),
         "next_url": "?" + next_query.urlencode() if page.next_cursor else None,
         "is_first_page": not request.GET.get("cursor"),
     }
@@ -115,6 +116,7 @@ def _ticket_or_404(user: User, pk: int) -> Ticket:
 
 def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[str, Any]:
     user = _user(request)
+    tags = sorted(t.name for t in ticket.tags.all())
     context = {
         **_sidebar(user),
         "ticket": ticket,
@@ -123,7 +125,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
             ticket.events.select_related("actor_user", "actor_contact").order_by("-id")[:20]
         ),
         "recent": selectors.recent_for_requester(user=user, ticket=ticket),
-        "tags": sorted(t.name for t in ticket.tags.all()),
+        "tags": tags,
         "followers": list(ticket.followers.all()),
         "sla_clocks": sla_views([ticket.pk])[ticket.pk],
         "reply_form": ReplyForm(),
@@ -134,7 +136,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
                 "team": ticket.team_id,
                 "tier": ticket.tier,
                 "assignee": ticket.assignee_id,
-                "tags": ", ".join(sorted(t.name for t in ticket.tags.all())),
+                "tags": ", ".join(tags),
             }
         ),
     }

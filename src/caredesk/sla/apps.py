@@ -5,3 +5,9 @@ class SlaConfig(AppConfig):
     name = "caredesk.sla"
     label = "sla"
     verbose_name = "Service levels"
+
+    def ready(self) -> None:
+        from caredesk.core.confcache import bump_on_change
+        from caredesk.sla.models import Calendar, SlaPolicy, SlaTarget
+
+        bump_on_change("sla", SlaPolicy, SlaTarget, Calendar)

@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q
 
 from caredesk.core.clock import now as clock_now
+from caredesk.core.confcache import cached
 from caredesk.sla import clocks
 from caredesk.sla.calendar import BusinessCalendar
-from caredesk.sla.models import Calendar, SlaClock, SlaPolicy
+from caredesk.sla.models import Calendar, Metric, SlaClock, SlaPolicy
 from caredesk.tickets.models import Ticket
 
 _cache: dict[tuple[int, datetime], BusinessCalendar] = {}
@@ -42,13 +43,39 @@ def business_calendar(calendar: Calendar) -> BusinessCalendar:
     return built
 
 
-def policies() -> list[SlaPolicy]:
-    """Active policies in order, with what matching and targeting need."""
-    return list(
-        SlaPolicy.objects.filter(active=True)
-        .prefetch_related("organizations", "categories", "targets__calendar")
-        .order_by("position", "id")
+@dataclass(frozen=True)
+class Snapshot:
+    """SLA configuration as one process keeps it between changes (see core.confcache)."""
+
+    active: list[SlaPolicy]  # in the order they are tried
+    policies: dict[int, SlaPolicy]  # every policy, active or not, by id
+    calendars: dict[int, Calendar]
+
+
+def _load() -> Snapshot:
+    every = list(
+        SlaPolicy.objects.prefetch_related(
+            "organizations", "categories", "targets__calendar"
+        ).order_by("position", "id")
     )
+    return Snapshot(
+        active=[p for p in every if p.active],
+        policies={p.pk: p for p in every},
+        calendars={c.pk: c for c in Calendar.objects.all()},
+    )
+
+
+DISPLAY_MAX_AGE = 2.0  # seconds another process's change may take to reach a badge
+
+
+def snapshot(*, for_display: bool = False) -> Snapshot:
+    """The SLA configuration; writers always check it is current, badges trust a recent check."""
+    return cached("sla", _load, max_age=DISPLAY_MAX_AGE if for_display else 0.0)
+
+
+def policies() -> list[SlaPolicy]:
+    """Active policies in order, with what matching and targeting need (a shared snapshot)."""
+    return snapshot().active
 
 
 def policy_matches(policy: SlaPolicy, ticket: Ticket) -> bool:
@@ -92,14 +119,16 @@ class ClockView:
     badge: clocks.Badge
 
 
-def _view(row: SlaClock, now: datetime) -> ClockView | None:
-    if row.calendar is None:
+def _view(
+    row: SlaClock, now: datetime, policy: SlaPolicy | None, calendar: Calendar | None
+) -> ClockView | None:
+    if calendar is None:
         return None
-    fractions = [float(f) for f in (row.policy.warn_at if row.policy else [])] or [0.75]
-    badge = clocks.badge(business_calendar(row.calendar), pure_clock(row), now, min(fractions))
+    fractions = [float(f) for f in (policy.warn_at if policy else [])] or [0.75]
+    badge = clocks.badge(business_calendar(calendar), pure_clock(row), now, min(fractions))
     return ClockView(
         metric=row.metric,
-        label=row.get_metric_display(),
+        label=Metric(row.metric).label,
         target=timedelta(seconds=row.target_seconds),
         badge=badge,
     )
@@ -107,17 +136,23 @@ def _view(row: SlaClock, now: datetime) -> ClockView | None:
 
 def sla_views(ticket_ids: list[int], now: datetime | None = None) -> dict[int, list[ClockView]]:
     """Every clock of the given tickets as badges, in one query (for lists and ticket pages)."""
-    now = now or clock_now()
-    rows = (
-        SlaClock.objects.filter(ticket_id__in=ticket_ids)
-        .select_related("calendar", "policy")
-        .order_by("ticket_id", "id")
-    )
+    rows = SlaClock.objects.filter(ticket_id__in=ticket_ids).order_by("ticket_id", "id")
     out: dict[int, list[ClockView]] = {tid: [] for tid in ticket_ids}
+    out.update(views_of(list(rows), now))
+    return out
+
+
+def views_of(rows: list[SlaClock], now: datetime | None = None) -> dict[int, list[ClockView]]:
+    """Badges for clock rows already in memory, by ticket id."""
+    now = now or clock_now()
+    config = snapshot(for_display=True)
+    out: dict[int, list[ClockView]] = {}
     for row in rows:
-        view = _view(row, now)
+        policy = config.policies.get(row.policy_id) if row.policy_id else None
+        calendar = config.calendars.get(row.calendar_id) if row.calendar_id else None
+        view = _view(row, now, policy, calendar)
         if view is not None:
-            out[row.ticket_id].append(view)
+            out.setdefault(row.ticket_id, []).append(view)
     return out
 
 

@@ -7,7 +7,7 @@ always match the ticket. `sla_tick` is the idempotent periodic sweep.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 
 from caredesk.core import clock as clock_source
+from caredesk.core.confcache import bump
 from caredesk.core.errors import ValidationFailed
 from caredesk.sla import clocks
 from caredesk.sla.calendar import BusinessCalendar
@@ -83,17 +84,33 @@ def _new_row(
     )
 
 
-def sla_sync(
-    *,
+@dataclass
+class _Plan:
+    """What reconciling a ticket's clocks decided: rows to write or drop, events owed."""
+
+    keep: list[SlaClock] = field(default_factory=list)
+    drop: list[SlaClock] = field(default_factory=list)
+    events: list[TicketEvent] = field(default_factory=list)
+
+    @property
+    def due_at(self) -> datetime | None:
+        """The earliest due instant of the running clocks (the ticket's `sla_due_at`)."""
+        due = [r.due_at for r in self.keep if r.running_since is not None and r.due_at]
+        return min(due) if due else None
+
+
+def _reconcile(
     ticket: Ticket,
-    now: datetime | None = None,
-    customer_message: bool = False,
-    agent_reply: bool = False,
-) -> None:
-    """Reconcile the ticket's clocks with its policy, level and status; store due instants."""
-    now = now or clock_source.now()
-    policy = policy_for(ticket)
-    rows = {row.metric: row for row in ticket.sla_clocks.select_related("calendar")}
+    rows: dict[str, SlaClock],
+    now: datetime,
+    *,
+    customer_message: bool,
+    agent_reply: bool,
+    candidates: list[SlaPolicy] | None = None,
+) -> _Plan:
+    """Decide every clock of the ticket from its policy, level and status (no writes)."""
+    plan = _Plan()
+    policy = policy_for(ticket, candidates)
     for metric in Metric.values:
         target = _target(policy, ticket, metric)
         row = rows.get(metric) or _new_row(ticket, metric, target, now, customer_message)
@@ -101,7 +118,7 @@ def sla_sync(
             continue
         if target is None:  # the policy no longer promises this metric for this level
             if row.pk:
-                row.delete()
+                plan.drop.append(row)
             continue
         cal = business_calendar(target.calendar)
         c = pure_clock(row)
@@ -125,36 +142,53 @@ def sla_sync(
         row.policy, row.calendar = policy, target.calendar
         newly_breached = c.breached_at is not None and row.breached_at is None
         _store(row, c, cal, _fractions(policy))
-        row.save()
+        plan.keep.append(row)
         if newly_breached and c.breached_at is not None:
             # Stopped or paused after its due instant before the sweep saw it: record it now.
-            _emit(
-                ticket.pk,
-                EventKind.SLA_BREACHED,
-                {"metric": metric, "due_at": _iso(c.breached_at)},
-                now,
+            data = {"metric": metric, "due_at": _iso(c.breached_at)}
+            plan.events.append(
+                TicketEvent(
+                    ticket_id=ticket.pk, kind=EventKind.SLA_BREACHED, data=data, created_at=now
+                )
             )
-    _store_ticket_due(ticket)
+    return plan
 
 
-def _store_ticket_due(ticket: Ticket) -> None:
-    due = [
-        d
-        for d in ticket.sla_clocks.filter(
-            running_since__isnull=False, due_at__isnull=False
-        ).values_list("due_at", flat=True)
-    ]
-    value = min(due) if due else None
-    if ticket.sla_due_at != value:
-        ticket.sla_due_at = value
-        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=value)
+def sla_open(
+    *, ticket: Ticket, now: datetime, candidates: list[SlaPolicy] | None = None
+) -> list[SlaClock]:
+    """The clocks of a ticket about to be inserted: sets its `sla_due_at`; the caller saves
+    the returned rows right after the ticket. `candidates`: the policies, read once per batch."""
+    plan = _reconcile(
+        ticket, {}, now, customer_message=False, agent_reply=False, candidates=candidates
+    )
+    ticket.sla_due_at = plan.due_at
+    return plan.keep
+
+
+def sla_sync(
+    *,
+    ticket: Ticket,
+    now: datetime | None = None,
+    customer_message: bool = False,
+    agent_reply: bool = False,
+) -> None:
+    """Reconcile the ticket's clocks with its policy, level and status; store due instants."""
+    now = now or clock_source.now()
+    rows = {row.metric: row for row in ticket.sla_clocks.all()}
+    plan = _reconcile(ticket, rows, now, customer_message=customer_message, agent_reply=agent_reply)
+    for row in plan.keep:
+        row.save()
+    for row in plan.drop:
+        row.delete()
+    TicketEvent.objects.bulk_create(plan.events)
+    due = plan.due_at
+    if ticket.sla_due_at != due:
+        ticket.sla_due_at = due
+        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due)
 
 
 # -- the periodic tick ------------------------------------------------------------------------
-
-
-def _emit(ticket_id: int, kind: str, data: dict[str, object], at: datetime) -> None:
-    TicketEvent.objects.create(ticket_id=ticket_id, kind=kind, data=data, created_at=at)
 
 
 def _fire(row: SlaClock, now: datetime) -> list[TicketEvent]:
@@ -265,6 +299,7 @@ def sla_recompute_open(*, batch: int = 500) -> int:
 def _recompute_after_commit() -> None:
     from caredesk.core.tasks import sla_recompute_task
 
+    bump("sla")  # also covers bulk writes, which send no signals
     transaction.on_commit(sla_recompute_task)
 
 

@@ -1,4 +1,8 @@
-"""One small writer per event type; services call these inside their transaction."""
+"""One small builder per event type; services write them with `record` inside their transaction.
+
+Builders return unsaved rows so a service that makes several changes writes all of its events
+in one INSERT, in the order they happened.
+"""
 
 from __future__ import annotations
 
@@ -20,14 +24,21 @@ def actor_fields(actor: Actor) -> dict[str, Any]:
     return {"actor_user": actor, "actor_contact": None}
 
 
-def _write(ticket: Ticket, kind: str, actor: Actor, **values: Any) -> TicketEvent:
-    return TicketEvent.objects.create(
+def _build(ticket: Ticket, kind: str, actor: Actor, **values: Any) -> TicketEvent:
+    return TicketEvent(
         ticket=ticket, kind=kind, created_at=clock.now(), **actor_fields(actor), **values
     )
 
 
-def event_created(ticket: Ticket, actor: Actor) -> TicketEvent:
-    return _write(
+def record(*events: TicketEvent) -> list[TicketEvent]:
+    """Write events (append-only) in one statement; returns them with their ids."""
+    if not events:
+        return []
+    return TicketEvent.objects.bulk_create(events)
+
+
+def created(ticket: Ticket, actor: Actor) -> TicketEvent:
+    return _build(
         ticket,
         EventKind.CREATED,
         actor,
@@ -41,19 +52,17 @@ def event_created(ticket: Ticket, actor: Actor) -> TicketEvent:
     )
 
 
-def event_field_changed(
-    ticket: Ticket, actor: Actor, field: str, old: Any, new: Any
-) -> TicketEvent:
+def field_changed(ticket: Ticket, actor: Actor, field: str, old: Any, new: Any) -> TicketEvent:
     kind = {
         "status": EventKind.STATUS_CHANGED,
         "assignee": EventKind.ASSIGNED,
         "tags": EventKind.TAGS_CHANGED,
     }.get(field, EventKind.FIELD_CHANGED)
-    return _write(ticket, kind, actor, field=field, old=old, new=new)
+    return _build(ticket, kind, actor, field=field, old=old, new=new)
 
 
-def event_message_added(ticket: Ticket, actor: Actor, message: Message) -> TicketEvent:
-    return _write(
+def message_added(ticket: Ticket, actor: Actor, message: Message) -> TicketEvent:
+    return _build(
         ticket,
         EventKind.MESSAGE_ADDED,
         actor,
@@ -61,5 +70,5 @@ def event_message_added(ticket: Ticket, actor: Actor, message: Message) -> Ticke
     )
 
 
-def event_follower_added(ticket: Ticket, actor: Actor, follower: User) -> TicketEvent:
-    return _write(ticket, EventKind.FOLLOWER_ADDED, actor, field="followers", new=follower.pk)
+def follower_added(ticket: Ticket, actor: Actor, follower: User) -> TicketEvent:
+    return _build(ticket, EventKind.FOLLOWER_ADDED, actor, field="followers", new=follower.pk)

@@ -17,7 +17,9 @@ from caredesk.core.errors import Conflict, ValidationFailed
 from caredesk.core.html import html_to_text, sanitize, text_to_html
 from caredesk.core.models import OutboxKind
 from caredesk.core.outbox import outbox_add
-from caredesk.sla.services import sla_sync
+from caredesk.sla.models import SlaClock
+from caredesk.sla.selectors import policies as sla_policies
+from caredesk.sla.services import sla_open, sla_sync
 from caredesk.tickets.models import (
     OPEN_STATUSES,
     STRUCTURED_FIELDS,
@@ -29,6 +31,7 @@ from caredesk.tickets.models import (
     Status,
     Tag,
     Ticket,
+    TicketEvent,
 )
 from caredesk.tickets.services import events
 from caredesk.tickets.services.attachments import Upload, check_uploads, store_uploads
@@ -120,18 +123,33 @@ def _check_assignee(assignee: User | None, errors: dict[str, list[str]]) -> None
         errors.setdefault("assignee", []).append("Only active agents can be assigned tickets.")
 
 
-def _set_tags(ticket: Ticket, names: list[str]) -> None:
+def _tags_named(names: set[str]) -> dict[str, Tag]:
+    """The tags with these names, creating the missing ones."""
     existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
-    missing = [Tag(name=n) for n in names if n not in existing]
+    missing = [Tag(name=n) for n in sorted(names) if n not in existing]
     if missing:
         Tag.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
-    ticket.tags.set(existing.values())
+    return existing
 
 
-@transaction.atomic
-def ticket_open(*, data: NewTicket, actor: Actor) -> Ticket:
-    """Open a ticket with its first message; writes the created event."""
+def _set_tags(ticket: Ticket, names: list[str]) -> None:
+    ticket.tags.set(_tags_named(set(names)).values())
+
+
+def _set_tags_many(pairs: list[tuple[Ticket, list[str]]]) -> None:
+    """Tag new tickets: one read (and at most one write) of tags, one INSERT of links."""
+    if not pairs:
+        return
+    tags = _tags_named({n for _t, names in pairs for n in names})
+    through = Ticket.tags.through
+    through.objects.bulk_create(
+        [through(ticket_id=t.pk, tag_id=tags[n].pk) for t, names in pairs for n in names]
+    )
+
+
+def _check_new(data: NewTicket) -> tuple[str, list[str], dict[str, str]]:
+    """Validate a new ticket without touching the database; returns the cleaned values."""
     errors: dict[str, list[str]] = {}
     subject = _check_subject(data.subject, errors)
     _check_body(data.body, errors, required=False)
@@ -145,10 +163,26 @@ def ticket_open(*, data: NewTicket, actor: Actor) -> Ticket:
     if errors:
         raise ValidationFailed("The ticket could not be opened.", errors=errors)
     check_uploads(list(data.uploads))
+    return subject, tags, structured
 
-    now = clock.now()
+
+@dataclass(frozen=True)
+class Opened:
+    """A newly opened ticket with what was written beside it (for answering without re-reads)."""
+
+    ticket: Ticket
+    tags: list[str]
+    clocks: list[SlaClock]
+
+
+def ticket_open(*, data: NewTicket, actor: Actor) -> Ticket:
+    """Open a ticket with its first message; writes the created event."""
+    return tickets_open(items=[data], actor=actor)[0].ticket
+
+
+def _new_ticket(data: NewTicket, subject: str, structured: dict[str, str], now: Any) -> Ticket:
     category = data.category
-    ticket = Ticket.objects.create(
+    return Ticket(
         subject=subject,
         status=Status.OPEN if data.assignee else Status.NEW,
         is_open=True,
@@ -165,32 +199,90 @@ def ticket_open(*, data: NewTicket, actor: Actor) -> Ticket:
         updated_at=now,
         **structured,
     )
-    if tags:
-        _set_tags(ticket, tags)
-    events.event_created(ticket, actor)
-    if not data.body.empty or data.uploads:
-        author = actor if actor is not None else data.requester
-        _message_create(ticket, MessageKind.PUBLIC, data.body, author, list(data.uploads))
-    sla_sync(ticket=ticket, now=now)
-    return ticket
 
 
-def _message_create(
-    ticket: Ticket, kind: str, body: Body, actor: Actor, uploads: list[Upload]
-) -> Message:
+@dataclass
+class _Draft:
+    data: NewTicket
+    ticket: Ticket
+    tags: list[str]
+    clocks: list[SlaClock] = field(default_factory=list)
+    message: Message | None = None
+    author: Actor = None
+
+
+def _drafts(items: list[NewTicket], now: Any) -> list[_Draft]:
+    """Validate every item (naming the item, `2.subject`, when there are several)."""
+    drafts = []
+    errors: dict[str, list[str]] = {}
+    for i, data in enumerate(items):
+        try:
+            subject, tags, structured = _check_new(data)
+        except ValidationFailed as exc:
+            if len(items) == 1:
+                raise
+            errors.update({f"{i}.{key}": msgs for key, msgs in exc.errors.items()})
+            continue
+        drafts.append(_Draft(data, _new_ticket(data, subject, structured, now), tags))
+    if errors:
+        raise ValidationFailed("Some tickets could not be opened.", errors=errors)
+    return drafts
+
+
+def tickets_open(*, items: list[NewTicket], actor: Actor) -> list[Opened]:
+    """Open tickets (one, or a batch from an import): all or none.
+
+    Every item is validated first. Then one transaction writes the tickets, their first
+    messages, their events and their SLA clocks with one INSERT per table, whatever the number.
+    """
+    now = clock.now()
+    drafts = _drafts(items, now)
+    candidates = sla_policies()
+    for d in drafts:
+        d.clocks = sla_open(ticket=d.ticket, now=now, candidates=candidates)
+        if not d.data.body.empty or d.data.uploads:
+            d.author = actor if actor is not None else d.data.requester
+            d.message = _message_new(d.ticket, MessageKind.PUBLIC, d.data.body, d.author)
+    # Validation is done: no savepoint is needed inside a caller's transaction.
+    with transaction.atomic(savepoint=False):
+        Ticket.objects.bulk_create([d.ticket for d in drafts])
+        _set_tags_many([(d.ticket, d.tags) for d in drafts if d.tags])
+        Message.objects.bulk_create([d.message for d in drafts if d.message])
+        written = []
+        for d in drafts:
+            written.append(events.created(d.ticket, actor))
+            if d.message is not None:
+                if d.data.uploads:
+                    store_uploads(d.ticket, d.message, list(d.data.uploads))
+                written.append(events.message_added(d.ticket, d.author, d.message))
+        events.record(*written)
+        SlaClock.objects.bulk_create([c for d in drafts for c in d.clocks])
+    return [Opened(ticket=d.ticket, tags=d.tags, clocks=d.clocks) for d in drafts]
+
+
+def _message_new(ticket: Ticket, kind: str, body: Body, actor: Actor) -> Message:
+    """An unsaved message; the caller saves it and records its event."""
     body_html, body_text = body.rendered()
-    message = Message.objects.create(
+    who = events.actor_fields(actor)
+    return Message(
         ticket=ticket,
         kind=kind,
         body_html=body_html,
         body_text=body_text,
         created_at=clock.now(),
-        author_user=events.actor_fields(actor)["actor_user"],
-        author_contact=events.actor_fields(actor)["actor_contact"],
+        author_user=who["actor_user"],
+        author_contact=who["actor_contact"],
     )
+
+
+def _message_create(
+    ticket: Ticket, kind: str, body: Body, actor: Actor, uploads: tuple[Upload, ...]
+) -> Message:
+    """Write a message and its attachments; the caller records its event."""
+    message = _message_new(ticket, kind, body, actor)
+    message.save(force_insert=True)
     if uploads:
-        store_uploads(ticket, message, uploads)
-    events.event_message_added(ticket, actor, message)
+        store_uploads(ticket, message, list(uploads))
     return message
 
 
@@ -222,13 +314,14 @@ def message_add(
     if ticket.status == Status.CLOSED:
         raise Conflict("This ticket is closed. Open a new ticket to follow up.")
 
-    message = _message_create(ticket, kind, body, actor, list(uploads))
+    message = _message_create(ticket, kind, body, actor, uploads)
     now = clock.now()
     changes: dict[str, Any] = {}
+    also: list[str] = []
     if kind == MessageKind.PUBLIC and _is_agent(actor):
         if ticket.first_response_at is None:
-            Ticket.objects.filter(pk=ticket.pk).update(first_response_at=now)
             ticket.first_response_at = now
+            also.append("first_response_at")
         if ticket.status == Status.NEW:
             changes["status"] = Status.OPEN
         _notify_requester(ticket, message)
@@ -236,7 +329,8 @@ def message_add(
         changes["status"] = Status.OPEN
     if status_after:
         changes["status"] = status_after
-    _apply(ticket, changes, actor, now)
+    _changed, written = _apply(ticket, changes, actor, now, also=also)
+    events.record(events.message_added(ticket, actor, message), *written)
     public = kind == MessageKind.PUBLIC
     sla_sync(
         ticket=ticket,
@@ -311,7 +405,8 @@ def ticket_update(*, ticket: Ticket, changes: Mapping[str, Any], actor: Actor) -
     if values.get("assignee") and values.get("status", ticket.status) == Status.NEW:
         values["status"] = Status.OPEN  # someone owns it now
     now = clock.now()
-    changed = _apply(ticket, values, actor, now)
+    changed, written = _apply(ticket, values, actor, now)
+    events.record(*written)
     if changed & SLA_FIELDS:
         sla_sync(ticket=ticket, now=now)
     return ticket
@@ -324,27 +419,36 @@ def _ref_value(value: Any) -> Any:
 SLA_FIELDS = frozenset({"status", "priority", "category"})
 
 
-def _apply(ticket: Ticket, changes: Mapping[str, Any], actor: Actor, now: Any) -> set[str]:
-    """Write the changed fields and their events; returns the names of the fields changed."""
-    dirty: list[str] = []
+def _apply(
+    ticket: Ticket,
+    changes: Mapping[str, Any],
+    actor: Actor,
+    now: Any,
+    also: tuple[str, ...] | list[str] = (),
+) -> tuple[set[str], list[TicketEvent]]:
+    """Write the changed fields (and the columns in `also`, already set on the ticket) in one
+    UPDATE; returns the names of the fields changed and their events, for the caller to record.
+    """
+    dirty: list[str] = list(also)
+    written: list[TicketEvent] = []
     for key, new in changes.items():
         if key == "tags":
             old_tags = sorted(ticket.tags.values_list("name", flat=True))
             if old_tags != new:
                 _set_tags(ticket, new)
-                events.event_field_changed(ticket, actor, "tags", old_tags, new)
+                written.append(events.field_changed(ticket, actor, "tags", old_tags, new))
             continue
         old = getattr(ticket, key)
         if _ref_value(old) == _ref_value(new):
             continue
         setattr(ticket, key, new)
         dirty.append(key)
-        events.event_field_changed(ticket, actor, key, _ref_value(old), _ref_value(new))
+        written.append(events.field_changed(ticket, actor, key, _ref_value(old), _ref_value(new)))
         if key == "status":
             dirty += _status_side_columns(ticket, new, now)
     ticket.updated_at = now
     ticket.save(update_fields=[*dirty, "updated_at"])
-    return set(dirty)
+    return set(dirty) - set(also), written
 
 
 def _status_side_columns(ticket: Ticket, status: str, now: Any) -> list[str]:
@@ -369,7 +473,7 @@ def follower_add(*, ticket: Ticket, follower: User, actor: Actor) -> None:
     if ticket.followers.filter(pk=follower.pk).exists():
         return
     ticket.followers.add(follower)
-    events.event_follower_added(ticket, actor, follower)
+    events.record(events.follower_added(ticket, actor, follower))
 
 
 @transaction.atomic
@@ -378,4 +482,4 @@ def follower_remove(*, ticket: Ticket, follower: User, actor: Actor) -> None:
     if not ticket.followers.filter(pk=follower.pk).exists():
         return
     ticket.followers.remove(follower)
-    events.event_field_changed(ticket, actor, "followers", follower.pk, None)
+    events.record(events.field_changed(ticket, actor, "followers", follower.pk, None))
