@@ -158,10 +158,90 @@ def cmd_sla_tick(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rules_simulate(args: argparse.Namespace) -> int:
+    _setup()
+    import json
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from caredesk.core.errors import DomainError
+    from caredesk.rules.simulation import run
+
+    try:
+        ticket = json.loads(Path(args.ticket).read_text())
+        policy = Path(args.policy).read_text() if args.policy else None
+        now = (
+            datetime.fromisoformat(args.now.replace("Z", "+00:00"))
+            if args.now
+            else datetime.now(UTC)
+        )
+        if now.tzinfo is None:
+            raise ValueError("--now needs a timezone offset, e.g. Z")
+        result = run(ticket=ticket, now=now, policy_yaml=policy, trigger=args.event)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        print(json.dumps({"error": exc.detail, "errors": exc.errors}, indent=2), file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+def cmd_rules_import(args: argparse.Namespace) -> int:
+    _setup()
+    from pathlib import Path
+
+    from caredesk.core.errors import DomainError
+    from caredesk.rules.policies import policies_import
+
+    try:
+        saved = policies_import(text=Path(args.file).read_text(), actor=None, note=args.note)
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        print(f"error: {exc.detail} {exc.errors}", file=sys.stderr)
+        return 2
+    for policy in saved:
+        print(f"{policy.slug}: version {policy.version}")
+    return 0
+
+
+def cmd_rules_export(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.rules.models import Policy
+    from caredesk.rules.policies import policy_yaml
+
+    chosen = Policy.objects.order_by("position", "id")
+    if args.slug:
+        chosen = chosen.filter(slug__in=args.slug)
+    print(policy_yaml(list(chosen)), end="")
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     _setup()
     _manage("migrate", "--noinput")
     return 0
+
+
+def _rules_parser(sub: Any) -> None:
+    rules = sub.add_parser("rules", help="triage, routing and escalation policies")
+    rsub = rules.add_subparsers(dest="rules_command", required=True)
+    rs = rsub.add_parser("simulate", help="what the policies would do to a ticket (writes nothing)")
+    rs.add_argument("--ticket", required=True, help="the ticket as a JSON file")
+    rs.add_argument("--policy", help="a policy YAML file to try instead of the active policies")
+    rs.add_argument("--now", help="the instant to evaluate at (ISO 8601 with offset)")
+    rs.add_argument("--event", default="ticket.created", help="the event (default ticket.created)")
+    rs.set_defaults(func=cmd_rules_simulate)
+    ri = rsub.add_parser("import", help="create or update policies from a YAML file")
+    ri.add_argument("file")
+    ri.add_argument("--note", default="imported from the command line")
+    ri.set_defaults(func=cmd_rules_import)
+    rx = rsub.add_parser("export", help="print policies as YAML")
+    rx.add_argument("slug", nargs="*")
+    rx.set_defaults(func=cmd_rules_export)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -201,6 +281,7 @@ def parser() -> argparse.ArgumentParser:
     se.set_defaults(func=cmd_sla_explain)
     st = slasub.add_parser("tick", help="fire due SLA warnings and breaches now")
     st.set_defaults(func=cmd_sla_tick)
+    _rules_parser(sub)
     m = sub.add_parser("migrate", help="apply database migrations")
     m.set_defaults(func=cmd_migrate)
     sub.add_parser("manage", help="pass the rest to Django's manage.py", add_help=False)

@@ -55,6 +55,9 @@ TEAMS = [
     ("Clinical support liaisons", "clinical", None, "Clinical-impact incidents; 24/7 on-call."),
     ("Billing and operations", "billing", None, "Claims, subscriptions, refunds and adjustments."),
     ("Quality and training", "quality", None, "QA reviews, knowledge base and coaching."),
+    ("Product operations", "prodops", None, "Service requests, eligibility and scheduling logic."),
+    ("Infrastructure", "infra", None, "Confirmed app bugs and platform issues."),
+    ("Coach support", "coach-support", None, "Provider leads, webinars and coaching programs."),
 ]
 
 AGENTS = [
@@ -68,6 +71,8 @@ AGENTS = [
     ("marek.wojcik@caredesk.example", "Marek Wojcik", ROLE_AGENT, ["engineering"]),
     ("dr.ines.castell@caredesk.example", "Dr. Ines Castell", ROLE_AGENT, ["clinical"]),
     ("hugo.mbeki@caredesk.example", "Hugo Mbeki", ROLE_AGENT, ["billing"]),
+    ("sana.haddad@caredesk.example", "Sana Haddad", ROLE_AGENT, ["prodops", "infra"]),
+    ("olu.bergstrom@caredesk.example", "Olu Bergstrom", ROLE_AGENT, ["coach-support"]),
 ]
 
 ORGS = [
@@ -209,6 +214,143 @@ REQUEST_TYPES: list[dict[str, Any]] = [
         ],
     },
     {
+        "name": "Technical issue",
+        "slug": "technical-issue",
+        "team": "tier-2",
+        "level": 3,
+        "description": "Something in the software does not work as expected.",
+        "fields": [],
+    },
+    {
+        "name": "Specific employee request",
+        "slug": "specific-employee",
+        "team": "tier-1",
+        "level": 4,
+        "description": "You would like to speak with a particular coach or staff member.",
+        "fields": [],
+    },
+    {
+        "name": "General feedback",
+        "slug": "general-feedback",
+        "team": "tier-1",
+        "level": 4,
+        "description": "Ideas and comments about the service or the app.",
+        "fields": [],
+    },
+    {
+        "name": "Positive feedback",
+        "slug": "positive-feedback",
+        "team": "tier-1",
+        "level": 4,
+        "description": "Something or someone that worked well for you.",
+        "fields": [],
+    },
+    {
+        "name": "App bug",
+        "slug": "app-bug",
+        "team": "tier-1",
+        "level": 3,
+        "description": "The app crashes or shows something wrong.",
+        "fields": [
+            ("bug_confirmed", "Bug confirmed by support", FieldKind.CHOICE, False, "", "yes\nno")
+        ],
+    },
+    {
+        "name": "Incentives",
+        "slug": "incentives",
+        "team": "tier-1",
+        "level": 4,
+        "description": "Rewards or incentive program dates and payments.",
+        "fields": [
+            ("compliance_since", "In compliance since", FieldKind.DATE, False, "", ""),
+            ("dates_missing", "Incentive dates missing", FieldKind.CHOICE, False, "", "yes\nno"),
+        ],
+    },
+    {
+        "name": "Webinar missing",
+        "slug": "webinar-missing",
+        "team": "tier-1",
+        "level": 3,
+        "description": "A webinar you signed up for does not show.",
+        "fields": [],
+    },
+    {
+        "name": "Visit scheduling blocked",
+        "slug": "vmp-scheduling",
+        "team": "tier-1",
+        "level": 3,
+        "description": "The app does not let you schedule a visit.",
+        "fields": [
+            (
+                "requirements_all_true",
+                "All requirements to schedule true",
+                FieldKind.CHOICE,
+                False,
+                "",
+                "yes\nno",
+            ),
+            ("requirements_true_since", "True since", FieldKind.DATE, False, "", ""),
+        ],
+    },
+    {
+        "name": "Device order",
+        "slug": "device-order",
+        "team": "tier-1",
+        "level": 4,
+        "description": "Ordering a standard monitoring device.",
+        "fields": [
+            ("not_ordered_yet", "Not ordered yet", FieldKind.CHOICE, False, "", "yes\nno"),
+            (
+                "order_template_completed",
+                "Order template completed",
+                FieldKind.CHOICE,
+                False,
+                "",
+                "yes\nno",
+            ),
+            (
+                "first_session_completed",
+                "First session completed",
+                FieldKind.CHOICE,
+                False,
+                "",
+                "yes\nno",
+            ),
+            (
+                "clinical_requirements_met",
+                "All clinical requirements met",
+                FieldKind.CHOICE,
+                False,
+                "",
+                "yes\nno",
+            ),
+        ],
+    },
+    {
+        "name": "CGM order",
+        "slug": "cgm-order",
+        "team": "tier-1",
+        "level": 4,
+        "description": "Ordering a continuous glucose monitor.",
+        "fields": [],
+    },
+    {
+        "name": "Lumera scale",
+        "slug": "lumera-scale",
+        "team": "tier-1",
+        "level": 4,
+        "description": "A problem with a Lumera connected scale.",
+        "fields": [],
+    },
+    {
+        "name": "Parlance respiratory device",
+        "slug": "parlance-device",
+        "team": "tier-1",
+        "level": 4,
+        "description": "A problem with a Parlance respiratory device.",
+        "fields": [],
+    },
+    {
         "name": "Account and access",
         "slug": "account-access",
         "team": "tier-1",
@@ -229,6 +371,18 @@ SUBJECTS: dict[str, list[str]] = {
     "eligibility": ["App says no programs available", "Not eligible message after enrollment"],
     "clinical-collaboration": ["Vitals not syncing to care team", "Remote monitoring alerts missing"],
     "account-access": ["Locked out after password reset", "Add two new clinicians to our account", "MFA code not arriving"],
+    "technical-issue": ["Export to PDF fails for long reports", "Dashboard shows yesterday's numbers", "Sync error 500 after update"],
+    "specific-employee": ["Can I speak with coach Mira again?"],
+    "general-feedback": ["Idea: reminders the day before a visit"],
+    "positive-feedback": ["My coach was wonderful this month"],
+    "app-bug": ["App closes when I open my plan", "Step count shows zero"],
+    "incentives": ["My reward for October is missing"],
+    "webinar-missing": ["Tuesday's webinar is not in my app"],
+    "vmp-scheduling": ["App will not let me book my visit"],
+    "device-order": ["When will my blood pressure cuff ship?"],
+    "cgm-order": ["Glucose sensor order status"],
+    "lumera-scale": ["Scale will not sync weight"],
+    "parlance-device": ["Breathing device shows a filter warning"],
 }  # fmt: skip
 
 REPLIES = [
@@ -330,6 +484,28 @@ def _setup_types(teams: dict[str, Team]) -> list[RequestType]:
     return types
 
 
+DEVELOPER_CALENDAR = "Developer support (Eastern, until 1 PM)"
+
+
+def _setup_protocols(teams: dict[str, Team]) -> None:
+    """The shipped policies, with what they need: the developer calendar and an on-call liaison."""
+    from caredesk.rules.shipped import install_shipped
+    from caredesk.sla.models import Calendar
+
+    Calendar.objects.get_or_create(
+        name=DEVELOPER_CALENDAR,
+        defaults={
+            "timezone": "America/New_York",
+            "weekly_hours": {str(d): [["08:00", "13:00"]] for d in range(5)},
+            "holiday_country": "US",
+        },
+    )
+    clinical = teams["clinical"]
+    clinical.on_call = clinical.members.order_by("pk").first()
+    clinical.save(update_fields=["on_call"])
+    install_shipped()
+
+
 def _one_ticket(
     *,
     rng: random.Random,
@@ -401,12 +577,13 @@ def _one_ticket(
 def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
     """Load the demo organizations, people, request types and tickets (once)."""
     rng = random.Random(seed)
-    previous = clock.set_source(clock.now)
-    now = previous()
+    now = clock.now()
+    previous = clock.set_source(lambda: now)  # setup happens "now"; each ticket sets its own time
     try:
         with transaction.atomic():
             teams, agents, contacts = _setup_people(rng)
             types = _setup_types(teams)
+            _setup_protocols(teams)
             by_team: dict[int | None, list[Any]] = {}
             for agent in agents:
                 for team_id in agent.teams.values_list("pk", flat=True):

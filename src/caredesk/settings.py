@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "caredesk.accounts",
     "caredesk.tickets",
     "caredesk.sla",
+    "caredesk.rules",
+    "caredesk.integrations",
     "caredesk.desk",
     "caredesk.portal",
 ]
@@ -203,6 +205,15 @@ CAREDESK_TICKET_PREFIX = env.str("CAREDESK_TICKET_PREFIX", default="CD")
 CAREDESK_SUPPORT_PHONE = env.str("CAREDESK_SUPPORT_PHONE", default="+1-800-555-0142")
 CAREDESK_SITE_NAME = env.str("CAREDESK_SITE_NAME", default="CareDesk")
 CAREDESK_BASE_URL = env.str("CAREDESK_BASE_URL", default="http://127.0.0.1:8000")
+
+# Engineering tracker (Jira Cloud or Server): rules open issues there and follow their status.
+CAREDESK_JIRA_URL = env.str("CAREDESK_JIRA_URL", default="")
+CAREDESK_JIRA_USER = env.str("CAREDESK_JIRA_USER", default="")  # Cloud: the account's e-mail
+CAREDESK_JIRA_TOKEN = env.str("CAREDESK_JIRA_TOKEN", default="")
+CAREDESK_JIRA_ISSUE_TYPE = env.str("CAREDESK_JIRA_ISSUE_TYPE", default="Task")
+CAREDESK_JIRA_WEBHOOK_SECRET = env.str("CAREDESK_JIRA_WEBHOOK_SECRET", default="")
+# Issue summaries carry the reference and category, not the subject (it may hold health data).
+CAREDESK_JIRA_INCLUDE_SUBJECT = env.bool("CAREDESK_JIRA_INCLUDE_SUBJECT", default=False)
 
 # Mail (outbound notifications go through the outbox and Django's mail backends).
 EMAIL_BACKEND = env.str(

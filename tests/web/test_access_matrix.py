@@ -485,6 +485,7 @@ API_AUTHZ = {
     ("GET", "/api/v1/sla/calendars"): "API_MATRIX sla calendars",
     ("POST", "/api/v1/sla/calendars"): "tests/api/test_sla_api.py",
     ("GET", "/api/v1/sla/achievement"): "API_MATRIX",
+    ("POST", "/api/v1/integrations/tracker/webhook"): "tests/integrations/test_tracker.py (secret)",
 }
 
 

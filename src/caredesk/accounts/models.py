@@ -150,6 +150,16 @@ class Team(models.Model):
     tier = models.PositiveSmallIntegerField(choices=Tier.choices, null=True, blank=True)
     description = models.TextField(blank=True, default="")
     members = models.ManyToManyField(User, blank=True, related_name="teams")
+    on_call = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"is_staff": True},
+        help_text="Who is paged now (for example the on-call clinical liaison).",
+    )
+    email = models.EmailField(blank=True, default="", help_text="The team's shared mailbox.")
 
     class Meta:
         ordering = ["tier", "name"]

@@ -10,6 +10,7 @@ ROLE_ADMIN = "Administrator"
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
+        "rules.view_macro",
         "tickets.view_ticket",
         "tickets.change_ticket",
         "tickets.add_ticket",
@@ -29,6 +30,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_team",
         "sla.view_slapolicy",
         "sla.view_calendar",
+        # a support lead reads, tries and changes the protocols
+        "rules.view_policy",
+        "rules.change_policy",
+        "rules.simulate_policy",
+        "rules.view_macro",
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -65,6 +71,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sla.view_calendar",
         "sla.add_calendar",
         "sla.change_calendar",
+        "rules.view_policy",
+        "rules.add_policy",
+        "rules.change_policy",
+        "rules.simulate_policy",
+        "rules.view_policyversion",
+        "rules.view_macro",
+        "rules.add_macro",
+        "rules.change_macro",
+        "integrations.view_webhookendpoint",
+        "integrations.add_webhookendpoint",
+        "integrations.change_webhookendpoint",
+        "integrations.view_webhookdelivery",
+        "integrations.view_trackerissue",
     ],
 }
 

@@ -12,6 +12,7 @@ from caredesk.api import problems
 from caredesk.api.attachments import attachment_response
 from caredesk.api.auth import AUTH
 from caredesk.api.directory import router as directory_router
+from caredesk.api.integrations import router as integrations_router
 from caredesk.api.schemas import Id
 from caredesk.api.sla import router as sla_router
 from caredesk.api.tickets import _user
@@ -45,6 +46,7 @@ problems.install(api)
 api.add_router("/", ticket_router)
 api.add_router("/", directory_router)
 api.add_router("/", sla_router)
+api.add_router("/", integrations_router)
 
 
 @api.get(

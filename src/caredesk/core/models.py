@@ -14,6 +14,8 @@ class OutboxStatus(models.TextChoices):
 
 class OutboxKind(models.TextChoices):
     EMAIL = "email", "Email"
+    WEBHOOK = "webhook", "Webhook"
+    TRACKER = "tracker", "Tracker issue"
 
 
 class OutboxItem(models.Model):
@@ -51,3 +53,29 @@ class ConfigVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.stamp}"
+
+
+class Notification(models.Model):
+    """An in-app message for one agent (rules notify and page people; mail goes beside it)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.CharField(max_length=500)
+    urgent = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["user", "id"],
+                name="notification_unread_idx",
+                condition=models.Q(read_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +17,15 @@ from caredesk.core.models import OutboxItem, OutboxKind, OutboxStatus
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+class PermanentFailure(Exception):  # noqa: N818 - reads as what happened
+    """The delivery can never succeed (refused address, 4xx); do not retry it."""
+
+
+def backoff(attempts: int) -> timedelta:
+    """2, 4, 8 … minutes after each failed attempt, with ±25 % jitter so retries spread out."""
+    return timedelta(minutes=2**attempts * random.uniform(0.75, 1.25))  # noqa: S311 - jitter
 
 
 def outbox_add(*, kind: str, payload: dict[str, Any]) -> OutboxItem:
@@ -51,6 +61,14 @@ def _deliver_one(item: OutboxItem) -> None:
             headers=p.get("headers") or {},
         )
         message.send(fail_silently=False)
+    elif item.kind == OutboxKind.WEBHOOK:
+        from caredesk.integrations.services import deliver_webhook
+
+        deliver_webhook(int(item.payload["delivery"]))
+    elif item.kind == OutboxKind.TRACKER:
+        from caredesk.integrations.services import create_tracker_issue
+
+        create_tracker_issue(int(item.payload["issue"]), str(item.payload.get("kind", "")))
     else:  # pragma: no cover - new kinds must add a branch here
         raise ValueError(f"unknown outbox kind {item.kind}")
 
@@ -74,10 +92,10 @@ def outbox_deliver(*, limit: int = 100) -> int:
         try:
             _deliver_one(item)
         except Exception as exc:  # noqa: BLE001 - any delivery failure is retried later
-            failed = item.attempts >= MAX_ATTEMPTS
+            failed = item.attempts >= MAX_ATTEMPTS or isinstance(exc, PermanentFailure)
             OutboxItem.objects.filter(pk=item_id).update(
                 status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,
-                available_at=clock.now() + timedelta(minutes=2**item.attempts),
+                available_at=clock.now() + backoff(item.attempts),
                 last_error=f"{type(exc).__name__}: {exc}"[:2000],
             )
             log.warning("outbox item %s failed (attempt %s)", item_id, item.attempts)

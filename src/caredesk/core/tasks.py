@@ -46,3 +46,19 @@ def sla_recompute_task() -> int:
     from caredesk.sla.services import sla_recompute_open
 
     return sla_recompute_open()
+
+
+@db_periodic_task(crontab(minute="*"))
+def rules_wake_task() -> int:
+    """Release tickets queued until a calendar opened (e.g. developer support at 9:00)."""
+    from caredesk.rules.services import rules_wake
+
+    return rules_wake()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def rules_time_check_task() -> int:
+    """Time-based protocol checks ("unresolved after 24 hours", "true for over 48 hours")."""
+    from caredesk.rules.services import rules_time_check
+
+    return rules_time_check()

@@ -8,6 +8,8 @@ A condition is plain data, as written in a policy's YAML:
     keywords: ["unable to connect", "no video"], in: [subject, body], synonyms: {...}
     in_state: {status: pending, more_than_hours: 48}        (time in the current status)
     since: {event: created, more_than_hours: 24}            (time since the last such event)
+    since: {field: fields.requirements_met_at, more_than_hours: 48}   (time since a date field)
+    changed: [category, form.serial]    (one of these changed; always true for a new ticket)
     history: {event: created, within_days: 30, same: device_serial, at_least: 1}
     business_hours: {calendar: "Developer support", open: false}
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 
@@ -54,6 +56,9 @@ class Facts:
     fields: Mapping[str, Any] = field(default_factory=dict)
     history: Sequence[HistoryItem] = ()
     calendars: Mapping[str, CalendarLike] = field(default_factory=dict)
+    # the fields a field.changed event changed; "*" for a new ticket (everything is new)
+    changed: frozenset[str] = frozenset()
+    escalate_to: str = ""  # the team an agent asked to escalate to (escalate.requested)
 
     def value(self, name: str) -> Any:
         if name.startswith("fields."):
@@ -65,7 +70,7 @@ class Facts:
 
 _FACT_NAMES = {
     "subject", "body", "channel", "category", "priority", "status", "team", "tier", "assignee",
-    "organization", "plan", "requester_type", "tags",
+    "organization", "plan", "requester_type", "tags", "escalate_to",
 }  # fmt: skip
 
 Predicate = Callable[[Facts], bool]
@@ -172,14 +177,45 @@ def _in_state(spec: Mapping[str, Any], where: str) -> Predicate:
 
 
 def _since(spec: Mapping[str, Any], where: str) -> Predicate:
-    event = spec["event"]
     more, less = _hours(spec, where)
+    if "field" in spec:
+        name = spec["field"]
+
+        def check_field(f: Facts) -> bool:
+            at = _instant(f.value(name))
+            return at is not None and _within(f.now - at, more, less)
+
+        return check_field
+    event = spec["event"]
 
     def check(f: Facts) -> bool:
         times = [h.at for h in f.history if h.type == event]
         return bool(times) and _within(f.now - max(times), more, less)
 
     return check
+
+
+def _instant(value: Any) -> datetime | None:
+    """A date or instant from a field (form answers are ISO text); None if it is not one."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if isinstance(value, str) and value.strip():
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+def _changed(spec: Mapping[str, Any], where: str) -> Predicate:
+    names = spec["changed"]
+    if not isinstance(names, list) or not names:
+        raise ConditionError(f"{where}: changed needs a list of field names")
+    wanted = frozenset(names)
+    return lambda f: "*" in f.changed or bool(f.changed & wanted)
 
 
 def _history(spec: Mapping[str, Any], where: str) -> Predicate:
@@ -224,6 +260,7 @@ _LEAVES: dict[str, Callable[[Mapping[str, Any], str], Predicate]] = {
     "since": lambda s, w: _since(s["since"], w),
     "history": lambda s, w: _history(s["history"], w),
     "business_hours": lambda s, w: _business_hours(s["business_hours"], w),
+    "changed": _changed,
 }
 
 

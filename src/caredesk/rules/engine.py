@@ -7,7 +7,7 @@ ticket services, so every change is an ordinary ticket event.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from caredesk.rules.conditions import ConditionError, Facts, Predicate, compile_condition
@@ -32,6 +32,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "set_team": ("team",),
     "set_tier": ("tier",),
     "set_assignee": ("assignee",),
+    "set_status": ("status",),
     "add_tags": ("tags",),
     "add_note": ("text",),
     "apply_macro": ("macro",),
@@ -123,3 +124,97 @@ def evaluate(rules: Sequence[Rule], event: str, facts: Facts) -> list[Match]:
             if rule.stop:
                 break
     return matches
+
+
+# Actions that change what later rules see: action type -> the fact it changes.
+FIELD_ACTIONS = {
+    "set_category": "category",
+    "set_priority": "priority",
+    "set_team": "team",
+    "set_tier": "tier",
+    "set_assignee": "assignee",
+    "set_status": "status",
+    "add_tags": "tags",
+}
+
+
+@dataclass(frozen=True)
+class CompiledPolicy:
+    name: str
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class Fired:
+    """One action a rule decided, in the order the rules decided them."""
+
+    policy: str
+    rule: str
+    action: Action
+
+
+@dataclass(frozen=True)
+class Outcome:
+    fired: tuple[Fired, ...]
+    facts: Facts  # the ticket as the actions leave it
+
+    def last(self, kind: str) -> Fired | None:
+        found = [f for f in self.fired if f.action.type == kind]
+        return found[-1] if found else None
+
+
+def _applied(facts: Facts, action: Action) -> tuple[Facts, set[str]]:
+    """The facts after a field-changing action, and the fields it really changed."""
+    p = action.params
+    if action.type == "escalate":
+        tier = int(p.get("tier", min(facts.tier + 1, 3)))
+        changed = {k for k, v in (("team", p["team"]), ("tier", tier)) if getattr(facts, k) != v}
+        return replace(facts, team=str(p["team"]), tier=tier), changed
+    name = FIELD_ACTIONS.get(action.type)
+    if name is None:
+        return facts, set()
+    if name == "tags":
+        tags = facts.tags | frozenset(str(t) for t in p["tags"])
+        return replace(facts, tags=tags), ({"tags"} if tags != facts.tags else set())
+    value = p[name]
+    if name == "assignee" and value in (None, "none"):
+        value = ""  # "none" unassigns
+    value = int(value) if name in ("priority", "tier") else str(value)
+    if getattr(facts, name) == value:
+        return facts, set()
+    changes: dict[str, Any] = {name: value}
+    return replace(facts, **changes), {name}
+
+
+def plan(
+    policies: Sequence[CompiledPolicy], event: str, facts: Facts, *, max_rounds: int = 5
+) -> Outcome:
+    """Everything the policies would do for `event`, without doing it.
+
+    Field changes made by rules are seen by later rules, and start a `field.changed` round for
+    the rules that react to changes. A rule fires at most once per plan, and rounds stop after
+    `max_rounds`, so rules cannot trigger each other endlessly.
+    """
+    fired: list[Fired] = []
+    done: set[tuple[str, str]] = set()
+    trigger = event
+    for _round in range(max_rounds):
+        changed: set[str] = set()
+        for policy in policies:
+            for rule in policy.rules:
+                if (policy.name, rule.name) in done or trigger not in rule.on:
+                    continue
+                if not rule.when(facts):  # facts as the rules before this one left them
+                    continue
+                done.add((policy.name, rule.name))
+                for action in rule.actions:
+                    fired.append(Fired(policy=policy.name, rule=rule.name, action=action))
+                    facts, now_changed = _applied(facts, action)
+                    changed |= now_changed
+                if rule.stop:
+                    break
+        if not changed:
+            break
+        trigger = "field.changed"
+        facts = replace(facts, changed=frozenset(changed))
+    return Outcome(fired=tuple(fired), facts=facts)

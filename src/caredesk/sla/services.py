@@ -241,6 +241,10 @@ def _tick_batch(now: datetime, limit: int) -> tuple[int, int]:
         for row in rows:  # one short UPDATE each; bulk_update's CASE chains cost more in Python
             row.save(update_fields=TICK_FIELDS)
         TicketEvent.objects.bulk_create(events)
+        if events:
+            from caredesk.rules.services import rules_react_sla
+
+            rules_react_sla(written=events)
     return len(rows), len(events)
 
 

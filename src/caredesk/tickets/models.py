@@ -168,6 +168,16 @@ class Ticket(models.Model):
     sla_due_at = models.DateTimeField(
         null=True, blank=True, help_text="The earliest due instant of the running SLA clocks."
     )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the rules: what the matched protocol tells the agent, and why escalating is not
+    # allowed (an agent may still escalate with a written reason, which is recorded).
+    guidance = models.TextField(blank=True, default="")
+    escalation_block = models.TextField(blank=True, default="")
+    wake_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Queued until this instant (e.g. the next business opening).",
+    )
 
     class Meta:
         permissions = [("view_all_tickets", "Can see tickets of every team")]
@@ -194,6 +204,9 @@ class Ticket(models.Model):
                 fields=["is_open", "sla_due_at", "id"],
                 name="ticket_sla_due_idx",
                 condition=Q(sla_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["wake_at"], name="ticket_wake_idx", condition=Q(wake_at__isnull=False)
             ),
         ]
 
@@ -282,6 +295,13 @@ class EventKind(models.TextChoices):
     TAGS_CHANGED = "tags_changed", "Tags changed"
     SLA_WARNING = "sla_warning", "SLA warning"
     SLA_BREACHED = "sla_breached", "SLA breached"
+    ESCALATED = "escalated", "Escalated"
+    RULE_APPLIED = "rule_applied", "Rule applied"
+    NOTIFIED = "notified", "Notified"
+    PAGED = "paged", "Paged on call"
+    TRACKER_LINKED = "tracker_linked", "Tracker issue"
+    WEBHOOK_QUEUED = "webhook_queued", "Webhook queued"
+    WOKE = "woke", "Released from queue"
 
 
 class TicketEvent(models.Model):

@@ -3,25 +3,33 @@
 from caredesk.tickets.services.attachments import Upload
 from caredesk.tickets.services.ticketing import (
     Body,
+    EscalationBlocked,
     NewTicket,
     Opened,
     follower_add,
     follower_remove,
     message_add,
+    ticket_escalate,
     ticket_open,
     ticket_update,
     tickets_open,
+    tracker_linked,
+    tracker_status_changed,
 )
 
 __all__ = [
     "Body",
+    "EscalationBlocked",
     "NewTicket",
     "Opened",
     "Upload",
     "follower_add",
     "follower_remove",
     "message_add",
+    "ticket_escalate",
     "ticket_open",
-    "tickets_open",
     "ticket_update",
+    "tickets_open",
+    "tracker_linked",
+    "tracker_status_changed",
 ]

@@ -6,6 +6,9 @@ in one INSERT, in the order they happened.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from caredesk.accounts.models import Contact, User
@@ -13,6 +16,19 @@ from caredesk.core import clock
 from caredesk.tickets.models import EventKind, Message, Ticket, TicketEvent
 
 Actor = User | Contact | None
+
+# The rule whose actions are being applied: events written meanwhile name it.
+_rule: ContextVar[str | None] = ContextVar("caredesk_rule", default=None)
+
+
+@contextmanager
+def by_rule(name: str) -> Iterator[None]:
+    """Attribute every event written inside to the rule `name` ("policy / rule")."""
+    token = _rule.set(name)
+    try:
+        yield
+    finally:
+        _rule.reset(token)
 
 
 def actor_fields(actor: Actor) -> dict[str, Any]:
@@ -25,6 +41,9 @@ def actor_fields(actor: Actor) -> dict[str, Any]:
 
 
 def _build(ticket: Ticket, kind: str, actor: Actor, **values: Any) -> TicketEvent:
+    rule = _rule.get()
+    if rule is not None:
+        values["data"] = {**values.get("data", {}), "rule": rule}
     return TicketEvent(
         ticket=ticket, kind=kind, created_at=clock.now(), **actor_fields(actor), **values
     )
@@ -72,3 +91,13 @@ def message_added(ticket: Ticket, actor: Actor, message: Message) -> TicketEvent
 
 def follower_added(ticket: Ticket, actor: Actor, follower: User) -> TicketEvent:
     return _build(ticket, EventKind.FOLLOWER_ADDED, actor, field="followers", new=follower.pk)
+
+
+def escalated(ticket: Ticket, actor: Actor, data: dict[str, Any]) -> TicketEvent:
+    """From team/tier, to team/tier, why, action taken, next steps, and any override."""
+    return _build(ticket, EventKind.ESCALATED, actor, data=data)
+
+
+def happened(ticket: Ticket, kind: str, actor: Actor, **data: Any) -> TicketEvent:
+    """An event with only data (a rule applied, someone notified or paged, a tracker link)."""
+    return _build(ticket, kind, actor, data=data)

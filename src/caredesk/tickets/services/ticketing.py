@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from caredesk.tickets.models import (
     OPEN_STATUSES,
     STRUCTURED_FIELDS,
     Channel,
+    EventKind,
     Message,
     MessageKind,
     Priority,
@@ -197,6 +199,7 @@ def _new_ticket(data: NewTicket, subject: str, structured: dict[str, str], now: 
         form_data=dict(data.form_data),
         created_at=now,
         updated_at=now,
+        status_changed_at=now,
         **structured,
     )
 
@@ -257,6 +260,12 @@ def tickets_open(*, items: list[NewTicket], actor: Actor) -> list[Opened]:
                 written.append(events.message_added(d.ticket, d.author, d.message))
         events.record(*written)
         SlaClock.objects.bulk_create([c for d in drafts for c in d.clocks])
+        from caredesk.rules.services import rules_react_opened
+
+        rules_react_opened(
+            opened=[(d.ticket, d.message.body_text if d.message else "", d.tags) for d in drafts],
+            actor=actor,
+        )
     return [Opened(ticket=d.ticket, tags=d.tags, clocks=d.clocks) for d in drafts]
 
 
@@ -305,7 +314,7 @@ def message_add(
     _check_body(body, errors, required=not uploads)
     if kind not in MessageKind.values:
         errors.setdefault("kind", []).append("Unknown message kind.")
-    elif kind != MessageKind.PUBLIC and not _is_agent(actor):
+    elif kind != MessageKind.PUBLIC and actor is not None and not _is_agent(actor):
         errors.setdefault("kind", []).append("Only agents can add internal notes.")
     if errors:
         raise ValidationFailed("The message could not be added.", errors=errors)
@@ -318,27 +327,40 @@ def message_add(
     now = clock.now()
     changes: dict[str, Any] = {}
     also: list[str] = []
-    if kind == MessageKind.PUBLIC and _is_agent(actor):
+    public = kind == MessageKind.PUBLIC
+    by_agent = _is_agent(actor)
+    by_requester = actor is not None and not by_agent  # None: the desk itself (rules, macros)
+    if public and by_agent:
         if ticket.first_response_at is None:
             ticket.first_response_at = now
             also.append("first_response_at")
         if ticket.status == Status.NEW:
             changes["status"] = Status.OPEN
+    if public and not by_requester:
         _notify_requester(ticket, message)
-    elif kind == MessageKind.PUBLIC and ticket.status in (Status.PENDING, Status.SOLVED):
+    elif public and ticket.status in (Status.PENDING, Status.SOLVED):
         changes["status"] = Status.OPEN
     if status_after:
         changes["status"] = status_after
-    _changed, written = _apply(ticket, changes, actor, now, also=also)
+    changed, written = _apply(ticket, changes, actor, now, also=also)
     events.record(events.message_added(ticket, actor, message), *written)
-    public = kind == MessageKind.PUBLIC
     sla_sync(
         ticket=ticket,
         now=now,
-        customer_message=public and not _is_agent(actor),
-        agent_reply=public and _is_agent(actor),
+        customer_message=public and by_requester,
+        agent_reply=public and by_agent,
     )
+    _react(ticket, "message.added", actor, body=message.body_text)
+    if changed:
+        _react(ticket, "field.changed", actor, changed=frozenset(changed))
     return message
+
+
+def _react(ticket: Ticket, trigger: str, actor: Actor, **facts: Any) -> None:
+    """Let the active policies react to what just happened (same transaction)."""
+    from caredesk.rules.services import rules_react
+
+    rules_react(ticket=ticket, trigger=trigger, actor=actor, **facts)
 
 
 def _notify_requester(ticket: Ticket, message: Message) -> None:
@@ -365,6 +387,11 @@ UPDATABLE = {
     "category",
     "tags",
     *STRUCTURED_FIELDS,
+    "form",
+    # set by the rules (not offered in the API or the properties form)
+    "guidance",
+    "escalation_block",
+    "wake_at",
 }
 
 
@@ -385,6 +412,14 @@ def _validate_changes(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, l
         errors.setdefault("tier", []).append("Choose tier 1, 2 or 3.")
     if "assignee" in changes:
         _check_assignee(changes["assignee"], errors)
+    form = changes.get("form")
+    if form is not None and (
+        not isinstance(form, Mapping)
+        or not all(
+            isinstance(k, str) and isinstance(v, str) and len(v) <= 2000 for k, v in form.items()
+        )
+    ):
+        errors.setdefault("form", []).append("Give answers as text, 2,000 characters at most.")
     return errors
 
 
@@ -409,11 +444,83 @@ def ticket_update(*, ticket: Ticket, changes: Mapping[str, Any], actor: Actor) -
     events.record(*written)
     if changed & SLA_FIELDS:
         sla_sync(ticket=ticket, now=now)
+    if changed - RULE_FIELDS:
+        _react(ticket, "field.changed", actor, changed=frozenset(changed))
+    if "status" in changed:
+        _react(ticket, "status.changed", actor, changed=frozenset(changed))
+    return ticket
+
+
+RULE_FIELDS = frozenset({"guidance", "escalation_block", "wake_at"})
+
+
+class EscalationBlocked(Conflict):
+    """The protocol says this ticket is not to be escalated; the message says why."""
+
+    title = "Escalation blocked"
+
+
+@transaction.atomic
+def ticket_escalate(
+    *,
+    ticket: Ticket,
+    team: Team,
+    actor: Actor,
+    reason: str,
+    action_taken: str = "",
+    next_steps: str = "",
+    tier: int | None = None,
+    override_reason: str = "",
+) -> Ticket:
+    """Move a ticket up (to `team`, and its tier) and record why, what was done, what is next.
+
+    A protocol can forbid it (the ticket's escalation block, or a rule reacting to the request);
+    then it goes ahead only with an override reason, which is recorded with it.
+    """
+    errors: dict[str, list[str]] = {}
+    if not reason.strip():
+        errors["reason"] = ["Say why the ticket needs escalating."]
+    if tier is not None and tier not in Tier.values:
+        errors["tier"] = ["Choose tier 1, 2 or 3."]
+    if errors:
+        raise ValidationFailed("The ticket could not be escalated.", errors=errors)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if not ticket.is_open:
+        raise Conflict("Only open tickets can be escalated.")
+    from caredesk.rules.services import escalation_check
+
+    block = escalation_check(ticket=ticket, team=team, actor=actor)
+    if block and not override_reason.strip():
+        raise EscalationBlocked(block, errors={"override_reason": [block]})
+    new_tier = tier or team.tier or min(ticket.tier + 1, Tier.TIER3)
+    data: dict[str, Any] = {
+        "from_team": ticket.team_id,
+        "to_team": team.pk,
+        "from_tier": ticket.tier,
+        "to_tier": new_tier,
+        "reason": reason.strip(),
+        "action_taken": action_taken.strip(),
+        "next_steps": next_steps.strip(),
+    }
+    if block:
+        data.update(blocked_by=block, override_reason=override_reason.strip())
+    now = clock.now()
+    changes: dict[str, Any] = {"team": team, "tier": new_tier, "escalation_block": ""}
+    if ticket.assignee_id and not team.members.filter(pk=ticket.assignee_id).exists():
+        changes["assignee"] = None  # the new team picks it up
+    changed, written = _apply(ticket, changes, actor, now)
+    events.record(events.escalated(ticket, actor, data), *written)
+    _react(ticket, "field.changed", actor, changed=frozenset(changed))
     return ticket
 
 
 def _ref_value(value: Any) -> Any:
-    return value.pk if hasattr(value, "pk") else value
+    """How a value is recorded in an event: rows by id, instants as ISO 8601 text."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 SLA_FIELDS = frozenset({"status", "priority", "category"})
@@ -431,7 +538,23 @@ def _apply(
     """
     dirty: list[str] = list(also)
     written: list[TicketEvent] = []
+    formed: set[str] = set()
     for key, new in changes.items():
+        if key == "form":  # form answers: merged, one event per answer that changed
+            answers = dict(ticket.form_data or {})
+            for name, value in new.items():
+                if answers.get(name) != value:
+                    written.append(
+                        events.field_changed(
+                            ticket, actor, f"form.{name}", answers.get(name), value
+                        )
+                    )
+                    answers[name] = value
+                    formed.add(f"form.{name}")
+            if formed:
+                ticket.form_data = answers
+                dirty.append("form_data")
+            continue
         if key == "tags":
             old_tags = sorted(ticket.tags.values_list("name", flat=True))
             if old_tags != new:
@@ -448,11 +571,12 @@ def _apply(
             dirty += _status_side_columns(ticket, new, now)
     ticket.updated_at = now
     ticket.save(update_fields=[*dirty, "updated_at"])
-    return set(dirty) - set(also), written
+    return (set(dirty) - set(also) - {"form_data"}) | formed, written
 
 
 def _status_side_columns(ticket: Ticket, status: str, now: Any) -> list[str]:
     ticket.is_open = status in OPEN_STATUSES
+    ticket.status_changed_at = now
     if status == Status.SOLVED:
         ticket.solved_at = now
     elif status == Status.CLOSED:
@@ -460,7 +584,7 @@ def _status_side_columns(ticket: Ticket, status: str, now: Any) -> list[str]:
         ticket.solved_at = ticket.solved_at or now
     else:
         ticket.solved_at = None
-    return ["is_open", "solved_at", "closed_at"]
+    return ["is_open", "solved_at", "closed_at", "status_changed_at"]
 
 
 @transaction.atomic
@@ -483,3 +607,32 @@ def follower_remove(*, ticket: Ticket, follower: User, actor: Actor) -> None:
         return
     ticket.followers.remove(follower)
     events.record(events.field_changed(ticket, actor, "followers", follower.pk, None))
+
+
+@transaction.atomic
+def tracker_linked(*, issue: Any, key: str, url: str) -> None:
+    """Record the engineering issue opened for a ticket (its key and link) on the ticket."""
+    issue.key, issue.url, issue.status, issue.last_error = key, url, "open", ""
+    issue.updated_at = clock.now()
+    issue.save(update_fields=["key", "url", "status", "last_error", "updated_at"])
+    events.record(events.happened(issue.ticket, EventKind.TRACKER_LINKED, None, key=key, url=url))
+
+
+@transaction.atomic
+def tracker_status_changed(*, issue: Any, status: str) -> None:
+    """The tracker says the linked issue moved; note it on the ticket for the agents."""
+    if issue.status == status:
+        return
+    old, issue.status, issue.updated_at = issue.status, status, clock.now()
+    issue.save(update_fields=["status", "updated_at"])
+    events.record(
+        events.happened(
+            issue.ticket, EventKind.TRACKER_LINKED, None, key=issue.key, old=old, status=status
+        )
+    )
+    message_add(
+        ticket=issue.ticket,
+        kind=MessageKind.INTERNAL,
+        body=Body(text=f"Engineering issue {issue.key} is now “{status}”."),
+        actor=None,
+    )

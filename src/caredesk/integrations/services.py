@@ -1,0 +1,323 @@
+"""Webhooks and tracker issues: requested inside the ticket's transaction (outbox), delivered by
+the worker after commit, retried with backoff, never sent twice for one event.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import http.client
+import ipaddress
+import json
+import logging
+import socket
+import ssl
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from caredesk.core import clock
+from caredesk.core.errors import ValidationFailed
+from caredesk.core.models import OutboxKind
+from caredesk.core.outbox import PermanentFailure, outbox_add
+from caredesk.integrations.models import (
+    DeliveryStatus,
+    TrackerIssue,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from caredesk.tickets.models import EventKind, Ticket
+from caredesk.tickets.services import events
+
+log = logging.getLogger(__name__)
+TIMEOUT = 10  # seconds for one delivery attempt
+DISABLE_AFTER = 5  # permanent failures in a row before an endpoint is switched off
+USER_AGENT = "CareDesk-Webhooks/1"
+
+
+# --- requesting (inside the ticket's transaction) --------------------------------------------
+
+
+def _payload(ticket: Ticket, event: str, endpoint: WebhookEndpoint) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "ticket_id": ticket.pk,
+        "ref": ticket.ref,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "team_id": ticket.team_id,
+        "organization_id": ticket.organization_id,
+        "url": f"{settings.CAREDESK_BASE_URL}/agent/tickets/{ticket.pk}/",
+    }
+    if endpoint.business_associate:  # covered by an agreement: content may travel
+        data.update(
+            subject=ticket.subject,
+            requester={"name": ticket.requester.name, "email": ticket.requester.email},
+        )
+    return {"type": event, "timestamp": clock.now().isoformat(), "data": data}
+
+
+def webhook_enqueue(*, ticket: Ticket, endpoint: str, event: str) -> WebhookDelivery | None:
+    """Queue one signed delivery of `event` about `ticket` to the endpoint named `endpoint`."""
+    target = WebhookEndpoint.objects.filter(slug=endpoint).first()
+    if target is None or not target.active:
+        log.warning("webhook endpoint %s is missing or switched off; nothing sent", endpoint)
+        return None
+    delivery = WebhookDelivery.objects.create(
+        endpoint=target,
+        message_id=f"msg_{uuid.uuid4().hex}",
+        event_type=event,
+        payload=_payload(ticket, event, target),
+        created_at=clock.now(),
+    )
+    outbox_add(kind=OutboxKind.WEBHOOK, payload={"delivery": delivery.pk})
+    events.record(
+        events.happened(
+            ticket, EventKind.WEBHOOK_QUEUED, None, endpoint=target.slug, delivery=delivery.pk
+        )
+    )
+    return delivery
+
+
+def tracker_issue_request(*, ticket: Ticket, project: str, kind: str = "") -> TrackerIssue:
+    """Ask for an engineering issue for `ticket` (created by the worker after commit)."""
+    now = clock.now()
+    issue = TrackerIssue.objects.create(
+        ticket=ticket, project=project, created_at=now, updated_at=now
+    )
+    outbox_add(kind=OutboxKind.TRACKER, payload={"issue": issue.pk, "kind": kind})
+    return issue
+
+
+# --- signing (Standard Webhooks) --------------------------------------------------------------
+
+
+def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """The `webhook-signature` value: `v1,` and the base64 HMAC-SHA256 of id.timestamp.body."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(key, signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+# --- delivering (the worker) --------------------------------------------------------------------
+
+
+class Refused(ValueError):
+    """The URL may not be called (private address, bad scheme)."""
+
+
+def _public_address(host: str, port: int, allow_private: bool) -> str:
+    """Resolve `host` once and return the address to connect to, refusing internal ranges."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise Refused(f"cannot resolve {host}") from exc
+    for info in infos:
+        address = str(info[4][0])
+        ip = ipaddress.ip_address(address)
+        internal = (
+            ip.is_private
+            or ip.is_loopback
+            or ip.is_link_local
+            or ip.is_reserved
+            or ip.is_multicast
+            or ip.is_unspecified
+        )
+        if internal and not allow_private:
+            raise Refused(f"{host} resolves to an internal address ({ip}); not allowed")
+        return address
+    raise Refused(f"cannot resolve {host}")
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """HTTPS to an address resolved (and checked) beforehand, verifying the host's name."""
+
+    def __init__(self, address: str, hostname: str, port: int, timeout: float) -> None:
+        super().__init__(hostname, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: bytes
+
+
+def post(
+    url: str, body: bytes, headers: dict[str, str], *, allow_private: bool, timeout: float = TIMEOUT
+) -> Response:
+    """POST to `url`, connecting to the address that was checked (no second DNS lookup)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Refused("only http and https URLs can be called")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = _public_address(parts.hostname, port, allow_private)
+    conn: http.client.HTTPConnection
+    if parts.scheme == "https":
+        conn = _PinnedHTTPS(address, parts.hostname, port, timeout)
+    else:
+        conn = http.client.HTTPConnection(address, port, timeout=timeout)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        conn.request("POST", path, body=body, headers={"Host": parts.netloc, **headers})
+        response = conn.getresponse()
+        return Response(status=response.status, body=response.read(4096))
+    finally:
+        conn.close()
+
+
+def _permanent(status: int) -> bool:
+    return 400 <= status < 500 and status not in (408, 409, 425, 429)
+
+
+def deliver_webhook(delivery_id: int) -> None:
+    """Send one delivery; raise to be retried later, PermanentFailure to give up."""
+    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    if delivery is None or delivery.status == DeliveryStatus.DELIVERED:
+        return
+    endpoint = delivery.endpoint
+    if not endpoint.active:
+        _fail(delivery, None, f"endpoint switched off: {endpoint.disabled_reason or 'by an admin'}")
+        raise PermanentFailure("endpoint switched off")
+    body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
+    timestamp = int(clock.now().timestamp())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "webhook-id": delivery.message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(endpoint.secret, delivery.message_id, timestamp, body),
+    }
+    delivery.attempts += 1
+    try:
+        response = post(endpoint.url, body, headers, allow_private=endpoint.allow_private)
+    except Refused as exc:
+        _fail(delivery, None, str(exc))
+        raise PermanentFailure(str(exc)) from None
+    except OSError as exc:
+        _retry(delivery, None, f"{type(exc).__name__}: {exc}")
+        raise
+    if 200 <= response.status < 300:
+        delivery.status, delivery.last_status_code = DeliveryStatus.DELIVERED, response.status
+        delivery.delivered_at, delivery.last_error = clock.now(), ""
+        delivery.save()
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failures=0)
+        return
+    if _permanent(response.status):
+        _fail(delivery, response.status, f"HTTP {response.status}")
+        raise PermanentFailure(f"HTTP {response.status}")
+    _retry(delivery, response.status, f"HTTP {response.status}")
+    raise OSError(f"HTTP {response.status}")
+
+
+def _record(delivery: WebhookDelivery, status: str, code: int | None, error: str) -> None:
+    delivery.status, delivery.last_status_code, delivery.last_error = status, code, error[:500]
+    delivery.save()
+
+
+def _retry(delivery: WebhookDelivery, code: int | None, error: str) -> None:
+    _record(delivery, DeliveryStatus.RETRYING, code, error)
+
+
+def _fail(delivery: WebhookDelivery, code: int | None, error: str) -> None:
+    """A permanent failure; enough of them in a row switch the endpoint off."""
+    _record(delivery, DeliveryStatus.FAILED, code, error)
+    endpoint = delivery.endpoint
+    endpoint.failures += 1
+    if endpoint.failures >= DISABLE_AFTER and endpoint.active:
+        endpoint.active = False
+        endpoint.disabled_reason = (
+            f"switched off after {endpoint.failures} permanent failures ({error})"[:300]
+        )
+    endpoint.save(update_fields=["failures", "active", "disabled_reason"])
+
+
+# --- the tracker (Jira) -------------------------------------------------------------------------
+
+
+def _jira_headers() -> dict[str, str]:
+    token = settings.CAREDESK_JIRA_TOKEN
+    user = settings.CAREDESK_JIRA_USER
+    if user:  # Jira Cloud: e-mail address and API token
+        auth = "Basic " + base64.b64encode(f"{user}:{token}".encode()).decode()
+    else:  # Jira Server / Data Center: a personal access token
+        auth = f"Bearer {token}"
+    return {"Authorization": auth, "Content-Type": "application/json", "Accept": "application/json"}
+
+
+def create_tracker_issue(issue_id: int, kind: str = "") -> None:
+    """Open the Jira issue for a TrackerIssue row and link it to its ticket."""
+    issue = (
+        TrackerIssue.objects.select_related("ticket", "ticket__category", "ticket__organization")
+        .filter(pk=issue_id)
+        .first()
+    )
+    if issue is None or issue.key:
+        return
+    base = settings.CAREDESK_JIRA_URL.rstrip("/")
+    if not base:
+        issue.last_error = "No tracker is configured (CAREDESK_JIRA_URL)."
+        issue.status = "not configured"
+        issue.save(update_fields=["last_error", "status"])
+        raise PermanentFailure(issue.last_error)
+    ticket = issue.ticket
+    what = kind or (ticket.category.name if ticket.category else "Support ticket")
+    who = f" ({ticket.organization.name})" if ticket.organization else ""
+    summary = f"{ticket.ref}: {what}{who}"
+    if settings.CAREDESK_JIRA_INCLUDE_SUBJECT:
+        summary = f"{ticket.ref}: {ticket.subject}"
+    link = f"{settings.CAREDESK_BASE_URL}/agent/tickets/{ticket.pk}/"
+    body = {
+        "fields": {
+            "project": {"key": issue.project},
+            "summary": summary[:250],
+            "description": f"Opened from support ticket {ticket.ref}: {link}",
+            "issuetype": {"name": settings.CAREDESK_JIRA_ISSUE_TYPE},
+            "labels": ["caredesk"],
+        }
+    }
+    response = post(
+        f"{base}/rest/api/2/issue",
+        json.dumps(body).encode(),
+        _jira_headers(),
+        allow_private=True,  # the operator configured this URL
+    )
+    if not 200 <= response.status < 300:
+        issue.last_error = f"HTTP {response.status}: {response.body[:200]!r}"
+        issue.save(update_fields=["last_error"])
+        if _permanent(response.status):
+            raise PermanentFailure(issue.last_error)
+        raise OSError(issue.last_error)
+    key = str(json.loads(response.body)["key"])
+    from caredesk.tickets.services import tracker_linked
+
+    tracker_linked(issue=issue, key=key, url=f"{base}/browse/{key}")
+
+
+def tracker_webhook(*, secret: str, payload: dict[str, Any]) -> TrackerIssue | None:
+    """Take a status change the tracker reports (Jira webhook) onto the linked ticket."""
+    expected = settings.CAREDESK_JIRA_WEBHOOK_SECRET
+    if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
+        raise PermissionError("bad tracker webhook secret")
+    raw = payload.get("issue") if isinstance(payload.get("issue"), dict) else None
+    key = str((raw or {}).get("key") or "")
+    status = (((raw or {}).get("fields") or {}).get("status") or {}).get("name")
+    if not key or not isinstance(status, str):
+        raise ValidationFailed(
+            "Not an issue event.", errors={"issue": ["Send the issue key and its status."]}
+        )
+    issue = TrackerIssue.objects.select_related("ticket").filter(key=key).first()
+    if issue is None:
+        return None
+    from caredesk.tickets.services import tracker_status_changed
+
+    tracker_status_changed(issue=issue, status=status[:60])
+    return issue

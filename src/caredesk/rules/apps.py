@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class RulesConfig(AppConfig):
+    name = "caredesk.rules"
+    label = "rules"
+    verbose_name = "Rules and protocols"
+
+    def ready(self) -> None:
+        from caredesk.core.confcache import bump_on_change
+        from caredesk.rules.models import Macro, Policy
+
+        bump_on_change("rules", Policy, Macro)

@@ -1,0 +1,87 @@
+"""Policies (triage, routing and escalation protocols as rules), their versions, and macros.
+
+A policy's rules are data, exactly as its YAML says (see conditions.py and engine.py); the
+document is validated by compiling it before it is stored, and every change keeps a version.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from caredesk.accounts.models import User
+
+
+class Policy(models.Model):
+    """A protocol a support lead can read, test and change: an ordered list of rules."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True, default="")
+    active = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0, help_text="Policies run in this order.")
+    document = models.JSONField(default=dict, help_text="The rules, as the YAML holds them.")
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "policies"
+        permissions = [("simulate_policy", "Can simulate policies against a ticket")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def rules(self) -> list[dict[str, object]]:
+        rules = (self.document or {}).get("rules") or []
+        return list(rules) if isinstance(rules, list) else []
+
+
+class PolicyVersion(models.Model):
+    """Append-only: what a policy said after each change, who changed it, when and why."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    document = models.JSONField()
+    active = models.BooleanField(default=True)
+    author = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True, default="")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="policyversion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} v{self.number}"
+
+
+class MacroKind(models.TextChoices):
+    PUBLIC = "public", "Public reply"
+    INTERNAL = "internal", "Internal note"
+
+
+class Macro(models.Model):
+    """A canned reply or note with placeholders, applied by agents or by rules."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    kind = models.CharField(max_length=16, choices=MacroKind.choices, default=MacroKind.PUBLIC)
+    body = models.TextField(
+        help_text="Placeholders: {requester_first_name}, {requester_name}, {ref}, {subject}, "
+        "{agent_name}, {support_phone}."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,266 @@
+"""Writers for policies: validated saves that keep every version, rollback, YAML in and out.
+
+A policy file holds one policy or a list of them:
+
+    name: Member services routing
+    slug: member-services
+    description: ...
+    active: true
+    position: 10
+    rules:
+      - name: Cancellations
+        on: [ticket.created, field.changed]
+        when: {field: category, op: eq, value: cancellation}
+        actions:
+          - {type: guidance, text: "Handle in Tier 1: process the cancellation in Admin."}
+          - {type: block_escalation, reason: "Cancellations are handled in Tier 1."}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.utils.text import slugify
+
+from caredesk.accounts.models import User
+from caredesk.core import clock
+from caredesk.core.errors import NotFound, ValidationFailed
+from caredesk.rules.conditions import ConditionError
+from caredesk.rules.engine import compile_rules
+from caredesk.rules.models import Policy, PolicyVersion
+
+MAX_YAML_CHARS = 200_000
+KEYS = {"name", "slug", "description", "active", "position", "rules"}
+
+
+def parse_yaml(text: str) -> list[dict[str, Any]]:
+    """The policies a YAML text holds, or ValidationFailed saying where it is wrong."""
+    if len(text) > MAX_YAML_CHARS:
+        raise ValidationFailed(
+            "The policy is too long.",
+            errors={"yaml": [f"Keep it under {MAX_YAML_CHARS:,} characters."]},
+        )
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise ValidationFailed(
+            "The YAML could not be read.", errors={"yaml": [f"Not valid YAML{where}."]}
+        ) from None
+    items = data if isinstance(data, list) else [data]
+    if not items or not all(isinstance(i, Mapping) for i in items):
+        raise ValidationFailed(
+            "The YAML holds no policy.", errors={"yaml": ["Write a policy with a name and rules."]}
+        )
+    return [_with_on_keys(dict(i)) for i in items]
+
+
+def _with_on_keys(item: dict[str, Any]) -> dict[str, Any]:
+    """YAML 1.1 reads a bare `on:` key as the boolean true; rules mean the word."""
+    rules = item.get("rules")
+    if isinstance(rules, list):
+        item["rules"] = [
+            {("on" if k is True else k): v for k, v in r.items()} if isinstance(r, Mapping) else r
+            for r in rules
+        ]
+    return item
+
+
+def check_document(data: Mapping[str, Any], *, references: bool = True) -> dict[str, Any]:
+    """Validate one policy's data (by compiling its rules, and unless `references` is false,
+    by finding the teams, request types, macros and calendars it names); returns the document."""
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(set(data) - KEYS)
+    if unknown:
+        errors["yaml"] = [f"Unknown keys: {', '.join(unknown)}."]
+    name = str(data.get("name") or "").strip()
+    if not name:
+        errors["name"] = ["Give the policy a name."]
+    rules = data.get("rules")
+    if not isinstance(rules, list) or not rules:
+        errors["rules"] = ["Give at least one rule."]
+    else:
+        try:
+            compile_rules(rules)
+        except ConditionError as exc:
+            errors["rules"] = [str(exc)]
+    if not errors and references:
+        missing = missing_references(rules)
+        if missing:
+            errors["rules"] = missing
+    if errors:
+        raise ValidationFailed("The policy is not valid.", errors=errors)
+    return {"rules": rules}
+
+
+def _calendars_in(condition: Any) -> set[str]:
+    if isinstance(condition, Mapping):
+        found = (
+            {str(condition["business_hours"]["calendar"])}
+            if "business_hours" in condition
+            else set()
+        )
+        for value in condition.values():
+            found |= _calendars_in(value)
+        return found
+    if isinstance(condition, list):
+        return set().union(*(_calendars_in(c) for c in condition)) if condition else set()
+    return set()
+
+
+def _wants(action: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(kind, name) pairs of the configuration an action refers to."""
+    kind, p = action.get("type"), action
+    out: list[tuple[str, str]] = []
+    if kind in ("set_team", "escalate"):
+        out.append(("team", str(p["team"])))
+    if kind == "set_category":
+        out.append(("request type", str(p["category"])))
+    if kind == "apply_macro":
+        out.append(("macro", str(p["macro"])))
+    if kind == "queue_until_open":
+        out.append(("calendar", str(p["calendar"])))
+    if kind == "page_on_call":
+        out.append(("team", str(p["rotation"])))
+    if kind == "webhook":
+        out.append(("webhook endpoint", str(p["endpoint"])))
+    if kind in ("notify", "set_assignee"):
+        who = p.get("to", p.get("assignee"))
+        for name in [who] if isinstance(who, str) else list(who or []):
+            if str(name).startswith(("team:", "on_call:")):
+                out.append(("team", str(name).split(":", 1)[1]))
+    return out
+
+
+def missing_references(rules: list[Any]) -> list[str]:
+    """Teams, request types, macros, calendars and endpoints the rules name but that do not
+    exist, so a policy is not saved to fail later on a live ticket."""
+    from caredesk.accounts.models import Team
+    from caredesk.integrations.models import WebhookEndpoint
+    from caredesk.rules.models import Macro
+    from caredesk.sla.models import Calendar
+    from caredesk.tickets.models import RequestType
+
+    wanted: list[tuple[str, str, str]] = []
+    for rule in rules:
+        name = str(rule.get("name"))
+        for cal in _calendars_in(rule.get("when")):
+            wanted.append((name, "calendar", cal))
+        for action in rule.get("actions") or []:
+            wanted += [(name, kind, ref) for kind, ref in _wants(action)]
+    existing = {
+        "team": set(Team.objects.values_list("slug", flat=True)),
+        "request type": set(RequestType.objects.values_list("slug", flat=True)),
+        "macro": set(Macro.objects.values_list("slug", flat=True)),
+        "calendar": set(Calendar.objects.values_list("name", flat=True)),
+        "webhook endpoint": set(WebhookEndpoint.objects.values_list("slug", flat=True)),
+    }
+    return [
+        f"rule {rule!r}: no {kind} {ref!r}"
+        for rule, kind, ref in dict.fromkeys(wanted)
+        if ref not in existing[kind]
+    ]
+
+
+@transaction.atomic
+def policy_save(
+    *,
+    data: Mapping[str, Any],
+    actor: User | None,
+    note: str = "",
+    policy: Policy | None = None,
+) -> Policy:
+    """Create or change a policy from its data; writes a new version (who, when, why)."""
+    document = check_document(data)
+    name = str(data["name"]).strip()
+    slug = str(data.get("slug") or (policy.slug if policy else "") or slugify(name))[:60]
+    clash = Policy.objects.filter(slug=slug).exclude(pk=policy.pk if policy else None)
+    if (
+        clash.exists()
+        or Policy.objects.filter(name=name).exclude(pk=policy.pk if policy else None).exists()
+    ):
+        raise ValidationFailed(
+            "Another policy has that name.", errors={"name": ["Choose another name."]}
+        )
+    policy = policy or Policy(updated_at=clock.now())
+    policy.name, policy.slug = name, slug
+    policy.description = str(data.get("description") or "")
+    policy.active = bool(data.get("active", True))
+    policy.position = int(data.get("position", policy.position or 0))
+    policy.document = document
+    policy.version += 1
+    policy.updated_at = clock.now()
+    policy.updated_by = actor
+    policy.save()
+    PolicyVersion.objects.create(
+        policy=policy,
+        number=policy.version,
+        document=document,
+        active=policy.active,
+        author=actor,
+        note=note[:300],
+        created_at=policy.updated_at,
+    )
+    return policy
+
+
+def policy_save_yaml(
+    *, text: str, actor: User | None, note: str = "", policy: Policy | None = None
+) -> Policy:
+    """Save one policy written as YAML (the editor's text)."""
+    items = parse_yaml(text)
+    if len(items) != 1:
+        raise ValidationFailed(
+            "Write one policy here.", errors={"yaml": ["This editor holds one policy."]}
+        )
+    return policy_save(data=items[0], actor=actor, note=note, policy=policy)
+
+
+@transaction.atomic
+def policies_import(*, text: str, actor: User | None, note: str = "imported") -> list[Policy]:
+    """Create or update (by slug) every policy in a YAML file, all or none."""
+    saved = []
+    for i, item in enumerate(parse_yaml(text)):
+        slug = str(item.get("slug") or slugify(str(item.get("name") or "")))
+        existing = Policy.objects.filter(slug=slug).first() if slug else None
+        try:
+            saved.append(policy_save(data=item, actor=actor, note=note, policy=existing))
+        except ValidationFailed as exc:
+            errors = {f"{i}.{k}": v for k, v in exc.errors.items()}
+            raise ValidationFailed(exc.detail, errors=errors) from None
+    return saved
+
+
+@transaction.atomic
+def policy_rollback(*, policy: Policy, number: int, actor: User | None) -> Policy:
+    """Make an earlier version current again (as a new version, so nothing is lost)."""
+    old = PolicyVersion.objects.filter(policy=policy, number=number).first()
+    if old is None:
+        raise NotFound("No such version.")
+    data = {**policy_data(policy), "rules": old.document.get("rules"), "active": old.active}
+    return policy_save(
+        data=data, actor=actor, note=f"rolled back to version {number}", policy=policy
+    )
+
+
+def policy_data(policy: Policy) -> dict[str, Any]:
+    return {
+        "name": policy.name,
+        "slug": policy.slug,
+        "description": policy.description,
+        "active": policy.active,
+        "position": policy.position,
+        "rules": policy.rules,
+    }
+
+
+def policy_yaml(policies: list[Policy] | Policy) -> str:
+    """YAML for one policy (a mapping) or several (a list), in the order given."""
+    if isinstance(policies, Policy):
+        return yaml.safe_dump(policy_data(policies), sort_keys=False, allow_unicode=True, width=100)
+    data = [policy_data(p) for p in policies]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
