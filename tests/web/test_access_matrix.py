@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from caredesk.accounts.models import ContactKind
 from caredesk.accounts.roles import ROLE_ADMIN
 from caredesk.accounts.services import token_create
+from caredesk.rules.policies import policy_save
 from caredesk.sla.defaults import install_defaults
 from caredesk.sla.models import Calendar, SlaPolicy, SlaTarget
 from tests.factories import (
@@ -49,6 +50,7 @@ class World:
     colleague_ticket: Any  # same organization, another requester
     slug: str
     policy_id: int = 0
+    protocol: str = ""
 
 
 @pytest.fixture
@@ -77,12 +79,20 @@ def world() -> World:
     rtype = RequestTypeFactory(slug="video-visit")
     install_defaults(Calendar, SlaPolicy, SlaTarget)  # no-op unless a flush removed them
     policy_id = SlaPolicy.objects.order_by("position").values_list("pk", flat=True).first()
+    protocol = policy_save(
+        data={
+            "name": "Access check",
+            "rules": [{"name": "note", "actions": [{"type": "add_tags", "tags": ["seen"]}]}],
+        },
+        actor=None,
+    )
     return World(
         users=users,
         ticket=ticket,
         colleague_ticket=colleague_ticket,
         slug=rtype.slug,
         policy_id=policy_id or 0,
+        protocol=protocol.slug,
     )
 
 
@@ -103,6 +113,8 @@ REQUESTERS_FORBIDDEN = {
     "other_requester": FORBIDDEN,
 }
 PORTAL_OK = {"requester": OK, "client_admin": OK, "other_requester": OK}
+# support leads (supervisors) and administrators read and change the protocols
+LEADS_ONLY = {"agent": FORBIDDEN, "other_agent": FORBIDDEN, "supervisor": OK, "admin": OK}
 STAFF_FORBIDDEN = {
     "agent": FORBIDDEN,
     "other_agent": FORBIDDEN,
@@ -169,6 +181,69 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
             "other_agent": NOT_FOUND,
             "supervisor": 422,
             "admin": 422,
+        },
+    ),
+    (
+        "desk:ticket-escalate",
+        lambda w: f"/agent/tickets/{w.ticket.pk}/escalate/",
+        "get",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            "agent": OK,
+            "other_agent": NOT_FOUND,
+            "supervisor": OK,
+            "admin": OK,
+        },
+    ),
+    (
+        "desk:notifications",
+        lambda w: "/agent/notifications/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    (
+        "desk:policies",
+        lambda w: "/agent/policies/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    (
+        "desk:policy",
+        lambda w: f"/agent/policies/{w.protocol}/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    (
+        "desk:policy-new",
+        lambda w: "/agent/policies/new/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    (
+        "desk:policy-rollback",
+        lambda w: f"/agent/policies/{w.protocol}/rollback/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            "agent": FORBIDDEN,
+            "other_agent": FORBIDDEN,
+            "supervisor": 302,
+            "admin": 302,
+        },
+    ),
+    (
+        "desk:policies-import",
+        lambda w: "/agent/policies/import/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            "agent": FORBIDDEN,
+            "other_agent": FORBIDDEN,
+            "supervisor": FORBIDDEN,
+            "admin": 302,
         },
     ),
     (

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from caredesk.accounts.models import Contact, Team, Tier, User
+from caredesk.rules.engine import EVENTS
 from caredesk.tickets.models import Channel, MessageKind, Priority, RequestType, Status
 
 
@@ -62,3 +63,80 @@ class NewTicketForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, label="Token name", help_text="Where it will be used.")
+
+
+class EscalateForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), label="Escalate to")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Why it needs escalating",
+    )
+    action_taken = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        label="What you have done",
+    )
+    next_steps = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        label="What should happen next",
+    )
+    override_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        label="Why the protocol does not apply here",
+        help_text=(
+            "Only when the protocol says not to escalate; it is recorded with the escalation."
+        ),
+    )
+
+
+class PolicyForm(forms.Form):
+    yaml = forms.CharField(
+        widget=forms.Textarea(
+            attrs={"rows": 28, "spellcheck": "false", "class": "code", "wrap": "off"}
+        ),
+        label="Policy (YAML)",
+        max_length=200_000,
+    )
+    note = forms.CharField(
+        max_length=300,
+        required=False,
+        label="What changed and why",
+        help_text="Kept with this version in the history.",
+    )
+
+
+SAMPLE_TICKET = """{
+  "subject": "Unable to connect to my video visit",
+  "body": "The doctor's video is a black screen.",
+  "channel": "portal",
+  "category": "",
+  "priority": 3,
+  "organization": {"name": "Brookfield Family Clinic", "plan": "standard"},
+  "requester": {"type": "patient"},
+  "fields": {},
+  "history": []
+}"""
+
+
+class SimulateForm(forms.Form):
+    ticket = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false", "class": "code"}),
+        label="A ticket (JSON)",
+        initial=SAMPLE_TICKET,
+        max_length=50_000,
+    )
+    event = forms.ChoiceField(
+        choices=[(e, e) for e in sorted(EVENTS)], initial="ticket.created", label="Event"
+    )
+    now = forms.DateTimeField(
+        required=False,
+        label="At (optional)",
+        help_text="ISO 8601 with an offset, e.g. 2026-11-24T16:30:00-05:00. Empty: now.",
+        widget=forms.TextInput(),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caredesk.desk import views
+from caredesk.desk import protocols, views
 
 app_name = "desk"
 urlpatterns = [
@@ -11,5 +11,12 @@ urlpatterns = [
     path("tickets/<int:pk>/update/", views.ticket_properties, name="ticket-update"),
     path("tickets/<int:pk>/take/", views.ticket_take, name="ticket-take"),
     path("tickets/<int:pk>/follow/", views.ticket_follow, name="ticket-follow"),
+    path("tickets/<int:pk>/escalate/", protocols.escalate, name="ticket-escalate"),
+    path("notifications/", protocols.notifications, name="notifications"),
+    path("policies/", protocols.policies, name="policies"),
+    path("policies/new/", protocols.policy_edit, name="policy-new"),
+    path("policies/import/", protocols.policies_import, name="policies-import"),
+    path("policies/<slug:slug>/", protocols.policy_edit, name="policy"),
+    path("policies/<slug:slug>/rollback/", protocols.policy_rollback, name="policy-rollback"),
     path("tokens/", views.tokens, name="tokens"),
 ]

@@ -13,6 +13,7 @@ from caredesk.accounts.models import ApiToken, Organization, Team, User
 from caredesk.accounts.services import token_create, token_revoke
 from caredesk.core.access import agent_required, form_errors_from
 from caredesk.core.errors import DomainError, NotFound, ValidationFailed
+from caredesk.core.models import Notification
 from caredesk.desk.forms import NewTicketForm, PropertiesForm, ReplyForm, TokenForm, agents
 from caredesk.desk.rows import ticket_rows
 from caredesk.sla.selectors import headline, sla_views
@@ -103,8 +104,12 @@ def _sla_headlines(tickets: list[Ticket]) -> dict[int, Any]:
 
 
 def _sidebar(user: User) -> dict[str, Any]:
-    counts = selectors.queue_counts(user)
-    return {"queues": [(k, label, counts.get(k)) for k, label in QUEUE_LABELS.items()]}
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    counts = selectors.queue_counts(user, extra={"unread": unread})
+    return {
+        "queues": [(k, label, counts.get(k)) for k, label in QUEUE_LABELS.items()],
+        "unread": counts["unread"],
+    }
 
 
 def _ticket_or_404(user: User, pk: int) -> Ticket:
@@ -128,6 +133,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "tags": tags,
         "followers": list(ticket.followers.all()),
         "sla_clocks": sla_views([ticket.pk])[ticket.pk],
+        "trackers": list(ticket.tracker_issues.all()),
         "reply_form": ReplyForm(),
         "props_form": PropertiesForm(
             initial={

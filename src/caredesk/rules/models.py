@@ -20,6 +20,9 @@ class Policy(models.Model):
     active = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0, help_text="Policies run in this order.")
     document = models.JSONField(default=dict, help_text="The rules, as the YAML holds them.")
+    source = models.TextField(
+        blank=True, default="", help_text="The YAML as its author wrote it (comments included)."
+    )
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField()
     updated_by = models.ForeignKey(
@@ -46,6 +49,7 @@ class PolicyVersion(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     document = models.JSONField()
+    source = models.TextField(blank=True, default="")
     active = models.BooleanField(default=True)
     author = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

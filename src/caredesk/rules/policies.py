@@ -173,8 +173,11 @@ def policy_save(
     actor: User | None,
     note: str = "",
     policy: Policy | None = None,
+    source: str = "",
 ) -> Policy:
-    """Create or change a policy from its data; writes a new version (who, when, why)."""
+    """Create or change a policy from its data; writes a new version (who, when, why).
+
+    `source` is the YAML as written, kept so the editor shows the author's own layout."""
     document = check_document(data)
     name = str(data["name"]).strip()
     slug = str(data.get("slug") or (policy.slug if policy else "") or slugify(name))[:60]
@@ -192,6 +195,7 @@ def policy_save(
     policy.active = bool(data.get("active", True))
     policy.position = int(data.get("position", policy.position or 0))
     policy.document = document
+    policy.source = source
     policy.version += 1
     policy.updated_at = clock.now()
     policy.updated_by = actor
@@ -200,6 +204,7 @@ def policy_save(
         policy=policy,
         number=policy.version,
         document=document,
+        source=source,
         active=policy.active,
         author=actor,
         note=note[:300],
@@ -217,18 +222,22 @@ def policy_save_yaml(
         raise ValidationFailed(
             "Write one policy here.", errors={"yaml": ["This editor holds one policy."]}
         )
-    return policy_save(data=items[0], actor=actor, note=note, policy=policy)
+    return policy_save(data=items[0], actor=actor, note=note, policy=policy, source=text)
 
 
 @transaction.atomic
 def policies_import(*, text: str, actor: User | None, note: str = "imported") -> list[Policy]:
     """Create or update (by slug) every policy in a YAML file, all or none."""
     saved = []
-    for i, item in enumerate(parse_yaml(text)):
+    items = parse_yaml(text)
+    single = text if len(items) == 1 else ""  # one policy: keep its text as written
+    for i, item in enumerate(items):
         slug = str(item.get("slug") or slugify(str(item.get("name") or "")))
         existing = Policy.objects.filter(slug=slug).first() if slug else None
         try:
-            saved.append(policy_save(data=item, actor=actor, note=note, policy=existing))
+            saved.append(
+                policy_save(data=item, actor=actor, note=note, policy=existing, source=single)
+            )
         except ValidationFailed as exc:
             errors = {f"{i}.{k}": v for k, v in exc.errors.items()}
             raise ValidationFailed(exc.detail, errors=errors) from None
@@ -241,10 +250,12 @@ def policy_rollback(*, policy: Policy, number: int, actor: User | None) -> Polic
     old = PolicyVersion.objects.filter(policy=policy, number=number).first()
     if old is None:
         raise NotFound("No such version.")
-    data = {**policy_data(policy), "rules": old.document.get("rules"), "active": old.active}
-    return policy_save(
-        data=data, actor=actor, note=f"rolled back to version {number}", policy=policy
-    )
+    if old.source.strip():
+        data = parse_yaml(old.source)[0]
+    else:
+        data = {**policy_data(policy), "rules": old.document.get("rules"), "active": old.active}
+    note = f"rolled back to version {number}"
+    return policy_save(data=data, actor=actor, note=note, policy=policy, source=old.source)
 
 
 def policy_data(policy: Policy) -> dict[str, Any]:
@@ -259,8 +270,10 @@ def policy_data(policy: Policy) -> dict[str, Any]:
 
 
 def policy_yaml(policies: list[Policy] | Policy) -> str:
-    """YAML for one policy (a mapping) or several (a list), in the order given."""
+    """YAML for one policy (as its author wrote it, when known) or several (a list)."""
     if isinstance(policies, Policy):
+        if policies.source.strip():
+            return policies.source
         return yaml.safe_dump(policy_data(policies), sort_keys=False, allow_unicode=True, width=100)
     data = [policy_data(p) for p in policies]
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

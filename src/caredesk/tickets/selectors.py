@@ -309,9 +309,10 @@ def recent_for_requester(*, user: User, ticket: Ticket, limit: int = 5) -> list[
 SIDEBAR_QUEUES = ("mine", "team", "unassigned", "breaching", "open")
 
 
-def queue_counts(user: User) -> dict[str, int]:
+def queue_counts(user: User, extra: dict[str, QuerySet[Any]] | None = None) -> dict[str, int]:
     """Live counts for the queue sidebar: one query, each count on an index and capped so a
-    huge backlog never turns the sidebar into a scan (shown as "999+")."""
+    huge backlog never turns the sidebar into a scan (shown as "999+"). `extra` counts ride
+    along in the same statement (the unread notifications in the top bar)."""
     branches = _union_branches(user)
     visible = visibility_filter(user) if not branches else None
     counted: list[QuerySet[Any]] = []
@@ -324,7 +325,9 @@ def queue_counts(user: User) -> dict[str, int]:
             counted.append(parts[0].union(*parts[1:])[:COUNT_CAP])
         else:
             counted.append((qs if visible is None else qs.filter(visible)).values("pk")[:COUNT_CAP])
-    return dict(zip(SIDEBAR_QUEUES, _count_all(counted), strict=True))
+    names = [*SIDEBAR_QUEUES, *(extra or {})]
+    counted += [qs.values("pk")[:COUNT_CAP] for qs in (extra or {}).values()]
+    return dict(zip(names, _count_all(counted), strict=True))
 
 
 def _count_all(querysets: list[QuerySet[Any]]) -> list[int]:

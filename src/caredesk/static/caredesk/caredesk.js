@@ -41,6 +41,7 @@
       case "r": e.preventDefault(); chooseMode("public"); break;
       case "n": e.preventDefault(); chooseMode("internal"); break;
       case "a": { var take = document.getElementById("take-form"); if (take) { e.preventDefault(); take.requestSubmit(); } break; }
+      case "e": { var up = document.getElementById("escalate-link"); if (up) { e.preventDefault(); window.location.href = up.href; } break; }
       case "?": { var d = document.getElementById("shortcuts"); if (d && d.showModal) { e.preventDefault(); d.showModal(); } break; }
     }
   });
