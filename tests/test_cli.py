@@ -151,6 +151,69 @@ def test_sla_explain_prints_the_timeline_of_a_demo_ticket(tmp_path):
     assert missing.returncode == 2 and "no ticket" in missing.stderr
 
 
+def test_rules_simulate_export_and_import_from_the_command_line(tmp_path):
+    env = _env(tmp_path)
+    subprocess.run([*CAREDESK, "demo", "--tickets", "0"], env=env, check=True, capture_output=True)
+    ticket = tmp_path / "ticket.json"
+    ticket.write_text(
+        json.dumps(
+            {
+                "subject": "Report export fails",
+                "channel": "email",
+                "organization": {"name": "Northgate"},
+            }
+        )
+    )
+    evening = "2026-11-24T16:30:00-05:00"  # after the 1 PM Eastern developer cut-off
+    out = subprocess.run(
+        [*CAREDESK, "rules", "simulate", "--ticket", str(ticket), "--now", evening],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert (result["category"], result["team"]) == ("technical-issue", "tier-2")
+    assert {"open_tracker_issue", "queue_until_open"} <= {a["type"] for a in result["actions"]}
+    # a draft policy instead of the active ones
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(
+        "name: Draft\nrules:\n  - name: all to billing\n    actions: [{type: set_team, team: billing}]\n"
+    )
+    out = subprocess.run(
+        [*CAREDESK, "rules", "simulate", "--ticket", str(ticket), "--policy", str(draft)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(out.stdout)["team"] == "billing"
+    # a malformed ticket is a clear error, not a traceback
+    ticket.write_text('{"priority": "high"}')
+    bad = subprocess.run(
+        [*CAREDESK, "rules", "simulate", "--ticket", str(ticket)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2 and "priority" in bad.stderr and "Traceback" not in bad.stderr
+    exported = subprocess.run(
+        [*CAREDESK, "rules", "export", "telehealth-triage"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert exported.stdout.startswith(
+        "# Keyword auto-triage"
+    )  # the author's own text, comments too
+    policy = tmp_path / "triage.yaml"
+    policy.write_text(exported.stdout)
+    imported = subprocess.run(
+        [*CAREDESK, "rules", "import", str(policy)], env=env, capture_output=True, text=True
+    )
+    assert imported.returncode == 0 and "telehealth-triage: version 2" in imported.stdout
+
+
 @pytest.mark.parametrize("args", [["--help"], ["serve", "--help"], ["token", "create", "--help"]])
 def test_help_is_available(args):
     out = subprocess.run([*CAREDESK, *args], capture_output=True, text=True)

@@ -44,14 +44,14 @@ def parse_yaml(text: str) -> list[dict[str, Any]]:
             errors={"yaml": [f"Keep it under {MAX_YAML_CHARS:,} characters."]},
         )
     try:
-        data = yaml.safe_load(text)
+        documents = [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         raise ValidationFailed(
             "The YAML could not be read.", errors={"yaml": [f"Not valid YAML{where}."]}
         ) from None
-    items = data if isinstance(data, list) else [data]
+    items = [i for d in documents for i in (d if isinstance(d, list) else [d])]
     if not items or not all(isinstance(i, Mapping) for i in items):
         raise ValidationFailed(
             "The YAML holds no policy.", errors={"yaml": ["Write a policy with a name and rules."]}
@@ -229,19 +229,40 @@ def policy_save_yaml(
 def policies_import(*, text: str, actor: User | None, note: str = "imported") -> list[Policy]:
     """Create or update (by slug) every policy in a YAML file, all or none."""
     saved = []
-    items = parse_yaml(text)
-    single = text if len(items) == 1 else ""  # one policy: keep its text as written
-    for i, item in enumerate(items):
-        slug = str(item.get("slug") or slugify(str(item.get("name") or "")))
-        existing = Policy.objects.filter(slug=slug).first() if slug else None
-        try:
-            saved.append(
-                policy_save(data=item, actor=actor, note=note, policy=existing, source=single)
-            )
-        except ValidationFailed as exc:
-            errors = {f"{i}.{k}": v for k, v in exc.errors.items()}
-            raise ValidationFailed(exc.detail, errors=errors) from None
+    parse_yaml(text)  # the whole file must read, before anything is saved
+    i = 0
+    for part in _documents(text):
+        items = parse_yaml(part)
+        single = part if len(items) == 1 else ""  # one policy: keep its text as written
+        for item in items:
+            slug = str(item.get("slug") or slugify(str(item.get("name") or "")))
+            existing = Policy.objects.filter(slug=slug).first() if slug else None
+            try:
+                saved.append(
+                    policy_save(data=item, actor=actor, note=note, policy=existing, source=single)
+                )
+            except ValidationFailed as exc:
+                errors = {f"{i}.{k}": v for k, v in exc.errors.items()}
+                raise ValidationFailed(exc.detail, errors=errors) from None
+            i += 1
     return saved
+
+
+def _documents(text: str) -> list[str]:
+    """The YAML documents of a file, as text (split on `---` lines), empty ones left out."""
+    parts, current = [], []
+    for line in text.splitlines(keepends=True):
+        if line.rstrip() == "---":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(line)
+    parts.append("".join(current))
+    return [
+        p
+        for p in parts
+        if p.strip() and any(not ln.lstrip().startswith("#") for ln in p.splitlines() if ln.strip())
+    ]
 
 
 @transaction.atomic
@@ -270,10 +291,10 @@ def policy_data(policy: Policy) -> dict[str, Any]:
 
 
 def policy_yaml(policies: list[Policy] | Policy) -> str:
-    """YAML for one policy (as its author wrote it, when known) or several (a list)."""
+    """YAML for one policy or several (one YAML document each, `---` between), each as its
+    author wrote it when known, so comments and layout survive an export."""
     if isinstance(policies, Policy):
         if policies.source.strip():
             return policies.source
         return yaml.safe_dump(policy_data(policies), sort_keys=False, allow_unicode=True, width=100)
-    data = [policy_data(p) for p in policies]
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return "---\n".join(policy_yaml(p).rstrip("\n") + "\n" for p in policies)
