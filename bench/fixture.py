@@ -70,6 +70,9 @@ TICKET_COLUMNS = (
     "first_response_at",
     "solved_at",
     "closed_at",
+    "status_changed_at",
+    "guidance",
+    "escalation_block",
 )
 MESSAGE_COLUMNS = (
     "id",
@@ -348,6 +351,9 @@ class _Writer:
                 first_response,
                 solved,
                 closed,
+                updated,  # status changed at
+                "",  # guidance
+                "",  # escalation block
             )
         )
         requester: Who = (None, contact_id)

@@ -561,6 +561,8 @@ API_AUTHZ = {
     ("POST", "/api/v1/sla/calendars"): "tests/api/test_sla_api.py",
     ("GET", "/api/v1/sla/achievement"): "API_MATRIX",
     ("POST", "/api/v1/integrations/tracker/webhook"): "tests/integrations/test_tracker.py (secret)",
+    ("POST", "/api/v1/tickets/{ticket_id}/escalate"): "tests/api/test_rules_api.py",
+    ("POST", "/api/v1/rules/simulate"): "tests/api/test_rules_api.py",
 }
 
 

@@ -13,6 +13,7 @@ from caredesk.api.attachments import attachment_response
 from caredesk.api.auth import AUTH
 from caredesk.api.directory import router as directory_router
 from caredesk.api.integrations import router as integrations_router
+from caredesk.api.rules import router as rules_router
 from caredesk.api.schemas import Id
 from caredesk.api.sla import router as sla_router
 from caredesk.api.tickets import _user
@@ -47,6 +48,7 @@ api.add_router("/", ticket_router)
 api.add_router("/", directory_router)
 api.add_router("/", sla_router)
 api.add_router("/", integrations_router)
+api.add_router("/", rules_router)
 
 
 @api.get(

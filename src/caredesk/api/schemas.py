@@ -210,6 +210,45 @@ class MessageIn(Strict):
     attachments: Annotated[list[AttachmentIn], Field(max_length=10)] = []
 
 
+Reason = Annotated[str, StringConstraints(max_length=2000)]
+
+
+class EscalateIn(Strict):
+    team: Id
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    action_taken: Reason = ""
+    next_steps: Reason = ""
+    tier: Annotated[int, Field(ge=1, le=3)] | None = None
+    override_reason: Reason = ""
+
+
+class SimulateIn(Strict):
+    ticket: dict[str, object]
+    event: str = "ticket.created"
+    now: Annotated[str, StringConstraints(max_length=40)] | None = None  # ISO 8601, with offset
+    policy_yaml: Annotated[str, StringConstraints(max_length=200_000)] | None = None
+
+
+class SimulateActionOut(Schema):
+    type: str
+    policy: str
+    rule: str
+
+
+class SimulateOut(Schema):
+    category: str | None
+    priority: int
+    team: str | None
+    tier: int
+    assignee: str | None
+    status: str
+    tags: list[str]
+    escalated_to: str | None
+    escalation_blocked: str | None
+    guidance: str | None
+    actions: list[dict[str, object]]
+
+
 class OrganizationOut(Schema):
     id: int
     name: str

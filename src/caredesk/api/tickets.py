@@ -18,6 +18,7 @@ from caredesk.api.problems import documented
 from caredesk.api.schemas import (
     MAX_BATCH,
     AttachmentIn,
+    EscalateIn,
     Id,
     MessageIn,
     MessageOut,
@@ -331,3 +332,33 @@ def message_create(request: HttpRequest, ticket_id: Id, payload: MessageIn) -> S
     )
     message = selectors.messages_for(user=user, ticket=ticket).filter(pk=message.pk).get()
     return Status(201, serialize.message_out(message))
+
+
+@router.post(
+    "/tickets/{ticket_id}/escalate",
+    response=TicketOut,
+    summary="Escalate a ticket (as the protocol allows)",
+    description=(
+        "Moves the ticket to `team` (and its tier), recording why, what was done and what is "
+        "next. If a protocol says not to escalate, the answer is 409 with the protocol's reason; "
+        "send `override_reason` to go ahead anyway (it is recorded). Agents only."
+    ),
+    openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
+)
+def ticket_escalate(request: HttpRequest, ticket_id: Id, payload: EscalateIn) -> dict[str, Any]:
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    if not user.is_staff:
+        raise PermissionDenied("Only agents can escalate tickets.")
+    team = _Refs.get(Team.objects.in_bulk([payload.team]), payload.team, "team")
+    services.ticket_escalate(
+        ticket=ticket,
+        team=team,
+        actor=user,
+        reason=payload.reason,
+        action_taken=payload.action_taken,
+        next_steps=payload.next_steps,
+        tier=payload.tier,
+        override_reason=payload.override_reason,
+    )
+    return _ticket_json(ticket.pk)

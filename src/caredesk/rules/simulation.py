@@ -25,7 +25,8 @@ from caredesk.rules.services import Simulation, simulate
 TEXT_KEYS = ("subject", "body", "channel", "category", "status", "team", "assignee")
 
 
-def _instant(value: Any, field: str) -> datetime:
+def instant(value: Any, field: str) -> datetime:
+    """An ISO 8601 instant with its offset, or ValidationFailed naming `field`."""
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
@@ -69,7 +70,7 @@ def facts_from_json(data: Any, now: datetime) -> Facts:
         extra = {k: v for k, v in item.items() if k not in ("at", "type")}
         history.append(
             HistoryItem(
-                at=_instant(item["at"], f"history.{i}.at"), type=str(item["type"]), data=extra
+                at=instant(item["at"], f"history.{i}.at"), type=str(item["type"]), data=extra
             )
         )
     status_since = data.get("status_since")
@@ -81,7 +82,7 @@ def facts_from_json(data: Any, now: datetime) -> Facts:
         category=data.get("category", ""),
         priority=data.get("priority", 3),
         status=data.get("status", "new"),
-        status_since=_instant(status_since, "status_since") if status_since else now,
+        status_since=instant(status_since, "status_since") if status_since else now,
         team=data.get("team", ""),
         tier=data.get("tier", 1),
         assignee=data.get("assignee", ""),
