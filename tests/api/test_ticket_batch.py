@@ -45,6 +45,41 @@ def test_the_answer_to_a_create_is_what_a_fresh_read_returns(world, api, clock):
     ]
 
 
+def test_the_answer_shows_what_the_protocols_changed(world, api, clock):
+    from caredesk.rules.policies import policy_save
+
+    RequestTypeFactory(name="Billing", slug="billing")
+    policy_save(
+        data={
+            "name": "Triage",
+            "rules": [
+                {
+                    "name": "billing words",
+                    "when": {"keywords": ["invoice"]},
+                    "actions": [
+                        {"type": "set_category", "category": "billing"},
+                        {"type": "set_team", "team": world.team_b.slug},
+                        {"type": "set_priority", "priority": 2},
+                        {"type": "add_tags", "tags": ["billing"]},
+                    ],
+                }
+            ],
+        },
+        actor=None,
+    )
+    client = api(world.supervisor)
+    created = client.post("/tickets", item(world, 5, subject="Invoice sent twice", tags=["first"]))
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["category"]["name"], body["team"]["id"], body["priority"]) == (
+        "Billing",
+        world.team_b.pk,
+        2,
+    )
+    assert body["tags"] == ["billing", "first"]
+    assert client.get(f"/tickets/{body['id']}").json() == body  # SLA re-timed for level 2 too
+
+
 def test_an_agent_opens_a_batch_in_one_go(world, api, clock):
     response = api(world.agent).post(
         "/tickets/batch", {"tickets": [item(world, n, tags=["fleet"]) for n in range(3)]}

@@ -173,3 +173,38 @@ def test_escalate_moves_team_and_tier_in_the_facts():
     )
     out = plan([p], "ticket.created", Facts(now=NOW, tier=1, team="tier-1"))
     assert (out.facts.team, out.facts.tier) == ("tier-2", 2)
+
+
+def test_a_periodic_sweep_reads_only_the_categories_its_rules_can_match():
+    from caredesk.rules.engine import categories_for
+
+    timed = policy(
+        {
+            "name": "a",
+            "on": ["time.check"],
+            "when": {"all": [{"field": "category", "op": "eq", "value": "device-error"}]},
+            "actions": [{"type": "add_tags", "tags": ["x"]}],
+        },
+        {
+            "name": "b",
+            "on": ["time.check"],
+            "when": {"field": "category", "op": "in", "value": ["vmp-scheduling", ""]},
+            "actions": [{"type": "add_tags", "tags": ["x"]}],
+        },
+        {
+            "name": "c",
+            "on": ["ticket.created"],
+            "when": {},
+            "actions": [{"type": "add_tags", "tags": ["x"]}],
+        },
+    )
+    assert categories_for([timed], "time.check") == {"device-error", "vmp-scheduling", ""}
+    anything = policy(
+        {
+            "name": "d",
+            "on": ["time.check"],
+            "when": {"keywords": ["late"]},
+            "actions": [{"type": "add_tags", "tags": ["x"]}],
+        }
+    )
+    assert categories_for([timed, anything], "time.check") is None

@@ -60,6 +60,7 @@ class Rule:
     when: Predicate
     actions: tuple[Action, ...]
     stop: bool = False
+    categories: frozenset[str] | None = None  # it can only match these categories; None: any
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,39 @@ def compile_rule(data: Mapping[str, Any], where: str = "rule") -> Rule:
         when=compile_condition(data.get("when"), f"{where}.when"),
         actions=actions,
         stop=bool(data.get("stop", False)),
+        categories=required_categories(data.get("when")),
     )
+
+
+def required_categories(spec: Any) -> frozenset[str] | None:
+    """The categories a condition can only be true for (from `category` eq/in at its top, or
+    inside a top-level `all`), or None when it may hold for any."""
+    if not isinstance(spec, Mapping):
+        return None
+    op = spec.get("op", "eq")
+    if spec.get("field") == "category" and op in ("eq", "in"):
+        value = spec.get("value")
+        values = [value] if op == "eq" else list(value or [])
+        return frozenset("" if v is None else str(v) for v in values)
+    if isinstance(spec.get("all"), list):
+        found = [c for c in (required_categories(part) for part in spec["all"]) if c is not None]
+        if found:
+            return frozenset.intersection(*found)
+    return None
+
+
+def categories_for(policies: Sequence[CompiledPolicy], event: str) -> frozenset[str] | None:
+    """The categories any rule for `event` could match, or None if some rule could match any
+    (a periodic sweep then need not read tickets of other categories)."""
+    wanted: set[str] = set()
+    for policy in policies:
+        for rule in policy.rules:
+            if event not in rule.on:
+                continue
+            if rule.categories is None:
+                return None
+            wanted |= rule.categories
+    return frozenset(wanted)
 
 
 def compile_rules(data: Sequence[Mapping[str, Any]]) -> list[Rule]:

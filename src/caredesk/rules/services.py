@@ -19,12 +19,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from caredesk.accounts.models import Team, User
 from caredesk.core import clock
 from caredesk.core.notify import notify
 from caredesk.rules.conditions import ConditionError, Facts, HistoryItem
-from caredesk.rules.engine import CompiledPolicy, Fired, Outcome, plan
+from caredesk.rules.engine import CompiledPolicy, Fired, Outcome, categories_for, plan
 from caredesk.rules.selectors import calendars, related_history, rules_snapshot, ticket_facts
 from caredesk.tickets.models import EventKind, MessageKind, RequestType, Ticket
 from caredesk.tickets.services import events
@@ -72,12 +73,16 @@ def rules_react(
     return outcome
 
 
-def rules_react_opened(*, opened: list[tuple[Ticket, str, list[str]]], actor: Any = None) -> None:
+def rules_react_opened(
+    *, opened: list[tuple[Ticket, str, list[str]]], actor: Any = None
+) -> set[int]:
     """`ticket.created` for newly opened tickets (ticket, first message, tags): one read of the
-    policies and one of the related history for the whole batch."""
+    policies and one of the related history for the whole batch. Returns the ids of the
+    tickets the rules changed."""
     policies = _wanted("ticket.created")
+    changed: set[int] = set()
     if not policies:
-        return
+        return changed
     now = clock.now()
     related = related_history([t for t, _b, _t in opened], now)
     for ticket, body, tags in opened:
@@ -93,6 +98,8 @@ def rules_react_opened(*, opened: list[tuple[Ticket, str, list[str]]], actor: An
         outcome = plan(policies, "ticket.created", facts)
         if outcome.fired:
             apply_outcome(ticket=ticket, outcome=outcome)
+            changed.add(ticket.pk)
+    return changed
 
 
 NEW = frozenset({"*"})  # a new ticket: every field counts as changed
@@ -139,51 +146,69 @@ def escalation_check(*, ticket: Ticket, team: Team, actor: Any) -> str:
 
 
 def apply_outcome(*, ticket: Ticket, outcome: Outcome) -> None:
-    """Carry out each decided action through the ticket services, attributed to its rule."""
+    """Carry out a plan through the ticket services, each change attributed to its rule.
+
+    Field changes (and guidance, blocks, queueing) go in one update, as the plan left them;
+    then notes, replies, escalations, notifications and integrations, in the plan's order."""
     from caredesk.tickets.services import ticket_update
 
-    guidance = [f for f in outcome.fired if f.action.type == "guidance"]
+    changes: dict[str, Any] = {}
+    via: dict[str, str] = {}
+    guidance: list[str] = []
+    others: list[Fired] = []
+    failed: list[tuple[Fired, str]] = []
+    for fired in outcome.fired:
+        name = f"{fired.policy} / {fired.rule}"
+        kind = fired.action.type
+        if kind == "guidance":
+            guidance.append(str(fired.action.params["text"]))
+            via["guidance"] = name
+            continue
+        if kind not in _FIELDS:
+            others.append(fired)
+            continue
+        try:
+            found = _FIELDS[kind](ticket, fired.action.params, changes)
+        except ConditionError as exc:  # configuration gone since the policy was saved
+            failed.append((fired, str(exc)))
+            continue
+        changes.update(found)
+        via.update(dict.fromkeys(found, name))
+    if guidance:
+        changes["guidance"] = "\n\n".join(guidance)
     with _quiet():
-        for fired in outcome.fired:
-            name = f"{fired.policy} / {fired.rule}"
-            with events.by_rule(name):
-                if fired.action.type == "guidance":
-                    continue
+        if changes:
+            ticket_update(ticket=ticket, changes=changes, actor=None, via=via)
+        for fired in others:
+            with events.by_rule(f"{fired.policy} / {fired.rule}"):
                 try:
                     _do(ticket, fired)
-                except ConditionError as exc:  # configuration gone since the policy was saved
-                    log.warning("rule %s could not %s: %s", name, fired.action.type, exc)
-                    events.record(
-                        events.happened(
-                            ticket,
-                            EventKind.RULE_APPLIED,
-                            None,
-                            policy=fired.policy,
-                            name=fired.rule,
-                            failed=fired.action.type,
-                            error=str(exc),
-                        )
-                    )
-        if guidance:
-            text = "\n\n".join(str(f.action.params["text"]) for f in guidance)
-            with events.by_rule(f"{guidance[-1].policy} / {guidance[-1].rule}"):
-                ticket_update(ticket=ticket, changes={"guidance": text}, actor=None)
-        rules = sorted({(f.policy, f.rule) for f in outcome.fired}, key=lambda r: r[1])
-        events.record(
-            *[
-                events.happened(
-                    ticket,
-                    EventKind.RULE_APPLIED,
-                    None,
-                    policy=policy,
-                    name=rule,
-                    actions=[
-                        f.action.type for f in outcome.fired if (f.policy, f.rule) == (policy, rule)
-                    ],
-                )
-                for policy, rule in rules
-            ]
+                except ConditionError as exc:
+                    failed.append((fired, str(exc)))
+        _record(ticket, outcome, failed)
+
+
+def _record(ticket: Ticket, outcome: Outcome, failed: list[tuple[Fired, str]]) -> None:
+    """One rule_applied event per rule that fired (with any action that could not run)."""
+    for fired, error in failed:
+        log.warning(
+            "rule %s / %s could not %s: %s", fired.policy, fired.rule, fired.action.type, error
         )
+    rules = sorted({(f.policy, f.rule) for f in outcome.fired}, key=lambda r: r[1])
+    written = []
+    for policy, rule in rules:
+        data: dict[str, Any] = {
+            "policy": policy,
+            "name": rule,
+            "actions": [
+                f.action.type for f in outcome.fired if (f.policy, f.rule) == (policy, rule)
+            ],
+        }
+        errors = [e for f, e in failed if (f.policy, f.rule) == (policy, rule)]
+        if errors:
+            data["error"] = "; ".join(errors)
+        written.append(events.happened(ticket, EventKind.RULE_APPLIED, None, **data))
+    events.record(*written)
 
 
 def _do(ticket: Ticket, fired: Fired) -> None:
@@ -194,28 +219,11 @@ def _do(ticket: Ticket, fired: Fired) -> None:
     handler(ticket, action.params)
 
 
-def _update(ticket: Ticket, changes: Mapping[str, Any]) -> None:
-    from caredesk.tickets.services import ticket_update
-
-    ticket_update(ticket=ticket, changes=changes, actor=None)
-
-
 def _team(slug: str) -> Team:
     team = Team.objects.filter(slug=slug).first()
     if team is None:
         raise ConditionError(f"no team with the slug {slug!r}")
     return team
-
-
-def _set_team(ticket: Ticket, p: Mapping[str, Any]) -> None:
-    _update(ticket, {"team": _team(str(p["team"]))})
-
-
-def _set_category(ticket: Ticket, p: Mapping[str, Any]) -> None:
-    category = RequestType.objects.filter(slug=p["category"]).first()
-    if category is None:
-        raise ConditionError(f"no request type with the slug {p['category']!r}")
-    _update(ticket, {"category": category})
 
 
 def _people(ticket: Ticket, who: Any) -> list[User]:
@@ -238,17 +246,6 @@ def _people(ticket: Ticket, who: Any) -> list[User]:
         else:
             found += list(User.objects.filter(email=name.lower(), is_staff=True))
     return found
-
-
-def _set_assignee(ticket: Ticket, p: Mapping[str, Any]) -> None:
-    value = p["assignee"]
-    people = [] if value in (None, "", "none") else _people(ticket, value)
-    _update(ticket, {"assignee": people[0] if people else None})
-
-
-def _add_tags(ticket: Ticket, p: Mapping[str, Any]) -> None:
-    current = sorted(t.name for t in ticket.tags.all())
-    _update(ticket, {"tags": [*current, *[str(t) for t in p["tags"]]]})
 
 
 def _placeholders(ticket: Ticket) -> dict[str, str]:
@@ -319,10 +316,6 @@ def _escalate(ticket: Ticket, p: Mapping[str, Any]) -> None:
     )
 
 
-def _block(ticket: Ticket, p: Mapping[str, Any]) -> None:
-    _update(ticket, {"escalation_block": str(p["reason"])})
-
-
 def _notify(ticket: Ticket, p: Mapping[str, Any]) -> None:
     people = _people(ticket, p["to"])
     text = render(str(p.get("text") or "A protocol needs you on {ref}."), ticket)
@@ -341,16 +334,6 @@ def _page(ticket: Ticket, p: Mapping[str, Any]) -> None:
     )
 
 
-def _queue_until_open(ticket: Ticket, p: Mapping[str, Any]) -> None:
-    cal = calendars().get(str(p["calendar"]))
-    if cal is None:
-        raise ConditionError(f"no calendar named {p['calendar']!r}")
-    now = clock.now()
-    opening = cal.next_opening(now)
-    if opening > now:
-        _update(ticket, {"wake_at": opening})
-
-
 def _tracker(ticket: Ticket, p: Mapping[str, Any]) -> None:
     from caredesk.integrations.services import tracker_issue_request
 
@@ -363,23 +346,55 @@ def _webhook(ticket: Ticket, p: Mapping[str, Any]) -> None:
     webhook_enqueue(ticket=ticket, endpoint=str(p["endpoint"]), event=str(p.get("event", "rule")))
 
 
+def _tags_after(ticket: Ticket, p: Mapping[str, Any], so_far: Mapping[str, Any]) -> dict[str, Any]:
+    current = so_far.get("tags") or sorted(t.name for t in ticket.tags.all())
+    return {"tags": [*current, *[str(t) for t in p["tags"]]]}
+
+
+def _assignee_of(ticket: Ticket, p: Mapping[str, Any], so_far: Mapping[str, Any]) -> dict[str, Any]:
+    value = p["assignee"]
+    people = [] if value in (None, "", "none") else _people(ticket, value)
+    return {"assignee": people[0] if people else None}
+
+
+def _category_of(ticket: Ticket, p: Mapping[str, Any], so_far: Mapping[str, Any]) -> dict[str, Any]:
+    category = RequestType.objects.filter(slug=p["category"]).first()
+    if category is None:
+        raise ConditionError(f"no request type with the slug {p['category']!r}")
+    return {"category": category}
+
+
+def _wake_at(ticket: Ticket, p: Mapping[str, Any], so_far: Mapping[str, Any]) -> dict[str, Any]:
+    cal = calendars().get(str(p["calendar"]))
+    if cal is None:
+        raise ConditionError(f"no calendar named {p['calendar']!r}")
+    now = clock.now()
+    opening = cal.next_opening(now)
+    return {"wake_at": opening} if opening > now else {}
+
+
+# Actions that set ticket fields: all of a plan's go into one update.
+_FIELDS: dict[str, Any] = {
+    "set_category": _category_of,
+    "set_priority": lambda t, p, c: {"priority": int(p["priority"])},
+    "set_team": lambda t, p, c: {"team": _team(str(p["team"]))},
+    "set_tier": lambda t, p, c: {"tier": int(p["tier"])},
+    "set_assignee": _assignee_of,
+    "set_status": lambda t, p, c: {"status": str(p["status"])},
+    "add_tags": _tags_after,
+    "block_escalation": lambda t, p, c: {"escalation_block": str(p["reason"])},
+    "queue_until_open": _wake_at,
+}
+
+# The other actions, one service call each.
 _HANDLERS = {
-    "set_category": _set_category,
-    "set_priority": lambda t, p: _update(t, {"priority": int(p["priority"])}),
-    "set_team": _set_team,
-    "set_tier": lambda t, p: _update(t, {"tier": int(p["tier"])}),
-    "set_assignee": _set_assignee,
-    "set_status": lambda t, p: _update(t, {"status": str(p["status"])}),
-    "add_tags": _add_tags,
     "add_note": _add_note,
     "apply_macro": _apply_macro,
     "escalate": _escalate,
-    "block_escalation": _block,
     "notify": _notify,
     "page_on_call": _page,
     "open_tracker_issue": _tracker,
     "webhook": _webhook,
-    "queue_until_open": _queue_until_open,
 }
 
 
@@ -409,13 +424,21 @@ def rules_wake(*, now: datetime | None = None, batch: int = 200) -> int:
 
 
 def rules_time_check(*, now: datetime | None = None, batch: int = 500) -> int:
-    """Run `time.check` rules over the open tickets ("more than 48 hours in this state")."""
-    if not _wanted("time.check"):
+    """Run `time.check` rules over the open tickets ("more than 48 hours in this state").
+
+    Only tickets of the categories those rules name are read, when every rule names some."""
+    policies = _wanted("time.check")
+    if not policies:
         return 0
+    scope = Q(is_open=True)
+    categories = categories_for(policies, "time.check")
+    if categories is not None:
+        named = Q(category__slug__in=[c for c in categories if c])
+        scope &= named | Q(category__isnull=True) if "" in categories else named
     last, checked = 0, 0
     while True:
         tickets = list(
-            Ticket.objects.filter(is_open=True, pk__gt=last)
+            Ticket.objects.filter(scope, pk__gt=last)
             .select_related("requester", "organization", "team", "assignee", "category")
             .order_by("pk")[:batch]
         )

@@ -40,8 +40,10 @@ def actor_fields(actor: Actor) -> dict[str, Any]:
     return {"actor_user": actor, "actor_contact": None}
 
 
-def _build(ticket: Ticket, kind: str, actor: Actor, **values: Any) -> TicketEvent:
-    rule = _rule.get()
+def _build(
+    ticket: Ticket, kind: str, actor: Actor, rule: str | None = None, **values: Any
+) -> TicketEvent:
+    rule = rule or _rule.get()
     if rule is not None:
         values["data"] = {**values.get("data", {}), "rule": rule}
     return TicketEvent(
@@ -71,13 +73,15 @@ def created(ticket: Ticket, actor: Actor) -> TicketEvent:
     )
 
 
-def field_changed(ticket: Ticket, actor: Actor, field: str, old: Any, new: Any) -> TicketEvent:
+def field_changed(
+    ticket: Ticket, actor: Actor, field: str, old: Any, new: Any, *, rule: str | None = None
+) -> TicketEvent:
     kind = {
         "status": EventKind.STATUS_CHANGED,
         "assignee": EventKind.ASSIGNED,
         "tags": EventKind.TAGS_CHANGED,
     }.get(field, EventKind.FIELD_CHANGED)
-    return _build(ticket, kind, actor, field=field, old=old, new=new)
+    return _build(ticket, kind, actor, rule=rule, field=field, old=old, new=new)
 
 
 def message_added(ticket: Ticket, actor: Actor, message: Message) -> TicketEvent:

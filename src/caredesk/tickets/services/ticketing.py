@@ -262,11 +262,37 @@ def tickets_open(*, items: list[NewTicket], actor: Actor) -> list[Opened]:
         SlaClock.objects.bulk_create([c for d in drafts for c in d.clocks])
         from caredesk.rules.services import rules_react_opened
 
-        rules_react_opened(
+        ruled = rules_react_opened(
             opened=[(d.ticket, d.message.body_text if d.message else "", d.tags) for d in drafts],
             actor=actor,
         )
-    return [Opened(ticket=d.ticket, tags=d.tags, clocks=d.clocks) for d in drafts]
+    opened = [Opened(ticket=d.ticket, tags=d.tags, clocks=d.clocks) for d in drafts]
+    return _reread(opened, ruled) if ruled else opened
+
+
+def _reread(opened: list[Opened], ids: set[int]) -> list[Opened]:
+    """The tickets rules changed, as they are now (three queries, however many)."""
+    fresh = Ticket.objects.select_related(
+        "requester", "organization", "team", "assignee", "category"
+    ).in_bulk(ids)
+    tags: dict[int, list[str]] = {}
+    for ticket_id, name in Ticket.tags.through.objects.filter(ticket_id__in=ids).values_list(
+        "ticket_id", "tag__name"
+    ):
+        tags.setdefault(ticket_id, []).append(name)
+    clocks: dict[int, list[SlaClock]] = {}
+    for row in SlaClock.objects.filter(ticket_id__in=ids).order_by("ticket_id", "id"):
+        clocks.setdefault(row.ticket_id, []).append(row)
+    return [
+        Opened(
+            ticket=fresh[o.ticket.pk],
+            tags=tags.get(o.ticket.pk, []),
+            clocks=clocks.get(o.ticket.pk, []),
+        )
+        if o.ticket.pk in ids
+        else o
+        for o in opened
+    ]
 
 
 def _message_new(ticket: Ticket, kind: str, body: Body, actor: Actor) -> Message:
@@ -424,8 +450,17 @@ def _validate_changes(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, l
 
 
 @transaction.atomic
-def ticket_update(*, ticket: Ticket, changes: Mapping[str, Any], actor: Actor) -> Ticket:
-    """Change ticket properties; writes one event per field that really changed."""
+def ticket_update(
+    *,
+    ticket: Ticket,
+    changes: Mapping[str, Any],
+    actor: Actor,
+    via: Mapping[str, str] | None = None,
+) -> Ticket:
+    """Change ticket properties; writes one event per field that really changed.
+
+    `via` names, per field, the rule that decided the change (the rules apply a whole plan's
+    field changes in one update)."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     errors = _validate_changes(ticket, changes)
     values = dict(changes)
@@ -440,7 +475,7 @@ def ticket_update(*, ticket: Ticket, changes: Mapping[str, Any], actor: Actor) -
     if values.get("assignee") and values.get("status", ticket.status) == Status.NEW:
         values["status"] = Status.OPEN  # someone owns it now
     now = clock.now()
-    changed, written = _apply(ticket, values, actor, now)
+    changed, written = _apply(ticket, values, actor, now, via=via)
     events.record(*written)
     if changed & SLA_FIELDS:
         sla_sync(ticket=ticket, now=now)
@@ -531,7 +566,9 @@ def _apply(
     changes: Mapping[str, Any],
     actor: Actor,
     now: Any,
+    *,
     also: tuple[str, ...] | list[str] = (),
+    via: Mapping[str, str] | None = None,
 ) -> tuple[set[str], list[TicketEvent]]:
     """Write the changed fields (and the columns in `also`, already set on the ticket) in one
     UPDATE; returns the names of the fields changed and their events, for the caller to record.
@@ -559,14 +596,21 @@ def _apply(
             old_tags = sorted(ticket.tags.values_list("name", flat=True))
             if old_tags != new:
                 _set_tags(ticket, new)
-                written.append(events.field_changed(ticket, actor, "tags", old_tags, new))
+                rule = (via or {}).get("tags")
+                written.append(
+                    events.field_changed(ticket, actor, "tags", old_tags, new, rule=rule)
+                )
             continue
         old = getattr(ticket, key)
         if _ref_value(old) == _ref_value(new):
             continue
         setattr(ticket, key, new)
         dirty.append(key)
-        written.append(events.field_changed(ticket, actor, key, _ref_value(old), _ref_value(new)))
+        written.append(
+            events.field_changed(
+                ticket, actor, key, _ref_value(old), _ref_value(new), rule=(via or {}).get(key)
+            )
+        )
         if key == "status":
             dirty += _status_side_columns(ticket, new, now)
     ticket.updated_at = now
