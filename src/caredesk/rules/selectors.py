@@ -102,11 +102,12 @@ def _history(ticket: Ticket, now: datetime) -> tuple[HistoryItem, ...]:
         HistoryItem(at=e.created_at, type=e.kind, data=e.data or {})
         for e in TicketEvent.objects.filter(ticket=ticket).order_by("-id")[:HISTORY_LIMIT]
     ]
-    return tuple(own) + related_history([ticket], now)[ticket.pk]
+    return tuple(own) + related_history([ticket], now)[0]
 
 
-def related_history(tickets: list[Ticket], now: datetime) -> dict[int, tuple[HistoryItem, ...]]:
-    """For each ticket, the other recent tickets of its requester or its device (one query)."""
+def related_history(tickets: list[Ticket], now: datetime) -> list[tuple[HistoryItem, ...]]:
+    """For each ticket (in order; it may not be saved yet), the other recent tickets of its
+    requester or its device (one query)."""
     requesters = {t.requester_id for t in tickets}
     serials = {t.device_serial for t in tickets if t.device_serial}
     same = Q(requester_id__in=requesters)
@@ -119,24 +120,26 @@ def related_history(tickets: list[Ticket], now: datetime) -> dict[int, tuple[His
             : HISTORY_LIMIT * len(tickets)
         ]
     )
-    out = {}
+    out = []
     for t in tickets:
-        out[t.pk] = tuple(
-            HistoryItem(
-                at=o["created_at"],
-                type="ticket",
-                data={
-                    "ticket": o["pk"],
-                    "device_serial": o["device_serial"],
-                    "requester": o["requester_id"],
-                    "category": o["category__slug"] or "",
-                },
-            )
-            for o in rows
-            if o["pk"] != t.pk
-            and (
-                o["requester_id"] == t.requester_id
-                or (t.device_serial and o["device_serial"] == t.device_serial)
-            )
-        )[:HISTORY_LIMIT]
+        out.append(
+            tuple(
+                HistoryItem(
+                    at=o["created_at"],
+                    type="ticket",
+                    data={
+                        "ticket": o["pk"],
+                        "device_serial": o["device_serial"],
+                        "requester": o["requester_id"],
+                        "category": o["category__slug"] or "",
+                    },
+                )
+                for o in rows
+                if o["pk"] != t.pk
+                and (
+                    o["requester_id"] == t.requester_id
+                    or (t.device_serial and o["device_serial"] == t.device_serial)
+                )
+            )[:HISTORY_LIMIT]
+        )
     return out

@@ -73,33 +73,44 @@ def rules_react(
     return outcome
 
 
-def rules_react_opened(
-    *, opened: list[tuple[Ticket, str, list[str]]], actor: Any = None
-) -> set[int]:
-    """`ticket.created` for newly opened tickets (ticket, first message, tags): one read of the
-    policies and one of the related history for the whole batch. Returns the ids of the
-    tickets the rules changed."""
+@dataclass
+class Decided:
+    """What the rules decided for a ticket about to be opened: field changes to write with it
+    (each naming its rule), and the actions to carry out once it exists."""
+
+    outcome: Outcome
+    changes: dict[str, Any]
+    via: dict[str, str]
+    others: list[Fired]
+    failed: list[tuple[Fired, str]]
+
+
+def rules_decide_new(*, drafts: list[tuple[Ticket, str, list[str]]]) -> list[Decided | None]:
+    """`ticket.created` for tickets not yet inserted (ticket, first message, tags), so routing
+    is written with the ticket in the same INSERT. One read of the policies and one of the
+    related history for the whole batch."""
     policies = _wanted("ticket.created")
-    changed: set[int] = set()
     if not policies:
-        return changed
+        return [None] * len(drafts)
     now = clock.now()
-    related = related_history([t for t, _b, _t in opened], now)
-    for ticket, body, tags in opened:
+    related = related_history([t for t, _b, _t in drafts], now)
+    out: list[Decided | None] = []
+    for i, (ticket, body, tags) in enumerate(drafts):
         own = (HistoryItem(at=ticket.created_at, type=EventKind.CREATED),)
         facts = ticket_facts(
-            ticket,
-            now,
-            body=body,
-            tags=tags,
-            history=own + related[ticket.pk],
-            changed=NEW,
+            ticket, now, body=body, tags=tags, history=own + related[i], changed=NEW
         )
         outcome = plan(policies, "ticket.created", facts)
-        if outcome.fired:
-            apply_outcome(ticket=ticket, outcome=outcome)
-            changed.add(ticket.pk)
-    return changed
+        out.append(_split(ticket, outcome) if outcome.fired else None)
+    return out
+
+
+def rules_after_open(*, ticket: Ticket, decided: Decided) -> None:
+    """The actions of a new ticket's plan that need it to exist (notes, replies, escalation,
+    notifications, integrations), and the record of which rules applied."""
+    with _quiet():
+        _carry_out(ticket, decided.others, decided.failed)
+        _record(ticket, decided.outcome, decided.failed)
 
 
 NEW = frozenset({"*"})  # a new ticket: every field counts as changed
@@ -152,40 +163,46 @@ def apply_outcome(*, ticket: Ticket, outcome: Outcome) -> None:
     then notes, replies, escalations, notifications and integrations, in the plan's order."""
     from caredesk.tickets.services import ticket_update
 
-    changes: dict[str, Any] = {}
-    via: dict[str, str] = {}
+    decided = _split(ticket, outcome)
+    with _quiet():
+        if decided.changes:
+            ticket_update(ticket=ticket, changes=decided.changes, actor=None, via=decided.via)
+        _carry_out(ticket, decided.others, decided.failed)
+        _record(ticket, outcome, decided.failed)
+
+
+def _split(ticket: Ticket, outcome: Outcome) -> Decided:
+    """Resolve a plan into one set of field changes, and the other actions in order."""
+    decided = Decided(outcome=outcome, changes={}, via={}, others=[], failed=[])
     guidance: list[str] = []
-    others: list[Fired] = []
-    failed: list[tuple[Fired, str]] = []
     for fired in outcome.fired:
         name = f"{fired.policy} / {fired.rule}"
         kind = fired.action.type
         if kind == "guidance":
             guidance.append(str(fired.action.params["text"]))
-            via["guidance"] = name
-            continue
-        if kind not in _FIELDS:
-            others.append(fired)
-            continue
-        try:
-            found = _FIELDS[kind](ticket, fired.action.params, changes)
-        except ConditionError as exc:  # configuration gone since the policy was saved
-            failed.append((fired, str(exc)))
-            continue
-        changes.update(found)
-        via.update(dict.fromkeys(found, name))
+            decided.via["guidance"] = name
+        elif kind not in _FIELDS:
+            decided.others.append(fired)
+        else:
+            try:
+                found = _FIELDS[kind](ticket, fired.action.params, decided.changes)
+            except ConditionError as exc:  # configuration gone since the policy was saved
+                decided.failed.append((fired, str(exc)))
+                continue
+            decided.changes.update(found)
+            decided.via.update(dict.fromkeys(found, name))
     if guidance:
-        changes["guidance"] = "\n\n".join(guidance)
-    with _quiet():
-        if changes:
-            ticket_update(ticket=ticket, changes=changes, actor=None, via=via)
-        for fired in others:
-            with events.by_rule(f"{fired.policy} / {fired.rule}"):
-                try:
-                    _do(ticket, fired)
-                except ConditionError as exc:
-                    failed.append((fired, str(exc)))
-        _record(ticket, outcome, failed)
+        decided.changes["guidance"] = "\n\n".join(guidance)
+    return decided
+
+
+def _carry_out(ticket: Ticket, others: list[Fired], failed: list[tuple[Fired, str]]) -> None:
+    for fired in others:
+        with events.by_rule(f"{fired.policy} / {fired.rule}"):
+            try:
+                _do(ticket, fired)
+            except ConditionError as exc:
+                failed.append((fired, str(exc)))
 
 
 def _record(ticket: Ticket, outcome: Outcome, failed: list[tuple[Fired, str]]) -> None:
@@ -347,7 +364,12 @@ def _webhook(ticket: Ticket, p: Mapping[str, Any]) -> None:
 
 
 def _tags_after(ticket: Ticket, p: Mapping[str, Any], so_far: Mapping[str, Any]) -> dict[str, Any]:
-    current = so_far.get("tags") or sorted(t.name for t in ticket.tags.all())
+    if "tags" in so_far:
+        current = list(so_far["tags"])
+    elif ticket.pk is None:  # not inserted yet: its tags are the ones it is opened with
+        current = list(getattr(ticket, "_opening_tags", []))
+    else:
+        current = sorted(t.name for t in ticket.tags.all())
     return {"tags": [*current, *[str(t) for t in p["tags"]]]}
 
 

@@ -235,39 +235,88 @@ def _drafts(items: list[NewTicket], now: Any) -> list[_Draft]:
 def tickets_open(*, items: list[NewTicket], actor: Actor) -> list[Opened]:
     """Open tickets (one, or a batch from an import): all or none.
 
-    Every item is validated first. Then one transaction writes the tickets, their first
-    messages, their events and their SLA clocks with one INSERT per table, whatever the number.
+    Every item is validated first, and the protocols decide how each is routed before anything
+    is written. Then one transaction writes the tickets (as routed), their first messages, all
+    their events (created, then each rule's change) and their SLA clocks, one INSERT per table
+    whatever the number; the protocols' other actions (notes, replies, notifications) follow.
     """
+    from caredesk.rules.services import rules_after_open, rules_decide_new
+
     now = clock.now()
     drafts = _drafts(items, now)
-    candidates = sla_policies()
     for d in drafts:
-        d.clocks = sla_open(ticket=d.ticket, now=now, candidates=candidates)
         if not d.data.body.empty or d.data.uploads:
             d.author = actor if actor is not None else d.data.requester
             d.message = _message_new(d.ticket, MessageKind.PUBLIC, d.data.body, d.author)
+        d.ticket._opening_tags = d.tags  # type: ignore[attr-defined]  # read by add_tags
+    decided = rules_decide_new(
+        drafts=[(d.ticket, d.message.body_text if d.message else "", d.tags) for d in drafts]
+    )
+    routed: list[list[TicketEvent]] = []
+    for d, decision in zip(drafts, decided, strict=True):
+        created = events.created(d.ticket, actor)  # the ticket as it was sent
+        by_rules = _route_new(d, decision.changes, decision.via, now) if decision else []
+        routed.append([created, *by_rules])
+    candidates = sla_policies()
+    for d in drafts:
+        d.clocks = sla_open(ticket=d.ticket, now=now, candidates=candidates)
     # Validation is done: no savepoint is needed inside a caller's transaction.
     with transaction.atomic(savepoint=False):
         Ticket.objects.bulk_create([d.ticket for d in drafts])
         _set_tags_many([(d.ticket, d.tags) for d in drafts if d.tags])
         Message.objects.bulk_create([d.message for d in drafts if d.message])
         written = []
-        for d in drafts:
-            written.append(events.created(d.ticket, actor))
+        for d, (created, *by_rules) in zip(drafts, routed, strict=True):
+            written.append(created)
             if d.message is not None:
                 if d.data.uploads:
                     store_uploads(d.ticket, d.message, list(d.data.uploads))
                 written.append(events.message_added(d.ticket, d.author, d.message))
+            written += by_rules
         events.record(*written)
         SlaClock.objects.bulk_create([c for d in drafts for c in d.clocks])
-        from caredesk.rules.services import rules_react_opened
-
-        ruled = rules_react_opened(
-            opened=[(d.ticket, d.message.body_text if d.message else "", d.tags) for d in drafts],
-            actor=actor,
-        )
+        touched = set()
+        for d, decision in zip(drafts, decided, strict=True):
+            if decision is not None:
+                rules_after_open(ticket=d.ticket, decided=decision)
+                if decision.others:
+                    touched.add(d.ticket.pk)
     opened = [Opened(ticket=d.ticket, tags=d.tags, clocks=d.clocks) for d in drafts]
-    return _reread(opened, ruled) if ruled else opened
+    return _reread(opened, touched) if touched else opened
+
+
+def _route_new(
+    d: _Draft, changes: Mapping[str, Any], via: Mapping[str, str], now: Any
+) -> list[TicketEvent]:
+    """Apply the protocols' field changes to a ticket before it is inserted; their events."""
+    errors = _validate_changes(d.ticket, changes)
+    changes = dict(changes)
+    if changes.get("assignee") and "status" not in changes and d.ticket.status == Status.NEW:
+        changes["status"] = Status.OPEN  # someone owns it now, as when an agent assigns it
+    written = []
+    for key, new in changes.items():
+        if key in errors:  # a rule asked for something impossible; the ticket still opens
+            continue
+        if key == "tags":
+            tags = _clean_tags(list(new or []), {})
+            if tags != d.tags:
+                written.append(
+                    events.field_changed(d.ticket, None, "tags", d.tags, tags, rule=via.get(key))
+                )
+                d.tags = tags
+            continue
+        old = getattr(d.ticket, key)
+        if _ref_value(old) == _ref_value(new):
+            continue
+        setattr(d.ticket, key, new)
+        written.append(
+            events.field_changed(
+                d.ticket, None, key, _ref_value(old), _ref_value(new), rule=via.get(key)
+            )
+        )
+        if key == "status":
+            _status_side_columns(d.ticket, new, now)
+    return written
 
 
 def _reread(opened: list[Opened], ids: set[int]) -> list[Opened]:
