@@ -626,6 +626,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     p.add_argument("--port", type=int, default=8765)
     p.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        help="job queue of the measured server (scale-out mode); empty: SQLite in the data folder",
+    )
+    p.add_argument(
         "--server",
         choices=["uvicorn", "uvicorn-wsgi", "serve"],
         default="uvicorn",
@@ -697,6 +702,8 @@ def main(argv: list[str] | None = None) -> int:
         "CAREDESK_DEMO": "0",
         "CAREDESK_DATA_DIR": str(data_dir),
         "CAREDESK_LOG_LEVEL": "WARNING",
+        # scale-out mode, as the operator guide describes it: jobs queue in Redis
+        "REDIS_URL": args.redis_url,
     }
     if args.reuse_db:
         log(f"reusing database {_db_name(url)}")
