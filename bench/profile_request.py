@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("path", nargs="?", default="/agent/?queue=open")
     p.add_argument("--as", dest="email", default="admin@caredesk.example")
     p.add_argument("--create", action="store_true", help="profile POST /api/v1/tickets")
+    p.add_argument(
+        "--category", help="request type slug of the created ticket (default: the first)"
+    )
     p.add_argument("--reps", type=int, default=50)
     p.add_argument("--top", type=int, default=40)
     p.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
@@ -68,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         _t, secret = token_create(user=user, name="profile")
         client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
         contact = Contact.objects.order_by("id").first()
-        category = RequestType.objects.order_by("id").first()
+        types = RequestType.objects.order_by("id")
+        category = types.filter(slug=args.category).first() if args.category else types.first()
         body = json.dumps(
             {
                 "subject": "Profile probe: video visit drops after two minutes",

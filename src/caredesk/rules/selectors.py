@@ -45,7 +45,10 @@ def rules_snapshot() -> RulesSnapshot:
 
 def calendars() -> dict[str, Any]:
     """Every SLA calendar by name, as pure calendars the conditions can ask `is_open`."""
-    return {c.name: business_calendar(c) for c in sla_snapshot().calendars.values()}
+    # A calendar edited in another process reaches rules within seconds (as it reaches badges);
+    # the SLA writer itself re-checks before timing a clock.
+    config = sla_snapshot(for_display=True)
+    return {c.name: business_calendar(c) for c in config.calendars.values()}
 
 
 def ticket_facts(

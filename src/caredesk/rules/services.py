@@ -229,11 +229,13 @@ def _record(ticket: Ticket, outcome: Outcome, failed: list[tuple[Fired, str]]) -
 
 
 def _do(ticket: Ticket, fired: Fired) -> None:
-    action = fired.action
-    handler = _HANDLERS.get(action.type)
-    if handler is None:  # every ActionS entry has a handler; a test keeps it so
-        raise ConditionError(f"no handler for action {action.type!r}")
-    handler(ticket, action.params)
+    handler = _HANDLERS.get(fired.action.type)
+    if handler is None:  # every action has a handler; a test keeps it so
+        raise ConditionError(f"no handler for action {fired.action.type!r}")
+    if handler is _add_message:
+        _add_message(ticket, fired)
+    else:
+        handler(ticket, fired.action.params)
 
 
 def _team(slug: str) -> Team:
@@ -296,26 +298,40 @@ def render(text: str, ticket: Ticket) -> str:
     return text.format_map(_Blank(_placeholders(ticket)))
 
 
-def _add_note(ticket: Ticket, p: Mapping[str, Any]) -> None:
-    from caredesk.tickets.services import Body, message_add
-
-    message_add(
-        ticket=ticket,
-        kind=MessageKind.INTERNAL,
-        body=Body(text=render(str(p["text"]), ticket)),
-        actor=None,
-    )
-
-
-def _apply_macro(ticket: Ticket, p: Mapping[str, Any]) -> None:
-    from caredesk.tickets.services import Body, message_add
-
-    macro = rules_snapshot().macros.get(str(p["macro"]))
+def _message_of(ticket: Ticket, action: Any) -> tuple[str, str]:
+    """(kind, text) of the message an add_note or apply_macro action writes."""
+    if action.type == "add_note":
+        return MessageKind.INTERNAL, render(str(action.params["text"]), ticket)
+    macro = rules_snapshot().macros.get(str(action.params["macro"]))
     if macro is None:
-        raise ConditionError(f"no active macro with the slug {p['macro']!r}")
-    message_add(
-        ticket=ticket, kind=macro.kind, body=Body(text=render(macro.body, ticket)), actor=None
-    )
+        raise ConditionError(f"no active macro with the slug {action.params['macro']!r}")
+    return macro.kind, render(macro.body, ticket)
+
+
+def _add_message(ticket: Ticket, fired: Fired) -> None:
+    from caredesk.tickets.services import Body, message_add
+
+    kind, text = _message_of(ticket, fired.action)
+    message_add(ticket=ticket, kind=kind, body=Body(text=text), actor=None)
+
+
+def rules_new_messages(*, ticket: Ticket, decided: Decided) -> list[tuple[str, str, str]]:
+    """The notes and canned replies a plan adds to a ticket being opened, as (kind, text,
+    rule), to be written with its first message; they leave the plan's other actions."""
+    out: list[tuple[str, str, str]] = []
+    rest: list[Fired] = []
+    for fired in decided.others:
+        if fired.action.type not in ("add_note", "apply_macro"):
+            rest.append(fired)
+            continue
+        try:
+            kind, text = _message_of(ticket, fired.action)
+        except ConditionError as exc:
+            decided.failed.append((fired, str(exc)))
+            continue
+        out.append((kind, text, f"{fired.policy} / {fired.rule}"))
+    decided.others[:] = rest
+    return out
 
 
 def _escalate(ticket: Ticket, p: Mapping[str, Any]) -> None:
@@ -410,8 +426,8 @@ _FIELDS: dict[str, Any] = {
 
 # The other actions, one service call each.
 _HANDLERS = {
-    "add_note": _add_note,
-    "apply_macro": _apply_macro,
+    "add_note": _add_message,
+    "apply_macro": _add_message,
     "escalate": _escalate,
     "notify": _notify,
     "page_on_call": _page,

@@ -84,11 +84,14 @@ def field_changed(
     return _build(ticket, kind, actor, rule=rule, field=field, old=old, new=new)
 
 
-def message_added(ticket: Ticket, actor: Actor, message: Message) -> TicketEvent:
+def message_added(
+    ticket: Ticket, actor: Actor, message: Message, *, rule: str | None = None
+) -> TicketEvent:
     return _build(
         ticket,
         EventKind.MESSAGE_ADDED,
         actor,
+        rule=rule,
         data={"message": message.pk, "kind": message.kind},
     )
 

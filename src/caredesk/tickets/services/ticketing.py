@@ -206,12 +206,18 @@ def _new_ticket(data: NewTicket, subject: str, structured: dict[str, str], now: 
 
 @dataclass
 class _Draft:
+    """One ticket being opened, and everything written with it."""
+
     data: NewTicket
     ticket: Ticket
     tags: list[str]
     clocks: list[SlaClock] = field(default_factory=list)
     message: Message | None = None
     author: Actor = None
+    decision: Any = None  # what the protocols decided (rules.services.Decided)
+    written: list[TicketEvent] = field(default_factory=list)
+    routed: list[TicketEvent] = field(default_factory=list)  # the protocols' field changes
+    extra: list[tuple[Message, str]] = field(default_factory=list)  # their notes and replies
 
 
 def _drafts(items: list[NewTicket], now: Any) -> list[_Draft]:
@@ -236,14 +242,26 @@ def tickets_open(*, items: list[NewTicket], actor: Actor) -> list[Opened]:
     """Open tickets (one, or a batch from an import): all or none.
 
     Every item is validated first, and the protocols decide how each is routed before anything
-    is written. Then one transaction writes the tickets (as routed), their first messages, all
-    their events (created, then each rule's change) and their SLA clocks, one INSERT per table
-    whatever the number; the protocols' other actions (notes, replies, notifications) follow.
+    is written. Then one transaction writes the tickets (as routed), their messages (the first
+    one, and the protocols' notes and canned replies), all their events (created as sent, then
+    each rule's change) and their SLA clocks, one INSERT per table whatever the number; the
+    protocols' remaining actions (escalations, notifications, integrations) follow.
     """
-    from caredesk.rules.services import rules_after_open, rules_decide_new
-
     now = clock.now()
     drafts = _drafts(items, now)
+    _prepare(drafts, actor, now)
+    # Validation is done: no savepoint is needed inside a caller's transaction.
+    with transaction.atomic(savepoint=False):
+        _insert(drafts, actor)
+        touched = _after_insert(drafts)
+    opened = [Opened(ticket=d.ticket, tags=d.tags, clocks=d.clocks) for d in drafts]
+    return _reread(opened, touched) if touched else opened
+
+
+def _prepare(drafts: list[_Draft], actor: Actor, now: Any) -> None:
+    """First messages, the protocols' routing (applied before insert), then the SLA clocks."""
+    from caredesk.rules.services import rules_decide_new
+
     for d in drafts:
         if not d.data.body.empty or d.data.uploads:
             d.author = actor if actor is not None else d.data.requester
@@ -252,37 +270,56 @@ def tickets_open(*, items: list[NewTicket], actor: Actor) -> list[Opened]:
     decided = rules_decide_new(
         drafts=[(d.ticket, d.message.body_text if d.message else "", d.tags) for d in drafts]
     )
-    routed: list[list[TicketEvent]] = []
     for d, decision in zip(drafts, decided, strict=True):
-        created = events.created(d.ticket, actor)  # the ticket as it was sent
-        by_rules = _route_new(d, decision.changes, decision.via, now) if decision else []
-        routed.append([created, *by_rules])
+        d.decision = decision
+        d.written = [events.created(d.ticket, actor)]  # the ticket as it was sent
+        if decision is not None:
+            d.routed = _route_new(d, decision.changes, decision.via, now)
     candidates = sla_policies()
     for d in drafts:
         d.clocks = sla_open(ticket=d.ticket, now=now, candidates=candidates)
-    # Validation is done: no savepoint is needed inside a caller's transaction.
-    with transaction.atomic(savepoint=False):
-        Ticket.objects.bulk_create([d.ticket for d in drafts])
-        _set_tags_many([(d.ticket, d.tags) for d in drafts if d.tags])
-        Message.objects.bulk_create([d.message for d in drafts if d.message])
-        written = []
-        for d, (created, *by_rules) in zip(drafts, routed, strict=True):
-            written.append(created)
-            if d.message is not None:
-                if d.data.uploads:
-                    store_uploads(d.ticket, d.message, list(d.data.uploads))
-                written.append(events.message_added(d.ticket, d.author, d.message))
-            written += by_rules
-        events.record(*written)
-        SlaClock.objects.bulk_create([c for d in drafts for c in d.clocks])
-        touched = set()
-        for d, decision in zip(drafts, decided, strict=True):
-            if decision is not None:
-                rules_after_open(ticket=d.ticket, decided=decision)
-                if decision.others:
-                    touched.add(d.ticket.pk)
-    opened = [Opened(ticket=d.ticket, tags=d.tags, clocks=d.clocks) for d in drafts]
-    return _reread(opened, touched) if touched else opened
+
+
+def _insert(drafts: list[_Draft], actor: Actor) -> None:
+    """One INSERT per table for all the drafts."""
+    from caredesk.rules.services import rules_new_messages
+
+    Ticket.objects.bulk_create([d.ticket for d in drafts])
+    _set_tags_many([(d.ticket, d.tags) for d in drafts if d.tags])
+    for d in drafts:  # now that references exist, the protocols' notes and replies
+        if d.decision is not None:
+            d.extra = [
+                (_message_new(d.ticket, kind, Body(text=text), None), rule)
+                for kind, text, rule in rules_new_messages(ticket=d.ticket, decided=d.decision)
+            ]
+    Message.objects.bulk_create(
+        [d.message for d in drafts if d.message] + [m for d in drafts for m, _r in d.extra]
+    )
+    for d in drafts:
+        if d.message is not None:
+            if d.data.uploads:
+                store_uploads(d.ticket, d.message, list(d.data.uploads))
+            d.written.append(events.message_added(d.ticket, d.author, d.message))
+        d.written += d.routed
+        d.written += [events.message_added(d.ticket, None, m, rule=r) for m, r in d.extra]
+    events.record(*[e for d in drafts for e in d.written])
+    SlaClock.objects.bulk_create([c for d in drafts for c in d.clocks])
+
+
+def _after_insert(drafts: list[_Draft]) -> set[int]:
+    """Mail for canned replies, then the protocols' other actions; the tickets they touched."""
+    from caredesk.rules.services import rules_after_open
+
+    touched = set()
+    for d in drafts:
+        for message, _rule in d.extra:
+            if message.kind == MessageKind.PUBLIC:
+                _notify_requester(d.ticket, message)
+        if d.decision is not None:
+            rules_after_open(ticket=d.ticket, decided=d.decision)
+            if d.decision.others:
+                touched.add(d.ticket.pk)
+    return touched
 
 
 def _route_new(
