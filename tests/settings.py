@@ -13,3 +13,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Whitenoise looks for the collected-static folder at start-up; tests serve through the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Counts reflect every change at once in tests (a test moves faster than any cache expires).
+CAREDESK_SIDEBAR_COUNTS_SECONDS = 0

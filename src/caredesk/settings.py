@@ -200,6 +200,9 @@ CAREDESK_ATTACHMENT_TYPES = env.list(
     ],
 )
 
+# Seconds an agent's sidebar counts are reused between page loads (0: count on every page).
+CAREDESK_SIDEBAR_COUNTS_SECONDS = env.float("CAREDESK_SIDEBAR_COUNTS_SECONDS", default=10.0)
+
 # Product settings.
 CAREDESK_TICKET_PREFIX = env.str("CAREDESK_TICKET_PREFIX", default="CD")
 CAREDESK_SUPPORT_PHONE = env.str("CAREDESK_SUPPORT_PHONE", default="+1-800-555-0142")

@@ -255,3 +255,30 @@ def test_follow_and_unfollow_a_ticket_outside_my_team(agent, desk):
     assert not other_team_ticket.followers.filter(pk=agent.pk).exists()
     assert desk.get(f"/agent/tickets/{other_team_ticket.pk}/").status_code == 404
     assert other_team_ticket.events.filter(field="followers").count() == 2
+
+
+def test_sidebar_counts_are_reused_briefly_but_an_agents_own_change_shows_at_once(
+    desk, agent, settings
+):
+    from caredesk.desk.views import _counts
+
+    settings.CAREDESK_SIDEBAR_COUNTS_SECONDS = 60
+    _counts.clear()
+    team = agent.teams.get()
+    first = make_ticket(ContactFactory(), team=team)
+
+    def mine(page) -> str:
+        html = page.content.decode()
+        start = html.index("Assigned to me")
+        return html[start : html.index("</a>", start)]
+
+    assert 'aria-label="0 tickets"' in mine(desk.get("/agent/"))
+    other = AgentFactory(teams=[team])
+    from caredesk.tickets.services import ticket_update
+
+    ticket_update(ticket=first, changes={"assignee": agent}, actor=other)  # someone else's change
+    assert 'aria-label="0 tickets"' in mine(desk.get("/agent/")), "reused for a few seconds"
+    second = make_ticket(ContactFactory(), team=team)
+    desk.post(f"/agent/tickets/{second.pk}/take/")  # the agent's own change
+    assert 'aria-label="2 tickets"' in mine(desk.get("/agent/"))
+    _counts.clear()

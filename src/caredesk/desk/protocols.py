@@ -18,7 +18,7 @@ from caredesk.core.access import agent_required, form_errors_from
 from caredesk.core.errors import DomainError
 from caredesk.core.models import Notification
 from caredesk.desk.forms import EscalateForm, PolicyForm, SimulateForm
-from caredesk.desk.views import _sidebar, _ticket_or_404, _user
+from caredesk.desk.views import _sidebar, _ticket_or_404, _user, recount
 from caredesk.rules import policies as writers
 from caredesk.rules.models import Policy, PolicyVersion
 from caredesk.rules.simulation import run as simulate_run
@@ -40,6 +40,7 @@ def _next_team(ticket: Any) -> Team | None:
     return Team.objects.filter(tier=min((ticket.tier or 1) + 1, 3)).order_by("name").first()
 
 
+@recount
 @agent_required
 def escalate(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -75,6 +76,7 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "desk/escalate.html", context, status=status)
 
 
+@recount
 @agent_required
 def notifications(request: HttpRequest) -> HttpResponse:
     user = _user(request)

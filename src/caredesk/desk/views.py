@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -103,9 +107,42 @@ def _sla_headlines(tickets: list[Ticket]) -> dict[int, Any]:
     return {pk: headline(v) for pk, v in views.items()}
 
 
-def _sidebar(user: User) -> dict[str, Any]:
+# Sidebar counts per agent, kept for a few seconds: every desk page shows them, and an agent
+# moving through a queue reloads it many times a minute. An agent's own change drops theirs.
+_counts: dict[int, tuple[float, dict[str, int]]] = {}
+
+
+def forget_counts(user: Any) -> None:
+    _counts.pop(getattr(user, "pk", None) or 0, None)
+
+
+def recount(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """After an agent changes something, their next page counts their queues afresh."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            forget_counts(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _queue_counts(user: User) -> dict[str, int]:
+    ttl = settings.CAREDESK_SIDEBAR_COUNTS_SECONDS
+    now = time.monotonic()
+    hit = _counts.get(user.pk)
+    if ttl > 0 and hit is not None and now - hit[0] < ttl:
+        return hit[1]
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     counts = selectors.queue_counts(user, extra={"unread": unread})
+    if ttl > 0:
+        _counts[user.pk] = (now, counts)
+    return counts
+
+
+def _sidebar(user: User) -> dict[str, Any]:
+    counts = _queue_counts(user)
     return {
         "queues": [(k, label, counts.get(k)) for k, label in QUEUE_LABELS.items()],
         "unread": counts["unread"],
@@ -164,6 +201,7 @@ def _uploads(request: HttpRequest) -> tuple[Upload, ...]:
 
 
 @require_POST
+@recount
 @agent_required
 def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -192,6 +230,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@recount
 @agent_required
 def ticket_properties(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -214,6 +253,7 @@ def ticket_properties(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@recount
 @agent_required
 def ticket_take(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -227,6 +267,7 @@ def ticket_take(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@recount
 @agent_required
 def ticket_follow(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -240,6 +281,7 @@ def ticket_follow(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("desk:ticket", pk=ticket.pk)
 
 
+@recount
 @agent_required
 def ticket_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
