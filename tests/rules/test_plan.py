@@ -208,3 +208,11 @@ def test_a_periodic_sweep_reads_only_the_categories_its_rules_can_match():
         }
     )
     assert categories_for([timed, anything], "time.check") is None
+
+
+def test_every_action_a_policy_may_name_has_something_that_carries_it_out():
+    from caredesk.rules import services
+    from caredesk.rules.engine import ACTIONS
+
+    carried = set(services._FIELDS) | set(services._HANDLERS) | {"guidance"}
+    assert carried == set(ACTIONS)
