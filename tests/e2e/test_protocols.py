@@ -130,3 +130,38 @@ def test_a_lead_changes_a_rule_tries_it_and_saves_it_then_an_agent_meets_it(open
     escalated = TicketEvent.objects.get(ticket=ticket, kind=EventKind.ESCALATED)
     assert escalated.data["override_reason"].startswith("Account under legal hold")
     assert Team.objects.get(slug="tier-2").pk == escalated.data["to_team"]
+
+
+def test_an_agent_reads_their_notifications(open_screen):
+    world = build()
+    from caredesk.core import clock
+    from caredesk.core.models import Notification
+
+    ticket = ticket_open(
+        data=NewTicket(
+            requester=world["member"], subject="Pump alarm keeps sounding", body=Body(text="Beeps.")
+        ),
+        actor=world["member"],
+    )
+    Notification.objects.create(
+        user=world["agent"],
+        ticket=ticket,
+        text="Safety incident: you are the on-call liaison.",
+        urgent=True,
+        created_at=clock.now(),
+    )
+    screen = open_screen()
+    screen.login(world["agent"].email, PASSWORD)
+    page = screen.page
+    link = page.get_by_role("link", name=re.compile("Notifications"))
+    expect(link).to_contain_text("1")
+    link.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+    item = page.locator(".notifications li").first
+    expect(item).to_contain_text("Urgent")
+    expect(item.get_by_role("link", name=ticket.ref)).to_be_visible()
+    screen.check("notifications")
+    screen.shoot("notifications")
+    page.get_by_role("button", name="Mark all as read").click()
+    expect(page.get_by_role("button", name="Mark all as read")).to_have_count(0)
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
