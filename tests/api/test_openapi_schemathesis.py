@@ -97,12 +97,16 @@ def map_body(context: Any, body: Any) -> Any:
 
 @schema.hook
 def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool:
-    """Drop one known false positive: "negative" headers. The API declares no header or cookie
+    """Drop two known false positives. "Negative" headers: the API declares no header or cookie
     parameters, so a negated header is only an extra, undeclared one, which HTTP servers rightly
-    ignore (schemathesis#4762). Every other failure, negative query and body data included, stays.
+    ignore (schemathesis#4762). And 413: a body generated past a field's maximum can pass the
+    2 MiB request limit, which refuses it (documented) before its fields are read. Every other
+    failure, negative query and body data included, stays.
     """
     if not isinstance(failure, AcceptedNegativeData) or case.meta is None:
         return True
+    if response is not None and response.status_code == 413:
+        return False  # refused for its size before its fields were read: a rejection all the same
     negated = {
         location
         for location, info in case.meta.components.items()
