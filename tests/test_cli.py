@@ -214,6 +214,47 @@ def test_rules_simulate_export_and_import_from_the_command_line(tmp_path):
     assert imported.returncode == 0 and "telehealth-triage: version 2" in imported.stdout
 
 
+def test_mail_ingest_takes_a_message_on_standard_input_and_reports_every_outcome(tmp_path):
+    env = _env(tmp_path) | {"CAREDESK_DEMO": "0"}
+    subprocess.run([*CAREDESK, "migrate"], env=env, check=True, capture_output=True)
+    message = (
+        b"From: Keiko Brightwater <keiko@patients.example>\r\nTo: support@caredesk.example\r\n"
+        b"Subject: Cannot hear the clinician\r\nMessage-ID: <first@patients.example>\r\n\r\n"
+        b"No sound since the update.\r\n"
+    )
+
+    def ingest(raw: bytes, *args: str) -> dict:
+        out = subprocess.run(
+            [*CAREDESK, "mail", "ingest", *args], input=raw, env=env, capture_output=True
+        )
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    created = ingest(message)
+    assert created["status"] == "created" and created["ticket"].startswith("CD-")
+    assert ingest(message)["status"] == "duplicate"
+    assert ingest(b"garbage")["status"] == "quarantined"
+    auto = message.replace(
+        b"Message-ID: <first", b"Auto-Submitted: auto-replied\r\nMessage-ID: <away"
+    )
+    assert ingest(auto)["status"] == "ignored"
+    eml = tmp_path / "reply.eml"
+    eml.write_bytes(
+        message.replace(b"<first@", b"<second@").replace(
+            b"Subject: ", b"In-Reply-To: <first@patients.example>\r\nSubject: Re: "
+        )
+    )
+    appended = ingest(b"", str(eml))
+    assert appended == {"status": "appended", "ticket": created["ticket"], "reason": ""}
+    missing = subprocess.run(
+        [*CAREDESK, "mail", "ingest", str(tmp_path / "nope.eml")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 2 and "nope.eml" in missing.stderr
+
+
 @pytest.mark.parametrize("args", [["--help"], ["serve", "--help"], ["token", "create", "--help"]])
 def test_help_is_available(args):
     out = subprocess.run([*CAREDESK, *args], capture_output=True, text=True)

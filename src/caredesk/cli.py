@@ -220,6 +220,24 @@ def cmd_rules_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mail_ingest(args: argparse.Namespace) -> int:
+    _setup()
+    import json
+    from pathlib import Path
+
+    from caredesk.intake.services import mail_ingest
+
+    try:
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    source = "pipe" if args.file == "-" else f"file:{Path(args.file).name}"
+    outcome = mail_ingest(raw=raw, source=source)
+    print(json.dumps(outcome.as_dict()))
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     _setup()
     _manage("migrate", "--noinput")
@@ -282,6 +300,13 @@ def parser() -> argparse.ArgumentParser:
     st = slasub.add_parser("tick", help="fire due SLA warnings and breaches now")
     st.set_defaults(func=cmd_sla_tick)
     _rules_parser(sub)
+    mail = sub.add_parser("mail", help="incoming mail")
+    msub = mail.add_subparsers(dest="mail_command", required=True)
+    mi = msub.add_parser(
+        "ingest", help="take one raw message (for an MTA pipe); prints the outcome"
+    )
+    mi.add_argument("file", nargs="?", default="-", help="a .eml file, or - for standard input")
+    mi.set_defaults(func=cmd_mail_ingest)
     m = sub.add_parser("migrate", help="apply database migrations")
     m.set_defaults(func=cmd_migrate)
     sub.add_parser("manage", help="pass the rest to Django's manage.py", add_help=False)

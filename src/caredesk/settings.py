@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "caredesk.sla",
     "caredesk.rules",
     "caredesk.integrations",
+    "caredesk.intake",
     "caredesk.desk",
     "caredesk.portal",
 ]
@@ -184,6 +185,7 @@ X_FRAME_OPTIONS = "DENY"
 # Request limits: bodies over these sizes are refused with 413, never half-read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("CAREDESK_MAX_BODY_BYTES", default=2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+CAREDESK_MAX_MAIL_BYTES = env.int("CAREDESK_MAX_MAIL_BYTES", default=25 * 1024 * 1024)
 CAREDESK_MAX_ATTACHMENT_BYTES = env.int("CAREDESK_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 CAREDESK_ATTACHMENT_TYPES = env.list(
     "CAREDESK_ATTACHMENT_TYPES",
@@ -233,6 +235,9 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="support@caredesk.example")
+# Replies go to support+t<ticket>-<signature>@…, so they find their ticket even if the subject
+# changes; empty: no Reply-To.
+CAREDESK_REPLY_ADDRESS = env.str("CAREDESK_REPLY_ADDRESS", default=DEFAULT_FROM_EMAIL)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background jobs: Huey behind caredesk.core.tasks. Embedded: SQLite file; scale-out: Redis.

@@ -84,6 +84,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "integrations.change_webhookendpoint",
         "integrations.view_webhookdelivery",
         "integrations.view_trackerissue",
+        "intake.view_inboundmail",
+        "intake.change_inboundmail",
     ],
 }
 

@@ -240,9 +240,19 @@ class Message(models.Model):
     body_html = models.TextField(blank=True, default="")
     body_text = models.TextField(blank=True, default="")
     created_at = models.DateTimeField()
+    # The Message-ID of the mail that brought it, or of the mail that sent it: replies find
+    # their ticket through it, and a mail received twice is recognised.
+    email_message_id = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
-        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_idx")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_idx"),
+            models.Index(
+                fields=["email_message_id"],
+                name="message_email_id_idx",
+                condition=~Q(email_message_id=""),
+            ),
+        ]
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

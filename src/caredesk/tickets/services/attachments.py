@@ -21,6 +21,7 @@ class Upload:
     filename: str
     content_type: str
     data: bytes
+    sniffed: bool = False  # the type was read from the content (mail): the name says nothing
 
 
 def clean_filename(name: str) -> str:
@@ -32,6 +33,8 @@ def clean_filename(name: str) -> str:
 def content_type_of(up: Upload) -> str:
     """Return the declared type, or the one the file name implies when none was declared."""
     ctype = (up.content_type or "").split(";")[0].strip().lower()
+    if up.sniffed:
+        return ctype or "application/octet-stream"
     if not ctype or ctype == "application/octet-stream":
         ctype = mimetypes.guess_type(clean_filename(up.filename))[0] or "application/octet-stream"
     return ctype

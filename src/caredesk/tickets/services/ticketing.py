@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.utils import make_msgid
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -476,18 +478,51 @@ def _react(ticket: Ticket, trigger: str, actor: Actor, **facts: Any) -> None:
 
 
 def _notify_requester(ticket: Ticket, message: Message) -> None:
+    """Mail a public reply to the requester, threaded so their answer finds this ticket."""
     if not ticket.requester.email:
         return
     context = {"ticket": ticket, "message": message, "base_url": settings.CAREDESK_BASE_URL}
+    message_id = make_msgid(idstring=f"cd{ticket.pk}.{message.pk}", domain=mail_domain())
+    earlier = list(
+        Message.objects.filter(ticket=ticket)
+        .exclude(email_message_id="")
+        .exclude(pk=message.pk)
+        .order_by("-id")
+        .values_list("email_message_id", flat=True)[:10]
+    )
+    headers = {"Message-ID": message_id, "Auto-Submitted": "auto-generated"}
+    if earlier:
+        headers["In-Reply-To"] = earlier[0]
+        headers["References"] = " ".join(reversed(earlier))
+    reply_to = reply_address(ticket)
+    if reply_to:
+        headers["Reply-To"] = reply_to
+    Message.objects.filter(pk=message.pk).update(email_message_id=message_id)
     outbox_add(
         kind=OutboxKind.EMAIL,
         payload={
             "to": [ticket.requester.email],
             "subject": f"[{ticket.ref}] {ticket.subject}",
             "body": render_to_string("mail/agent_reply.txt", context),
-            "headers": {"Auto-Submitted": "auto-generated"},
+            "headers": headers,
         },
     )
+
+
+def mail_domain() -> str:
+    """The domain of the Message-IDs CareDesk writes (its own host name)."""
+    return urlsplit(settings.CAREDESK_BASE_URL).hostname or "caredesk.local"
+
+
+def reply_address(ticket: Ticket) -> str:
+    """support+t1042-<signature>@domain: a reply to it finds the ticket whatever the subject."""
+    address = settings.CAREDESK_REPLY_ADDRESS
+    if not address or "@" not in address:
+        return ""
+    from caredesk.intake.mail import build_reply_token
+
+    local, domain = address.rsplit("@", 1)
+    return f"{local}+{build_reply_token(settings.SECRET_KEY.encode(), ticket.pk)}@{domain}"
 
 
 UPDATABLE = {

@@ -1,0 +1,189 @@
+"""Mail into tickets. The raw message is committed first; then, in one transaction with the
+ticket change, it opens a ticket, joins the conversation it answers, or is recorded as a
+duplicate, automatic mail (never answered: no mail loops) or quarantined with its reason."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from caredesk.accounts.models import Contact, Organization
+from caredesk.accounts.services import requester_create
+from caredesk.core import clock
+from caredesk.core.errors import DomainError
+from caredesk.intake.mail import MailError, ParsedMail, parse, read_reply_token
+from caredesk.intake.models import InboundMail, MailStatus
+from caredesk.tickets.models import Channel, Message, MessageKind, Status, Ticket
+from caredesk.tickets.pure import pk_from_ref
+from caredesk.tickets.services import Body, NewTicket, Upload, message_add, tickets_open
+
+log = logging.getLogger(__name__)
+DONE = (MailStatus.CREATED, MailStatus.APPENDED, MailStatus.IGNORED)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    ticket: str | None  # the reference, e.g. CD-1042
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "ticket": self.ticket, "reason": self.reason}
+
+
+def mail_receive(*, raw: bytes, source: str = "pipe") -> InboundMail:
+    """Keep a received message exactly as it came (committed on its own, before any parsing)."""
+    with transaction.atomic():
+        return InboundMail.objects.create(
+            raw=raw,
+            size=len(raw),
+            sha256=hashlib.sha256(raw).hexdigest(),
+            source=source[:200],
+            received_at=clock.now(),
+        )
+
+
+def mail_ingest(*, raw: bytes, source: str = "pipe") -> Outcome:
+    """Receive and process one message; every outcome is reported, none raises."""
+    return mail_process(mail=mail_receive(raw=raw, source=source))
+
+
+def mail_process(*, mail: InboundMail) -> Outcome:
+    """Turn a stored message into a ticket change (again, after a fix, for quarantined mail)."""
+    mail.attempts += 1
+    limit = settings.CAREDESK_MAX_MAIL_BYTES
+    if mail.size > limit:
+        return _finish(mail, MailStatus.QUARANTINED, f"larger than {limit // (1024 * 1024)} MB")
+    try:
+        parsed = parse(bytes(mail.raw))
+    except MailError as exc:
+        return _finish(mail, MailStatus.QUARANTINED, str(exc))
+    mail.message_id, mail.sender = parsed.message_id[:500], parsed.sender[:320]
+    mail.subject = parsed.subject[:300]
+    if parsed.automatic:
+        return _finish(mail, MailStatus.IGNORED, parsed.automatic)
+    if parsed.message_id and _seen(parsed.message_id, mail):
+        return _finish(mail, MailStatus.DUPLICATE, f"{parsed.message_id} was received before")
+    try:
+        with transaction.atomic():
+            return _into_ticket(mail, parsed)
+    except DomainError as exc:  # refused by the ticket services (e.g. an attachment type)
+        reason = exc.detail + "".join(f" {k}: {' '.join(v)}" for k, v in exc.errors.items())
+        return _finish(mail, MailStatus.QUARANTINED, reason)
+
+
+def _seen(message_id: str, mail: InboundMail) -> bool:
+    earlier = InboundMail.objects.filter(message_id=message_id, status__in=DONE).exclude(pk=mail.pk)
+    return earlier.exists() or Message.objects.filter(email_message_id=message_id).exists()
+
+
+def _finish(
+    mail: InboundMail,
+    status: str,
+    reason: str = "",
+    ticket: Ticket | None = None,
+    message: Message | None = None,
+) -> Outcome:
+    mail.status, mail.reason = status, reason[:500]
+    mail.ticket, mail.ticket_message = ticket, message
+    mail.processed_at = clock.now()
+    mail.save()
+    if status == MailStatus.QUARANTINED:
+        log.warning("mail %s quarantined: %s", mail.pk, mail.reason)  # no content in logs
+    return Outcome(status=status, ticket=ticket.ref if ticket else None, reason=mail.reason)
+
+
+def _requester(parsed: ParsedMail) -> Contact:
+    contact = Contact.objects.select_related("organization").filter(email=parsed.sender).first()
+    if contact is not None:
+        return contact
+    domain = parsed.sender.rsplit("@", 1)[-1]
+    org = Organization.objects.filter(email_domain__iexact=domain).first() if domain else None
+    name = parsed.sender_name or parsed.sender.split("@", 1)[0]
+    return requester_create(email=parsed.sender, name=name[:200], organization=org)
+
+
+_REF = re.compile(r"\[([A-Za-z]+-\d+)\]")
+
+
+def _thread(parsed: ParsedMail, contact: Contact) -> Ticket | None:
+    """The ticket this mail answers: a signed reply address, our Message-IDs it refers to, or
+    the reference in its subject when it comes from that ticket's requester."""
+    token_ticket = read_reply_token(settings.SECRET_KEY.encode(), parsed.recipients)
+    if token_ticket:
+        return Ticket.objects.filter(pk=token_ticket).first()
+    ids = [*parsed.in_reply_to, *parsed.references]
+    if ids:
+        found = (
+            Message.objects.filter(email_message_id__in=ids)
+            .select_related("ticket")
+            .order_by("-id")
+            .first()
+        )
+        if found is not None:
+            return found.ticket
+    for ref in _REF.findall(parsed.subject):
+        pk = pk_from_ref(ref)
+        ticket = Ticket.objects.filter(pk=pk).first() if pk else None
+        # a reference alone proves nothing: only the ticket's own requester may add to it
+        if ticket is not None and ticket.requester_id == contact.pk:
+            return ticket
+    return None
+
+
+def _uploads(parsed: ParsedMail) -> tuple[Upload, ...]:
+    return tuple(
+        Upload(filename=a.filename, content_type=a.content_type, data=a.data, sniffed=True)
+        for a in parsed.attachments
+    )
+
+
+def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
+    contact = _requester(parsed)
+    ticket = _thread(parsed, contact)
+    body = Body(text=parsed.text or parsed.full_text)
+    if ticket is not None and ticket.status != Status.CLOSED:
+        message = message_add(
+            ticket=ticket,
+            kind=MessageKind.PUBLIC,
+            body=body,
+            actor=contact,
+            uploads=_uploads(parsed),
+        )
+        _remember(message, parsed)
+        return _finish(mail, MailStatus.APPENDED, "", ticket=ticket, message=message)
+    subject = _REF.sub("", parsed.subject).strip() or "(no subject)"
+    subject = re.sub(r"^((re|fwd?|aw|wg)\s*:\s*)+", "", subject, flags=re.IGNORECASE) or subject
+    (opened,) = tickets_open(
+        items=[
+            NewTicket(
+                requester=contact,
+                subject=subject,
+                body=Body(text=parsed.full_text if ticket is None else body.text),
+                channel=Channel.EMAIL,
+                uploads=_uploads(parsed),
+            )
+        ],
+        actor=contact,
+    )
+    first = opened.ticket.messages.order_by("id").first()
+    if first is not None:
+        _remember(first, parsed)
+    reason = f"follow-up to closed {ticket.ref}" if ticket is not None else ""
+    return _finish(mail, MailStatus.CREATED, reason, ticket=opened.ticket, message=first)
+
+
+def _remember(message: Message, parsed: ParsedMail) -> None:
+    if parsed.message_id:
+        Message.objects.filter(pk=message.pk).update(email_message_id=parsed.message_id[:500])
+
+
+def quarantine() -> Any:
+    """Mail waiting for an administrator (newest first)."""
+    return InboundMail.objects.filter(status=MailStatus.QUARANTINED).order_by("-id")
