@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/sla_calendar.py
 	$(BIN)/python bench/rules_eval.py
+	$(BIN)/python bench/mail_ingest.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -33,7 +33,10 @@ def outbox_add(*, kind: str, payload: dict[str, Any]) -> OutboxItem:
     item = OutboxItem.objects.create(
         kind=kind, payload=payload, available_at=clock.now(), created_at=clock.now()
     )
-    transaction.on_commit(_kick)
+    # One wake-up of the worker per transaction, however many side effects it recorded.
+    pending = transaction.get_connection().run_on_commit
+    if not any(entry[1] is _kick for entry in pending):
+        transaction.on_commit(_kick)
     return item
 
 
