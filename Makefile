@@ -28,7 +28,7 @@ run: install
 	$(BIN)/caredesk serve --port $(PORT)
 
 browser:
-	@scripts/ensure-chromium
+	@scripts/ensure-test-tools
 
 test: install browser
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)

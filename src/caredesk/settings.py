@@ -211,6 +211,11 @@ CAREDESK_SUPPORT_PHONE = env.str("CAREDESK_SUPPORT_PHONE", default="+1-800-555-0
 CAREDESK_SITE_NAME = env.str("CAREDESK_SITE_NAME", default="CareDesk")
 CAREDESK_BASE_URL = env.str("CAREDESK_BASE_URL", default="http://127.0.0.1:8000")
 
+# Mailboxes polled for new mail every minute: imaps://user:password@host:993/INBOX, comma
+# separated. Handled mail is flagged, or moved to CAREDESK_IMAP_MOVE_TO when it is set.
+CAREDESK_IMAP_MAILBOXES = env.list("CAREDESK_IMAP_MAILBOXES", default=[])
+CAREDESK_IMAP_MOVE_TO = env.str("CAREDESK_IMAP_MOVE_TO", default="")
+
 # Engineering tracker (Jira Cloud or Server): rules open issues there and follow their status.
 CAREDESK_JIRA_URL = env.str("CAREDESK_JIRA_URL", default="")
 CAREDESK_JIRA_USER = env.str("CAREDESK_JIRA_USER", default="")  # Cloud: the account's e-mail

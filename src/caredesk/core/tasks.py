@@ -62,3 +62,15 @@ def rules_time_check_task() -> int:
     from caredesk.rules.services import rules_time_check
 
     return rules_time_check()
+
+
+@db_periodic_task(crontab(minute="*"))
+def mail_poll_task() -> int:
+    """Fetch new mail from the configured IMAP mailboxes."""
+    from django.conf import settings
+
+    if not settings.CAREDESK_IMAP_MAILBOXES:
+        return 0
+    from caredesk.intake.imap import poll_all
+
+    return poll_all(settings.CAREDESK_IMAP_MAILBOXES, move_to=settings.CAREDESK_IMAP_MOVE_TO)
