@@ -39,6 +39,16 @@ def _media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_config_snapshots() -> Iterator[None]:
     """Cached configuration must not outlive a test: a flushed or rolled-back database sends no
     signal, so a snapshot could name rows that no longer exist."""

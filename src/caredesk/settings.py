@@ -264,6 +264,18 @@ else:
         "consumer": {"workers": env.int("CAREDESK_WORKERS", default=2), "worker_type": "thread"},
     }
 
+# Shared counters (rate limits): in-process when embedded, Redis in the scale-out mode.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL and not TESTING
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "caredesk"}
+}
+CAREDESK_BEHIND_PROXY = env.bool("CAREDESK_BEHIND_PROXY", default=False)
+# Attempts per minute and client address at each public door; 0 turns a limit off.
+CAREDESK_RATE_PUBLIC_FORM = env.int("CAREDESK_RATE_PUBLIC_FORM", default=10)
+CAREDESK_RATE_CHAT = env.int("CAREDESK_RATE_CHAT", default=60)
+CAREDESK_RATE_WEBHOOK = env.int("CAREDESK_RATE_WEBHOOK", default=600)
+
 NINJA_PAGINATION_PER_PAGE = 25
 
 LOGGING = {

@@ -1,0 +1,55 @@
+"""Rate limits for the public doors: forms, the chat widget, webhooks.
+
+Fixed windows counted in Django's cache (in-process in the embedded mode, Redis when
+`REDIS_URL` is set, so every web process shares the count). Windows follow the clock module,
+so tests move time rather than wait. A refusal is a 429 with Retry-After and a sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from caredesk.core import clock
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int  # seconds until the window resets; 0 when allowed
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The caller's address: the proxy's X-Forwarded-For (last hop) only behind a proxy."""
+    if settings.CAREDESK_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def hit(scope: str, key: str, *, limit: int, window: int) -> Verdict:
+    """Count one attempt for (scope, key); allowed while the window's count is within limit."""
+    if limit <= 0:
+        return Verdict(True, 0)
+    now = int(clock.now().timestamp())
+    start = now - now % window
+    bucket = f"rl:{scope}:{key}:{start}"
+    cache.add(bucket, 0, timeout=window + 1)
+    try:
+        count = cache.incr(bucket)
+    except ValueError:  # expired between add and incr
+        cache.set(bucket, 1, timeout=window + 1)
+        count = 1
+    if count > limit:
+        return Verdict(False, max(1, start + window - now))
+    return Verdict(True, 0)
+
+
+def hit_request(request: HttpRequest, scope: str, *, limit: int, window: int = 60) -> Verdict:
+    """Count one attempt by the request's client address."""
+    return hit(scope, client_ip(request), limit=limit, window=window)
