@@ -123,13 +123,20 @@ def cmd_createagent(args: argparse.Namespace) -> int:
 
 def cmd_token(args: argparse.Namespace) -> int:
     _setup()
-    from caredesk.accounts.models import User
-    from caredesk.accounts.services import token_create
+    from caredesk.accounts.models import Organization, User
+    from caredesk.accounts.services import partner_account, token_create
 
-    user = User.objects.filter(email=args.user.strip().lower(), is_active=True).first()
-    if user is None:
-        print(f"error: no active user {args.user}", file=sys.stderr)
-        return 2
+    if args.partner:
+        organization = Organization.objects.filter(name=args.partner.strip()).first()
+        if organization is None:
+            print(f"error: no organization named {args.partner}", file=sys.stderr)
+            return 2
+        user = partner_account(organization=organization)
+    else:
+        user = User.objects.filter(email=args.user.strip().lower(), is_active=True).first()
+        if user is None:
+            print(f"error: no active user {args.user}", file=sys.stderr)
+            return 2
     _token, secret = token_create(user=user, name=args.name)
     print(secret)
     return 0
@@ -289,7 +296,13 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("token", help="API tokens")
     tsub = t.add_subparsers(dest="token_command", required=True)
     tc = tsub.add_parser("create", help="create a token and print it once")
-    tc.add_argument("--user", required=True)
+    who = tc.add_mutually_exclusive_group(required=True)
+    who.add_argument("--user", help="the token acts as this person")
+    who.add_argument(
+        "--partner",
+        metavar="ORGANIZATION",
+        help="a partner integration's token: reads and reports that organization's tickets only",
+    )
     tc.add_argument("--name", default="CLI token")
     tc.set_defaults(func=cmd_token)
     sla = sub.add_parser("sla", help="service levels")

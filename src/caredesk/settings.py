@@ -216,6 +216,10 @@ CAREDESK_BASE_URL = env.str("CAREDESK_BASE_URL", default="http://127.0.0.1:8000"
 CAREDESK_IMAP_MAILBOXES = env.list("CAREDESK_IMAP_MAILBOXES", default=[])
 CAREDESK_IMAP_MOVE_TO = env.str("CAREDESK_IMAP_MOVE_TO", default="")
 
+# Video-session failure reports (partner API) open tickets on this team and category (slugs).
+CAREDESK_VIDEO_FAILURE_TEAM = env.str("CAREDESK_VIDEO_FAILURE_TEAM", default="tier-2")
+CAREDESK_VIDEO_FAILURE_CATEGORY = env.str("CAREDESK_VIDEO_FAILURE_CATEGORY", default="video-visit")
+
 # Engineering tracker (Jira Cloud or Server): rules open issues there and follow their status.
 CAREDESK_JIRA_URL = env.str("CAREDESK_JIRA_URL", default="")
 CAREDESK_JIRA_USER = env.str("CAREDESK_JIRA_USER", default="")  # Cloud: the account's e-mail

@@ -80,6 +80,7 @@ def test_a_deactivated_users_token_gets_401(world):
         ("patch", "/tickets/1"),
         ("post", "/tickets/1/messages"),
         ("post", "/contacts"),
+        ("post", "/video-failures"),
     ],
 )
 def test_no_credentials_get_401_on_every_endpoint(world, method, path):

@@ -563,6 +563,7 @@ API_AUTHZ = {
     ("POST", "/api/v1/integrations/tracker/webhook"): "tests/integrations/test_tracker.py (secret)",
     ("POST", "/api/v1/tickets/{ticket_id}/escalate"): "tests/api/test_rules_api.py",
     ("POST", "/api/v1/rules/simulate"): "tests/api/test_rules_api.py",
+    ("POST", "/api/v1/video-failures"): "tests/api/test_video_failures.py only_partners_and_agents",
 }
 
 

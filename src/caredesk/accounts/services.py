@@ -54,6 +54,29 @@ def requester_create(
     )
 
 
+@transaction.atomic
+def partner_account(*, organization: Organization) -> User:
+    """The service account a partner's integration signs in with (by API token only).
+
+    It is a client admin of its organization and nothing more: it reads and reports that
+    organization's tickets and no other. It has no password and receives no mail.
+    """
+    email = f"partner-{organization.pk}@partners.invalid"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password=None, name=f"{organization.name} (integration)"[:150]
+        )
+        Contact.objects.create(
+            email=None,
+            name=user.name,
+            kind=ContactKind.CLIENT_ADMIN,
+            organization=organization,
+            user=user,
+        )
+    return user
+
+
 def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create an API token; the secret is returned once and only its digest is kept."""
     secret = ApiToken.new_secret()

@@ -18,6 +18,7 @@ from caredesk.api.schemas import Id
 from caredesk.api.sla import router as sla_router
 from caredesk.api.tickets import _user
 from caredesk.api.tickets import router as ticket_router
+from caredesk.api.video import router as video_router
 
 
 @csrf_exempt
@@ -49,6 +50,7 @@ api.add_router("/", directory_router)
 api.add_router("/", sla_router)
 api.add_router("/", integrations_router)
 api.add_router("/", rules_router)
+api.add_router("/", video_router)
 
 
 @api.get(

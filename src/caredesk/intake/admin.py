@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from caredesk.core.admin_mixins import ReadOnlyAdmin
-from caredesk.intake.models import InboundMail, MailStatus
+from caredesk.intake.models import InboundMail, MailStatus, VideoFailure
 from caredesk.intake.services import mail_process
 
 
@@ -28,3 +28,13 @@ class InboundMailAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-ar
         self.message_user(
             request, f"{done} mail processed; the rest stays in quarantine.", messages.INFO
         )
+
+
+@admin.register(VideoFailure)
+class VideoFailureAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Which ticket holds each reported video session; reports of one session share a ticket."""
+
+    list_display = ("session_id", "organization", "ticket", "reports", "last_reported_at")
+    list_filter = ("organization",)
+    search_fields = ("session_id",)
+    list_select_related = ("organization", "ticket")

@@ -46,3 +46,26 @@ class InboundMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject or '(no subject)'} from {self.sender or '?'} ({self.status})"
+
+
+class VideoFailure(models.Model):
+    """A failure report from a telehealth platform: which ticket holds a video session's problem.
+
+    A session reported again while its ticket is open adds to that ticket, not a second one.
+    """
+
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    session_id = models.CharField(max_length=64)
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    reports = models.PositiveIntegerField(default=1)
+    first_reported_at = models.DateTimeField()
+    last_reported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["organization", "session_id"], name="video_session_idx")]
+
+    def __str__(self) -> str:
+        return f"session {self.session_id} → ticket {self.ticket_id}"
