@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from caredesk.core import clock as clock_module
+from tests.peers import smtp  # noqa: F401 - a fixture for every test module
 
 
 class FakeClock:

@@ -30,7 +30,7 @@ def _env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _wait_healthy(port: int, proc: subprocess.Popen[str], timeout: float = 60) -> dict:
+def _wait_healthy(port: int, proc: subprocess.Popen[str], timeout: float = 180) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

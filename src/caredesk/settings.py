@@ -248,6 +248,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="support@caredesk.exa
 # changes; empty: no Reply-To.
 CAREDESK_REPLY_ADDRESS = env.str("CAREDESK_REPLY_ADDRESS", default=DEFAULT_FROM_EMAIL)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail provider's HTTP API instead of SMTP (django-anymail): set EMAIL_BACKEND to e.g.
+# anymail.backends.postmark.EmailBackend and ANYMAIL to its settings as JSON.
+ANYMAIL = env.json("ANYMAIL", default={})
+# A new ticket by mail is acknowledged with its reference, the expected first response time and,
+# for a device problem, the questions triage needs answered.
+CAREDESK_ACKNOWLEDGE = env.bool("CAREDESK_ACKNOWLEDGE", default=True)
 
 # Background jobs: Huey behind caredesk.core.tasks. Embedded: SQLite file; scale-out: Redis.
 REDIS_URL = env.str("REDIS_URL", default="")

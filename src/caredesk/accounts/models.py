@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from email.utils import parseaddr
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 
 
@@ -74,6 +77,16 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def validate_sender(value: str) -> None:
+    """A sender as mail writes it: an address, optionally with a display name."""
+    name, address = parseaddr(value)
+    if not address or "@" not in address:
+        raise ValidationError(
+            'Give an address, optionally with a name: "Support <help@x.example>".'
+        )
+    validate_email(address)
+
+
 class Organization(models.Model):
     """A client of the support desk, with its support plan and account manager."""
 
@@ -92,6 +105,19 @@ class Organization(models.Model):
     )
     email_domain = models.CharField(max_length=200, blank=True, default="")
     phone = models.CharField(max_length=40, blank=True, default="")
+    mail_from = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        validators=[validate_sender],
+        help_text="Sender of mail to this client's requesters, e.g. \"Willowmere Support "
+        "<help@willowmere.example>\"; empty: the desk's own sender.",
+    )
+    mail_reply_to = models.EmailField(
+        blank=True,
+        default="",
+        help_text="Address replies go to (a ticket token is added to it); empty: the desk's own.",
+    )
     notes = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -61,6 +61,7 @@ def _deliver_one(item: OutboxItem) -> None:
             subject=p["subject"],
             body=p["body"],
             to=p["to"],
+            from_email=p.get("from") or None,
             headers=p.get("headers") or {},
         )
         message.send(fail_silently=False)

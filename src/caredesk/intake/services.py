@@ -22,6 +22,7 @@ from caredesk.intake.models import InboundMail, MailStatus
 from caredesk.tickets.models import Channel, Message, MessageKind, Status, Ticket
 from caredesk.tickets.pure import pk_from_ref
 from caredesk.tickets.services import Body, NewTicket, Upload, message_add, tickets_open
+from caredesk.tickets.services.acknowledge import acknowledge
 
 log = logging.getLogger(__name__)
 DONE = (MailStatus.CREATED, MailStatus.APPENDED, MailStatus.IGNORED)
@@ -175,6 +176,7 @@ def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
     first = opened.ticket.messages.order_by("id").first()
     if first is not None:
         _remember(first, parsed)
+    acknowledge(opened.ticket, parsed.text or parsed.full_text)
     reason = f"follow-up to closed {ticket.ref}" if ticket is not None else ""
     return _finish(mail, MailStatus.CREATED, reason, ticket=opened.ticket, message=first)
 

@@ -479,34 +479,52 @@ def _react(ticket: Ticket, trigger: str, actor: Actor, **facts: Any) -> None:
 
 def _notify_requester(ticket: Ticket, message: Message) -> None:
     """Mail a public reply to the requester, threaded so their answer finds this ticket."""
+    context = {"ticket": ticket, "message": message, "base_url": settings.CAREDESK_BASE_URL}
+    mail_requester(
+        ticket,
+        subject=f"[{ticket.ref}] {ticket.subject}",
+        body=render_to_string("mail/agent_reply.txt", context),
+        message=message,
+    )
+
+
+def mail_requester(
+    ticket: Ticket,
+    *,
+    subject: str,
+    body: str,
+    message: Message | None = None,
+    auto: str = "auto-generated",
+) -> None:
+    """Queue mail to the requester: threaded on the conversation so far, from the organization's
+    own sender when it has one, with a Reply-To that leads back to this ticket."""
     if not ticket.requester.email:
         return
-    context = {"ticket": ticket, "message": message, "base_url": settings.CAREDESK_BASE_URL}
-    message_id = make_msgid(idstring=f"cd{ticket.pk}.{message.pk}", domain=mail_domain())
-    earlier = list(
-        Message.objects.filter(ticket=ticket)
-        .exclude(email_message_id="")
-        .exclude(pk=message.pk)
-        .order_by("-id")
-        .values_list("email_message_id", flat=True)[:10]
-    )
-    headers = {"Message-ID": message_id, "Auto-Submitted": "auto-generated"}
-    if earlier:
-        headers["In-Reply-To"] = earlier[0]
-        headers["References"] = " ".join(reversed(earlier))
+    tag = f"cd{ticket.pk}.{message.pk}" if message else f"cd{ticket.pk}.ack"
+    message_id = make_msgid(idstring=tag, domain=mail_domain())
+    earlier = Message.objects.filter(ticket=ticket).exclude(email_message_id="")
+    if message is not None:
+        earlier = earlier.exclude(pk=message.pk)
+    refs = list(earlier.order_by("-id").values_list("email_message_id", flat=True)[:10])
+    headers = {"Message-ID": message_id, "Auto-Submitted": auto}
+    if refs:
+        headers["In-Reply-To"] = refs[0]
+        headers["References"] = " ".join(reversed(refs))
     reply_to = reply_address(ticket)
     if reply_to:
         headers["Reply-To"] = reply_to
-    Message.objects.filter(pk=message.pk).update(email_message_id=message_id)
-    outbox_add(
-        kind=OutboxKind.EMAIL,
-        payload={
-            "to": [ticket.requester.email],
-            "subject": f"[{ticket.ref}] {ticket.subject}",
-            "body": render_to_string("mail/agent_reply.txt", context),
-            "headers": headers,
-        },
-    )
+    if message is not None:
+        Message.objects.filter(pk=message.pk).update(email_message_id=message_id)
+    payload: dict[str, Any] = {
+        "to": [ticket.requester.email],
+        "subject": subject,
+        "body": body,
+        "headers": headers,
+    }
+    org = ticket.organization
+    if org is not None and org.mail_from:
+        payload["from"] = org.mail_from
+    outbox_add(kind=OutboxKind.EMAIL, payload=payload)
 
 
 def mail_domain() -> str:
@@ -516,7 +534,8 @@ def mail_domain() -> str:
 
 def reply_address(ticket: Ticket) -> str:
     """support+t1042-<signature>@domain: a reply to it finds the ticket whatever the subject."""
-    address = settings.CAREDESK_REPLY_ADDRESS
+    org = ticket.organization
+    address = (org.mail_reply_to if org is not None else "") or settings.CAREDESK_REPLY_ADDRESS
     if not address or "@" not in address:
         return ""
     from caredesk.intake.mail import build_reply_token

@@ -1,0 +1,132 @@
+"""The acknowledgement a requester receives when a ticket opens.
+
+It gives the reference, when to expect the first response (the ticket's own SLA clock, in the
+calendar's time zone), and, for a device problem, asks for what triage needs and the request
+lacks: the serial number, the purchase date and the symptom. It is marked as an automatic
+reply, and no address receives more than a few an hour, so two auto-responders cannot loop.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import dateformat
+
+from caredesk.core.ratelimit import hit
+from caredesk.sla.models import Metric, SlaClock
+from caredesk.tickets.models import Message, MessageKind, Priority, RequestField, Ticket
+
+# a short description says little about the symptom; ask for more below this many words
+SYMPTOM_MIN_WORDS = 12
+_SERIAL = re.compile(r"\b(serial|s/n|sn)\b[\s#:no.]*[A-Z0-9][A-Z0-9-]{4,}", re.IGNORECASE)
+_PURCHASE = re.compile(r"\b(purchased|bought|purchase date|ordered)\b", re.IGNORECASE)
+PER_ADDRESS_PER_HOUR = 5
+
+
+@dataclass(frozen=True)
+class Questions:
+    serial: bool
+    purchase: bool
+    symptom: bool
+
+    def asks(self) -> list[str]:
+        return [
+            ask
+            for wanted, ask in (
+                (self.serial, "the serial number (on the label under the device)"),
+                (self.purchase, "the purchase date"),
+                (
+                    self.symptom,
+                    "what the device does: error codes, lights or sounds, and when it started",
+                ),
+            )
+            if wanted
+        ]
+
+
+def is_device_problem(ticket: Ticket) -> bool:
+    """A device request: its form asks for a serial, or a serial or device tag is on it."""
+    if ticket.device_serial:
+        return True
+    if ticket.category_id and any(
+        f.maps_to == "device_serial"
+        for f in RequestField.objects.filter(request_type_id=ticket.category_id)
+    ):
+        return True
+    return ticket.tags.filter(name__in=("device", "device-fault", "device-error")).exists()
+
+
+def device_questions(ticket: Ticket, text: str) -> Questions:
+    """What a device request still lacks; nothing for other requests."""
+    if not is_device_problem(ticket) or _desk_already_replied(ticket):
+        return Questions(False, False, False)
+    form = {k.lower(): v for k, v in (ticket.form_data or {}).items() if v}
+    return Questions(
+        serial=not ticket.device_serial and not _SERIAL.search(text),
+        purchase=not any("purchase" in k for k in form) and not _PURCHASE.search(text),
+        symptom=len(text.split()) < SYMPTOM_MIN_WORDS and not form.get("symptom"),
+    )
+
+
+def _desk_already_replied(ticket: Ticket) -> bool:
+    """A protocol's intake macro may have asked already, in the same transaction."""
+    return (
+        Message.objects.filter(ticket=ticket, kind=MessageKind.PUBLIC, author_contact__isnull=True)
+        .exclude(body_text="")
+        .exists()
+    )
+
+
+def first_response_due(ticket: Ticket) -> tuple[datetime, str] | None:
+    """When the first response is due and the time zone to say it in."""
+    clock = (
+        SlaClock.objects.select_related("calendar")
+        .filter(ticket=ticket, metric=Metric.FIRST_RESPONSE, due_at__isnull=False)
+        .first()
+    )
+    if clock is None or clock.due_at is None:
+        return None
+    zone = clock.calendar.timezone if clock.calendar else settings.TIME_ZONE
+    try:
+        return clock.due_at.astimezone(ZoneInfo(zone)), zone
+    except ZoneInfoNotFoundError:
+        return clock.due_at, "UTC"
+
+
+def acknowledgement_text(ticket: Ticket, text: str) -> str:
+    due = first_response_due(ticket)
+    context = {
+        "ticket": ticket,
+        # formatted here: the template's date filter would move it back to the server's zone
+        "due": dateformat.format(due[0], "l j F, H:i") if due else "",
+        "zone": due[1] if due else "",
+        "urgent": ticket.priority == Priority.LEVEL1,
+        "asks": device_questions(ticket, text).asks(),
+        "phone": settings.CAREDESK_SUPPORT_PHONE,
+        "base_url": settings.CAREDESK_BASE_URL,
+        "site_name": settings.CAREDESK_SITE_NAME,
+    }
+    return render_to_string("mail/acknowledgement.txt", context)
+
+
+def acknowledge(ticket: Ticket, text: str) -> bool:
+    """Queue the acknowledgement (same transaction as the ticket); False when none is due."""
+    from caredesk.tickets.services.ticketing import mail_requester
+
+    email = ticket.requester.email
+    if not email or not settings.CAREDESK_ACKNOWLEDGE:
+        return False
+    if not hit("ack", email.lower(), limit=PER_ADDRESS_PER_HOUR, window=3600).allowed:
+        return False
+    mail_requester(
+        ticket,
+        subject=f"[{ticket.ref}] Received: {ticket.subject}",
+        body=acknowledgement_text(ticket, text),
+        auto="auto-replied",
+    )
+    return True
