@@ -28,6 +28,11 @@ def new_sid(prefix: str = "CA") -> str:
 
 @pytest.fixture
 def twilio(settings):  # type: ignore[no-untyped-def]
+    return configure(settings)
+
+
+def configure(settings: Any) -> Twilio:
+    """Telephony on, with the test token, the public URL and the urgent line."""
     settings.CAREDESK_TWILIO_AUTH_TOKEN = TOKEN
     settings.CAREDESK_BASE_URL = BASE
     settings.CAREDESK_PHONE_URGENT_NUMBERS = ["+1 (800) 555-0199"]

@@ -285,3 +285,15 @@ def test_the_desk_shows_the_call_on_its_ticket(twilio, clock, june, client):
     assert "Not answered: call back." in page
     assert 'href="https://api.twilio.com/2010-04-01/Accounts/' in page
     assert 'rel="noopener noreferrer nofollow"' in page
+
+
+def test_a_call_the_desk_places_finds_the_person_called(twilio, clock, june):
+    sid = new_sid()
+    twilio.status(sid, "queued", caller=URGENT_LINE, line=CALLER, Direction="outbound-api")
+    call = Call.objects.get(call_sid=sid)
+    assert call.requester == june and call.urgent  # placed from the urgent line
+    twilio.status(sid, "no-answer", caller=URGENT_LINE, line=CALLER, Direction="outbound-api")
+    assert Call.objects.get(call_sid=sid).ticket is None  # nobody missed the desk's own call
+    dialed = new_sid()  # a <Dial>ed leg keeps the caller in From
+    twilio.status(dialed, "ringing", caller=CALLER, line="+15550109999", Direction="outbound-dial")
+    assert Call.objects.get(call_sid=dialed).requester == june

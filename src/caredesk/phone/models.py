@@ -99,7 +99,9 @@ class Call(models.Model):
 
     @property
     def outbound(self) -> bool:
-        return self.direction.startswith("outbound")
+        """Placed by the desk (REST API). A dialed leg (outbound-dial) still comes from the
+        caller: its From is the caller's number."""
+        return self.direction == "outbound-api"
 
     @property
     def caller_number(self) -> str:

@@ -356,7 +356,8 @@ def _tickets(call: Call, recording: CallRecording | None, now: datetime) -> None
         and recording.status in RECORDING_READY
     ):
         _post_recording(call, recording, now)
-    if ended and call.urgent and call.answered_at is None and call.ticket_id is None:
+    missed = ended and call.answered_at is None and not call.outbound
+    if missed and call.urgent and call.ticket_id is None:
         _missed_urgent(call)
     if ended and call.ticket_id is not None and not call.noted:
         message_add(
