@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "caredesk.rules",
     "caredesk.integrations",
     "caredesk.intake",
+    "caredesk.phone",
     "caredesk.desk",
     "caredesk.portal",
 ]
@@ -228,6 +229,14 @@ CAREDESK_JIRA_ISSUE_TYPE = env.str("CAREDESK_JIRA_ISSUE_TYPE", default="Task")
 CAREDESK_JIRA_WEBHOOK_SECRET = env.str("CAREDESK_JIRA_WEBHOOK_SECRET", default="")
 # Issue summaries carry the reference and category, not the subject (it may hold health data).
 CAREDESK_JIRA_INCLUDE_SUBJECT = env.bool("CAREDESK_JIRA_INCLUDE_SUBJECT", default=False)
+
+# Telephony (Twilio): the auth token checks each webhook's signature; empty turns the webhook
+# off. Calls to the urgent numbers (the 24/7 clinical line) are flagged and open level 1 tickets.
+CAREDESK_TWILIO_AUTH_TOKEN = env.str("CAREDESK_TWILIO_AUTH_TOKEN", default="")
+CAREDESK_PHONE_URGENT_NUMBERS = env.list("CAREDESK_PHONE_URGENT_NUMBERS", default=[])
+CAREDESK_PHONE_ANSWER_TARGET_SECONDS = env.int("CAREDESK_PHONE_ANSWER_TARGET_SECONDS", default=30)
+# Numbers written without a country code (in contacts, in settings) are read in this country.
+CAREDESK_PHONE_COUNTRY_CODE = env.str("CAREDESK_PHONE_COUNTRY_CODE", default="1").lstrip("+")
 
 # Mail (outbound notifications go through the outbox and Django's mail backends).
 EMAIL_BACKEND = env.str(

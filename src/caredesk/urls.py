@@ -26,6 +26,7 @@ urlpatterns = [
     path("portal/", include("caredesk.portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("hooks/phone/", include("caredesk.phone.urls")),
 ]
 
 handler404 = "caredesk.core.views.not_found"
