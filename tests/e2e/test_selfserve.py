@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from caredesk.tickets.models import Channel, Ticket
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import PASSWORD, AgentFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +58,9 @@ def _run_checks(screen: Any) -> Any:
     return page
 
 
-def test_checks_pass_with_camera_allowed_and_results_reach_the_ticket(screen, live_server):
+def test_checks_pass_with_camera_allowed_and_results_reach_the_ticket(
+    screen, open_screen, live_server
+):
     screen.page.context.grant_permissions(["camera", "microphone"], origin=live_server.url)
     page = _run_checks(screen)
 
@@ -71,17 +74,20 @@ def test_checks_pass_with_camera_allowed_and_results_reach_the_ticket(screen, li
     expect(_check(page, "Download speed").locator(".check-detail")).to_contain_text("Mbit/s")
     expect(_check(page, "Network round trip").locator(".check-detail")).to_contain_text("ms")
 
-    # Testing the devices opens them once (the fake camera answers) and stops them again.
-    page.get_by_role("button", name="Test camera and microphone").click()
+    # Testing the devices opens them once (the fake camera answers) and stops them again; all
+    # of it by keyboard.
+    test = page.get_by_role("button", name="Test camera and microphone")
+    test.focus()
+    page.keyboard.press("Enter")
     expect(_check(page, "Camera").locator(".check-detail")).to_contain_text("Works")
     expect(_check(page, "Microphone").locator(".check-detail")).to_contain_text("Works")
+    expect(page.get_by_role("status")).to_contain_text("everything passed")
     screen.check("device check, all allowed")
     screen.shoot("help-check-allowed")
 
-    # Keyboard: tab from the test button reaches the report button; Enter sends the results.
-    report = page.get_by_role("button", name="Report a problem with these results")
-    report.focus()
-    expect(report).to_be_focused()
+    expect(test).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Report a problem with these results")).to_be_focused()
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
@@ -118,6 +124,18 @@ def test_checks_pass_with_camera_allowed_and_results_reach_the_ticket(screen, li
     assert "Browser: Chrom" in first.body_text
     assert "Operating system: Linux" in first.body_text
 
+    # An agent reads the results as a list beside the conversation.
+    agent = AgentFactory(email="amara.test@caredesk.example")
+    desk = open_screen()
+    desk.login(agent.email, PASSWORD)
+    desk.goto(f"/agent/tickets/{ticket.pk}/")
+    answers = desk.page.locator(".form-answers")
+    expect(answers).to_contain_text("Camera")
+    expect(answers).to_contain_text("Passed: Works")
+    expect(answers).to_contain_text("Download speed")
+    desk.check("desk ticket with device check results")
+    desk.shoot("help-ticket-on-desk")
+
 
 def test_camera_not_allowed_shows_what_to_do(screen):
     page = _run_checks(screen)
@@ -141,6 +159,18 @@ def test_camera_not_allowed_shows_what_to_do(screen):
     with page.expect_navigation():
         page.get_by_role("button", name="Report a problem with these results").click()
     expect(page.get_by_label("Summary")).to_have_value(re.compile("Device check failed: camera"))
+
+
+def test_sign_in_page_links_to_the_public_help(screen):
+    screen.goto("/login/")
+    page = screen.page
+    with page.expect_navigation():
+        page.get_by_role("link", name="Check my device").click()
+    expect(page.get_by_role("heading", name="Check your device for a video visit")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ask for help").click()
+    expect(page.get_by_role("link", name="Check my device").last).to_be_visible()
+    screen.check("public form")
 
 
 def test_form_errors_keep_what_was_typed(screen):

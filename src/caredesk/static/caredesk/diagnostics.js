@@ -73,8 +73,12 @@
     if (!counts.fail && !counts.warn) {
       say("Checks finished: everything passed. This device is ready for a video visit.", "pass");
     } else {
-      say("Checks finished: " + counts.fail + " failed, " + counts.warn + " with a warning, " +
-        counts.pass + " passed. See what to do under each one.", counts.fail ? "fail" : "warn");
+      var parts = [];
+      if (counts.fail) parts.push(counts.fail + " failed");
+      if (counts.warn) parts.push(counts.warn + (counts.warn > 1 ? " warnings" : " warning"));
+      if (counts.pass) parts.push(counts.pass + " passed");
+      say("Checks finished: " + parts.join(", ") + ". See what to do under each one.",
+        counts.fail ? "fail" : "warn");
     }
   }
 
