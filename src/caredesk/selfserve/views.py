@@ -245,7 +245,6 @@ def new_request(request: HttpRequest) -> HttpResponse:
     form = PublicRequestForm(request.POST, request.FILES)
     verdict = hit_request(request, "public-form", limit=settings.CAREDESK_RATE_PUBLIC_FORM)
     if not verdict.allowed:
-        form.is_valid()  # for the values; nothing is opened
         response = _form_page(
             request, PublicRequestForm(initial=_typed(form)), status=429, limited=verdict
         )
