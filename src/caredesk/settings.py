@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "caredesk.phone",
     "caredesk.desk",
     "caredesk.portal",
+    "caredesk.selfserve",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +295,8 @@ CAREDESK_BEHIND_PROXY = env.bool("CAREDESK_BEHIND_PROXY", default=False)
 CAREDESK_RATE_PUBLIC_FORM = env.int("CAREDESK_RATE_PUBLIC_FORM", default=10)
 CAREDESK_RATE_CHAT = env.int("CAREDESK_RATE_CHAT", default=60)
 CAREDESK_RATE_WEBHOOK = env.int("CAREDESK_RATE_WEBHOOK", default=600)
+# Requests to the device check's network tests (one run makes about ten).
+CAREDESK_RATE_DIAGNOSTICS = env.int("CAREDESK_RATE_DIAGNOSTICS", default=30)
 
 NINJA_PAGINATION_PER_PAGE = 25
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("agent/", include("caredesk.desk.urls")),
     path("portal/", include("caredesk.portal.urls")),
+    path("help/", include("caredesk.selfserve.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("hooks/phone/", include("caredesk.phone.urls")),

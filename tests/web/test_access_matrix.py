@@ -104,6 +104,14 @@ def client_for(world: World, role: str) -> Client:
     return client
 
 
+def _sent_path() -> str:
+    from django.core import signing
+
+    from caredesk.selfserve.views import SENT_SALT
+
+    return f"/help/new/sent/{signing.dumps({'ref': 'CD-1', 'due': ''}, salt=SENT_SALT)}/"
+
+
 LOGIN = "login"  # redirected to the sign-in page
 OK, FORBIDDEN, NOT_FOUND, UNAUTH = 200, 403, 404, 401
 STAFF_OK = {"agent": OK, "other_agent": OK, "supervisor": OK, "admin": OK}
@@ -129,6 +137,13 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
     # Twilio's webhook is off (404) without CAREDESK_TWILIO_AUTH_TOKEN; with it, only Twilio's
     # signature gets in, whoever is signed in (tests/phone/test_webhook.py)
     ("phone:twilio", lambda w: "/hooks/phone/twilio/", "post", dict.fromkeys(ROLES, NOT_FOUND)),
+    # the public help pages: open to everyone, signed in or not
+    ("selfserve:check", lambda w: "/help/check/", "get", dict.fromkeys(ROLES, OK)),
+    ("selfserve:ping", lambda w: "/help/check/ping", "get", dict.fromkeys(ROLES, 204)),
+    ("selfserve:payload", lambda w: "/help/check/payload?bytes=8", "get", dict.fromkeys(ROLES, OK)),
+    ("selfserve:upload", lambda w: "/help/check/upload", "post", dict.fromkeys(ROLES, OK)),
+    ("selfserve:new", lambda w: "/help/new/", "get", dict.fromkeys(ROLES, OK)),
+    ("selfserve:sent", lambda w: _sent_path(), "get", dict.fromkeys(ROLES, OK)),
     (
         "desk:queue",
         lambda w: "/agent/",

@@ -77,6 +77,19 @@ def partner_account(*, organization: Organization) -> User:
     return user
 
 
+def requester_for_email(*, email: str, name: str = "") -> Contact:
+    """The requester with this address, or a new one (placed in the organization whose mail
+    domain the address has). How mail and the public forms find who is writing."""
+    email = email.strip().lower()
+    contact = Contact.objects.select_related("organization").filter(email=email).first()
+    if contact is not None:
+        return contact
+    domain = email.rsplit("@", 1)[-1] if "@" in email else ""
+    org = Organization.objects.filter(email_domain__iexact=domain).first() if domain else None
+    name = " ".join(name.split()) or email.split("@", 1)[0]
+    return requester_create(email=email, name=name[:200], organization=org)
+
+
 def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create an API token; the secret is returned once and only its digest is kept."""
     secret = ApiToken.new_secret()

@@ -13,6 +13,7 @@ from email.message import Message
 from email.policy import default as default_policy
 from email.utils import getaddresses, parseaddr
 
+from caredesk.core.filetypes import sniff
 from caredesk.core.html import html_to_text, sanitize
 
 MAX_PARTS = 100
@@ -34,15 +35,6 @@ _SENT_FROM = re.compile(r"^\s*Sent from my \w+", re.IGNORECASE)
 _ROBOT_SENDERS = re.compile(
     r"^(mailer-daemon|postmaster|no-?reply|bounces?)(\+.*)?@", re.IGNORECASE
 )
-
-SIGNATURES = {  # content sniffing: the first bytes of each accepted binary type
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"GIF87a": "image/gif",
-    b"GIF89a": "image/gif",
-    b"%PDF-": "application/pdf",
-    b"PK\x03\x04": "application/zip",
-}
 
 
 class MailError(ValueError):
@@ -71,21 +63,6 @@ class ParsedMail:
     html: str  # sanitized, empty when the message had no HTML
     attachments: list[Part] = field(default_factory=list)
     automatic: str = ""  # why it is automatic mail (auto-reply, bounce, bulk), or ""
-
-
-def sniff(data: bytes, declared: str) -> str:
-    """The content type the bytes really are (declared text is kept if it decodes as text)."""
-    for magic, ctype in SIGNATURES.items():
-        if data.startswith(magic):
-            return ctype
-    declared = (declared or "").split(";")[0].strip().lower()
-    if declared.startswith("text/") or declared in ("application/json", ""):
-        try:
-            data[:4096].decode("utf-8")
-        except UnicodeDecodeError:
-            return "application/octet-stream"
-        return declared or "text/plain"
-    return "application/octet-stream"
 
 
 def _ids(value: str | None) -> list[str]:

@@ -13,8 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from caredesk.accounts.models import Contact, Organization
-from caredesk.accounts.services import requester_create
+from caredesk.accounts.models import Contact
+from caredesk.accounts.services import requester_for_email
 from caredesk.core import clock
 from caredesk.core.errors import DomainError
 from caredesk.intake.mail import MailError, ParsedMail, parse, read_reply_token
@@ -101,13 +101,7 @@ def _finish(
 
 
 def _requester(parsed: ParsedMail) -> Contact:
-    contact = Contact.objects.select_related("organization").filter(email=parsed.sender).first()
-    if contact is not None:
-        return contact
-    domain = parsed.sender.rsplit("@", 1)[-1]
-    org = Organization.objects.filter(email_domain__iexact=domain).first() if domain else None
-    name = parsed.sender_name or parsed.sender.split("@", 1)[0]
-    return requester_create(email=parsed.sender, name=name[:200], organization=org)
+    return requester_for_email(email=parsed.sender, name=parsed.sender_name)
 
 
 _REF = re.compile(r"\[([A-Za-z]+-\d+)\]")
