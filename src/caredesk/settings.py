@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "caredesk.rules",
     "caredesk.integrations",
     "caredesk.intake",
+    "caredesk.chat",
     "caredesk.desk",
     "caredesk.portal",
 ]
@@ -275,6 +276,22 @@ CAREDESK_BEHIND_PROXY = env.bool("CAREDESK_BEHIND_PROXY", default=False)
 CAREDESK_RATE_PUBLIC_FORM = env.int("CAREDESK_RATE_PUBLIC_FORM", default=10)
 CAREDESK_RATE_CHAT = env.int("CAREDESK_RATE_CHAT", default=60)
 CAREDESK_RATE_WEBHOOK = env.int("CAREDESK_RATE_WEBHOOK", default=600)
+
+# Live chat: sites allowed to embed the widget (scheme://host[:port], comma separated), the
+# calendar of chat hours (by name), chats an agent takes at once, the first-reply target.
+CAREDESK_CHAT_ORIGINS = env.list("CAREDESK_CHAT_ORIGINS", default=[])
+CAREDESK_CHAT_CALENDAR = env.str("CAREDESK_CHAT_CALENDAR", default="Live chat")
+CAREDESK_CHAT_MAX_CONCURRENT = env.int("CAREDESK_CHAT_MAX_CONCURRENT", default=3)
+CAREDESK_CHAT_FIRST_REPLY_SECONDS = env.int("CAREDESK_CHAT_FIRST_REPLY_SECONDS", default=60)
+# Websocket messages between processes: in-process when embedded, Redis in the scale-out mode.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": "caredesk:chat"},
+    }
+    if REDIS_URL
+    else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+}
 
 NINJA_PAGINATION_PER_PAGE = 25
 

@@ -22,8 +22,10 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("agent/chats/", include("caredesk.chat.desk_urls")),
     path("agent/", include("caredesk.desk.urls")),
     path("portal/", include("caredesk.portal.urls")),
+    path("chat/", include("caredesk.chat.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
