@@ -2,8 +2,8 @@
 
 Each scenario is an async function run with asgiref's async_to_sync from the test's thread, so
 the consumers' database calls (database_sync_to_async, thread-sensitive) run on that thread
-and its connection. Tests are transactional because those calls close and reopen connections
-between frames the way a server does.
+and its connection. Socket tests are transactional because those calls close and reopen
+connections between frames the way a server does.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ WAIT = 5  # seconds a test waits for a frame before failing (it arrives in milli
 
 
 @pytest.fixture(autouse=True)
-def _chat_settings(settings: Any, transactional_db: Any) -> None:
+def _chat_settings(settings: Any) -> None:
     settings.CAREDESK_CHAT_ORIGINS = [ORIGIN]
     settings.CAREDESK_CHAT_MAX_CONCURRENT = 3
     settings.CAREDESK_RATE_CHAT = 60

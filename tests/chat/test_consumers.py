@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from caredesk.chat import services
@@ -12,6 +13,8 @@ from caredesk.core.models import OutboxItem
 from caredesk.tickets.models import Channel, Message, MessageKind, Ticket
 from tests.chat.conftest import ORIGIN, agent_peer, run, session_cookie, start_chat, visitor
 from tests.factories import AgentFactory, requester_with_login
+
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_visitor_and_agent_chat_into_one_ticket(agent: Any, clock: Any) -> None:

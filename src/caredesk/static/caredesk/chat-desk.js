@@ -47,7 +47,7 @@
 
   function render(line, pending) {
     if (!log) return;
-    var li = pending ? log.querySelector('[data-client="' + line.client_id + '"]') : null;
+    var li = line.client_id ? log.querySelector('[data-client="' + line.client_id + '"]') : null;
     if (!li && line.id) li = log.querySelector('[data-line="' + line.id + '"]');
     if (!li) {
       li = document.createElement("li");

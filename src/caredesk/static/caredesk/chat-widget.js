@@ -75,7 +75,7 @@
   var closeButton = el("button", { type: "button", "class": "cdw-close", "aria-label": "Close chat", text: "×" });
   var status = el("p", { "class": "cdw-status", role: "status", "aria-live": "polite" });
 
-  var startForm = el("form", { "class": "cdw-form", novalidate: true }, [
+  var startForm = el("form", { "class": "cdw-form", novalidate: true, "aria-label": "Start a chat" }, [
     el("p", { "class": "cdw-intro", text: "Tell us who you are and what you need; an agent will answer here." }),
     field("cdw-name", "Your name", el("input", { name: "name", autocomplete: "name", maxlength: "200", required: true })),
     field("cdw-email", "Email", el("input", { name: "email", type: "email", autocomplete: "email", required: true })),
@@ -102,7 +102,7 @@
   var chatView = el("div", { "class": "cdw-chat" }, [log, typingLine, compose, el("div", { "class": "cdw-foot" }, [endButton, againButton])]);
 
   var offlineNote = el("p", { "class": "cdw-intro" });
-  var offlineForm = el("form", { "class": "cdw-form", novalidate: true }, [
+  var offlineForm = el("form", { "class": "cdw-form", novalidate: true, "aria-label": "Leave a message" }, [
     offlineNote,
     field("cdw-off-name", "Your name", el("input", { name: "name", autocomplete: "name", maxlength: "200", required: true })),
     field("cdw-off-email", "Email", el("input", { name: "email", type: "email", autocomplete: "email", required: true })),
