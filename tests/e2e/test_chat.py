@@ -31,9 +31,15 @@ def desk_url(settings: Any) -> Iterator[str]:
     """CareDesk served by uvicorn (HTTP and websockets) on 127.0.0.1."""
     import uvicorn
     from channels.layers import channel_layers
+    from django.db import connections
 
     from caredesk.asgi import application
 
+    # The server's threads close their connections after each request and frame, so none is
+    # left open on the test database when it is dropped (every thread shares this dict).
+    database = connections["default"].settings_dict
+    kept_age = database.get("CONN_MAX_AGE", 0)
+    database["CONN_MAX_AGE"] = 0
     channel_layers.backends = {}  # the in-memory layer's queues belong to the server's loop
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -49,6 +55,7 @@ def desk_url(settings: Any) -> Iterator[str]:
         thread.join(timeout=10)
         sock.close()
         channel_layers.backends = {}
+        database["CONN_MAX_AGE"] = kept_age
 
 
 @pytest.fixture
