@@ -356,10 +356,8 @@ class AgentConsumer(_ChatSocket):
         await self.send_json({"type": "hello", "chats": chats, "available": available})
 
     async def disconnect(self, code: int) -> None:
-        if not getattr(self, "joined", None) and getattr(self, "user", None) is None:
-            return
         await self.channel_layer.group_discard(AGENTS_GROUP, self.channel_name)
-        for chat_id in self.joined:
+        for chat_id in getattr(self, "joined", ()):
             await self.channel_layer.group_discard(chat_group(chat_id), self.channel_name)
 
     async def _join(self, chat_id: int) -> None:

@@ -161,7 +161,7 @@
       .then(function (s) {
         status.textContent = "";
         if (s.open) show(startForm);
-        else offline(s.message);
+        else offline(s.message || s.detail);
       })
       .catch(function () { status.textContent = ""; offline("Chat is not reachable right now. Leave us a message instead."); });
   }
