@@ -16,3 +16,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 
 # Counts reflect every change at once in tests (a test moves faster than any cache expires).
 CAREDESK_SIDEBAR_COUNTS_SECONDS = 0
+
+# On SQLite the test database is a file rather than memory, so servers the tests start in other
+# threads (uvicorn for the chat's websockets) open their own connections to the same data.
+# It lives in shared memory where the system has it, so it costs what a memory database costs.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    _folder = "/dev/shm" if os.path.isdir("/dev/shm") else str(DATA_DIR)  # noqa: F405, S108
+    _name = os.path.join(_folder, f"{DATA_DIR.name}-test.sqlite3")  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": _name}  # noqa: F405

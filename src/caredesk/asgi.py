@@ -3,7 +3,9 @@
 HTTP requests run Django's WSGI handler on a fixed pool of threads per process (a2wsgi). Django's
 own ASGI handler gives every request a fresh thread, and with it a fresh database connection;
 a fixed pool keeps one long-lived connection per thread, which is what makes page times flat.
-Other ASGI protocols (websockets for live chat) are routed beside it.
+Websockets (live chat) go to Channels consumers beside it; each consumer checks the page's
+origin itself (visitors: CAREDESK_CHAT_ORIGINS; agents: the desk's own pages with their
+session cookie).
 """
 
 import os
@@ -14,4 +16,17 @@ from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
-application = WSGIMiddleware(get_wsgi_application(), workers=settings.CAREDESK_HTTP_THREADS)
+http = WSGIMiddleware(get_wsgi_application(), workers=settings.CAREDESK_HTTP_THREADS)
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from caredesk.chat.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": http,
+        "lifespan": http,
+        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
+    }
+)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "caredesk.integrations",
     "caredesk.intake",
     "caredesk.phone",
+    "caredesk.chat",
     "caredesk.desk",
     "caredesk.portal",
     "caredesk.selfserve",
@@ -297,6 +298,22 @@ CAREDESK_RATE_CHAT = env.int("CAREDESK_RATE_CHAT", default=60)
 CAREDESK_RATE_WEBHOOK = env.int("CAREDESK_RATE_WEBHOOK", default=600)
 # Requests to the device check's network tests (one run makes about ten).
 CAREDESK_RATE_DIAGNOSTICS = env.int("CAREDESK_RATE_DIAGNOSTICS", default=30)
+
+# Live chat: sites allowed to embed the widget (scheme://host[:port], comma separated), the
+# calendar of chat hours (by name), chats an agent takes at once, the first-reply target.
+CAREDESK_CHAT_ORIGINS = env.list("CAREDESK_CHAT_ORIGINS", default=[])
+CAREDESK_CHAT_CALENDAR = env.str("CAREDESK_CHAT_CALENDAR", default="Live chat")
+CAREDESK_CHAT_MAX_CONCURRENT = env.int("CAREDESK_CHAT_MAX_CONCURRENT", default=3)
+CAREDESK_CHAT_FIRST_REPLY_SECONDS = env.int("CAREDESK_CHAT_FIRST_REPLY_SECONDS", default=60)
+# Websocket messages between processes: in-process when embedded, Redis in the scale-out mode.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": "caredesk:chat"},
+    }
+    if REDIS_URL
+    else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+}
 
 NINJA_PAGINATION_PER_PAGE = 25
 

@@ -347,6 +347,72 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
     ),
 ]
 
+
+def _agents_chat(w: World) -> int:
+    """A chat the role "agent" is having (made on first use)."""
+    from caredesk.chat.models import ChatSession, ChatStatus
+    from caredesk.core import clock
+
+    agent = w.users["agent"]
+    chat = ChatSession.objects.filter(agent=agent).first() or ChatSession.objects.create(
+        visitor_name="Matrix Visitor",
+        visitor_email="matrix.visitor@patients.example",
+        status=ChatStatus.ACTIVE,
+        agent=agent,
+        ticket=w.ticket,
+        created_at=clock.now(),
+        queued_at=clock.now(),
+    )
+    return chat.pk
+
+
+ONLY_THE_CHATS_AGENT = {"agent": OK, "other_agent": NOT_FOUND, "supervisor": NOT_FOUND}
+MATRIX += [
+    (
+        "chat-desk:chats",
+        lambda w: "/agent/chats/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    (
+        "chat-desk:lists",
+        lambda w: "/agent/chats/lists/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    (
+        "chat-desk:availability",
+        lambda w: "/agent/chats/availability/",
+        "post",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **dict.fromkeys(STAFF_OK, 302)},
+    ),
+    (
+        "chat-desk:chat",
+        lambda w: f"/agent/chats/{_agents_chat(w)}/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **ONLY_THE_CHATS_AGENT, "admin": NOT_FOUND},
+    ),
+    (
+        "chat-desk:upload",  # without a file: refused as incomplete, for the chat's agent only
+        lambda w: f"/agent/chats/{_agents_chat(w)}/upload/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            **ONLY_THE_CHATS_AGENT,
+            "agent": 422,
+            "admin": NOT_FOUND,
+        },
+    ),
+    # The widget's doors are public: a visitor proves a chat is theirs with its signed token.
+    ("chat:status", lambda w: "/chat/status", "get", dict.fromkeys(ROLES, OK)),
+    ("chat:start", lambda w: "/chat/start", "post", dict.fromkeys(ROLES, 422)),
+    ("chat:offline", lambda w: "/chat/offline", "post", dict.fromkeys(ROLES, 422)),
+    ("chat:upload", lambda w: "/chat/upload", "post", dict.fromkeys(ROLES, FORBIDDEN)),
+    ("chat:file", lambda w: "/chat/files/forged", "get", dict.fromkeys(ROLES, NOT_FOUND)),
+]
+
+
 API = "/api/v1"
 API_STAFF = {"agent": OK, "other_agent": OK, "supervisor": OK, "admin": OK}
 API_MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [

@@ -422,8 +422,11 @@ def message_add(
     actor: Actor,
     uploads: tuple[Upload, ...] = (),
     status_after: str | None = None,
+    notify: bool = True,
 ) -> Message:
-    """Add a reply or note; requester replies reopen, agent replies count as responses."""
+    """Add a reply or note; requester replies reopen, agent replies count as responses.
+
+    `notify=False` sends no mail for a public reply: the requester is reading it live (chat)."""
     errors: dict[str, list[str]] = {}
     _check_body(body, errors, required=not uploads)
     if kind not in MessageKind.values:
@@ -451,7 +454,7 @@ def message_add(
         if ticket.status == Status.NEW:
             changes["status"] = Status.OPEN
     if public and not by_requester:
-        _notify_requester(ticket, message)
+        _notify_requester(ticket, message, mail=notify)
     elif public and ticket.status in (Status.PENDING, Status.SOLVED):
         changes["status"] = Status.OPEN
     if status_after:
@@ -477,8 +480,10 @@ def _react(ticket: Ticket, trigger: str, actor: Actor, **facts: Any) -> None:
     rules_react(ticket=ticket, trigger=trigger, actor=actor, **facts)
 
 
-def _notify_requester(ticket: Ticket, message: Message) -> None:
+def _notify_requester(ticket: Ticket, message: Message, *, mail: bool = True) -> None:
     """Mail a public reply to the requester, threaded so their answer finds this ticket."""
+    if not mail:
+        return
     context = {"ticket": ticket, "message": message, "base_url": settings.CAREDESK_BASE_URL}
     mail_requester(
         ticket,

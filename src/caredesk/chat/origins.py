@@ -1,0 +1,51 @@
+"""Which web pages may talk to the chat: the widget's sites for visitors, the desk for agents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+
+def normal(origin: str) -> str:
+    """scheme://host[:port] in lower case, without a trailing slash."""
+    return origin.strip().rstrip("/").lower()
+
+
+def same_origin(origin: str, host: str) -> bool:
+    """The page came from the host it is talking to (or from a trusted desk origin)."""
+    if not origin:
+        return False
+    parts = urlsplit(normal(origin))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False
+    trusted = {normal(o) for o in settings.CSRF_TRUSTED_ORIGINS}
+    return parts.netloc == host.strip().lower() or normal(origin) in trusted
+
+
+def widget_origin(origin: str, host: str) -> bool:
+    """A page that may embed the widget: listed in CAREDESK_CHAT_ORIGINS, or the desk itself."""
+    if not origin:
+        return False
+    return normal(origin) in {normal(o) for o in settings.CAREDESK_CHAT_ORIGINS} or same_origin(
+        origin, host
+    )
+
+
+def header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str:
+    for key, value in headers:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def scope_client_ip(scope: dict) -> str:  # type: ignore[type-arg]
+    """The caller's address for a socket, as caredesk.core.ratelimit.client_ip reads requests."""
+    if settings.CAREDESK_BEHIND_PROXY:
+        forwarded = header(scope.get("headers", []), b"x-forwarded-for")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    client = scope.get("client") or ("unknown", 0)
+    return str(client[0])

@@ -1,0 +1,567 @@
+"""Live chat: opening hours, visitors' tokens, lines into the ticket, agents' picks and presence.
+
+Every line goes through the ticket services: the visitor's first message opens a ticket on the
+chat channel, each later line (visitor or agent) is a public message on it, so service levels
+and protocols see a chat as they see mail. Agents' lines send no mail: the visitor reads them
+live.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from caredesk.accounts.models import Contact, Organization, User
+from caredesk.accounts.services import requester_create
+from caredesk.chat.models import (
+    AgentPresence,
+    ChatLine,
+    ChatSession,
+    ChatStatus,
+    ChatUpload,
+    Side,
+)
+from caredesk.core import clock
+from caredesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from caredesk.sla.calendar import BusinessCalendar
+from caredesk.sla.models import Calendar
+from caredesk.sla.selectors import business_calendar
+from caredesk.tickets.models import Attachment, Channel, Message, MessageKind
+from caredesk.tickets.services import Body, NewTicket, Upload, message_add, ticket_open
+from caredesk.tickets.services.attachments import check_uploads
+from caredesk.tickets.services.ticketing import ticket_update
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 5_000
+MAX_NAME = 200
+MAX_FILES = 5
+TOKEN_MAX_AGE = 24 * 3600  # a visitor's token outlives any chat
+_TOKEN_SALT = "caredesk.chat.visitor"  # noqa: S105 - a signing namespace, not a secret
+_FILE_SALT = "caredesk.chat.file"
+
+# Reference chat hours when the named calendar does not exist: every day 08:00-22:00 Eastern.
+REFERENCE_TIMEZONE = "America/New_York"
+REFERENCE_HOURS = {day: [(time(8), time(22))] for day in range(7)}
+
+
+# -- hours and availability ------------------------------------------------------------------
+
+
+def chat_calendar() -> BusinessCalendar:
+    """The calendar of chat hours: CAREDESK_CHAT_CALENDAR by name; empty means always open."""
+    name = settings.CAREDESK_CHAT_CALENDAR
+    if not name:
+        return BusinessCalendar.always()
+    row = Calendar.objects.filter(name=name).first()
+    if row is None:
+        return _reference_calendar()
+    return business_calendar(row)
+
+
+_reference: BusinessCalendar | None = None
+
+
+def _reference_calendar() -> BusinessCalendar:
+    global _reference  # noqa: PLW0603
+    if _reference is None:
+        _reference = BusinessCalendar(REFERENCE_TIMEZONE, REFERENCE_HOURS)
+    return _reference
+
+
+@dataclass(frozen=True)
+class Availability:
+    open: bool
+    reason: str  # "" when open, "hours" outside chat hours, "agents" when nobody is available
+    message: str
+    opens_at: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "open": self.open,
+            "reason": self.reason,
+            "message": self.message,
+            "opens_at": self.opens_at.isoformat() if self.opens_at else None,
+        }
+
+
+def available_agents() -> int:
+    return AgentPresence.objects.filter(
+        available=True, user__is_active=True, user__is_staff=True
+    ).count()
+
+
+def chat_availability() -> Availability:
+    """Whether a visitor can start a chat now, and if not, why (in words for the widget)."""
+    now = clock.now()
+    calendar = chat_calendar()
+    if not calendar.is_open(now):
+        return Availability(
+            False,
+            "hours",
+            "Live chat is closed now. Leave us a message and we will answer by email.",
+            calendar.next_opening(now),
+        )
+    if not available_agents():
+        return Availability(
+            False,
+            "agents",
+            "No one is free to chat right now. Leave us a message and we will answer by email.",
+        )
+    return Availability(True, "", "")
+
+
+# -- tokens ---------------------------------------------------------------------------------
+
+
+def visitor_token(session: ChatSession) -> str:
+    """The visitor's proof that this chat is theirs (signed; the chat id alone proves nothing)."""
+    return signing.dumps({"c": session.pk}, salt=_TOKEN_SALT)
+
+
+def session_for_token(token: Any) -> ChatSession:
+    """The chat a visitor's token names; PermissionDenied for a forged or expired token."""
+    if not isinstance(token, str) or not token or len(token) > 500:
+        raise PermissionDenied("This chat link is not valid. Start a new chat.")
+    try:
+        data = signing.loads(token, salt=_TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        raise PermissionDenied("This chat link is not valid or has expired.") from None
+    session = ChatSession.objects.select_related("agent", "ticket").filter(pk=data.get("c")).first()
+    if session is None:
+        raise PermissionDenied("This chat link is not valid. Start a new chat.")
+    return session
+
+
+def file_token(attachment_id: int, session_id: int) -> str:
+    return signing.dumps({"a": attachment_id, "c": session_id}, salt=_FILE_SALT)
+
+
+def attachment_for_file_token(token: str) -> Attachment:
+    """The attachment a visitor's file link names, if it belongs to that visitor's chat."""
+    try:
+        data = signing.loads(token, salt=_FILE_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        raise NotFound("No such file.") from None
+    session = ChatSession.objects.filter(pk=data.get("c")).only("ticket_id").first()
+    att = Attachment.objects.filter(pk=data.get("a")).select_related("message").first()
+    if (
+        session is None
+        or att is None
+        or att.ticket_id != session.ticket_id
+        or (att.message is not None and att.message.kind != MessageKind.PUBLIC)
+    ):
+        raise NotFound("No such file.")
+    return att
+
+
+# -- starting and ending ---------------------------------------------------------------------
+
+
+def _clean_name(name: Any, errors: dict[str, list[str]]) -> str:
+    text = " ".join(str(name or "").split())
+    if not text:
+        errors["name"] = ["Enter your name."]
+    elif len(text) > MAX_NAME:
+        errors["name"] = [f"Keep your name to {MAX_NAME} characters or fewer."]
+    return text
+
+
+def _clean_email(email: Any, errors: dict[str, list[str]]) -> str:
+    text = str(email or "").strip().lower()
+    try:
+        validate_email(text)
+    except ValidationError:
+        errors["email"] = ["Enter an email address such as name@example.org."]
+    return text
+
+
+def chat_start(*, name: Any, email: Any, page_url: Any = "", origin: str = "") -> ChatSession:
+    """A new chat for a visitor, if chat is open; it joins the queue with its first message."""
+    errors: dict[str, list[str]] = {}
+    clean_name = _clean_name(name, errors)
+    clean_email = _clean_email(email, errors)
+    if errors:
+        raise ValidationFailed("The chat could not be started.", errors=errors)
+    state = chat_availability()
+    if not state.open:
+        raise ChatClosed(state)
+    return ChatSession.objects.create(
+        visitor_name=clean_name,
+        visitor_email=clean_email,
+        page_url=str(page_url or "")[:1000],
+        origin=origin[:200],
+        created_at=clock.now(),
+    )
+
+
+class ChatClosed(Conflict):
+    """Chat is not open now: outside hours or nobody available."""
+
+    title = "Chat closed"
+
+    def __init__(self, state: Availability) -> None:
+        super().__init__(state.message)
+        self.state = state
+
+
+def chat_end(*, session_id: int, side: str, agent: User | None = None) -> ChatSession:
+    """End a chat (either side); ending twice is harmless."""
+    with transaction.atomic():
+        session = ChatSession.objects.select_for_update().get(pk=session_id)
+        if side == Side.AGENT and (agent is None or session.agent_id != agent.pk):
+            raise PermissionDenied("Only the agent in this chat can end it.")
+        if session.status != ChatStatus.ENDED:
+            session.status = ChatStatus.ENDED
+            session.ended_at = clock.now()
+            session.ended_by = side
+            session.save(update_fields=["status", "ended_at", "ended_by"])
+    return session
+
+
+def offline_message(*, name: Any, email: Any, text: Any, page_url: Any = "") -> Message:
+    """A message left while chat is closed: a ticket on the chat channel, answered by mail."""
+    errors: dict[str, list[str]] = {}
+    clean_name = _clean_name(name, errors)
+    clean_email = _clean_email(email, errors)
+    body = str(text or "").strip()
+    if not body:
+        errors["message"] = ["Write your message."]
+    elif len(body) > MAX_TEXT:
+        errors["message"] = [f"Keep the message to {MAX_TEXT:,} characters or fewer."]
+    if errors:
+        raise ValidationFailed("The message could not be sent.", errors=errors)
+    with transaction.atomic():
+        contact = _requester(clean_email, clean_name)
+        page = str(page_url or "")[:1000]
+        ticket = ticket_open(
+            data=NewTicket(
+                requester=contact,
+                subject=_subject(body, clean_name),
+                body=Body(text=body),
+                channel=Channel.CHAT,
+                tags=("chat-offline",),
+                form_data={"page": page} if page else {},
+            ),
+            actor=contact,
+        )
+        message = Message.objects.filter(ticket=ticket).order_by("id").first()
+    assert message is not None
+    return message
+
+
+# -- lines -----------------------------------------------------------------------------------
+
+
+def _requester(email: str, name: str) -> Contact:
+    """The contact with this address, or a new one (in the organization of its domain)."""
+    contact = Contact.objects.select_related("organization").filter(email=email).first()
+    if contact is not None:
+        return contact
+    domain = email.rsplit("@", 1)[-1]
+    org = Organization.objects.filter(email_domain__iexact=domain).first()
+    try:
+        with transaction.atomic():
+            return requester_create(email=email, name=name, organization=org)
+    except IntegrityError:  # the same person started two chats at once
+        return Contact.objects.get(email=email)
+
+
+def _subject(text: str, name: str) -> str:
+    first = " ".join(text.split())
+    if not first:
+        return f"Chat with {name}"
+    return "Chat: " + (first if len(first) <= 80 else first[:79].rstrip() + "…")
+
+
+def check_line(client_id: Any, text: Any, files: Any) -> tuple[str, str, list[int]]:
+    """Validate a line as sent over the socket; field-level errors otherwise."""
+    errors: dict[str, list[str]] = {}
+    if (
+        not isinstance(client_id, str)
+        or not 1 <= len(client_id) <= 64
+        or not all(c.isalnum() or c in "-_" for c in client_id)
+    ):
+        errors["id"] = ["Give each message an id of 1 to 64 letters, digits, - or _."]
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        errors["text"] = ["Send the message as text."]
+        text = ""
+    elif len(text) > MAX_TEXT:
+        errors["text"] = [f"Keep a message to {MAX_TEXT:,} characters or fewer."]
+    if files is None:
+        files = []
+    if (
+        not isinstance(files, list)
+        or len(files) > MAX_FILES
+        or not all(isinstance(f, int) and not isinstance(f, bool) for f in files)
+    ):
+        errors["attachments"] = [f"Attach at most {MAX_FILES} files."]
+        files = []
+    if not errors and not text.strip() and not files:
+        errors["text"] = ["Write a message."]
+    if errors:
+        raise ValidationFailed("The message was not sent.", errors=errors)
+    return client_id, text.strip(), files
+
+
+def _take_uploads(
+    session: ChatSession, side: str, ids: list[int]
+) -> tuple[tuple[Upload, ...], list[ChatUpload]]:
+    if not ids:
+        return (), []
+    staged = list(ChatUpload.objects.filter(session=session, side=side, pk__in=ids))
+    if len(staged) != len(set(ids)):
+        raise ValidationFailed(
+            "The message was not sent.",
+            errors={"attachments": ["A file is no longer available; attach it again."]},
+        )
+    uploads = []
+    for row in staged:
+        with row.file.open("rb") as fh:
+            uploads.append(Upload(row.filename, row.content_type, fh.read()))
+    return tuple(uploads), staged
+
+
+def _discard(staged: list[ChatUpload]) -> None:
+    """Staged files are copied to the ticket; drop them once that is committed."""
+    if not staged:
+        return
+    names = [row.file.name for row in staged]
+    storage = staged[0].file.storage
+    ChatUpload.objects.filter(pk__in=[row.pk for row in staged]).delete()
+    transaction.on_commit(lambda: [storage.delete(n) for n in names])
+
+
+@dataclass(frozen=True)
+class Said:
+    line: ChatLine
+    created: bool  # False: this id was sent before (a resend after reconnecting)
+    opened: bool  # the line opened the chat's ticket (the chat joined the queue)
+
+
+def visitor_say(*, session_id: int, client_id: str, text: str, files: list[int]) -> Said:
+    """Write a visitor's line: the first opens the ticket, the others are public replies."""
+    with transaction.atomic():
+        session = ChatSession.objects.select_for_update().get(pk=session_id)
+        earlier = ChatLine.objects.filter(session=session, client_id=client_id).first()
+        if earlier is not None:
+            return Said(earlier, created=False, opened=False)
+        if session.status == ChatStatus.ENDED:
+            raise Conflict("This chat has ended. Start a new chat to write again.")
+        uploads, staged = _take_uploads(session, Side.VISITOR, files)
+        body = Body(text=text)
+        opened = session.ticket_id is None
+        if opened:
+            contact = _requester(session.visitor_email, session.visitor_name)
+            ticket = ticket_open(
+                data=NewTicket(
+                    requester=contact,
+                    subject=_subject(text, session.visitor_name),
+                    body=body,
+                    channel=Channel.CHAT,
+                    uploads=uploads,
+                    form_data={"page": session.page_url} if session.page_url else {},
+                ),
+                actor=contact,
+            )
+            message = (
+                Message.objects.filter(ticket=ticket, author_contact=contact).order_by("id").first()
+            )
+            assert message is not None
+            session.ticket = ticket
+            session.requester = contact
+            session.queued_at = clock.now()
+            session.save(update_fields=["ticket", "requester", "queued_at"])
+        else:
+            assert session.ticket is not None
+            message = message_add(
+                ticket=session.ticket,
+                kind=MessageKind.PUBLIC,
+                body=body,
+                actor=session.requester,
+                uploads=uploads,
+            )
+        line = ChatLine.objects.create(
+            session=session,
+            client_id=client_id,
+            side=Side.VISITOR,
+            message=message,
+            created_at=clock.now(),
+        )
+        _discard(staged)
+    return Said(line, created=True, opened=opened)
+
+
+def agent_say(*, session_id: int, agent: User, client_id: str, text: str, files: list[int]) -> Said:
+    """Write an agent's line (no mail); the first one records the reply time against target."""
+    with transaction.atomic():
+        session = ChatSession.objects.select_for_update().get(pk=session_id)
+        earlier = ChatLine.objects.filter(session=session, client_id=client_id).first()
+        if earlier is not None:
+            return Said(earlier, created=False, opened=False)
+        if session.agent_id != agent.pk:
+            raise PermissionDenied("Take this chat before writing in it.")
+        if session.status != ChatStatus.ACTIVE:
+            raise Conflict("This chat has ended.")
+        assert session.ticket is not None and session.queued_at is not None
+        uploads, staged = _take_uploads(session, Side.AGENT, files)
+        message = message_add(
+            ticket=session.ticket,
+            kind=MessageKind.PUBLIC,
+            body=Body(text=text),
+            actor=agent,
+            uploads=uploads,
+            notify=False,
+        )
+        now = clock.now()
+        if session.first_reply_at is None:
+            seconds = (now - session.queued_at).total_seconds()
+            session.first_reply_at = now
+            session.first_reply_seconds = seconds
+            session.first_reply_met = seconds <= settings.CAREDESK_CHAT_FIRST_REPLY_SECONDS
+            session.save(update_fields=["first_reply_at", "first_reply_seconds", "first_reply_met"])
+        line = ChatLine.objects.create(
+            session=session, client_id=client_id, side=Side.AGENT, message=message, created_at=now
+        )
+        _discard(staged)
+    return Said(line, created=True, opened=False)
+
+
+def upload_stage(*, session: ChatSession, side: str, upload: Upload) -> ChatUpload:
+    """Keep a file for a line about to be sent (same limits as every attachment)."""
+    if session.status == ChatStatus.ENDED:
+        raise Conflict("This chat has ended.")
+    check_uploads([upload], field="file")
+    from django.core.files.base import ContentFile
+
+    from caredesk.tickets.services.attachments import clean_filename, content_type_of
+
+    row = ChatUpload(
+        session=session,
+        side=side,
+        filename=clean_filename(upload.filename),
+        content_type=content_type_of(upload),
+        size=len(upload.data),
+        created_at=clock.now(),
+    )
+    row.file.save("upload", ContentFile(upload.data), save=False)
+    row.save()
+    return row
+
+
+# -- agents ----------------------------------------------------------------------------------
+
+
+def availability_set(*, agent: User, available: bool) -> AgentPresence:
+    if not agent.is_agent:
+        raise PermissionDenied("Only agents take chats.")
+    presence, _ = AgentPresence.objects.update_or_create(
+        user=agent, defaults={"available": available, "changed_at": clock.now()}
+    )
+    return presence
+
+
+def is_available(agent: User) -> bool:
+    return AgentPresence.objects.filter(user=agent, available=True).exists()
+
+
+def chat_accept(*, session_id: int, agent: User) -> ChatSession:
+    """An available agent takes a waiting chat, within the cap; the ticket becomes theirs."""
+    cap = settings.CAREDESK_CHAT_MAX_CONCURRENT
+    with transaction.atomic():
+        presence = AgentPresence.objects.select_for_update().filter(user=agent).first()
+        if presence is None or not presence.available or not agent.is_agent:
+            raise Conflict("Set yourself available before taking chats.")
+        active = ChatSession.objects.filter(agent=agent, status=ChatStatus.ACTIVE).count()
+        if active >= cap:
+            raise Conflict(
+                f"You have {active} chats open, the most at once is {cap}. "
+                "End one before taking another."
+            )
+        taken = ChatSession.objects.filter(
+            pk=session_id, status=ChatStatus.WAITING, queued_at__isnull=False
+        ).update(status=ChatStatus.ACTIVE, agent=agent, accepted_at=clock.now())
+        if not taken:
+            raise Conflict("Another agent has taken this chat, or it has ended.")
+        session = ChatSession.objects.select_related("ticket").get(pk=session_id)
+        assert session.ticket is not None
+        if session.ticket.assignee_id != agent.pk and session.ticket.is_open:
+            ticket_update(ticket=session.ticket, changes={"assignee": agent}, actor=agent)
+    return session
+
+
+def waiting_chats() -> list[ChatSession]:
+    return list(
+        ChatSession.objects.filter(status=ChatStatus.WAITING, queued_at__isnull=False)
+        .select_related("ticket")
+        .order_by("queued_at", "id")[:100]
+    )
+
+
+def active_chats(agent: User) -> list[ChatSession]:
+    return list(
+        ChatSession.objects.filter(agent=agent, status=ChatStatus.ACTIVE)
+        .select_related("ticket")
+        .order_by("accepted_at", "id")
+    )
+
+
+# -- what the sockets send -------------------------------------------------------------------
+
+
+def lines_payload(session: ChatSession, after: int = 0, limit: int = 500) -> list[dict[str, Any]]:
+    """The chat's lines after `after`, as sent to both sides (two queries)."""
+    lines = list(
+        ChatLine.objects.filter(session=session, pk__gt=after)
+        .select_related("message")
+        .order_by("id")[:limit]
+    )
+    return _payloads(session, lines)
+
+
+def line_payload(session: ChatSession, line: ChatLine) -> dict[str, Any]:
+    return _payloads(session, [line])[0]
+
+
+def _payloads(session: ChatSession, lines: list[ChatLine]) -> list[dict[str, Any]]:
+    files: dict[int, list[dict[str, Any]]] = {}
+    for att in Attachment.objects.filter(message_id__in=[ln.message_id for ln in lines]).order_by(
+        "id"
+    ):
+        assert att.message_id is not None
+        files.setdefault(att.message_id, []).append(
+            {"id": att.pk, "name": att.filename, "size": att.size}
+        )
+    agent_name = session.agent.get_short_name() if session.agent else "Support"
+    return [
+        {
+            "id": ln.pk,
+            "chat": session.pk,
+            "client_id": ln.client_id,
+            "from": ln.side,
+            "name": session.visitor_name if ln.side == Side.VISITOR else agent_name,
+            "text": ln.message.body_text,
+            "at": ln.created_at.isoformat(),
+            "attachments": files.get(ln.message_id, []),
+        }
+        for ln in lines
+    ]
+
+
+def session_payload(session: ChatSession) -> dict[str, Any]:
+    return {
+        "id": session.pk,
+        "status": session.status,
+        "agent": session.agent.get_short_name() if session.agent else None,
+        "ticket": session.ticket.ref if session.ticket_id and session.ticket else None,
+    }
