@@ -680,6 +680,38 @@ def test_attachment_upload_and_download(world, api):
     assert listed == [meta]
 
 
+def test_attachments_are_typed_by_their_content_not_their_name(world, api):
+    ticket = make_ticket(world.requester, team=world.team_a)
+    agent = api(world.agent)
+    # a PDF sent as a picture is a PDF; text dressed as a picture is just bytes
+    assert upload(agent, ticket, data=b"%PDF-1.7\n%%EOF", name="scan.png")["content_type"] == (
+        "application/pdf"
+    )
+    assert upload(agent, ticket, data=b"<script>x</script>", name="x.png")["content_type"] == (
+        "application/octet-stream"
+    )
+    before = counts()
+    response = agent.post(
+        f"/tickets/{ticket.pk}/messages",
+        {
+            "kind": "public",
+            "body": "Run this.",
+            "attachments": [
+                {
+                    "filename": "readme.txt",
+                    "content_type": "text/plain",
+                    "content_base64": b64(b"#!/bin/sh\nrm -rf ~\n"),
+                }
+            ],
+        },
+    )
+    body = assert_problem(response, 422, "attachments")
+    assert body["errors"]["attachments"] == [
+        "readme.txt is a script. Programs and scripts are not accepted."
+    ]
+    assert counts() == before
+
+
 def test_requester_downloads_files_on_their_public_replies(world, api):
     ticket = make_ticket(world.requester, team=world.team_a)
     meta = upload(api(world.agent), ticket)

@@ -140,7 +140,7 @@ def test_uploads_are_checked(agent: Any, settings: Any) -> None:
     refused = post("/chat/upload", {"token": token, "file": exe})
     assert refused.status_code == 422
     assert refused.json()["errors"] == {
-        "file": ["setup.exe: files of type application/x-msdownload are not accepted."]
+        "file": ["setup.exe is a Windows program. Programs and scripts are not accepted."]
     }
     assert post("/chat/upload", {"token": token}).status_code == 422
     forged = post("/chat/upload", {"token": token + "x", "file": _png()})

@@ -171,18 +171,33 @@ def test_unreadable_mail_is_quarantined_and_kept(clock, raw, why):
 
 
 def test_a_refused_attachment_quarantines_the_mail_and_an_admin_can_reprocess_it(clock, settings):
-    raw = mail(attachments=[("setup.exe", "application/x-msdownload", b"MZ\x90\x00" * 50)])
+    raw = mail(attachments=[("report.pdf", "application/pdf", b"%PDF-1.7\n" + b"0" * 200)])
     settings.CAREDESK_ATTACHMENT_TYPES = ["image/png"]
     outcome = mail_ingest(raw=raw)
     assert outcome.status == MailStatus.QUARANTINED and "not accepted" in outcome.reason
     assert not Ticket.objects.exists()
-    settings.CAREDESK_ATTACHMENT_TYPES = [
-        "image/png",
-        "application/octet-stream",
-    ]  # an admin allows it
+    settings.CAREDESK_ATTACHMENT_TYPES = ["image/png", "application/pdf"]  # an admin allows it
     again = mail_process(mail=InboundMail.objects.get())
     assert again.status == MailStatus.CREATED
     assert InboundMail.objects.get().attempts == 2
+
+
+def test_an_attached_program_is_left_out_and_named_but_the_mail_still_opens_a_ticket(clock):
+    raw = mail(
+        body="My pump shows E42, the log is attached.",
+        attachments=[
+            ("pump-log.txt", "text/plain", b"E42 at 09:14"),
+            ("invoice.pdf", "application/pdf", b"MZ\x90\x00" + b"\x00" * 200),
+        ],
+    )
+    outcome = mail_ingest(raw=raw)
+    assert outcome.status == MailStatus.CREATED
+    ticket = Ticket.objects.get()
+    assert [a.filename for a in ticket.attachments.all()] == ["pump-log.txt"]
+    text = ticket.messages.get().body_text
+    assert "Not attached, because programs and scripts are not accepted: invoice.pdf" in text
+    assert "a Windows program" in text
+    assert bytes(InboundMail.objects.get().raw) == raw  # the received mail keeps it
 
 
 def test_too_large_mail_is_quarantined(clock, settings):

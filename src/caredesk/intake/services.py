@@ -17,12 +17,14 @@ from caredesk.accounts.models import Contact
 from caredesk.accounts.services import requester_for_email
 from caredesk.core import clock
 from caredesk.core.errors import DomainError
+from caredesk.core.filetypes import program_kind
 from caredesk.intake.mail import MailError, ParsedMail, parse, read_reply_token
 from caredesk.intake.models import InboundMail, MailStatus
 from caredesk.tickets.models import Channel, Message, MessageKind, Status, Ticket
 from caredesk.tickets.pure import pk_from_ref
 from caredesk.tickets.services import Body, NewTicket, Upload, message_add, tickets_open
 from caredesk.tickets.services.acknowledge import acknowledge
+from caredesk.tickets.services.attachments import clean_filename
 
 log = logging.getLogger(__name__)
 DONE = (MailStatus.CREATED, MailStatus.APPENDED, MailStatus.IGNORED)
@@ -84,6 +86,19 @@ def _seen(message_id: str, mail: InboundMail) -> bool:
     return earlier.exists() or Message.objects.filter(email_message_id=message_id).exists()
 
 
+_PROCESSING_FIELDS = (
+    "status",
+    "reason",
+    "ticket",
+    "ticket_message",
+    "processed_at",
+    "attempts",
+    "message_id",
+    "sender",
+    "subject",
+)
+
+
 def _finish(
     mail: InboundMail,
     status: str,
@@ -94,7 +109,8 @@ def _finish(
     mail.status, mail.reason = status, reason[:500]
     mail.ticket, mail.ticket_message = ticket, message
     mail.processed_at = clock.now()
-    mail.save()
+    # the raw message was written once when it arrived; it is never rewritten
+    mail.save(update_fields=[*_PROCESSING_FIELDS])
     if status == MailStatus.QUARANTINED:
         log.warning("mail %s quarantined: %s", mail.pk, mail.reason)  # no content in logs
     return Outcome(status=status, ticket=ticket.ref if ticket else None, reason=mail.reason)
@@ -136,13 +152,32 @@ def _uploads(parsed: ParsedMail) -> tuple[Upload, ...]:
     return tuple(
         Upload(filename=a.filename, content_type=a.content_type, data=a.data, sniffed=True)
         for a in parsed.attachments
+        if not program_kind(a.data)
+    )
+
+
+def _removed(parsed: ParsedMail) -> str:
+    """A line for the stored message naming attached programs, which are never stored (the
+    message as received, with them, stays in the received mail)."""
+    names = [
+        f"{clean_filename(a.filename)} ({program_kind(a.data)})"
+        for a in parsed.attachments
+        if program_kind(a.data)
+    ]
+    if not names:
+        return ""
+    return (
+        "\n\n[Not attached, because programs and scripts are not accepted: "
+        + ", ".join(names)
+        + "]"
     )
 
 
 def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
     contact = _requester(parsed)
     ticket = _thread(parsed, contact)
-    body = Body(text=parsed.text or parsed.full_text)
+    removed = _removed(parsed)
+    body = Body(text=(parsed.text or parsed.full_text) + removed)
     if ticket is not None and ticket.status != Status.CLOSED:
         message = message_add(
             ticket=ticket,
@@ -160,7 +195,7 @@ def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
             NewTicket(
                 requester=contact,
                 subject=subject,
-                body=Body(text=parsed.full_text if ticket is None else body.text),
+                body=Body(text=parsed.full_text + removed if ticket is None else body.text),
                 channel=Channel.EMAIL,
                 uploads=_uploads(parsed),
             )
@@ -170,7 +205,7 @@ def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
     first = opened.ticket.messages.order_by("id").first()
     if first is not None:
         _remember(first, parsed)
-    acknowledge(opened.ticket, parsed.text or parsed.full_text)
+    acknowledge(opened, parsed.text or parsed.full_text)
     reason = f"follow-up to closed {ticket.ref}" if ticket is not None else ""
     return _finish(mail, MailStatus.CREATED, reason, ticket=opened.ticket, message=first)
 

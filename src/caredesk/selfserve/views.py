@@ -215,7 +215,7 @@ def _open_ticket(
         ],
         actor=requester,
     )
-    acknowledge(opened.ticket, text)
+    acknowledge(opened, text)
     return opened
 
 

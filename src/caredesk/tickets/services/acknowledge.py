@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -19,7 +20,11 @@ from django.utils import dateformat
 
 from caredesk.core.ratelimit import hit
 from caredesk.sla.models import Metric, SlaClock
+from caredesk.sla.selectors import snapshot
 from caredesk.tickets.models import Message, MessageKind, Priority, RequestField, Ticket
+
+if TYPE_CHECKING:
+    from caredesk.tickets.services.ticketing import Opened
 
 # a short description says little about the symptom; ask for more below this many words
 SYMPTOM_MIN_WORDS = 12
@@ -49,7 +54,10 @@ class Questions:
         ]
 
 
-def is_device_problem(ticket: Ticket) -> bool:
+DEVICE_TAGS = frozenset({"device", "device-fault", "device-error"})
+
+
+def is_device_problem(ticket: Ticket, tags: list[str] | None = None) -> bool:
     """A device request: its form asks for a serial, or a serial or device tag is on it."""
     if ticket.device_serial:
         return True
@@ -58,12 +66,14 @@ def is_device_problem(ticket: Ticket) -> bool:
         for f in RequestField.objects.filter(request_type_id=ticket.category_id)
     ):
         return True
-    return ticket.tags.filter(name__in=("device", "device-fault", "device-error")).exists()
+    if tags is None:
+        tags = list(ticket.tags.values_list("name", flat=True))
+    return not DEVICE_TAGS.isdisjoint(tags)
 
 
-def device_questions(ticket: Ticket, text: str) -> Questions:
+def device_questions(ticket: Ticket, text: str, tags: list[str] | None = None) -> Questions:
     """What a device request still lacks; nothing for other requests."""
-    if not is_device_problem(ticket) or _desk_already_replied(ticket):
+    if not is_device_problem(ticket, tags) or _desk_already_replied(ticket):
         return Questions(False, False, False)
     form = {k.lower(): v for k, v in (ticket.form_data or {}).items() if v}
     return Questions(
@@ -82,31 +92,39 @@ def _desk_already_replied(ticket: Ticket) -> bool:
     )
 
 
-def first_response_due(ticket: Ticket) -> tuple[datetime, str] | None:
-    """When the first response is due and the time zone to say it in."""
-    clock = (
-        SlaClock.objects.select_related("calendar")
-        .filter(ticket=ticket, metric=Metric.FIRST_RESPONSE, due_at__isnull=False)
-        .first()
-    )
+def first_response_due(
+    ticket: Ticket, clocks: list[SlaClock] | None = None
+) -> tuple[datetime, str] | None:
+    """When the first response is due and the time zone to say it in (the calendar's)."""
+    if clocks is None:
+        clocks = list(SlaClock.objects.filter(ticket=ticket, metric=Metric.FIRST_RESPONSE))
+    clock = next((c for c in clocks if c.metric == Metric.FIRST_RESPONSE and c.due_at), None)
     if clock is None or clock.due_at is None:
         return None
-    zone = clock.calendar.timezone if clock.calendar else settings.TIME_ZONE
+    calendar = snapshot().calendars.get(clock.calendar_id) if clock.calendar_id else None
+    zone = calendar.timezone if calendar else settings.TIME_ZONE
     try:
         return clock.due_at.astimezone(ZoneInfo(zone)), zone
     except ZoneInfoNotFoundError:
         return clock.due_at, "UTC"
 
 
-def acknowledgement_text(ticket: Ticket, text: str) -> str:
-    due = first_response_due(ticket)
+def acknowledgement_text(
+    ticket: Ticket,
+    text: str,
+    *,
+    tags: list[str] | None = None,
+    clocks: list[SlaClock] | None = None,
+) -> str:
+    """The acknowledgement's body; tags and clocks just written may be given to save reads."""
+    due = first_response_due(ticket, clocks)
     context = {
         "ticket": ticket,
         # formatted here: the template's date filter would move it back to the server's zone
         "due": dateformat.format(due[0], "l j F, H:i") if due else "",
         "zone": due[1] if due else "",
         "urgent": ticket.priority == Priority.LEVEL1,
-        "asks": device_questions(ticket, text).asks(),
+        "asks": device_questions(ticket, text, tags).asks(),
         "phone": settings.CAREDESK_SUPPORT_PHONE,
         "base_url": settings.CAREDESK_BASE_URL,
         "site_name": settings.CAREDESK_SITE_NAME,
@@ -114,10 +132,12 @@ def acknowledgement_text(ticket: Ticket, text: str) -> str:
     return render_to_string("mail/acknowledgement.txt", context)
 
 
-def acknowledge(ticket: Ticket, text: str) -> bool:
-    """Queue the acknowledgement (same transaction as the ticket); False when none is due."""
+def acknowledge(opened: Opened, text: str) -> bool:
+    """Queue the acknowledgement of a ticket just opened (in its transaction); False when none
+    is due."""
     from caredesk.tickets.services.ticketing import mail_requester
 
+    ticket = opened.ticket
     email = ticket.requester.email
     if not email or not settings.CAREDESK_ACKNOWLEDGE:
         return False
@@ -126,7 +146,7 @@ def acknowledge(ticket: Ticket, text: str) -> bool:
     mail_requester(
         ticket,
         subject=f"[{ticket.ref}] Received: {ticket.subject}",
-        body=acknowledgement_text(ticket, text),
+        body=acknowledgement_text(ticket, text, tags=opened.tags, clocks=opened.clocks),
         auto="auto-replied",
     )
     return True

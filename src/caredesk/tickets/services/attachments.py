@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 
 from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
+from caredesk.core.filetypes import program_kind, sniff
 from caredesk.tickets.models import Attachment, Message, Ticket
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
@@ -31,13 +32,14 @@ def clean_filename(name: str) -> str:
 
 
 def content_type_of(up: Upload) -> str:
-    """Return the declared type, or the one the file name implies when none was declared."""
+    """The type the content really is. A name or a declared type is believed only for text
+    that decodes as such; binary types are read from the first bytes, whatever the name says."""
     ctype = (up.content_type or "").split(";")[0].strip().lower()
     if up.sniffed:
         return ctype or "application/octet-stream"
     if not ctype or ctype == "application/octet-stream":
-        ctype = mimetypes.guess_type(clean_filename(up.filename))[0] or "application/octet-stream"
-    return ctype
+        ctype = mimetypes.guess_type(clean_filename(up.filename))[0] or ""
+    return sniff(up.data, ctype)
 
 
 def check_uploads(uploads: list[Upload], field: str = "attachments") -> None:
@@ -47,7 +49,10 @@ def check_uploads(uploads: list[Upload], field: str = "attachments") -> None:
     for up in uploads:
         name = clean_filename(up.filename)
         ctype = content_type_of(up)
-        if len(up.data) > settings.CAREDESK_MAX_ATTACHMENT_BYTES:
+        kind = program_kind(up.data)
+        if kind:
+            errors.append(f"{name} is {kind}. Programs and scripts are not accepted.")
+        elif len(up.data) > settings.CAREDESK_MAX_ATTACHMENT_BYTES:
             limit_mb = settings.CAREDESK_MAX_ATTACHMENT_BYTES // (1024 * 1024)
             errors.append(f"{name} is larger than {limit_mb} MB.")
         elif ctype not in allowed:
