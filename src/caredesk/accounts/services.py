@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from caredesk.accounts.models import ApiToken, Contact, ContactKind, Organization, Team, User
 from caredesk.accounts.roles import ROLE_AGENT
@@ -87,7 +87,10 @@ def requester_for_email(*, email: str, name: str = "") -> Contact:
     domain = email.rsplit("@", 1)[-1] if "@" in email else ""
     org = Organization.objects.filter(email_domain__iexact=domain).first() if domain else None
     name = " ".join(name.split()) or email.split("@", 1)[0]
-    return requester_create(email=email, name=name[:200], organization=org)
+    try:
+        return requester_create(email=email, name=name[:200], organization=org)
+    except IntegrityError:  # another process (a concurrent mail pipe) added the address just now
+        return Contact.objects.select_related("organization").get(email=email)
 
 
 def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
