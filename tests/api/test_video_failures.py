@@ -215,3 +215,26 @@ def test_a_partner_token_is_made_from_the_command_line(world, technical, capsys)
     assert caredesk(["token", "create", "--partner", world.org.name]) == 0
     assert Contact.objects.filter(organization=world.org, email__isnull=True).count() == 1
     assert caredesk(["token", "create", "--partner", "No Such Clinic"]) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_platform_reports_over_real_http_with_its_token(live_server, clock):
+    import httpx
+
+    from caredesk.accounts.services import token_create
+    from tests.factories import OrganizationFactory
+
+    TeamFactory(name="Technical", slug="tier-2", tier=2)
+    org = OrganizationFactory(name="Larchmont Telehealth")
+    _token, secret = token_create(user=partner_account(organization=org), name="platform")
+    url = f"{live_server.url}/api/v1/video-failures"
+    with httpx.Client(timeout=10, headers={"Authorization": f"Bearer {secret}"}) as http:
+        first = http.post(url, json=report())
+        again = http.post(url, json=report(impact="visit_degraded"))
+        refused = http.post(url, json=report(impact="nothing"))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["ticket"]["id"] == again.json()["ticket"]["id"]
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "impact" in refused.json()["errors"]
+    assert Ticket.objects.get().organization == org
