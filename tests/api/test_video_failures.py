@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 
 from caredesk.accounts.models import Contact, ContactKind
-from caredesk.accounts.services import partner_account
+from caredesk.accounts.services import partner_account, token_create
 from caredesk.cli import main as caredesk
 from caredesk.intake.models import VideoFailure
 from caredesk.tickets.models import Attachment, Status, Ticket
 from tests.api.conftest import ApiClient, assert_problem, counts
-from tests.factories import RequestTypeFactory, TeamFactory
+from tests.factories import OrganizationFactory, RequestTypeFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -219,11 +220,6 @@ def test_a_partner_token_is_made_from_the_command_line(world, technical, capsys)
 
 @pytest.mark.django_db(transaction=True)
 def test_a_platform_reports_over_real_http_with_its_token(live_server, clock):
-    import httpx
-
-    from caredesk.accounts.services import token_create
-    from tests.factories import OrganizationFactory
-
     TeamFactory(name="Technical", slug="tier-2", tier=2)
     org = OrganizationFactory(name="Larchmont Telehealth")
     _token, secret = token_create(user=partner_account(organization=org), name="platform")
