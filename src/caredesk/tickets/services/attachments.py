@@ -11,9 +11,10 @@ from django.core.files.base import ContentFile
 
 from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
-from caredesk.core.filetypes import program_kind, sniff
+from caredesk.core.filetypes import SIGNATURES, program_kind, sniff
 from caredesk.tickets.models import Attachment, Message, Ticket
 
+VERIFIABLE = frozenset(SIGNATURES.values())
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
 
 
@@ -39,7 +40,14 @@ def content_type_of(up: Upload) -> str:
         return ctype or "application/octet-stream"
     if not ctype or ctype == "application/octet-stream":
         ctype = mimetypes.guess_type(clean_filename(up.filename))[0] or ""
-    return sniff(up.data, ctype)
+    found = sniff(up.data, ctype)
+    if found in VERIFIABLE:  # the first bytes prove it
+        return found
+    if ctype in VERIFIABLE:  # claims a type its first bytes would show, and they do not
+        return "application/octet-stream"
+    if not ctype or ctype.startswith("text/") or ctype == "application/json":
+        return found  # text that decodes as such, else bytes
+    return ctype  # a type the content cannot confirm: the list of accepted types decides
 
 
 def check_uploads(uploads: list[Upload], field: str = "attachments") -> None:
