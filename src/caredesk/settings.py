@@ -305,6 +305,11 @@ CAREDESK_CHAT_ORIGINS = env.list("CAREDESK_CHAT_ORIGINS", default=[])
 CAREDESK_CHAT_CALENDAR = env.str("CAREDESK_CHAT_CALENDAR", default="Live chat")
 CAREDESK_CHAT_MAX_CONCURRENT = env.int("CAREDESK_CHAT_MAX_CONCURRENT", default=3)
 CAREDESK_CHAT_FIRST_REPLY_SECONDS = env.int("CAREDESK_CHAT_FIRST_REPLY_SECONDS", default=60)
+# A waiting chat ends on its own when its visitor has been gone this long, or nobody took it.
+CAREDESK_CHAT_VISITOR_GONE_MINUTES = env.int("CAREDESK_CHAT_VISITOR_GONE_MINUTES", default=5)
+CAREDESK_CHAT_WAIT_MINUTES = env.int("CAREDESK_CHAT_WAIT_MINUTES", default=10)
+# An available agent whose chat page has been closed this long is set away.
+CAREDESK_CHAT_AGENT_AWAY_MINUTES = env.int("CAREDESK_CHAT_AGENT_AWAY_MINUTES", default=5)
 # Websocket messages between processes: in-process when embedded, Redis in the scale-out mode.
 CHANNEL_LAYERS = {
     "default": {

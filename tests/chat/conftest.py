@@ -86,6 +86,7 @@ class Peer:
             "server": ("testserver", 80),
         }
         self.comm = ApplicationCommunicator(application, scope)
+        self.hello: dict[str, Any] = {}  # an agent socket's first frame
 
     async def connect(self) -> bool:
         await self.comm.send_input({"type": "websocket.connect"})
@@ -140,4 +141,5 @@ async def agent_peer(cookie: str, *, origin: str = f"http://{DESK}") -> Peer:
     assert await peer.connect()
     hello = await peer.recv()
     assert hello["type"] == "hello"
+    peer.hello = hello
     return peer

@@ -18,7 +18,8 @@ import pytest
 from playwright.sync_api import expect
 
 from caredesk.chat.models import ChatSession
-from caredesk.chat.services import availability_set
+from caredesk.chat.services import availability_set, chat_sweep
+from caredesk.core.models import OutboxItem
 from caredesk.tickets.models import Channel, Ticket
 from tests.e2e.conftest import _CSP_REPORTER, DESKTOP, TIMEOUT_MS, Screen
 from tests.factories import PASSWORD, AgentFactory
@@ -222,3 +223,117 @@ def test_with_nobody_available_the_widget_takes_a_message(
     ticket = Ticket.objects.get()
     assert ticket.requester.email == "odile@patients.example"
     assert ticket.messages.get().body_text == "Please call me about my cuff."
+
+
+def test_a_reply_on_the_ticket_page_and_a_file_reach_the_chat(
+    open_window: Callable[[], Screen], clinic_url: str, clock: Any, tmp_path: Any
+) -> None:
+    AgentFactory(name="Amara Osei", email="amara.osei@caredesk.example")
+    AgentFactory(name="Bram Olsen", email="bram.olsen@caredesk.example")
+    agent = open_window()
+    agent.login("amara.osei@caredesk.example", PASSWORD)
+    agent.goto("/agent/chats/")
+    agent.page.get_by_role("button", name="Become available").click()
+    expect(agent.page.get_by_text("You are available for chats.")).to_be_visible()
+
+    visitor = open_window()
+    page = visitor.page
+    page.goto(clinic_url, wait_until="load")
+    page.get_by_role("button", name="Chat with us").click()
+    dialog = page.get_by_role("dialog", name="Chat with us")
+    form = dialog.get_by_role("form", name="Start a chat")
+    form.get_by_label("Your name").fill("Liesel Varga")
+    form.get_by_label("Email").fill("liesel.varga@patients.example")
+    form.get_by_label("How can we help?").fill("My cuff shows E3.")
+    form.get_by_role("button", name="Start chat").click()
+    log = dialog.get_by_role("log", name="Messages")
+    expect(log.get_by_text("My cuff shows E3.")).to_be_visible()
+    agent.page.get_by_role("button", name="Take chat with Liesel Varga").click()
+    agent_log = agent.page.get_by_role("log", name="Messages")
+    expect(agent_log.get_by_text("My cuff shows E3.")).to_be_visible()
+    expect(dialog.get_by_text("You are chatting with Amara.")).to_be_visible()
+
+    # A colleague answers on the ticket's own page: the visitor and the chat page see it once.
+    colleague = open_window()
+    colleague.login("bram.olsen@caredesk.example", PASSWORD)
+    ticket = Ticket.objects.get()
+    colleague.goto(f"/agent/tickets/{ticket.pk}/")
+    colleague.page.locator("#id_body").fill("E3 means the cuff is loose; wrap it again.")
+    colleague.page.get_by_role("button", name="Send reply").click()
+    expect(colleague.page.get_by_text(f"Reply sent on {ticket.ref}.")).to_be_visible()
+    reply = "E3 means the cuff is loose; wrap it again."
+    expect(log.get_by_text(reply)).to_have_count(1)
+    expect(log.locator(".cdw-line", has_text=reply).locator(".cdw-who")).to_have_text("Bram")
+    expect(agent_log.get_by_text(reply)).to_have_count(1)
+
+    # The visitor sends a photo of the cuff's display; the agent can open it.
+    photo = tmp_path / "cuff-display.png"
+    photo.write_bytes(_PNG)
+    dialog.get_by_label("Attach a file").set_input_files(str(photo))
+    dialog.get_by_label("Message", exact=True).fill("Here is the display now.")
+    dialog.get_by_role("button", name="Send").click()
+    expect(log.get_by_role("link", name="cuff-display.png")).to_be_visible()
+    expect(log.get_by_text("sending…")).to_have_count(0)
+    expect(agent_log.get_by_text("Here is the display now.")).to_be_visible()
+    link = agent_log.get_by_role("link", name="cuff-display.png")
+    expect(link).to_be_visible()
+    with agent.page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "cuff-display.png"
+    visitor.check("the widget with a reply from the ticket page and a file")
+    agent.check("the chat page with a reply from the ticket page and a file")
+    visitor.shoot("chat-visitor-file")
+
+    assert not OutboxItem.objects.filter(kind="email").exists()
+    assert list(ticket.messages.order_by("id").values_list("body_text", flat=True)) == [
+        "My cuff shows E3.",
+        reply,
+        "Here is the display now.",
+    ]
+    assert ticket.attachments.get().filename == "cuff-display.png"
+
+
+def test_a_chat_nobody_takes_offers_the_message_form(
+    open_window: Callable[[], Screen], clinic_url: str, clock: Any, settings: Any
+) -> None:
+    # The fake clock jumps past the wait; the visitor's page stays connected all along.
+    settings.CAREDESK_CHAT_WAIT_MINUTES = 10
+    settings.CAREDESK_CHAT_VISITOR_GONE_MINUTES = 60
+    settings.CAREDESK_CHAT_AGENT_AWAY_MINUTES = 60
+    availability_set(agent=AgentFactory(), available=True)
+    visitor = open_window()
+    page = visitor.page
+    page.goto(clinic_url, wait_until="load")
+    page.get_by_role("button", name="Chat with us").click()
+    dialog = page.get_by_role("dialog", name="Chat with us")
+    form = dialog.get_by_role("form", name="Start a chat")
+    form.get_by_label("Your name").fill("Odile Brenner")
+    form.get_by_label("Email").fill("odile@patients.example")
+    form.get_by_label("How can we help?").fill("Please help with my cuff.")
+    form.get_by_role("button", name="Start chat").click()
+    expect(dialog.get_by_text("An agent will be with you shortly")).to_be_visible()
+    log = dialog.get_by_role("log", name="Messages")
+    expect(log.get_by_text("Please help with my cuff.")).to_be_visible()
+    expect(log.get_by_text("sending…")).to_have_count(0)  # the chat is in the queue
+
+    clock.advance(minutes=11)
+    assert chat_sweep() == 1
+    message_form = dialog.get_by_role("form", name="Leave a message")
+    expect(message_form.get_by_text("No one could take your chat in time")).to_be_visible()
+    expect(message_form.get_by_label("Email")).to_have_value("odile@patients.example")
+    expect(message_form.get_by_label("Your name")).to_have_value("Odile Brenner")
+    ticket = Ticket.objects.get()
+    expect(message_form.get_by_text(f"Your reference is {ticket.ref}.")).to_be_visible()
+    message_form.get_by_label("Your message").fill("Call me at noon, please.")
+    visitor.check("the message form after an unanswered chat")
+    visitor.shoot("chat-unanswered")
+    message_form.get_by_role("button", name="Send message").click()
+    expect(dialog.get_by_text("We have your message and will answer by email.")).to_be_visible()
+    assert ChatSession.objects.get().end_reason == "unanswered"
+
+
+# A 1x1 PNG: real image bytes, as a phone's photo would be typed by its content.
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)

@@ -16,12 +16,13 @@ class ChatSessionAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-ar
         "created_at",
         "visitor_name",
         "status",
+        "end_reason",
         "agent",
         "ticket",
         "first_reply_seconds",
         "first_reply_met",
     )
-    list_filter = ("status", "first_reply_met")
+    list_filter = ("status", "end_reason", "first_reply_met")
     search_fields = ("visitor_name", "visitor_email")
     readonly_fields = [f.name for f in ChatSession._meta.fields]
     list_select_related = ("agent", "ticket")
@@ -31,11 +32,13 @@ class ChatSessionAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-ar
 class AgentPresenceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Who takes chats now; agents switch this themselves on the Live chat page."""
 
-    list_display = ("user", "available", "changed_at")
+    list_display = ("user", "available", "changed_at", "seen_at")
     list_filter = ("available",)
     list_select_related = ("user",)
-    readonly_fields = ("changed_at",)
+    readonly_fields = ("changed_at", "seen_at")
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         obj.changed_at = clock.now()
+        if obj.available:  # the agent has the time set away to open the chat page
+            obj.seen_at = obj.changed_at
         super().save_model(request, obj, form, change)

@@ -5,3 +5,9 @@ class ChatConfig(AppConfig):
     name = "caredesk.chat"
     label = "chat"
     verbose_name = "Live chat"
+
+    def ready(self) -> None:
+        from caredesk.chat.services import ticket_reply_live
+        from caredesk.tickets.services.delivery import live_reader_register
+
+        live_reader_register(ticket_reply_live)

@@ -6,6 +6,10 @@ carries the sender's own `id`: the server answers `ack` with that id once the li
 and a line sent again with the same id (after a reconnect) is acknowledged, not written twice.
 `hello`/`watch` with `after` (the last line id seen) replays what was missed.
 
+Sockets record when they were last heard from (at most once a minute; both pages send `ping`
+every 25 seconds, and a closing socket records its last moment): the minute's sweep ends waiting
+chats whose visitor has gone and sets away agents whose chat page has been closed.
+
 Database work runs in database_sync_to_async; frames between sockets go through the channel
 layer (in-process when embedded, Redis in the scale-out mode).
 """
@@ -23,21 +27,18 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from caredesk.chat import services
+from caredesk.chat.live import AGENTS_GROUP, chat_group, remember_loop
 from caredesk.chat.models import ChatSession, ChatStatus, Side
 from caredesk.chat.origins import header, same_origin, scope_client_ip, widget_origin
-from caredesk.core import ratelimit
+from caredesk.core import clock, ratelimit
 from caredesk.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 
 log = logging.getLogger(__name__)
 
 MAX_FRAME = 64 * 1024
 TYPING_EVERY = 1.0  # seconds: typing frames passed on at most this often per socket
-AGENTS_GROUP = "chat.agents"
+SEEN_EVERY = 60  # seconds: a socket records that it is still there at most this often
 CLOSE_FORBIDDEN = 4403
-
-
-def chat_group(chat_id: int) -> str:
-    return f"chat.{chat_id}"
 
 
 def _code(exc: DomainError) -> str:
@@ -80,6 +81,7 @@ class _ChatSocket(AsyncWebsocketConsumer):
         handler: Callable[[dict[str, Any]], Awaitable[None]] = getattr(self, name)
         try:
             await handler(frame)
+            await self._heard()
         except DomainError as exc:
             await self.error(_code(exc), exc.detail, errors=exc.errors, id=line_id)
         except Exception:
@@ -87,6 +89,18 @@ class _ChatSocket(AsyncWebsocketConsumer):
             await self.error(
                 "server", "Something went wrong; this was not saved. Try again.", id=line_id
             )
+
+    async def _heard(self, *, now: bool = False) -> None:
+        """Record that this socket's person is still there (throttled unless `now`)."""
+        at = clock.now()
+        last = getattr(self, "_heard_at", None)
+        if not now and last is not None and (at - last).total_seconds() < SEEN_EVERY:
+            return
+        if await self.record_seen():
+            self._heard_at = at
+
+    async def record_seen(self) -> bool:
+        return False
 
     async def error(self, code: str, message: str, **extra: Any) -> None:
         frame = {"type": "error", "code": code, "message": message}
@@ -135,13 +149,29 @@ def _agent_urls(line: dict[str, Any]) -> dict[str, Any]:
 
 
 @database_sync_to_async
-def _visitor_hello(token: Any, after: int) -> tuple[int, dict[str, Any], list[dict[str, Any]]]:
+def _visitor_hello(
+    token: Any, after: int, ip: str
+) -> tuple[int, dict[str, Any], list[dict[str, Any]]] | int:
+    """The chat and the lines after `after`; the seconds to wait when over the rate limit."""
+    verdict = ratelimit.hit("chat-hello", ip, limit=settings.CAREDESK_RATE_CHAT, window=60)
+    if not verdict.allowed:
+        return verdict.retry_after
     session = services.session_for_token(token)
     return (
         session.pk,
         services.session_payload(session),
         services.lines_payload(session, after),
     )
+
+
+@database_sync_to_async
+def _visitor_seen(session_id: int) -> None:
+    services.visitor_seen(session_id)
+
+
+@database_sync_to_async
+def _agent_seen(agent: Any) -> None:
+    services.agent_seen(agent)
 
 
 @database_sync_to_async
@@ -177,6 +207,7 @@ def _end(session_id: int, side: str, agent: Any = None) -> dict[str, Any]:
 
 @database_sync_to_async
 def _agent_chats(agent: Any) -> tuple[list[int], bool]:
+    services.agent_seen(agent)
     ids = list(
         ChatSession.objects.filter(agent=agent, status=ChatStatus.ACTIVE).values_list(
             "pk", flat=True
@@ -238,11 +269,19 @@ class VisitorConsumer(_ChatSocket):
         if not widget_origin(header(headers, b"origin"), header(headers, b"host")):
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        remember_loop()
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
         if self.session_id is not None:
             await self.channel_layer.group_discard(chat_group(self.session_id), self.channel_name)
+            await self._heard(now=True)  # gone from now on, unless the visitor comes back
+
+    async def record_seen(self) -> bool:
+        if self.session_id is None:
+            return False
+        await _visitor_seen(self.session_id)
+        return True
 
     def _chat(self) -> int:
         if self.session_id is None:
@@ -251,7 +290,15 @@ class VisitorConsumer(_ChatSocket):
 
     async def on_hello(self, frame: dict[str, Any]) -> None:
         after = _after(frame)
-        session_id, chat, lines = await _visitor_hello(frame.get("token"), after)
+        hello = await _visitor_hello(frame.get("token"), after, scope_client_ip(self.scope))
+        if isinstance(hello, int):
+            await self.error(
+                "rate_limited",
+                "Too many connections from your network. Connecting again shortly.",
+                retry_after=hello,
+            )
+            return
+        session_id, chat, lines = hello
         if self.session_id not in (None, session_id):
             raise Conflict("This connection already belongs to another chat.")
         if self.session_id is None:
@@ -348,9 +395,11 @@ class AgentConsumer(_ChatSocket):
         ):
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        remember_loop()
         await self.accept()
         await self.channel_layer.group_add(AGENTS_GROUP, self.channel_name)
         chats, available = await _agent_chats(self.user)
+        self._heard_at = clock.now()  # _agent_chats recorded it
         for chat_id in chats:
             await self._join(chat_id)
         await self.send_json({"type": "hello", "chats": chats, "available": available})
@@ -359,6 +408,12 @@ class AgentConsumer(_ChatSocket):
         await self.channel_layer.group_discard(AGENTS_GROUP, self.channel_name)
         for chat_id in getattr(self, "joined", ()):
             await self.channel_layer.group_discard(chat_group(chat_id), self.channel_name)
+        if hasattr(self, "_heard_at"):  # only sockets that were let in
+            await self._heard(now=True)
+
+    async def record_seen(self) -> bool:
+        await _agent_seen(self.user)
+        return True
 
     async def _join(self, chat_id: int) -> None:
         if chat_id not in self.joined:

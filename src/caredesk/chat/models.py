@@ -24,6 +24,11 @@ class Side(models.TextChoices):
     AGENT = "agent", "Agent"
 
 
+class EndReason(models.TextChoices):
+    LEFT = "left", "The visitor left"
+    UNANSWERED = "unanswered", "No agent took it"
+
+
 class ChatSession(models.Model):
     """One chat. It joins the queue with the visitor's first message, which opens its ticket."""
 
@@ -51,6 +56,16 @@ class ChatSession(models.Model):
     )
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.CharField(max_length=10, choices=Side.choices, blank=True, default="")
+    end_reason = models.CharField(
+        max_length=12,
+        choices=EndReason.choices,
+        blank=True,
+        default="",
+        help_text="Why a waiting chat ended on its own (empty: a side ended it).",
+    )
+    visitor_seen_at = models.DateTimeField(
+        null=True, blank=True, help_text="The visitor's socket was last heard from."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -111,6 +126,9 @@ class AgentPresence(models.Model):
     )
     available = models.BooleanField(default=False)
     changed_at = models.DateTimeField()
+    seen_at = models.DateTimeField(
+        null=True, blank=True, help_text="One of the agent's chat sockets was last heard from."
+    )
 
     def __str__(self) -> str:
         return f"{self.user}: {'available' if self.available else 'away'}"

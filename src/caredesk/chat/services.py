@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -18,15 +18,18 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from caredesk.accounts.models import Contact, Organization, User
 from caredesk.accounts.services import requester_create
+from caredesk.chat.live import AGENTS_GROUP, chat_group, publish
 from caredesk.chat.models import (
     AgentPresence,
     ChatLine,
     ChatSession,
     ChatStatus,
     ChatUpload,
+    EndReason,
     Side,
 )
 from caredesk.core import clock
@@ -34,7 +37,7 @@ from caredesk.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from caredesk.sla.calendar import BusinessCalendar
 from caredesk.sla.models import Calendar
 from caredesk.sla.selectors import business_calendar
-from caredesk.tickets.models import Attachment, Channel, Message, MessageKind
+from caredesk.tickets.models import Attachment, Channel, Message, MessageKind, Status, Ticket
 from caredesk.tickets.services import Body, NewTicket, Upload, message_add, ticket_open
 from caredesk.tickets.services.attachments import check_uploads
 from caredesk.tickets.services.ticketing import ticket_update
@@ -47,6 +50,7 @@ MAX_FILES = 5
 TOKEN_MAX_AGE = 24 * 3600  # a visitor's token outlives any chat
 _TOKEN_SALT = "caredesk.chat.visitor"  # noqa: S105 - a signing namespace, not a secret
 _FILE_SALT = "caredesk.chat.file"
+SWEEP_BATCH = 200  # chats ended per sweep at most; the next minute's sweep takes the rest
 
 # Reference chat hours when the named calendar does not exist: every day 08:00-22:00 Eastern.
 REFERENCE_TIMEZONE = "America/New_York"
@@ -216,7 +220,7 @@ class ChatClosed(Conflict):
 def chat_end(*, session_id: int, side: str, agent: User | None = None) -> ChatSession:
     """End a chat (either side); ending twice is harmless."""
     with transaction.atomic():
-        session = ChatSession.objects.select_for_update().get(pk=session_id)
+        session = ChatSession.objects.select_for_update(no_key=True).get(pk=session_id)
         if side == Side.AGENT and (agent is None or session.agent_id != agent.pk):
             raise PermissionDenied("Only the agent in this chat can end it.")
         if session.status != ChatStatus.ENDED:
@@ -352,7 +356,7 @@ class Said:
 def visitor_say(*, session_id: int, client_id: str, text: str, files: list[int]) -> Said:
     """Write a visitor's line: the first opens the ticket, the others are public replies."""
     with transaction.atomic():
-        session = ChatSession.objects.select_for_update().get(pk=session_id)
+        session = ChatSession.objects.select_for_update(no_key=True).get(pk=session_id)
         earlier = ChatLine.objects.filter(session=session, client_id=client_id).first()
         if earlier is not None:
             return Said(earlier, created=False, opened=False)
@@ -405,7 +409,7 @@ def visitor_say(*, session_id: int, client_id: str, text: str, files: list[int])
 def agent_say(*, session_id: int, agent: User, client_id: str, text: str, files: list[int]) -> Said:
     """Write an agent's line (no mail); the first one records the reply time against target."""
     with transaction.atomic():
-        session = ChatSession.objects.select_for_update().get(pk=session_id)
+        session = ChatSession.objects.select_for_update(no_key=True).get(pk=session_id)
         earlier = ChatLine.objects.filter(session=session, client_id=client_id).first()
         if earlier is not None:
             return Said(earlier, created=False, opened=False)
@@ -463,11 +467,14 @@ def upload_stage(*, session: ChatSession, side: str, upload: Upload) -> ChatUplo
 
 
 def availability_set(*, agent: User, available: bool) -> AgentPresence:
+    """Available or away; becoming available counts as being seen (the chat page is open)."""
     if not agent.is_agent:
         raise PermissionDenied("Only agents take chats.")
-    presence, _ = AgentPresence.objects.update_or_create(
-        user=agent, defaults={"available": available, "changed_at": clock.now()}
-    )
+    now = clock.now()
+    defaults: dict[str, Any] = {"available": available, "changed_at": now}
+    if available:
+        defaults["seen_at"] = now
+    presence, _ = AgentPresence.objects.update_or_create(user=agent, defaults=defaults)
     return presence
 
 
@@ -523,7 +530,7 @@ def lines_payload(session: ChatSession, after: int = 0, limit: int = 500) -> lis
     """The chat's lines after `after`, as sent to both sides (two queries)."""
     lines = list(
         ChatLine.objects.filter(session=session, pk__gt=after)
-        .select_related("message")
+        .select_related("message__author_user")
         .order_by("id")[:limit]
     )
     return _payloads(session, lines)
@@ -542,14 +549,13 @@ def _payloads(session: ChatSession, lines: list[ChatLine]) -> list[dict[str, Any
         files.setdefault(att.message_id, []).append(
             {"id": att.pk, "name": att.filename, "size": att.size}
         )
-    agent_name = session.agent.get_short_name() if session.agent else "Support"
     return [
         {
             "id": ln.pk,
             "chat": session.pk,
             "client_id": ln.client_id,
             "from": ln.side,
-            "name": session.visitor_name if ln.side == Side.VISITOR else agent_name,
+            "name": session.visitor_name if ln.side == Side.VISITOR else _author(ln.message),
             "text": ln.message.body_text,
             "at": ln.created_at.isoformat(),
             "attachments": files.get(ln.message_id, []),
@@ -558,10 +564,132 @@ def _payloads(session: ChatSession, lines: list[ChatLine]) -> list[dict[str, Any
     ]
 
 
+def _author(message: Message) -> str:
+    """An agent's line is signed by whoever wrote it (in the chat or on the ticket)."""
+    author = message.author_user
+    return author.get_short_name() if author is not None else "Support"
+
+
 def session_payload(session: ChatSession) -> dict[str, Any]:
     return {
         "id": session.pk,
         "status": session.status,
+        "reason": session.end_reason,
         "agent": session.agent.get_short_name() if session.agent else None,
         "ticket": session.ticket.ref if session.ticket_id and session.ticket else None,
     }
+
+
+# -- replies written on the ticket -----------------------------------------------------------
+
+
+def ticket_reply_live(ticket: Ticket, message: Message) -> bool:
+    """A public reply written on the ticket (desk, API, a protocol) while its chat is going: it
+    becomes a line of the chat, sent to both sides once committed, and is not mailed.
+
+    Registered with the ticket services; runs inside message_add's transaction. It takes no
+    lock on the chat, so it never waits for a line being written in the chat itself."""
+    if ticket.channel != Channel.CHAT or message.kind != MessageKind.PUBLIC:
+        return False
+    session = (
+        ChatSession.objects.select_related("agent", "ticket")
+        .filter(ticket=ticket)
+        .exclude(status=ChatStatus.ENDED)
+        .order_by("-id")
+        .first()
+    )
+    if session is None:
+        return False
+    line = ChatLine.objects.create(
+        session=session,
+        client_id=f"ticket-{message.pk}",
+        side=Side.AGENT,
+        message=message,
+        created_at=clock.now(),
+    )
+    publish(chat_group(session.pk), {"type": "chat.line", "line": line_payload(session, line)})
+    return True
+
+
+# -- who is still there ----------------------------------------------------------------------
+
+
+def visitor_seen(session_id: int) -> None:
+    ChatSession.objects.filter(pk=session_id).update(visitor_seen_at=clock.now())
+
+
+def agent_seen(agent: User) -> None:
+    AgentPresence.objects.filter(user=agent).update(seen_at=clock.now())
+
+
+def chat_sweep() -> int:
+    """The minute's sweep: waiting chats that will not be answered live end on their own, and
+    agents whose chat page has been closed for a while are set away. Returns how many of both."""
+    return _end_abandoned() + _away_when_gone()
+
+
+def _end_abandoned() -> int:
+    now = clock.now()
+    gone = now - timedelta(minutes=settings.CAREDESK_CHAT_VISITOR_GONE_MINUTES)
+    slow = now - timedelta(minutes=settings.CAREDESK_CHAT_WAIT_MINUTES)
+    left = Q(visitor_seen_at__lt=gone) | Q(visitor_seen_at__isnull=True, created_at__lt=gone)
+    ids = list(
+        ChatSession.objects.filter(status=ChatStatus.WAITING)
+        .filter(left | Q(queued_at__lt=slow))
+        .order_by("id")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    return sum(_end_abandoned_one(pk, gone=gone, slow=slow) for pk in ids)
+
+
+def _end_abandoned_one(session_id: int, *, gone: datetime, slow: datetime) -> int:
+    with transaction.atomic():
+        session = ChatSession.objects.select_for_update(no_key=True).get(pk=session_id)
+        if session.status != ChatStatus.WAITING:
+            return 0  # taken or ended since the sweep looked
+        if (session.visitor_seen_at or session.created_at) < gone:
+            reason = EndReason.LEFT
+            why = (
+                "the visitor left before an agent took it "
+                f"(no connection for {settings.CAREDESK_CHAT_VISITOR_GONE_MINUTES} minutes)"
+            )
+        elif session.queued_at is not None and session.queued_at < slow:
+            reason = EndReason.UNANSWERED
+            why = (
+                f"no agent took it within {settings.CAREDESK_CHAT_WAIT_MINUTES} minutes; "
+                "the visitor was offered the message form"
+            )
+        else:
+            return 0
+        session.status = ChatStatus.ENDED
+        session.ended_at = clock.now()
+        session.end_reason = reason
+        session.save(update_fields=["status", "ended_at", "end_reason"])
+        ticket = session.ticket
+        if ticket is not None and ticket.status != Status.CLOSED:
+            message_add(
+                ticket=ticket,
+                kind=MessageKind.INTERNAL,
+                body=Body(
+                    text=f"Live chat ended on its own: {why}. "
+                    "The conversation so far is above; answer by email."
+                ),
+                actor=None,
+            )
+        if ticket is not None:
+            state = {"type": "chat.state", "chat": session_payload(session)}
+            publish(chat_group(session.pk), state)
+            publish(AGENTS_GROUP, {"type": "chat.queue"})
+    return 1
+
+
+def _away_when_gone() -> int:
+    now = clock.now()
+    cutoff = now - timedelta(minutes=settings.CAREDESK_CHAT_AGENT_AWAY_MINUTES)
+    gone = Q(seen_at__lt=cutoff) | Q(seen_at__isnull=True, changed_at__lt=cutoff)
+    count = AgentPresence.objects.filter(gone, available=True).update(
+        available=False, changed_at=now
+    )
+    if count:
+        publish(AGENTS_GROUP, {"type": "chat.queue"})
+    return count

@@ -74,3 +74,11 @@ def mail_poll_task() -> int:
     from caredesk.intake.imap import poll_all
 
     return poll_all(settings.CAREDESK_IMAP_MAILBOXES, move_to=settings.CAREDESK_IMAP_MOVE_TO)
+
+
+@db_periodic_task(crontab(minute="*"))
+def chat_sweep_task() -> int:
+    """Waiting chats nobody will answer live end on their own; gone agents are set away."""
+    from caredesk.chat.services import chat_sweep
+
+    return chat_sweep()

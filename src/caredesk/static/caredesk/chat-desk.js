@@ -15,6 +15,7 @@
   var fileInput = document.getElementById("chat-file");
   var endButton = document.getElementById("chat-end");
   var socket = null;
+  var pinger = null;
   var retry = 0;
   var outbox = [];
   var seen = {};
@@ -96,6 +97,9 @@
     switch (frame.type) {
       case "hello":
         retry = 0;
+        if (root.dataset.available === "1" && !frame.available) {
+          say("You were set away while your chat page was closed. Become available again to take chats.");
+        }
         document.body.dispatchEvent(new CustomEvent("chat-queue"));
         if (chatId) send({ type: "watch", chat: chatId, after: after });
         outbox.forEach(function (o) { send(o); });
@@ -162,8 +166,13 @@
     socket.addEventListener("message", function (e) {
       try { onFrame(JSON.parse(e.data)); } catch (err) { /* a frame we cannot read is skipped */ }
     });
-    socket.addEventListener("open", function () { say(""); });
+    socket.addEventListener("open", function () {
+      say("");
+      clearInterval(pinger);
+      pinger = setInterval(function () { send({ type: "ping" }); }, 25000);  // "still here"
+    });
     socket.addEventListener("close", function () {
+      clearInterval(pinger);
       retry = Math.min(retry + 1, 5);
       if (retry > 1) say("Connection lost. Reconnecting…");
       setTimeout(connect, 500 * Math.pow(2, retry));

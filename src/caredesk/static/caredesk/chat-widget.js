@@ -26,6 +26,7 @@
   var typingHide = null;
   var decided = false;
   var ended = false;
+  var pinger = null;
   var agentName = state.agent || "";
 
   function load() {
@@ -166,8 +167,12 @@
       .catch(function () { status.textContent = ""; offline("Chat is not reachable right now. Leave us a message instead."); });
   }
 
-  function offline(message) {
+  function offline(message, who) {
     offlineNote.textContent = message;
+    if (who) {
+      offlineForm.querySelector('[name="name"]').value = who.name || "";
+      offlineForm.querySelector('[name="email"]').value = who.email || "";
+    }
     status.textContent = "";
     show(offlineForm);
   }
@@ -208,6 +213,8 @@
     post("/chat/start", data).then(function (res) {
       if (res.status === 201) {
         state.token = res.body.token;
+        state.name = String(data.get("name") || "");
+        state.email = String(data.get("email") || "");
         if (first) state.outbox.push({ type: "message", id: newId(), text: first, attachments: [] });
         save();
         startForm.reset();
@@ -297,6 +304,8 @@
     socket = new WebSocket(wsBase + "/ws/chat/visitor/");
     socket.addEventListener("open", function () {
       send({ type: "hello", token: state.token, after: lastSeen });
+      clearInterval(pinger);
+      pinger = setInterval(function () { send({ type: "ping" }); }, 25000);  // "still here"
     });
     socket.addEventListener("message", function (e) {
       var frame;
@@ -304,6 +313,7 @@
       onFrame(frame);
     });
     socket.addEventListener("close", function () {
+      clearInterval(pinger);
       if (closing || !state.token) return;
       retry = Math.min(retry + 1, 5);
       status.textContent = "Connection lost. Reconnecting…";
@@ -317,6 +327,17 @@
       state.agent = agentName;
       save();
       note(agentName + " joined the chat.");
+    }
+    if (chat.status === "ended" && chat.reason === "unanswered") {
+      // Nobody could take the chat in time: the desk keeps it; offer the message form.
+      var who = { name: state.name, email: state.email };
+      closing = true;
+      if (socket) socket.close();
+      forget();
+      log.textContent = "";
+      offline("No one could take your chat in time, sorry. Leave us a message and we will answer by email." +
+        (chat.ticket ? " Your reference is " + chat.ticket + "." : ""), who);
+      return;
     }
     if (chat.status === "ended") {
       ended = true;
@@ -376,6 +397,12 @@
       decided = false;
       status.textContent = frame.message;
       decide();
+      return;
+    }
+    if (frame.code === "rate_limited" && !frame.id) {  // the hello itself: say it again later
+      status.textContent = frame.message;
+      setTimeout(function () { send({ type: "hello", token: state.token, after: lastSeen }); },
+        1000 * (frame.retry_after || 3));
       return;
     }
     if (frame.id && (frame.code === "rate_limited" || frame.code === "server")) {

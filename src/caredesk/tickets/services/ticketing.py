@@ -39,6 +39,7 @@ from caredesk.tickets.models import (
 )
 from caredesk.tickets.services import events
 from caredesk.tickets.services.attachments import Upload, check_uploads, store_uploads
+from caredesk.tickets.services.delivery import delivered_live
 from caredesk.tickets.services.events import Actor
 
 MAX_BODY_CHARS = 100_000
@@ -426,7 +427,8 @@ def message_add(
 ) -> Message:
     """Add a reply or note; requester replies reopen, agent replies count as responses.
 
-    `notify=False` sends no mail for a public reply: the requester is reading it live (chat)."""
+    `notify=False` sends no mail for a public reply: the requester is reading it live (chat).
+    A reply on a ticket whose chat is still going is shown in the chat instead of mailed."""
     errors: dict[str, list[str]] = {}
     _check_body(body, errors, required=not uploads)
     if kind not in MessageKind.values:
@@ -454,7 +456,7 @@ def message_add(
         if ticket.status == Status.NEW:
             changes["status"] = Status.OPEN
     if public and not by_requester:
-        _notify_requester(ticket, message, mail=notify)
+        _notify_requester(ticket, message, mail=notify and not delivered_live(ticket, message))
     elif public and ticket.status in (Status.PENDING, Status.SOLVED):
         changes["status"] = Status.OPEN
     if status_after:
