@@ -218,3 +218,15 @@ def test_agents_attach_files_to_their_own_chats_only(agent: Any, clock: Any) -> 
     other.force_login(AgentFactory())
     assert other.post(f"/agent/chats/{chat.pk}/upload/", {"file": _png()}).status_code == 404
     assert ChatSession.objects.get().status == ChatStatus.ACTIVE
+
+
+def test_the_ticket_page_says_a_public_reply_goes_to_the_chat_while_it_lasts(agent: Any) -> None:
+    chat = _chat_of(agent)
+    desk = Client()
+    desk.force_login(agent)
+    page = desk.get(f"/agent/tickets/{chat.ticket_id}/").content.decode()
+    assert "The chat with Liesel Varga is still going" in page
+    assert "not by email" in page
+    services.chat_end(session_id=chat.pk, side="visitor")
+    page = desk.get(f"/agent/tickets/{chat.ticket_id}/").content.decode()
+    assert "is still going" not in page  # the chat is over: replies are mailed again

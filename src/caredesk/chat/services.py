@@ -583,6 +583,25 @@ def session_payload(session: ChatSession) -> dict[str, Any]:
 # -- replies written on the ticket -----------------------------------------------------------
 
 
+def ticket_live_status(ticket: Ticket) -> str:
+    """What the desk's composer says while the ticket's chat is going (one indexed read)."""
+    if ticket.channel != Channel.CHAT:
+        return ""
+    session = (
+        ChatSession.objects.filter(ticket=ticket)
+        .exclude(status=ChatStatus.ENDED)
+        .order_by("-id")
+        .only("visitor_name")
+        .first()
+    )
+    if session is None:
+        return ""
+    who = session.visitor_name or "the visitor"
+    return (
+        f"The chat with {who} is still going: a public reply appears in it at once, not by email."
+    )
+
+
 def ticket_reply_live(ticket: Ticket, message: Message) -> bool:
     """A public reply written on the ticket (desk, API, a protocol) while its chat is going: it
     becomes a line of the chat, sent to both sides once committed, and is not mailed.

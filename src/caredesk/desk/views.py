@@ -24,6 +24,7 @@ from caredesk.sla.selectors import headline, sla_views
 from caredesk.tickets import selectors, services
 from caredesk.tickets.models import Priority, Status, Ticket
 from caredesk.tickets.services import Body, NewTicket, Upload
+from caredesk.tickets.services.delivery import live_status
 
 QUEUE_LABELS = {
     "mine": "Assigned to me",
@@ -172,6 +173,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "sla_clocks": sla_views([ticket.pk])[ticket.pk],
         "trackers": list(ticket.tracker_issues.all()),
         "reply_form": ReplyForm(),
+        "live_note": live_status(ticket),
         "props_form": PropertiesForm(
             initial={
                 "status": ticket.status,

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from caredesk.tickets.models import Message, Ticket
 
 LiveReader = Callable[[Ticket, Message], bool]
+LiveStatus = Callable[[Ticket], str]
 
 _readers: list[LiveReader] = []
+_statuses: list[LiveStatus] = []
 
 
 def live_reader_register(reader: LiveReader) -> None:
@@ -24,3 +26,13 @@ def live_reader_register(reader: LiveReader) -> None:
 def delivered_live(ticket: Ticket, message: Message) -> bool:
     """Whether a live channel showed this reply to the requester (so no mail is needed)."""
     return any(reader(ticket, message) for reader in _readers)
+
+
+def live_status_register(status: LiveStatus) -> None:
+    if status not in _statuses:
+        _statuses.append(status)
+
+
+def live_status(ticket: Ticket) -> str:
+    """Where a public reply would go now instead of mail ("" when by mail), for the composer."""
+    return next((said for said in (status(ticket) for status in _statuses) if said), "")
