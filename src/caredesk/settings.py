@@ -295,6 +295,11 @@ CAREDESK_BEHIND_PROXY = env.bool("CAREDESK_BEHIND_PROXY", default=False)
 # Attempts per minute and client address at each public door; 0 turns a limit off.
 CAREDESK_RATE_PUBLIC_FORM = env.int("CAREDESK_RATE_PUBLIC_FORM", default=10)
 CAREDESK_RATE_CHAT = env.int("CAREDESK_RATE_CHAT", default=60)
+# Failed sign-ins: an account (by the address typed) and a client address are refused for
+# CAREDESK_SIGNIN_LOCK_MINUTES after this many failures within that time.
+CAREDESK_SIGNIN_ATTEMPTS = env.int("CAREDESK_SIGNIN_ATTEMPTS", default=5)
+CAREDESK_SIGNIN_ATTEMPTS_PER_ADDRESS = env.int("CAREDESK_SIGNIN_ATTEMPTS_PER_ADDRESS", default=20)
+CAREDESK_SIGNIN_LOCK_MINUTES = env.int("CAREDESK_SIGNIN_LOCK_MINUTES", default=15)
 CAREDESK_RATE_WEBHOOK = env.int("CAREDESK_RATE_WEBHOOK", default=600)
 # Requests to the device check's network tests (one run makes about ten).
 CAREDESK_RATE_DIAGNOSTICS = env.int("CAREDESK_RATE_DIAGNOSTICS", default=30)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from caredesk.accounts.views import SignInView
 from caredesk.api.api import api
 from caredesk.core.views import healthz, home
 
@@ -14,8 +15,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            template_name="auth/login.html",
+        SignInView.as_view(
             # Django's view would name the site after the request's host otherwise.
             extra_context={"site_name": settings.CAREDESK_SITE_NAME},
         ),

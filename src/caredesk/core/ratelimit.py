@@ -32,13 +32,32 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
+def _bucket(scope: str, key: str, window: int) -> tuple[str, int, int]:
+    now = int(clock.now().timestamp())
+    start = now - now % window
+    return f"rl:{scope}:{key}:{start}", start, now
+
+
+def peek(scope: str, key: str, *, limit: int, window: int) -> Verdict:
+    """Whether one more attempt would be allowed, without counting one."""
+    if limit <= 0:
+        return Verdict(True, 0)
+    bucket, start, now = _bucket(scope, key, window)
+    if int(cache.get(bucket, 0)) >= limit:
+        return Verdict(False, max(1, start + window - now))
+    return Verdict(True, 0)
+
+
+def reset(scope: str, key: str, *, window: int) -> None:
+    """Forget the attempts counted in the current window (after a success)."""
+    cache.delete(_bucket(scope, key, window)[0])
+
+
 def hit(scope: str, key: str, *, limit: int, window: int) -> Verdict:
     """Count one attempt for (scope, key); allowed while the window's count is within limit."""
     if limit <= 0:
         return Verdict(True, 0)
-    now = int(clock.now().timestamp())
-    start = now - now % window
-    bucket = f"rl:{scope}:{key}:{start}"
+    bucket, start, now = _bucket(scope, key, window)
     cache.add(bucket, 0, timeout=window + 1)
     try:
         count = cache.incr(bucket)
