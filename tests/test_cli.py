@@ -259,3 +259,29 @@ def test_mail_ingest_takes_a_message_on_standard_input_and_reports_every_outcome
 def test_help_is_available(args):
     out = subprocess.run([*CAREDESK, *args], capture_output=True, text=True)
     assert out.returncode == 0 and "usage:" in out.stdout
+
+
+def test_production_settings_pass_the_deploy_check_without_warnings(tmp_path):
+    env = _env(tmp_path) | {
+        "SECRET_KEY": "k" * 20 + "-production-secret-with-enough-variety-9f3a7c1e5b2d8406",
+        "ALLOWED_HOSTS": "desk.clinic.example",
+        "CAREDESK_BEHIND_PROXY": "1",
+        "CAREDESK_SSL_REDIRECT": "1",
+    }
+    checked = subprocess.run(
+        [*CAREDESK, "manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "no issues" in checked.stdout
+    # and the check does notice when TLS is switched off
+    insecure = subprocess.run(
+        [*CAREDESK, "manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env | {"CAREDESK_INSECURE_HTTP": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert insecure.returncode != 0
+    assert "SESSION_COOKIE_SECURE" in insecure.stdout + insecure.stderr
