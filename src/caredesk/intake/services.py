@@ -148,35 +148,29 @@ def _thread(parsed: ParsedMail, contact: Contact) -> Ticket | None:
     return None
 
 
-def _uploads(parsed: ParsedMail) -> tuple[Upload, ...]:
+def _uploads(parsed: ParsedMail) -> tuple[tuple[Upload, ...], str]:
+    """The attachments to store, and a line for the stored message naming attached programs,
+    which are never stored (the message as received, with them, stays in the received mail)."""
+    kept: list[Upload] = []
+    left_out: list[str] = []
+    for a in parsed.attachments:
+        kind = program_kind(a.data)
+        if kind:
+            left_out.append(f"{clean_filename(a.filename)} ({kind})")
+        else:
+            kept.append(Upload(a.filename, a.content_type, a.data, sniffed=True))
+    if not left_out:
+        return tuple(kept), ""
+    names = ", ".join(left_out)
     return tuple(
-        Upload(filename=a.filename, content_type=a.content_type, data=a.data, sniffed=True)
-        for a in parsed.attachments
-        if not program_kind(a.data)
-    )
-
-
-def _removed(parsed: ParsedMail) -> str:
-    """A line for the stored message naming attached programs, which are never stored (the
-    message as received, with them, stays in the received mail)."""
-    names = [
-        f"{clean_filename(a.filename)} ({program_kind(a.data)})"
-        for a in parsed.attachments
-        if program_kind(a.data)
-    ]
-    if not names:
-        return ""
-    return (
-        "\n\n[Not attached, because programs and scripts are not accepted: "
-        + ", ".join(names)
-        + "]"
-    )
+        kept
+    ), f"\n\n[Not attached, because programs and scripts are not accepted: {names}]"
 
 
 def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
     contact = _requester(parsed)
     ticket = _thread(parsed, contact)
-    removed = _removed(parsed)
+    uploads, removed = _uploads(parsed)
     body = Body(text=(parsed.text or parsed.full_text) + removed)
     if ticket is not None and ticket.status != Status.CLOSED:
         message = message_add(
@@ -184,7 +178,7 @@ def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
             kind=MessageKind.PUBLIC,
             body=body,
             actor=contact,
-            uploads=_uploads(parsed),
+            uploads=uploads,
         )
         _remember(message, parsed)
         return _finish(mail, MailStatus.APPENDED, "", ticket=ticket, message=message)
@@ -197,7 +191,7 @@ def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
                 subject=subject,
                 body=Body(text=parsed.full_text + removed if ticket is None else body.text),
                 channel=Channel.EMAIL,
-                uploads=_uploads(parsed),
+                uploads=uploads,
             )
         ],
         actor=contact,

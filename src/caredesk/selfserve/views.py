@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caredesk.accounts.services import requester_for_email
 from caredesk.core.access import form_errors_from
 from caredesk.core.errors import DomainError
-from caredesk.core.filetypes import program_kind, sniff
 from caredesk.core.ratelimit import Verdict, hit_request
 from caredesk.selfserve import checks
 from caredesk.selfserve.forms import PublicRequestForm
@@ -136,8 +135,8 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def _uploads(form: PublicRequestForm) -> tuple[Upload, ...]:
-    """The attached files typed by their content; a program or an oversized file is a field
-    error (an oversized file is never read into memory)."""
+    """The attached files; an oversized one is a field error here, before it is read into
+    memory. Their types and programs are judged by the ticket services (check_uploads)."""
     limit = settings.CAREDESK_MAX_ATTACHMENT_BYTES
     out, errors = [], []
     for f in form.cleaned_data.get("attachments") or []:
@@ -145,12 +144,7 @@ def _uploads(form: PublicRequestForm) -> tuple[Upload, ...]:
         if (f.size or 0) > limit:
             errors.append(f"{name} is larger than {_size(limit)}: attach a smaller file.")
             continue
-        data = f.read()
-        kind = program_kind(data)
-        if kind:
-            errors.append(f"{name} is {kind}. Programs and scripts are not accepted.")
-            continue
-        out.append(Upload(name, sniff(data, f.content_type or ""), data, sniffed=True))
+        out.append(Upload(name, f.content_type or "", f.read()))
     for error in errors:
         form.add_error("attachments", error)
     return tuple(out)
