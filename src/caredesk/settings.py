@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "caredesk.intake",
     "caredesk.phone",
     "caredesk.chat",
+    "caredesk.compliance",
     "caredesk.desk",
     "caredesk.portal",
     "caredesk.selfserve",

@@ -1,0 +1,132 @@
+"""Write access-audit entries: `record(...)` is the one way in.
+
+Entries are chained in one order across every process: PostgreSQL takes a transaction-scoped
+advisory lock; SQLite's write transactions (IMMEDIATE) are already one at a time. The entry is
+written inside the caller's transaction when there is one, so an audited change and its entry
+commit or roll back together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.http import HttpRequest
+
+from caredesk.compliance.chain import GENESIS, entry_hash
+from caredesk.compliance.models import AuditEntry, ChainAnchor
+from caredesk.core import clock
+
+_LOCK_KEY = 0x43444155  # "CDAU": the advisory lock that orders the chain on PostgreSQL
+
+
+def iso(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def content_of(entry: AuditEntry) -> dict[str, Any]:
+    """The hashed content of a stored entry, in the chain module's form."""
+    return {
+        "seq": entry.seq,
+        "at": iso(entry.at),
+        "actor_id": entry.actor_id,
+        "actor_role": entry.actor_role,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "ticket_id": entry.ticket_id,
+        "organization_id": entry.organization_id,
+        "fields": list(entry.fields),
+        "reason": entry.reason,
+        "ip": entry.ip,
+        "user_agent": entry.user_agent,
+        "request_id": entry.request_id,
+    }
+
+
+def role_of(user: Any) -> str:
+    """A short description of the actor's role at the moment of access."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    if getattr(user, "is_superuser", False):
+        return "superuser"
+    cached = getattr(user, "_audit_role", None)
+    if cached is None:
+        names = sorted(g.name for g in user.groups.all())
+        if names:
+            cached = ", ".join(names)
+        elif getattr(user, "contact_id", None):
+            cached = "requester"
+        else:
+            cached = "user"
+        user._audit_role = cached
+    return str(cached)
+
+
+def _request_facts(request: HttpRequest | None) -> tuple[str, str, str]:
+    if request is None:
+        return "", "", ""
+    ip = str(request.META.get("REMOTE_ADDR", ""))[:45]
+    agent = str(request.META.get("HTTP_USER_AGENT", ""))[:300]
+    request_id = str(getattr(request, "request_id", "") or "")[:64]
+    return ip, agent, request_id
+
+
+def _head() -> tuple[int, str]:
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    if last is not None:
+        return int(last[0]), str(last[1])
+    anchor = ChainAnchor.objects.values_list("seq", "prev_hash").first()
+    if anchor is not None:
+        return int(anchor[0]) - 1, str(anchor[1])
+    return 0, GENESIS
+
+
+def record(
+    *,
+    action: str,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    ticket_id: int | None = None,
+    organization_id: int | None = None,
+    fields: Sequence[str] = (),
+    reason: str = "",
+) -> AuditEntry:
+    """Append one entry to the audit chain and return it.
+
+    `actor` defaults to the request's user. Never pass PHI or message text in `reason`-less
+    fields: `fields` names what was touched, not its values.
+    """
+    if actor is None and request is not None:
+        actor = getattr(request, "user", None)
+    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    ip, agent, request_id = _request_facts(request)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        seq, prev = _head()
+        entry = AuditEntry(
+            seq=seq + 1,
+            at=clock.now(),
+            actor_id=actor_id,
+            actor_role=role_of(actor),
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id)[:64],
+            ticket_id=ticket_id,
+            organization_id=organization_id,
+            fields=sorted(set(fields)),
+            reason=reason,
+            ip=ip,
+            user_agent=agent,
+            request_id=request_id,
+            prev_hash=prev,
+        )
+        entry.hash = entry_hash(prev, content_of(entry))
+        entry.save()
+    return entry
