@@ -43,7 +43,9 @@
     return isNaN(d) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
   function send(frame) {
-    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
   }
 
   function render(line, pending) {
@@ -181,9 +183,9 @@
 
   function typingNow() {
     var now = Date.now();
-    if (now - typingSentAt > 2000) {
+    // a frame is counted as sent only when the socket took it (it may still be connecting)
+    if (now - typingSentAt > 2000 && send({ type: "typing", chat: chatId, state: true })) {
       typingSentAt = now;
-      send({ type: "typing", chat: chatId, state: true });
     }
     clearTimeout(typingIdle);
     typingIdle = setTimeout(stopTyping, 3000);

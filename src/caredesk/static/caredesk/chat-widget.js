@@ -262,7 +262,9 @@
     return isNaN(d) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
   function send(frame) {
-    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
   }
 
   function render(line, pending) {
@@ -422,7 +424,7 @@
 
   function typingNow() {
     var now = Date.now();
-    if (now - typingSentAt > 2000) { typingSentAt = now; send({ type: "typing", state: true }); }
+    if (now - typingSentAt > 2000 && send({ type: "typing", state: true })) typingSentAt = now;
     clearTimeout(typingIdle);
     typingIdle = setTimeout(stopTyping, 3000);
   }
