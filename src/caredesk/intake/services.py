@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists
 
 from caredesk.accounts.models import Contact
 from caredesk.accounts.services import requester_for_email
@@ -82,8 +83,16 @@ def mail_process(*, mail: InboundMail) -> Outcome:
 
 
 def _seen(message_id: str, mail: InboundMail) -> bool:
+    """Whether this Message-ID was taken before, by earlier mail or as a stored message (one
+    query: both checks ride on the read of this mail's own row)."""
     earlier = InboundMail.objects.filter(message_id=message_id, status__in=DONE).exclude(pk=mail.pk)
-    return earlier.exists() or Message.objects.filter(email_message_id=message_id).exists()
+    stored = Message.objects.filter(email_message_id=message_id)
+    return bool(
+        InboundMail.objects.filter(pk=mail.pk)
+        .annotate(seen=Exists(earlier) | Exists(stored))
+        .values_list("seen", flat=True)
+        .get()
+    )
 
 
 _PROCESSING_FIELDS = (
@@ -171,7 +180,9 @@ def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
     contact = _requester(parsed)
     ticket = _thread(parsed, contact)
     uploads, removed = _uploads(parsed)
-    body = Body(text=(parsed.text or parsed.full_text) + removed)
+    body = Body(
+        text=(parsed.text or parsed.full_text) + removed, email_message_id=parsed.message_id
+    )
     if ticket is not None and ticket.status != Status.CLOSED:
         message = message_add(
             ticket=ticket,
@@ -180,7 +191,6 @@ def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
             actor=contact,
             uploads=uploads,
         )
-        _remember(message, parsed)
         return _finish(mail, MailStatus.APPENDED, "", ticket=ticket, message=message)
     subject = _REF.sub("", parsed.subject).strip() or "(no subject)"
     subject = re.sub(r"^((re|fwd?|aw|wg)\s*:\s*)+", "", subject, flags=re.IGNORECASE) or subject
@@ -189,24 +199,20 @@ def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
             NewTicket(
                 requester=contact,
                 subject=subject,
-                body=Body(text=parsed.full_text + removed if ticket is None else body.text),
+                body=Body(
+                    text=parsed.full_text + removed if ticket is None else body.text,
+                    email_message_id=parsed.message_id,
+                ),
                 channel=Channel.EMAIL,
                 uploads=uploads,
             )
         ],
         actor=contact,
     )
-    first = opened.ticket.messages.order_by("id").first()
-    if first is not None:
-        _remember(first, parsed)
+    first = opened.message
     acknowledge(opened, parsed.text or parsed.full_text)
     reason = f"follow-up to closed {ticket.ref}" if ticket is not None else ""
     return _finish(mail, MailStatus.CREATED, reason, ticket=opened.ticket, message=first)
-
-
-def _remember(message: Message, parsed: ParsedMail) -> None:
-    if parsed.message_id:
-        Message.objects.filter(pk=message.pk).update(email_message_id=parsed.message_id[:500])
 
 
 def quarantine() -> Any:

@@ -101,7 +101,9 @@ def first_response_due(
     clock = next((c for c in clocks if c.metric == Metric.FIRST_RESPONSE and c.due_at), None)
     if clock is None or clock.due_at is None:
         return None
-    calendar = snapshot().calendars.get(clock.calendar_id) if clock.calendar_id else None
+    # only shown to the requester, so a snapshot checked a moment ago will do
+    calendars = snapshot(for_display=True).calendars
+    calendar = calendars.get(clock.calendar_id) if clock.calendar_id else None
     zone = calendar.timezone if calendar else settings.TIME_ZONE
     try:
         return clock.due_at.astimezone(ZoneInfo(zone)), zone

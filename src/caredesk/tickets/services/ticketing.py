@@ -53,6 +53,8 @@ class Body:
 
     text: str = ""
     html: str = ""
+    # the Message-ID it arrived with by mail, so later mail can thread to it
+    email_message_id: str = ""
 
     def rendered(self) -> tuple[str, str]:
         """Return (safe html, plain text)."""
@@ -178,6 +180,7 @@ class Opened:
     ticket: Ticket
     tags: list[str]
     clocks: list[SlaClock]
+    message: Message | None = None  # the first message, when one was written
 
 
 def ticket_open(*, data: NewTicket, actor: Actor) -> Ticket:
@@ -257,7 +260,9 @@ def tickets_open(*, items: list[NewTicket], actor: Actor) -> list[Opened]:
     with transaction.atomic(savepoint=False):
         _insert(drafts, actor)
         touched = _after_insert(drafts)
-    opened = [Opened(ticket=d.ticket, tags=d.tags, clocks=d.clocks) for d in drafts]
+    opened = [
+        Opened(ticket=d.ticket, tags=d.tags, clocks=d.clocks, message=d.message) for d in drafts
+    ]
     return _reread(opened, touched) if touched else opened
 
 
@@ -377,6 +382,7 @@ def _reread(opened: list[Opened], ids: set[int]) -> list[Opened]:
             ticket=fresh[o.ticket.pk],
             tags=tags.get(o.ticket.pk, []),
             clocks=clocks.get(o.ticket.pk, []),
+            message=o.message,
         )
         if o.ticket.pk in ids
         else o
@@ -396,6 +402,7 @@ def _message_new(ticket: Ticket, kind: str, body: Body, actor: Actor) -> Message
         created_at=clock.now(),
         author_user=who["actor_user"],
         author_contact=who["actor_contact"],
+        email_message_id=body.email_message_id[:500],
     )
 
 
