@@ -69,4 +69,4 @@ api.add_router("/", video_router)
     },
 )
 def attachment_download(request: HttpRequest, attachment_id: Id) -> StreamingHttpResponse:
-    return attachment_response(_user(request), attachment_id)
+    return attachment_response(request, _user(request), attachment_id)
