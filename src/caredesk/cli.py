@@ -315,7 +315,11 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--email", required=True)
     a.add_argument("--name", required=True)
     a.add_argument("--password")
-    a.add_argument("--role", default="Agent", choices=["Agent", "Supervisor", "Administrator"])
+    a.add_argument(
+        "--role",
+        default="Agent",
+        choices=["Agent", "Supervisor", "Administrator", "Compliance officer"],
+    )
     a.add_argument("--team", action="append", help="team slug (repeatable)")
     a.add_argument("--superuser", action="store_true")
     a.set_defaults(func=cmd_createagent)

@@ -162,6 +162,20 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         "get",
         {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
     ),
+    # the access audit: compliance officers (and superusers) only; the compliance officer's
+    # own access is tested in tests/compliance/test_audit_screen.py
+    (
+        "desk:audit",
+        lambda w: "/agent/compliance/audit/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_FORBIDDEN, "admin": OK},
+    ),
+    (
+        "desk:audit-export",
+        lambda w: "/agent/compliance/audit/export.csv",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_FORBIDDEN, "admin": OK},
+    ),
     (
         "desk:ticket",
         lambda w: f"/agent/tickets/{w.ticket.pk}/",

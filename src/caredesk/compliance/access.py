@@ -131,3 +131,20 @@ def ticket_changes_recorded(events: Sequence[Any]) -> None:
 def _rule_of(event: Any) -> str:
     data = event.data if isinstance(event.data, dict) else {}
     return str(data.get("rule") or "")
+
+
+def audit_searched(*, request: HttpRequest, filters_used: Sequence[str]) -> None:
+    """The compliance screen was shown; the filters' names are kept, never a patient's value."""
+    record(
+        action=AuditAction.AUDIT_VIEWED, request=request, object_type="audit", fields=filters_used
+    )
+
+
+def audit_exported(*, request: HttpRequest, filters_used: Sequence[str], scope: str = "") -> None:
+    record(
+        action=AuditAction.AUDIT_EXPORTED,
+        request=request,
+        object_type="audit",
+        object_id=scope,
+        fields=filters_used,
+    )
