@@ -431,6 +431,23 @@ API = "/api/v1"
 API_STAFF = {"agent": OK, "other_agent": OK, "supervisor": OK, "admin": OK}
 API_MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
     (
+        # an organization's administrators read its entries only; staff need the compliance
+        # officer's role (tests/api/test_audit_api.py)
+        "access audit",
+        lambda w: f"{API}/audit",
+        "get",
+        {
+            "anonymous": UNAUTH,
+            "requester": FORBIDDEN,
+            "client_admin": OK,
+            "other_requester": FORBIDDEN,
+            "agent": FORBIDDEN,
+            "other_agent": FORBIDDEN,
+            "supervisor": FORBIDDEN,
+            "admin": OK,
+        },
+    ),
+    (
         "ticket list",
         lambda w: f"{API}/tickets",
         "get",
@@ -662,6 +679,7 @@ API_AUTHZ = {
     ("POST", "/api/v1/tickets/{ticket_id}/escalate"): "tests/api/test_rules_api.py",
     ("POST", "/api/v1/rules/simulate"): "tests/api/test_rules_api.py",
     ("POST", "/api/v1/video-failures"): "tests/api/test_video_failures.py only_partners_and_agents",
+    ("GET", "/api/v1/audit"): "API_MATRIX access audit; tests/api/test_audit_api.py",
 }
 
 

@@ -133,16 +133,13 @@ def _rule_of(event: Any) -> str:
     return str(data.get("rule") or "")
 
 
-def audit_searched(*, request: HttpRequest, filters_used: Sequence[str]) -> None:
-    """The compliance screen was shown; the filters' names are kept, never a patient's value."""
+def audit_searched(
+    *, request: HttpRequest, filters_used: Sequence[str], scope: str = "", exported: bool = False
+) -> None:
+    """The audit was searched or exported; the filters' names are kept, never their values
+    (a patient ID is health data)."""
     record(
-        action=AuditAction.AUDIT_VIEWED, request=request, object_type="audit", fields=filters_used
-    )
-
-
-def audit_exported(*, request: HttpRequest, filters_used: Sequence[str], scope: str = "") -> None:
-    record(
-        action=AuditAction.AUDIT_EXPORTED,
+        action=AuditAction.AUDIT_EXPORTED if exported else AuditAction.AUDIT_VIEWED,
         request=request,
         object_type="audit",
         object_id=scope,

@@ -142,7 +142,9 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         return HttpResponse(errors, status=422, content_type="text/plain; charset=utf-8")
     filters = form.filters() if form.is_bound else AuditFilters()
-    audit.audit_exported(request=request, filters_used=form.used() if form.is_bound else [])
+    audit.audit_searched(
+        request=request, filters_used=form.used() if form.is_bound else [], exported=True
+    )
     response = StreamingHttpResponse(
         csv_lines(EXPORT_HEADER, audit_export_rows(filters=filters)),
         content_type="text/csv; charset=utf-8",
