@@ -25,8 +25,10 @@ _COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash")
 
 def _at(value: datetime | str) -> str:
     """An instant as the chain hashes it, from whatever the database driver returned."""
-    if isinstance(value, str):  # SQLite without type detection: "2026-11-02 14:00:00[.ffffff]"
+    if isinstance(value, str):  # SQLite's text: "2026-11-02 14:00:00[.ffffff]", in UTC
         text = value.replace(" ", "T", 1)
+        if len(text) > 19 and text[-6] in "+-":  # written with an offset by another client
+            return iso(datetime.fromisoformat(text))
         return text + ("" if "." in text else ".000000") + "+00:00"
     if value.tzinfo is None:  # SQLite keeps UTC instants without an offset
         value = value.replace(tzinfo=UTC)
@@ -35,8 +37,12 @@ def _at(value: datetime | str) -> str:
 
 def _rows(batch: int) -> Iterator[dict[str, Any]]:
     """Every entry in chain order, read by keyset pages of `batch` rows through a raw cursor."""
+    columns = list(_COLUMNS)
+    if connection.vendor == "sqlite":
+        # read the stored text as it is: parsing a datetime per row halves the rate
+        columns[columns.index("at")] = "(at || '') AS at"
     sql = (
-        f"SELECT {', '.join(_COLUMNS)} FROM {AuditEntry._meta.db_table}"  # noqa: S608
+        f"SELECT {', '.join(columns)} FROM {AuditEntry._meta.db_table}"  # noqa: S608
         " WHERE seq > %s ORDER BY seq LIMIT %s"
     )
     after = -(2**62)
