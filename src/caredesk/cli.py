@@ -1,4 +1,4 @@
-"""The `caredesk` command: serve, worker, demo, createagent, token, migrate, manage."""
+"""The `caredesk` command: serve, worker, demo, createagent, token, audit, migrate, manage."""
 
 from __future__ import annotations
 
@@ -245,6 +245,20 @@ def cmd_mail_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.compliance.report import verify_command
+
+    return verify_command(as_json=args.json, out=sys.stdout, err=sys.stderr)
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.compliance.report import checkpoint_command
+
+    return checkpoint_command(out=sys.stdout)
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     _setup()
     _manage("migrate", "--noinput")
@@ -269,6 +283,18 @@ def _rules_parser(sub: Any) -> None:
     rx.set_defaults(func=cmd_rules_export)
 
 
+def _audit_parser(sub: Any) -> None:
+    au = sub.add_parser("audit", help="the access audit")
+    ausub = au.add_subparsers(dest="audit_command", required=True)
+    av = ausub.add_parser(
+        "verify", help="check the hash chain and signed checkpoints (exit 1 on any problem)"
+    )
+    av.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    av.set_defaults(func=cmd_audit_verify)
+    ac = ausub.add_parser("checkpoint", help="sign the chain's newest entry now")
+    ac.set_defaults(func=cmd_audit_checkpoint)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="caredesk", description="CareDesk support desk")
     sub = p.add_subparsers(dest="command", required=True)
@@ -289,7 +315,11 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--email", required=True)
     a.add_argument("--name", required=True)
     a.add_argument("--password")
-    a.add_argument("--role", default="Agent", choices=["Agent", "Supervisor", "Administrator"])
+    a.add_argument(
+        "--role",
+        default="Agent",
+        choices=["Agent", "Supervisor", "Administrator", "Compliance officer"],
+    )
     a.add_argument("--team", action="append", help="team slug (repeatable)")
     a.add_argument("--superuser", action="store_true")
     a.set_defaults(func=cmd_createagent)
@@ -320,6 +350,7 @@ def parser() -> argparse.ArgumentParser:
     )
     mi.add_argument("file", nargs="?", default="-", help="a .eml file, or - for standard input")
     mi.set_defaults(func=cmd_mail_ingest)
+    _audit_parser(sub)
     m = sub.add_parser("migrate", help="apply database migrations")
     m.set_defaults(func=cmd_migrate)
     sub.add_parser("manage", help="pass the rest to Django's manage.py", add_help=False)

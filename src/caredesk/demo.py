@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from caredesk.accounts.models import ContactKind, Organization, OrganizationKind, Plan, Team, Tier
-from caredesk.accounts.roles import ROLE_ADMIN, ROLE_AGENT, ROLE_SUPERVISOR
+from caredesk.accounts.roles import ROLE_ADMIN, ROLE_AGENT, ROLE_COMPLIANCE, ROLE_SUPERVISOR
 from caredesk.accounts.services import agent_create, requester_create
 from caredesk.core import clock
 from caredesk.tickets.models import (
@@ -26,6 +26,7 @@ from caredesk.tickets.models import (
 from caredesk.tickets.services import Body, NewTicket, message_add, ticket_open, ticket_update
 
 PASSWORD = "caredesk-demo"  # noqa: S105 - published demo password for the local demo only
+COMPLIANCE_LOGIN = "hana.ostrowski@caredesk.example"
 DEMO_LOGINS: dict[str, Any] = {
     "password": PASSWORD,
     "accounts": [
@@ -33,6 +34,7 @@ DEMO_LOGINS: dict[str, Any] = {
         ("Supervisor", "rosa.lindqvist@caredesk.example"),
         ("Tier 1 agent", "amara.osei@caredesk.example"),
         ("Technical engineer", "tomas.varga@caredesk.example"),
+        ("Compliance officer", "hana.ostrowski@caredesk.example"),
         ("Patient (portal)", "june.halloway@mail.example"),
         ("Clinic admin (portal)", "office@brookfield-clinic.example"),
     ],
@@ -418,6 +420,10 @@ def _setup_people(rng: random.Random) -> tuple[dict[str, Team], list[Any], list[
             agent.is_superuser = True
             agent.save(update_fields=["is_superuser"])
         agents.append(agent)
+    # reads the access audit and nothing else (not in the agent list: takes no tickets)
+    agent_create(
+        email=COMPLIANCE_LOGIN, name="Hana Ostrowski", password=PASSWORD, role=ROLE_COMPLIANCE
+    )
     contacts = []
     for i, (name, kind, plan, domain) in enumerate(ORGS):
         org = Organization.objects.create(

@@ -17,6 +17,17 @@ TESTING = env.bool("CAREDESK_TESTING", default=False)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
+def _key_file(name: str, nbytes: int) -> str:
+    """A random key kept in the data folder (made on first use), so restarts keep it."""
+    path = DATA_DIR / name
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(nbytes))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def _secret_key() -> str:
     """Use SECRET_KEY, else a random key kept in the data folder so restarts keep sessions."""
     key = env.str("SECRET_KEY", default="")
@@ -24,13 +35,7 @@ def _secret_key() -> str:
         return key
     if TESTING:
         return "caredesk-test-only-key-not-for-production-use-0123456789"
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        import secrets
-
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return _key_file("secret_key", 50)
 
 
 SECRET_KEY = _secret_key()
@@ -64,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "caredesk.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "caredesk.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -240,6 +246,36 @@ CAREDESK_PHONE_URGENT_NUMBERS = env.list("CAREDESK_PHONE_URGENT_NUMBERS", defaul
 CAREDESK_PHONE_ANSWER_TARGET_SECONDS = env.int("CAREDESK_PHONE_ANSWER_TARGET_SECONDS", default=30)
 # Numbers written without a country code (in contacts, in settings) are read in this country.
 CAREDESK_PHONE_COUNTRY_CODE = env.str("CAREDESK_PHONE_COUNTRY_CODE", default="1").lstrip("+")
+
+# Access audit: signed checkpoints of the hash chain are appended to a file outside the database
+# every CAREDESK_AUDIT_CHECKPOINT_EVERY entries and every 15 minutes. Keep the folder on another
+# disk or a write-once mount. The signing key comes from CAREDESK_AUDIT_KEY or the file named by
+# CAREDESK_AUDIT_KEY_FILE; the embedded mode makes one in the data folder.
+CAREDESK_AUDIT_CHECKPOINT_DIR = Path(
+    env.str("CAREDESK_AUDIT_CHECKPOINT_DIR", default=str(DATA_DIR / "audit-checkpoints"))
+)
+CAREDESK_AUDIT_CHECKPOINT_EVERY = env.int("CAREDESK_AUDIT_CHECKPOINT_EVERY", default=10_000)
+CAREDESK_AUDIT_KEY_FILE = env.str("CAREDESK_AUDIT_KEY_FILE", default="")
+CAREDESK_AUDIT_EMBEDDED = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+
+
+def _audit_key() -> str:
+    """The checkpoint signing key: the environment, a key file, or (embedded) a generated file."""
+    key = env.str("CAREDESK_AUDIT_KEY", default="")
+    if key:
+        return key
+    if CAREDESK_AUDIT_KEY_FILE:
+        return Path(CAREDESK_AUDIT_KEY_FILE).read_text().strip()
+    if TESTING:
+        return "caredesk-test-only-audit-key-0123456789abcdef"
+    if not CAREDESK_AUDIT_EMBEDDED:
+        return ""  # the system check refuses to start without one
+    return _key_file("audit_key", 48)
+
+
+CAREDESK_AUDIT_KEY = _audit_key()
+# Entries older than this are purged from the start of the chain (never below 6 years).
+CAREDESK_AUDIT_RETENTION_YEARS = env.int("CAREDESK_AUDIT_RETENTION_YEARS", default=7)
 
 # Mail (outbound notifications go through the outbox and Django's mail backends).
 EMAIL_BACKEND = env.str(

@@ -162,6 +162,20 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         "get",
         {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
     ),
+    # the access audit: compliance officers (and superusers) only; the compliance officer's
+    # own access is tested in tests/compliance/test_audit_screen.py
+    (
+        "desk:audit",
+        lambda w: "/agent/compliance/audit/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_FORBIDDEN, "admin": OK},
+    ),
+    (
+        "desk:audit-export",
+        lambda w: "/agent/compliance/audit/export.csv",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_FORBIDDEN, "admin": OK},
+    ),
     (
         "desk:ticket",
         lambda w: f"/agent/tickets/{w.ticket.pk}/",
@@ -417,6 +431,23 @@ API = "/api/v1"
 API_STAFF = {"agent": OK, "other_agent": OK, "supervisor": OK, "admin": OK}
 API_MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
     (
+        # an organization's administrators read its entries only; staff need the compliance
+        # officer's role (tests/api/test_audit_api.py)
+        "access audit",
+        lambda w: f"{API}/audit",
+        "get",
+        {
+            "anonymous": UNAUTH,
+            "requester": FORBIDDEN,
+            "client_admin": OK,
+            "other_requester": FORBIDDEN,
+            "agent": FORBIDDEN,
+            "other_agent": FORBIDDEN,
+            "supervisor": FORBIDDEN,
+            "admin": OK,
+        },
+    ),
+    (
         "ticket list",
         lambda w: f"{API}/tickets",
         "get",
@@ -648,6 +679,7 @@ API_AUTHZ = {
     ("POST", "/api/v1/tickets/{ticket_id}/escalate"): "tests/api/test_rules_api.py",
     ("POST", "/api/v1/rules/simulate"): "tests/api/test_rules_api.py",
     ("POST", "/api/v1/video-failures"): "tests/api/test_video_failures.py only_partners_and_agents",
+    ("GET", "/api/v1/audit"): "API_MATRIX access audit; tests/api/test_audit_api.py",
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 ROLE_AGENT = "Agent"
 ROLE_SUPERVISOR = "Supervisor"
 ROLE_ADMIN = "Administrator"
+ROLE_COMPLIANCE = "Compliance officer"
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
@@ -86,6 +87,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "integrations.view_trackerissue",
         "intake.view_inboundmail",
         "intake.change_inboundmail",
+    ],
+    # reads and exports the access audit; sees no tickets unless given another role too
+    ROLE_COMPLIANCE: [
+        "compliance.view_auditentry",
+        "compliance.export_auditentry",
     ],
 }
 

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from caredesk import __version__
 from caredesk.api import problems
 from caredesk.api.attachments import attachment_response
+from caredesk.api.audit import router as audit_router
 from caredesk.api.auth import AUTH
 from caredesk.api.directory import router as directory_router
 from caredesk.api.integrations import router as integrations_router
@@ -51,6 +52,7 @@ api.add_router("/", sla_router)
 api.add_router("/", integrations_router)
 api.add_router("/", rules_router)
 api.add_router("/", video_router)
+api.add_router("/", audit_router)
 
 
 @api.get(
@@ -69,4 +71,4 @@ api.add_router("/", video_router)
     },
 )
 def attachment_download(request: HttpRequest, attachment_id: Id) -> StreamingHttpResponse:
-    return attachment_response(_user(request), attachment_id)
+    return attachment_response(request, _user(request), attachment_id)

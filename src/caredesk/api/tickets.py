@@ -30,6 +30,7 @@ from caredesk.api.schemas import (
     TicketQuery,
     TicketUpdateIn,
 )
+from caredesk.compliance import access as audit
 from caredesk.core.errors import PermissionDenied, ValidationFailed
 from caredesk.sla.selectors import sla_views, views_of
 from caredesk.tickets import selectors, services
@@ -104,6 +105,7 @@ def ticket_list(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str, 
         user=_user(request), filters=f, cursor=filters.cursor, limit=filters.limit
     )
     prefetch_related_objects(page.items, "tags")
+    audit.tickets_read(request=request, tickets=page.items)
     views = sla_views([t.pk for t in page.items])
     return {
         "items": [serialize.ticket_out(t, views[t.pk]) for t in page.items],
@@ -254,6 +256,7 @@ def _in_batch(exc: ValidationFailed, prefix: str) -> ValidationFailed:
 )
 def ticket_get(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
     ticket = selectors.ticket_get(user=_user(request), pk=ticket_id)
+    audit.tickets_read(request=request, tickets=[ticket])
     return _ticket_json(ticket.pk)
 
 
@@ -265,6 +268,7 @@ def ticket_get(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
 )
 def ticket_get_by_ref(request: HttpRequest, ref: str) -> dict[str, Any]:
     ticket = selectors.ticket_get_by_ref(user=_user(request), ref=ref)
+    audit.tickets_read(request=request, tickets=[ticket])
     return _ticket_json(ticket.pk)
 
 
@@ -305,6 +309,7 @@ def ticket_update(request: HttpRequest, ticket_id: Id, payload: TicketUpdateIn) 
 def message_list(request: HttpRequest, ticket_id: Id) -> list[dict[str, Any]]:
     user = _user(request)
     ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    audit.messages_read(request=request, ticket=ticket)
     return [serialize.message_out(m) for m in selectors.messages_for(user=user, ticket=ticket)]
 
 

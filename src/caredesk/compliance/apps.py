@@ -5,3 +5,6 @@ class ComplianceConfig(AppConfig):
     name = "caredesk.compliance"
     label = "compliance"
     verbose_name = "Compliance"
+
+    def ready(self) -> None:
+        from caredesk.compliance import checks  # noqa: F401

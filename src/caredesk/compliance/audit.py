@@ -9,17 +9,20 @@ commit or roll back together.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
 
 from caredesk.compliance.chain import GENESIS, entry_hash
 from caredesk.compliance.models import AuditEntry, ChainAnchor
 from caredesk.core import clock
+from caredesk.core.middleware import current_request
 
-_LOCK_KEY = 0x43444155  # "CDAU": the advisory lock that orders the chain on PostgreSQL
+LOCK_KEY = 0x43444155  # "CDAU": the advisory lock that orders the chain on PostgreSQL
 
 
 def iso(at: datetime) -> str:
@@ -84,6 +87,19 @@ def _head() -> tuple[int, str]:
     return 0, GENESIS
 
 
+@dataclass(frozen=True)
+class Access:
+    """One thing seen or changed, for `record_many` (the same meaning as record()'s arguments)."""
+
+    action: str
+    object_type: str = ""
+    object_id: object = ""
+    ticket_id: int | None = None
+    organization_id: int | None = None
+    fields: Sequence[str] = ()
+    reason: str = ""
+
+
 def record(
     *,
     action: str,
@@ -98,35 +114,64 @@ def record(
 ) -> AuditEntry:
     """Append one entry to the audit chain and return it.
 
-    `actor` defaults to the request's user. Never pass PHI or message text in `reason`-less
-    fields: `fields` names what was touched, not its values.
+    `actor` defaults to the request's user; `request` defaults to the request being served.
+    Never pass PHI or message text: `fields` names what was touched, not its values.
     """
+    access = Access(action, object_type, object_id, ticket_id, organization_id, fields, reason)
+    return record_many(accesses=[access], actor=actor, request=request)[0]
+
+
+def record_many(
+    *, accesses: Sequence[Access], actor: Any = None, request: HttpRequest | None = None
+) -> list[AuditEntry]:
+    """Append one entry per access, by one actor in one request, with a single INSERT."""
+    if not accesses:
+        return []
+    if request is None:
+        request = current_request()
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    role = role_of(actor)
     ip, agent, request_id = _request_facts(request)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-        seq, prev = _head()
-        entry = AuditEntry(
-            seq=seq + 1,
-            at=clock.now(),
-            actor_id=actor_id,
-            actor_role=role_of(actor),
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id)[:64],
-            ticket_id=ticket_id,
-            organization_id=organization_id,
-            fields=sorted(set(fields)),
-            reason=reason,
-            ip=ip,
-            user_agent=agent,
-            request_id=request_id,
-            prev_hash=prev,
-        )
-        entry.hash = entry_hash(prev, content_of(entry))
-        entry.save()
-    return entry
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        first_seq, prev = _head()
+        at = clock.now()
+        entries = []
+        for n, access in enumerate(accesses, start=1):
+            entry = AuditEntry(
+                seq=first_seq + n,
+                at=at,
+                actor_id=actor_id,
+                actor_role=role,
+                action=access.action,
+                object_type=access.object_type,
+                object_id=str(access.object_id)[:64],
+                ticket_id=access.ticket_id,
+                organization_id=access.organization_id,
+                fields=sorted(set(access.fields)),
+                reason=access.reason,
+                ip=ip,
+                user_agent=agent,
+                request_id=request_id,
+                prev_hash=prev,
+            )
+            entry.hash = prev = entry_hash(prev, content_of(entry))
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries)
+        _checkpoint_when_due(first_seq, entries[-1])
+    return entries
+
+
+def _checkpoint_when_due(before: int, last: AuditEntry) -> None:
+    """Every CAREDESK_AUDIT_CHECKPOINT_EVERY entries, sign the head once it is committed."""
+    every = settings.CAREDESK_AUDIT_CHECKPOINT_EVERY
+    if every <= 0 or before // every == last.seq // every:
+        return
+    from caredesk.compliance.checkpoints import checkpoint_write
+
+    seq, digest, at = last.seq, last.hash, last.at
+    transaction.on_commit(lambda: checkpoint_write(seq=seq, hash=digest, at=at))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 GENESIS = "0" * 64
@@ -34,10 +35,20 @@ HASHED_FIELDS = (
 )
 
 
+# Canonical JSON: keys in sorted order, no spaces, UTF-8. The dict is built in sorted order, so
+# one reusable encoder (C-accelerated) needs no sorting of its own.
+_SORTED_FIELDS = tuple(sorted(HASHED_FIELDS))
+_pick = operator.itemgetter(*_SORTED_FIELDS)
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
 def canonical(content: Mapping[str, Any]) -> bytes:
     """The bytes an entry's hash is taken over (only HASHED_FIELDS, in a fixed form)."""
-    picked = {name: content.get(name) for name in HASHED_FIELDS}
-    return json.dumps(picked, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    try:
+        values = _pick(content)
+    except KeyError:  # a field left out counts as null
+        values = tuple(content.get(name) for name in _SORTED_FIELDS)
+    return _encode(dict(zip(_SORTED_FIELDS, values, strict=True))).encode()
 
 
 def entry_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
@@ -54,8 +65,20 @@ class Problem:
     """The first place the chain does not hold."""
 
     seq: int
-    kind: str  # "changed", "missing", "out_of_order", "inserted", "broken_link"
+    # "changed", "missing", "out_of_order", "inserted": a break inside the chain;
+    # "rewritten", "truncated": the chain disagrees with a signed checkpoint;
+    # "bad_signature", "unsigned_anchor": the checkpoints themselves cannot be trusted.
+    kind: str
     detail: str
+
+
+@dataclass
+class Checkpoints:
+    """Signed heads of the chain (seq -> hash) and signed chain starts, read from outside."""
+
+    heads: dict[int, str] = field(default_factory=dict)
+    anchors: set[tuple[int, str]] = field(default_factory=set)
+    bad_lines: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -64,55 +87,81 @@ class Outcome:
     last_seq: int
     last_hash: str
     problem: Problem | None
+    checkpoints: int = 0
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
 
+def _break(row: Mapping[str, Any], seq: int, expected_seq: int, prev: str) -> Problem | None:
+    """What is wrong with `row` where entry `expected_seq` following hash `prev` should be."""
+    if seq > expected_seq:
+        return Problem(expected_seq, "missing", f"entry {expected_seq} is missing")
+    if seq < expected_seq:
+        return Problem(seq, "out_of_order", f"entry {seq} appears after {expected_seq - 1}")
+    if row["prev_hash"] != prev:
+        kind = "inserted" if entry_hash(row["prev_hash"], row) == row["hash"] else "changed"
+        return Problem(seq, kind, f"entry {seq} does not follow entry {seq - 1}")
+    if entry_hash(prev, row) != row["hash"]:
+        return Problem(seq, "changed", f"entry {seq} was changed after it was written")
+    return None
+
+
+def _checkpoint_problem(
+    checkpoints: Checkpoints, start_seq: int, start_hash: str
+) -> Problem | None:
+    if checkpoints.bad_lines:
+        line = checkpoints.bad_lines[0]
+        return Problem(0, "bad_signature", f"checkpoint line {line} has a bad signature")
+    if start_seq > 1 and (start_seq, start_hash) not in checkpoints.anchors:
+        return Problem(
+            start_seq,
+            "unsigned_anchor",
+            f"the chain starts at entry {start_seq} without a signed anchor",
+        )
+    return None
+
+
 def verify(
-    rows: Iterable[Mapping[str, Any]], *, start_seq: int = 1, start_hash: str = GENESIS
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    start_seq: int = 1,
+    start_hash: str = GENESIS,
+    checkpoints: Checkpoints | None = None,
 ) -> Outcome:
-    """Walk rows in storage order (by primary key) and report the first break.
+    """Walk rows in chain order and report the first break.
 
     Each row carries the HASHED_FIELDS plus `prev_hash` and `hash`. `start_seq`/`start_hash`
-    anchor a chain whose older entries were purged by retention.
+    anchor a chain whose older entries were purged by retention. With `checkpoints`, the chain
+    must also hold every signed (seq, hash) from the anchor on, up to the newest.
     """
+    heads: dict[int, str] = {}
+    if checkpoints is not None:
+        problem = _checkpoint_problem(checkpoints, start_seq, start_hash)
+        if problem is not None:
+            return Outcome(0, start_seq - 1, start_hash, problem)
+        heads = {s: h for s, h in checkpoints.heads.items() if s >= start_seq}
     expected_seq = start_seq
     prev = start_hash
     checked = 0
     for row in rows:
         seq = int(row["seq"])
-        if seq != expected_seq:
-            if seq > expected_seq:
-                return Outcome(
-                    checked,
-                    expected_seq - 1,
-                    prev,
-                    Problem(expected_seq, "missing", f"entry {expected_seq} is missing"),
-                )
-            return Outcome(
-                checked,
-                expected_seq - 1,
-                prev,
-                Problem(seq, "out_of_order", f"entry {seq} appears after {expected_seq - 1}"),
-            )
-        if row["prev_hash"] != prev:
-            kind = "inserted" if entry_hash(row["prev_hash"], row) == row["hash"] else "changed"
-            return Outcome(
-                checked,
-                seq - 1,
-                prev,
-                Problem(seq, kind, f"entry {seq} does not follow entry {seq - 1}"),
-            )
-        if entry_hash(prev, row) != row["hash"]:
-            return Outcome(
-                checked,
-                seq - 1,
-                prev,
-                Problem(seq, "changed", f"entry {seq} was changed after it was written"),
-            )
+        problem = _break(row, seq, expected_seq, prev)
+        if problem is None and heads and seq in heads and heads[seq] != row["hash"]:
+            problem = Problem(seq, "rewritten", f"entry {seq} differs from its signed checkpoint")
+        if problem is not None:
+            return Outcome(checked, expected_seq - 1, prev, problem, len(heads))
         prev = row["hash"]
         expected_seq = seq + 1
         checked += 1
-    return Outcome(checked, expected_seq - 1, prev, None)
+    last = expected_seq - 1
+    beyond = [s for s in heads if s > last]
+    if beyond:
+        problem = Problem(
+            last + 1,
+            "truncated",
+            f"entries {last + 1} to {max(beyond)} are missing (signed checkpoint {max(beyond)})",
+        )
+        return Outcome(checked, last, prev, problem, len(heads))
+    return Outcome(checked, last, prev, None, len(heads))

@@ -23,6 +23,7 @@ class AuditAction(models.TextChoices):
     TICKET_VIEWED = "ticket.viewed", "Ticket viewed"
     TICKET_READ_API = "ticket.read_api", "Ticket read through the API"
     TICKET_OPENED_FROM_SEARCH = "ticket.search_opened", "Ticket opened from search"
+    TICKET_CREATED = "ticket.created", "Ticket opened"
     TICKET_CHANGED = "ticket.changed", "Ticket changed"
     TICKET_EXPORTED = "ticket.exported", "Tickets exported"
     ATTACHMENT_DOWNLOADED = "attachment.downloaded", "Attachment downloaded"

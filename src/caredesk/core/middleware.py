@@ -1,10 +1,13 @@
-"""Security headers: a strict Content-Security-Policy and related headers on every response."""
+"""Security headers on every response, request IDs, and the signed-in person's timezone."""
 
 from __future__ import annotations
 
 import contextlib
+import re
+import uuid
 import zoneinfo
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -53,3 +56,39 @@ class UserTimezoneMiddleware:
             if name:
                 timezone.activate(zoneinfo.ZoneInfo(name))
         return self.get_response(request)
+
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# The request being served on this thread or task, for writers deep below the views (the audit).
+_current_request: ContextVar[HttpRequest | None] = ContextVar("caredesk_request", default=None)
+
+
+def current_request() -> HttpRequest | None:
+    """The request being served here, or None in a job or a command."""
+    return _current_request.get()
+
+
+def request_id_from(incoming: str | None) -> str:
+    """Keep a caller's request ID when it is safe to log and store; otherwise make a new one."""
+    if incoming and _SAFE_REQUEST_ID.fullmatch(incoming):
+        return incoming
+    return uuid.uuid4().hex
+
+
+class RequestIdMiddleware:
+    """Give every request an ID (a proxy's `X-Request-ID` when safe), and echo it back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = _current_request.set(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current_request.reset(token)
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response

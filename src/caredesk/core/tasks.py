@@ -82,3 +82,20 @@ def chat_sweep_task() -> int:
     from caredesk.chat.services import chat_sweep
 
     return chat_sweep()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def audit_checkpoint_task() -> int:
+    """Sign the access audit's newest entry into the checkpoint file (if it is new)."""
+    from caredesk.compliance.checkpoints import checkpoint_now
+
+    written = checkpoint_now()
+    return written.seq if written else 0
+
+
+@db_periodic_task(crontab(minute="30", hour="3"))
+def audit_purge_task() -> int:
+    """Drop access-audit entries older than the retention period, once a day."""
+    from caredesk.compliance.retention import audit_purge
+
+    return audit_purge()

@@ -54,13 +54,18 @@ def _row(t: Ticket, url: str, sla: str, with_assignee: bool) -> SafeString:
     )
 
 
-def ticket_rows(tickets: list[Ticket], headlines: dict[int, Any], queue: str) -> list[SafeString]:
+def ticket_rows(
+    tickets: list[Ticket], headlines: dict[int, Any], queue: str, *, searched: bool = False
+) -> list[SafeString]:
     """One <tr> per ticket: link, requester, level, status, SLA badge, assignee, last update.
 
-    The assignee column is left out of queues where it says nothing (mine, unassigned).
+    The assignee column is left out of queues where it says nothing (mine, unassigned). Links
+    from search results say so (`?from=search`): the audit records a ticket opened from search.
     """
     base = reverse("desk:ticket", args=[0]).removesuffix("0/")
+    marker = "?from=search" if searched else ""
     with_assignee = queue not in ("unassigned", "mine")
     return [
-        _row(t, f"{base}{t.pk}/", sla_badge(headlines.get(t.pk)), with_assignee) for t in tickets
+        _row(t, f"{base}{t.pk}/{marker}", sla_badge(headlines.get(t.pk)), with_assignee)
+        for t in tickets
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caredesk.desk import protocols, views
+from caredesk.desk import audit, protocols, views
 
 app_name = "desk"
 urlpatterns = [
@@ -19,4 +19,6 @@ urlpatterns = [
     path("policies/<slug:slug>/", protocols.policy_edit, name="policy"),
     path("policies/<slug:slug>/rollback/", protocols.policy_rollback, name="policy-rollback"),
     path("tokens/", views.tokens, name="tokens"),
+    path("compliance/audit/", audit.audit_list, name="audit"),
+    path("compliance/audit/export.csv", audit.audit_export, name="audit-export"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import ApiToken, Organization, Team, User
 from caredesk.accounts.services import token_create, token_revoke
+from caredesk.compliance import access as audit
 from caredesk.core.access import agent_required, form_errors_from
 from caredesk.core.errors import DomainError, NotFound, ValidationFailed
 from caredesk.core.models import Notification
@@ -93,7 +94,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             ("priority", "Level"),
             ("due", "SLA due soonest"),
         ],
-        "rows": ticket_rows(page.items, _sla_headlines(page.items), f.queue),
+        "rows": ticket_rows(page.items, _sla_headlines(page.items), f.queue, searched=bool(f.q)),
         "next_url": "?" + next_query.urlencode() if page.next_cursor else None,
         "is_first_page": not request.GET.get("cursor"),
     }
@@ -192,6 +193,9 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
 @agent_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(_user(request), pk)
+    audit.ticket_viewed(
+        request=request, ticket=ticket, from_search=request.GET.get("from") == "search"
+    )
     return render(request, "desk/ticket.html", _ticket_context(request, ticket))
 
 

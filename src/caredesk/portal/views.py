@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from caredesk.accounts.models import Contact, User
+from caredesk.compliance import access as audit
 from caredesk.core.access import form_errors_from, requester_required
 from caredesk.core.errors import DomainError, NotFound, ValidationFailed
 from caredesk.portal.forms import PortalReplyForm, RequestForm
@@ -116,6 +117,9 @@ def _ticket_or_404(request: HttpRequest, pk: int) -> Ticket:
 @requester_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
+    if ticket.requester_id != _contact(request).pk:
+        # an organization's administrator reading a colleague's request
+        audit.ticket_viewed(request=request, ticket=ticket)
     form = PortalReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

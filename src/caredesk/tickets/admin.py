@@ -4,8 +4,9 @@ because only the ticket services may write them (every change needs its event)."
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
+from caredesk.compliance import access as audit
 from caredesk.tickets.models import RequestField, RequestType, Tag, Ticket
 
 
@@ -43,3 +44,16 @@ class TicketAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        ticket = getattr(response, "context_data", {}).get("original")
+        if response.status_code == 200 and isinstance(ticket, Ticket):
+            audit.ticket_viewed(request=request, ticket=ticket)
+        return response

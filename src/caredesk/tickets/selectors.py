@@ -342,3 +342,12 @@ def _count_all(querysets: list[QuerySet[Any]]) -> list[int]:
         cursor.execute("SELECT " + ", ".join(selects), params)
         row = cursor.fetchone()
     return [int(n) for n in row]
+
+
+def ticket_ids_for_patient(value: str) -> list[int]:
+    """The tickets about one patient, by an exact match on the patient ID (any visibility:
+    for the compliance audit, which decides who may ask)."""
+    value = value.strip()
+    if not value:
+        return []
+    return list(Ticket.objects.filter(patient_id=value).values_list("pk", flat=True))

@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from caredesk.sla.clocks import humanize
-from caredesk.tickets.pure import Level
+from caredesk.tickets.pure import Level, ref_for
 
 register = template.Library()
 
@@ -49,6 +49,12 @@ def filesize(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+@register.filter
+def ticket_ref(pk: int) -> str:
+    """The reference ("CD-1042") of a ticket known only by its id."""
+    return ref_for(settings.CAREDESK_TICKET_PREFIX, int(pk))
 
 
 @register.simple_tag

@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from caredesk.accounts.models import Contact, User
+from caredesk.compliance.access import ticket_changes_recorded
 from caredesk.core import clock
 from caredesk.tickets.models import EventKind, Message, Ticket, TicketEvent
 
@@ -52,10 +53,13 @@ def _build(
 
 
 def record(*events: TicketEvent) -> list[TicketEvent]:
-    """Write events (append-only) in one statement; returns them with their ids."""
+    """Write events (append-only) in one statement, and the access audit's entries for the
+    changes among them, in the caller's transaction; returns the events with their ids."""
     if not events:
         return []
-    return TicketEvent.objects.bulk_create(events)
+    written = TicketEvent.objects.bulk_create(events)
+    ticket_changes_recorded(written)
+    return written
 
 
 def created(ticket: Ticket, actor: Actor) -> TicketEvent:
