@@ -82,3 +82,11 @@ def chat_sweep_task() -> int:
     from caredesk.chat.services import chat_sweep
 
     return chat_sweep()
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def retention_purge_task() -> int:
+    """Every night: delete what is past its retention period and under no legal hold."""
+    from caredesk.governance.services.retention import retention_purge
+
+    return sum(p.total for p in retention_purge())

@@ -60,20 +60,23 @@ class RetentionRule(models.Model):
 class LegalHold(models.Model):
     """Keeps an organization's, a requester's or a ticket's records from purge and erasure."""
 
+    # SET_NULL: a target is never deleted while held (purge and erasure skip it); once the
+    # hold is released its records may go, and the hold keeps its label as history.
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     contact = models.ForeignKey(
         Contact,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
         verbose_name="requester",
     )
     ticket = models.ForeignKey(
-        Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    target = models.CharField(max_length=200, editable=False, help_text="What was held.")
     reason = models.TextField()
     placed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     placed_at = models.DateTimeField()
@@ -89,23 +92,14 @@ class LegalHold(models.Model):
             models.CheckConstraint(
                 name="legalhold_one_target",
                 condition=(
-                    Q(organization__isnull=False, contact__isnull=True, ticket__isnull=True)
-                    | Q(organization__isnull=True, contact__isnull=False, ticket__isnull=True)
-                    | Q(organization__isnull=True, contact__isnull=True, ticket__isnull=False)
+                    (Q(organization__isnull=True) | Q(contact__isnull=True, ticket__isnull=True))
+                    & (Q(contact__isnull=True) | Q(ticket__isnull=True))
                 ),
             )
         ]
 
     def __str__(self) -> str:
-        return f"hold on {self.target_label}"
-
-    @property
-    def target_label(self) -> str:
-        if self.organization_id:
-            return f"organization #{self.organization_id}"
-        if self.contact_id:
-            return f"requester #{self.contact_id}"
-        return f"ticket #{self.ticket_id}"
+        return f"hold on {self.target}"
 
     @property
     def active(self) -> bool:

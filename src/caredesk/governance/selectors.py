@@ -69,15 +69,6 @@ class Holds:
     contacts: frozenset[int]
     tickets: frozenset[int]
 
-    def ticket_q(self, prefix: str = "") -> Q:
-        """Rows (tickets, or rows with a ticket at `prefix`) that a hold covers."""
-        return (
-            Q(**{f"{prefix}pk__in" if not prefix else f"{prefix}id__in": self.tickets})
-            | Q(**{f"{prefix}requester_id__in": self.contacts})
-            | Q(**{f"{prefix}organization_id__in": self.organizations})
-            | Q(**{f"{prefix}requester__organization_id__in": self.organizations})
-        )
-
 
 def active_holds() -> Holds:
     rows = LegalHold.objects.filter(released_at__isnull=True).values_list(

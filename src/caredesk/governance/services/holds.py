@@ -37,12 +37,24 @@ def hold_place(
         organization=organization,
         contact=contact,
         ticket=ticket,
+        target=_label(organization, contact, ticket),
         reason=reason.strip(),
         placed_by=actor,
         placed_at=clock.now(),
     )
     _audit(hold, AuditAction.HOLD_PLACED, actor, request)
     return hold
+
+
+def _label(
+    organization: Organization | None, contact: Contact | None, ticket: Ticket | None
+) -> str:
+    """What the hold is on, in words that stay true after the target is gone (no names)."""
+    if organization is not None:
+        return f"organization {organization.name}"[:200]
+    if contact is not None:
+        return f"requester #{contact.pk}"
+    return f"ticket {ticket.ref}" if ticket is not None else ""
 
 
 @transaction.atomic
