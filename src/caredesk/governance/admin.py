@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -25,8 +26,22 @@ class RetentionRuleAdmin(admin.ModelAdmin):
         return False  # turn a rule off instead: a missing rule falls back to its default
 
 
+class LegalHoldForm(forms.ModelForm):
+    class Meta:
+        model = LegalHold
+        fields = ("organization", "contact", "ticket", "reason")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = [k for k in ("organization", "contact", "ticket") if data.get(k)]
+        if self.instance.pk is None and len(chosen) != 1:
+            raise ValidationError("Choose exactly one: an organization, a requester or a ticket.")
+        return data
+
+
 @admin.register(LegalHold)
 class LegalHoldAdmin(admin.ModelAdmin):
+    form = LegalHoldForm
     list_display = ("__str__", "reason", "placed_by", "placed_at", "released_at")
     list_filter = ("released_at",)
     raw_id_fields = ("organization", "contact", "ticket")

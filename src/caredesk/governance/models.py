@@ -91,6 +91,7 @@ class LegalHold(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="legalhold_one_target",
+                violation_error_message="A hold is on one organization, requester or ticket.",
                 condition=(
                     (Q(organization__isnull=True) | Q(contact__isnull=True, ticket__isnull=True))
                     & (Q(contact__isnull=True) | Q(ticket__isnull=True))

@@ -332,6 +332,7 @@ class Migration(migrations.Migration):
                             ),
                         ),
                         name="legalhold_one_target",
+                        violation_error_message="A hold is on one organization, requester or ticket.",
                     )
                 ],
             },

@@ -69,8 +69,12 @@ def access_review_sign(
     return review
 
 
-def _end_sessions(account: User) -> int:
-    """Delete the account's stored sessions; an inactive user is refused by the rest anyway."""
+def account_lock_out(account: User) -> int:
+    """End the account's stored sessions and revoke its API tokens; returns sessions ended.
+
+    An inactive user is refused by every door anyway; this leaves nothing to come back to.
+    """
+    ApiToken.objects.filter(user=account, revoked_at__isnull=True).update(revoked_at=clock.now())
     ended = []
     key = str(account.pk)
     for session in Session.objects.filter(expire_date__gt=clock.now()).iterator():
@@ -96,8 +100,7 @@ def account_deactivate(
         )
     User.objects.filter(pk=account.pk).update(is_active=False)
     account.is_active = False
-    ApiToken.objects.filter(user=account, revoked_at__isnull=True).update(revoked_at=clock.now())
-    ended = _end_sessions(account)
+    ended = account_lock_out(account)
     record(
         action=AuditAction.ACCOUNT_DEACTIVATED,
         actor=actor,

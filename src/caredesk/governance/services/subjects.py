@@ -9,13 +9,12 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.sessions.models import Session
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 
-from caredesk.accounts.models import ApiToken, Contact, User
+from caredesk.accounts.models import Contact, User
 from caredesk.chat.models import ChatSession, ChatUpload
 from caredesk.compliance.audit import record
 from caredesk.compliance.models import AuditAction
@@ -26,6 +25,7 @@ from caredesk.governance.models import SubjectRequest, SubjectRequestKind
 from caredesk.governance.pure import pseudonym
 from caredesk.governance.selectors import holds_on_contact
 from caredesk.governance.services.files import delete_files_on_commit
+from caredesk.governance.services.reviews import account_lock_out
 from caredesk.intake.models import InboundMail
 from caredesk.phone.models import Call, CallRecording, ContactPhone
 from caredesk.tickets.models import Attachment, Message, Ticket, TicketEvent
@@ -161,22 +161,7 @@ def subject_export(*, contact: Contact, actor: User, request: HttpRequest | None
             archive.writestr(name, _dump(rows))
     counts = {name.removesuffix(".json"): _count(rows) for name, rows in files.items()}
     with transaction.atomic():
-        SubjectRequest.objects.create(
-            contact=contact,
-            kind=SubjectRequestKind.EXPORT,
-            actor=actor,
-            at=clock.now(),
-            counts=counts,
-        )
-        record(
-            action=AuditAction.SUBJECT_EXPORTED,
-            actor=actor,
-            request=request,
-            object_type="contact",
-            object_id=contact.pk,
-            organization_id=contact.organization_id,
-            fields=sorted(counts),
-        )
+        _done(contact, SubjectRequestKind.EXPORT, counts, actor, request)
     stamp = clock.now().strftime("%Y%m%d")
     return Export(f"personal-data-{contact.pk}-{stamp}.zip", buffer.getvalue(), counts)
 
@@ -199,13 +184,7 @@ def _erase_account(user: User, name: str, token: str) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save(update_fields=["email", "name", "first_name", "last_name", "is_active", "password"])
-    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
-    mine = [
-        s.pk
-        for s in Session.objects.iterator()
-        if str(s.get_decoded().get("_auth_user_id", "")) == str(user.pk)
-    ]
-    Session.objects.filter(pk__in=mine).delete()
+    account_lock_out(user)
 
 
 def _erase_tickets(contact: Contact, ids: list[int]) -> dict[str, int]:
@@ -281,11 +260,26 @@ def subject_erase(
         _erase_account(contact.user, name, token)
     Contact.objects.filter(pk=contact.pk).update(name=name, email=None, phone="")
     contact.refresh_from_db()
+    return _done(contact, SubjectRequestKind.ERASE, counts, actor, request)
+
+
+def _done(
+    contact: Contact,
+    kind: SubjectRequestKind,
+    counts: dict[str, int],
+    actor: User,
+    request: HttpRequest | None,
+) -> SubjectRequest:
+    """Keep the request in the list and in the audit (counts and names of parts, no content)."""
     done = SubjectRequest.objects.create(
-        contact=contact, kind=SubjectRequestKind.ERASE, actor=actor, at=clock.now(), counts=counts
+        contact=contact, kind=kind, actor=actor, at=clock.now(), counts=counts
     )
     record(
-        action=AuditAction.SUBJECT_ERASED,
+        action=(
+            AuditAction.SUBJECT_EXPORTED
+            if kind == SubjectRequestKind.EXPORT
+            else AuditAction.SUBJECT_ERASED
+        ),
         actor=actor,
         request=request,
         object_type="contact",
