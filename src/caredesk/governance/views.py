@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -212,7 +213,16 @@ def breach(request: HttpRequest, pk: int) -> HttpResponse:
     orgs = [o.name for o in found.organizations.order_by("name")]
     tasks = list(found.tasks.select_related("done_by"))
     now = clock.now()
-    items = [(t, _letter(t, found, orgs), t.done_at is None and t.due_at <= now) for t in tasks]
+    near = now + timedelta(hours=settings.CAREDESK_BREACH_NEAR_HOURS)
+    items = [
+        {
+            "task": t,
+            "letter": _letter(t, found, orgs),
+            "overdue": t.done_at is None and t.due_at <= now,
+            "near": t.done_at is None and now < t.due_at <= near,
+        }
+        for t in tasks
+    ]
     context = {"breach": found, "orgs": orgs, "items": items, "done_form": TaskDoneForm()}
     return _page(request, "governance/breach.html", context)
 
