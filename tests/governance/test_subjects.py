@@ -16,6 +16,8 @@ from caredesk.compliance.audit import record
 from caredesk.compliance.models import AuditAction, AuditEntry
 from caredesk.compliance.selectors import chain_verify
 from caredesk.core.errors import Conflict
+from caredesk.core.models import Notification
+from caredesk.core.notify import notify
 from caredesk.governance.models import SubjectRequest
 from caredesk.governance.services.holds import hold_place, hold_release
 from caredesk.governance.services.subjects import subject_erase, subject_export
@@ -65,6 +67,7 @@ def person(clock):
         created_at=clock.current,
         updated_at=clock.current,
     )
+    notify(users=[agent], text="Call Maribel Quist back today", ticket=ticket)
     record(action=AuditAction.TICKET_VIEWED, actor=agent, object_type="ticket", object_id=ticket.pk)
     return contact
 
@@ -116,6 +119,7 @@ def test_erasure_pseudonymises_and_clears_what_they_wrote_and_the_chain_still_ve
     assert not Attachment.objects.exists() and not default_storage.exists(stored)
     assert ChatSession.objects.get().visitor_name == person.name
     assert Call.objects.get().from_number == ""
+    assert Notification.objects.get(ticket=ticket).text == "[erased]"
     for event in TicketEvent.objects.filter(ticket=ticket, field="subject"):
         assert "Maribel" not in json.dumps([event.old, event.new])
     entry = AuditEntry.objects.get(action=AuditAction.SUBJECT_ERASED)

@@ -20,7 +20,7 @@ from caredesk.compliance.audit import record
 from caredesk.compliance.models import AuditAction
 from caredesk.core import clock
 from caredesk.core.errors import Conflict
-from caredesk.core.models import OutboxItem, OutboxKind
+from caredesk.core.models import Notification, OutboxItem, OutboxKind
 from caredesk.governance.models import SubjectRequest, SubjectRequestKind
 from caredesk.governance.pure import pseudonym
 from caredesk.governance.selectors import holds_on_contact
@@ -28,7 +28,7 @@ from caredesk.governance.services.files import delete_files_on_commit
 from caredesk.governance.services.reviews import account_lock_out
 from caredesk.intake.models import InboundMail
 from caredesk.phone.models import Call, CallRecording, ContactPhone
-from caredesk.tickets.models import Attachment, Message, Ticket, TicketEvent
+from caredesk.tickets.models import Attachment, EventKind, Message, Ticket, TicketEvent
 
 ERASED = "[erased]"
 # Ticket fields that name or identify the person; their change events are erased with them.
@@ -206,6 +206,13 @@ def _erase_tickets(contact: Contact, ids: list[int]) -> dict[str, int]:
     TicketEvent.objects.filter(ticket_id__in=ids, field__in=PERSONAL_TICKET_FIELDS).update(
         old=ERASED, new=ERASED
     )
+    # Notifications and pages quote texts that protocols filled in with the requester's name.
+    Notification.objects.filter(ticket_id__in=ids).update(text=ERASED)
+    quoted = TicketEvent.objects.filter(
+        ticket_id__in=ids, kind__in=[EventKind.NOTIFIED, EventKind.PAGED]
+    )
+    for event in quoted.only("pk", "data"):
+        TicketEvent.objects.filter(pk=event.pk).update(data={**event.data, "text": ERASED})
     attachments = Attachment.objects.filter(ticket_id__in=ids)
     names = [str(n) for n in attachments.values_list("file", flat=True)]
     counts["attachments"] = attachments.delete()[0]
