@@ -126,3 +126,23 @@ def test_the_review_screen_needs_the_permission(clock):
     client = Client()
     client.force_login(AgentFactory())
     assert client.get("/agent/governance/access/").status_code == 403
+
+
+def test_only_a_superuser_deactivates_a_superuser(clock, reviewer):
+    root = AgentFactory(role=ROLE_ADMIN, is_superuser=True)
+    with pytest.raises(ValidationFailed, match="superuser"):
+        account_deactivate(account=root, actor=reviewer)
+    root.refresh_from_db()
+    assert root.is_active
+
+
+def test_a_too_long_reason_is_refused_with_a_message_and_nothing_changes(clock, reviewer):
+    agent = AgentFactory()
+    client = Client()
+    client.force_login(reviewer)
+    page = client.post(
+        f"/agent/governance/access/{agent.pk}/deactivate/", {"reason": "x" * 301}, follow=True
+    )
+    assert "at most 300 characters" in page.content.decode()
+    agent.refresh_from_db()
+    assert agent.is_active

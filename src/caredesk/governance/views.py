@@ -99,10 +99,15 @@ def review_sign(request: HttpRequest, pk: int) -> HttpResponse:
 def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     account = _staff(pk)
     form = DeactivateForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        flash.error(request, f"{account.name}: {'; '.join(form.errors['reason'])}")
+        return redirect("governance:reviews")
     try:
         ended = account_deactivate(
-            account=account, actor=_user(request), reason=reason, request=request
+            account=account,
+            actor=_user(request),
+            reason=form.cleaned_data["reason"],
+            request=request,
         )
     except DomainError as exc:
         flash.error(request, f"{account.name}: {exc.detail}")

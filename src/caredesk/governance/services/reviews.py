@@ -94,6 +94,11 @@ def account_deactivate(
     Returns how many sessions were ended.
     """
     _refuse_self(account=account, actor=actor, what="deactivate")
+    if account.is_superuser and not actor.is_superuser:
+        raise ValidationFailed(
+            "Only a superuser can deactivate a superuser.",
+            errors={"account": ["This account is a superuser."]},
+        )
     if not account.is_active:
         raise ValidationFailed(
             "This account is already deactivated.", errors={"account": ["Already deactivated."]}
