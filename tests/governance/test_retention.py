@@ -13,6 +13,7 @@ from caredesk.chat.models import ChatSession, ChatStatus
 from caredesk.compliance.models import AuditAction, AuditEntry
 from caredesk.compliance.selectors import chain_verify
 from caredesk.core.models import OutboxItem, OutboxKind, OutboxStatus
+from caredesk.core.tasks import retention_purge_task
 from caredesk.governance.models import LegalHold, RecordClass, RetentionRule
 from caredesk.governance.services.holds import hold_place, hold_release
 from caredesk.governance.services.retention import retention_plan, retention_purge
@@ -143,6 +144,15 @@ def test_mail_chats_calls_and_outbox_follow_their_own_rules(clock, officer):
     assert list(ChatSession.objects.values_list("visitor_name", flat=True)) == ["W"]
     assert not Call.objects.exists()
     assert list(OutboxItem.objects.values_list("status", flat=True)) == [OutboxStatus.PENDING]
+
+
+def test_the_nightly_job_purges_and_reports_how_many_rows_went(clock):
+    _rule(RecordClass.CLOSED_TICKETS, 30)
+    _closed_ticket(clock)
+    clock.advance(days=31)
+    assert retention_purge_task.call_local() >= 2  # the ticket, its message, event, file...
+    assert not Ticket.objects.exists()
+    assert retention_purge_task.call_local() == 0
 
 
 def test_a_rule_turned_off_keeps_everything(clock):
