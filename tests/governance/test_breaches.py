@@ -147,3 +147,16 @@ def test_agents_do_not_see_breaches(clock):
     client = Client()
     client.force_login(AgentFactory())
     assert client.get("/agent/governance/breaches/").status_code == 403
+
+
+def test_the_desk_top_bar_counts_notifications_due_for_those_who_handle_breaches(officer, clock):
+    _record(officer)
+    client = Client()
+    client.force_login(officer)
+    assert "breach notification" not in client.get("/agent/").content.decode()
+    clock.set(FOUND + timedelta(hours=60))
+    html = client.get("/agent/").content.decode()
+    assert 'aria-label="1 breach notification due"' in html
+    agent = Client()
+    agent.force_login(AgentFactory())
+    assert "breach notification" not in agent.get("/agent/").content.decode()

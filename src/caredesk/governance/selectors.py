@@ -99,11 +99,18 @@ class TaskAlert:
     overdue: bool
 
 
+def _due_soon(now: datetime) -> QuerySet[BreachTask]:
+    near = now + timedelta(hours=settings.CAREDESK_BREACH_NEAR_HOURS)
+    return BreachTask.objects.filter(done_at__isnull=True, due_at__lte=near)
+
+
 def breach_alerts(*, now: datetime | None = None) -> list[TaskAlert]:
     """Open notification tasks that are overdue or due soon, most urgent first."""
     now = now or clock.now()
-    near = now + timedelta(hours=settings.CAREDESK_BREACH_NEAR_HOURS)
-    tasks = BreachTask.objects.filter(done_at__isnull=True, due_at__lte=near).select_related(
-        "breach"
-    )
-    return [TaskAlert(t, t.due_at <= now) for t in tasks.order_by("due_at", "id")]
+    tasks = _due_soon(now).select_related("breach").order_by("due_at", "id")
+    return [TaskAlert(t, t.due_at <= now) for t in tasks]
+
+
+def breach_alerts_count() -> int:
+    """How many notification tasks are overdue or due soon (one indexed count)."""
+    return _due_soon(clock.now()).count()

@@ -173,7 +173,7 @@ def _count(rows: Any) -> int:
 def _mail_q(contact: Contact, ticket_ids: list[int]) -> Q:
     q = Q(ticket_id__in=ticket_ids)
     if contact.email:
-        q |= Q(sender__icontains=contact.email)
+        q |= Q(sender__iexact=contact.email)
     return q
 
 
