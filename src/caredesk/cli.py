@@ -165,6 +165,41 @@ def cmd_sla_tick(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retention_plan(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.governance.models import RecordClass
+    from caredesk.governance.services.retention import retention_plan
+
+    print(f"{'record class':<50} {'kept':>10} {'older than':>12} {'would go':>9} {'held':>6}")
+    for p in retention_plan():
+        label = RecordClass(p.record_class).label
+        if p.keep_days is None or p.cutoff is None:
+            print(f"{label:<50} {'for ever':>10} {'-':>12} {0:>9} {'-':>6}")
+            continue
+        kept = f"{p.keep_days} days"
+        print(f"{label:<50} {kept:>10} {p.cutoff:%Y-%m-%d}   {p.due:>9} {p.held:>6}")
+    print("Nothing was deleted (a plan only). The nightly purge deletes what would go.")
+    return 0
+
+
+def cmd_retention_purge(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.governance.services.retention import retention_purge
+
+    for p in retention_purge():
+        print(f"{p.record_class}: {p.total} rows deleted, {p.held} kept under legal hold")
+    return 0
+
+
+def _retention_parser(sub: Any) -> None:
+    retention = sub.add_parser("retention", help="record retention and purge")
+    rsub = retention.add_subparsers(dest="retention_command", required=True)
+    plan = rsub.add_parser("plan", help="what a purge would delete now (writes nothing)")
+    plan.set_defaults(func=cmd_retention_plan)
+    purge = rsub.add_parser("purge", help="delete what is past its retention period now")
+    purge.set_defaults(func=cmd_retention_purge)
+
+
 def cmd_rules_simulate(args: argparse.Namespace) -> int:
     _setup()
     import json
@@ -343,6 +378,7 @@ def parser() -> argparse.ArgumentParser:
     st = slasub.add_parser("tick", help="fire due SLA warnings and breaches now")
     st.set_defaults(func=cmd_sla_tick)
     _rules_parser(sub)
+    _retention_parser(sub)
     mail = sub.add_parser("mail", help="incoming mail")
     msub = mail.add_subparsers(dest="mail_command", required=True)
     mi = msub.add_parser(

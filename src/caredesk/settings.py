@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "caredesk.phone",
     "caredesk.chat",
     "caredesk.compliance",
+    "caredesk.governance",
     "caredesk.desk",
     "caredesk.portal",
     "caredesk.selfserve",
@@ -352,6 +353,14 @@ CAREDESK_CHAT_VISITOR_GONE_MINUTES = env.int("CAREDESK_CHAT_VISITOR_GONE_MINUTES
 CAREDESK_CHAT_WAIT_MINUTES = env.int("CAREDESK_CHAT_WAIT_MINUTES", default=10)
 # An available agent whose chat page has been closed this long is set away.
 CAREDESK_CHAT_AGENT_AWAY_MINUTES = env.int("CAREDESK_CHAT_AGENT_AWAY_MINUTES", default=5)
+
+# Governance: staff access is signed off every CAREDESK_ACCESS_REVIEW_DAYS; accounts without a
+# sign-in for CAREDESK_UNUSED_ACCOUNT_DAYS are flagged; the retention purge deletes this many
+# records per batch; breach notification tasks due within this many hours are shown as near.
+CAREDESK_ACCESS_REVIEW_DAYS = env.int("CAREDESK_ACCESS_REVIEW_DAYS", default=90)
+CAREDESK_UNUSED_ACCOUNT_DAYS = env.int("CAREDESK_UNUSED_ACCOUNT_DAYS", default=90)
+CAREDESK_RETENTION_BATCH = env.int("CAREDESK_RETENTION_BATCH", default=500)
+CAREDESK_BREACH_NEAR_HOURS = env.int("CAREDESK_BREACH_NEAR_HOURS", default=24)
 # Websocket messages between processes: in-process when embedded, Redis in the scale-out mode.
 CHANNEL_LAYERS = {
     "default": {

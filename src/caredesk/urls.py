@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("agent/chats/", include("caredesk.chat.desk_urls")),
+    path("agent/governance/", include("caredesk.governance.urls")),
     path("agent/", include("caredesk.desk.urls")),
     path("portal/", include("caredesk.portal.urls")),
     path("help/", include("caredesk.selfserve.urls")),

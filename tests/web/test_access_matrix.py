@@ -427,6 +427,89 @@ MATRIX += [
 ]
 
 
+def _breach_task(w: World) -> int:
+    """A breach with its notification tasks (made on first use); returns the first task."""
+    from caredesk.governance.models import BreachTask
+    from caredesk.governance.services.breaches import NewBreach, breach_record
+
+    task = BreachTask.objects.order_by("id").first()
+    if task is None:
+        from caredesk.core import clock
+
+        data = NewBreach(
+            title="Matrix breach",
+            description="Access check.",
+            discovered_at=clock.now(),
+            people_affected=3,
+        )
+        task = breach_record(data=data, actor=w.users["admin"]).tasks.order_by("id").first()
+    assert task is not None
+    return task.pk
+
+
+def _breach(w: World) -> int:
+    from caredesk.governance.models import BreachTask
+
+    return BreachTask.objects.get(pk=_breach_task(w)).breach_id
+
+
+# Governance screens: administrators (and, through the same permissions, compliance officers)
+GOVERNANCE = {"agent": FORBIDDEN, "other_agent": FORBIDDEN, "supervisor": FORBIDDEN}
+GOV_ANON = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **GOVERNANCE}
+MATRIX += [
+    ("governance:reviews", lambda w: "/agent/governance/access/", "get", {**GOV_ANON, "admin": OK}),
+    (
+        "governance:review-sign",
+        lambda w: f"/agent/governance/access/{w.users['other_agent'].pk}/sign/",
+        "post",
+        {**GOV_ANON, "admin": 302},
+    ),
+    (
+        "governance:deactivate",
+        lambda w: f"/agent/governance/access/{w.users['other_agent'].pk}/deactivate/",
+        "post",
+        {**GOV_ANON, "admin": 302},
+    ),
+    ("governance:people", lambda w: "/agent/governance/people/", "get", {**GOV_ANON, "admin": OK}),
+    (
+        "governance:person",
+        lambda w: f"/agent/governance/people/{w.ticket.requester_id}/",
+        "get",
+        {**GOV_ANON, "admin": OK},
+    ),
+    (
+        "governance:person-export",
+        lambda w: f"/agent/governance/people/{w.ticket.requester_id}/export/",
+        "post",
+        {**GOV_ANON, "admin": OK},
+    ),
+    (
+        "governance:person-erase",
+        lambda w: f"/agent/governance/people/{w.ticket.requester_id}/erase/",
+        "post",
+        {**GOV_ANON, "admin": 302},
+    ),
+    (
+        "governance:breaches",
+        lambda w: "/agent/governance/breaches/",
+        "get",
+        {**GOV_ANON, "admin": OK},
+    ),
+    (
+        "governance:breach",
+        lambda w: f"/agent/governance/breaches/{_breach(w)}/",
+        "get",
+        {**GOV_ANON, "admin": OK},
+    ),
+    (
+        "governance:breach-task-done",
+        lambda w: f"/agent/governance/breaches/tasks/{_breach_task(w)}/done/",
+        "post",
+        {**GOV_ANON, "admin": 302},
+    ),
+]
+
+
 API = "/api/v1"
 API_STAFF = {"agent": OK, "other_agent": OK, "supervisor": OK, "admin": OK}
 API_MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [

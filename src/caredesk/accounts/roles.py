@@ -9,6 +9,24 @@ ROLE_SUPERVISOR = "Supervisor"
 ROLE_ADMIN = "Administrator"
 ROLE_COMPLIANCE = "Compliance officer"
 
+# access reviews, retention and holds, personal data requests, breaches
+GOVERNANCE = [
+    "governance.view_accessreview",
+    "governance.sign_accessreview",
+    "governance.deactivate_staff",
+    "governance.view_retentionrule",
+    "governance.change_retentionrule",
+    "governance.view_legalhold",
+    "governance.add_legalhold",
+    "governance.change_legalhold",
+    "governance.view_subjectrequest",
+    "governance.export_subject",
+    "governance.erase_subject",
+    "governance.view_breach",
+    "governance.add_breach",
+    "governance.change_breach",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -87,11 +105,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "integrations.view_trackerissue",
         "intake.view_inboundmail",
         "intake.change_inboundmail",
+        *GOVERNANCE,
     ],
-    # reads and exports the access audit; sees no tickets unless given another role too
+    # reads and exports the access audit and runs governance; sees no tickets unless given
+    # another role too
     ROLE_COMPLIANCE: [
         "compliance.view_auditentry",
         "compliance.export_auditentry",
+        *GOVERNANCE,
     ],
 }
 

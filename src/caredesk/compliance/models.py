@@ -40,6 +40,9 @@ class AuditAction(models.TextChoices):
     SUBJECT_EXPORTED = "dsr.exported", "Personal data exported"
     SUBJECT_ERASED = "dsr.erased", "Personal data erased"
     BREACH_RECORDED = "breach.recorded", "Data breach recorded"
+    BREACH_TASK_DONE = "breach.task_done", "Breach notification marked done"
+    HOLD_PLACED = "hold.placed", "Legal hold placed"
+    HOLD_RELEASED = "hold.released", "Legal hold released"
 
 
 class AuditEntry(models.Model):

@@ -99,3 +99,11 @@ def audit_purge_task() -> int:
     from caredesk.compliance.retention import audit_purge
 
     return audit_purge()
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def retention_purge_task() -> int:
+    """Every night: delete what is past its retention period and under no legal hold."""
+    from caredesk.governance.services.retention import retention_purge
+
+    return sum(p.total for p in retention_purge())

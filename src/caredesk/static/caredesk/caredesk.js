@@ -54,4 +54,11 @@
     var row = e.target.closest && e.target.closest("[data-keyboard-list] tbody tr");
     if (row && !e.target.closest("a")) window.location.href = row.dataset.href;
   });
+  // Forms with data-confirm ask once before they are sent (deactivate, erase, mark done).
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      e.preventDefault();
+    }
+  });
 })();

@@ -1,0 +1,1 @@
+"""Governance writers: each is one transaction and writes its audit entry."""

@@ -1,0 +1,193 @@
+"""Retention: what each record class keeps, what a purge would delete, and the purge itself."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
+
+from caredesk.chat.models import ChatSession, ChatStatus, ChatUpload
+from caredesk.compliance.audit import record
+from caredesk.compliance.models import AuditAction
+from caredesk.core import clock
+from caredesk.core.models import OutboxItem, OutboxKind, OutboxStatus
+from caredesk.governance.models import RecordClass
+from caredesk.governance.pure import DAY
+from caredesk.governance.selectors import Holds, active_holds, retention_days
+from caredesk.governance.services.files import delete_files_on_commit
+from caredesk.intake.models import InboundMail, MailStatus
+from caredesk.phone.models import Call
+from caredesk.tickets.models import Attachment, Ticket
+
+Rows = QuerySet[Any]
+
+
+def _held_mail(holds: Holds) -> Q:
+    from caredesk.accounts.models import Contact
+
+    emails = Contact.objects.filter(
+        Q(pk__in=holds.contacts) | Q(organization_id__in=holds.organizations), email__isnull=False
+    ).values_list("email", flat=True)
+    return _held_via_ticket(holds) | Q(sender__in=list(emails))
+
+
+def _held_via_ticket(holds: Holds, prefix: str = "ticket__") -> Q:
+    return (
+        Q(**{f"{prefix}id__in": holds.tickets})
+        | Q(**{f"{prefix}requester_id__in": holds.contacts})
+        | Q(**{f"{prefix}organization_id__in": holds.organizations})
+        | Q(**{f"{prefix}requester__organization_id__in": holds.organizations})
+    )
+
+
+def _held_people(holds: Holds) -> Q:
+    return (
+        _held_via_ticket(holds)
+        | Q(requester_id__in=holds.contacts)
+        | Q(requester__organization_id__in=holds.organizations)
+    )
+
+
+def candidates(record_class: str, cutoff: datetime, holds: Holds) -> tuple[Rows, Rows]:
+    """(past their period and free to go, past their period but under a legal hold)."""
+    old: Rows
+    held: Q
+    if record_class == RecordClass.CLOSED_TICKETS:
+        old = Ticket.objects.filter(is_open=False, closed_at__lt=cutoff)
+        held = _held_via_ticket(holds, prefix="")
+    elif record_class in (RecordClass.RECEIVED_MAIL, RecordClass.QUARANTINE):
+        old = InboundMail.objects.filter(received_at__lt=cutoff)
+        quarantined = Q(status=MailStatus.QUARANTINED)
+        old = old.filter(quarantined if record_class == RecordClass.QUARANTINE else ~quarantined)
+        held = _held_mail(holds)
+    elif record_class == RecordClass.CHAT_SESSIONS:
+        old = ChatSession.objects.filter(status=ChatStatus.ENDED, created_at__lt=cutoff)
+        old = old.filter(Q(ended_at__lt=cutoff) | Q(ended_at__isnull=True))
+        held = _held_people(holds)
+    elif record_class == RecordClass.PHONE_CALLS:
+        old = Call.objects.filter(created_at__lt=cutoff)
+        held = _held_people(holds)
+    else:  # outgoing mail copies: no person to hold them for, they only repeat the ticket
+        old = OutboxItem.objects.filter(
+            kind=OutboxKind.EMAIL,
+            status__in=[OutboxStatus.SENT, OutboxStatus.FAILED],
+            created_at__lt=cutoff,
+        )
+        return old, old.none()
+    return old.exclude(held), old.filter(held)
+
+
+@dataclass(frozen=True)
+class ClassPlan:
+    record_class: str
+    keep_days: int | None
+    cutoff: datetime | None
+    due: int
+    held: int
+
+
+def retention_plan() -> list[ClassPlan]:
+    """What a purge run now would delete per record class, and what holds keep (writes nothing)."""
+    now = clock.now()
+    holds = active_holds()
+    plans = []
+    for record_class, days in retention_days().items():
+        if days is None:
+            plans.append(ClassPlan(record_class, None, None, 0, 0))
+            continue
+        cutoff = now - days * DAY
+        due, held = candidates(record_class, cutoff, holds)
+        plans.append(ClassPlan(record_class, days, cutoff, due.count(), held.count()))
+    return plans
+
+
+@dataclass
+class Purged:
+    record_class: str
+    deleted: Counter[str] = field(default_factory=Counter)
+    held: int = 0
+    blocked: int = 0  # rows another record still points at (deleting them was refused)
+
+    @property
+    def total(self) -> int:
+        return sum(self.deleted.values())
+
+
+def _stored_files(record_class: str, ids: list[int]) -> list[str]:
+    if record_class == RecordClass.CLOSED_TICKETS:
+        names = Attachment.objects.filter(ticket_id__in=ids).values_list("file", flat=True)
+    elif record_class == RecordClass.CHAT_SESSIONS:
+        names = ChatUpload.objects.filter(session_id__in=ids).values_list("file", flat=True)
+    else:
+        return []
+    return [str(n) for n in names]
+
+
+def _delete_batch(record_class: str, rows: Rows, ids: list[int], out: Purged) -> list[int]:
+    """Delete one batch in one transaction; returns the ids that could not be deleted."""
+    try:
+        with transaction.atomic():
+            delete_files_on_commit(_stored_files(record_class, ids))
+            _total, per_model = rows.model.objects.filter(pk__in=ids).delete()
+            out.deleted.update(per_model)
+            return []
+    except (ProtectedError, RestrictedError):
+        pass
+    refused = []
+    for pk in ids:  # one at a time, so one protected row does not hold the batch back
+        try:
+            with transaction.atomic():
+                delete_files_on_commit(_stored_files(record_class, [pk]))
+                out.deleted.update(rows.model.objects.filter(pk=pk).delete()[1])
+        except (ProtectedError, RestrictedError):
+            refused.append(pk)
+    return refused
+
+
+def _purge_class(record_class: str, days: int, holds: Holds, batch: int) -> Purged:
+    out = Purged(record_class)
+    due, held = candidates(record_class, clock.now() - days * DAY, holds)
+    out.held = held.count()
+    skip: list[int] = []
+    while True:
+        ids = list(due.exclude(pk__in=skip).order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            break
+        refused = _delete_batch(record_class, due, ids, out)
+        out.blocked += len(refused)
+        skip += refused
+    return out
+
+
+def _audit(out: Purged, days: int) -> None:
+    counts = ", ".join(f"{label} {n}" for label, n in sorted(out.deleted.items()) if n)
+    record(
+        action=AuditAction.RECORDS_PURGED,
+        object_type="retention",
+        object_id=out.record_class,
+        fields=sorted(label for label, n in out.deleted.items() if n),
+        reason=(
+            f"kept {days} days; deleted {out.total} rows ({counts or 'none'}); "
+            f"kept under legal hold {out.held}; refused {out.blocked}"
+        ),
+    )
+
+
+def retention_purge(*, batch: int | None = None) -> list[Purged]:
+    """Delete what is past its retention period and under no hold, in batches; one audit entry
+    per record class per run, with counts only."""
+    batch = batch or settings.CAREDESK_RETENTION_BATCH
+    holds = active_holds()
+    results = []
+    for record_class, days in retention_days().items():
+        if days is None:
+            continue
+        out = _purge_class(record_class, days, holds, batch)
+        _audit(out, days)
+        results.append(out)
+    return results

@@ -1,0 +1,297 @@
+"""Data-subject requests: export everything about a requester, or erase them."""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+
+from caredesk.accounts.models import Contact, User
+from caredesk.chat.models import ChatSession, ChatUpload
+from caredesk.compliance.audit import record
+from caredesk.compliance.models import AuditAction
+from caredesk.core import clock
+from caredesk.core.errors import Conflict
+from caredesk.core.models import Notification, OutboxItem, OutboxKind
+from caredesk.governance.models import SubjectRequest, SubjectRequestKind
+from caredesk.governance.pure import pseudonym
+from caredesk.governance.selectors import holds_on_contact
+from caredesk.governance.services.files import delete_files_on_commit
+from caredesk.governance.services.reviews import account_lock_out
+from caredesk.intake.models import InboundMail
+from caredesk.phone.models import Call, CallRecording, ContactPhone
+from caredesk.tickets.models import Attachment, EventKind, Message, Ticket, TicketEvent
+
+ERASED = "[erased]"
+# Ticket fields that name or identify the person; their change events are erased with them.
+PERSONAL_TICKET_FIELDS = ("subject", "patient_id", "clinician_id", "encounter_id", "device_serial")
+
+
+def _dump(rows: Any) -> bytes:
+    return json.dumps(rows, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
+
+
+def _tickets(contact: Contact) -> list[Ticket]:
+    return list(Ticket.objects.filter(requester=contact).select_related("category").order_by("id"))
+
+
+def _contact_facts(contact: Contact) -> dict[str, Any]:
+    user = contact.user
+    return {
+        "id": contact.pk,
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "kind": contact.kind,
+        "organization": contact.organization.name if contact.organization else None,
+        "created_at": contact.created_at,
+        "phone_numbers": list(contact.phone_numbers.values_list("number", flat=True)),
+        "portal_account": (
+            None
+            if user is None
+            else {"email": user.email, "joined": user.date_joined, "last_sign_in": user.last_login}
+        ),
+    }
+
+
+def _ticket_facts(t: Ticket) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "reference": t.ref,
+        "subject": t.subject,
+        "status": t.status,
+        "level": t.priority,
+        "channel": t.channel,
+        "request_type": t.category.name if t.category else None,
+        "created_at": t.created_at,
+        "updated_at": t.updated_at,
+        "closed_at": t.closed_at,
+        "patient_id": t.patient_id,
+        "clinician_id": t.clinician_id,
+        "encounter_id": t.encounter_id,
+        "device_serial": t.device_serial,
+        "os": t.os,
+        "browser": t.browser,
+        "network": t.network,
+        "form_answers": t.form_data,
+    }
+
+
+def _messages(contact: Contact, ticket_ids: list[int]) -> Any:
+    return (
+        Message.objects.filter(Q(ticket_id__in=ticket_ids) | Q(author_contact=contact))
+        .order_by("ticket_id", "created_at", "id")
+        .values("id", "ticket_id", "kind", "author_contact_id", "body_text", "created_at")
+    )
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    data: bytes
+    counts: dict[str, int]
+
+
+def _zip_attachments(archive: zipfile.ZipFile, ticket_ids: list[int]) -> list[dict[str, Any]]:
+    listed = []
+    for att in Attachment.objects.filter(ticket_id__in=ticket_ids).order_by("id"):
+        path = f"attachments/{att.pk}-{att.filename}"
+        try:
+            with att.file.open("rb") as handle:
+                archive.writestr(path, handle.read())
+        except OSError:
+            path = ""  # the stored file is gone; the listing still says it existed
+        listed.append(
+            {
+                "id": att.pk,
+                "ticket_id": att.ticket_id,
+                "message_id": att.message_id,
+                "filename": att.filename,
+                "content_type": att.content_type,
+                "size": att.size,
+                "created_at": att.created_at,
+                "file": path,
+            }
+        )
+    return listed
+
+
+def subject_export(*, contact: Contact, actor: User, request: HttpRequest | None = None) -> Export:
+    """Everything CareDesk holds about a requester, as JSON files in a ZIP. Audited."""
+    tickets = _tickets(contact)
+    ids = [t.pk for t in tickets]
+    chats = ChatSession.objects.filter(Q(requester=contact) | Q(ticket_id__in=ids)).values(
+        "id", "ticket_id", "visitor_name", "visitor_email", "status", "created_at", "ended_at"
+    )
+    calls = Call.objects.filter(Q(requester=contact) | Q(ticket_id__in=ids)).values(
+        "id",
+        "ticket_id",
+        "from_number",
+        "to_number",
+        "direction",
+        "status",
+        "created_at",
+        "ended_at",
+        "duration_seconds",
+        "recording_url",
+    )
+    mail = InboundMail.objects.filter(_mail_q(contact, ids)).values(
+        "id", "ticket_id", "sender", "subject", "status", "received_at"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        files = {
+            "contact.json": _contact_facts(contact),
+            "tickets.json": [_ticket_facts(t) for t in tickets],
+            "messages.json": list(_messages(contact, ids)),
+            "chats.json": list(chats),
+            "calls.json": list(calls),
+            "received_mail.json": list(mail),
+        }
+        files["attachments.json"] = _zip_attachments(archive, ids)
+        for name, rows in files.items():
+            archive.writestr(name, _dump(rows))
+    counts = {name.removesuffix(".json"): _count(rows) for name, rows in files.items()}
+    with transaction.atomic():
+        _done(contact, SubjectRequestKind.EXPORT, counts, actor, request)
+    stamp = clock.now().strftime("%Y%m%d")
+    return Export(f"personal-data-{contact.pk}-{stamp}.zip", buffer.getvalue(), counts)
+
+
+def _count(rows: Any) -> int:
+    return len(rows) if isinstance(rows, list) else 1
+
+
+def _mail_q(contact: Contact, ticket_ids: list[int]) -> Q:
+    q = Q(ticket_id__in=ticket_ids)
+    if contact.email:
+        q |= Q(sender__iexact=contact.email)
+    return q
+
+
+def _erase_account(user: User, name: str, token: str) -> None:
+    user.email = f"erased-{user.pk}-{token}@erased.invalid"
+    user.name = name
+    user.first_name = user.last_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["email", "name", "first_name", "last_name", "is_active", "password"])
+    account_lock_out(user)
+
+
+def _erase_tickets(contact: Contact, ids: list[int]) -> dict[str, int]:
+    counts = {
+        "tickets": Ticket.objects.filter(pk__in=ids).update(
+            subject=ERASED,
+            patient_id="",
+            clinician_id="",
+            encounter_id="",
+            device_serial="",
+            form_data={},
+        ),
+        "messages": Message.objects.filter(author_contact=contact).update(
+            body_text=ERASED, body_html=f"<p>{ERASED}</p>"
+        ),
+    }
+    # The change history of those fields held the same values; the event log is otherwise
+    # append-only, and erasure is the one lawful exception.
+    TicketEvent.objects.filter(ticket_id__in=ids, field__in=PERSONAL_TICKET_FIELDS).update(
+        old=ERASED, new=ERASED
+    )
+    # Notifications and pages quote texts that protocols filled in with the requester's name.
+    Notification.objects.filter(ticket_id__in=ids).update(text=ERASED)
+    quoted = TicketEvent.objects.filter(
+        ticket_id__in=ids, kind__in=[EventKind.NOTIFIED, EventKind.PAGED]
+    )
+    for event in quoted.only("pk", "data"):
+        TicketEvent.objects.filter(pk=event.pk).update(data={**event.data, "text": ERASED})
+    attachments = Attachment.objects.filter(ticket_id__in=ids)
+    names = [str(n) for n in attachments.values_list("file", flat=True)]
+    counts["attachments"] = attachments.delete()[0]
+    delete_files_on_commit(names)
+    return counts
+
+
+def _erase_channels(contact: Contact, ids: list[int], name: str) -> dict[str, int]:
+    chats = ChatSession.objects.filter(Q(requester=contact) | Q(ticket_id__in=ids))
+    uploads = ChatUpload.objects.filter(session__in=chats)
+    delete_files_on_commit([str(n) for n in uploads.values_list("file", flat=True)])
+    uploads.delete()
+    calls = Call.objects.filter(Q(requester=contact) | Q(ticket_id__in=ids))
+    CallRecording.objects.filter(call__in=calls).delete()
+    counts = {
+        "chats": chats.update(
+            visitor_name=name, visitor_email="erased@erased.invalid", page_url=""
+        ),
+        "calls": calls.filter(direction="outbound-api").update(to_number="", recording_url="")
+        + calls.exclude(direction="outbound-api").update(from_number="", recording_url=""),
+        "received_mail": InboundMail.objects.filter(_mail_q(contact, ids)).update(
+            raw=b"", sender="", subject=ERASED
+        ),
+    }
+    if contact.email:
+        OutboxItem.objects.filter(
+            kind=OutboxKind.EMAIL, payload__to__icontains=contact.email
+        ).delete()
+    ContactPhone.objects.filter(contact=contact).delete()
+    return counts
+
+
+@transaction.atomic
+def subject_erase(
+    *, contact: Contact, actor: User, request: HttpRequest | None = None
+) -> SubjectRequest:
+    """Pseudonymise a requester and erase what they wrote and sent; refused under a legal hold.
+
+    Tickets stay (with their status, times and levels) so reports still add up; the audit chain
+    holds no names, so it verifies unchanged.
+    """
+    if holds_on_contact(contact).exists():
+        raise Conflict(
+            "A legal hold covers this requester; release it before erasing.",
+            errors={"contact": ["Under legal hold."]},
+        )
+    token = secrets.token_hex(4)
+    name = pseudonym(token)
+    ids = [t.pk for t in _tickets(contact)]
+    counts = _erase_tickets(contact, ids) | _erase_channels(contact, ids, name)
+    if contact.user is not None:
+        _erase_account(contact.user, name, token)
+    Contact.objects.filter(pk=contact.pk).update(name=name, email=None, phone="")
+    contact.refresh_from_db()
+    return _done(contact, SubjectRequestKind.ERASE, counts, actor, request)
+
+
+def _done(
+    contact: Contact,
+    kind: SubjectRequestKind,
+    counts: dict[str, int],
+    actor: User,
+    request: HttpRequest | None,
+) -> SubjectRequest:
+    """Keep the request in the list and in the audit (counts and names of parts, no content)."""
+    done = SubjectRequest.objects.create(
+        contact=contact, kind=kind, actor=actor, at=clock.now(), counts=counts
+    )
+    record(
+        action=(
+            AuditAction.SUBJECT_EXPORTED
+            if kind == SubjectRequestKind.EXPORT
+            else AuditAction.SUBJECT_ERASED
+        ),
+        actor=actor,
+        request=request,
+        object_type="contact",
+        object_id=contact.pk,
+        organization_id=contact.organization_id,
+        fields=sorted(counts),
+    )
+    return done

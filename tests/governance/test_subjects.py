@@ -1,0 +1,177 @@
+"""Data-subject requests: a requester's data leaves as a ZIP, or is erased while the audit holds."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.storage import default_storage
+from django.test import Client
+
+from caredesk.accounts.roles import ROLE_ADMIN
+from caredesk.chat.models import ChatSession, ChatStatus
+from caredesk.compliance.audit import record
+from caredesk.compliance.models import AuditAction, AuditEntry
+from caredesk.compliance.selectors import chain_verify
+from caredesk.core.errors import Conflict
+from caredesk.core.models import Notification
+from caredesk.core.notify import notify
+from caredesk.governance.models import SubjectRequest
+from caredesk.governance.services.holds import hold_place, hold_release
+from caredesk.governance.services.subjects import subject_erase, subject_export
+from caredesk.phone.models import Call
+from caredesk.tickets.models import Attachment, Message, MessageKind, TicketEvent
+from caredesk.tickets.services import Body, Upload, message_add
+from tests.factories import AgentFactory, make_ticket, requester_with_login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(clock):
+    return AgentFactory(role=ROLE_ADMIN)
+
+
+@pytest.fixture
+def person(clock):
+    """A patient with a portal login, a ticket with PHI, a reply, an attachment, chat and call."""
+    contact = requester_with_login(name="Maribel Quist", phone="+15550100123")
+    ticket = make_ticket(
+        contact,
+        subject="Maribel cannot join the visit",
+        body="My name is Maribel Quist, DOB 1980-02-03.",
+        structured={"patient_id": "PT-9911"},
+        form_data={"symptom": "camera black"},
+        uploads=(Upload(filename="log.txt", content_type="text/plain", data=b"camera log"),),
+    )
+    agent = AgentFactory()
+    message_add(
+        ticket=ticket, kind=MessageKind.PUBLIC, body=Body(text="We are on it."), actor=agent
+    )
+    ChatSession.objects.create(
+        visitor_name="Maribel Quist",
+        visitor_email=contact.email,
+        status=ChatStatus.ENDED,
+        requester=contact,
+        ticket=ticket,
+        created_at=clock.current,
+    )
+    Call.objects.create(
+        call_sid="CA-test-1",
+        from_number="+15550100123",
+        to_number="+15550100999",
+        requester=contact,
+        ticket=ticket,
+        created_at=clock.current,
+        updated_at=clock.current,
+    )
+    notify(users=[agent], text="Call Maribel Quist back today", ticket=ticket)
+    record(action=AuditAction.TICKET_VIEWED, actor=agent, object_type="ticket", object_id=ticket.pk)
+    return contact
+
+
+def test_export_holds_everything_about_the_person_as_json_in_a_zip(person, officer):
+    export = subject_export(contact=person, actor=officer)
+    archive = zipfile.ZipFile(io.BytesIO(export.data))
+    names = set(archive.namelist())
+    assert {"contact.json", "tickets.json", "messages.json", "chats.json", "calls.json"} <= names
+    contact = json.loads(archive.read("contact.json"))
+    assert contact["name"] == "Maribel Quist" and contact["portal_account"]["email"]
+    [ticket] = json.loads(archive.read("tickets.json"))
+    assert ticket["patient_id"] == "PT-9911" and ticket["form_answers"] == {
+        "symptom": "camera black"
+    }
+    bodies = [m["body_text"] for m in json.loads(archive.read("messages.json"))]
+    assert "My name is Maribel Quist, DOB 1980-02-03." in bodies and "We are on it." in bodies
+    [att] = json.loads(archive.read("attachments.json"))
+    assert archive.read(att["file"]) == b"camera log"
+    assert json.loads(archive.read("calls.json"))[0]["from_number"] == "+15550100123"
+    assert export.filename.startswith(f"personal-data-{person.pk}-")
+
+
+def test_export_is_audited_and_listed(person, officer):
+    subject_export(contact=person, actor=officer)
+    entry = AuditEntry.objects.get(action=AuditAction.SUBJECT_EXPORTED)
+    assert entry.object_id == str(person.pk) and entry.actor_id == officer.pk
+    assert "Maribel" not in json.dumps([entry.reason, entry.fields])
+    assert SubjectRequest.objects.get(contact=person).counts["tickets"] == 1
+
+
+def test_erasure_pseudonymises_and_clears_what_they_wrote_and_the_chain_still_verifies(
+    person, officer, django_capture_on_commit_callbacks
+):
+    ticket = person.tickets.get()
+    stored = Attachment.objects.get().file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        subject_erase(contact=person, actor=officer)
+    person.refresh_from_db()
+    assert person.name.startswith("Erased requester ") and person.email is None
+    assert person.phone == "" and not person.phone_numbers.exists()
+    assert not person.user.is_active and not person.user.has_usable_password()
+    assert "maribel" not in person.user.email.lower()
+    ticket.refresh_from_db()
+    assert ticket.subject == "[erased]" and ticket.patient_id == "" and ticket.form_data == {}
+    theirs = Message.objects.get(ticket=ticket, author_contact=person)
+    assert theirs.body_text == "[erased]" and "Maribel" not in theirs.body_html
+    assert Message.objects.filter(body_text="We are on it.").exists()  # the agent's words stay
+    assert not Attachment.objects.exists() and not default_storage.exists(stored)
+    assert ChatSession.objects.get().visitor_name == person.name
+    assert Call.objects.get().from_number == ""
+    assert Notification.objects.get(ticket=ticket).text == "[erased]"
+    for event in TicketEvent.objects.filter(ticket=ticket, field="subject"):
+        assert "Maribel" not in json.dumps([event.old, event.new])
+    entry = AuditEntry.objects.get(action=AuditAction.SUBJECT_ERASED)
+    assert entry.object_id == str(person.pk)
+    outcome = chain_verify()
+    assert outcome.ok and outcome.checked == AuditEntry.objects.count()
+
+
+@pytest.mark.parametrize("target", ["contact", "organization", "ticket"])
+def test_erasure_is_refused_under_a_legal_hold_and_allowed_after_release(person, officer, target):
+    on = {
+        "contact": {"contact": person},
+        "organization": {"organization": person.organization},
+        "ticket": {"ticket": person.tickets.get()},
+    }[target]
+    hold = hold_place(reason="Litigation matter 2026-14", actor=officer, **on)
+    with pytest.raises(Conflict, match="legal hold"):
+        subject_erase(contact=person, actor=officer)
+    person.refresh_from_db()
+    assert person.name == "Maribel Quist"
+    assert not AuditEntry.objects.filter(action=AuditAction.SUBJECT_ERASED).exists()
+    hold_release(hold=hold, actor=officer, reason="Matter settled")
+    subject_erase(contact=person, actor=officer)
+    assert AuditEntry.objects.filter(action=AuditAction.HOLD_RELEASED).count() == 1
+
+
+def test_export_downloads_from_the_persons_page(person, officer):
+    client = Client()
+    client.force_login(officer)
+    page = client.get(f"/agent/governance/people/{person.pk}/")
+    assert page.status_code == 200 and "Download personal data" in page.content.decode()
+    found = client.get("/agent/governance/people/", {"q": "maribel"})
+    assert f"/agent/governance/people/{person.pk}/" in found.content.decode()
+    response = client.post(f"/agent/governance/people/{person.pk}/export/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert "attachment;" in response["Content-Disposition"]
+    assert zipfile.ZipFile(io.BytesIO(response.content)).read("contact.json")
+
+
+def test_erase_button_reports_a_hold_instead_of_failing(person, officer):
+    hold_place(reason="Regulator inquiry", actor=officer, contact=person)
+    client = Client()
+    client.force_login(officer)
+    page = client.post(f"/agent/governance/people/{person.pk}/erase/", follow=True)
+    assert page.status_code == 200
+    assert "legal hold covers this requester" in page.content.decode()
+
+
+def test_agents_without_the_permission_can_neither_export_nor_erase(person):
+    client = Client()
+    client.force_login(AgentFactory())
+    assert client.post(f"/agent/governance/people/{person.pk}/export/").status_code == 403
+    assert client.post(f"/agent/governance/people/{person.pk}/erase/").status_code == 403
+    person.refresh_from_db()
+    assert person.name == "Maribel Quist"
