@@ -7,11 +7,13 @@ from typing import Any
 ROLE_AGENT = "Agent"
 ROLE_SUPERVISOR = "Supervisor"
 ROLE_ADMIN = "Administrator"
+ROLE_COMPLIANCE = "Compliance officer"
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
         "tickets.view_ticket",
+        "tickets.view_phi",
         "tickets.change_ticket",
         "tickets.add_ticket",
         "accounts.view_contact",
@@ -20,6 +22,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
+        "tickets.view_phi",
         "tickets.change_ticket",
         "tickets.add_ticket",
         "tickets.view_all_tickets",
@@ -86,6 +89,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "integrations.view_trackerissue",
         "intake.view_inboundmail",
         "intake.change_inboundmail",
+    ],
+    # Told about every "break the glass"; administrators configure and do not read PHI.
+    ROLE_COMPLIANCE: [
+        "tickets.view_breakglassgrant",
     ],
 }
 
