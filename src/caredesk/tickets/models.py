@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from caredesk.accounts.models import Contact, Organization, Team, Tier, User
 from caredesk.core.phi import BlindIndexField, EncryptedCharField, SealedJSONField, with_indexes
+from caredesk.core.phi_files import encrypted_storage
 from caredesk.tickets.pure import Level, ref_for
 
 
@@ -302,7 +303,7 @@ class Attachment(models.Model):
     message = models.ForeignKey(
         Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(upload_to=attachment_path, max_length=200)
+    file = models.FileField(upload_to=attachment_path, max_length=200, storage=encrypted_storage)
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
