@@ -187,12 +187,14 @@ X_FRAME_OPTIONS = "DENY"
 
 # Health information at rest (AES-256-GCM): keys as id=base64 entries, the first one writes;
 # or a file of such lines. The blind-index secret is CAREDESK_PHI_INDEX_KEY or an `index=` entry.
-# Keys never go in the database. Without any, the embedded mode writes a key file (0600) into the
-# data folder; production refuses to start (system check caredesk.E001).
+# Keys never go in the database. Without any, the embedded mode (local HTTP or the SQLite
+# database in the data folder) writes a key file (0600) into the data folder; elsewhere CareDesk
+# refuses to start (system check caredesk.E001), and `check --deploy` refuses keys kept in the
+# data folder beside the database (caredesk.E002).
 CAREDESK_PHI_KEYS = env.str("CAREDESK_PHI_KEYS", default="")
 CAREDESK_PHI_KEY_FILE = env.str("CAREDESK_PHI_KEY_FILE", default="")
 CAREDESK_PHI_INDEX_KEY = env.str("CAREDESK_PHI_INDEX_KEY", default="")
-CAREDESK_PHI_AUTO_KEYS = not _https or TESTING
+CAREDESK_PHI_AUTO_KEYS = not _https or TESTING or not env.str("DATABASE_URL", default="")
 # Minutes a "break the glass" grant shows a ticket's health information to someone without
 # the view_phi permission.
 CAREDESK_BREAK_GLASS_MINUTES = env.int("CAREDESK_BREAK_GLASS_MINUTES", default=30)
