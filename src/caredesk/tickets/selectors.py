@@ -179,6 +179,19 @@ def break_glass_active(*, user: User, ticket: Ticket) -> BreakGlassGrant | None:
     )
 
 
+def compliance_officers() -> QuerySet[User]:
+    """The active people told about every break the glass (tickets.view_breakglassgrant, given
+    by the Compliance officer role or directly)."""
+    match = Q(
+        groups__permissions__codename="view_breakglassgrant",
+        groups__permissions__content_type__app_label="tickets",
+    ) | Q(
+        user_permissions__codename="view_breakglassgrant",
+        user_permissions__content_type__app_label="tickets",
+    )
+    return User.objects.filter(match, is_active=True).distinct().order_by("pk")
+
+
 def phi_match(field: str, value: str) -> Q:
     """Tickets whose PHI `field` is exactly `value` (spaces and case aside), by blind index."""
     if field not in PHI_FIELDS:
