@@ -14,9 +14,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
-from caredesk.core.phi import Unreadable, has_unreadable, keyring
+from caredesk.core.phi import Unreadable, has_unreadable, keyring, with_indexes
 from caredesk.core.phi_crypto import PREFIX, PhiDecryptError
 from caredesk.core.phi_files import phi_storage
+from caredesk.intake.models import VideoFailure
 from caredesk.tickets.models import PHI_FIELDS, Attachment, Ticket, TicketEvent
 
 
@@ -35,10 +36,10 @@ def _cast(qs: QuerySet[Any], name: str) -> QuerySet[Any]:
     return qs.annotate(**{f"{name}_raw": Cast(name, TextField())})
 
 
-def _stale_fields(active: str) -> Q:
-    """Tickets with a PHI field set and not under the active key."""
+def _stale_fields(fields: tuple[str, ...], active: str) -> Q:
+    """Rows with an encrypted field set and not under the active key."""
     stale = Q()
-    for name in PHI_FIELDS:
+    for name in fields:
         stale |= ~Q(**{f"{name}_raw": ""}) & ~Q(**{f"{name}_raw__startswith": f"{PREFIX}{active}:"})
     return stale
 
@@ -48,11 +49,11 @@ def _stale_tokens(name: str, active: str) -> Q:
     return Q(**{f"{name}_raw__regex": f"{PREFIX}(?!{active}:)"})
 
 
-def _tickets(active: str) -> QuerySet[Ticket]:
-    qs = Ticket.objects.all()
-    for name in PHI_FIELDS:
+def _rows(model: Any, fields: tuple[str, ...], active: str) -> QuerySet[Any]:
+    qs = model.objects.all()
+    for name in fields:
         qs = _cast(qs, name)
-    return qs.filter(_stale_fields(active))
+    return qs.filter(_stale_fields(fields, active))
 
 
 def _forms(active: str) -> QuerySet[Ticket]:
@@ -64,12 +65,16 @@ def _events(active: str) -> QuerySet[TicketEvent]:
     return qs.filter(_stale_tokens("old", active) | _stale_tokens("new", active))
 
 
-def _rewrite_tickets(rows: list[Ticket], unreadable: list[str]) -> None:
-    for ticket in rows:
-        values = [getattr(ticket, name) for name in PHI_FIELDS]
-        if any(isinstance(v, Unreadable) for v in values):
-            unreadable.append(f"ticket {ticket.ref}")
-        ticket.save(update_fields=list(PHI_FIELDS))
+def _rewriter(fields: tuple[str, ...]) -> Callable[[list[Any], list[str]], None]:
+    """Re-save encrypted fields (and their blind indexes) under the active key."""
+
+    def rewrite(rows: list[Any], unreadable: list[str]) -> None:
+        for row in rows:
+            if any(isinstance(getattr(row, name), Unreadable) for name in fields):
+                unreadable.append(f"{row._meta.verbose_name} {getattr(row, 'ref', row.pk)}")
+            row.save(update_fields=with_indexes(type(row), fields))
+
+    return rewrite
 
 
 def _rewrite_forms(rows: list[Ticket], unreadable: list[str]) -> None:
@@ -129,29 +134,41 @@ def keys_rotate(*, batch: int = 500) -> Iterator[Progress]:
     if batch < 1:
         raise ValueError("batch must be at least 1")
     active = keyring().active_id
-    yield from _batches("ticket fields", _tickets(active), batch, _rewrite_tickets)
+    yield from _batches(
+        "ticket fields", _rows(Ticket, PHI_FIELDS, active), batch, _rewriter(PHI_FIELDS)
+    )
+    video = ("session_id",)
+    yield from _batches(
+        "video sessions", _rows(VideoFailure, video, active), batch, _rewriter(video)
+    )
     yield from _batches("form answers", _forms(active), batch, _rewrite_forms)
     yield from _batches("event values", _events(active), batch, _rewrite_events)
     yield from _attachment_batches(active, batch)
+
+
+def _field_counts(model: Any, fields: tuple[str, ...], ids: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name in fields:
+        qs = _cast(model.objects.all(), name).exclude(**{f"{name}_raw": ""})
+        total = qs.count()
+        for kid in ids:
+            n = qs.filter(**{f"{name}_raw__startswith": f"{PREFIX}{kid}:"}).count()
+            counts[kid] = counts.get(kid, 0) + n
+            total -= n
+        plain = qs.exclude(**{f"{name}_raw__startswith": PREFIX}).count()
+        counts["not encrypted"] = counts.get("not encrypted", 0) + plain
+        counts["unknown key"] = counts.get("unknown key", 0) + total - plain
+    return counts
 
 
 def keys_status() -> dict[str, dict[str, int]]:
     """Per part, how many stored values (rows, for JSON) are under each key ID; "not encrypted"
     counts values written before encryption, "unknown key" those under a key not configured."""
     ring = keyring()
-    out: dict[str, dict[str, int]] = {}
-    fields: dict[str, int] = {}
-    for name in PHI_FIELDS:
-        qs = _cast(Ticket.objects.all(), name).exclude(**{f"{name}_raw": ""})
-        total = qs.count()
-        for kid in ring.ids:
-            n = qs.filter(**{f"{name}_raw__startswith": f"{PREFIX}{kid}:"}).count()
-            fields[kid] = fields.get(kid, 0) + n
-            total -= n
-        plain = qs.exclude(**{f"{name}_raw__startswith": PREFIX}).count()
-        fields["not encrypted"] = fields.get("not encrypted", 0) + plain
-        fields["unknown key"] = fields.get("unknown key", 0) + total - plain
-    out["ticket fields"] = fields
+    out = {
+        "ticket fields": _field_counts(Ticket, PHI_FIELDS, ring.ids),
+        "video sessions": _field_counts(VideoFailure, ("session_id",), ring.ids),
+    }
     for part, qs, names in (
         ("form answers", _cast(Ticket.objects.all(), "form_data"), ["form_data"]),
         ("event values", _cast(_cast(TicketEvent.objects.all(), "old"), "new"), ["old", "new"]),
