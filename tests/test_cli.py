@@ -137,7 +137,7 @@ def test_token_create_prints_a_working_token_once(tmp_path):
 
 def test_sla_explain_prints_the_timeline_of_a_demo_ticket(tmp_path):
     env = _env(tmp_path)
-    subprocess.run([*CAREDESK, "demo", "--tickets", "5"], env=env, check=True, capture_output=True)
+    subprocess.run([*CAREDESK, "demo", "--tickets", "30"], env=env, check=True, capture_output=True)
     out = subprocess.run(
         [*CAREDESK, "sla", "explain", "CD-1001"], env=env, capture_output=True, text=True
     )
@@ -268,6 +268,19 @@ def test_production_settings_pass_the_deploy_check_without_warnings(tmp_path):
         "CAREDESK_BEHIND_PROXY": "1",
         "CAREDESK_SSL_REDIRECT": "1",
     }
+    keyless = subprocess.run(
+        [*CAREDESK, "manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert keyless.returncode != 0, "health information needs its keys in production"
+    assert "caredesk.E002" in keyless.stdout + keyless.stderr
+    key = subprocess.run([*CAREDESK, "keys", "new"], capture_output=True, text=True, check=True)
+    index = subprocess.run(
+        [*CAREDESK, "keys", "new", "--id", "index"], capture_output=True, text=True, check=True
+    )
+    env["CAREDESK_PHI_KEYS"] = f"{key.stdout.strip()},{index.stdout.strip()}"
     checked = subprocess.run(
         [*CAREDESK, "manage", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
@@ -285,3 +298,39 @@ def test_production_settings_pass_the_deploy_check_without_warnings(tmp_path):
     )
     assert insecure.returncode != 0
     assert "SESSION_COOKIE_SECURE" in insecure.stdout + insecure.stderr
+
+
+def test_keys_status_rotate_and_backup_from_the_command_line(tmp_path):
+    env = _env(tmp_path) | {"CAREDESK_DEMO": "0"}
+    subprocess.run([*CAREDESK, "demo", "--tickets", "30"], env=env, check=True, capture_output=True)
+    key_file = tmp_path / "phi_keys"
+    assert key_file.stat().st_mode & 0o777 == 0o600, "created on first start, private"
+    new = subprocess.run([*CAREDESK, "keys", "new", "--id", "k2"], capture_output=True, text=True)
+    assert new.stdout.startswith("k2=") and len(new.stdout.strip()) == 47
+    key_file.write_text(new.stdout + key_file.read_text())  # k2 first: it writes from now on
+
+    rotated = subprocess.run(
+        [*CAREDESK, "keys", "rotate", "--batch", "2"], env=env, capture_output=True, text=True
+    )
+    assert rotated.returncode == 0, rotated.stdout + rotated.stderr
+    assert "ticket fields: 2 checked, 2 re-encrypted" in rotated.stdout
+    assert "to go" in rotated.stdout
+    assert "Done" in rotated.stdout
+    status = subprocess.run(
+        [*CAREDESK, "keys", "status"], env=env, capture_output=True, text=True, check=True
+    )
+    assert "active key: k2" in status.stdout and "k1: 0" in status.stdout
+
+    backup = tmp_path / "copy.sqlite3"
+    done = subprocess.run(
+        [*CAREDESK, "backup", str(backup)], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0 and backup.exists(), done.stderr
+    import sqlite3
+
+    with sqlite3.connect(backup) as db:
+        assert db.execute("SELECT COUNT(*) FROM tickets_ticket").fetchone()[0] >= 5
+    again = subprocess.run(
+        [*CAREDESK, "backup", str(backup)], env=env, capture_output=True, text=True
+    )
+    assert again.returncode == 2 and "already exists" in again.stderr

@@ -1,4 +1,4 @@
-"""The `caredesk` command: serve, worker, demo, createagent, token, audit, migrate, manage."""
+"""The `caredesk` command: serve, worker, demo, keys, backup, token, audit, migrate, manage…"""
 
 from __future__ import annotations
 
@@ -300,6 +300,84 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys_new(args: argparse.Namespace) -> int:
+    from caredesk.core.phi_crypto import generate_key
+
+    print(f"{args.id}={generate_key()}")
+    return 0
+
+
+def cmd_keys_status(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.core.phi import keyring
+    from caredesk.tickets.services.keys import keys_status
+
+    ring = keyring()
+    print(f"active key: {ring.active_id}   configured: {', '.join(ring.ids)}")
+    for part, counts in keys_status().items():
+        shown = ", ".join(f"{kid}: {n}" for kid, n in counts.items()) or "nothing stored"
+        print(f"{part}: {shown}")
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.core.phi import keyring
+    from caredesk.tickets.services.keys import keys_rotate
+
+    print(f"Re-encrypting under key {keyring().active_id}, {args.batch} rows a batch…", flush=True)
+    unreadable: list[str] = []
+    for step in keys_rotate(batch=args.batch):
+        unreadable += step.unreadable
+        print(
+            f"{step.part}: {step.done} checked, {step.rewritten} re-encrypted in this batch, "
+            f"{step.remaining} to go",
+            flush=True,
+        )
+    if unreadable:
+        print(f"{len(unreadable)} could not be read (changed, or their key is gone):")
+        for what in unreadable:
+            print(f"  {what}")
+        return 1
+    print("Done: everything is under the active key.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    _setup()
+    from pathlib import Path
+
+    from caredesk.core.backup import BackupRefused, sqlite_backup
+
+    try:
+        size = sqlite_backup(target=Path(args.file))
+    except (BackupRefused, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"Backed up to {args.file} ({size:,} bytes). The PHI keys are not in it: keep them apart."
+    )
+    return 0
+
+
+def _keys_parser(sub: Any) -> None:
+    keys = sub.add_parser("keys", help="encryption keys for health information")
+    ksub = keys.add_subparsers(dest="keys_command", required=True)
+    kn = ksub.add_parser("new", help="print a new random key as id=base64")
+    kn.add_argument("--id", default="k1", help="the key's id (letters, digits, - or _)")
+    kn.set_defaults(func=cmd_keys_new)
+    ks = ksub.add_parser("status", help="how many stored values and files are under each key")
+    ks.set_defaults(func=cmd_keys_status)
+    kr = ksub.add_parser(
+        "rotate", help="re-encrypt everything not under the active key (resumable)"
+    )
+    kr.add_argument("--batch", type=int, default=500, help="rows per transaction (default 500)")
+    kr.set_defaults(func=cmd_keys_rotate)
+    b = sub.add_parser("backup", help="copy the embedded SQLite database to a new file")
+    b.add_argument("file")
+    b.set_defaults(func=cmd_backup)
+
+
 def _rules_parser(sub: Any) -> None:
     rules = sub.add_parser("rules", help="triage, routing and escalation policies")
     rsub = rules.add_subparsers(dest="rules_command", required=True)
@@ -379,6 +457,7 @@ def parser() -> argparse.ArgumentParser:
     st.set_defaults(func=cmd_sla_tick)
     _rules_parser(sub)
     _retention_parser(sub)
+    _keys_parser(sub)
     mail = sub.add_parser("mail", help="incoming mail")
     msub = mail.add_subparsers(dest="mail_command", required=True)
     mi = msub.add_parser(

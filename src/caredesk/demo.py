@@ -532,6 +532,9 @@ def _one_ticket(
             os=rng.choice(["iOS 18", "Android 15", "Windows 11", "macOS 15"]),
             browser=rng.choice(["Safari 18", "Chrome 131", "Edge 131", "App 4.2"]),
             network=rng.choice(["Wi-Fi", "Mobile data", "Wired"]),
+            # invented identifiers (derived from the time, so the random sequence is unchanged)
+            patient_id=f"MRN-DEMO-{when:%d%H%M%S}",
+            encounter_id=f"VV-{when:%m%d-%H%M}",
         )
     channel = rng.choice(
         [Channel.PORTAL, Channel.PORTAL, Channel.EMAIL, Channel.PHONE, Channel.CHAT, Channel.API]

@@ -193,6 +193,20 @@ SECURE_PROXY_SSL_HEADER = (
 )
 X_FRAME_OPTIONS = "DENY"
 
+# Health information at rest (AES-256-GCM): keys as id=base64 entries, the first one writes;
+# or a file of such lines. The blind-index secret is CAREDESK_PHI_INDEX_KEY or an `index=` entry.
+# Keys never go in the database. Without any, the embedded mode (local HTTP or the SQLite
+# database in the data folder) writes a key file (0600) into the data folder; elsewhere CareDesk
+# refuses to start (system check caredesk.E001), and `check --deploy` refuses keys kept in the
+# data folder beside the database (caredesk.E002).
+CAREDESK_PHI_KEYS = env.str("CAREDESK_PHI_KEYS", default="")
+CAREDESK_PHI_KEY_FILE = env.str("CAREDESK_PHI_KEY_FILE", default="")
+CAREDESK_PHI_INDEX_KEY = env.str("CAREDESK_PHI_INDEX_KEY", default="")
+CAREDESK_PHI_AUTO_KEYS = not _https or TESTING or not env.str("DATABASE_URL", default="")
+# Minutes a "break the glass" grant shows a ticket's health information to someone without
+# the view_phi permission.
+CAREDESK_BREAK_GLASS_MINUTES = env.int("CAREDESK_BREAK_GLASS_MINUTES", default=30)
+
 # Request limits: bodies over these sizes are refused with 413, never half-read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("CAREDESK_MAX_BODY_BYTES", default=2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

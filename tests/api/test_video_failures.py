@@ -96,7 +96,8 @@ def test_a_lost_visit_opens_a_level_1_ticket_on_the_technical_queue_with_its_tra
     assert "Error code: ICE_FAILED" in first.body_text
     assert "Video froze twice" in first.body_text
     trace = Attachment.objects.get(ticket=ticket)
-    assert trace.filename == f"session-{SESSION}-trace.json"
+    assert trace.filename == "session-trace.json", "the session ID is PHI, names are plaintext"
+    assert SESSION not in first.body_text and ticket.encounter_id == SESSION
     stored = json.loads(trace.file.read())
     assert [e["event"] for e in stored["events"]] == ["joined", "ice.disconnected", "ended"]
     assert {c["metric"] for c in out["sla"]["clocks"]} >= {"first_response", "resolution"}

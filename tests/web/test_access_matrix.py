@@ -203,6 +203,20 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         },
     ),
     (
+        # an empty reason is refused (422) for everyone who may see the ticket
+        "desk:ticket-break-glass",
+        lambda w: f"/agent/tickets/{w.ticket.pk}/break-glass/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            "agent": 422,
+            "other_agent": NOT_FOUND,
+            "supervisor": 422,
+            "admin": 422,
+        },
+    ),
+    (
         "desk:ticket-update",
         lambda w: f"/agent/tickets/{w.ticket.pk}/update/",
         "post",

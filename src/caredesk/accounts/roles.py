@@ -31,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
         "tickets.view_ticket",
+        "tickets.view_phi",
         "tickets.change_ticket",
         "tickets.add_ticket",
         "accounts.view_contact",
@@ -39,6 +40,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
+        "tickets.view_phi",
         "tickets.change_ticket",
         "tickets.add_ticket",
         "tickets.view_all_tickets",
@@ -113,6 +115,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "compliance.view_auditentry",
         "compliance.export_auditentry",
         *GOVERNANCE,
+        # told about every "break the glass"; administrators configure and do not read PHI
+        "tickets.view_breakglassgrant",
     ],
 }
 

@@ -115,6 +115,9 @@ class TicketOut(Schema):
     tags: list[str]
     fields: dict[str, str]
     form: dict[str, object]
+    phi_masked: bool = Field(
+        description="Health information (PHI fields and answers) is shown masked, e.g. `•••• 47`."
+    )
     created_at: datetime
     updated_at: datetime
     first_response_at: datetime | None
@@ -295,6 +298,9 @@ class TicketQuery(Clean):
     requester: Id | None = None
     q: Short = ""
     sort: SortName = "-updated"
+    patient_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    clinician_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    encounter_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     cursor: Annotated[str, StringConstraints(max_length=4096)] | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 25
 

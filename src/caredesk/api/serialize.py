@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from caredesk.accounts.models import Contact, Organization, User
+from caredesk.core.phi import is_phi_json
 from caredesk.sla.selectors import ClockView
-from caredesk.tickets.models import STRUCTURED_FIELDS, Attachment, Message, Ticket
+from caredesk.tickets.models import PHI_FIELDS, STRUCTURED_FIELDS, Attachment, Message, Ticket
+from caredesk.tickets.pure import masked
 
 
 def person(p: User | Contact | None) -> dict[str, Any] | None:
@@ -35,11 +37,34 @@ def sla_out(t: Ticket, views: list[ClockView] | None) -> dict[str, Any]:
     }
 
 
+def structured_out(t: Ticket, *, shown: bool) -> dict[str, str]:
+    """The structured fields that are set; PHI ones masked unless `shown`."""
+    out = {}
+    for f in STRUCTURED_FIELDS:
+        value = getattr(t, f)
+        if value:
+            out[f] = value if shown or f not in PHI_FIELDS else masked(value)
+    return out
+
+
+def form_out(t: Ticket, *, shown: bool) -> dict[str, Any]:
+    """The form answers; those marked as PHI masked unless `shown`."""
+    return {
+        k: masked(str(v)) if not shown and is_phi_json(v) else v
+        for k, v in (t.form_data or {}).items()
+    }
+
+
 def ticket_out(
-    t: Ticket, sla: list[ClockView] | None = None, tags: list[str] | None = None
+    t: Ticket,
+    sla: list[ClockView] | None = None,
+    tags: list[str] | None = None,
+    *,
+    phi_shown: bool,
 ) -> dict[str, Any]:
     """Ticket JSON; `sla` is the ticket's clock views, loaded by the caller for a whole page;
-    `tags`, when the caller knows them, saves reading them."""
+    `tags`, when the caller knows them, saves reading them. Health information is masked
+    unless `phi_shown`."""
     return {
         "id": t.pk,
         "ref": t.ref,
@@ -55,8 +80,9 @@ def ticket_out(
         "tier": t.tier,
         "assignee": person(t.assignee),
         "tags": sorted(tags if tags is not None else (tag.name for tag in t.tags.all())),
-        "fields": {f: getattr(t, f) for f in STRUCTURED_FIELDS if getattr(t, f)},
-        "form": t.form_data,
+        "fields": structured_out(t, shown=phi_shown),
+        "form": form_out(t, shown=phi_shown),
+        "phi_masked": not phi_shown,
         "created_at": t.created_at,
         "updated_at": t.updated_at,
         "first_response_at": t.first_response_at,

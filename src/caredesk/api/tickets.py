@@ -54,8 +54,10 @@ def _with_relations(pk: int) -> Ticket:
     )
 
 
-def _ticket_json(pk: int) -> dict[str, Any]:
-    return serialize.ticket_out(_with_relations(pk), sla_views([pk])[pk])
+def _ticket_json(pk: int, user: User) -> dict[str, Any]:
+    ticket = _with_relations(pk)
+    shown = selectors.phi_shown(user, ticket)
+    return serialize.ticket_out(ticket, sla_views([pk])[pk], phi_shown=shown)
 
 
 def _uploads(items: list[AttachmentIn]) -> tuple[Upload, ...]:
@@ -100,15 +102,21 @@ def ticket_list(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str, 
         requester=filters.requester,
         q=filters.q,
         sort=filters.sort,
+        patient_id=filters.patient_id,
+        clinician_id=filters.clinician_id,
+        encounter_id=filters.encounter_id,
     )
-    page = selectors.ticket_page(
-        user=_user(request), filters=f, cursor=filters.cursor, limit=filters.limit
-    )
+    user = _user(request)
+    page = selectors.ticket_page(user=user, filters=f, cursor=filters.cursor, limit=filters.limit)
     prefetch_related_objects(page.items, "tags")
     audit.tickets_read(request=request, tickets=page.items)
-    views = sla_views([t.pk for t in page.items])
+    ids = [t.pk for t in page.items]
+    views = sla_views(ids)
+    shown = selectors.phi_shown_ids(user, ids)
     return {
-        "items": [serialize.ticket_out(t, views[t.pk]) for t in page.items],
+        "items": [
+            serialize.ticket_out(t, views[t.pk], phi_shown=t.pk in shown) for t in page.items
+        ],
         "next_cursor": page.next_cursor,
     }
 
@@ -192,10 +200,16 @@ def _new_ticket(user: User, payload: TicketCreateIn, refs: _Refs) -> NewTicket:
     )
 
 
-def _opened_json(opened: list[services.Opened]) -> list[dict[str, Any]]:
+def _opened_json(opened: list[services.Opened], user: User) -> list[dict[str, Any]]:
     """Answer from what was just written: the tickets, their tags and clocks are in memory."""
     views = views_of([c for o in opened for c in o.clocks])
-    return [serialize.ticket_out(o.ticket, views.get(o.ticket.pk), tags=o.tags) for o in opened]
+    shown = selectors.phi_shown_ids(user, [o.ticket.pk for o in opened])
+    return [
+        serialize.ticket_out(
+            o.ticket, views.get(o.ticket.pk), tags=o.tags, phi_shown=o.ticket.pk in shown
+        )
+        for o in opened
+    ]
 
 
 @router.post(
@@ -210,7 +224,7 @@ def ticket_create(request: HttpRequest, payload: TicketCreateIn) -> Status:
     with transaction.atomic():
         data = _new_ticket(user, payload, _Refs([payload]))
         opened = services.tickets_open(items=[data], actor=user)
-    return Status(201, _opened_json(opened)[0])
+    return Status(201, _opened_json(opened, user)[0])
 
 
 @router.post(
@@ -239,7 +253,7 @@ def ticket_create_batch(request: HttpRequest, payload: TicketBatchIn) -> Status:
             opened = services.tickets_open(items=items, actor=user)
         except ValidationFailed as exc:
             raise _in_batch(exc, "tickets.") from None
-    return Status(201, {"items": _opened_json(opened)})
+    return Status(201, {"items": _opened_json(opened, user)})
 
 
 def _in_batch(exc: ValidationFailed, prefix: str) -> ValidationFailed:
@@ -255,9 +269,10 @@ def _in_batch(exc: ValidationFailed, prefix: str) -> ValidationFailed:
     openapi_extra=documented(401, 404, 422),
 )
 def ticket_get(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
-    ticket = selectors.ticket_get(user=_user(request), pk=ticket_id)
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
     audit.tickets_read(request=request, tickets=[ticket])
-    return _ticket_json(ticket.pk)
+    return _ticket_json(ticket.pk, user)
 
 
 @router.get(
@@ -267,9 +282,10 @@ def ticket_get(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
     openapi_extra=documented(401, 404),
 )
 def ticket_get_by_ref(request: HttpRequest, ref: str) -> dict[str, Any]:
-    ticket = selectors.ticket_get_by_ref(user=_user(request), ref=ref)
+    user = _user(request)
+    ticket = selectors.ticket_get_by_ref(user=user, ref=ref)
     audit.tickets_read(request=request, tickets=[ticket])
-    return _ticket_json(ticket.pk)
+    return _ticket_json(ticket.pk, user)
 
 
 @router.patch(
@@ -297,7 +313,7 @@ def ticket_update(request: HttpRequest, ticket_id: Id, payload: TicketUpdateIn) 
         if key in changes and changes[key] is None:
             raise ValidationFailed("A value is required.", errors={key: ["Cannot be empty."]})
     services.ticket_update(ticket=ticket, changes=changes, actor=user)
-    return _ticket_json(ticket.pk)
+    return _ticket_json(ticket.pk, user)
 
 
 @router.get(
@@ -366,4 +382,4 @@ def ticket_escalate(request: HttpRequest, ticket_id: Id, payload: EscalateIn) ->
         tier=payload.tier,
         override_reason=payload.override_reason,
     )
-    return _ticket_json(ticket.pk)
+    return _ticket_json(ticket.pk, user)

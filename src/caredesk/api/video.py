@@ -133,11 +133,12 @@ def _report(payload: VideoFailureIn) -> video.VideoFailureReport:
 )
 def video_failure_create(request: HttpRequest, payload: VideoFailureIn) -> Status:
     organization = _organization(request, payload)
+    user = _user(request)
     reported = video.video_failure_report(
-        report=_report(payload), organization=organization, actor=_user(request)
+        report=_report(payload), organization=organization, actor=user
     )
     body = {
         "result": "created" if reported.created else "appended",
-        "ticket": _ticket_json(reported.ticket.pk),
+        "ticket": _ticket_json(reported.ticket.pk, user),
     }
     return Status(201 if reported.created else 200, body)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 
 from caredesk.accounts.models import Contact, User
+from caredesk.core.phi_files import encrypted_storage
 from caredesk.tickets.models import Message, Ticket
 
 
@@ -108,7 +109,7 @@ class ChatUpload(models.Model):
 
     session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="uploads")
     side = models.CharField(max_length=10, choices=Side.choices)
-    file = models.FileField(upload_to=_upload_to)
+    file = models.FileField(upload_to=_upload_to, storage=encrypted_storage)
     filename = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

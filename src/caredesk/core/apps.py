@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the job functions with the queue in every process (web and worker).
-        from caredesk.core import tasks  # noqa: F401
+        from caredesk.core import checks, tasks  # noqa: F401

@@ -28,6 +28,16 @@ class ReplyForm(forms.Form):
     attachments = forms.FileField(required=False, widget=forms.ClearableFileInput())
 
 
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need to see it?",
+        help_text="Recorded on the ticket and sent to the compliance officers' review.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=15,
+        max_length=1000,
+    )
+
+
 class PropertiesForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, label="Level")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tickets/<int:pk>/reply/", views.ticket_reply, name="ticket-reply"),
     path("tickets/<int:pk>/update/", views.ticket_properties, name="ticket-update"),
     path("tickets/<int:pk>/take/", views.ticket_take, name="ticket-take"),
+    path("tickets/<int:pk>/break-glass/", views.ticket_break_glass, name="ticket-break-glass"),
     path("tickets/<int:pk>/follow/", views.ticket_follow, name="ticket-follow"),
     path("tickets/<int:pk>/escalate/", protocols.escalate, name="ticket-escalate"),
     path("notifications/", protocols.notifications, name="notifications"),

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import ApiToken, Organization, Team, User
@@ -19,7 +20,15 @@ from caredesk.compliance import access as audit
 from caredesk.core.access import agent_required, form_errors_from
 from caredesk.core.errors import DomainError, NotFound, ValidationFailed
 from caredesk.core.models import Notification
-from caredesk.desk.forms import NewTicketForm, PropertiesForm, ReplyForm, TokenForm, agents
+from caredesk.desk.forms import (
+    BreakGlassForm,
+    NewTicketForm,
+    PropertiesForm,
+    ReplyForm,
+    TokenForm,
+    agents,
+)
+from caredesk.desk.phi import form_answers, ticket_details
 from caredesk.desk.rows import ticket_rows
 from caredesk.sla.selectors import headline, sla_views
 from caredesk.tickets import selectors, services
@@ -161,9 +170,20 @@ def _ticket_or_404(user: User, pk: int) -> Ticket:
 def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[str, Any]:
     user = _user(request)
     tags = sorted(t.name for t in ticket.tags.all())
+    details_visible = selectors.can_view_phi(user)
+    grant = None if details_visible else selectors.break_glass_active(user=user, ticket=ticket)
+    visible = details_visible or grant is not None
+    details = ticket_details(ticket, visible=visible)
+    answers = form_answers(ticket, visible=visible)
     context = {
         **_sidebar(user),
         "ticket": ticket,
+        "details": details,
+        "answers": answers,
+        "phi_hidden": any(d.hidden for d in [*details, *answers]),
+        "break_glass": grant,
+        "break_glass_form": BreakGlassForm(),
+        "break_glass_minutes": settings.CAREDESK_BREAK_GLASS_MINUTES,
         "conversation": list(selectors.messages_for(user=user, ticket=ticket)),
         "events": list(
             ticket.events.select_related("actor_user", "actor_contact").order_by("-id")[:20]
@@ -197,6 +217,34 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request=request, ticket=ticket, from_search=request.GET.get("from") == "search"
     )
     return render(request, "desk/ticket.html", _ticket_context(request, ticket))
+
+
+@require_POST
+@agent_required
+def ticket_break_glass(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the ticket's health information for a while, for a reason (break the glass)."""
+    user = _user(request)
+    ticket = _ticket_or_404(user, pk)
+    form = BreakGlassForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            grant = services.break_glass_open(
+                user=user, ticket=ticket, reason=form.cleaned_data["reason"], request=request
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+            status = exc.status
+        else:
+            flash.warning(
+                request,
+                f"Health information on {ticket.ref} is shown to you until "
+                f"{timezone.localtime(grant.expires_at):%H:%M}. Your reason is recorded and "
+                "the compliance officers are told.",
+            )
+            return redirect("desk:ticket", pk=ticket.pk)
+    context = _ticket_context(request, ticket, break_glass_form=form)
+    return render(request, "desk/ticket.html", context, status=status)
 
 
 def _uploads(request: HttpRequest) -> tuple[Upload, ...]:

@@ -34,7 +34,8 @@ class InboundMailAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-ar
 class VideoFailureAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
     """Which ticket holds each reported video session; reports of one session share a ticket."""
 
-    list_display = ("session_id", "organization", "ticket", "reports", "last_reported_at")
+    # The session ID is health information: it stays on the desk, not in the admin.
+    list_display = ("ticket", "organization", "reports", "last_reported_at")
     list_filter = ("organization",)
-    search_fields = ("session_id",)
+    exclude = ("session_id", "session_id_index")
     list_select_related = ("organization", "ticket")

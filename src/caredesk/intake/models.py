@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from caredesk.core.phi import BlindIndexField, EncryptedCharField
+
 
 class MailStatus(models.TextChoices):
     RECEIVED = "received", "Received"
@@ -57,7 +59,9 @@ class VideoFailure(models.Model):
     organization = models.ForeignKey(
         "accounts.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    session_id = models.CharField(max_length=64)
+    # The session (encounter) ID is health information: encrypted, found by its blind index.
+    session_id = EncryptedCharField(max_length=64)
+    session_id_index = BlindIndexField(source="session_id")
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
     reports = models.PositiveIntegerField(default=1)
     first_reported_at = models.DateTimeField()
@@ -65,7 +69,9 @@ class VideoFailure(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["organization", "session_id"], name="video_session_idx")]
+        indexes = [
+            models.Index(fields=["organization", "session_id_index"], name="video_session_idx")
+        ]
 
     def __str__(self) -> str:
-        return f"session {self.session_id} → ticket {self.ticket_id}"
+        return f"video session → ticket {self.ticket_id}"

@@ -21,6 +21,7 @@ from caredesk.accounts.models import Contact, ContactKind, Organization, Team
 from caredesk.accounts.services import requester_create
 from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
+from caredesk.core.phi import index_of
 from caredesk.intake.models import VideoFailure
 from caredesk.tickets.models import Channel, MessageKind, Priority, RequestType, Status, Ticket
 from caredesk.tickets.services import (
@@ -113,7 +114,10 @@ def video_failure_report(
         known = (
             VideoFailure.objects.select_for_update()
             .select_related("ticket")
-            .filter(organization=organization, session_id=report.session_id)
+            .filter(
+                organization=organization,
+                session_id_index=index_of(VideoFailure, "session_id", report.session_id),
+            )
             .order_by("-id")
             .first()
         )
@@ -217,7 +221,8 @@ def _describe(report: VideoFailureReport, *, again: bool) -> str:
     lines = [
         ("Reported again for the same session. " if again else "") + f"{what}.",
         "",
-        f"Session: {report.session_id}",
+        # The session ID is health information: it is kept (encrypted) as the encounter ID.
+        "Session: see the ticket's encounter ID",
     ]
     facts = [
         ("When", report.occurred_at.isoformat() if report.occurred_at else ""),
@@ -246,5 +251,5 @@ def _trace_upload(report: VideoFailureReport) -> tuple[Upload, ...]:
         ],
     }
     raw = json.dumps(data, indent=1, ensure_ascii=False).encode()
-    name = f"session-{report.session_id}-trace.json"
+    name = "session-trace.json"  # file names are not encrypted; the session ID stays out
     return (Upload(filename=name, content_type="application/json", data=raw),)

@@ -13,7 +13,17 @@ from caredesk.tickets.models import RequestField, RequestType, Tag, Ticket
 class RequestFieldInline(admin.TabularInline):
     model = RequestField
     extra = 1
-    fields = ("position", "key", "label", "kind", "required", "help_text", "choices", "maps_to")
+    fields = (
+        "position",
+        "key",
+        "label",
+        "kind",
+        "required",
+        "phi",
+        "help_text",
+        "choices",
+        "maps_to",
+    )
 
 
 @admin.register(RequestType)
@@ -35,6 +45,16 @@ class TicketAdmin(admin.ModelAdmin):
     list_filter = ("status", "priority", "team")
     search_fields = ("subject",)
     show_full_result_count = False
+    # Health information is for the desk (masked, or unmasked by role), never the admin.
+    exclude = (
+        "patient_id",
+        "clinician_id",
+        "encounter_id",
+        "patient_id_index",
+        "clinician_id_index",
+        "encounter_id_index",
+        "form_data",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 
 from caredesk.accounts.models import Contact, Organization, Team, Tier, User
+from caredesk.core.phi import BlindIndexField, EncryptedCharField, SealedJSONField, with_indexes
+from caredesk.core.phi_files import encrypted_storage
 from caredesk.tickets.pure import Level, ref_for
 
 
@@ -93,6 +95,9 @@ STRUCTURED_FIELDS = (
     "browser",
     "network",
 )
+# Structured fields that hold health information: encrypted at rest, searchable by exact value
+# through their blind index, masked for people without the tickets.view_phi permission.
+PHI_FIELDS = ("patient_id", "clinician_id", "encounter_id")
 
 
 class RequestField(models.Model):
@@ -111,6 +116,11 @@ class RequestField(models.Model):
         default="",
         choices=[(f, f.replace("_", " ")) for f in STRUCTURED_FIELDS],
         help_text="Also store the answer in this structured ticket field.",
+    )
+    phi = models.BooleanField(
+        default=False,
+        help_text="The answer is health information: stored encrypted and hidden from people "
+        "without access to PHI.",
     )
     position = models.PositiveIntegerField(default=0)
 
@@ -151,14 +161,17 @@ class Ticket(models.Model):
     followers = models.ManyToManyField(User, blank=True, related_name="followed_tickets")
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
 
-    patient_id = models.CharField(max_length=64, blank=True, default="")
-    clinician_id = models.CharField(max_length=64, blank=True, default="")
-    encounter_id = models.CharField(max_length=64, blank=True, default="")
+    patient_id = EncryptedCharField(max_length=64, blank=True, default="")
+    clinician_id = EncryptedCharField(max_length=64, blank=True, default="")
+    encounter_id = EncryptedCharField(max_length=64, blank=True, default="")
+    patient_id_index = BlindIndexField(source="patient_id")
+    clinician_id_index = BlindIndexField(source="clinician_id")
+    encounter_id_index = BlindIndexField(source="encounter_id")
     device_serial = models.CharField(max_length=64, blank=True, default="", db_index=True)
     os = models.CharField(max_length=100, blank=True, default="")
     browser = models.CharField(max_length=100, blank=True, default="")
     network = models.CharField(max_length=100, blank=True, default="")
-    form_data = models.JSONField(default=dict, blank=True)
+    form_data = SealedJSONField(default=dict, blank=True)
 
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -180,7 +193,10 @@ class Ticket(models.Model):
     )
 
     class Meta:
-        permissions = [("view_all_tickets", "Can see tickets of every team")]
+        permissions = [
+            ("view_all_tickets", "Can see tickets of every team"),
+            ("view_phi", "Can see health information (PHI) unmasked"),
+        ]
         indexes = [
             models.Index(fields=["updated_at", "id"], name="ticket_updated_idx"),
             models.Index(fields=["is_open", "updated_at", "id"], name="ticket_open_updated_idx"),
@@ -212,6 +228,11 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ref} {self.subject}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A changed encrypted field takes its blind index along.
+        kwargs["update_fields"] = with_indexes(Ticket, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     @property
     def ref(self) -> str:
@@ -282,7 +303,7 @@ class Attachment(models.Model):
     message = models.ForeignKey(
         Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(upload_to=attachment_path, max_length=200)
+    file = models.FileField(upload_to=attachment_path, max_length=200, storage=encrypted_storage)
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
@@ -312,6 +333,7 @@ class EventKind(models.TextChoices):
     TRACKER_LINKED = "tracker_linked", "Tracker issue"
     WEBHOOK_QUEUED = "webhook_queued", "Webhook queued"
     WOKE = "woke", "Released from queue"
+    PHI_UNMASKED = "phi_unmasked", "Health information shown (break the glass)"
 
 
 class TicketEvent(models.Model):
@@ -326,8 +348,9 @@ class TicketEvent(models.Model):
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     field = models.CharField(max_length=40, blank=True, default="")
-    old = models.JSONField(null=True, blank=True)
-    new = models.JSONField(null=True, blank=True)
+    # Values of PHI fields are recorded encrypted.
+    old = SealedJSONField(null=True, blank=True)
+    new = SealedJSONField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
 
@@ -356,3 +379,23 @@ class TicketEvent(models.Model):
         if self.actor_contact_id and self.actor_contact:
             return self.actor_contact.name
         return "CareDesk"
+
+
+class BreakGlassGrant(models.Model):
+    """Someone without access to PHI chose to see one ticket's health information, for a
+    reason, until `expires_at`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="break_glass_grants")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="break_glass_grants")
+    reason = models.TextField()
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "ticket", "expires_at"], name="breakglass_user_ticket_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on #{self.ticket_id} until {self.expires_at:%Y-%m-%d %H:%M}"

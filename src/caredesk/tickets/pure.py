@@ -103,3 +103,14 @@ def pk_from_ref(text: str) -> int | None:
         return None
     pk = int(m.group(1)) - REF_OFFSET
     return pk if pk > 0 else None
+
+
+MASK = "••••"
+MASK_LABEL = "hidden (PHI)"
+
+
+def masked(value: str) -> str:
+    """How hidden health information shows: dots and, for longer values, the last two
+    characters (enough to tell two tickets apart, not to learn the value)."""
+    text = value.strip()
+    return f"{MASK} {text[-2:]}" if len(text) > 4 else MASK

@@ -15,7 +15,15 @@ from caredesk.accounts.models import User
 from caredesk.core import clock
 from caredesk.core.errors import NotFound, ValidationFailed
 from caredesk.core.pagination import BadCursor, decode_cursor, encode_cursor
-from caredesk.tickets.models import Message, MessageKind, Status, Ticket
+from caredesk.core.phi import index_of
+from caredesk.tickets.models import (
+    PHI_FIELDS,
+    BreakGlassGrant,
+    Message,
+    MessageKind,
+    Status,
+    Ticket,
+)
 from caredesk.tickets.pure import pk_from_ref
 
 PAGE_SIZE = 25
@@ -126,6 +134,81 @@ def messages_for(*, user: User, ticket: Ticket) -> QuerySet[Message]:
     return qs.order_by("created_at", "id")
 
 
+def can_view_phi(user: User) -> bool:
+    """Whether `user` sees health information unmasked: staff given tickets.view_phi by a role
+    or directly. Being a superuser is not enough (administrators configure, they do not read)."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if not user.is_superuser:
+        return user.has_perm("tickets.view_phi")  # read with the user's other permissions
+    cached: bool | None = getattr(user, "_caredesk_view_phi", None)
+    if cached is None:
+        from django.contrib.auth.models import Permission
+
+        cached = (
+            Permission.objects.filter(content_type__app_label="tickets", codename="view_phi")
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        )
+        user._caredesk_view_phi = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def phi_shown_ids(user: User, ticket_ids: list[int]) -> set[int]:
+    """Which of these tickets `user` sees unmasked: all with access to PHI (and requesters,
+    whose own information it is), else those with an unexpired break-the-glass grant."""
+    if not user.is_staff or can_view_phi(user):
+        return set(ticket_ids)
+    return set(
+        BreakGlassGrant.objects.filter(
+            user=user, ticket_id__in=ticket_ids, expires_at__gt=clock.now()
+        ).values_list("ticket_id", flat=True)
+    )
+
+
+def phi_shown(user: User, ticket: Ticket) -> bool:
+    return ticket.pk in phi_shown_ids(user, [ticket.pk])
+
+
+def break_glass_active(*, user: User, ticket: Ticket) -> BreakGlassGrant | None:
+    """The user's unexpired grant on this ticket, if any (the latest)."""
+    return (
+        BreakGlassGrant.objects.filter(user=user, ticket=ticket, expires_at__gt=clock.now())
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def compliance_officers() -> QuerySet[User]:
+    """The active people told about every break the glass (tickets.view_breakglassgrant, given
+    by the Compliance officer role or directly)."""
+    match = Q(
+        groups__permissions__codename="view_breakglassgrant",
+        groups__permissions__content_type__app_label="tickets",
+    ) | Q(
+        user_permissions__codename="view_breakglassgrant",
+        user_permissions__content_type__app_label="tickets",
+    )
+    return User.objects.filter(match, is_active=True).distinct().order_by("pk")
+
+
+def phi_match(field: str, value: str) -> Q:
+    """Tickets whose PHI `field` is exactly `value` (spaces and case aside), by blind index."""
+    if field not in PHI_FIELDS:
+        raise ValueError(f"{field} is not a PHI field")
+    digest = index_of(Ticket, field, value)
+    return Q(**{f"{field}_index": digest}) if digest else Q(pk__in=[])
+
+
+def ticket_ids_for_patient(value: str) -> list[int]:
+    """The ids of every ticket about this patient ID (exact match), oldest first."""
+    return list(
+        Ticket.objects.filter(phi_match("patient_id", value))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 @dataclass(frozen=True)
 class TicketFilters:
     queue: str = "open"
@@ -137,6 +220,9 @@ class TicketFilters:
     requester: int | None = None
     q: str = ""
     sort: str = "-updated"
+    patient_id: str | None = None
+    clinician_id: str | None = None
+    encounter_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,16 +246,22 @@ def _queue_filter(user: User, queue: str) -> Q:
     return Q()
 
 
-def _search_filter(text: str) -> Q:
+def _search_filter(text: str, *, phi: bool) -> Q:
+    """Subject and requester by part; with access to PHI, also a patient, clinician or
+    encounter ID typed in full."""
     text = text.strip()
     pk = pk_from_ref(text)
     if pk is not None:
         return Q(pk=pk)
-    return (
+    found = (
         Q(subject__icontains=text)
         | Q(requester__name__icontains=text)
         | Q(requester__email__icontains=text)
     )
+    if phi:
+        for field in PHI_FIELDS:
+            found |= phi_match(field, text)
+    return found
 
 
 def _matching(user: User, f: TicketFilters) -> QuerySet[Ticket]:
@@ -181,9 +273,16 @@ def _matching(user: User, f: TicketFilters) -> QuerySet[Ticket]:
         errors["sort"] = [f"Choose one of: {', '.join(SORTS)}."]
     if f.status is not None and f.status not in Status.values:
         errors["status"] = [f"Choose one of: {', '.join(Status.values)}."]
+    phi = can_view_phi(user)
+    for field in PHI_FIELDS:
+        if getattr(f, field) is not None and not phi:
+            errors[field] = ["Searching by health information needs access to PHI."]
     if errors:
         raise ValidationFailed("The ticket filters are not valid.", errors=errors)
     qs = Ticket.objects.filter(_queue_filter(user, f.queue))
+    for field in PHI_FIELDS:
+        if getattr(f, field) is not None:
+            qs = qs.filter(phi_match(field, getattr(f, field)))
     exact: dict[str, Any] = {
         "status": f.status,
         "priority": f.priority,
@@ -194,7 +293,7 @@ def _matching(user: User, f: TicketFilters) -> QuerySet[Ticket]:
     }
     qs = qs.filter(**{k: v for k, v in exact.items() if v is not None})
     if f.q.strip():
-        qs = qs.filter(_search_filter(f.q))
+        qs = qs.filter(_search_filter(f.q, phi=phi))
     return qs
 
 

@@ -1,6 +1,7 @@
 """Ticket services: the only code that writes tickets, messages and their events."""
 
 from caredesk.tickets.services.attachments import Upload
+from caredesk.tickets.services.break_glass import break_glass_open
 from caredesk.tickets.services.ticketing import (
     Body,
     EscalationBlocked,
@@ -23,6 +24,7 @@ __all__ = [
     "NewTicket",
     "Opened",
     "Upload",
+    "break_glass_open",
     "follower_add",
     "follower_remove",
     "message_add",

@@ -14,7 +14,8 @@ from typing import Any
 from caredesk.accounts.models import Contact, User
 from caredesk.compliance.access import ticket_changes_recorded
 from caredesk.core import clock
-from caredesk.tickets.models import EventKind, Message, Ticket, TicketEvent
+from caredesk.core.phi import PhiText
+from caredesk.tickets.models import PHI_FIELDS, EventKind, Message, Ticket, TicketEvent
 
 Actor = User | Contact | None
 
@@ -85,7 +86,13 @@ def field_changed(
         "assignee": EventKind.ASSIGNED,
         "tags": EventKind.TAGS_CHANGED,
     }.get(field, EventKind.FIELD_CHANGED)
+    if field in PHI_FIELDS:  # recorded encrypted, like the field itself
+        old, new = _phi(old), _phi(new)
     return _build(ticket, kind, actor, rule=rule, field=field, old=old, new=new)
+
+
+def _phi(value: Any) -> Any:
+    return PhiText(value) if isinstance(value, str) and value else value
 
 
 def message_added(

@@ -41,6 +41,7 @@ from caredesk.tickets.services import events
 from caredesk.tickets.services.attachments import Upload, check_uploads, store_uploads
 from caredesk.tickets.services.delivery import delivered_live
 from caredesk.tickets.services.events import Actor
+from caredesk.tickets.services.phi import phi_answer_names, seal_answers
 
 MAX_BODY_CHARS = 100_000
 MAX_TAGS = 20
@@ -202,7 +203,9 @@ def _new_ticket(data: NewTicket, subject: str, structured: dict[str, str], now: 
         team=data.team or (category.default_team if category else None),
         tier=data.tier,
         assignee=data.assignee,
-        form_data=dict(data.form_data),
+        form_data=seal_answers(data.form_data, phi_answer_names(category))
+        if data.form_data
+        else {},
         created_at=now,
         updated_at=now,
         status_changed_at=now,
@@ -733,7 +736,7 @@ def _apply(
     for key, new in changes.items():
         if key == "form":  # form answers: merged, one event per answer that changed
             answers = dict(ticket.form_data or {})
-            for name, value in new.items():
+            for name, value in seal_answers(new, phi_answer_names(ticket.category_id)).items():
                 if answers.get(name) != value:
                     written.append(
                         events.field_changed(

@@ -1,0 +1,43 @@
+"""System checks run by every start and by `caredesk manage check --deploy`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+from caredesk.core.phi import keyring
+from caredesk.core.phi_crypto import PhiKeyError
+
+KEYS_HINT = (
+    "Generate keys with `caredesk keys new` and set CAREDESK_PHI_KEYS or CAREDESK_PHI_KEY_FILE "
+    "(see docs/configuration.md)."
+)
+
+
+@register()
+def phi_keys_check(app_configs: Any = None, **_: Any) -> list[Error]:
+    """Health information cannot be stored or read without its keys: refuse to start."""
+    try:
+        keyring()
+    except PhiKeyError as exc:
+        return [Error(str(exc), hint=KEYS_HINT, id="caredesk.E001")]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def phi_keys_deploy_check(app_configs: Any = None, **_: Any) -> list[Error]:
+    """In production the keys come from the environment or a key file kept apart from the data
+    folder (a copy of the data folder must not carry the keys to its own data)."""
+    if settings.CAREDESK_PHI_KEYS or settings.CAREDESK_PHI_KEY_FILE:
+        return []
+    return [
+        Error(
+            "No PHI encryption key is configured for production (CAREDESK_PHI_KEYS or "
+            "CAREDESK_PHI_KEY_FILE); a key file in the data folder sits beside the data it "
+            "protects.",
+            hint=KEYS_HINT,
+            id="caredesk.E002",
+        )
+    ]

@@ -1,0 +1,191 @@
+"""Key rotation: re-encrypt, in batches, every stored value and file not under the active key.
+
+Each batch is one transaction and rows are walked in id order, so an interrupted rotation loses
+nothing and a new run simply picks up what is still under an old key (or not yet encrypted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
+
+from caredesk.core.phi import Unreadable, has_unreadable, keyring, with_indexes
+from caredesk.core.phi_crypto import PREFIX, PhiDecryptError
+from caredesk.core.phi_files import phi_storage
+from caredesk.intake.models import VideoFailure
+from caredesk.tickets.models import PHI_FIELDS, Attachment, Ticket, TicketEvent
+
+
+@dataclass
+class Progress:
+    """What one batch did: its part, how many it re-encrypted, what could not be read."""
+
+    part: str
+    rewritten: int
+    done: int
+    remaining: int
+    unreadable: list[str] = field(default_factory=list)
+
+
+def _cast(qs: QuerySet[Any], name: str) -> QuerySet[Any]:
+    return qs.annotate(**{f"{name}_raw": Cast(name, TextField())})
+
+
+def _stale_fields(fields: tuple[str, ...], active: str) -> Q:
+    """Rows with an encrypted field set and not under the active key."""
+    stale = Q()
+    for name in fields:
+        stale |= ~Q(**{f"{name}_raw": ""}) & ~Q(**{f"{name}_raw__startswith": f"{PREFIX}{active}:"})
+    return stale
+
+
+def _stale_tokens(name: str, active: str) -> Q:
+    """JSON holding an encrypted value under another key."""
+    return Q(**{f"{name}_raw__regex": f"{PREFIX}(?!{active}:)"})
+
+
+def _rows(model: Any, fields: tuple[str, ...], active: str) -> QuerySet[Any]:
+    qs = model.objects.all()
+    for name in fields:
+        qs = _cast(qs, name)
+    return qs.filter(_stale_fields(fields, active))
+
+
+def _forms(active: str) -> QuerySet[Ticket]:
+    return _cast(Ticket.objects.all(), "form_data").filter(_stale_tokens("form_data", active))
+
+
+def _events(active: str) -> QuerySet[TicketEvent]:
+    qs = _cast(_cast(TicketEvent.objects.all(), "old"), "new")
+    return qs.filter(_stale_tokens("old", active) | _stale_tokens("new", active))
+
+
+def _rewriter(fields: tuple[str, ...]) -> Callable[[list[Any], list[str]], None]:
+    """Re-save encrypted fields (and their blind indexes) under the active key."""
+
+    def rewrite(rows: list[Any], unreadable: list[str]) -> None:
+        for row in rows:
+            if any(isinstance(getattr(row, name), Unreadable) for name in fields):
+                unreadable.append(f"{row._meta.verbose_name} {getattr(row, 'ref', row.pk)}")
+            row.save(update_fields=with_indexes(type(row), fields))
+
+    return rewrite
+
+
+def _rewrite_forms(rows: list[Ticket], unreadable: list[str]) -> None:
+    for ticket in rows:
+        if has_unreadable(ticket.form_data):
+            unreadable.append(f"form answers of {ticket.ref}")
+        Ticket.objects.filter(pk=ticket.pk).update(form_data=ticket.form_data)
+
+
+def _rewrite_events(rows: list[TicketEvent], unreadable: list[str]) -> None:
+    for event in rows:
+        if has_unreadable(event.old) or has_unreadable(event.new):
+            unreadable.append(f"event {event.pk}")
+        TicketEvent.objects.filter(pk=event.pk).update(old=event.old, new=event.new)
+
+
+def _batches(
+    part: str, qs: QuerySet[Any], batch: int, rewrite: Callable[[list[Any], list[str]], None]
+) -> Iterator[Progress]:
+    """Walk the stale rows in id order, one transaction per batch."""
+    last, done = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(qs.filter(pk__gt=last).select_for_update().order_by("pk")[:batch])
+            if not rows:
+                return
+            unreadable: list[str] = []
+            rewrite(rows, unreadable)
+        last, done = rows[-1].pk, done + len(rows)
+        remaining = qs.filter(pk__gt=last).count()
+        yield Progress(part, len(rows) - len(unreadable), done, remaining, unreadable)
+
+
+def _attachment_batches(active: str, batch: int) -> Iterator[Progress]:
+    """Files are checked by their header (the key id), then rewritten one by one."""
+    last, done = 0, 0
+    while True:
+        rows = list(Attachment.objects.filter(pk__gt=last).order_by("pk")[:batch])
+        if not rows:
+            return
+        rewritten, unreadable = 0, []
+        for att in rows:
+            try:
+                if phi_storage.key_id(att.file.name) != active:
+                    phi_storage.reseal(att.file.name)
+                    rewritten += 1
+            except (OSError, PhiDecryptError):
+                unreadable.append(f"attachment {att.pk}")
+        last, done = rows[-1].pk, done + len(rows)
+        remaining = Attachment.objects.filter(pk__gt=last).count()
+        yield Progress("attachments", rewritten, done, remaining, unreadable)
+
+
+def keys_rotate(*, batch: int = 500) -> Iterator[Progress]:
+    """Re-encrypt everything not under the active key, batch by batch (a generator: each
+    step is one committed batch)."""
+    if batch < 1:
+        raise ValueError("batch must be at least 1")
+    active = keyring().active_id
+    yield from _batches(
+        "ticket fields", _rows(Ticket, PHI_FIELDS, active), batch, _rewriter(PHI_FIELDS)
+    )
+    video = ("session_id",)
+    yield from _batches(
+        "video sessions", _rows(VideoFailure, video, active), batch, _rewriter(video)
+    )
+    yield from _batches("form answers", _forms(active), batch, _rewrite_forms)
+    yield from _batches("event values", _events(active), batch, _rewrite_events)
+    yield from _attachment_batches(active, batch)
+
+
+def _field_counts(model: Any, fields: tuple[str, ...], ids: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name in fields:
+        qs = _cast(model.objects.all(), name).exclude(**{f"{name}_raw": ""})
+        total = qs.count()
+        for kid in ids:
+            n = qs.filter(**{f"{name}_raw__startswith": f"{PREFIX}{kid}:"}).count()
+            counts[kid] = counts.get(kid, 0) + n
+            total -= n
+        plain = qs.exclude(**{f"{name}_raw__startswith": PREFIX}).count()
+        counts["not encrypted"] = counts.get("not encrypted", 0) + plain
+        counts["unknown key"] = counts.get("unknown key", 0) + total - plain
+    return counts
+
+
+def keys_status() -> dict[str, dict[str, int]]:
+    """Per part, how many stored values (rows, for JSON) are under each key ID; "not encrypted"
+    counts values written before encryption, "unknown key" those under a key not configured."""
+    ring = keyring()
+    out = {
+        "ticket fields": _field_counts(Ticket, PHI_FIELDS, ring.ids),
+        "video sessions": _field_counts(VideoFailure, ("session_id",), ring.ids),
+    }
+    for part, qs, names in (
+        ("form answers", _cast(Ticket.objects.all(), "form_data"), ["form_data"]),
+        ("event values", _cast(_cast(TicketEvent.objects.all(), "old"), "new"), ["old", "new"]),
+    ):
+        counts = {}
+        for kid in ring.ids:
+            match = Q()
+            for name in names:
+                match |= Q(**{f"{name}_raw__contains": f"{PREFIX}{kid}:"})
+            counts[kid] = qs.filter(match).count()
+        out[part] = counts
+    files: dict[str, int] = {}
+    for name in Attachment.objects.values_list("file", flat=True).iterator():
+        try:
+            kid = phi_storage.key_id(name) or "not encrypted"
+        except OSError:
+            kid = "missing"
+        files[kid] = files.get(kid, 0) + 1
+    out["attachments"] = files
+    return out
