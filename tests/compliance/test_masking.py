@@ -7,8 +7,9 @@ import pytest
 from django.test import Client
 
 from caredesk.accounts.roles import ROLE_ADMIN, ROLE_COMPLIANCE
+from caredesk.compliance.models import AuditAction, AuditEntry
 from caredesk.core.models import Notification, OutboxItem
-from caredesk.tickets.models import BreakGlassGrant, EventKind, TicketEvent
+from caredesk.tickets.models import PHI_FIELDS, BreakGlassGrant, EventKind, TicketEvent
 from caredesk.tickets.selectors import can_view_phi
 from tests.api.conftest import ApiClient, assert_problem, world  # noqa: F401 - the fixture
 from tests.factories import AgentFactory, RequestFieldFactory, RequestTypeFactory, make_ticket
@@ -128,6 +129,9 @@ def test_breaking_the_glass_shows_phi_for_a_while_records_it_and_tells_complianc
     event = TicketEvent.objects.get(kind=EventKind.PHI_UNMASKED)
     assert (event.ticket_id, event.actor_user) == (ticket.pk, admin)
     assert event.data["reason"] == REASON
+    entry = AuditEntry.objects.get(action=AuditAction.PHI_UNMASKED)
+    assert (entry.actor_id, entry.ticket_id, entry.reason) == (admin.pk, ticket.pk, REASON)
+    assert entry.ip == "127.0.0.1" and set(PHI_FIELDS) <= set(entry.fields)
     note = Notification.objects.get(user=officer)
     assert note.ticket_id == ticket.pk and "Alvar Pennick" in note.text
     assert REASON not in note.text

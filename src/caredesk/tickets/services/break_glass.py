@@ -10,10 +10,12 @@ from django.conf import settings
 from django.db import transaction
 
 from caredesk.accounts.models import User
+from caredesk.compliance import audit
+from caredesk.compliance.models import AuditAction
 from caredesk.core import clock
 from caredesk.core.errors import Conflict, ValidationFailed
 from caredesk.core.notify import notify
-from caredesk.tickets.models import BreakGlassGrant, EventKind, Ticket
+from caredesk.tickets.models import PHI_FIELDS, BreakGlassGrant, EventKind, Ticket
 from caredesk.tickets.selectors import can_view_phi, compliance_officers
 from caredesk.tickets.services import events
 
@@ -65,6 +67,17 @@ def break_glass_open(
             until=grant.expires_at.isoformat(),
             grant=grant.pk,
         )
+    )
+    audit.record(
+        action=AuditAction.PHI_UNMASKED,
+        actor=user,
+        request=request,
+        object_type="ticket",
+        object_id=ticket.pk,
+        ticket_id=ticket.pk,
+        organization_id=ticket.organization_id,
+        fields=PHI_FIELDS,
+        reason=text,
     )
     notify(
         users=list(compliance_officers()),
