@@ -201,7 +201,8 @@ def phi_match(field: str, value: str) -> Q:
 
 
 def ticket_ids_for_patient(value: str) -> list[int]:
-    """The ids of every ticket about this patient ID (exact match), oldest first."""
+    """The ids of every ticket about this patient ID (exact match through the blind index, any
+    visibility: for the compliance audit, which decides who may ask), oldest first."""
     return list(
         Ticket.objects.filter(phi_match("patient_id", value))
         .order_by("pk")
@@ -441,12 +442,3 @@ def _count_all(querysets: list[QuerySet[Any]]) -> list[int]:
         cursor.execute("SELECT " + ", ".join(selects), params)
         row = cursor.fetchone()
     return [int(n) for n in row]
-
-
-def ticket_ids_for_patient(value: str) -> list[int]:
-    """The tickets about one patient, by an exact match on the patient ID (any visibility:
-    for the compliance audit, which decides who may ask)."""
-    value = value.strip()
-    if not value:
-        return []
-    return list(Ticket.objects.filter(patient_id=value).values_list("pk", flat=True))
