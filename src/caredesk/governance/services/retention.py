@@ -59,7 +59,11 @@ def candidates(record_class: str, cutoff: datetime, holds: Holds) -> tuple[Rows,
     old: Rows
     held: Q
     if record_class == RecordClass.CLOSED_TICKETS:
-        old = Ticket.objects.filter(is_open=False, closed_at__lt=cutoff)
+        # Solved or closed, and untouched since: counted from the last change, so a ticket
+        # reopened and solved again starts over.
+        old = Ticket.objects.filter(is_open=False, updated_at__lt=cutoff).filter(
+            Q(status_changed_at__lt=cutoff) | Q(status_changed_at__isnull=True)
+        )
         held = _held_via_ticket(holds, prefix="")
     elif record_class in (RecordClass.RECEIVED_MAIL, RecordClass.QUARANTINE):
         old = InboundMail.objects.filter(received_at__lt=cutoff)
