@@ -76,7 +76,6 @@ def reviews(request: HttpRequest) -> HttpResponse:
         "unused": sum(r.flags.unused for r in rows),
         "review_days": settings.CAREDESK_ACCESS_REVIEW_DAYS,
         "unused_days": settings.CAREDESK_UNUSED_ACCOUNT_DAYS,
-        "deactivate_form": DeactivateForm(),
     }
     return _page(request, "governance/reviews.html", context)
 
