@@ -141,6 +141,8 @@ def test_the_breach_screens_record_show_letters_and_mark_done(officer, clock):
     client.post(f"/agent/governance/breaches/tasks/{task.pk}/done/", {"note": "Ref 55-1"})
     task.refresh_from_db()
     assert task.done_by == officer and task.note == "Ref 55-1"
+    listing = client.get("/agent/governance/breaches/").content.decode()
+    assert "1 of 3" in listing
 
 
 def test_agents_do_not_see_breaches(clock):

@@ -20,7 +20,7 @@ from caredesk.governance.services.retention import retention_plan, retention_pur
 from caredesk.intake.models import InboundMail, MailStatus
 from caredesk.phone.models import Call
 from caredesk.tickets.models import Attachment, Message, Status, Ticket
-from caredesk.tickets.services import Upload
+from caredesk.tickets.services import Upload, ticket_update
 from tests.factories import AgentFactory, ContactFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +75,24 @@ def test_closed_tickets_past_their_period_go_with_messages_and_files_held_ones_s
     }
     assert not Message.objects.filter(ticket_id=old.pk).exists()
     assert not default_storage.exists(stored)
+
+
+def test_solved_tickets_count_from_their_last_change_and_open_ones_never_go(clock, officer):
+    _rule(RecordClass.CLOSED_TICKETS, 30)
+    solved = make_ticket()
+    reopened = make_ticket()
+    for ticket in (solved, reopened):
+        ticket_update(ticket=ticket, changes={"status": Status.SOLVED}, actor=officer)
+    clock.advance(days=20)
+    ticket_update(ticket=reopened, changes={"status": Status.OPEN}, actor=officer)
+    ticket_update(ticket=reopened, changes={"status": Status.SOLVED}, actor=officer)
+    still_open = make_ticket()
+    clock.advance(days=11)
+    retention_purge()
+    assert set(Ticket.objects.values_list("pk", flat=True)) == {reopened.pk, still_open.pk}
+    clock.advance(days=20)
+    retention_purge()
+    assert set(Ticket.objects.values_list("pk", flat=True)) == {still_open.pk}
 
 
 def test_each_run_writes_one_audit_entry_per_class_with_counts_only(clock, officer):
@@ -174,7 +192,7 @@ def test_plan_counts_what_would_go_and_deletes_nothing(clock, officer, capsys):
     assert (plan.due, plan.held, plan.keep_days) == (1, 1, 30)
     assert cli.cmd_retention_plan(argparse.Namespace()) == 0
     out = capsys.readouterr().out
-    assert "Closed tickets" in out and "Nothing was deleted" in out
+    assert "Solved and closed tickets" in out and "Nothing was deleted" in out
     assert Ticket.objects.count() == 2
     assert not AuditEntry.objects.filter(action=AuditAction.RECORDS_PURGED).exists()
     assert LegalHold.objects.count() == 1

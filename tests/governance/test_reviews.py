@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from caredesk.accounts.roles import ROLE_ADMIN, ROLE_SUPERVISOR
 from caredesk.accounts.services import token_create, token_user
@@ -146,3 +148,19 @@ def test_a_too_long_reason_is_refused_with_a_message_and_nothing_changes(clock, 
     assert "at most 300 characters" in page.content.decode()
     agent.refresh_from_db()
     assert agent.is_active
+
+
+def test_the_review_screen_costs_the_same_for_many_accounts(clock, reviewer):
+    def page_queries() -> int:
+        client = Client()
+        client.force_login(reviewer)
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get("/agent/governance/access/").status_code == 200
+        return len(seen)
+
+    for _ in range(2):
+        access_review_sign(account=AgentFactory(), actor=reviewer)
+    few = page_queries()
+    for _ in range(8):
+        access_review_sign(account=AgentFactory(), actor=reviewer)
+    assert page_queries() == few

@@ -175,3 +175,14 @@ def test_agents_without_the_permission_can_neither_export_nor_erase(person):
     assert client.post(f"/agent/governance/people/{person.pk}/erase/").status_code == 403
     person.refresh_from_db()
     assert person.name == "Maribel Quist"
+
+
+def test_the_ticket_page_links_to_the_requesters_personal_data_for_officers_only(person, officer):
+    ticket = person.tickets.get()
+    link = f"/agent/governance/people/{person.pk}/"
+    client = Client()
+    client.force_login(officer)
+    assert link in client.get(f"/agent/tickets/{ticket.pk}/").content.decode()
+    lead = Client()
+    lead.force_login(AgentFactory(role="Supervisor"))
+    assert link not in lead.get(f"/agent/tickets/{ticket.pk}/").content.decode()

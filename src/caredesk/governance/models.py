@@ -33,7 +33,7 @@ class AccessReview(models.Model):
 
 
 class RecordClass(models.TextChoices):
-    CLOSED_TICKETS = "closed_tickets", "Closed tickets (with messages and attachments)"
+    CLOSED_TICKETS = "closed_tickets", "Solved and closed tickets (messages, attachments)"
     RECEIVED_MAIL = "received_mail", "Received mail (handled)"
     QUARANTINE = "quarantine", "Quarantined mail"
     CHAT_SESSIONS = "chat_sessions", "Chat sessions (transcript lines and uploads)"

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -76,7 +76,6 @@ def reviews(request: HttpRequest) -> HttpResponse:
         "unused": sum(r.flags.unused for r in rows),
         "review_days": settings.CAREDESK_ACCESS_REVIEW_DAYS,
         "unused_days": settings.CAREDESK_UNUSED_ACCOUNT_DAYS,
-        "deactivate_form": DeactivateForm(),
     }
     return _page(request, "governance/reviews.html", context)
 
@@ -196,7 +195,10 @@ def breaches(request: HttpRequest) -> HttpResponse:
             else:
                 flash.success(request, "Breach recorded; its notification clocks are running.")
                 return redirect("governance:breach", pk=breach.pk)
-    rows = Breach.objects.prefetch_related("tasks")[:100]
+    rows = Breach.objects.annotate(
+        tasks_total=Count("tasks"),
+        tasks_done=Count("tasks", filter=Q(tasks__done_at__isnull=False)),
+    )[:100]
     return _page(request, "governance/breaches.html", {"form": form, "breaches": rows}, status)
 
 

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                     "record_class",
                     models.CharField(
                         choices=[
-                            ("closed_tickets", "Closed tickets (with messages and attachments)"),
+                            ("closed_tickets", "Solved and closed tickets (messages, attachments)"),
                             ("received_mail", "Received mail (handled)"),
                             ("quarantine", "Quarantined mail"),
                             ("chat_sessions", "Chat sessions (transcript lines and uploads)"),

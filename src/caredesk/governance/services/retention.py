@@ -16,13 +16,14 @@ from caredesk.compliance.audit import record
 from caredesk.compliance.models import AuditAction
 from caredesk.core import clock
 from caredesk.core.models import OutboxItem, OutboxKind, OutboxStatus
+from caredesk.core.storage import delete_files_on_commit
 from caredesk.governance.models import RecordClass
 from caredesk.governance.pure import DAY
 from caredesk.governance.selectors import Holds, active_holds, retention_days
-from caredesk.governance.services.files import delete_files_on_commit
 from caredesk.intake.models import InboundMail, MailStatus
 from caredesk.phone.models import Call
-from caredesk.tickets.models import Attachment, Ticket
+from caredesk.tickets.models import Ticket
+from caredesk.tickets.services.erasure import tickets_delete
 
 Rows = QuerySet[Any]
 
@@ -58,7 +59,11 @@ def candidates(record_class: str, cutoff: datetime, holds: Holds) -> tuple[Rows,
     old: Rows
     held: Q
     if record_class == RecordClass.CLOSED_TICKETS:
-        old = Ticket.objects.filter(is_open=False, closed_at__lt=cutoff)
+        # Solved or closed, and untouched since: counted from the last change, so a ticket
+        # reopened and solved again starts over.
+        old = Ticket.objects.filter(is_open=False, updated_at__lt=cutoff).filter(
+            Q(status_changed_at__lt=cutoff) | Q(status_changed_at__isnull=True)
+        )
         held = _held_via_ticket(holds, prefix="")
     elif record_class in (RecordClass.RECEIVED_MAIL, RecordClass.QUARANTINE):
         old = InboundMail.objects.filter(received_at__lt=cutoff)
@@ -118,32 +123,27 @@ class Purged:
         return sum(self.deleted.values())
 
 
-def _stored_files(record_class: str, ids: list[int]) -> list[str]:
+@transaction.atomic
+def _delete(record_class: str, rows: Rows, ids: list[int]) -> Counter[str]:
     if record_class == RecordClass.CLOSED_TICKETS:
-        names = Attachment.objects.filter(ticket_id__in=ids).values_list("file", flat=True)
-    elif record_class == RecordClass.CHAT_SESSIONS:
+        return tickets_delete(ids=ids)  # the ticket services delete what they wrote
+    if record_class == RecordClass.CHAT_SESSIONS:
         names = ChatUpload.objects.filter(session_id__in=ids).values_list("file", flat=True)
-    else:
-        return []
-    return [str(n) for n in names]
+        delete_files_on_commit([str(n) for n in names])
+    return Counter(rows.model.objects.filter(pk__in=ids).delete()[1])
 
 
 def _delete_batch(record_class: str, rows: Rows, ids: list[int], out: Purged) -> list[int]:
     """Delete one batch in one transaction; returns the ids that could not be deleted."""
     try:
-        with transaction.atomic():
-            delete_files_on_commit(_stored_files(record_class, ids))
-            _total, per_model = rows.model.objects.filter(pk__in=ids).delete()
-            out.deleted.update(per_model)
-            return []
+        out.deleted.update(_delete(record_class, rows, ids))
+        return []
     except (ProtectedError, RestrictedError):
         pass
     refused = []
     for pk in ids:  # one at a time, so one protected row does not hold the batch back
         try:
-            with transaction.atomic():
-                delete_files_on_commit(_stored_files(record_class, [pk]))
-                out.deleted.update(rows.model.objects.filter(pk=pk).delete()[1])
+            out.deleted.update(_delete(record_class, rows, [pk]))
         except (ProtectedError, RestrictedError):
             refused.append(pk)
     return refused

@@ -20,19 +20,16 @@ from caredesk.compliance.audit import record
 from caredesk.compliance.models import AuditAction
 from caredesk.core import clock
 from caredesk.core.errors import Conflict
-from caredesk.core.models import Notification, OutboxItem, OutboxKind
+from caredesk.core.models import OutboxItem, OutboxKind
+from caredesk.core.storage import delete_files_on_commit
 from caredesk.governance.models import SubjectRequest, SubjectRequestKind
 from caredesk.governance.pure import pseudonym
 from caredesk.governance.selectors import holds_on_contact
-from caredesk.governance.services.files import delete_files_on_commit
 from caredesk.governance.services.reviews import account_lock_out
 from caredesk.intake.models import InboundMail
 from caredesk.phone.models import Call, CallRecording, ContactPhone
-from caredesk.tickets.models import Attachment, EventKind, Message, Ticket, TicketEvent
-
-ERASED = "[erased]"
-# Ticket fields that name or identify the person; their change events are erased with them.
-PERSONAL_TICKET_FIELDS = ("subject", "patient_id", "clinician_id", "encounter_id", "device_serial")
+from caredesk.tickets.models import Attachment, Message, Ticket
+from caredesk.tickets.services.erasure import ERASED, requester_erase
 
 
 def _dump(rows: Any) -> bytes:
@@ -187,39 +184,6 @@ def _erase_account(user: User, name: str, token: str) -> None:
     account_lock_out(user)
 
 
-def _erase_tickets(contact: Contact, ids: list[int]) -> dict[str, int]:
-    counts = {
-        "tickets": Ticket.objects.filter(pk__in=ids).update(
-            subject=ERASED,
-            patient_id="",
-            clinician_id="",
-            encounter_id="",
-            device_serial="",
-            form_data={},
-        ),
-        "messages": Message.objects.filter(author_contact=contact).update(
-            body_text=ERASED, body_html=f"<p>{ERASED}</p>"
-        ),
-    }
-    # The change history of those fields held the same values; the event log is otherwise
-    # append-only, and erasure is the one lawful exception.
-    TicketEvent.objects.filter(ticket_id__in=ids, field__in=PERSONAL_TICKET_FIELDS).update(
-        old=ERASED, new=ERASED
-    )
-    # Notifications and pages quote texts that protocols filled in with the requester's name.
-    Notification.objects.filter(ticket_id__in=ids).update(text=ERASED)
-    quoted = TicketEvent.objects.filter(
-        ticket_id__in=ids, kind__in=[EventKind.NOTIFIED, EventKind.PAGED]
-    )
-    for event in quoted.only("pk", "data"):
-        TicketEvent.objects.filter(pk=event.pk).update(data={**event.data, "text": ERASED})
-    attachments = Attachment.objects.filter(ticket_id__in=ids)
-    names = [str(n) for n in attachments.values_list("file", flat=True)]
-    counts["attachments"] = attachments.delete()[0]
-    delete_files_on_commit(names)
-    return counts
-
-
 def _erase_channels(contact: Contact, ids: list[int], name: str) -> dict[str, int]:
     chats = ChatSession.objects.filter(Q(requester=contact) | Q(ticket_id__in=ids))
     uploads = ChatUpload.objects.filter(session__in=chats)
@@ -262,7 +226,7 @@ def subject_erase(
     token = secrets.token_hex(4)
     name = pseudonym(token)
     ids = [t.pk for t in _tickets(contact)]
-    counts = _erase_tickets(contact, ids) | _erase_channels(contact, ids, name)
+    counts = requester_erase(contact=contact) | _erase_channels(contact, ids, name)
     if contact.user is not None:
         _erase_account(contact.user, name, token)
     Contact.objects.filter(pk=contact.pk).update(name=name, email=None, phone="")
