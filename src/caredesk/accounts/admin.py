@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from caredesk.accounts.models import ApiToken, Contact, Organization, Team, User
+from caredesk.accounts.signin import mfa_reset, sessions_end_all
 
 
 @admin.register(User)
@@ -10,6 +13,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("email", "name", "is_staff", "is_active", "last_login")
     list_filter = ("is_staff", "is_active", "groups", "teams")
     search_fields = ("email", "name")
+    actions = ("reset_second_factor", "end_sessions")
     fieldsets = (
         (None, {"fields": ("email", "name", "password", "timezone")}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
@@ -24,6 +28,29 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    @admin.action(description="Reset two-step sign-in (lost phone)", permissions=["change"])
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor: User = request.user  # type: ignore[assignment]
+        people = list(queryset)
+        for person in people:
+            mfa_reset(user=person, actor=actor)
+        self.message_user(
+            request,
+            f"Two-step sign-in reset for {len(people)} person(s); they are signed out and set "
+            "it up again at their next sign-in.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Sign out everywhere", permissions=["change"])
+    def end_sessions(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor: User = request.user  # type: ignore[assignment]
+        people = list(queryset)
+        for person in people:
+            sessions_end_all(user=person, actor=actor)
+        self.message_user(
+            request, f"Signed out everywhere: {len(people)} person(s).", messages.SUCCESS
+        )
 
 
 @admin.register(Organization)
