@@ -20,7 +20,7 @@ from caredesk.accounts.models import (
     User,
 )
 from caredesk.accounts.roles import ROLE_AGENT, ROLE_SUPERVISOR
-from caredesk.accounts.sessions import MFA
+from caredesk.accounts.sessions import mark_signed_in
 from caredesk.accounts.signin import METHOD_TOTP, mfa_confirm, mfa_start
 from caredesk.core import clock
 from caredesk.tickets.models import RequestField, RequestType
@@ -174,5 +174,5 @@ def login_verified(client: Client, user: User) -> None:
     """
     client.force_login(user)
     session = client.session
-    session[MFA] = METHOD_TOTP
+    mark_signed_in(session, METHOD_TOTP)
     session.save()

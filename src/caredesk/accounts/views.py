@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
@@ -187,6 +188,7 @@ def _restart(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
+@never_cache
 @sensitive_post_parameters("code")
 def signin_code(request: HttpRequest) -> HttpResponse:
     """Second step of signing in: a code from the authenticator app or a recovery code."""
@@ -219,6 +221,7 @@ def signin_code(request: HttpRequest) -> HttpResponse:
     return redirect(data["next"])
 
 
+@never_cache
 @sensitive_post_parameters("code")
 def signin_enroll(request: HttpRequest) -> HttpResponse:
     """Staff who have no authenticator yet set one up before their first session starts."""
@@ -289,6 +292,7 @@ def account(request: HttpRequest) -> HttpResponse:
     return _account_page(request, request.user, CodeForm())  # type: ignore[arg-type]
 
 
+@never_cache
 @login_required
 @sensitive_post_parameters("code")
 def account_enroll(request: HttpRequest) -> HttpResponse:
@@ -303,6 +307,7 @@ def account_enroll(request: HttpRequest) -> HttpResponse:
     return _enrol(request, user, on_done=done, next_url="/account/", action="account-enroll")
 
 
+@never_cache
 @login_required
 @require_POST
 def account_codes(request: HttpRequest) -> HttpResponse:
