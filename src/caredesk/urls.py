@@ -29,6 +29,7 @@ urlpatterns = [
     path("account/two-step/", accounts.account_enroll, name="account-enroll"),
     path("account/two-step/codes/", accounts.account_codes, name="account-codes"),
     path("account/two-step/off/", accounts.account_mfa_off, name="account-mfa-off"),
+    path("account/password/", accounts.account_password, name="account-password"),
     path("account/sign-out-everywhere/", accounts.sign_out_everywhere, name="sign-out-everywhere"),
     path("session/", accounts.session_status, name="session-status"),
     # the administration signs in through the same two steps as everyone else

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.factories import AgentFactory, login_verified, requester_with_login
+from tests.factories import PASSWORD, AgentFactory, login_verified, requester_with_login
 
 pytestmark = pytest.mark.django_db
 
@@ -118,12 +118,46 @@ def test_an_htmx_request_of_an_ended_session_is_sent_to_sign_in(agent_client, cl
     assert response.status_code == 401 and response["HX-Redirect"] == "/login/"
 
 
+def test_an_api_call_with_an_ended_session_gets_a_problem_document(agent_client, clock):
+    _agent, client = agent_client
+    clock.advance(minutes=16)
+    response = client.get("/api/v1/tickets")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+
+
 def test_a_new_password_ends_the_other_sessions(agent_client, clock):
     agent, client = agent_client
     agent.set_password("a-brand-new-passphrase")
     agent.save()
     response = client.get("/agent/")
     assert response.status_code == 302 and not signed_in(client)
+
+
+def test_changing_ones_password_keeps_this_session_and_ends_the_others(agent_client, clock):
+    agent, laptop = agent_client
+    phone = Client()
+    login_verified(phone, agent)
+    refused = laptop.post(
+        "/account/password/",
+        {"old_password": "wrong", "new_password1": "short", "new_password2": "short"},
+    )
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert "incorrect" in html and "too short" in html
+    assert phone.get("/agent/").status_code == 200
+
+    done = laptop.post(
+        "/account/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "lantern-orchard-meridian",
+            "new_password2": "lantern-orchard-meridian",
+        },
+    )
+    assert done.status_code == 302
+    assert laptop.get("/agent/").status_code == 200
+    assert phone.get("/agent/").status_code == 302 and not signed_in(phone)
 
 
 def test_sign_out_everywhere_ends_every_session_of_the_person(agent_client, clock):

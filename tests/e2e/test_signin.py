@@ -67,6 +67,12 @@ def test_enrol_then_sign_in_with_the_apps_code_and_a_recovery_code_once(screen, 
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("link", name="I have saved my codes, continue").click()
     assert page.url.endswith("/agent/")
+    page.get_by_role("link", name="Perpetua Vance: security and sessions").click()
+    expect(page.get_by_role("heading", name="Security")).to_be_visible()
+    expect(page.get_by_text("10 of 10 recovery codes left")).to_be_visible()
+    screen.check("the security page")
+    screen.shoot("account-security")
+    screen.goto("/agent/")
     sign_out(screen)
 
     clock.advance(minutes=1)

@@ -165,6 +165,12 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         {**SIGNED_IN_ALL(422), **STAFF_FORBIDDEN, "anonymous": LOGIN},
     ),
     (
+        "account-password",  # without the current password
+        lambda w: "/account/password/",
+        "post",
+        {**SIGNED_IN_ALL(422), "anonymous": LOGIN},
+    ),
+    (
         "sign-out-everywhere",
         lambda w: "/account/sign-out-everywhere/",
         "post",

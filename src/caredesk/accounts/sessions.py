@@ -109,11 +109,11 @@ def end_session(request: HttpRequest, reason: str) -> HttpResponse:
     auth.logout(request)
     request.session[SIGNED_OUT] = reason
     login_path = resolve_url(settings.LOGIN_URL)
-    if (
-        is_background(request)
-        or request.headers.get("HX-Request")
-        or request.path.startswith("/api/")
-    ):
+    if request.path.startswith("/api/"):
+        from caredesk.api.problems import problem
+
+        return problem(401, "Signed out", "The session ended; sign in again.")
+    if is_background(request) or request.headers.get("HX-Request"):
         response = JsonResponse({"signed_in": False, "reason": reason}, status=401)
         response["HX-Redirect"] = login_path
         return response

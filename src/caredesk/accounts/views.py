@@ -13,7 +13,9 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -274,7 +276,11 @@ def _home_url(user: User) -> str:
 
 
 def _account_page(
-    request: HttpRequest, user: User, form: CodeForm, status: int = 200
+    request: HttpRequest,
+    user: User,
+    form: CodeForm,
+    status: int = 200,
+    password_form: PasswordChangeForm | None = None,
 ) -> HttpResponse:
     context = {
         "enrolled": signin.mfa_enrolled(user),
@@ -282,6 +288,7 @@ def _account_page(
         "codes_left": signin.recovery_codes_left(user),
         "home_url": _home_url(user),
         "form": form,
+        "password_form": password_form or PasswordChangeForm(user),
     }
     return render(request, "auth/account.html", context, status=status)
 
@@ -340,6 +347,22 @@ def account_mfa_off(request: HttpRequest) -> HttpResponse:
             flash.success(request, "Two-step sign-in is off.")
             return redirect("account")
     return _account_page(request, user, form, status=422)
+
+
+@login_required
+@require_POST
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+def account_password(request: HttpRequest) -> HttpResponse:
+    """Change one's password: every other session ends, this one goes on."""
+    user: User = request.user  # type: ignore[assignment]
+    form = PasswordChangeForm(user, request.POST)
+    if not form.is_valid():
+        return _account_page(request, user, CodeForm(), status=422, password_form=form)
+    form.save()
+    update_session_auth_hash(request, user)
+    log.info("password changed by user %s", user.pk)
+    flash.success(request, "Password changed. You were signed out everywhere else.")
+    return redirect("account")
 
 
 @login_required

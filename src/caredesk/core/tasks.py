@@ -82,3 +82,13 @@ def chat_sweep_task() -> int:
     from caredesk.chat.services import chat_sweep
 
     return chat_sweep()
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def sessions_clear_task() -> None:
+    """Remove sessions past their lifetime from the session table (nightly)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
