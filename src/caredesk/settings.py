@@ -311,6 +311,15 @@ CAREDESK_MFA_ATTEMPTS = env.int("CAREDESK_MFA_ATTEMPTS", default=5)
 CAREDESK_STAFF_IDLE_MINUTES = env.float("CAREDESK_STAFF_IDLE_MINUTES", default=15)
 CAREDESK_IDLE_MINUTES = env.float("CAREDESK_IDLE_MINUTES", default=60)
 CAREDESK_SESSION_MAX_HOURS = env.float("CAREDESK_SESSION_MAX_HOURS", default=12)
+# Single sign-on for staff by OpenID Connect; off while CAREDESK_OIDC_ISSUER is empty. Only
+# existing, active staff accounts whose address the provider has verified may sign in this way.
+CAREDESK_OIDC_ISSUER = env.str("CAREDESK_OIDC_ISSUER", default="")
+CAREDESK_OIDC_CLIENT_ID = env.str("CAREDESK_OIDC_CLIENT_ID", default="")
+CAREDESK_OIDC_CLIENT_SECRET = env.str("CAREDESK_OIDC_CLIENT_SECRET", default="")
+CAREDESK_OIDC_LABEL = env.str("CAREDESK_OIDC_LABEL", default="Sign in with single sign-on")
+# After single sign-on, still ask for the CareDesk authenticator code; turn off only when the
+# provider itself enforces a second factor.
+CAREDESK_OIDC_SECOND_STEP = env.bool("CAREDESK_OIDC_SECOND_STEP", default=True)
 CAREDESK_RATE_WEBHOOK = env.int("CAREDESK_RATE_WEBHOOK", default=600)
 # Requests to the device check's network tests (one run makes about ten).
 CAREDESK_RATE_DIAGNOSTICS = env.int("CAREDESK_RATE_DIAGNOSTICS", default=30)

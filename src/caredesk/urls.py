@@ -24,6 +24,8 @@ urlpatterns = [
     ),
     path("login/code/", accounts.signin_code, name="login-code"),
     path("login/enroll/", accounts.signin_enroll, name="login-enroll"),
+    path("login/sso/", accounts.sso_start, name="login-sso"),
+    path("login/sso/callback/", accounts.sso_callback, name="login-sso-callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", accounts.account, name="account"),
     path("account/two-step/", accounts.account_enroll, name="account-enroll"),

@@ -144,6 +144,14 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
     ("login-code", lambda w: "/login/code/", "get", dict.fromkeys(ROLES, LOGIN)),
     ("login-enroll", lambda w: "/login/enroll/", "get", dict.fromkeys(ROLES, LOGIN)),
     ("admin-login", lambda w: "/admin/login/", "get", dict.fromkeys(ROLES, LOGIN)),
+    # single sign-on is off unless configured (tests/accounts/test_sso.py: staff only)
+    ("login-sso", lambda w: "/login/sso/", "get", dict.fromkeys(ROLES, NOT_FOUND)),
+    (
+        "login-sso-callback",
+        lambda w: "/login/sso/callback/",
+        "get",
+        dict.fromkeys(ROLES, NOT_FOUND),
+    ),
     # one's own security page and its actions: anyone signed in, about themselves only
     ("account", lambda w: "/account/", "get", {**SIGNED_IN_ALL(OK), "anonymous": LOGIN}),
     (

@@ -29,7 +29,7 @@ STARTED = "cd_started"  # epoch seconds of the sign-in
 SEEN = "cd_seen"  # epoch seconds of the last request the person made
 SIGNED_OUT = "cd_signed_out"  # why the last session ended (shown on the sign-in page)
 NOT_NEEDED = "none"
-PASSED = frozenset({"totp", "recovery", "enrolled"})
+PASSED = frozenset({"totp", "recovery", "enrolled", "sso"})
 BACKGROUND_HEADER = "HTTP_X_CAREDESK_BACKGROUND"
 # Activity is written to the session at most this often (seconds), not on every request.
 ACTIVITY_EVERY = 20

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 from typing import Any
 
 from django import forms
@@ -18,14 +19,16 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from caredesk.accounts import sessions, signin
+from caredesk.accounts import oidc, sessions, signin
 from caredesk.accounts.models import User
 from caredesk.accounts.qr import qr_data_uri
 from caredesk.accounts.totp import provisioning_uri
@@ -87,6 +90,7 @@ class SignInView(LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["signed_out"] = self.request.session.pop(sessions.SIGNED_OUT, None)
+        context["sso_label"] = settings.CAREDESK_OIDC_LABEL if settings.CAREDESK_OIDC_ISSUER else ""
         return context
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -391,3 +395,86 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     from django.contrib.auth.views import redirect_to_login
 
     return redirect_to_login(request.GET.get("next", "/admin/"))
+
+
+# --- single sign-on (OpenID Connect) for staff -------------------------------------------------
+
+SSO = "cd_oidc"  # state, nonce and PKCE verifier of a single sign-on under way
+
+
+def _sso_redirect_uri() -> str:
+    return settings.CAREDESK_BASE_URL.rstrip("/") + reverse("login-sso-callback")
+
+
+def _sso_refused(request: HttpRequest, message: str) -> HttpResponse:
+    flash.error(request, message)
+    return redirect("login")
+
+
+@never_cache
+@require_GET
+def sso_start(request: HttpRequest) -> HttpResponse:
+    """Send the browser to the identity provider (only when single sign-on is configured)."""
+    if not settings.CAREDESK_OIDC_ISSUER:
+        raise Http404
+    try:
+        provider = oidc.discover(settings.CAREDESK_OIDC_ISSUER)
+    except oidc.OidcError as exc:
+        log.warning("single sign-on unavailable: %s", exc)
+        return _sso_refused(request, f"Single sign-on is not available now. {exc}")
+    begun = oidc.start(
+        provider, client_id=settings.CAREDESK_OIDC_CLIENT_ID, redirect_uri=_sso_redirect_uri()
+    )
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+    request.session[SSO] = {
+        "state": begun.state,
+        "nonce": begun.nonce,
+        "verifier": begun.verifier,
+        "next": next_url,
+        "at": clock.now().timestamp(),
+    }
+    return redirect(begun.url)
+
+
+@never_cache
+@require_GET
+def sso_callback(request: HttpRequest) -> HttpResponse:
+    """The provider sends the browser back: check everything, then the second step."""
+    if not settings.CAREDESK_OIDC_ISSUER:
+        raise Http404
+    started = request.session.pop(SSO, None)
+    state = request.GET.get("state", "")
+    fresh = isinstance(started, dict) and clock.now().timestamp() - started["at"] < PENDING_SECONDS
+    if not fresh or not secrets.compare_digest(str(started["state"]), state):
+        return _sso_refused(request, "Single sign-on did not complete. Try again.")
+    if "code" not in request.GET:
+        return _sso_refused(request, "The identity provider did not sign you in.")
+    try:
+        claims = oidc.finish(
+            oidc.discover(settings.CAREDESK_OIDC_ISSUER),
+            code=request.GET["code"],
+            verifier=started["verifier"],
+            nonce=started["nonce"],
+            client_id=settings.CAREDESK_OIDC_CLIENT_ID,
+            client_secret=settings.CAREDESK_OIDC_CLIENT_SECRET,
+            redirect_uri=_sso_redirect_uri(),
+            now=clock.now().timestamp(),
+        )
+    except oidc.OidcError as exc:
+        log.warning("single sign-on refused: %s", exc)
+        return _sso_refused(request, f"Single sign-on failed. {exc}")
+    email = oidc.verified_email(claims)
+    user = User.objects.filter(email__iexact=email, is_active=True, is_staff=True).first()
+    if email is None or user is None:
+        return _sso_refused(
+            request, "No CareDesk staff account matches the address your provider confirmed."
+        )
+    user.backend = "django.contrib.auth.backends.ModelBackend"
+    if settings.CAREDESK_OIDC_SECOND_STEP:
+        _pending_start(request, user, started["next"])
+        return redirect("login-code" if signin.mfa_enrolled(user) else "login-enroll")
+    auth_login(request, user, backend=user.backend)
+    sessions.mark_signed_in(request.session, "sso")
+    return redirect(started["next"])
