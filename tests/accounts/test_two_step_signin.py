@@ -255,3 +255,12 @@ def test_the_admin_screen_resets_the_second_step_of_chosen_people(client, clock)
     assert response.status_code == 200
     assert "Two-step sign-in reset for 1 person" in response.content.decode()
     assert not SecondFactor.objects.filter(user=agent).exists()
+
+
+def test_a_second_person_signing_in_on_the_same_browser_ends_the_first_ones_session(client, clock):
+    requester = requester_with_login()
+    login_verified(client, requester.user)
+    agent = AgentFactory()
+    enroll_second_factor(agent)
+    assert password_step(client, agent.email)["Location"] == "/login/code/"
+    assert not signed_in(client)  # not the requester while the agent is on the second step

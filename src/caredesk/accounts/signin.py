@@ -150,6 +150,14 @@ def sessions_end_all(*, user: User, actor: User) -> None:
     log.info("all sessions of user %s ended by user %s", user.pk, actor.pk)
 
 
+@transaction.atomic
+def password_change(*, user: User, password: str) -> None:
+    """Set a new password (already validated); every session signed with the old one ends."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    log.info("password changed for user %s", user.pk)
+
+
 def _rotate_session_token(user: User) -> None:
     user.session_token = secrets.token_hex(16)
     User.objects.filter(pk=user.pk).update(session_token=user.session_token)

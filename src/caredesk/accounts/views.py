@@ -118,6 +118,8 @@ class CodeForm(forms.Form):
 
 
 def _pending_start(request: HttpRequest, user: User, next_url: str) -> None:
+    if request.user.is_authenticated:  # someone else was signed in on this browser
+        auth_logout(request)
     request.session.cycle_key()
     request.session[PENDING] = {
         "user": user.pk,
@@ -362,9 +364,8 @@ def account_password(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(user, request.POST)
     if not form.is_valid():
         return _account_page(request, user, CodeForm(), status=422, password_form=form)
-    form.save()
+    signin.password_change(user=user, password=form.cleaned_data["new_password1"])
     update_session_auth_hash(request, user)
-    log.info("password changed by user %s", user.pk)
     flash.success(request, "Password changed. You were signed out everywhere else.")
     return redirect("account")
 
