@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
@@ -29,27 +31,30 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
-    @admin.action(description="Reset two-step sign-in (lost phone)", permissions=["change"])
-    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+    def _apply(
+        self, request: HttpRequest, queryset: QuerySet[User], service: Any, message: str
+    ) -> None:
+        """Call a per-person service with the administrator as the actor, then say so."""
         actor: User = request.user  # type: ignore[assignment]
         people = list(queryset)
         for person in people:
-            mfa_reset(user=person, actor=actor)
-        self.message_user(
+            service(user=person, actor=actor)
+        self.message_user(request, message.format(count=len(people)), messages.SUCCESS)
+
+    @admin.action(description="Reset two-step sign-in (lost phone)", permissions=["change"])
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._apply(
             request,
-            f"Two-step sign-in reset for {len(people)} person(s); they are signed out and set "
-            "it up again at their next sign-in.",
-            messages.SUCCESS,
+            queryset,
+            mfa_reset,
+            "Two-step sign-in reset for {count} person(s); they are signed out and set it up "
+            "again at their next sign-in.",
         )
 
     @admin.action(description="Sign out everywhere", permissions=["change"])
     def end_sessions(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        actor: User = request.user  # type: ignore[assignment]
-        people = list(queryset)
-        for person in people:
-            sessions_end_all(user=person, actor=actor)
-        self.message_user(
-            request, f"Signed out everywhere: {len(people)} person(s).", messages.SUCCESS
+        self._apply(
+            request, queryset, sessions_end_all, "Signed out everywhere: {count} person(s)."
         )
 
 
