@@ -58,3 +58,12 @@ def _fresh_config_snapshots() -> Iterator[None]:
     confcache.clear()
     yield
     confcache.clear()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):  # type: ignore[no-untyped-def]
+    """pytest-django's admin client, signed in with the second step passed (see login_verified)."""
+    from tests.factories import login_verified
+
+    login_verified(client, admin_user)
+    return client

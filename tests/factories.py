@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import factory
 from django.contrib.auth.models import Group
+from django.test import Client
 
-from caredesk.accounts.models import Contact, ContactKind, Organization, Plan, Team, User
+from caredesk.accounts import totp
+from caredesk.accounts.models import (
+    Contact,
+    ContactKind,
+    Organization,
+    Plan,
+    SecondFactor,
+    Team,
+    User,
+)
 from caredesk.accounts.roles import ROLE_AGENT, ROLE_SUPERVISOR
+from caredesk.accounts.sessions import mark_signed_in
+from caredesk.accounts.signin import METHOD_TOTP, mfa_confirm, mfa_start
+from caredesk.core import clock
 from caredesk.tickets.models import RequestField, RequestType
 from caredesk.tickets.services import Body, NewTicket, ticket_open
 
@@ -113,3 +127,52 @@ def make_ticket(requester: Contact | None = None, actor: Any = None, **kw: Any) 
         **kw,
     )
     return ticket_open(data=data, actor=actor or requester)
+
+
+# --- two-step sign-in ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    secret: str
+    recovery_codes: list[str]
+
+
+def enroll_second_factor(user: User) -> Enrolled:
+    """Set up an authenticator for the person, as the enrolment page does."""
+    factor = mfa_start(user=user)
+    codes = mfa_confirm(user=user, code=totp.code_at(factor.secret, clock.now().timestamp()))
+    return Enrolled(secret=factor.secret, recovery_codes=codes)
+
+
+def second_step_code(user: User) -> str:
+    """A code the person's authenticator would show that the desk has not accepted yet.
+
+    Tests sign one person in many times within one 30-second step (the test clock stands
+    still), so when every step within the allowed drift was used the replay marker is rewound.
+    """
+    factor = SecondFactor.objects.get(user=user)
+    now = clock.now().timestamp()
+    step = totp.step_at(now)
+    for candidate in range(step - totp.DRIFT_STEPS, step + totp.DRIFT_STEPS + 1):
+        if candidate > factor.last_step:
+            return totp.code_at(factor.secret, candidate * totp.STEP_SECONDS)
+    SecondFactor.objects.filter(pk=factor.pk).update(last_step=0)
+    return totp.code_at(factor.secret, now)
+
+
+def complete_second_step(client: Client, user: User) -> Any:
+    """After the password: type the authenticator's code on the second-step page."""
+    return client.post("/login/code/", {"code": second_step_code(user)})
+
+
+def login_verified(client: Client, user: User) -> None:
+    """`client.force_login` for a session that passed the second step (as a real sign-in does).
+
+    Without it a staff session made by force_login is refused by the session rules, which is
+    what protects the desk from any sign-in path that skips the second step.
+    """
+    client.force_login(user)
+    session = client.session
+    mark_signed_in(session, METHOD_TOTP)
+    session.save()

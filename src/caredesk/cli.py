@@ -62,6 +62,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print("  Demo logins (password for all: " + DEMO_LOGINS["password"] + "):", flush=True)
     for role, email in DEMO_LOGINS["accounts"]:
         print(f"    {role:<22} {email}", flush=True)
+    print(
+        "  Staff accounts set up two-step sign-in at their first sign-in: scan the QR code with"
+        " an authenticator app, or type the key shown under it.",
+        flush=True,
+    )
     try:
         uvicorn.run(
             "caredesk.asgi:application",

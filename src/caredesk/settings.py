@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "caredesk.accounts.sessions.SessionPolicyMiddleware",
     "caredesk.core.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "caredesk.core.context.desk",
+                "caredesk.accounts.sessions.banner",
             ],
         },
     }
@@ -179,6 +181,8 @@ SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The browser may keep the cookie this long; the session itself ends earlier by the rules in
+# caredesk.accounts.sessions (CAREDESK_SESSION_MAX_HOURS and the idle limits).
 SESSION_COOKIE_AGE = env.int("CAREDESK_SESSION_AGE", default=12 * 3600)
 SECURE_SSL_REDIRECT = _https and env.bool("CAREDESK_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("CAREDESK_HSTS_SECONDS", default=31536000 if _https else 0)
@@ -352,6 +356,22 @@ CAREDESK_RATE_CHAT = env.int("CAREDESK_RATE_CHAT", default=60)
 CAREDESK_SIGNIN_ATTEMPTS = env.int("CAREDESK_SIGNIN_ATTEMPTS", default=5)
 CAREDESK_SIGNIN_ATTEMPTS_PER_ADDRESS = env.int("CAREDESK_SIGNIN_ATTEMPTS_PER_ADDRESS", default=20)
 CAREDESK_SIGNIN_LOCK_MINUTES = env.int("CAREDESK_SIGNIN_LOCK_MINUTES", default=15)
+# Wrong second-step codes (authenticator or recovery code) per account within the same window.
+CAREDESK_MFA_ATTEMPTS = env.int("CAREDESK_MFA_ATTEMPTS", default=5)
+# Sessions end after this long without activity (staff / everyone else) and, whatever the
+# activity, this long after signing in.
+CAREDESK_STAFF_IDLE_MINUTES = env.float("CAREDESK_STAFF_IDLE_MINUTES", default=15)
+CAREDESK_IDLE_MINUTES = env.float("CAREDESK_IDLE_MINUTES", default=60)
+CAREDESK_SESSION_MAX_HOURS = env.float("CAREDESK_SESSION_MAX_HOURS", default=12)
+# Single sign-on for staff by OpenID Connect; off while CAREDESK_OIDC_ISSUER is empty. Only
+# existing, active staff accounts whose address the provider has verified may sign in this way.
+CAREDESK_OIDC_ISSUER = env.str("CAREDESK_OIDC_ISSUER", default="")
+CAREDESK_OIDC_CLIENT_ID = env.str("CAREDESK_OIDC_CLIENT_ID", default="")
+CAREDESK_OIDC_CLIENT_SECRET = env.str("CAREDESK_OIDC_CLIENT_SECRET", default="")
+CAREDESK_OIDC_LABEL = env.str("CAREDESK_OIDC_LABEL", default="Sign in with single sign-on")
+# After single sign-on, still ask for the CareDesk authenticator code; turn off only when the
+# provider itself enforces a second factor.
+CAREDESK_OIDC_SECOND_STEP = env.bool("CAREDESK_OIDC_SECOND_STEP", default=True)
 CAREDESK_RATE_WEBHOOK = env.int("CAREDESK_RATE_WEBHOOK", default=600)
 # Requests to the device check's network tests (one run makes about ten).
 CAREDESK_RATE_DIAGNOSTICS = env.int("CAREDESK_RATE_DIAGNOSTICS", default=30)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from caredesk.accounts import views as accounts
 from caredesk.accounts.views import SignInView
 from caredesk.api.api import api
 from caredesk.core.views import healthz, home
@@ -21,7 +22,20 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("login/code/", accounts.signin_code, name="login-code"),
+    path("login/enroll/", accounts.signin_enroll, name="login-enroll"),
+    path("login/sso/", accounts.sso_start, name="login-sso"),
+    path("login/sso/callback/", accounts.sso_callback, name="login-sso-callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", accounts.account, name="account"),
+    path("account/two-step/", accounts.account_enroll, name="account-enroll"),
+    path("account/two-step/codes/", accounts.account_codes, name="account-codes"),
+    path("account/two-step/off/", accounts.account_mfa_off, name="account-mfa-off"),
+    path("account/password/", accounts.account_password, name="account-password"),
+    path("account/sign-out-everywhere/", accounts.sign_out_everywhere, name="sign-out-everywhere"),
+    path("session/", accounts.session_status, name="session-status"),
+    # the administration signs in through the same two steps as everyone else
+    path("admin/login/", accounts.admin_login, name="admin-login"),
     path("agent/chats/", include("caredesk.chat.desk_urls")),
     path("agent/governance/", include("caredesk.governance.urls")),
     path("agent/", include("caredesk.desk.urls")),

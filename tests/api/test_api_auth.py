@@ -12,7 +12,7 @@ from caredesk.accounts.services import token_create, token_revoke
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.services import follower_add
 from tests.api.conftest import API, ApiClient, assert_problem, counts
-from tests.factories import AgentFactory, UserFactory, make_ticket
+from tests.factories import AgentFactory, UserFactory, login_verified, make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_tokens_need_no_csrf_token(world):
 def test_a_signed_in_session_can_read(world):
     make_ticket(world.requester)
     client = Client()
-    client.force_login(world.requester.user)
+    login_verified(client, world.requester.user)
     response = client.get(f"{API}/tickets")
     assert response.status_code == 200
     assert [t["requester"]["id"] for t in response.json()["items"]] == [world.requester.pk]
@@ -132,7 +132,7 @@ def test_a_signed_in_session_can_read(world):
 
 def test_a_session_post_without_the_csrf_token_is_refused(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.agent)
+    login_verified(client, world.agent)
     before = counts()
     response = client.post(
         f"{API}/tickets",
@@ -152,7 +152,7 @@ def test_a_session_post_without_the_csrf_token_is_refused(world):
 
 def test_a_session_post_with_the_csrf_token_is_accepted(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.agent)
+    login_verified(client, world.agent)
     docs = client.get(f"{API}/docs")  # the docs page hands out the CSRF cookie it needs
     assert docs.status_code == 200
     csrf = client.cookies[settings.CSRF_COOKIE_NAME].value

@@ -12,7 +12,7 @@ from django.test import Client
 
 from caredesk.accounts.services import token_create
 from tests.api.conftest import API, PROBLEM, assert_problem, b64, counts
-from tests.factories import make_ticket
+from tests.factories import login_verified, make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,7 @@ def test_oversized_message_is_413(world, api):
 def test_oversized_form_post_with_a_session_is_413(world):
     """CSRF checking reads form bodies, so the size limit can trip before the view runs."""
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.agent)
+    login_verified(client, world.agent)
     assert client.get(f"{API}/docs").status_code == 200  # sets the CSRF cookie
     before = counts()
     response = client.post(

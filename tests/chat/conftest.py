@@ -20,7 +20,7 @@ from django.test import Client
 
 from caredesk.accounts.models import User
 from caredesk.chat import services
-from tests.factories import AgentFactory
+from tests.factories import AgentFactory, login_verified
 
 ORIGIN = "https://clinic.example"
 DESK = "testserver"
@@ -129,7 +129,7 @@ async def visitor(token: str, *, after: int = 0, origin: str = ORIGIN) -> tuple[
 
 def session_cookie(user: User) -> str:
     client = Client()
-    client.force_login(user)
+    login_verified(client, user)
     return f"sessionid={client.cookies['sessionid'].value}"
 
 

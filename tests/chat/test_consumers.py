@@ -5,13 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from channels.db import database_sync_to_async
 from django.test import Client
 
 from caredesk.chat import services
 from caredesk.chat.models import ChatLine, ChatSession, ChatStatus
 from caredesk.core.models import OutboxItem
 from caredesk.tickets.models import Channel, Message, MessageKind, Ticket
-from tests.chat.conftest import ORIGIN, agent_peer, run, session_cookie, start_chat, visitor
+from tests.chat.conftest import (
+    ORIGIN,
+    Peer,
+    agent_peer,
+    run,
+    session_cookie,
+    start_chat,
+    visitor,
+)
 from tests.factories import AgentFactory, requester_with_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -371,3 +380,64 @@ def _file(name: str, data: bytes) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def _desk_socket(cookie: str) -> Peer:
+    return Peer(
+        "/ws/chat/agent/",
+        [(b"origin", b"http://testserver"), (b"host", b"testserver"), (b"cookie", cookie.encode())],
+    )
+
+
+def test_an_idle_agents_socket_is_refused(agent: Any, clock: Any) -> None:
+    cookie = session_cookie(agent)
+    clock.advance(minutes=16)
+
+    async def scenario() -> None:
+        assert not await _desk_socket(cookie).connect()
+
+    run(scenario)
+
+
+def test_a_skipped_second_step_gets_no_desk_socket(agent: Any, clock: Any) -> None:
+    client = Client()
+    client.force_login(agent)  # a session without the second step
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+
+    async def scenario() -> None:
+        assert not await _desk_socket(cookie).connect()
+
+    run(scenario)
+
+
+def test_signing_out_everywhere_closes_an_open_desk_socket(agent: Any, clock: Any) -> None:
+    from caredesk.accounts.signin import sessions_end_all
+
+    cookie = session_cookie(agent)
+
+    async def scenario() -> None:
+        desk = await agent_peer(cookie)
+        await database_sync_to_async(sessions_end_all)(user=agent, actor=agent)
+        clock.advance(seconds=30)  # the socket re-reads its session at most every 20 seconds
+        await desk.send({"type": "ping"})
+        closed = await desk.comm.receive_output(5)
+        assert closed == {"type": "websocket.close", "code": 4401}
+
+    run(scenario)
+
+
+def test_socket_frames_do_not_keep_an_agent_signed_in(agent: Any, clock: Any) -> None:
+    cookie = session_cookie(agent)
+
+    async def scenario() -> None:
+        desk = await agent_peer(cookie)
+        for _ in range(7):  # pings every two minutes for fourteen minutes
+            clock.advance(minutes=2)
+            await desk.send({"type": "ping"})
+            assert (await desk.recv())["type"] == "pong"
+        clock.advance(minutes=2)
+        await desk.send({"type": "ping"})
+        closed = await desk.comm.receive_output(5)
+        assert closed == {"type": "websocket.close", "code": 4401}
+
+    run(scenario)

@@ -14,7 +14,7 @@ from caredesk.chat.models import AgentPresence, ChatSession, ChatStatus
 from caredesk.sla.models import Calendar
 from caredesk.tickets.models import Channel, Ticket
 from tests.chat.conftest import ORIGIN, start_chat
-from tests.factories import AgentFactory
+from tests.factories import AgentFactory, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +175,7 @@ def test_agents_page_lists_waiting_and_own_chats(
         waiting = services.session_for_token(token)
         services.visitor_say(session_id=waiting.pk, client_id="v1", text=f"Help {n}", files=[])
     client = Client()
-    client.force_login(agent)
+    login_verified(client, agent)
     with django_assert_max_num_queries(14):
         page = client.get(f"/agent/chats/{mine.pk}/")
     html = page.content.decode()
@@ -190,7 +190,7 @@ def test_agents_page_lists_waiting_and_own_chats(
 def test_agents_switch_themselves_available_and_away(clock: Any) -> None:
     agent = AgentFactory(name="Bram Olsen")
     client = Client(enforce_csrf_checks=True)
-    client.force_login(agent)
+    login_verified(client, agent)
     page = client.get("/agent/chats/")
     assert "Become available" in page.content.decode()
     assert client.post("/agent/chats/availability/", {"available": "1"}).status_code == 403  # CSRF
@@ -207,7 +207,7 @@ def test_agents_switch_themselves_available_and_away(clock: Any) -> None:
 def test_agents_attach_files_to_their_own_chats_only(agent: Any, clock: Any) -> None:
     chat = _chat_of(agent)
     client = Client()
-    client.force_login(agent)
+    login_verified(client, agent)
     sent = client.post(f"/agent/chats/{chat.pk}/upload/", {"file": _png()})
     assert sent.status_code == 201 and sent.json()["name"] == "photo.png"
     services.agent_say(
@@ -215,7 +215,7 @@ def test_agents_attach_files_to_their_own_chats_only(agent: Any, clock: Any) -> 
     )
     assert chat.ticket.attachments.get().filename == "photo.png"  # type: ignore[union-attr]
     other = Client()
-    other.force_login(AgentFactory())
+    login_verified(other, AgentFactory())
     assert other.post(f"/agent/chats/{chat.pk}/upload/", {"file": _png()}).status_code == 404
     assert ChatSession.objects.get().status == ChatStatus.ACTIVE
 
@@ -223,7 +223,7 @@ def test_agents_attach_files_to_their_own_chats_only(agent: Any, clock: Any) -> 
 def test_the_ticket_page_says_a_public_reply_goes_to_the_chat_while_it_lasts(agent: Any) -> None:
     chat = _chat_of(agent)
     desk = Client()
-    desk.force_login(agent)
+    login_verified(desk, agent)
     page = desk.get(f"/agent/tickets/{chat.ticket_id}/").content.decode()
     assert "The chat with Liesel Varga is still going" in page
     assert "not by email" in page

@@ -13,7 +13,7 @@ from caredesk.chat.models import ChatLine, ChatSession
 from caredesk.core.models import OutboxItem
 from caredesk.tickets.models import Channel, MessageKind, Ticket
 from tests.chat.conftest import agent_peer, run, session_cookie, start_chat, visitor
-from tests.factories import AgentFactory, make_ticket
+from tests.factories import AgentFactory, login_verified, make_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def desk_reply(user: Any, ticket_id: int, text: str, kind: str = "public") -> int:
     """An agent answers on the ticket page, as the browser posts it (in the request's thread)."""
     client = Client()
-    client.force_login(user)
+    login_verified(client, user)
     response = client.post(
         f"/agent/tickets/{ticket_id}/reply/", {"kind": kind, "body": text, "status_after": ""}
     )
@@ -134,7 +134,7 @@ def test_the_chat_adds_a_few_queries_to_a_reply_whatever_its_length(agent: Any) 
     short, long = Ticket.objects.order_by("id")
     mailed = make_ticket(requester=short.requester, channel=Channel.EMAIL)
     client = Client()
-    client.force_login(agent)
+    login_verified(client, agent)
     counts = []
     for ticket in (mailed, short, long):
         client.get(f"/agent/tickets/{ticket.pk}/")  # warm the session and configuration caches

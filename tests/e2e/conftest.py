@@ -203,13 +203,50 @@ class Screen:
         return self.page.goto(self.url(path), wait_until="load")
 
     def login(self, email: str, password: str) -> None:
+        """Sign in as a person does, including the second step where the account needs one:
+        staff without an authenticator set one up from the key the page shows."""
+        page = self.page
+        self.password_step(email, password)
+        if "/login/enroll/" in page.url:
+            self.enroll()
+        elif "/login/code/" in page.url:
+            self.second_step(email)
+        assert "/login/" not in page.url, f"sign-in failed for {email}"
+
+    def password_step(self, email: str, password: str) -> None:
         page = self.page
         self.goto("/login/")
         page.get_by_label("Email address").fill(email)
         page.get_by_label("Password").fill(password)
         with page.expect_navigation(wait_until="load"):
             page.get_by_role("button", name="Sign in").click()
-        assert "/login/" not in page.url, f"sign-in failed for {email}"
+
+    def enroll(self) -> list[str]:
+        """On the set-up page: type the code for the shown key; returns the recovery codes."""
+        from caredesk.accounts import totp
+        from caredesk.core import clock
+
+        page = self.page
+        secret = page.locator("#setup-key").inner_text().replace(" ", "")
+        page.get_by_label("6-digit code from the app").fill(
+            totp.code_at(secret, clock.now().timestamp())
+        )
+        with page.expect_navigation(wait_until="load"):
+            page.get_by_role("button", name="Turn on two-step sign-in").click()
+        codes = page.get_by_role("list", name="Recovery codes").locator("code").all_inner_texts()
+        with page.expect_navigation(wait_until="load"):
+            page.get_by_role("link", name="I have saved my codes, continue").click()
+        return codes
+
+    def second_step(self, email: str) -> None:
+        """On the second-step page: type the code the person's authenticator shows now."""
+        from caredesk.accounts.models import User
+        from tests.factories import second_step_code
+
+        page = self.page
+        page.get_by_label("Code").fill(second_step_code(User.objects.get(email=email)))
+        with page.expect_navigation(wait_until="load"):
+            page.get_by_role("button", name="Verify").click()
 
     def problems(self) -> list[str]:
         return [e for e in self.errors if not any(a in e for a in self.allowed)]
@@ -296,3 +333,13 @@ def screen(open_screen: Callable[[], Screen]) -> Screen:
 @pytest.fixture(autouse=True)
 def _browser_tests_use_the_live_server(transactional_db: Any) -> None:
     """Live-server tests see committed data only, so every e2e test is transactional."""
+
+
+@pytest.fixture(autouse=True)
+def _sessions_outlast_moved_clocks(settings: Any) -> None:
+    """Browser tests move the clock by hours to watch SLA clocks run; that is not a person
+    leaving the desk, so sessions here outlast any such move. The sign-in tests
+    (test_signin.py) put the production limits back to test the logoff itself."""
+    settings.CAREDESK_STAFF_IDLE_MINUTES = 7 * 24 * 60
+    settings.CAREDESK_IDLE_MINUTES = 7 * 24 * 60
+    settings.CAREDESK_SESSION_MAX_HOURS = 7 * 24

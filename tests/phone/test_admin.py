@@ -6,7 +6,7 @@ import pytest
 
 from caredesk.accounts.roles import ROLE_ADMIN
 from caredesk.phone.models import Call, ContactPhone
-from tests.factories import AgentFactory, ContactFactory
+from tests.factories import AgentFactory, ContactFactory, login_verified
 from tests.phone.conftest import new_sid
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def admin_client_(client):
     admin = AgentFactory(role=ROLE_ADMIN)
     admin.is_superuser = True
     admin.save()
-    client.force_login(admin)
+    login_verified(client, admin)
     return client
 
 

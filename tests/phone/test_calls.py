@@ -10,7 +10,7 @@ from caredesk.phone.models import Call, CallRecording, ContactPhone
 from caredesk.phone.services import contact_for_number
 from caredesk.tickets.models import Channel, Message, MessageKind, Priority, Status, Ticket
 from caredesk.tickets.services import ticket_update
-from tests.factories import ContactFactory, make_ticket, supervisor
+from tests.factories import ContactFactory, login_verified, make_ticket, supervisor
 from tests.phone.conftest import URGENT_LINE, new_sid
 
 pytestmark = pytest.mark.django_db
@@ -279,7 +279,7 @@ def test_the_desk_shows_the_call_on_its_ticket(twilio, clock, june, client):
     twilio.missed(sid, caller=CALLER, line=URGENT_LINE)
     twilio.recording(sid)
     ticket = Call.objects.get(call_sid=sid).ticket
-    client.force_login(supervisor())
+    login_verified(client, supervisor())
     page = client.get(f"/agent/tickets/{ticket.pk}/").content.decode()
     assert "Missed call on the urgent line" in page
     assert "Not answered: call back." in page

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from caredesk.phone.models import Call
 from caredesk.phone.twilio import signature
-from tests.factories import PASSWORD, AgentFactory, requester_with_login
+from tests.factories import PASSWORD, AgentFactory, login_verified, requester_with_login
 from tests.phone.conftest import ACCOUNT, BASE, FORM, LINE, PATH, TOKEN, new_sid
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_signing_in_gives_no_way_around_the_signature(twilio, clock, who):
     if who == "requester":
         client.login(email=requester_with_login().email, password=PASSWORD)
     elif who == "agent":
-        client.login(email=AgentFactory().email, password=PASSWORD)
+        login_verified(client, AgentFactory())
     response = client.post(PATH, urlencode(status_params()), content_type=FORM)
     assert response.status_code == 403
     assert not Call.objects.exists()

@@ -14,7 +14,13 @@ from django.test import Client
 from caredesk.accounts.models import Contact
 from caredesk.core.models import OutboxItem
 from caredesk.tickets.models import Attachment, Channel, Ticket
-from tests.factories import AgentFactory, ContactFactory, OrganizationFactory, requester_with_login
+from tests.factories import (
+    AgentFactory,
+    ContactFactory,
+    OrganizationFactory,
+    login_verified,
+    requester_with_login,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -307,7 +313,7 @@ def test_results_are_text_on_the_desk_never_html(client):
     ticket = Ticket.objects.get()
     agent = AgentFactory()
     desk = Client()
-    desk.force_login(agent)
+    login_verified(desk, agent)
     html = desk.get(f"/agent/tickets/{ticket.pk}/").content.decode()
     assert "Passed: &lt;img src=x onerror=alert(1)&gt;" in html
     assert evil not in html
@@ -338,9 +344,9 @@ def test_prefill_with_unreadable_results_gives_a_clean_form(client):
 @pytest.mark.parametrize("who", ["anonymous", "requester", "agent"])
 def test_the_public_pages_open_for_everyone(client, who):
     if who == "requester":
-        client.force_login(requester_with_login().user)
+        login_verified(client, requester_with_login().user)
     elif who == "agent":
-        client.force_login(AgentFactory())
+        login_verified(client, AgentFactory())
     for path in ("/help/check/", "/help/new/"):
         assert client.get(path).status_code == 200
     assert client.post(URL, _form()).status_code == 302

@@ -24,6 +24,7 @@ from tests.factories import (
     OrganizationFactory,
     RequestTypeFactory,
     TeamFactory,
+    login_verified,
     make_ticket,
     requester_with_login,
     supervisor,
@@ -100,7 +101,7 @@ def client_for(world: World, role: str) -> Client:
     client = Client()
     user = world.users[role]
     if user is not None:
-        client.force_login(user)
+        login_verified(client, user)
     return client
 
 
@@ -130,10 +131,60 @@ STAFF_FORBIDDEN = {
     "admin": FORBIDDEN,
 }
 
+
+def SIGNED_IN_ALL(status: Any) -> dict[str, Any]:  # noqa: N802 - reads like the constants
+    return {role: status for role in ROLES if role != "anonymous"}
+
+
 # (url name, how to build the path, method, expected status by role)
 MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
     ("healthz", lambda w: "/healthz", "get", dict.fromkeys(ROLES, OK)),
     ("login", lambda w: "/login/", "get", dict.fromkeys(ROLES, OK)),
+    # the second step needs a password first (in this session); everyone else is sent back
+    ("login-code", lambda w: "/login/code/", "get", dict.fromkeys(ROLES, LOGIN)),
+    ("login-enroll", lambda w: "/login/enroll/", "get", dict.fromkeys(ROLES, LOGIN)),
+    ("admin-login", lambda w: "/admin/login/", "get", dict.fromkeys(ROLES, LOGIN)),
+    # single sign-on is off unless configured (tests/accounts/test_sso.py: staff only)
+    ("login-sso", lambda w: "/login/sso/", "get", dict.fromkeys(ROLES, NOT_FOUND)),
+    (
+        "login-sso-callback",
+        lambda w: "/login/sso/callback/",
+        "get",
+        dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+    # one's own security page and its actions: anyone signed in, about themselves only
+    ("account", lambda w: "/account/", "get", {**SIGNED_IN_ALL(OK), "anonymous": LOGIN}),
+    (
+        "account-enroll",
+        lambda w: "/account/two-step/",
+        "get",
+        {**SIGNED_IN_ALL(OK), "anonymous": LOGIN},
+    ),
+    (
+        "account-codes",  # nobody in the matrix has an authenticator: sent back to the page
+        lambda w: "/account/two-step/codes/",
+        "post",
+        {**SIGNED_IN_ALL(302), "anonymous": LOGIN},
+    ),
+    (
+        "account-mfa-off",  # without a code; staff must keep two-step sign-in
+        lambda w: "/account/two-step/off/",
+        "post",
+        {**SIGNED_IN_ALL(422), **STAFF_FORBIDDEN, "anonymous": LOGIN},
+    ),
+    (
+        "account-password",  # without the current password
+        lambda w: "/account/password/",
+        "post",
+        {**SIGNED_IN_ALL(422), "anonymous": LOGIN},
+    ),
+    (
+        "sign-out-everywhere",
+        lambda w: "/account/sign-out-everywhere/",
+        "post",
+        {**SIGNED_IN_ALL(LOGIN), "anonymous": LOGIN},
+    ),
+    ("session-status", lambda w: "/session/", "get", {**SIGNED_IN_ALL(OK), "anonymous": UNAUTH}),
     # Twilio's webhook is off (404) without CAREDESK_TWILIO_AUTH_TOKEN; with it, only Twilio's
     # signature gets in, whoever is signed in (tests/phone/test_webhook.py)
     ("phone:twilio", lambda w: "/hooks/phone/twilio/", "post", dict.fromkeys(ROLES, NOT_FOUND)),

@@ -13,6 +13,7 @@ from tests.factories import (
     ContactFactory,
     OrganizationFactory,
     TeamFactory,
+    login_verified,
     make_ticket,
     supervisor,
 )
@@ -28,7 +29,7 @@ def agent():
 @pytest.fixture
 def desk(agent) -> Client:
     client = Client()
-    client.force_login(agent)
+    login_verified(client, agent)
     return client
 
 
@@ -245,7 +246,7 @@ def test_follow_and_unfollow_a_ticket_outside_my_team(agent, desk):
     assert desk.get(f"/agent/tickets/{other_team_ticket.pk}/").status_code == 404
     boss = supervisor()
     boss_client = Client()
-    boss_client.force_login(boss)
+    login_verified(boss_client, boss)
     from caredesk.tickets.services import follower_add
 
     follower_add(ticket=other_team_ticket, follower=agent, actor=boss)

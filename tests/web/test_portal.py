@@ -14,6 +14,7 @@ from tests.factories import (
     RequestFieldFactory,
     RequestTypeFactory,
     TeamFactory,
+    login_verified,
     make_ticket,
     requester_with_login,
 )
@@ -29,7 +30,7 @@ def requester():
 @pytest.fixture
 def portal(requester) -> Client:
     client = Client()
-    client.force_login(requester.user)
+    login_verified(client, requester.user)
     return client
 
 
@@ -135,10 +136,10 @@ def test_my_requests_lists_only_mine_and_client_admin_sees_the_organization(requ
     admin = requester_with_login(organization=org, kind=ContactKind.CLIENT_ADMIN)
     mine, theirs = make_ticket(me, subject="Mine"), make_ticket(colleague, subject="Theirs")
     c = Client()
-    c.force_login(me.user)
+    login_verified(c, me.user)
     html = c.get("/portal/").content.decode()
     assert mine.ref in html and theirs.ref not in html
-    c.force_login(admin.user)
+    login_verified(c, admin.user)
     html = c.get("/portal/").content.decode()
     assert mine.ref in html and theirs.ref in html
 

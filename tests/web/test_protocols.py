@@ -9,7 +9,7 @@ from django.test import Client
 from caredesk.core.models import Notification
 from caredesk.rules.models import Policy
 from caredesk.rules.policies import policy_save_yaml
-from tests.factories import TeamFactory, make_ticket, supervisor
+from tests.factories import TeamFactory, login_verified, make_ticket, supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def lead_client(clock):
     TeamFactory(slug="billing", name="Billing")
     lead = supervisor(name="Rosa Lead")
     client = Client()
-    client.force_login(lead)
+    login_verified(client, lead)
     return lead, client
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 
 class UserManager(BaseUserManager["User"]):
@@ -41,6 +42,8 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     name = models.CharField(max_length=200)
     timezone = models.CharField(max_length=64, default="UTC")
+    # Part of every session's signature: a new value ends all of the person's sessions.
+    session_token = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
@@ -61,6 +64,14 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django signs sessions with the password hash (a new password ends them); the session
+        # token adds "sign out everywhere". Empty, it gives Django's own signature.
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, self.password + self.session_token, secret=secret, algorithm="sha256"
+        ).hexdigest()
 
 
 class Plan(models.TextChoices):
@@ -220,3 +231,38 @@ class ApiToken(models.Model):
     @classmethod
     def new_secret(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+
+class SecondFactor(models.Model):
+    """A person's authenticator app (TOTP). Confirmed once a code from the app was typed."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="second_factor")
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # the last 30-second step a code was accepted for: no code is accepted twice
+    last_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Authenticator of {self.user}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for signing in without the authenticator; only its digest is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.user}"

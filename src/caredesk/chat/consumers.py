@@ -26,6 +26,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from caredesk.accounts.sessions import session_alive
 from caredesk.chat import services
 from caredesk.chat.live import AGENTS_GROUP, chat_group, remember_loop
 from caredesk.chat.models import ChatSession, ChatStatus, Side
@@ -39,6 +40,8 @@ MAX_FRAME = 64 * 1024
 TYPING_EVERY = 1.0  # seconds: typing frames passed on at most this often per socket
 SEEN_EVERY = 60  # seconds: a socket records that it is still there at most this often
 CLOSE_FORBIDDEN = 4403
+CLOSE_SIGNED_OUT = 4401  # the agent's session ended (sign-out, inactivity, time limit)
+SESSION_CHECK_EVERY = 20  # seconds: an agent's session is re-read at most this often
 
 
 def _code(exc: DomainError) -> str:
@@ -395,6 +398,9 @@ class AgentConsumer(_ChatSocket):
         ):
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        if not await self._session_alive():
+            await self.close(code=CLOSE_SIGNED_OUT)
+            return
         remember_loop()
         await self.accept()
         await self.channel_layer.group_add(AGENTS_GROUP, self.channel_name)
@@ -414,6 +420,21 @@ class AgentConsumer(_ChatSocket):
     async def record_seen(self) -> bool:
         await _agent_seen(self.user)
         return True
+
+    async def _session_alive(self) -> bool:
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None)
+        self._session_checked = clock.now()
+        return bool(await database_sync_to_async(session_alive)(key, self.user.pk))
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        # Frames are not activity; a session that ended elsewhere closes the socket.
+        checked = getattr(self, "_session_checked", None)
+        due = checked is None or (clock.now() - checked).total_seconds() >= SESSION_CHECK_EVERY
+        if due and not await self._session_alive():
+            await self.close(code=CLOSE_SIGNED_OUT)
+            return
+        await super().receive(text_data=text_data, bytes_data=bytes_data)
 
     async def _join(self, chat_id: int) -> None:
         if chat_id not in self.joined:

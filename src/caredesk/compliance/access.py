@@ -145,3 +145,26 @@ def audit_searched(
         object_id=scope,
         fields=filters_used,
     )
+
+
+def signed_in(*, request: Any = None, user: Any = None, **_: Any) -> None:
+    """A completed sign-in (after the second step, for staff)."""
+    record(
+        action=AuditAction.SIGNED_IN,
+        actor=user,
+        request=request,
+        object_type="user",
+        object_id=getattr(user, "pk", ""),
+    )
+
+
+def signed_out(*, request: Any = None, user: Any = None, **_: Any) -> None:
+    """A sign-out the person asked for (sessions that time out just end)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        record(
+            action=AuditAction.SIGNED_OUT,
+            actor=user,
+            request=request,
+            object_type="user",
+            object_id=user.pk,
+        )

@@ -107,3 +107,13 @@ def retention_purge_task() -> int:
     from caredesk.governance.services.retention import retention_purge
 
     return sum(p.total for p in retention_purge())
+
+
+@db_periodic_task(crontab(minute="47", hour="3"))
+def sessions_clear_task() -> None:
+    """Remove sessions past their lifetime from the session table (nightly)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

@@ -173,8 +173,10 @@
       clearInterval(pinger);
       pinger = setInterval(function () { send({ type: "ping" }); }, 25000);  // "still here"
     });
-    socket.addEventListener("close", function () {
+    socket.addEventListener("close", function (e) {
       clearInterval(pinger);
+      // 4401: the session ended (signed out elsewhere, inactivity); the page goes to sign-in.
+      if (e.code === 4401) { window.location.reload(); return; }
       retry = Math.min(retry + 1, 5);
       if (retry > 1) say("Connection lost. Reconnecting…");
       setTimeout(connect, 500 * Math.pow(2, retry));
