@@ -13,7 +13,13 @@ from caredesk.accounts.services import token_create
 from caredesk.compliance.models import AuditAction, AuditEntry
 from caredesk.compliance.selectors import chain_verify
 from caredesk.tickets.services import ticket_update
-from tests.factories import AgentFactory, TeamFactory, make_ticket, requester_with_login
+from tests.factories import (
+    AgentFactory,
+    TeamFactory,
+    login_verified,
+    make_ticket,
+    requester_with_login,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +50,7 @@ def _entries(action: str) -> list[AuditEntry]:
 
 def test_a_desk_ticket_page_view_is_recorded_with_who_what_and_where(agent, ticket) -> None:
     client = Client(HTTP_USER_AGENT="Firefox/140 test", REMOTE_ADDR="10.1.2.3")
-    client.force_login(agent)
+    login_verified(client, agent)
     response = client.get(f"/agent/tickets/{ticket.pk}/", headers={"X-Request-ID": "req-42"})
     assert response.status_code == 200
     [entry] = _entries(AuditAction.TICKET_VIEWED)
@@ -65,7 +71,7 @@ def test_a_desk_ticket_page_view_is_recorded_with_who_what_and_where(agent, tick
 
 def test_a_ticket_opened_from_search_results_is_recorded_as_such(agent, ticket) -> None:
     client = Client()
-    client.force_login(agent)
+    login_verified(client, agent)
     results = client.get("/agent/", {"q": "Sensor", "queue": "all"}).content.decode()
     link = f"/agent/tickets/{ticket.pk}/?from=search"
     assert link in results
@@ -77,7 +83,7 @@ def test_a_ticket_opened_from_search_results_is_recorded_as_such(agent, ticket) 
 
 def test_queue_links_without_a_search_carry_no_marker(agent, ticket) -> None:
     client = Client()
-    client.force_login(agent)
+    login_verified(client, agent)
     assert "from=search" not in client.get("/agent/", {"queue": "all"}).content.decode()
 
 
@@ -156,7 +162,7 @@ def test_a_change_that_fails_leaves_no_audit_entry(agent, ticket) -> None:
 
 def test_a_reply_through_the_desk_is_recorded_as_a_change_with_the_request(agent, ticket) -> None:
     client = Client()
-    client.force_login(agent)
+    login_verified(client, agent)
     response = client.post(
         f"/agent/tickets/{ticket.pk}/reply/",
         {"kind": "internal", "body": "Checked the pump logs."},
@@ -172,7 +178,7 @@ def test_a_client_admin_reading_a_colleagues_request_is_recorded_but_not_their_o
     colleague = requester_with_login(organization=admin.organization)
     theirs, own = make_ticket(colleague), make_ticket(admin)
     client = Client()
-    client.force_login(admin.user)
+    login_verified(client, admin.user)
     assert client.get(f"/portal/tickets/{theirs.pk}/").status_code == 200
     assert client.get(f"/portal/tickets/{own.pk}/").status_code == 200
     assert [e.ticket_id for e in _entries(AuditAction.TICKET_VIEWED)] == [theirs.pk]
@@ -184,7 +190,7 @@ def test_role_changes_in_the_admin_site_are_recorded(team) -> None:
     boss.save()
     staff = AgentFactory(name="Oren Vastle")
     client = Client()
-    client.force_login(boss)
+    login_verified(client, boss)
     supervisors = Group.objects.get(name="Supervisor")
     response = client.post(
         f"/admin/accounts/user/{staff.pk}/change/",
@@ -212,6 +218,6 @@ def test_a_ticket_shown_in_the_admin_site_is_recorded(ticket) -> None:
     boss.is_superuser = True
     boss.save()
     client = Client()
-    client.force_login(boss)
+    login_verified(client, boss)
     assert client.get(f"/admin/tickets/ticket/{ticket.pk}/change/").status_code == 200
     assert [e.ticket_id for e in _entries(AuditAction.TICKET_VIEWED)] == [ticket.pk]

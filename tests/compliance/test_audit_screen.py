@@ -13,7 +13,7 @@ from caredesk.accounts.roles import ROLE_COMPLIANCE
 from caredesk.compliance.audit import Access, record_many
 from caredesk.compliance.csvsafe import safe_cell
 from caredesk.compliance.models import AuditAction, AuditEntry
-from tests.factories import AgentFactory, TeamFactory, make_ticket
+from tests.factories import AgentFactory, TeamFactory, login_verified, make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def officer():
 @pytest.fixture
 def client(officer) -> Client:
     c = Client()
-    c.force_login(officer)
+    login_verified(c, officer)
     return c
 
 
@@ -40,7 +40,7 @@ def test_only_compliance_officers_see_the_screen_and_its_link(officer, client) -
     assert 'href="/agent/compliance/audit/"' in client.get("/agent/").content.decode()
     agent = AgentFactory()
     other = Client()
-    other.force_login(agent)
+    login_verified(other, agent)
     assert other.get("/agent/compliance/audit/").status_code == 403
     assert other.get("/agent/compliance/audit/export.csv").status_code == 403
     assert "compliance/audit" not in other.get("/agent/").content.decode()

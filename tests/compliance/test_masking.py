@@ -12,7 +12,13 @@ from caredesk.core.models import Notification, OutboxItem
 from caredesk.tickets.models import PHI_FIELDS, BreakGlassGrant, EventKind, TicketEvent
 from caredesk.tickets.selectors import can_view_phi
 from tests.api.conftest import ApiClient, assert_problem, world  # noqa: F401 - the fixture
-from tests.factories import AgentFactory, RequestFieldFactory, RequestTypeFactory, make_ticket
+from tests.factories import (
+    AgentFactory,
+    RequestFieldFactory,
+    RequestTypeFactory,
+    login_verified,
+    make_ticket,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +55,7 @@ def ticket(world):  # noqa: F811
 
 def _desk(user) -> Client:
     client = Client()
-    client.force_login(user)
+    login_verified(client, user)
     return client
 
 

@@ -20,7 +20,7 @@ from caredesk.tickets.services import ticket_update
 from caredesk.tickets.services.attachments import Upload
 from caredesk.tickets.services.keys import keys_rotate, keys_status
 from tests.api.conftest import ApiClient, assert_problem, world  # noqa: F401 - the fixture
-from tests.factories import RequestFieldFactory, RequestTypeFactory, make_ticket
+from tests.factories import RequestFieldFactory, RequestTypeFactory, login_verified, make_ticket
 
 K1 = base64.b64encode(b"a" * 32).decode()
 K2 = base64.b64encode(b"b" * 32).decode()
@@ -59,7 +59,7 @@ def test_a_changed_byte_shows_as_unreadable_on_the_api_and_the_ticket_page(world
     response = ApiClient(world.agent).get(f"/tickets/{ticket.pk}")
     assert response.status_code == 200
     assert response.json()["fields"]["patient_id"] == "[unreadable]"
-    client.force_login(world.agent)
+    login_verified(client, world.agent)
     page = client.get(f"/agent/tickets/{ticket.pk}/")
     assert page.status_code == 200
     assert "unreadable" in page.content.decode()

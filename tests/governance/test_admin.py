@@ -8,7 +8,7 @@ from django.test import Client
 from caredesk.accounts.roles import ROLE_ADMIN, ROLE_SUPERVISOR
 from caredesk.compliance.models import AuditAction, AuditEntry
 from caredesk.governance.models import LegalHold, RecordClass, RetentionRule
-from tests.factories import AgentFactory, ContactFactory, OrganizationFactory
+from tests.factories import AgentFactory, ContactFactory, OrganizationFactory, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def admin_client(clock):
     admin = AgentFactory(role=ROLE_ADMIN)
     client = Client()
-    client.force_login(admin)
+    login_verified(client, admin)
     client.user = admin
     return client
 
@@ -71,5 +71,5 @@ def test_keep_periods_are_edited_in_the_admin_and_only_by_administrators(admin_c
     rule.refresh_from_db()
     assert rule.keep_days == 45
     lead = Client()
-    lead.force_login(AgentFactory(role=ROLE_SUPERVISOR))
+    login_verified(lead, AgentFactory(role=ROLE_SUPERVISOR))
     assert lead.get("/admin/governance/retentionrule/").status_code == 403

@@ -14,7 +14,7 @@ from caredesk.governance.models import Breach, BreachStatus, BreachTask
 from caredesk.governance.pure import breach_deadlines
 from caredesk.governance.selectors import breach_alerts
 from caredesk.governance.services.breaches import NewBreach, breach_record, breach_task_done
-from tests.factories import AgentFactory, OrganizationFactory
+from tests.factories import AgentFactory, OrganizationFactory, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_marking_tasks_done_records_who_and_when_and_closes_the_breach(officer, 
 
 def test_the_breach_screens_record_show_letters_and_mark_done(officer, clock):
     client = Client()
-    client.force_login(officer)
+    login_verified(client, officer)
     org = OrganizationFactory(name="Harrowgate Clinic")
     bad = client.post("/agent/governance/breaches/", {"title": "", "people_affected": "x"})
     assert bad.status_code == 422 and "error-text" in bad.content.decode()
@@ -147,18 +147,18 @@ def test_the_breach_screens_record_show_letters_and_mark_done(officer, clock):
 
 def test_agents_do_not_see_breaches(clock):
     client = Client()
-    client.force_login(AgentFactory())
+    login_verified(client, AgentFactory())
     assert client.get("/agent/governance/breaches/").status_code == 403
 
 
 def test_the_desk_top_bar_counts_notifications_due_for_those_who_handle_breaches(officer, clock):
     _record(officer)
     client = Client()
-    client.force_login(officer)
+    login_verified(client, officer)
     assert "breach notification" not in client.get("/agent/").content.decode()
     clock.set(FOUND + timedelta(hours=60))
     html = client.get("/agent/").content.decode()
     assert 'aria-label="1 breach notification due"' in html
     agent = Client()
-    agent.force_login(AgentFactory())
+    login_verified(agent, AgentFactory())
     assert "breach notification" not in agent.get("/agent/").content.decode()

@@ -15,7 +15,7 @@ from caredesk.core.errors import ValidationFailed
 from caredesk.governance.models import AccessReview
 from caredesk.governance.selectors import staff_review_rows
 from caredesk.governance.services.reviews import access_review_sign, account_deactivate
-from tests.factories import AgentFactory
+from tests.factories import AgentFactory, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_review_is_overdue_after_the_cycle_and_unused_accounts_are_flagged(clock
 def test_deactivation_ends_sessions_revokes_tokens_and_is_audited(clock, reviewer):
     agent = AgentFactory()
     browser = Client()
-    browser.force_login(agent)
+    login_verified(browser, agent)
     assert browser.get("/agent/").status_code == 200
     _token, secret = token_create(user=agent, name="script")
     ended = account_deactivate(account=agent, actor=reviewer, reason="left the company")
@@ -99,7 +99,7 @@ def test_deactivation_ends_sessions_revokes_tokens_and_is_audited(clock, reviewe
 def test_review_screen_lists_staff_with_flags_and_buttons(clock, reviewer):
     agent = AgentFactory(name="Linnea Morrow")
     client = Client()
-    client.force_login(reviewer)
+    login_verified(client, reviewer)
     page = client.get("/agent/governance/access/")
     html = page.content.decode()
     assert page.status_code == 200
@@ -112,7 +112,7 @@ def test_review_screen_lists_staff_with_flags_and_buttons(clock, reviewer):
 def test_sign_off_and_deactivate_buttons_post_and_report(clock, reviewer):
     agent = AgentFactory(name="Oskar Vale")
     client = Client(enforce_csrf_checks=False)
-    client.force_login(reviewer)
+    login_verified(client, reviewer)
     done = client.post(f"/agent/governance/access/{agent.pk}/sign/", follow=True)
     assert "Access of Oskar Vale signed off." in done.content.decode()
     again = client.post(f"/agent/governance/access/{agent.pk}/sign/", follow=True)
@@ -126,7 +126,7 @@ def test_sign_off_and_deactivate_buttons_post_and_report(clock, reviewer):
 
 def test_the_review_screen_needs_the_permission(clock):
     client = Client()
-    client.force_login(AgentFactory())
+    login_verified(client, AgentFactory())
     assert client.get("/agent/governance/access/").status_code == 403
 
 
@@ -141,7 +141,7 @@ def test_only_a_superuser_deactivates_a_superuser(clock, reviewer):
 def test_a_too_long_reason_is_refused_with_a_message_and_nothing_changes(clock, reviewer):
     agent = AgentFactory()
     client = Client()
-    client.force_login(reviewer)
+    login_verified(client, reviewer)
     page = client.post(
         f"/agent/governance/access/{agent.pk}/deactivate/", {"reason": "x" * 301}, follow=True
     )
@@ -153,7 +153,7 @@ def test_a_too_long_reason_is_refused_with_a_message_and_nothing_changes(clock, 
 def test_the_review_screen_costs_the_same_for_many_accounts(clock, reviewer):
     def page_queries() -> int:
         client = Client()
-        client.force_login(reviewer)
+        login_verified(client, reviewer)
         with CaptureQueriesContext(connection) as seen:
             assert client.get("/agent/governance/access/").status_code == 200
         return len(seen)

@@ -24,7 +24,7 @@ from caredesk.governance.services.subjects import subject_erase, subject_export
 from caredesk.phone.models import Call
 from caredesk.tickets.models import Attachment, Message, MessageKind, TicketEvent
 from caredesk.tickets.services import Body, Upload, message_add
-from tests.factories import AgentFactory, make_ticket, requester_with_login
+from tests.factories import AgentFactory, login_verified, make_ticket, requester_with_login
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +148,7 @@ def test_erasure_is_refused_under_a_legal_hold_and_allowed_after_release(person,
 
 def test_export_downloads_from_the_persons_page(person, officer):
     client = Client()
-    client.force_login(officer)
+    login_verified(client, officer)
     page = client.get(f"/agent/governance/people/{person.pk}/")
     assert page.status_code == 200 and "Download personal data" in page.content.decode()
     found = client.get("/agent/governance/people/", {"q": "maribel"})
@@ -162,7 +162,7 @@ def test_export_downloads_from_the_persons_page(person, officer):
 def test_erase_button_reports_a_hold_instead_of_failing(person, officer):
     hold_place(reason="Regulator inquiry", actor=officer, contact=person)
     client = Client()
-    client.force_login(officer)
+    login_verified(client, officer)
     page = client.post(f"/agent/governance/people/{person.pk}/erase/", follow=True)
     assert page.status_code == 200
     assert "legal hold covers this requester" in page.content.decode()
@@ -170,7 +170,7 @@ def test_erase_button_reports_a_hold_instead_of_failing(person, officer):
 
 def test_agents_without_the_permission_can_neither_export_nor_erase(person):
     client = Client()
-    client.force_login(AgentFactory())
+    login_verified(client, AgentFactory())
     assert client.post(f"/agent/governance/people/{person.pk}/export/").status_code == 403
     assert client.post(f"/agent/governance/people/{person.pk}/erase/").status_code == 403
     person.refresh_from_db()
@@ -181,8 +181,8 @@ def test_the_ticket_page_links_to_the_requesters_personal_data_for_officers_only
     ticket = person.tickets.get()
     link = f"/agent/governance/people/{person.pk}/"
     client = Client()
-    client.force_login(officer)
+    login_verified(client, officer)
     assert link in client.get(f"/agent/tickets/{ticket.pk}/").content.decode()
     lead = Client()
-    lead.force_login(AgentFactory(role="Supervisor"))
+    login_verified(lead, AgentFactory(role="Supervisor"))
     assert link not in lead.get(f"/agent/tickets/{ticket.pk}/").content.decode()
