@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -67,3 +68,12 @@ def admin_client(client, admin_user):  # type: ignore[no-untyped-def]
 
     login_verified(client, admin_user)
     return client
+
+
+@pytest.fixture
+def long_sessions(settings: Any) -> None:
+    """For tests that move the clock by hours while signed in (deadlines, expiries): that is
+    not a person leaving the desk, so the session outlasts the move."""
+    settings.CAREDESK_STAFF_IDLE_MINUTES = 7 * 24 * 60
+    settings.CAREDESK_IDLE_MINUTES = 7 * 24 * 60
+    settings.CAREDESK_SESSION_MAX_HOURS = 7 * 24

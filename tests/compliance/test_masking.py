@@ -119,6 +119,7 @@ def test_breaking_the_glass_shows_phi_for_a_while_records_it_and_tells_complianc
     ticket,
     clock,
     settings,
+    long_sessions,
 ):
     settings.CAREDESK_BREAK_GLASS_MINUTES = 30
     other = make_ticket(world.requester, team=world.team_a, structured={"patient_id": "PTX-9"})

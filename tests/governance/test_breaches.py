@@ -114,7 +114,7 @@ def test_marking_tasks_done_records_who_and_when_and_closes_the_breach(officer, 
         breach_task_done(task=done, actor=officer)
 
 
-def test_the_breach_screens_record_show_letters_and_mark_done(officer, clock):
+def test_the_breach_screens_record_show_letters_and_mark_done(officer, clock, long_sessions):
     client = Client()
     login_verified(client, officer)
     org = OrganizationFactory(name="Harrowgate Clinic")
@@ -151,7 +151,9 @@ def test_agents_do_not_see_breaches(clock):
     assert client.get("/agent/governance/breaches/").status_code == 403
 
 
-def test_the_desk_top_bar_counts_notifications_due_for_those_who_handle_breaches(officer, clock):
+def test_the_desk_top_bar_counts_notifications_due_for_those_who_handle_breaches(
+    officer, clock, long_sessions
+):
     _record(officer)
     client = Client()
     login_verified(client, officer)
