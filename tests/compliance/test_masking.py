@@ -149,3 +149,11 @@ def test_people_who_see_phi_anyway_do_not_break_the_glass(world, ticket):  # noq
     )
     assert response.status_code == 409
     assert not BreakGlassGrant.objects.exists()
+
+
+def test_the_admin_site_never_shows_phi(admin, ticket):
+    page = _desk(admin).get(f"/admin/tickets/ticket/{ticket.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert ticket.subject in text
+    assert PATIENT not in text and "1949-11-02" not in text
