@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
@@ -270,6 +270,9 @@ class ContactOut(Schema):
     phone: str
     kind: str
     organization: Ref | None
+    date_of_birth: str = Field(
+        description="ISO date, or empty; masked (`•••• 14`) for staff without access to PHI."
+    )
 
 
 class ContactIn(Strict):
@@ -278,6 +281,7 @@ class ContactIn(Strict):
     phone: Annotated[str, StringConstraints(max_length=40)] = ""
     kind: Literal["patient", "clinician", "client_admin", "other"] = "other"
     organization: Id | None = None
+    date_of_birth: date | None = Field(default=None, strict=False, description="ISO date")
 
 
 class TeamOut(Schema):
