@@ -190,3 +190,14 @@ def test_a_contacts_date_of_birth_is_stored_encrypted_and_masked_without_access(
     page = _desk(admin).get(f"/agent/tickets/{ticket.pk}/").content.decode()
     assert "1950-06-21" not in page and "•••• 21" in page
     assert "1950-06-21" in _desk(world.agent).get(f"/agent/tickets/{ticket.pk}/").content.decode()
+
+
+def test_the_desk_search_finds_a_patient_id_only_for_people_who_may_see_it(
+    world,  # noqa: F811
+    admin,
+    ticket,
+):
+    found = _desk(world.agent).get("/agent/", {"queue": "all", "q": f" {PATIENT.lower()} "})
+    assert ticket.ref in found.content.decode()
+    hidden = _desk(admin).get("/agent/", {"queue": "all", "q": PATIENT})
+    assert hidden.status_code == 200 and ticket.ref not in hidden.content.decode()
