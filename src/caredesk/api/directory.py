@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -23,6 +24,7 @@ from caredesk.api.schemas import (
     OrganizationPageOut,
     TeamOut,
 )
+from caredesk.core import clock
 from caredesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from caredesk.core.pagination import BadCursor, decode_cursor, encode_cursor
 from caredesk.tickets.selectors import can_view_phi
@@ -36,8 +38,26 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _birth_date(text: str | None) -> str:
+    """A date of birth as given (YYYY-MM-DD), checked to be a real date in the past."""
+    if not text:
+        return ""
+    try:
+        born = date.fromisoformat(text)
+    except ValueError:
+        born = None
+    if born is None or born > clock.now().date():
+        raise ValidationFailed(
+            "The date of birth is not valid.",
+            errors={"date_of_birth": ["Give a real past date as YYYY-MM-DD."]},
+        )
+    return born.isoformat()
+
+
 def _phi_shown(request: HttpRequest, contact: Contact) -> bool:
     """A contact's health information: for staff with access to PHI, and for the contact."""
+    if not contact.date_of_birth:
+        return True  # nothing to hide: no need to read the permissions
     user = _user(request)
     return can_view_phi(user) or (contact.user_id is not None and contact.user_id == user.pk)
 
@@ -171,7 +191,7 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Status:
         organization=org,
         kind=payload.kind,
         phone=payload.phone,
-        date_of_birth=payload.date_of_birth.isoformat() if payload.date_of_birth else "",
+        date_of_birth=_birth_date(payload.date_of_birth),
     )
     return Status(201, serialize.contact_out(contact, phi_shown=_phi_shown(request, contact)))
 

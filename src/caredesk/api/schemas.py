@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
@@ -281,7 +281,9 @@ class ContactIn(Strict):
     phone: Annotated[str, StringConstraints(max_length=40)] = ""
     kind: Literal["patient", "clinician", "client_admin", "other"] = "other"
     organization: Id | None = None
-    date_of_birth: date | None = Field(default=None, strict=False, description="ISO date")
+    date_of_birth: (
+        Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")] | None
+    ) = Field(default=None, description="YYYY-MM-DD")
 
 
 class TeamOut(Schema):
