@@ -16,7 +16,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 ORG_KEYS = {"id", "name", "kind", "plan", "account_manager", "email_domain", "phone"}
-CONTACT_KEYS = {"id", "name", "email", "phone", "kind", "organization"}
+CONTACT_KEYS = {"id", "name", "email", "phone", "kind", "organization", "date_of_birth"}
 
 
 def item_names(response) -> list[str]:
@@ -157,6 +157,7 @@ def test_agent_creates_a_contact(world, api):
         "phone": "+1-555-0100",
         "kind": "clinician",
         "organization": {"id": world.org.pk, "name": "Willowmere Clinic"},
+        "date_of_birth": "",
     }
     assert contact.kind == ContactKind.CLINICIAN and contact.user is None
     fetched = api(world.agent).get(f"/contacts/{contact.pk}")

@@ -4,6 +4,7 @@ in the API; "break the glass" shows it for a while, for a reason, recorded and r
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from caredesk.accounts.roles import ROLE_ADMIN, ROLE_COMPLIANCE
@@ -160,3 +161,54 @@ def test_people_who_see_phi_anyway_do_not_break_the_glass(world, ticket):  # noq
     )
     assert response.status_code == 409
     assert not BreakGlassGrant.objects.exists()
+
+
+def test_the_admin_site_never_shows_phi(admin, ticket):
+    page = _desk(admin).get(f"/admin/tickets/ticket/{ticket.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert ticket.subject in text
+    assert PATIENT not in text and "1949-11-02" not in text
+
+
+def test_a_contacts_date_of_birth_is_stored_encrypted_and_masked_without_access(
+    world,  # noqa: F811
+    admin,
+    ticket,
+):
+    created = ApiClient(world.agent).post(
+        "/contacts",
+        {
+            "name": "Leontyne Farrow",
+            "email": "l.farrow@patients.example",
+            "date_of_birth": "1948-02-14",
+        },
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["date_of_birth"] == "1948-02-14"
+    contact_id = created.json()["id"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT date_of_birth FROM accounts_contact WHERE id = %s", [contact_id])
+        assert cursor.fetchone()[0].startswith("phi1:")
+    assert ApiClient(admin).get(f"/contacts/{contact_id}").json()["date_of_birth"] == "•••• 14"
+    bad = ApiClient(world.agent).post(
+        "/contacts", {"name": "N", "email": "n@patients.example", "date_of_birth": "1948-02-30"}
+    )
+    assert_problem(bad, 422, "date_of_birth")
+
+    world.requester.date_of_birth = "1950-06-21"
+    world.requester.save()
+    page = _desk(admin).get(f"/agent/tickets/{ticket.pk}/").content.decode()
+    assert "1950-06-21" not in page and "•••• 21" in page
+    assert "1950-06-21" in _desk(world.agent).get(f"/agent/tickets/{ticket.pk}/").content.decode()
+
+
+def test_the_desk_search_finds_a_patient_id_only_for_people_who_may_see_it(
+    world,  # noqa: F811
+    admin,
+    ticket,
+):
+    found = _desk(world.agent).get("/agent/", {"queue": "all", "q": f" {PATIENT.lower()} "})
+    assert ticket.ref in found.content.decode()
+    hidden = _desk(admin).get("/agent/", {"queue": "all", "q": PATIENT})
+    assert hidden.status_code == 200 and ticket.ref not in hidden.content.decode()

@@ -230,3 +230,35 @@ def test_rows_written_before_encryption_are_encrypted_by_the_migration(world):  
     assert _raw(ticket, "patient_id").startswith("phi1:")
     assert ticket_ids_for_patient(PATIENT) == [ticket.pk]
     assert Ticket.objects.get(pk=ticket.pk).patient_id == PATIENT
+
+
+def test_files_and_answers_stored_before_encryption_are_read_and_then_sealed_by_rotation(
+    world,  # noqa: F811
+    settings,
+):
+    rtype = RequestTypeFactory()
+    question = RequestFieldFactory(request_type=rtype, key="mrn", label="Record number")
+    ticket = make_ticket(
+        world.requester,
+        category=rtype,
+        form_data={"Record number": "MRN-50031", "Hub": "H-2"},
+        uploads=(Upload("scan.txt", "text/plain", b"old scan"),),
+    )
+    att = Attachment.objects.get(ticket=ticket)
+    path = settings.MEDIA_ROOT / att.file.name
+    path.write_bytes(b"scan written before encryption")  # as an older version stored it
+    with att.file.open("rb") as fh:
+        assert fh.read() == b"scan written before encryption"
+    assert "MRN-50031" in _raw(ticket, "form_data"), "not PHI when it was answered"
+    question.phi = True  # the admin marks the question afterwards
+    question.save()
+
+    steps = list(keys_rotate(batch=10))
+    assert ("answers marked PHI later", 1) in [(s.part, s.rewritten) for s in steps]
+    assert b"before encryption" not in path.read_bytes()
+    with att.file.open("rb") as fh:
+        assert fh.read() == b"scan written before encryption"
+    assert "MRN-50031" not in _raw(ticket, "form_data") and "H-2" in _raw(ticket, "form_data")
+    assert Ticket.objects.get(pk=ticket.pk).form_data["Record number"] == "MRN-50031"
+    again = [s for s in keys_rotate(batch=10) if s.part == "answers marked PHI later"]
+    assert sum(s.rewritten for s in again) == 0, "a second run has nothing left to do"

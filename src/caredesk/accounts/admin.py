@@ -73,6 +73,7 @@ class ContactAdmin(admin.ModelAdmin):
     list_filter = ("kind", "organization")
     search_fields = ("name", "email")
     raw_id_fields = ("user",)
+    exclude = ("date_of_birth",)  # health information stays out of the admin
 
 
 @admin.register(Team)

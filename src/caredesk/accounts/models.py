@@ -13,6 +13,8 @@ from django.core.validators import validate_email
 from django.db import models
 from django.utils.crypto import salted_hmac
 
+from caredesk.core.phi import EncryptedCharField
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -156,6 +158,8 @@ class Contact(models.Model):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )
+    # Health information: encrypted at rest (ISO date), masked for staff without view_phi.
+    date_of_birth = EncryptedCharField(max_length=10, blank=True, default="")
     user = models.OneToOneField(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact"
     )

@@ -43,6 +43,7 @@ def requester_create(
     kind: str = ContactKind.OTHER,
     password: str | None = None,
     phone: str = "",
+    date_of_birth: str = "",
 ) -> Contact:
     """Create a requester; with a password they can also sign in to the portal."""
     email = email.strip().lower()
@@ -50,7 +51,13 @@ def requester_create(
     if password is not None:
         user = User.objects.create_user(email=email, password=password, name=name)
     return Contact.objects.create(
-        email=email, name=name, organization=organization, kind=kind, user=user, phone=phone
+        email=email,
+        name=name,
+        organization=organization,
+        kind=kind,
+        user=user,
+        phone=phone,
+        date_of_birth=date_of_birth,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -23,8 +24,10 @@ from caredesk.api.schemas import (
     OrganizationPageOut,
     TeamOut,
 )
+from caredesk.core import clock
 from caredesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from caredesk.core.pagination import BadCursor, decode_cursor, encode_cursor
+from caredesk.tickets.selectors import can_view_phi
 
 router = Router(tags=["directory"])
 
@@ -33,6 +36,30 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
+
+
+def _birth_date(text: str | None) -> str:
+    """A date of birth as given (YYYY-MM-DD), checked to be a real date in the past."""
+    if not text:
+        return ""
+    try:
+        born = date.fromisoformat(text)
+    except ValueError:
+        born = None
+    if born is None or born > clock.now().date():
+        raise ValidationFailed(
+            "The date of birth is not valid.",
+            errors={"date_of_birth": ["Give a real past date as YYYY-MM-DD."]},
+        )
+    return born.isoformat()
+
+
+def _phi_shown(request: HttpRequest, contact: Contact) -> bool:
+    """A contact's health information: for staff with access to PHI, and for the contact."""
+    if not contact.date_of_birth:
+        return True  # nothing to hide: no need to read the permissions
+    user = _user(request)
+    return can_view_phi(user) or (contact.user_id is not None and contact.user_id == user.pk)
 
 
 def _orgs_visible(user: User) -> QuerySet[Organization]:
@@ -117,7 +144,10 @@ def contact_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any
         text = query.q.strip()
         qs = qs.filter(Q(name__icontains=text) | Q(email__icontains=text))
     rows, cursor = _page(qs, query)
-    return {"items": [serialize.contact_out(c) for c in rows], "next_cursor": cursor}
+    return {
+        "items": [serialize.contact_out(c, phi_shown=_phi_shown(request, c)) for c in rows],
+        "next_cursor": cursor,
+    }
 
 
 @router.get(
@@ -135,7 +165,7 @@ def contact_get(request: HttpRequest, contact_id: Id) -> dict[str, Any]:
     )
     if contact is None:
         raise NotFound("No such contact.")
-    return serialize.contact_out(contact)
+    return serialize.contact_out(contact, phi_shown=_phi_shown(request, contact))
 
 
 @router.post(
@@ -161,8 +191,9 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Status:
         organization=org,
         kind=payload.kind,
         phone=payload.phone,
+        date_of_birth=_birth_date(payload.date_of_birth),
     )
-    return Status(201, serialize.contact_out(contact))
+    return Status(201, serialize.contact_out(contact, phi_shown=_phi_shown(request, contact)))
 
 
 @router.get(

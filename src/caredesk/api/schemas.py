@@ -270,6 +270,9 @@ class ContactOut(Schema):
     phone: str
     kind: str
     organization: Ref | None
+    date_of_birth: str = Field(
+        description="ISO date, or empty; masked (`•••• 14`) for staff without access to PHI."
+    )
 
 
 class ContactIn(Strict):
@@ -278,6 +281,9 @@ class ContactIn(Strict):
     phone: Annotated[str, StringConstraints(max_length=40)] = ""
     kind: Literal["patient", "clinician", "client_admin", "other"] = "other"
     organization: Id | None = None
+    date_of_birth: (
+        Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")] | None
+    ) = Field(default=None, description="YYYY-MM-DD")
 
 
 class TeamOut(Schema):

@@ -127,7 +127,8 @@ def organization_out(o: Organization) -> dict[str, Any]:
     }
 
 
-def contact_out(c: Contact) -> dict[str, Any]:
+def contact_out(c: Contact, *, phi_shown: bool) -> dict[str, Any]:
+    birth = c.date_of_birth or ""
     return {
         "id": c.pk,
         "name": c.name,
@@ -135,4 +136,5 @@ def contact_out(c: Contact) -> dict[str, Any]:
         "phone": c.phone,
         "kind": c.kind,
         "organization": ref(c.organization),
+        "date_of_birth": birth if phi_shown or not birth else masked(birth),
     }

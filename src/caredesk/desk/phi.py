@@ -52,3 +52,9 @@ def form_answers(ticket: Ticket, *, visible: bool) -> list[Shown]:
         _shown(str(k), v, phi=is_phi_json(v), visible=visible)
         for k, v in (ticket.form_data or {}).items()
     ]
+
+
+def requester_birth_date(ticket: Ticket, *, visible: bool) -> Shown | None:
+    """The requester's date of birth, when known."""
+    value = ticket.requester.date_of_birth
+    return _shown("Date of birth", value, phi=True, visible=visible) if value else None

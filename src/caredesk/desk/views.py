@@ -28,7 +28,7 @@ from caredesk.desk.forms import (
     TokenForm,
     agents,
 )
-from caredesk.desk.phi import form_answers, ticket_details
+from caredesk.desk.phi import form_answers, requester_birth_date, ticket_details
 from caredesk.desk.rows import ticket_rows
 from caredesk.sla.selectors import headline, sla_views
 from caredesk.tickets import selectors, services
@@ -175,12 +175,14 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
     visible = details_visible or grant is not None
     details = ticket_details(ticket, visible=visible)
     answers = form_answers(ticket, visible=visible)
+    birth = requester_birth_date(ticket, visible=visible)
     context = {
         **_sidebar(user),
         "ticket": ticket,
         "details": details,
         "answers": answers,
-        "phi_hidden": any(d.hidden for d in [*details, *answers]),
+        "requester_birth": birth,
+        "phi_hidden": any(d.hidden for d in [*details, *answers, *([birth] if birth else [])]),
         "break_glass": grant,
         "break_glass_form": BreakGlassForm(),
         "break_glass_minutes": settings.CAREDESK_BREAK_GLASS_MINUTES,

@@ -14,11 +14,13 @@ from django.db import transaction
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
+from caredesk.accounts.models import Contact
 from caredesk.core.phi import Unreadable, has_unreadable, keyring, with_indexes
 from caredesk.core.phi_crypto import PREFIX, PhiDecryptError
 from caredesk.core.phi_files import phi_storage
 from caredesk.intake.models import VideoFailure
-from caredesk.tickets.models import PHI_FIELDS, Attachment, Ticket, TicketEvent
+from caredesk.tickets.models import PHI_FIELDS, Attachment, RequestField, Ticket, TicketEvent
+from caredesk.tickets.services.phi import phi_answer_names, seal_answers
 
 
 @dataclass
@@ -128,6 +130,34 @@ def _attachment_batches(active: str, batch: int) -> Iterator[Progress]:
         yield Progress("attachments", rewritten, done, remaining, unreadable)
 
 
+def _answers_marked_later(batch: int) -> Iterator[Progress]:
+    """Answers given before their question was marked PHI: encrypted now. Only tickets of
+    request types with PHI questions are read, in id order, one transaction per batch."""
+    categories = list(
+        RequestField.objects.filter(Q(phi=True) | Q(maps_to__in=PHI_FIELDS))
+        .values_list("request_type_id", flat=True)
+        .distinct()
+    )
+    names = {pk: phi_answer_names(pk) for pk in categories}
+    qs = Ticket.objects.filter(category_id__in=categories).exclude(form_data={})
+    last, done = 0, 0
+    while True:
+        with transaction.atomic():
+            page = qs.filter(pk__gt=last).order_by("pk").only("pk", "category", "form_data")
+            rows = list(page[:batch])
+            if not rows:
+                return
+            sealed = 0
+            for ticket in rows:
+                marked = seal_answers(ticket.form_data, names[ticket.category_id])
+                if any(type(marked[k]) is not type(v) for k, v in ticket.form_data.items()):
+                    Ticket.objects.filter(pk=ticket.pk).update(form_data=marked)
+                    sealed += 1
+        last, done = rows[-1].pk, done + len(rows)
+        remaining = qs.filter(pk__gt=last).count()
+        yield Progress("answers marked PHI later", sealed, done, remaining)
+
+
 def keys_rotate(*, batch: int = 500) -> Iterator[Progress]:
     """Re-encrypt everything not under the active key, batch by batch (a generator: each
     step is one committed batch)."""
@@ -141,7 +171,10 @@ def keys_rotate(*, batch: int = 500) -> Iterator[Progress]:
     yield from _batches(
         "video sessions", _rows(VideoFailure, video, active), batch, _rewriter(video)
     )
+    birth = ("date_of_birth",)
+    yield from _batches("contacts", _rows(Contact, birth, active), batch, _rewriter(birth))
     yield from _batches("form answers", _forms(active), batch, _rewrite_forms)
+    yield from _answers_marked_later(batch)
     yield from _batches("event values", _events(active), batch, _rewrite_events)
     yield from _attachment_batches(active, batch)
 
@@ -168,6 +201,7 @@ def keys_status() -> dict[str, dict[str, int]]:
     out = {
         "ticket fields": _field_counts(Ticket, PHI_FIELDS, ring.ids),
         "video sessions": _field_counts(VideoFailure, ("session_id",), ring.ids),
+        "contacts": _field_counts(Contact, ("date_of_birth",), ring.ids),
     }
     for part, qs, names in (
         ("form answers", _cast(Ticket.objects.all(), "form_data"), ["form_data"]),

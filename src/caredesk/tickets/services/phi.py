@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from caredesk.core.phi import PhiText
+from caredesk.core.phi import PhiText, Unreadable
 from caredesk.tickets.models import PHI_FIELDS, RequestField, RequestType
 
 
@@ -27,7 +27,8 @@ def phi_answer_names(category: RequestType | int | None) -> frozenset[str]:
 
 def seal_answers(answers: Mapping[str, Any], names: frozenset[str]) -> dict[str, Any]:
     """The answers with each PHI one marked to be stored encrypted."""
-    return {
-        k: PhiText(v) if isinstance(v, str) and v and k.casefold() in names else v
-        for k, v in answers.items()
-    }
+    return {k: PhiText(v) if _plain(v) and k.casefold() in names else v for k, v in answers.items()}
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, str) and bool(value) and not isinstance(value, PhiText | Unreadable)

@@ -189,8 +189,17 @@ def ticket_open(*, data: NewTicket, actor: Actor) -> Ticket:
     return tickets_open(items=[data], actor=actor)[0].ticket
 
 
-def _new_ticket(data: NewTicket, subject: str, structured: dict[str, str], now: Any) -> Ticket:
+def _new_ticket(
+    data: NewTicket,
+    subject: str,
+    structured: dict[str, str],
+    now: Any,
+    phi_names: dict[int | None, frozenset[str]],
+) -> Ticket:
     category = data.category
+    key = category.pk if category else None
+    if data.form_data and key not in phi_names:  # read once per request type in a batch
+        phi_names[key] = phi_answer_names(category)
     return Ticket(
         subject=subject,
         status=Status.OPEN if data.assignee else Status.NEW,
@@ -203,9 +212,7 @@ def _new_ticket(data: NewTicket, subject: str, structured: dict[str, str], now: 
         team=data.team or (category.default_team if category else None),
         tier=data.tier,
         assignee=data.assignee,
-        form_data=seal_answers(data.form_data, phi_answer_names(category))
-        if data.form_data
-        else {},
+        form_data=seal_answers(data.form_data, phi_names[key]) if data.form_data else {},
         created_at=now,
         updated_at=now,
         status_changed_at=now,
@@ -233,6 +240,7 @@ def _drafts(items: list[NewTicket], now: Any) -> list[_Draft]:
     """Validate every item (naming the item, `2.subject`, when there are several)."""
     drafts = []
     errors: dict[str, list[str]] = {}
+    phi_names: dict[int | None, frozenset[str]] = {}
     for i, data in enumerate(items):
         try:
             subject, tags, structured = _check_new(data)
@@ -241,7 +249,8 @@ def _drafts(items: list[NewTicket], now: Any) -> list[_Draft]:
                 raise
             errors.update({f"{i}.{key}": msgs for key, msgs in exc.errors.items()})
             continue
-        drafts.append(_Draft(data, _new_ticket(data, subject, structured, now), tags))
+        ticket = _new_ticket(data, subject, structured, now, phi_names)
+        drafts.append(_Draft(data, ticket, tags))
     if errors:
         raise ValidationFailed("Some tickets could not be opened.", errors=errors)
     return drafts
