@@ -215,3 +215,11 @@ def test_a_ticket_shown_in_the_admin_site_is_recorded(ticket) -> None:
     client.force_login(boss)
     assert client.get(f"/admin/tickets/ticket/{ticket.pk}/change/").status_code == 200
     assert [e.ticket_id for e in _entries(AuditAction.TICKET_VIEWED)] == [ticket.pk]
+
+
+def test_a_ticket_opened_by_mail_names_the_requester_by_role() -> None:
+    from tests.factories import ContactFactory
+
+    ticket = make_ticket(ContactFactory())  # no account, as for mail or the public form
+    [opened] = _entries(AuditAction.TICKET_CREATED)
+    assert (opened.ticket_id, opened.actor_id, opened.actor_role) == (ticket.pk, None, "requester")

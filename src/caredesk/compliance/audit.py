@@ -122,9 +122,16 @@ def record(
 
 
 def record_many(
-    *, accesses: Sequence[Access], actor: Any = None, request: HttpRequest | None = None
+    *,
+    accesses: Sequence[Access],
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    role: str | None = None,
 ) -> list[AuditEntry]:
-    """Append one entry per access, by one actor in one request, with a single INSERT."""
+    """Append one entry per access, by one actor in one request, with a single INSERT.
+
+    `role` names the actor's role when there is no account to read it from.
+    """
     if not accesses:
         return []
     if request is None:
@@ -132,7 +139,7 @@ def record_many(
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    role = role_of(actor)
+    role = role_of(actor) if role is None else role
     ip, agent, request_id = _request_facts(request)
     with transaction.atomic():
         if connection.vendor == "postgresql":
