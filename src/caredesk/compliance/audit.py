@@ -57,7 +57,7 @@ def role_of(user: Any) -> str:
         return "superuser"
     cached = getattr(user, "_audit_role", None)
     if cached is None:
-        names = sorted(g.name for g in user.groups.all())
+        names = sorted(user.groups.values_list("name", flat=True))
         if names:
             cached = ", ".join(names)
         elif getattr(user, "contact_id", None):
@@ -77,8 +77,24 @@ def _request_facts(request: HttpRequest | None) -> tuple[str, str, str]:
     return ip, agent, request_id
 
 
-def _head() -> tuple[int, str]:
-    last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+# PostgreSQL: take the lock and read the head in one round trip. The second statement gets its
+# own snapshot (READ COMMITTED), taken after the lock is held, so it sees the latest entry.
+_PG_LOCK_AND_HEAD = (
+    f"SELECT pg_advisory_xact_lock({LOCK_KEY});"
+    f" SELECT seq, hash FROM {AuditEntry._meta.db_table} ORDER BY seq DESC LIMIT 1"
+)
+
+
+def _locked_head() -> tuple[int, str]:
+    """Order this writer after every other (PostgreSQL) and return the chain's (seq, hash)."""
+    last: Any = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_PG_LOCK_AND_HEAD)
+            cursor.nextset()
+            last = cursor.fetchone()
+    else:  # SQLite: the IMMEDIATE transaction already holds the database's one write lock
+        last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
     if last is not None:
         return int(last[0]), str(last[1])
     anchor = ChainAnchor.objects.values_list("seq", "prev_hash").first()
@@ -142,10 +158,7 @@ def record_many(
     role = role_of(actor) if role is None else role
     ip, agent, request_id = _request_facts(request)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        first_seq, prev = _head()
+        first_seq, prev = _locked_head()
         at = clock.now()
         entries = []
         for n, access in enumerate(accesses, start=1):
