@@ -58,3 +58,13 @@ def _fresh_config_snapshots() -> Iterator[None]:
     confcache.clear()
     yield
     confcache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_audit_roles() -> Iterator[None]:
+    """Roles the audit read are kept for a few seconds by account id; ids repeat across tests."""
+    from caredesk.compliance.audit import _roles
+
+    _roles.clear()
+    yield
+    _roles.clear()
