@@ -125,9 +125,7 @@ def page_overhead(views: int) -> dict[str, Any]:
         access.ticket_viewed = real if audited else (lambda **_: None)  # type: ignore[assignment]
         started = time.perf_counter()
         response = client.get(path)
-        timings["with_audit" if audited else "without_audit"].append(
-            time.perf_counter() - started
-        )
+        timings["with_audit" if audited else "without_audit"].append(time.perf_counter() - started)
         assert response.status_code == 200, response.status_code
     access.ticket_viewed = real
     alone = []

@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             "DATABASE_URL": args.database_url,
             "DATABASE_CONN_MAX_AGE": "600",
             "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+            "CAREDESK_AUDIT_KEY": "bench-only-audit-key-" + "y" * 40,
             "CAREDESK_INSECURE_HTTP": "1",
             "CAREDESK_DATA_DIR": str(Path(tempfile.gettempdir()) / "caredesk-profile"),
             "CAREDESK_LOG_LEVEL": "WARNING",

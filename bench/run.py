@@ -698,6 +698,7 @@ def main(argv: list[str] | None = None) -> int:
         "DJANGO_SETTINGS_MODULE": "caredesk.settings",
         "DATABASE_URL": url,
         "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "CAREDESK_AUDIT_KEY": "bench-only-audit-key-" + "y" * 40,
         "CAREDESK_INSECURE_HTTP": "1",
         "CAREDESK_DEMO": "0",
         "CAREDESK_DATA_DIR": str(data_dir),

@@ -37,6 +37,7 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="caredesk.settings",
         CAREDESK_DATA_DIR=tempfile.mkdtemp(prefix="caredesk-bench-sla-"),
         SECRET_KEY="bench-only-secret-key-bench-only-secret-key",
+        CAREDESK_AUDIT_KEY="bench-only-audit-key-bench-only-audit-key",
     )
     import django
 

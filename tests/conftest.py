@@ -77,3 +77,13 @@ def long_sessions(settings: Any) -> None:
     settings.CAREDESK_STAFF_IDLE_MINUTES = 7 * 24 * 60
     settings.CAREDESK_IDLE_MINUTES = 7 * 24 * 60
     settings.CAREDESK_SESSION_MAX_HOURS = 7 * 24
+
+
+@pytest.fixture(autouse=True)
+def _fresh_audit_roles() -> Iterator[None]:
+    """Roles the audit read are kept for a few seconds by account id; ids repeat across tests."""
+    from caredesk.compliance.audit import _roles
+
+    _roles.clear()
+    yield
+    _roles.clear()

@@ -221,3 +221,27 @@ def test_a_ticket_shown_in_the_admin_site_is_recorded(ticket) -> None:
     login_verified(client, boss)
     assert client.get(f"/admin/tickets/ticket/{ticket.pk}/change/").status_code == 200
     assert [e.ticket_id for e in _entries(AuditAction.TICKET_VIEWED)] == [ticket.pk]
+
+
+def test_a_ticket_opened_by_mail_names_the_requester_by_role() -> None:
+    from tests.factories import ContactFactory
+
+    ticket = make_ticket(ContactFactory())  # no account, as for mail or the public form
+    [opened] = _entries(AuditAction.TICKET_CREATED)
+    assert (opened.ticket_id, opened.actor_id, opened.actor_role) == (ticket.pk, None, "requester")
+
+
+def test_a_role_change_is_recorded_from_the_next_access_on(agent, ticket) -> None:
+    from caredesk.compliance.audit import record
+
+    assert record(action=AuditAction.TICKET_VIEWED, actor=agent).actor_role == "Agent"
+    agent.groups.add(Group.objects.get(name="Supervisor"))
+    assert record(action=AuditAction.TICKET_VIEWED, actor=agent).actor_role == "Agent, Supervisor"
+
+
+def test_requesters_and_client_admins_are_named_by_role() -> None:
+    from caredesk.compliance.audit import role_of
+
+    patient = requester_with_login()
+    admin = requester_with_login(kind=ContactKind.CLIENT_ADMIN)
+    assert (role_of(patient.user), role_of(admin.user)) == ("requester", "client admin")

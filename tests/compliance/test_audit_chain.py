@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from caredesk.compliance.audit import record
 from caredesk.compliance.chain import GENESIS
 from caredesk.compliance.models import AuditAction, AuditEntry, AuditImmutable
 from caredesk.compliance.selectors import chain_verify
+from tests.compliance.tamper import tamper
 from tests.factories import AgentFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +30,7 @@ def five_entries() -> list[AuditEntry]:
     ]
 
 
-def _sql(statement: str, params: list[object]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+_sql = tamper
 
 
 def test_entries_are_numbered_and_linked_from_the_start(five_entries: list[AuditEntry]) -> None:

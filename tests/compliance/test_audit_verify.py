@@ -14,6 +14,7 @@ from caredesk.compliance.chain import GENESIS, entry_hash
 from caredesk.compliance.checkpoints import checkpoint_now, checkpoint_write
 from caredesk.compliance.models import AuditAction, AuditEntry
 from caredesk.compliance.selectors import _rows
+from tests.compliance.tamper import tamper
 from tests.factories import AgentFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +32,7 @@ def ten_entries() -> list[AuditEntry]:
     )
 
 
-def _sql(statement: str, params: list[object] | None = None) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params or [])
+_sql = tamper
 
 
 def _verify(capsys: pytest.CaptureFixture[str]) -> tuple[int, dict]:
@@ -203,3 +202,16 @@ def test_a_checkpoint_signed_with_another_key_is_refused(ten_entries, capsys, se
     checkpoint_write(seq=10, hash=ten_entries[-1].hash)
     settings.CAREDESK_AUDIT_KEY = "the-real-key"
     assert _problem(capsys) == (0, "bad_signature")
+
+
+def test_the_database_itself_refuses_to_change_an_entry(ten_entries) -> None:
+    from django.db import DatabaseError, transaction
+
+    def refused(statement: str) -> None:
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+
+    refused("UPDATE compliance_auditentry SET reason = 'x' WHERE seq = 2")
+    if connection.vendor == "postgresql":  # SQLite keeps deletes possible (see the migration)
+        refused("DELETE FROM compliance_auditentry WHERE seq = 2")
+    assert AuditEntry.objects.count() == 10

@@ -103,29 +103,32 @@ def _event_fields(event: Any) -> list[str]:
 
 def ticket_changes_recorded(events: Sequence[Any]) -> None:
     """One entry per ticket and actor for ticket events that changed something."""
-    grouped: dict[tuple[Any, Any], dict[str, Any]] = defaultdict(
+    grouped: dict[tuple[Any, ...], dict[str, Any]] = defaultdict(
         lambda: {"fields": set(), "ticket": None, "created": False, "rule": ""}
     )
     for event in events:
         if event.kind not in _CHANGE_FIELDS:
             continue
         actor = event.actor_user
-        group = grouped[(actor.pk if actor else None, event.ticket_id)]
+        key = (actor.pk if actor else None, event.actor_contact_id, event.ticket_id)
+        group = grouped[key]
         group.update(ticket=event.ticket, actor=actor, rule=group["rule"] or _rule_of(event))
         group["created"] = group["created"] or event.kind == "created"
         group["fields"].update(_event_fields(event))
-    by_actor: dict[Any, list[Access]] = defaultdict(list)
-    actors: dict[Any, Any] = {}
-    for (actor_pk, _ticket_pk), group in grouped.items():
+    by_actor: dict[tuple[Any, ...], list[Access]] = defaultdict(list)
+    actors: dict[tuple[Any, ...], Any] = {}
+    for (actor_pk, contact_pk, _ticket_pk), group in grouped.items():
         ticket = group["ticket"]
         action = AuditAction.TICKET_CREATED if group["created"] else AuditAction.TICKET_CHANGED
         access = _access(ticket, action, sorted(group["fields"]))
         if group["rule"]:
             access = replace(access, reason=f"rule: {group['rule']}"[:200])
-        by_actor[actor_pk].append(access)
-        actors[actor_pk] = group["actor"]
-    for actor_pk, accesses in by_actor.items():
-        record_many(accesses=accesses, actor=actors[actor_pk])
+        by_actor[(actor_pk, contact_pk)].append(access)
+        actors[(actor_pk, contact_pk)] = group["actor"]
+    for (actor_pk, contact_pk), accesses in by_actor.items():
+        # a requester without an account (mail, the public form) is named by their role only
+        role = "requester" if actor_pk is None and contact_pk is not None else None
+        record_many(accesses=accesses, actor=actors[(actor_pk, contact_pk)], role=role)
 
 
 def _rule_of(event: Any) -> str:

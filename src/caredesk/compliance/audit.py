@@ -3,21 +3,26 @@
 Entries are chained in one order across every process: PostgreSQL takes a transaction-scoped
 advisory lock; SQLite's write transactions (IMMEDIATE) are already one at a time. The entry is
 written inside the caller's transaction when there is one, so an audited change and its entry
-commit or roll back together.
+commit or roll back together. A read recorded outside any transaction on PostgreSQL (a page
+view) skips the lock: it reads the head and appends with one self-committing INSERT, and the
+unique `seq` turns away a writer that read the same head as another, which then tries again
+under the lock.
 """
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 
-from caredesk.compliance.chain import GENESIS, entry_hash
+from caredesk.compliance.chain import GENESIS, HASHED_FIELDS, entry_hash
 from caredesk.compliance.models import AuditEntry, ChainAnchor
 from caredesk.core import clock
 from caredesk.core.middleware import current_request
@@ -49,23 +54,42 @@ def content_of(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
+# Roles by account, kept briefly: reading them costs a query on every recorded page view. A
+# change of someone's groups in this process drops theirs at once (compliance/apps.py).
+ROLE_SECONDS = 30.0
+_roles: dict[int, tuple[float, str]] = {}
+
+
+def forget_role(user_id: int | None) -> None:
+    _roles.pop(user_id or 0, None)
+
+
+def _role_read(user: Any) -> str:
+    names = sorted(user.groups.values_list("name", flat=True))
+    if names:
+        return ", ".join(names)
+    if user.is_staff:
+        return "staff"
+    contact = getattr(user, "contact", None)
+    if contact is not None and contact.is_org_admin:
+        return "client admin"
+    return "requester"
+
+
 def role_of(user: Any) -> str:
-    """A short description of the actor's role at the moment of access."""
+    """A short description of the actor's role at the moment of access (read at most
+    ROLE_SECONDS earlier)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
     if getattr(user, "is_superuser", False):
         return "superuser"
-    cached = getattr(user, "_audit_role", None)
-    if cached is None:
-        names = sorted(g.name for g in user.groups.all())
-        if names:
-            cached = ", ".join(names)
-        elif getattr(user, "contact_id", None):
-            cached = "requester"
-        else:
-            cached = "user"
-        user._audit_role = cached
-    return str(cached)
+    now = time.monotonic()
+    hit = _roles.get(user.pk)
+    if hit is not None and now - hit[0] < ROLE_SECONDS:
+        return hit[1]
+    role = _role_read(user)
+    _roles[user.pk] = (now, role)
+    return role
 
 
 def _request_facts(request: HttpRequest | None) -> tuple[str, str, str]:
@@ -77,10 +101,29 @@ def _request_facts(request: HttpRequest | None) -> tuple[str, str, str]:
     return ip, agent, request_id
 
 
-def _head() -> tuple[int, str]:
-    last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+# PostgreSQL: take the lock and read the head in one round trip. The second statement gets its
+# own snapshot (READ COMMITTED), taken after the lock is held, so it sees the latest entry.
+_PG_HEAD = f"SELECT seq, hash FROM {AuditEntry._meta.db_table} ORDER BY seq DESC LIMIT 1"  # noqa: S608
+_PG_LOCK_AND_HEAD = f"SELECT pg_advisory_xact_lock({LOCK_KEY}); {_PG_HEAD}"
+
+
+def _locked_head() -> tuple[int, str]:
+    """Order this writer after every other (PostgreSQL) and return the chain's (seq, hash)."""
+    last: Any = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_PG_LOCK_AND_HEAD)
+            cursor.nextset()
+            last = cursor.fetchone()
+    else:  # SQLite: the IMMEDIATE transaction already holds the database's one write lock
+        last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
     if last is not None:
         return int(last[0]), str(last[1])
+    return _anchor_head()
+
+
+def _anchor_head() -> tuple[int, str]:
+    """The head of an empty chain: just before its anchor, or the very start."""
     anchor = ChainAnchor.objects.values_list("seq", "prev_hash").first()
     if anchor is not None:
         return int(anchor[0]) - 1, str(anchor[1])
@@ -122,9 +165,16 @@ def record(
 
 
 def record_many(
-    *, accesses: Sequence[Access], actor: Any = None, request: HttpRequest | None = None
+    *,
+    accesses: Sequence[Access],
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    role: str | None = None,
 ) -> list[AuditEntry]:
-    """Append one entry per access, by one actor in one request, with a single INSERT."""
+    """Append one entry per access, by one actor in one request, with a single INSERT.
+
+    `role` names the actor's role when there is no account to read it from.
+    """
     if not accesses:
         return []
     if request is None:
@@ -132,37 +182,86 @@ def record_many(
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    role = role_of(actor)
+    role = role_of(actor) if role is None else role
     ip, agent, request_id = _request_facts(request)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        first_seq, prev = _head()
-        at = clock.now()
-        entries = []
-        for n, access in enumerate(accesses, start=1):
-            entry = AuditEntry(
-                seq=first_seq + n,
-                at=at,
-                actor_id=actor_id,
-                actor_role=role,
-                action=access.action,
-                object_type=access.object_type,
-                object_id=str(access.object_id)[:64],
-                ticket_id=access.ticket_id,
-                organization_id=access.organization_id,
-                fields=sorted(set(access.fields)),
-                reason=access.reason,
-                ip=ip,
-                user_agent=agent,
-                request_id=request_id,
-                prev_hash=prev,
-            )
-            entry.hash = prev = entry_hash(prev, content_of(entry))
-            entries.append(entry)
-        AuditEntry.objects.bulk_create(entries)
-        _checkpoint_when_due(first_seq, entries[-1])
+    facts = (actor_id, role, ip, agent, request_id)
+    for attempt in range(_ATTEMPTS):
+        try:
+            if attempt == 0 and connection.vendor == "postgresql" and connection.get_autocommit():
+                return _append_autocommit(accesses, facts)
+            with transaction.atomic():  # a savepoint inside the caller's transaction
+                first_seq, prev = _locked_head()
+                entries = _chained(accesses, facts, first_seq, prev)
+                AuditEntry.objects.bulk_create(entries)
+                _checkpoint_when_due(first_seq, entries[-1])
+            return entries
+        except IntegrityError:
+            # another writer took the same numbers first (only possible on PostgreSQL, where a
+            # read outside a transaction first tries without the lock): again, under the lock
+            if connection.vendor != "postgresql" or attempt == _ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+_ATTEMPTS = 50
+
+
+def _chained(
+    accesses: Sequence[Access], facts: tuple[Any, ...], first_seq: int, prev: str
+) -> list[AuditEntry]:
+    """Unsaved entries numbered after `first_seq`, each sealed with the previous one's hash."""
+    actor_id, role, ip, agent, request_id = facts
+    at = clock.now()
+    entries = []
+    for n, access in enumerate(accesses, start=1):
+        entry = AuditEntry(
+            seq=first_seq + n,
+            at=at,
+            actor_id=actor_id,
+            actor_role=role,
+            action=access.action,
+            object_type=access.object_type,
+            object_id=str(access.object_id)[:64],
+            ticket_id=access.ticket_id,
+            organization_id=access.organization_id,
+            fields=sorted(set(access.fields)),
+            reason=access.reason,
+            ip=ip,
+            user_agent=agent,
+            request_id=request_id,
+            prev_hash=prev,
+        )
+        entry.hash = prev = entry_hash(prev, content_of(entry))
+        entries.append(entry)
+    return entries
+
+
+_INSERTED = tuple(HASHED_FIELDS) + ("prev_hash", "hash")
+
+
+def _append_autocommit(accesses: Sequence[Access], facts: tuple[Any, ...]) -> list[AuditEntry]:
+    """PostgreSQL outside a transaction (a page or an API read): read the head, then one INSERT
+    that commits by itself. Two round trips instead of five; the unique `seq` refuses a writer
+    that read the same head as another, and record_many() then tries again."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_HEAD)
+        last = cursor.fetchone()
+    first_seq, prev = (int(last[0]), str(last[1])) if last else _anchor_head()
+    entries = _chained(accesses, facts, first_seq, prev)
+    row = "(" + ", ".join("%s::jsonb" if c == "fields" else "%s" for c in _INSERTED) + ")"
+    params: list[Any] = []
+    for e in entries:
+        params += [json.dumps(e.fields) if c == "fields" else getattr(e, c) for c in _INSERTED]
+    sql = (
+        f"INSERT INTO {AuditEntry._meta.db_table} ({', '.join(_INSERTED)})"  # noqa: S608
+        f" VALUES {', '.join([row] * len(entries))} RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for entry, (pk,) in zip(entries, cursor.fetchall(), strict=True):
+            entry.pk = pk
+            entry._state.adding = False
+    _checkpoint_when_due(first_seq, entries[-1])
     return entries
 
 

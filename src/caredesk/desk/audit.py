@@ -37,11 +37,12 @@ class AuditFilterForm(forms.Form):
         empty_label="Anyone",
         label="Person",
     )
-    patient = forms.CharField(
-        max_length=64, required=False, label="Patient ID", help_text="The exact patient ID."
-    )
+    patient = forms.CharField(max_length=64, required=False, label="Patient ID (exact)")
     ticket = forms.CharField(
-        max_length=20, required=False, label="Ticket", help_text="e.g. CD-1042"
+        max_length=20,
+        required=False,
+        label="Ticket",
+        widget=forms.TextInput({"placeholder": "CD-1042"}),
     )
     action = forms.ChoiceField(
         choices=[("", "Any action"), *AuditAction.choices], required=False, label="Action"
