@@ -48,6 +48,7 @@ bench: install
 	$(BIN)/python bench/sla_calendar.py
 	$(BIN)/python bench/rules_eval.py
 	$(BIN)/python bench/mail_ingest.py
+	$(BIN)/python bench/audit.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
