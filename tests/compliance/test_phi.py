@@ -262,3 +262,35 @@ def test_files_and_answers_stored_before_encryption_are_read_and_then_sealed_by_
     assert Ticket.objects.get(pk=ticket.pk).form_data["Record number"] == "MRN-50031"
     again = [s for s in keys_rotate(batch=10) if s.part == "answers marked PHI later"]
     assert sum(s.rewritten for s in again) == 0, "a second run has nothing left to do"
+
+
+def test_an_authenticators_secret_is_stored_encrypted_still_signs_in_and_rotates(
+    settings, client, clock
+):
+    from caredesk.accounts import totp
+    from caredesk.accounts.signin import mfa_verify
+    from caredesk.core import phi_crypto
+    from caredesk.core.clock import now
+    from tests.factories import AgentFactory, enroll_second_factor
+
+    settings.CAREDESK_PHI_KEYS = f"k1={K1},index={INDEX}"
+    agent = AgentFactory()
+    enrolled = enroll_second_factor(agent)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM accounts_secondfactor WHERE user_id = %s", [agent.pk])
+        stored = cursor.fetchone()[0]
+    assert enrolled.secret not in stored and phi_crypto.is_token(stored)
+    assert keys_status()["authenticators"]["k1"] == 1
+
+    settings.CAREDESK_PHI_KEYS = f"k2={K2},k1={K1},index={INDEX}"
+    list(keys_rotate(batch=10))
+    assert keys_status()["authenticators"] == {
+        "k2": 1,
+        "k1": 0,
+        "not encrypted": 0,
+        "unknown key": 0,
+    }
+    settings.CAREDESK_PHI_KEYS = f"k2={K2},index={INDEX}"  # the old key can go
+    clock.advance(minutes=1)
+    code = totp.code_at(enrolled.secret, now().timestamp())
+    assert mfa_verify(user=agent, code=code) == "totp"

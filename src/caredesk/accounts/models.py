@@ -241,7 +241,8 @@ class SecondFactor(models.Model):
     """A person's authenticator app (TOTP). Confirmed once a code from the app was typed."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="second_factor")
-    secret = models.CharField(max_length=64)
+    # encrypted like health information: a copy of the database alone cannot make codes
+    secret = EncryptedCharField(max_length=64)
     created_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # the last 30-second step a code was accepted for: no code is accepted twice

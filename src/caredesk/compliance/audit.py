@@ -189,7 +189,10 @@ def record_many(
         try:
             if attempt == 0 and connection.vendor == "postgresql" and connection.get_autocommit():
                 return _append_autocommit(accesses, facts)
-            with transaction.atomic():  # a savepoint inside the caller's transaction
+            # Inside the caller's transaction no savepoint is needed: the chain's lock (or
+            # SQLite's write lock) is held, so no other writer can take these numbers, and a
+            # failed write must undo the audited change with it anyway.
+            with transaction.atomic(savepoint=False):
                 first_seq, prev = _locked_head()
                 entries = _chained(accesses, facts, first_seq, prev)
                 AuditEntry.objects.bulk_create(entries)

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists
+from django.db import connection, transaction
 
 from caredesk.accounts.models import Contact
 from caredesk.accounts.services import requester_for_email
@@ -82,17 +81,30 @@ def mail_process(*, mail: InboundMail) -> Outcome:
         return _finish(mail, MailStatus.QUARANTINED, reason)
 
 
+def _by_message_ids(ids: list[str]) -> Any:
+    """Messages stored with one of these Message-IDs. The index on the column leaves out
+    messages without one, and SQLite uses such a partial index only when the query repeats
+    its condition word for word, hence the exclude (without it every mail scans the table)."""
+    return Message.objects.filter(email_message_id__in=ids).exclude(email_message_id="")
+
+
 def _seen(message_id: str, mail: InboundMail) -> bool:
-    """Whether this Message-ID was taken before, by earlier mail or as a stored message (one
-    query: both checks ride on the read of this mail's own row)."""
-    earlier = InboundMail.objects.filter(message_id=message_id, status__in=DONE).exclude(pk=mail.pk)
-    stored = Message.objects.filter(email_message_id=message_id)
-    return bool(
-        InboundMail.objects.filter(pk=mail.pk)
-        .annotate(seen=Exists(earlier) | Exists(stored))
-        .values_list("seen", flat=True)
-        .get()
+    """Whether this Message-ID was taken before, by earlier mail or as a stored message.
+
+    Every mail asks this, so it is one plain statement on two indexes (the ORM's version of
+    the same query took fifty times as long to build as to run)."""
+    done = ", ".join(["%s"] * len(DONE))
+    sql = (
+        f"SELECT EXISTS(SELECT 1 FROM {InboundMail._meta.db_table} WHERE message_id = %s"  # noqa: S608
+        f" AND status IN ({done}) AND id <> %s)"
+        f" OR EXISTS(SELECT 1 FROM {Message._meta.db_table} WHERE email_message_id = %s"
+        # the partial index's own condition, word for word, so SQLite uses it
+        " AND NOT (email_message_id = ''))"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [message_id, *DONE, mail.pk, message_id])
+        row = cursor.fetchone()
+    return bool(row[0])
 
 
 _PROCESSING_FIELDS = (
@@ -140,12 +152,7 @@ def _thread(parsed: ParsedMail, contact: Contact) -> Ticket | None:
         return Ticket.objects.filter(pk=token_ticket).first()
     ids = [*parsed.in_reply_to, *parsed.references]
     if ids:
-        found = (
-            Message.objects.filter(email_message_id__in=ids)
-            .select_related("ticket")
-            .order_by("-id")
-            .first()
-        )
+        found = _by_message_ids(ids).select_related("ticket").order_by("-id").first()
         if found is not None:
             return found.ticket
     for ref in _REF.findall(parsed.subject):

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
-from caredesk.accounts.models import Contact
+from caredesk.accounts.models import Contact, SecondFactor
 from caredesk.core.phi import Unreadable, has_unreadable, keyring, with_indexes
 from caredesk.core.phi_crypto import PREFIX, PhiDecryptError
 from caredesk.core.phi_files import phi_storage
@@ -173,6 +173,10 @@ def keys_rotate(*, batch: int = 500) -> Iterator[Progress]:
     )
     birth = ("date_of_birth",)
     yield from _batches("contacts", _rows(Contact, birth, active), batch, _rewriter(birth))
+    secret = ("secret",)
+    yield from _batches(
+        "authenticators", _rows(SecondFactor, secret, active), batch, _rewriter(secret)
+    )
     yield from _batches("form answers", _forms(active), batch, _rewrite_forms)
     yield from _answers_marked_later(batch)
     yield from _batches("event values", _events(active), batch, _rewrite_events)
@@ -202,6 +206,7 @@ def keys_status() -> dict[str, dict[str, int]]:
         "ticket fields": _field_counts(Ticket, PHI_FIELDS, ring.ids),
         "video sessions": _field_counts(VideoFailure, ("session_id",), ring.ids),
         "contacts": _field_counts(Contact, ("date_of_birth",), ring.ids),
+        "authenticators": _field_counts(SecondFactor, ("secret",), ring.ids),
     }
     for part, qs, names in (
         ("form answers", _cast(Ticket.objects.all(), "form_data"), ["form_data"]),
