@@ -189,10 +189,11 @@ def record_many(
         try:
             if attempt == 0 and connection.vendor == "postgresql" and connection.get_autocommit():
                 return _append_autocommit(accesses, facts)
-            # Inside the caller's transaction no savepoint is needed: the chain's lock (or
-            # SQLite's write lock) is held, so no other writer can take these numbers, and a
-            # failed write must undo the audited change with it anyway.
-            with transaction.atomic(savepoint=False):
+            # SQLite's write transaction shuts out every other writer, so inside the caller's
+            # transaction no savepoint is needed there. On PostgreSQL a read appending without
+            # the lock may still take these numbers first; the savepoint lets this writer try
+            # again without spoiling the caller's transaction.
+            with transaction.atomic(savepoint=connection.vendor == "postgresql"):
                 first_seq, prev = _locked_head()
                 entries = _chained(accesses, facts, first_seq, prev)
                 AuditEntry.objects.bulk_create(entries)
