@@ -1,0 +1,165 @@
+"""The compliance officer against every route: the audit and governance screens, and no ticket.
+
+The role reads the access audit and runs governance; it has no permission on tickets, so every
+ticket page, API read and chat of a ticket answers "not found" exactly as for an outsider. Like
+the main matrix, this one must name every route and API operation (the last tests enforce it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from caredesk.accounts.roles import ROLE_COMPLIANCE
+from caredesk.accounts.services import token_create
+from tests.factories import AgentFactory, login_verified
+from tests.web.test_access_matrix import (
+    API_MATRIX,
+    FORBIDDEN,
+    LOGIN,
+    MATRIX,
+    NOT_FOUND,
+    OK,
+    _expect,
+    world,  # noqa: F401 - the fixture
+)
+
+pytestmark = pytest.mark.django_db
+
+# Screens: statuses other than the shared constants are the form's answer to an empty post
+# (422), a redirect after the action (302) or a probe without content (204).
+SCREENS: dict[str, Any] = {
+    "healthz": OK,
+    "login": OK,
+    "login-code": LOGIN,
+    "login-enroll": LOGIN,
+    "admin-login": LOGIN,
+    "login-sso": NOT_FOUND,
+    "login-sso-callback": NOT_FOUND,
+    "account": OK,
+    "account-enroll": OK,
+    "account-codes": 302,
+    "account-mfa-off": FORBIDDEN,
+    "account-password": 422,
+    "sign-out-everywhere": LOGIN,
+    "session-status": OK,
+    "phone:twilio": NOT_FOUND,
+    "selfserve:check": OK,
+    "selfserve:ping": 204,
+    "selfserve:payload": OK,
+    "selfserve:upload": OK,
+    "selfserve:new": OK,
+    "selfserve:sent": OK,
+    "desk:queue": OK,
+    "desk:ticket-new": OK,
+    "desk:tokens": OK,
+    "desk:audit": OK,
+    "desk:audit-export": OK,
+    "desk:ticket": NOT_FOUND,
+    "desk:ticket-reply": NOT_FOUND,
+    "desk:ticket-break-glass": NOT_FOUND,
+    "desk:ticket-update": NOT_FOUND,
+    "desk:ticket-escalate": NOT_FOUND,
+    "desk:notifications": OK,
+    "desk:policies": FORBIDDEN,
+    "desk:policy": FORBIDDEN,
+    "desk:policy-new": FORBIDDEN,
+    "desk:policy-rollback": FORBIDDEN,
+    "desk:policies-import": FORBIDDEN,
+    "desk:ticket-take": NOT_FOUND,
+    "desk:ticket-follow": NOT_FOUND,
+    "portal:home": FORBIDDEN,
+    "portal:new": FORBIDDEN,
+    "portal:new-form": FORBIDDEN,
+    "portal:ticket": FORBIDDEN,
+    "portal:ticket (a colleague's)": FORBIDDEN,
+    "admin:index": OK,
+    "chat-desk:chats": OK,
+    "chat-desk:lists": OK,
+    "chat-desk:availability": 302,
+    "chat-desk:chat": NOT_FOUND,
+    "chat-desk:upload": NOT_FOUND,
+    "chat:status": OK,
+    "chat:start": 422,
+    "chat:offline": 422,
+    "chat:upload": FORBIDDEN,
+    "chat:file": NOT_FOUND,
+    "governance:reviews": OK,
+    "governance:review-sign": 302,
+    "governance:deactivate": 302,
+    "governance:people": OK,
+    "governance:person": OK,
+    "governance:person-export": OK,
+    "governance:person-erase": 302,
+    "governance:breaches": OK,
+    "governance:breach": OK,
+    "governance:breach-task-done": 302,
+}
+
+API: dict[str, Any] = {
+    "access audit": OK,
+    "ticket list": OK,
+    "ticket batch": 201,  # staff may open a ticket for a requester (it reads nothing back)
+    "ticket get": NOT_FOUND,
+    "ticket by ref": NOT_FOUND,
+    "colleague's ticket": NOT_FOUND,
+    "ticket patch": NOT_FOUND,
+    "messages": NOT_FOUND,
+    "organizations": OK,
+    "contacts": OK,
+    "teams": OK,
+    "SLA policies": OK,
+    "SLA calendars": OK,
+    "SLA policy change": FORBIDDEN,
+}
+
+
+@pytest.fixture
+def officer() -> Any:
+    return AgentFactory(role=ROLE_COMPLIANCE, name="Hollis Verhoeven")
+
+
+@pytest.mark.parametrize(("name", "path", "method", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
+def test_the_compliance_officer_on_every_screen(world, officer, name, path, method, expected):  # noqa: F811
+    client = Client()
+    login_verified(client, officer)
+    _expect(getattr(client, method)(path(world)), SCREENS[name])
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "method", "expected"), API_MATRIX, ids=[m[0] for m in API_MATRIX]
+)
+def test_the_compliance_officer_on_every_api_operation(
+    world,  # noqa: F811
+    officer,
+    name,
+    path,
+    method,
+    expected,
+):
+    _token, secret = token_create(user=officer, name="matrix")
+    kwargs: dict[str, Any] = {"headers": {"Authorization": f"Bearer {secret}"}}
+    if method == "patch":
+        body = {"active": True} if "/sla/" in path(world) else {"priority": 2}
+        kwargs.update(data=body, content_type="application/json")
+    if method == "post":
+        item = {"subject": "Access check", "requester_id": world.ticket.requester_id}
+        kwargs.update(data={"tickets": [item]}, content_type="application/json")
+    response = getattr(Client(), method)(path(world), **kwargs)
+    assert response.status_code == API[name], (name, response.status_code, response.content[:200])
+
+
+def test_every_route_and_operation_has_a_decision_for_the_compliance_officer():
+    assert {m[0] for m in MATRIX} == set(SCREENS)
+    assert {m[0] for m in API_MATRIX} == set(API)
+
+
+def test_the_compliance_officer_reads_no_ticket_anywhere():
+    ticket_routes = [n for n in SCREENS if n.startswith(("desk:ticket", "portal:ticket"))]
+    assert ticket_routes and all(
+        SCREENS[n] in (NOT_FOUND, FORBIDDEN) for n in ticket_routes if n != "desk:ticket-new"
+    )
+    reads = [n for n in API if n.startswith(("ticket get", "ticket by", "colleague", "messages"))]
+    assert reads and all(API[n] == NOT_FOUND for n in reads)
