@@ -743,14 +743,9 @@ def test_screen_access(world, role, name, path, method, expected):
     _expect(response, expected[role])
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("name", "path", "method", "expected"), API_MATRIX, ids=[m[0] for m in API_MATRIX]
-)
-def test_api_access_with_tokens(world, role, name, path, method, expected):
-    client = Client()
+def api_call(world: World, user: Any, path: Any, method: str) -> Any:
+    """Call one API operation as `user` (None: no token) with a small valid body."""
     headers = {}
-    user = world.users[role]
     if user is not None:
         _token, secret = token_create(user=user, name="matrix")
         headers["Authorization"] = f"Bearer {secret}"
@@ -761,7 +756,15 @@ def test_api_access_with_tokens(world, role, name, path, method, expected):
     if method == "post":
         item = {"subject": "Access check", "requester_id": world.ticket.requester_id}
         kwargs.update(data={"tickets": [item]}, content_type="application/json")
-    response = getattr(client, method)(path(world), **kwargs)
+    return getattr(Client(), method)(path(world), **kwargs)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "path", "method", "expected"), API_MATRIX, ids=[m[0] for m in API_MATRIX]
+)
+def test_api_access_with_tokens(world, role, name, path, method, expected):
+    response = api_call(world, world.users[role], path, method)
     assert response.status_code == expected[role], (
         role,
         name,

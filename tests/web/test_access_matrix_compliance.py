@@ -13,7 +13,6 @@ import pytest
 from django.test import Client
 
 from caredesk.accounts.roles import ROLE_COMPLIANCE
-from caredesk.accounts.services import token_create
 from tests.factories import AgentFactory, login_verified
 from tests.web.test_access_matrix import (
     API_MATRIX,
@@ -23,6 +22,7 @@ from tests.web.test_access_matrix import (
     NOT_FOUND,
     OK,
     _expect,
+    api_call,
     world,  # noqa: F401 - the fixture
 )
 
@@ -139,15 +139,7 @@ def test_the_compliance_officer_on_every_api_operation(
     method,
     expected,
 ):
-    _token, secret = token_create(user=officer, name="matrix")
-    kwargs: dict[str, Any] = {"headers": {"Authorization": f"Bearer {secret}"}}
-    if method == "patch":
-        body = {"active": True} if "/sla/" in path(world) else {"priority": 2}
-        kwargs.update(data=body, content_type="application/json")
-    if method == "post":
-        item = {"subject": "Access check", "requester_id": world.ticket.requester_id}
-        kwargs.update(data={"tickets": [item]}, content_type="application/json")
-    response = getattr(Client(), method)(path(world), **kwargs)
+    response = api_call(world, officer, path, method)
     assert response.status_code == API[name], (name, response.status_code, response.content[:200])
 
 
