@@ -11,8 +11,11 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from caredesk.core import phi
+from caredesk.accounts import totp
+from caredesk.accounts.signin import mfa_verify
+from caredesk.core import phi, phi_crypto
 from caredesk.core.checks import phi_keys_check
+from caredesk.core.clock import now
 from caredesk.core.phi import PhiKeyError, Unreadable
 from caredesk.tickets.models import Attachment, Ticket, TicketEvent
 from caredesk.tickets.selectors import ticket_ids_for_patient
@@ -20,7 +23,14 @@ from caredesk.tickets.services import ticket_update
 from caredesk.tickets.services.attachments import Upload
 from caredesk.tickets.services.keys import keys_rotate, keys_status
 from tests.api.conftest import ApiClient, assert_problem, world  # noqa: F401 - the fixture
-from tests.factories import RequestFieldFactory, RequestTypeFactory, login_verified, make_ticket
+from tests.factories import (
+    AgentFactory,
+    RequestFieldFactory,
+    RequestTypeFactory,
+    enroll_second_factor,
+    login_verified,
+    make_ticket,
+)
 
 K1 = base64.b64encode(b"a" * 32).decode()
 K2 = base64.b64encode(b"b" * 32).decode()
@@ -267,12 +277,6 @@ def test_files_and_answers_stored_before_encryption_are_read_and_then_sealed_by_
 def test_an_authenticators_secret_is_stored_encrypted_still_signs_in_and_rotates(
     settings, client, clock
 ):
-    from caredesk.accounts import totp
-    from caredesk.accounts.signin import mfa_verify
-    from caredesk.core import phi_crypto
-    from caredesk.core.clock import now
-    from tests.factories import AgentFactory, enroll_second_factor
-
     settings.CAREDESK_PHI_KEYS = f"k1={K1},index={INDEX}"
     agent = AgentFactory()
     enrolled = enroll_second_factor(agent)

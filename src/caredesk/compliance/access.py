@@ -162,7 +162,7 @@ def signed_in(*, request: Any = None, user: Any = None, **_: Any) -> None:
 
 
 def signed_out(*, request: Any = None, user: Any = None, **_: Any) -> None:
-    """A sign-out the person asked for (sessions that time out just end)."""
+    """A sign-out: asked for, or a session the session rules ended (idle, too old)."""
     if user is not None and getattr(user, "is_authenticated", False):
         record(
             action=AuditAction.SIGNED_OUT,
