@@ -20,6 +20,9 @@
   var outbox = [];
   var seen = {};
   var typingSentAt = 0;
+  // The server takes frames about a chat only after our "watch" for it, which follows its
+  // "hello": until then a typing signal would be refused, so none is sent.
+  var watching = false;
   var typingIdle = null;
   var typingHide = null;
 
@@ -103,7 +106,7 @@
           say("You were set away while your chat page was closed. Become available again to take chats.");
         }
         document.body.dispatchEvent(new CustomEvent("chat-queue"));
-        if (chatId) send({ type: "watch", chat: chatId, after: after });
+        if (chatId) watching = send({ type: "watch", chat: chatId, after: after });
         outbox.forEach(function (o) { send(o); });
         break;
       case "history":
@@ -175,6 +178,7 @@
     });
     socket.addEventListener("close", function (e) {
       clearInterval(pinger);
+      watching = false;
       // 4401: the session ended (signed out elsewhere, inactivity); the page goes to sign-in.
       if (e.code === 4401) { window.location.reload(); return; }
       retry = Math.min(retry + 1, 5);
@@ -185,8 +189,8 @@
 
   function typingNow() {
     var now = Date.now();
-    // a frame is counted as sent only when the socket took it (it may still be connecting)
-    if (now - typingSentAt > 2000 && send({ type: "typing", chat: chatId, state: true })) {
+    // counted as sent only when the socket took it after the watch (it may still be connecting)
+    if (watching && now - typingSentAt > 2000 && send({ type: "typing", chat: chatId, state: true })) {
       typingSentAt = now;
     }
     clearTimeout(typingIdle);
