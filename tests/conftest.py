@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from caredesk.core import clock as clock_module
-from tests.peers import smtp  # noqa: F401 - a fixture for every test module
+from tests.peers import saml_peer, smtp  # noqa: F401 - fixtures for every test module
 
 
 class FakeClock:

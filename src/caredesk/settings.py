@@ -372,6 +372,20 @@ CAREDESK_OIDC_LABEL = env.str("CAREDESK_OIDC_LABEL", default="Sign in with singl
 # After single sign-on, still ask for the CareDesk authenticator code; turn off only when the
 # provider itself enforces a second factor.
 CAREDESK_OIDC_SECOND_STEP = env.bool("CAREDESK_OIDC_SECOND_STEP", default=True)
+# Single sign-on for staff by SAML 2.0; off while CAREDESK_SAML_IDP_SSO_URL is empty. The
+# provider's signing certificate(s) come inline (PEM) or from a file; several certificates may be
+# given while the provider rolls its key over. The desk's entity ID defaults to its metadata URL.
+CAREDESK_SAML_IDP_SSO_URL = env.str("CAREDESK_SAML_IDP_SSO_URL", default="")
+CAREDESK_SAML_IDP_ENTITY_ID = env.str("CAREDESK_SAML_IDP_ENTITY_ID", default="")
+CAREDESK_SAML_IDP_CERT = env.str("CAREDESK_SAML_IDP_CERT", default="", multiline=True)
+CAREDESK_SAML_IDP_CERT_FILE = env.str("CAREDESK_SAML_IDP_CERT_FILE", default="")
+CAREDESK_SAML_SP_ENTITY_ID = env.str("CAREDESK_SAML_SP_ENTITY_ID", default="")
+# the attribute holding the address; empty: an e-mail NameID, else email / mail / the usual claims
+CAREDESK_SAML_EMAIL_ATTRIBUTE = env.str("CAREDESK_SAML_EMAIL_ATTRIBUTE", default="")
+CAREDESK_SAML_LABEL = env.str(
+    "CAREDESK_SAML_LABEL", default="Sign in with your organization (SAML)"
+)
+CAREDESK_SAML_SECOND_STEP = env.bool("CAREDESK_SAML_SECOND_STEP", default=True)
 CAREDESK_RATE_WEBHOOK = env.int("CAREDESK_RATE_WEBHOOK", default=600)
 # Requests to the device check's network tests (one run makes about ten).
 CAREDESK_RATE_DIAGNOSTICS = env.int("CAREDESK_RATE_DIAGNOSTICS", default=30)

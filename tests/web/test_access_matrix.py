@@ -152,6 +152,21 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         "get",
         dict.fromkeys(ROLES, NOT_FOUND),
     ),
+    # SAML likewise (tests/accounts/test_saml.py); the provider's answer is a cross-site POST
+    ("login-saml", lambda w: "/login/saml/", "get", dict.fromkeys(ROLES, NOT_FOUND)),
+    ("login-saml-acs", lambda w: "/login/saml/acs/", "post", dict.fromkeys(ROLES, NOT_FOUND)),
+    (
+        "login-saml-finish",
+        lambda w: "/login/saml/finish/",
+        "get",
+        dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+    (
+        "login-saml-metadata",
+        lambda w: "/login/saml/metadata/",
+        "get",
+        dict.fromkeys(ROLES, NOT_FOUND),
+    ),
     # one's own security page and its actions: anyone signed in, about themselves only
     ("account", lambda w: "/account/", "get", {**SIGNED_IN_ALL(OK), "anonymous": LOGIN}),
     (

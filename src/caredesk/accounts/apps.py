@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and organizations"
 
     def ready(self) -> None:
+        from caredesk.accounts import checks  # noqa: F401 - registers the system checks
         from caredesk.accounts.roles import ensure_roles
 
         # Setup, not domain flow: roles need the permissions that migrate just created.

@@ -18,6 +18,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -25,10 +26,11 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from caredesk.accounts import oidc, sessions, signin
+from caredesk.accounts import oidc, saml, sessions, signin
 from caredesk.accounts.models import User
 from caredesk.accounts.qr import qr_data_uri
 from caredesk.accounts.totp import provisioning_uri
@@ -91,6 +93,7 @@ class SignInView(LoginView):
         context = super().get_context_data(**kwargs)
         context["signed_out"] = self.request.session.pop(sessions.SIGNED_OUT, None)
         context["sso_label"] = settings.CAREDESK_OIDC_LABEL if settings.CAREDESK_OIDC_ISSUER else ""
+        context["saml_label"] = settings.CAREDESK_SAML_LABEL if _saml_on() else ""
         return context
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -426,9 +429,7 @@ def sso_start(request: HttpRequest) -> HttpResponse:
     begun = oidc.start(
         provider, client_id=settings.CAREDESK_OIDC_CLIENT_ID, redirect_uri=_sso_redirect_uri()
     )
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+    next_url = _safe_next(request)
     request.session[SSO] = {
         "state": begun.state,
         "nonce": begun.nonce,
@@ -466,16 +467,166 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     except oidc.OidcError as exc:
         log.warning("single sign-on refused: %s", exc)
         return _sso_refused(request, f"Single sign-on failed. {exc}")
-    email = oidc.verified_email(claims)
+    return _sso_sign_in(
+        request,
+        oidc.verified_email(claims),
+        started["next"],
+        second_step=settings.CAREDESK_OIDC_SECOND_STEP,
+    )
+
+
+def _sso_sign_in(
+    request: HttpRequest, email: str | None, next_url: str, *, second_step: bool
+) -> HttpResponse:
+    """The provider vouched for this address: an existing active staff account with it goes on
+    to the desk's own second step (or straight in, where the provider's own is trusted)."""
     user = User.objects.filter(email__iexact=email, is_active=True, is_staff=True).first()
-    if email is None or user is None:
+    if not email or user is None:
         return _sso_refused(
             request, "No CareDesk staff account matches the address your provider confirmed."
         )
     user.backend = "django.contrib.auth.backends.ModelBackend"
-    if settings.CAREDESK_OIDC_SECOND_STEP:
-        _pending_start(request, user, started["next"])
+    if second_step:
+        _pending_start(request, user, next_url)
         return redirect("login-code" if signin.mfa_enrolled(user) else "login-enroll")
     auth_login(request, user, backend=user.backend)
     sessions.mark_signed_in(request.session, "sso")
-    return redirect(started["next"])
+    return redirect(next_url)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+    return next_url
+
+
+# --- single sign-on (SAML 2.0) for staff -------------------------------------------------------
+#
+# The provider posts its answer from its own site, so the browser does not send the desk's
+# session cookie with it (SameSite=Lax). The answer is therefore checked against the request
+# kept on the server, and the browser is then sent on (a top-level GET, which does carry the
+# cookie) to finish in the session that started the sign-in. The answer's own step never
+# touches a session, so it cannot replace the browser's.
+
+SAML = "cd_saml"  # the AuthnRequest ID this browser is waiting on
+SAML_DONE_SECONDS = 120
+
+
+def _saml_on() -> bool:
+    return bool(settings.CAREDESK_SAML_IDP_SSO_URL)
+
+
+def _saml_service() -> tuple[str, str]:
+    """This desk's entity ID and assertion consumer service URL."""
+    base = settings.CAREDESK_BASE_URL.rstrip("/")
+    entity = settings.CAREDESK_SAML_SP_ENTITY_ID or base + reverse("login-saml-metadata")
+    return entity, base + reverse("login-saml-acs")
+
+
+def _saml_certificates() -> list[Any]:
+    return saml.configured_certificates(
+        settings.CAREDESK_SAML_IDP_CERT, settings.CAREDESK_SAML_IDP_CERT_FILE
+    )
+
+
+@never_cache
+@require_GET
+def saml_start(request: HttpRequest) -> HttpResponse:
+    """Send the browser to the identity provider with a new AuthnRequest."""
+    if not _saml_on():
+        raise Http404
+    entity, acs = _saml_service()
+    begun = saml.authn_request(
+        idp_sso_url=settings.CAREDESK_SAML_IDP_SSO_URL,
+        sp_entity_id=entity,
+        acs_url=acs,
+        relay_state="",
+        now=clock.now(),
+    )
+    cache.set(
+        f"saml:request:{begun.id}",
+        {"next": _safe_next(request), "at": clock.now().timestamp()},
+        timeout=PENDING_SECONDS,
+    )
+    request.session[SAML] = begun.id
+    return redirect(begun.url)
+
+
+def _saml_failed(request: HttpRequest, message: str) -> HttpResponse:
+    # shown here, not flashed: this step must not write to a session (see above)
+    return render(request, "auth/sso_failed.html", {"message": message}, status=400)
+
+
+@csrf_exempt  # posted by the identity provider's page; bound to the request kept on the server
+@never_cache
+@require_POST
+def saml_acs(request: HttpRequest) -> HttpResponse:
+    """The provider's signed answer: verify everything, then finish in the browser's session."""
+    if not _saml_on():
+        raise Http404
+    posted = request.POST.get("SAMLResponse", "")
+    request_id = saml.response_request_id(posted)
+    started = cache.get(f"saml:request:{request_id}") if request_id else None
+    fresh = isinstance(started, dict) and clock.now().timestamp() - started["at"] < PENDING_SECONDS
+    if not fresh:
+        return _saml_failed(
+            request, "This sign-in was not started here, was already used, or took too long."
+        )
+    cache.delete(f"saml:request:{request_id}")  # an answer is used once
+    entity, acs = _saml_service()
+    try:
+        assertion = saml.read_response(
+            posted,
+            certificates=_saml_certificates(),
+            idp_entity_id=settings.CAREDESK_SAML_IDP_ENTITY_ID,
+            sp_entity_id=entity,
+            acs_url=acs,
+            request_id=request_id,
+            now=clock.now(),
+        )
+    except saml.SamlError as exc:
+        log.warning("SAML sign-in refused: %s", exc)
+        return _saml_failed(request, f"Single sign-on failed. {exc}")
+    lifetime = max(1, int((assertion.valid_until - clock.now()).total_seconds()) + 180)
+    if not cache.add(f"saml:assertion:{assertion.id}", 1, timeout=lifetime):
+        return _saml_failed(request, "Single sign-on failed. This answer was already used.")
+    cache.set(
+        f"saml:done:{request_id}",
+        {"email": assertion.email(settings.CAREDESK_SAML_EMAIL_ATTRIBUTE), "next": started["next"]},
+        timeout=SAML_DONE_SECONDS,
+    )
+    response = redirect(reverse("login-saml-finish") + f"?request={request_id}")
+    response.status_code = 303  # the browser follows with a GET
+    return response
+
+
+@never_cache
+@require_GET
+def saml_finish(request: HttpRequest) -> HttpResponse:
+    """Back in the session that started the sign-in: the desk's own rules from here."""
+    if not _saml_on():
+        raise Http404
+    request_id = request.GET.get("request", "")
+    waiting = request.session.pop(SAML, None)
+    done = cache.get(f"saml:done:{request_id}") if request_id else None
+    if not isinstance(waiting, str) or not secrets.compare_digest(waiting, request_id):
+        return _sso_refused(request, "Single sign-on did not complete. Try again.")
+    cache.delete(f"saml:done:{request_id}")
+    if not isinstance(done, dict):
+        return _sso_refused(request, "Single sign-on did not complete. Try again.")
+    return _sso_sign_in(
+        request, done["email"], done["next"], second_step=settings.CAREDESK_SAML_SECOND_STEP
+    )
+
+
+@never_cache
+@require_GET
+def saml_metadata(request: HttpRequest) -> HttpResponse:
+    """This desk's service-provider metadata, for the identity provider's administrator."""
+    if not _saml_on():
+        raise Http404
+    entity, acs = _saml_service()
+    return HttpResponse(
+        saml.metadata(sp_entity_id=entity, acs_url=acs), content_type="application/samlmetadata+xml"
+    )
