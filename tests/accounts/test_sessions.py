@@ -207,3 +207,41 @@ def test_agents_cannot_use_the_administrators_sign_out_action(clock):
     )
     assert response.status_code in (302, 403)
     assert victim_client.get("/agent/").status_code == 200
+
+
+def _requester_signed_in(clock):  # type: ignore[no-untyped-def]
+    requester = requester_with_login()
+    client = Client()
+    login_verified(client, requester.user)
+    assert client.get("/portal/").status_code == 200
+    return requester.user, client
+
+
+@pytest.mark.parametrize("side", ["user", "group"])
+def test_a_desk_role_ends_the_sessions_that_needed_no_second_step(clock, side):
+    from django.contrib.auth.models import Group
+
+    user, client = _requester_signed_in(clock)
+    agents = Group.objects.get(name="Agent")
+    if side == "user":
+        user.groups.add(agents)
+    else:
+        agents.user_set.add(user)
+    response = client.get("/portal/")
+    assert response.status_code == 302
+    assert not signed_in(client)
+    # signing in again now asks for the second step a desk role needs
+    again = Client()
+    answer = again.post("/login/", {"username": user.email, "password": PASSWORD})
+    assert answer["Location"] == "/login/enroll/"
+
+
+def test_other_group_changes_keep_sessions(agent_client, clock):
+    from django.contrib.auth.models import Group
+
+    agent, client = agent_client
+    agent.groups.add(Group.objects.get(name="Supervisor"))  # already works the desk
+    assert client.get("/agent/").status_code == 200
+    user, requester_client = _requester_signed_in(clock)
+    user.groups.add(Group.objects.create(name="Newsletter readers"))  # not a desk role
+    assert requester_client.get("/portal/").status_code == 200

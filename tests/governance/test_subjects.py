@@ -159,6 +159,19 @@ def test_export_downloads_from_the_persons_page(person, officer):
     assert zipfile.ZipFile(io.BytesIO(response.content)).read("contact.json")
 
 
+def test_opening_a_persons_page_is_audited(person, officer):
+    client = Client()
+    login_verified(client, officer)
+    assert client.get(f"/agent/governance/people/{person.pk}/").status_code == 200
+    entry = AuditEntry.objects.get(action=AuditAction.SUBJECT_VIEWED)
+    assert (entry.actor_id, entry.object_type, entry.object_id) == (
+        officer.pk,
+        "contact",
+        str(person.pk),
+    )
+    assert entry.organization_id == person.organization_id
+
+
 def test_erase_button_reports_a_hold_instead_of_failing(person, officer):
     hold_place(reason="Regulator inquiry", actor=officer, contact=person)
     client = Client()

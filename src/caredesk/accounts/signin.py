@@ -173,3 +173,35 @@ def _audited(action: str, *, user: User, actor: User, fields: list[str]) -> None
 def _rotate_session_token(user: User) -> None:
     user.session_token = secrets.token_hex(16)
     User.objects.filter(pk=user.pk).update(session_token=user.session_token)
+
+
+def desk_role_granted(
+    sender: object,
+    instance: object,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    **_: object,
+) -> None:
+    """A person who did not work the desk is given a desk role: their open sessions passed no
+    second step (none was needed), so they end; the next sign-in asks for it."""
+    from django.contrib.auth.models import Group
+
+    if action != "pre_add" or not pk_set:
+        return
+    if reverse:  # group.user_set.add(...)
+        if not isinstance(instance, Group) or instance.name not in ROLE_PERMISSIONS:
+            return
+        user_ids = set(pk_set)
+    else:  # user.groups.add(...)
+        if not isinstance(instance, User):
+            return
+        if not Group.objects.filter(pk__in=pk_set, name__in=ROLE_PERMISSIONS).exists():
+            return
+        user_ids = {instance.pk}
+    newly_desk = User.objects.filter(pk__in=user_ids, is_staff=False, is_superuser=False).exclude(
+        groups__name__in=ROLE_PERMISSIONS
+    )
+    for user in newly_desk:
+        _rotate_session_token(user)
+        log.info("sessions of user %s ended: a desk role was granted", user.pk)

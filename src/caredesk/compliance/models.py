@@ -37,6 +37,7 @@ class AuditAction(models.TextChoices):
     SIGNED_IN = "auth.signed_in", "Signed in"
     SIGNED_OUT = "auth.signed_out", "Signed out"
     RECORDS_PURGED = "retention.purged", "Records purged by retention"
+    SUBJECT_VIEWED = "dsr.viewed", "Requester's personal data record opened"
     SUBJECT_EXPORTED = "dsr.exported", "Personal data exported"
     SUBJECT_ERASED = "dsr.erased", "Personal data erased"
     BREACH_RECORDED = "breach.recorded", "Data breach recorded"

@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import Contact, User
+from caredesk.compliance import audit
+from caredesk.compliance.models import AuditAction
 from caredesk.core import clock
 from caredesk.core.access import agent_required, form_errors_from
 from caredesk.core.errors import DomainError
@@ -139,6 +141,13 @@ def _contact(pk: int) -> Contact:
 @needs("governance.view_subjectrequest")
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _contact(pk)
+    audit.record(
+        action=AuditAction.SUBJECT_VIEWED,
+        request=request,
+        object_type="contact",
+        object_id=contact.pk,
+        organization_id=contact.organization_id,
+    )
     context = {
         "contact": contact,
         "tickets": contact.tickets.count(),
