@@ -106,6 +106,64 @@ def test_a_chat_nobody_takes_ends_and_the_visitor_is_offered_the_form(
     assert "offered the message form" in note()
 
 
+def _unanswered(token: str, clock: Any) -> None:
+    async def scenario() -> None:
+        guest, _ = await visitor(token)
+        await guest.send({"type": "message", "id": "v1", "text": "My meter will not pair."})
+        await guest.recv("ack")
+        await still_here(guest, 11, clock)
+        assert await sweep() == 1
+        await guest.recv("state")
+        await guest.close()
+
+    run(scenario)
+
+
+def offline_form(token: str, email: str = "liesel.varga@patients.example") -> Any:
+    from django.test import Client
+
+    return Client().post(
+        "/chat/offline",
+        {"name": "Liesel Varga", "email": email, "message": "It shows E-12.", "chat": token},
+        HTTP_ORIGIN=ORIGIN,
+    )
+
+
+def test_the_message_left_after_an_unanswered_chat_joins_its_ticket(
+    agent: Any, clock: Any, settings: Any
+) -> None:
+    settings.CAREDESK_CHAT_AGENT_AWAY_MINUTES = 60
+    token = start_chat()
+    _unanswered(token, clock)
+    assert offline_form(token).status_code == 201
+    ticket = Ticket.objects.get()  # one ticket: the chat and the message together
+    public = list(
+        ticket.messages.filter(kind=MessageKind.PUBLIC).values_list("body_text", flat=True)
+    )
+    assert public == ["My meter will not pair.", "It shows E-12."]
+
+
+def test_a_message_form_with_another_address_or_a_forged_chat_opens_its_own_ticket(
+    agent: Any, clock: Any, settings: Any
+) -> None:
+    settings.CAREDESK_CHAT_AGENT_AWAY_MINUTES = 60
+    token = start_chat()
+    _unanswered(token, clock)
+    assert offline_form(token, email="someone.else@patients.example").status_code == 201
+    assert offline_form(token[:-4] + "AAAA").status_code == 201
+    assert Ticket.objects.count() == 3
+
+
+def test_a_chat_that_ended_otherwise_is_not_reopened_by_the_message_form(
+    agent: Any, clock: Any
+) -> None:
+    token = start_chat()
+    session = services.session_for_token(token)
+    services.chat_end(session_id=session.pk, side="visitor")
+    assert offline_form(token).status_code == 201
+    assert Ticket.objects.count() == 1 and ChatSession.objects.get().ticket_id is None
+
+
 def test_a_taken_chat_does_not_end_on_its_own(agent: Any, clock: Any, settings: Any) -> None:
     # the agent's page stays open half an hour; the person is busy elsewhere on the desk, so
     # the desk's idle logoff (which socket frames do not reset) is not what this test is about

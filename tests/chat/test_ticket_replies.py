@@ -99,7 +99,9 @@ def test_a_reply_on_the_ticket_page_reaches_the_chat_once_and_is_not_mailed(agen
     ]
 
 
-def test_a_reply_while_the_chat_waits_reaches_the_visitor(agent: Any) -> None:
+def test_a_reply_while_the_chat_waits_reaches_the_visitor_and_is_its_first_reply(
+    agent: Any, clock: Any
+) -> None:
     token = start_chat()
 
     async def scenario() -> None:
@@ -107,13 +109,20 @@ def test_a_reply_while_the_chat_waits_reaches_the_visitor(agent: Any) -> None:
         await guest.send({"type": "message", "id": "v1", "text": "Is anyone there?"})
         await guest.recv("ack")
         ticket_id = await sync_to_async(lambda: Ticket.objects.get().pk)()
+        clock.advance(seconds=25)
         assert await sync_to_async(desk_reply)(agent, ticket_id, "Yes, one moment please.") == 302
         line = (await guest.recv("message"))["line"]
         assert line["text"] == "Yes, one moment please." and line["name"] == "Amara"
+        clock.advance(seconds=60)
+        assert await sync_to_async(desk_reply)(agent, ticket_id, "Still with you.") == 302
+        await guest.recv("message")
 
     run(scenario)
     assert mails() == 0
-    assert ChatSession.objects.get().status == "waiting"
+    chat = ChatSession.objects.get()
+    assert chat.status == "waiting"
+    # the visitor was answered: the chat's first reply counts, once, from the first of them
+    assert chat.first_reply_seconds == 25 and chat.first_reply_met is True
 
 
 def test_the_chat_adds_a_few_queries_to_a_reply_whatever_its_length(agent: Any) -> None:

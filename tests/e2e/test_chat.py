@@ -330,6 +330,9 @@ def test_a_chat_nobody_takes_offers_the_message_form(
     message_form.get_by_role("button", name="Send message").click()
     expect(dialog.get_by_text("We have your message and will answer by email.")).to_be_visible()
     assert ChatSession.objects.get().end_reason == "unanswered"
+    # the message joins the chat's ticket: one conversation, not two tickets
+    assert Ticket.objects.get().pk == ticket.pk
+    assert ticket.messages.filter(body_text="Call me at noon, please.").exists()
 
 
 # A 1x1 PNG: real image bytes, as a phone's photo would be typed by its content.

@@ -297,3 +297,120 @@ def test_a_call_the_desk_places_finds_the_person_called(twilio, clock, june):
     dialed = new_sid()  # a <Dial>ed leg keeps the caller in From
     twilio.status(dialed, "ringing", caller=CALLER, line="+15550109999", Direction="outbound-dial")
     assert Call.objects.get(call_sid=dialed).requester == june
+
+
+AGENT_PHONE = "+15550100777"
+
+
+def leg(twilio, sid: str, parent: str, status: str) -> None:  # type: ignore[no-untyped-def]
+    """A report about the leg the desk dialed to an agent's phone for the caller's call."""
+    twilio.status(
+        sid,
+        status,
+        caller=CALLER,
+        line=AGENT_PHONE,
+        Direction="outbound-dial",
+        ParentCallSid=parent,
+    )
+
+
+def test_a_call_put_through_to_an_agent_is_answered_when_the_agent_answers(twilio, clock, june):
+    parent, child = new_sid(), new_sid()
+    twilio.status(parent, "ringing", caller=CALLER)
+    clock.advance(seconds=1)
+    twilio.status(parent, "in-progress", caller=CALLER)  # the greeting picks up
+    clock.advance(seconds=2)
+    leg(twilio, child, parent, "initiated")
+    leg(twilio, child, parent, "ringing")
+    clock.advance(seconds=20)
+    leg(twilio, child, parent, "in-progress")  # an agent's phone answers
+    clock.advance(minutes=4)
+    leg(twilio, child, parent, "completed")
+    clock.advance(seconds=1)
+    twilio.status(parent, "completed", caller=CALLER, CallDuration=264)
+
+    call = Call.objects.get(call_sid=parent)
+    assert call.dialed and call.answer_seconds == 23 and call.answer_target_met is True
+    assert call.handle_seconds == 241
+    assert [c.call_sid for c in call.legs.all()] == [child]
+    dialed = Call.objects.get(call_sid=child)
+    assert dialed.parent == call and dialed.to_number == AGENT_PHONE and dialed.ticket is None
+    assert Ticket.objects.count() == 0
+
+
+def test_an_urgent_call_no_agent_answered_is_missed_though_the_greeting_picked_up(
+    twilio, clock, june
+):
+    """The safety case: the greeting answering is not a person answering."""
+    parent, first, second = new_sid(), new_sid(), new_sid()
+    twilio.status(parent, "ringing", caller=CALLER, line=URGENT_LINE)
+    twilio.status(parent, "in-progress", caller=CALLER, line=URGENT_LINE)
+    for sid in (first, second):  # two agents' phones ring out
+        leg(twilio, sid, parent, "ringing")
+        clock.advance(seconds=20)
+        leg(twilio, sid, parent, "no-answer")
+    twilio.status(parent, "completed", caller=CALLER, line=URGENT_LINE, CallDuration=45)
+
+    call = Call.objects.get(call_sid=parent)
+    assert call.answered is None and call.answer_seconds is None
+    ticket = call.ticket
+    assert ticket is not None and ticket.priority == Priority.LEVEL1
+    assert ticket.subject.startswith("Missed call on the urgent line")
+    facts = ticket.messages.get().body_text
+    assert "Not answered: call back (put through to agents' phones; none answered)." in facts
+
+
+def test_legs_reported_first_twice_or_out_of_order_give_the_same_call(twilio, clock, june):
+    parent, child = new_sid(), new_sid()
+    leg(twilio, child, parent, "ringing")  # before anything about the caller's call
+    call = Call.objects.get(call_sid=parent)
+    assert call.dialed and call.status == ""
+    clock.advance(seconds=9)
+    leg(twilio, child, parent, "in-progress")
+    leg(twilio, child, parent, "in-progress")
+    leg(twilio, child, parent, "ringing")  # late: never moves the leg back
+    twilio.status(parent, "in-progress", caller=CALLER)
+    twilio.status(parent, "completed", caller=CALLER)
+    call = Call.objects.get(call_sid=parent)
+    assert call.leg_answered_at == Call.objects.get(call_sid=child).answered_at
+    assert call.answered is not None and call.ticket is None
+    assert Call.objects.count() == 2
+
+
+def test_a_recording_reported_on_a_leg_is_the_callers_conversation(twilio, clock, june):
+    parent, child = new_sid(), new_sid()
+    twilio.status(parent, "ringing", caller=CALLER)
+    leg(twilio, child, parent, "in-progress")
+    twilio.recording(child, ParentCallSid=parent)
+    call = Call.objects.get(call_sid=parent)
+    assert call.recordings.count() == 1 and call.ticket is not None
+    assert call.ticket.messages.filter(kind=MessageKind.INTERNAL).exists()  # not a voicemail
+
+
+def test_a_bad_parent_sid_is_refused_with_its_field(twilio, clock):
+    response = twilio.post(
+        {
+            "CallSid": new_sid(),
+            "AccountSid": "AC" + "1" * 32,
+            "From": CALLER,
+            "To": AGENT_PHONE,
+            "CallStatus": "ringing",
+            "ParentCallSid": "not a sid!",
+        }
+    )
+    assert response.status_code == 400
+    assert "ParentCallSid: Expected Twilio's identifier" in response.content.decode()
+    assert not Call.objects.exists()
+
+
+def test_legs_reported_after_the_callers_call_ended_still_make_it_missed(twilio, clock, june):
+    parent, child = new_sid(), new_sid()
+    twilio.status(parent, "ringing", caller=CALLER, line=URGENT_LINE)
+    twilio.status(parent, "in-progress", caller=CALLER, line=URGENT_LINE)
+    twilio.status(parent, "completed", caller=CALLER, line=URGENT_LINE)
+    assert Call.objects.get(call_sid=parent).ticket is None  # the greeting answered, it seemed
+    leg(twilio, child, parent, "ringing")
+    leg(twilio, child, parent, "no-answer")
+    call = Call.objects.get(call_sid=parent)
+    assert call.ticket is not None and call.ticket.priority == Priority.LEVEL1
+    assert "none answered" in call.ticket.messages.get().body_text

@@ -231,8 +231,33 @@ def chat_end(*, session_id: int, side: str, agent: User | None = None) -> ChatSe
     return session
 
 
-def offline_message(*, name: Any, email: Any, text: Any, page_url: Any = "") -> Message:
-    """A message left while chat is closed: a ticket on the chat channel, answered by mail."""
+def _unanswered_ticket(chat_token: Any, email: str) -> Ticket | None:
+    """The ticket of the visitor's chat that no agent took in time, when the message form was
+    offered in its place and the visitor kept the same address."""
+    if not chat_token:
+        return None
+    try:
+        session = session_for_token(chat_token)
+    except PermissionDenied:
+        return None  # an old or altered link: the message still arrives, as a new ticket
+    ticket = session.ticket
+    if (
+        session.end_reason != EndReason.UNANSWERED
+        or ticket is None
+        or session.visitor_email != email
+        or session.requester_id != ticket.requester_id
+    ):
+        return None
+    return ticket
+
+
+def offline_message(
+    *, name: Any, email: Any, text: Any, page_url: Any = "", chat_token: Any = None
+) -> Message:
+    """A message left while chat is closed: a ticket on the chat channel, answered by mail.
+
+    Left after a chat that no agent took in time, it joins that chat's ticket instead, so the
+    conversation so far and the message stay together."""
     errors: dict[str, list[str]] = {}
     clean_name = _clean_name(name, errors)
     clean_email = _clean_email(email, errors)
@@ -243,6 +268,14 @@ def offline_message(*, name: Any, email: Any, text: Any, page_url: Any = "") -> 
         errors["message"] = [f"Keep the message to {MAX_TEXT:,} characters or fewer."]
     if errors:
         raise ValidationFailed("The message could not be sent.", errors=errors)
+    follow_up = _unanswered_ticket(chat_token, clean_email)
+    if follow_up is not None:
+        return message_add(
+            ticket=follow_up,
+            kind=MessageKind.PUBLIC,
+            body=Body(text=body),
+            actor=follow_up.requester,
+        )
     with transaction.atomic():
         contact = _requester(clean_email, clean_name)
         page = str(page_url or "")[:1000]
@@ -428,17 +461,29 @@ def agent_say(*, session_id: int, agent: User, client_id: str, text: str, files:
             notify=False,
         )
         now = clock.now()
-        if session.first_reply_at is None:
-            seconds = (now - session.queued_at).total_seconds()
-            session.first_reply_at = now
-            session.first_reply_seconds = seconds
-            session.first_reply_met = seconds <= settings.CAREDESK_CHAT_FIRST_REPLY_SECONDS
-            session.save(update_fields=["first_reply_at", "first_reply_seconds", "first_reply_met"])
+        _first_reply(session, now)
         line = ChatLine.objects.create(
             session=session, client_id=client_id, side=Side.AGENT, message=message, created_at=now
         )
         _discard(staged)
     return Said(line, created=True, opened=False)
+
+
+def _first_reply(session: ChatSession, now: datetime) -> None:
+    """Record the chat's first reply from the desk against its target, once: a conditional
+    update, so two replies racing (the chat and the ticket page) keep the earlier."""
+    if session.first_reply_at is not None or session.queued_at is None:
+        return
+    seconds = (now - session.queued_at).total_seconds()
+    met = seconds <= settings.CAREDESK_CHAT_FIRST_REPLY_SECONDS
+    ChatSession.objects.filter(pk=session.pk, first_reply_at__isnull=True).update(
+        first_reply_at=now, first_reply_seconds=seconds, first_reply_met=met
+    )
+    session.first_reply_at, session.first_reply_seconds, session.first_reply_met = (
+        now,
+        seconds,
+        met,
+    )
 
 
 def upload_stage(*, session: ChatSession, side: str, upload: Upload) -> ChatUpload:
@@ -619,12 +664,15 @@ def ticket_reply_live(ticket: Ticket, message: Message) -> bool:
     )
     if session is None:
         return False
+    now = clock.now()
+    if message.author_user_id is not None:  # a reply from the desk answers a waiting chat too
+        _first_reply(session, now)
     line = ChatLine.objects.create(
         session=session,
         client_id=f"ticket-{message.pk}",
         side=Side.AGENT,
         message=message,
-        created_at=clock.now(),
+        created_at=now,
     )
     publish(chat_group(session.pk), {"type": "chat.line", "line": line_payload(session, line)})
     return True

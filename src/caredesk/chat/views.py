@@ -208,6 +208,7 @@ def offline(request: HttpRequest) -> JsonResponse:
             email=request.POST.get("email"),
             text=request.POST.get("message"),
             page_url=request.POST.get("page", ""),
+            chat_token=request.POST.get("chat"),
         )
     except DomainError as exc:
         return _problem(request, exc)

@@ -26,9 +26,17 @@ class CallAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
         "answer_seconds",
         "answer_target_met",
         "handle_seconds",
+        "dialed",
         "ticket",
     )
-    list_filter = ("status", "urgent", "answer_target_met", "direction")
+    # "Parent: empty" lists the callers' calls; the dialed legs to agents' phones have one
+    list_filter = (
+        "status",
+        "urgent",
+        "answer_target_met",
+        "direction",
+        ("parent", admin.EmptyFieldListFilter),
+    )
     search_fields = ("call_sid", "from_number", "to_number")
     readonly_fields = [f.name for f in Call._meta.fields]
     inlines = [CallRecordingInline]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 
 
@@ -87,6 +89,23 @@ class Call(models.Model):
         "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     noted = models.BooleanField(default=False, help_text="The call's facts are on its ticket.")
+    # A call put through to agents' phones (TwiML <Dial>) has dialed legs, each a call of its
+    # own at Twilio (with ParentCallSid). The caller was answered when an agent's phone was,
+    # not when the desk's greeting picked up.
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="legs",
+        help_text="For a dialed leg: the caller's call it belongs to.",
+    )
+    dialed = models.BooleanField(
+        default=False, help_text="Put through to agents' phones: answered when a leg was."
+    )
+    leg_answered_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the first dialed leg was answered."
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -102,6 +121,11 @@ class Call(models.Model):
         """Placed by the desk (REST API). A dialed leg (outbound-dial) still comes from the
         caller: its From is the caller's number."""
         return self.direction == "outbound-api"
+
+    @property
+    def answered(self) -> datetime | None:
+        """When the caller reached a person: a dialed leg's answer, else the call's own."""
+        return self.leg_answered_at if self.dialed else self.answered_at
 
     @property
     def caller_number(self) -> str:

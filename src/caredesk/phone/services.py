@@ -73,6 +73,7 @@ class CallEvent:
     duration: int | None
     timestamp: datetime | None  # when Twilio says it happened (used only for late reports)
     recording: RecordingData | None
+    parent_sid: str = ""  # a dialed leg's caller call (ParentCallSid)
 
 
 # --- reading a callback -------------------------------------------------------------------
@@ -125,7 +126,7 @@ def read_event(params: Mapping[str, str]) -> CallEvent:
             errors={f: ["This field is required."] for f in missing},
         )
     errors: dict[str, list[str]] = {}
-    for name in ("CallSid", "AccountSid", "RecordingSid"):
+    for name in ("CallSid", "AccountSid", "RecordingSid", "ParentCallSid"):
         if get(name) and not _SID.fullmatch(get(name)):
             errors[name] = ["Expected Twilio's identifier: up to 64 letters and digits."]
     for name, limit in (("From", 64), ("To", 64), ("Direction", 32)):
@@ -161,6 +162,7 @@ def read_event(params: Mapping[str, str]) -> CallEvent:
         duration=duration,
         timestamp=_timestamp(get("Timestamp")),
         recording=recording,
+        parent_sid=get("ParentCallSid") if get("ParentCallSid") != get("CallSid") else "",
     )
 
 
@@ -234,9 +236,12 @@ def _requester(call: Call) -> Contact:
 
 def call_event(*, event: CallEvent) -> Call:
     """Apply one callback to its call (and to tickets); idempotent."""
+    if event.parent_sid and event.recording is None:
+        return _leg_event(event)
     with transaction.atomic():
         now = clock.now()
-        call = _locked(event.call_sid, now)
+        # a recording made on a dialed leg is the caller's conversation: it belongs to the call
+        call = _locked(event.parent_sid or event.call_sid, now)
         before = _state(call)
         _identify(call, event)
         if event.status:
@@ -249,6 +254,34 @@ def call_event(*, event: CallEvent) -> Call:
             call.updated_at = now
             call.save()
     return call
+
+
+def _leg_event(event: CallEvent) -> Call:
+    """A report about a dialed leg: kept as a call of its own, linked to the caller's call,
+    whose answer it may be. Never a ticket of its own."""
+    with transaction.atomic():
+        now = clock.now()
+        parent = _locked(event.parent_sid, now)  # the caller's call first, as its own reports do
+        leg = _locked(event.call_sid, now)
+        parent_before, leg_before = _state(parent), _state(leg)
+        leg.parent = parent
+        _identify(leg, event)
+        if event.status:
+            _advance(leg, event, now)
+        parent.dialed = True
+        if leg.answered_at is not None and (
+            parent.leg_answered_at is None or leg.answered_at < parent.leg_answered_at
+        ):
+            parent.leg_answered_at = leg.answered_at
+        _measure(parent)
+        if STAGE.get(parent.status, 0) == ENDED:
+            # reported after the caller's call ended: a call nobody answered is still missed
+            _tickets(parent, None, now)
+        for call, before in ((parent, parent_before), (leg, leg_before)):
+            if _state(call) != before:
+                call.updated_at = now
+                call.save()
+    return leg
 
 
 def _locked(call_sid: str, now: datetime) -> Call:
@@ -309,12 +342,16 @@ def _late_answer(call: Call, when: datetime | None) -> None:
 
 
 def _measure(call: Call) -> None:
-    if call.queued_at and call.answered_at:
-        waited = max(0, round((call.answered_at - call.queued_at).total_seconds()))
+    """Answer and handle times from the moment the caller reached a person (recomputed from the
+    call's times, so a dialed leg reported later corrects the greeting's early answer)."""
+    answered = call.answered
+    call.answer_seconds = call.answer_target_met = call.handle_seconds = None
+    if call.queued_at and answered:
+        waited = max(0, round((answered - call.queued_at).total_seconds()))
         call.answer_seconds = waited
         call.answer_target_met = waited <= settings.CAREDESK_PHONE_ANSWER_TARGET_SECONDS
-    if call.answered_at and call.ended_at:
-        call.handle_seconds = max(0, round((call.ended_at - call.answered_at).total_seconds()))
+    if answered and call.ended_at:
+        call.handle_seconds = max(0, round((call.ended_at - answered).total_seconds()))
 
 
 def _keep_recording(call: Call, data: RecordingData, now: datetime) -> CallRecording | None:
@@ -356,7 +393,7 @@ def _tickets(call: Call, recording: CallRecording | None, now: datetime) -> None
         and recording.status in RECORDING_READY
     ):
         _post_recording(call, recording, now)
-    missed = ended and call.answered_at is None and not call.outbound
+    missed = ended and call.answered is None and not call.outbound
     if missed and call.urgent and call.ticket_id is None:
         _missed_urgent(call)
     if ended and call.ticket_id is not None and not call.noted:
@@ -402,7 +439,7 @@ def _duration(seconds: int) -> str:
 
 def _post_recording(call: Call, recording: CallRecording, now: datetime) -> None:
     contact = _requester(call)
-    voicemail = call.answered_at is None
+    voicemail = call.answered is None
     length = f" ({_duration(recording.duration_seconds)})" if recording.duration_seconds else ""
     where = " on the urgent line" if call.urgent else ""
     link = f'<a href="{escape(recording.url)}">Listen to the recording</a>'
@@ -468,11 +505,15 @@ def call_facts(call: Call) -> str:
         f"Phone call from {call.from_number or 'an unknown number'} to "
         f"{call.to_number or 'an unknown number'}{line}, {call.get_status_display().lower()}."
     ]
-    if call.answered_at is None:
-        lines.append("Not answered: call back." if call.urgent else "Not answered.")
+    by = " by an agent's phone" if call.dialed else ""
+    if call.answered is None:
+        nobody = " (put through to agents' phones; none answered)" if call.dialed else ""
+        lines.append(("Not answered: call back" if call.urgent else "Not answered") + f"{nobody}.")
     elif call.answer_seconds is not None:
         verdict = "within" if call.answer_target_met else "over"
-        lines.append(f"Answered after {call.answer_seconds} s ({verdict} the {target} s target).")
+        lines.append(
+            f"Answered{by} after {call.answer_seconds} s ({verdict} the {target} s target)."
+        )
     else:
         lines.append("Answered (the wait is not known).")
     if call.handle_seconds is not None:

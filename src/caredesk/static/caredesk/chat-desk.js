@@ -108,6 +108,8 @@
         document.body.dispatchEvent(new CustomEvent("chat-queue"));
         if (chatId) watching = send({ type: "watch", chat: chatId, after: after });
         outbox.forEach(function (o) { send(o); });
+        // typing that began before the socket was ready is signalled now, not lost
+        if (watching && typingIdle !== null) { typingSentAt = 0; typingNow(); }
         break;
       case "history":
         frame.lines.forEach(function (l) { if (!seen[l.id]) render(l, false); });
@@ -198,6 +200,7 @@
   }
   function stopTyping() {
     clearTimeout(typingIdle);
+    typingIdle = null;
     if (typingSentAt) { typingSentAt = 0; send({ type: "typing", chat: chatId, state: false }); }
   }
 

@@ -112,6 +112,7 @@
       el("label", { "for": "cdw-website", text: "Leave this empty" }),
       el("input", { id: "cdw-website", name: "website", tabindex: "-1", autocomplete: "off" }),
     ]),
+    el("input", { type: "hidden", name: "chat" }),
     el("p", { "class": "cdw-error cdw-form-error", role: "alert" }),
     el("button", { type: "submit", "class": "cdw-primary", text: "Send message" }),
   ]);
@@ -169,6 +170,7 @@
 
   function offline(message, who) {
     offlineNote.textContent = message;
+    offlineForm.querySelector('[name="chat"]').value = (who && who.chat) || "";
     if (who) {
       offlineForm.querySelector('[name="name"]').value = who.name || "";
       offlineForm.querySelector('[name="email"]').value = who.email || "";
@@ -240,6 +242,7 @@
     post("/chat/offline", data).then(function (res) {
       if (res.status === 201) {
         offlineForm.reset();
+        offlineForm.querySelector('[name="chat"]').value = "";
         doneView.textContent = res.body.detail;
         show(doneView);
       } else {
@@ -332,7 +335,8 @@
     }
     if (chat.status === "ended" && chat.reason === "unanswered") {
       // Nobody could take the chat in time: the desk keeps it; offer the message form.
-      var who = { name: state.name, email: state.email };
+      // The message left next joins this chat's ticket (the token proves the chat was theirs).
+      var who = { name: state.name, email: state.email, chat: state.token };
       closing = true;
       if (socket) socket.close();
       forget();
