@@ -34,6 +34,11 @@ class Inbox:
 @pytest.fixture
 def smtp(settings) -> Iterator[Inbox]:
     """An SMTP server that Django's SMTP backend delivers to for the test."""
+    import logging
+
+    # the server thread logs each connection it drops on stopping, possibly after pytest has
+    # closed the output it captured ("--- Logging error ---"); its warnings still show
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     inbox = Inbox()
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)

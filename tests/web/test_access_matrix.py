@@ -216,6 +216,19 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         "get",
         {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
     ),
+    # the queue as CSV: people allowed to export (supervisors; superusers)
+    (
+        "desk:queue-export",
+        lambda w: "/agent/export.csv",
+        "get",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            **STAFF_FORBIDDEN,
+            "supervisor": OK,
+            "admin": OK,
+        },
+    ),
     (
         "desk:ticket-new",
         lambda w: "/agent/tickets/new/",

@@ -57,6 +57,7 @@ SCREENS: dict[str, Any] = {
     "selfserve:new": OK,
     "selfserve:sent": OK,
     "desk:queue": OK,
+    "desk:queue-export": FORBIDDEN,
     "desk:ticket-new": OK,
     "desk:tokens": OK,
     "desk:audit": OK,

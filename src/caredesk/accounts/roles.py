@@ -44,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.change_ticket",
         "tickets.add_ticket",
         "tickets.view_all_tickets",
+        "tickets.export_ticket",
         "accounts.view_contact",
         "accounts.add_contact",
         "accounts.change_contact",

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -86,6 +87,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     next_query = request.GET.copy()
     if page.next_cursor:
         next_query["cursor"] = page.next_cursor
+    export_query = request.GET.copy()
+    export_query.pop("cursor", None)
     context: dict[str, Any] = {
         "page": page,
         "filters": f,
@@ -106,6 +109,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         "rows": ticket_rows(page.items, _sla_headlines(page.items), f.queue, searched=bool(f.q)),
         "next_url": "?" + next_query.urlencode() if page.next_cursor else None,
         "is_first_page": not request.GET.get("cursor"),
+        "export_url": (
+            reverse("desk:queue-export") + "?" + export_query.urlencode()
+            if user.has_perm("tickets.export_ticket")
+            else None
+        ),
     }
     if request.htmx and request.htmx.target == "ticket-list":
         return render(request, "desk/_ticket_list.html", context)

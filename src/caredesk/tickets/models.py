@@ -196,6 +196,7 @@ class Ticket(models.Model):
         permissions = [
             ("view_all_tickets", "Can see tickets of every team"),
             ("view_phi", "Can see health information (PHI) unmasked"),
+            ("export_ticket", "Can export ticket lists (CSV)"),
         ]
         indexes = [
             models.Index(fields=["updated_at", "id"], name="ticket_updated_idx"),
