@@ -195,6 +195,39 @@ def test_a_value_whose_key_was_removed_reads_as_unreadable_and_rotation_reports_
     assert keys_status()["ticket fields"]["unknown key"] == 1
 
 
+def test_the_search_index_key_is_replaced_without_losing_a_search(
+    world,  # noqa: F811
+    settings,
+):
+    index2 = base64.b64encode(b"y" * 32).decode()
+    settings.CAREDESK_PHI_KEYS = f"k1={K1},index={INDEX}"
+    old = [make_ticket(world.requester, structured={"patient_id": f"PTR-{i}"}) for i in range(3)]
+    old_digest = Ticket.objects.get(pk=old[0].pk).patient_id_index
+
+    # the new key in front, the old one kept while the indexes are computed again
+    settings.CAREDESK_PHI_KEYS = f"k1={K1},index={index2},index_previous={INDEX}"
+    new = make_ticket(world.requester, structured={"patient_id": "PTR-0"})
+    assert ticket_ids_for_patient(" ptr-0 ") == [old[0].pk, new.pk]  # both keys match
+    steps = [s for s in keys_rotate(batch=2) if s.part == "ticket search indexes"]
+    assert [s.done for s in steps] == [2, 4]
+    assert sum(s.rewritten for s in steps) == 4  # every indexed row is computed again
+    assert Ticket.objects.get(pk=old[0].pk).patient_id_index != old_digest
+
+    settings.CAREDESK_PHI_KEYS = f"k1={K1},index={index2}"  # the old key removed
+    assert ticket_ids_for_patient("PTR-0") == [old[0].pk, new.pk]
+    assert ticket_ids_for_patient("PTR-2") == [old[2].pk]
+    assert not [s for s in keys_rotate(batch=2) if "index" in s.part]  # nothing more to do
+
+
+def test_a_search_index_key_given_as_the_previous_one_only_is_ignored():
+    ring = phi_crypto.keyring_from(
+        phi_crypto.parse_entries(f"k1={K1},index={INDEX},index_previous={INDEX}")
+    )
+    assert ring.previous_index_keys == ()
+    assert len(phi_crypto.blind_indexes(ring, "PT-1", "scope")) == 1
+    assert phi_crypto.blind_indexes(ring, "  ", "scope") == []
+
+
 def test_missing_keys_in_production_are_a_system_check_error(settings, tmp_path):
     settings.CAREDESK_PHI_KEYS = ""
     settings.CAREDESK_PHI_KEY_FILE = ""

@@ -180,6 +180,12 @@ def index_of(model: Any, field: str, value: Any) -> str:
     return phi_crypto.blind_index(keyring(), str(value or ""), f"{model._meta.label}.{field}")
 
 
+def indexes_of(model: Any, field: str, value: Any) -> list[str]:
+    """What a search for `value` in `model.field` matches: its index under the current key and
+    under any key being replaced ([] for an empty value)."""
+    return phi_crypto.blind_indexes(keyring(), str(value or ""), f"{model._meta.label}.{field}")
+
+
 def index_fields(model: Any) -> dict[str, str]:
     """Encrypted field name -> its blind index field name, for a model."""
     return {f.source: f.name for f in model._meta.get_fields() if isinstance(f, BlindIndexField)}

@@ -27,6 +27,7 @@ FILE_MAGIC = b"CDPHI1"
 NONCE_BYTES = 12
 KEY_BYTES = 32
 INDEX_NAME = "index"
+PREVIOUS_INDEX_NAME = "index_previous"
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
@@ -44,6 +45,8 @@ class KeyRing:
 
     keys: tuple[tuple[str, bytes], ...]
     index_key: bytes
+    # blind-index keys being replaced: searches also match them until `keys rotate` is done
+    previous_index_keys: tuple[bytes, ...] = ()
 
     @property
     def active_id(self) -> str:
@@ -103,9 +106,13 @@ def keyring_from(entries: Iterable[tuple[str, str]], index_secret: str = "") -> 
     """Build a key ring; an `index` entry (or `index_secret`) gives the blind-index secret."""
     keys: list[tuple[str, bytes]] = []
     index_text = index_secret
+    previous: list[bytes] = []
     for key_id, value in entries:
         if key_id == INDEX_NAME:
             index_text = index_text or value
+            continue
+        if key_id == PREVIOUS_INDEX_NAME:
+            previous.append(derive_index_key(_decode_key(key_id, value)))
             continue
         if any(kid == key_id for kid, _k in keys):
             raise PhiKeyError(f"PHI key {key_id!r} is given twice.")
@@ -114,7 +121,12 @@ def keyring_from(entries: Iterable[tuple[str, str]], index_secret: str = "") -> 
         raise PhiKeyError("No PHI encryption key is configured.")
     if not index_text:
         raise PhiKeyError("No blind-index key is configured (an `index=` entry).")
-    return KeyRing(keys=tuple(keys), index_key=derive_index_key(_decode_key("index", index_text)))
+    current = derive_index_key(_decode_key("index", index_text))
+    return KeyRing(
+        keys=tuple(keys),
+        index_key=current,
+        previous_index_keys=tuple(k for k in previous if k != current),
+    )
 
 
 def _b64(data: bytes) -> str:
@@ -200,10 +212,20 @@ def normalise(value: str) -> str:
     return value.strip().casefold()
 
 
+def _index(key: bytes, text: str, scope: str) -> str:
+    return hmac.new(key, f"{scope}\x00{text}".encode(), hashlib.sha256).hexdigest()
+
+
 def blind_index(ring: KeyRing, value: str, scope: str) -> str:
     """A keyed HMAC of the normalised value, different per `scope` (the field); '' for ''."""
     text = normalise(value)
+    return _index(ring.index_key, text, scope) if text else ""
+
+
+def blind_indexes(ring: KeyRing, value: str, scope: str) -> list[str]:
+    """Every index a stored `value` may have while the index key is being replaced (the
+    current key's first); [] for an empty value."""
+    text = normalise(value)
     if not text:
-        return ""
-    mac = hmac.new(ring.index_key, f"{scope}\x00{text}".encode(), hashlib.sha256)
-    return mac.hexdigest()
+        return []
+    return [_index(k, text, scope) for k in (ring.index_key, *ring.previous_index_keys)]

@@ -21,7 +21,7 @@ from caredesk.accounts.models import Contact, ContactKind, Organization, Team
 from caredesk.accounts.services import requester_create
 from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
-from caredesk.core.phi import index_of
+from caredesk.core.phi import indexes_of
 from caredesk.intake.models import VideoFailure
 from caredesk.tickets.models import Channel, MessageKind, Priority, RequestType, Status, Ticket
 from caredesk.tickets.services import (
@@ -116,7 +116,7 @@ def video_failure_report(
             .select_related("ticket")
             .filter(
                 organization=organization,
-                session_id_index=index_of(VideoFailure, "session_id", report.session_id),
+                session_id_index__in=indexes_of(VideoFailure, "session_id", report.session_id),
             )
             .order_by("-id")
             .first()

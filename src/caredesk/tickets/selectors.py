@@ -15,7 +15,7 @@ from caredesk.accounts.models import User
 from caredesk.core import clock
 from caredesk.core.errors import NotFound, ValidationFailed
 from caredesk.core.pagination import BadCursor, decode_cursor, encode_cursor
-from caredesk.core.phi import index_of
+from caredesk.core.phi import indexes_of
 from caredesk.tickets.models import (
     PHI_FIELDS,
     BreakGlassGrant,
@@ -196,8 +196,12 @@ def phi_match(field: str, value: str) -> Q:
     """Tickets whose PHI `field` is exactly `value` (spaces and case aside), by blind index."""
     if field not in PHI_FIELDS:
         raise ValueError(f"{field} is not a PHI field")
-    digest = index_of(Ticket, field, value)
-    return Q(**{f"{field}_index": digest}) if digest else Q(pk__in=[])
+    digests = indexes_of(Ticket, field, value)
+    if not digests:
+        return Q(pk__in=[])
+    if len(digests) == 1:
+        return Q(**{f"{field}_index": digests[0]})
+    return Q(**{f"{field}_index__in": digests})
 
 
 def ticket_ids_for_patient(value: str) -> list[int]:

@@ -15,7 +15,14 @@ from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from caredesk.accounts.models import Contact, SecondFactor
-from caredesk.core.phi import Unreadable, has_unreadable, keyring, with_indexes
+from caredesk.core.phi import (
+    Unreadable,
+    has_unreadable,
+    index_fields,
+    index_of,
+    keyring,
+    with_indexes,
+)
 from caredesk.core.phi_crypto import PREFIX, PhiDecryptError
 from caredesk.core.phi_files import phi_storage
 from caredesk.intake.models import VideoFailure
@@ -158,6 +165,35 @@ def _answers_marked_later(batch: int) -> Iterator[Progress]:
         yield Progress("answers marked PHI later", sealed, done, remaining)
 
 
+def _indexed_rows(model: Any) -> QuerySet[Any]:
+    """Rows with at least one blind index set."""
+    any_index = Q()
+    for index in index_fields(model).values():
+        any_index |= ~Q(**{index: ""})
+    return model.objects.filter(any_index)
+
+
+def _reindexer(model: Any) -> Callable[[list[Any], list[str]], None]:
+    """Recompute blind indexes under the current index key; write only those that changed."""
+    indexes = index_fields(model)
+
+    def reindex(rows: list[Any], unreadable: list[str]) -> None:
+        for row in rows:
+            changed = {}
+            for source, index in indexes.items():
+                value = getattr(row, source)
+                if isinstance(value, Unreadable):
+                    unreadable.append(f"{row._meta.verbose_name} {getattr(row, 'ref', row.pk)}")
+                    continue
+                digest = index_of(model, source, value)
+                if getattr(row, index) != digest:
+                    changed[index] = digest
+            if changed:
+                model.objects.filter(pk=row.pk).update(**changed)
+
+    return reindex
+
+
 def keys_rotate(*, batch: int = 500) -> Iterator[Progress]:
     """Re-encrypt everything not under the active key, batch by batch (a generator: each
     step is one committed batch)."""
@@ -181,6 +217,14 @@ def keys_rotate(*, batch: int = 500) -> Iterator[Progress]:
     yield from _answers_marked_later(batch)
     yield from _batches("event values", _events(active), batch, _rewrite_events)
     yield from _attachment_batches(active, batch)
+    if keyring().previous_index_keys:
+        # a new blind-index key: every search index is computed again (searches match both
+        # keys meanwhile); then `index_previous` can be removed from the keys
+        for part, model in (
+            ("ticket search indexes", Ticket),
+            ("video search indexes", VideoFailure),
+        ):
+            yield from _batches(part, _indexed_rows(model), batch, _reindexer(model))
 
 
 def _field_counts(model: Any, fields: tuple[str, ...], ids: list[str]) -> dict[str, int]:
