@@ -281,6 +281,26 @@ class SamlPeer:
 
         return (certificate or self.certificate).public_bytes(serialization.Encoding.PEM).decode()
 
+    def metadata(self) -> str:
+        """The provider's SAML metadata, as its administrator would download it."""
+        import base64
+
+        from cryptography.hazmat.primitives import serialization
+
+        der = base64.b64encode(self.certificate.public_bytes(serialization.Encoding.DER)).decode()
+        md, ds = "urn:oasis:names:tc:SAML:2.0:metadata", "http://www.w3.org/2000/09/xmldsig#"
+        redirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+        return (
+            f'<md:EntityDescriptor xmlns:md="{md}" xmlns:ds="{ds}" entityID="{self.ENTITY_ID}">'
+            '<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">'
+            f'<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{der}'
+            "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
+            '<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"'
+            f' Location="{self.sso_url}/post"/>'
+            f'<md:SingleSignOnService Binding="{redirect}" Location="{self.sso_url}"/>'
+            "</md:IDPSSODescriptor></md:EntityDescriptor>"
+        )
+
     def _sign(self, xml: str) -> str:
         import subprocess
 

@@ -372,9 +372,11 @@ CAREDESK_OIDC_LABEL = env.str("CAREDESK_OIDC_LABEL", default="Sign in with singl
 # After single sign-on, still ask for the CareDesk authenticator code; turn off only when the
 # provider itself enforces a second factor.
 CAREDESK_OIDC_SECOND_STEP = env.bool("CAREDESK_OIDC_SECOND_STEP", default=True)
-# Single sign-on for staff by SAML 2.0; off while CAREDESK_SAML_IDP_SSO_URL is empty. The
-# provider's signing certificate(s) come inline (PEM) or from a file; several certificates may be
-# given while the provider rolls its key over. The desk's entity ID defaults to its metadata URL.
+# Single sign-on for staff by SAML 2.0; off while both the provider's metadata file and its
+# sign-in URL are unset. Explicit settings win over the metadata. The signing certificate(s) come
+# from the metadata, inline (PEM) or from a PEM file; several may be given while the provider
+# rolls its key over. The desk's entity ID defaults to its metadata URL.
+CAREDESK_SAML_IDP_METADATA_FILE = env.str("CAREDESK_SAML_IDP_METADATA_FILE", default="")
 CAREDESK_SAML_IDP_SSO_URL = env.str("CAREDESK_SAML_IDP_SSO_URL", default="")
 CAREDESK_SAML_IDP_ENTITY_ID = env.str("CAREDESK_SAML_IDP_ENTITY_ID", default="")
 CAREDESK_SAML_IDP_CERT = env.str("CAREDESK_SAML_IDP_CERT", default="", multiline=True)

@@ -320,19 +320,85 @@ def test_the_metadata_describes_this_desk(client, clock, saml_peer):
 def test_no_certificate_configured_is_a_clear_refusal(client, clock, saml_peer, settings):
     AgentFactory(email=EMAIL)
     saml_peer.email = EMAIL
+    fields = to_provider(client)
     settings.CAREDESK_SAML_IDP_CERT = ""
-    assert "No identity provider certificate" in refusal(post_back(client, to_provider(client)))
+    assert "No identity provider certificate" in refusal(post_back(client, fields))
+    start = client.get("/login/saml/")
+    assert start["Location"] == "/login/"
+    assert "Single sign-on is not available now" in client.get("/login/").content.decode()
 
 
 def test_a_half_configured_saml_sign_in_fails_the_system_check(settings, tmp_path):
     from django.core.checks import run_checks
 
-    settings.CAREDESK_SAML_IDP_SSO_URL = "idp.example/sso"
-    settings.CAREDESK_SAML_IDP_ENTITY_ID = ""
+    settings.CAREDESK_SAML_IDP_SSO_URL = "https://idp.example/sso"
+    settings.CAREDESK_SAML_IDP_ENTITY_ID = "https://idp.example"
     settings.CAREDESK_SAML_IDP_CERT = ""
     settings.CAREDESK_SAML_IDP_CERT_FILE = str(tmp_path / "missing.pem")
-    ids = {m.id for m in run_checks()}
-    assert {"caredesk.E121", "caredesk.E122", "caredesk.E123"} <= ids
+    (error,) = [m for m in run_checks() if m.id == "caredesk.E121"]
+    assert "certificate file cannot be read" in error.msg
+    settings.CAREDESK_SAML_IDP_CERT_FILE = ""
+    settings.CAREDESK_SAML_IDP_CERT = "not a certificate"
+    (error,) = [m for m in run_checks() if m.id == "caredesk.E121"]
+    assert "not a PEM certificate" in error.msg
+
+
+def test_the_providers_metadata_alone_configures_sign_in(
+    client, clock, saml_peer, settings, tmp_path
+):
+    settings.CAREDESK_SAML_SECOND_STEP = False
+    AgentFactory(email=EMAIL)
+    saml_peer.email = EMAIL
+    metadata = tmp_path / "idp-metadata.xml"
+    metadata.write_text(saml_peer.metadata())
+    settings.CAREDESK_SAML_IDP_METADATA_FILE = str(metadata)
+    settings.CAREDESK_SAML_IDP_SSO_URL = ""
+    settings.CAREDESK_SAML_IDP_ENTITY_ID = ""
+    settings.CAREDESK_SAML_IDP_CERT = ""
+    assert through_provider(client)["Location"] == "/"
+    assert saml_peer.requests[0]["destination"] == saml_peer.sso_url  # the redirect binding's
+
+
+@pytest.mark.parametrize(
+    ("metadata", "message"),
+    [
+        ("<md:EntityDescriptor", "not well-formed"),
+        ('<!DOCTYPE x [<!ENTITY e "e">]><x/>', "document type"),
+        (
+            '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>',
+            "exactly one identity provider",
+        ),
+    ],
+)
+def test_unusable_metadata_is_named_by_the_system_check(settings, tmp_path, metadata, message):
+    from django.core.checks import run_checks
+
+    path = tmp_path / "idp-metadata.xml"
+    path.write_text(metadata)
+    settings.CAREDESK_SAML_IDP_METADATA_FILE = str(path)
+    errors = [m for m in run_checks() if m.id == "caredesk.E121"]
+    assert len(errors) == 1 and message in errors[0].msg
+
+
+def test_metadata_without_a_signing_certificate_or_redirect_binding_is_refused(saml_peer):
+    from caredesk.accounts import saml
+
+    full = saml_peer.metadata()
+    no_cert = re.sub(r"<md:KeyDescriptor.*?</md:KeyDescriptor>", "", full)
+    with pytest.raises(saml.SamlError, match="no signing certificate"):
+        saml.read_metadata(no_cert.encode())
+    encryption_only = full.replace('use="signing"', 'use="encryption"')
+    with pytest.raises(saml.SamlError, match="no signing certificate"):
+        saml.read_metadata(encryption_only.encode())
+    post_only = re.sub(r'<md:SingleSignOnService Binding="[^"]*HTTP-Redirect"[^>]*/>', "", full)
+    with pytest.raises(saml.SamlError, match="HTTP-Redirect"):
+        saml.read_metadata(post_only.encode())
+    wrapped = (
+        '<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">'
+        f"{full}</md:EntitiesDescriptor>"
+    )
+    found = saml.read_metadata(wrapped.encode())
+    assert found.entity_id == saml_peer.ENTITY_ID and len(found.certificates) == 1
 
 
 def test_a_complete_saml_configuration_passes_the_system_check(settings, saml_peer, tmp_path):
@@ -342,5 +408,4 @@ def test_a_complete_saml_configuration_passes_the_system_check(settings, saml_pe
     pem.write_text(saml_peer.certificate_pem())
     settings.CAREDESK_SAML_IDP_CERT = ""
     settings.CAREDESK_SAML_IDP_CERT_FILE = str(pem)
-    ids = {m.id for m in run_checks()}
-    assert not {"caredesk.E121", "caredesk.E122", "caredesk.E123"} & ids
+    assert "caredesk.E121" not in {m.id for m in run_checks()}

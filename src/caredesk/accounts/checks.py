@@ -4,44 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 
 
 @register()
 def saml_settings(**_: Any) -> list[CheckMessage]:
-    from caredesk.accounts import saml
+    from caredesk.accounts import saml, saml_config
 
-    if not settings.CAREDESK_SAML_IDP_SSO_URL:
+    if not saml_config.enabled():
         return []
-    problems: list[CheckMessage] = []
-    if not settings.CAREDESK_SAML_IDP_SSO_URL.startswith(("https://", "http://")):
-        problems.append(
+    try:
+        saml_config.provider()
+    except saml.SamlError as exc:
+        return [
             Error(
-                "CAREDESK_SAML_IDP_SSO_URL is not an http(s) address.",
-                hint="Copy the provider's single sign-on URL (HTTP-Redirect binding).",
+                f"SAML sign-in is on but cannot be used: {exc}",
+                hint="Set CAREDESK_SAML_IDP_METADATA_FILE to the provider's metadata, or "
+                "CAREDESK_SAML_IDP_SSO_URL, CAREDESK_SAML_IDP_ENTITY_ID and "
+                "CAREDESK_SAML_IDP_CERT_FILE (see the operator guide).",
                 id="caredesk.E121",
             )
-        )
-    if not settings.CAREDESK_SAML_IDP_ENTITY_ID:
-        problems.append(
-            Error(
-                "SAML sign-in is on but CAREDESK_SAML_IDP_ENTITY_ID is empty.",
-                hint="Copy the provider's entity ID (its Issuer) from its metadata.",
-                id="caredesk.E122",
-            )
-        )
-    try:
-        saml.configured_certificates(
-            settings.CAREDESK_SAML_IDP_CERT, settings.CAREDESK_SAML_IDP_CERT_FILE
-        )
-    except saml.SamlError as exc:
-        problems.append(
-            Error(
-                f"SAML sign-in is on but the provider's certificate cannot be used: {exc}",
-                hint="Set CAREDESK_SAML_IDP_CERT (PEM) or CAREDESK_SAML_IDP_CERT_FILE to the "
-                "provider's signing certificate.",
-                id="caredesk.E123",
-            )
-        )
-    return problems
+        ]
+    return []

@@ -144,6 +144,66 @@ def load_certificates(pem: str) -> list[x509.Certificate]:
     return certificates
 
 
+METADATA = "urn:oasis:names:tc:SAML:2.0:metadata"
+
+
+@dataclass(frozen=True)
+class IdentityProvider:
+    entity_id: str
+    sso_url: str  # for the HTTP-Redirect binding
+    certificates: list[x509.Certificate]
+
+
+def read_metadata(data: bytes, entity_id: str = "") -> IdentityProvider:
+    """The identity provider described by its SAML metadata (an EntityDescriptor, or an
+    EntitiesDescriptor holding it: then the one named `entity_id`, or the only provider)."""
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise SamlError("The metadata carries a document type; refused.")
+    try:
+        root = etree.fromstring(data, parser=_parser())
+    except etree.XMLSyntaxError as exc:
+        raise SamlError(f"The metadata is not well-formed XML ({exc}).") from exc
+    entities = [root] if root.tag == f"{{{METADATA}}}EntityDescriptor" else []
+    entities += list(root.iter(f"{{{METADATA}}}EntityDescriptor")) if not entities else []
+    providers = [
+        e
+        for e in entities
+        if e.find(f"{{{METADATA}}}IDPSSODescriptor") is not None
+        and (not entity_id or e.get("entityID") == entity_id)
+    ]
+    if len(providers) != 1:
+        raise SamlError(
+            "The metadata must describe exactly one identity provider"
+            + (f" named {entity_id}." if entity_id else "; name it with its entity ID.")
+        )
+    entity = providers[0]
+    idp = entity.find(f"{{{METADATA}}}IDPSSODescriptor")
+    assert idp is not None
+    sso = next(
+        (
+            s.get("Location", "")
+            for s in idp.findall(f"{{{METADATA}}}SingleSignOnService")
+            if s.get("Binding") == REDIRECT_BINDING
+        ),
+        "",
+    )
+    if not sso:
+        raise SamlError("The metadata offers no single sign-on service with HTTP-Redirect.")
+    certificates = []
+    for key in idp.findall(f"{{{METADATA}}}KeyDescriptor"):
+        if key.get("use", "signing") != "signing":
+            continue
+        for cell in key.iter(f"{{{DSIG}}}X509Certificate"):
+            try:
+                der = base64.b64decode("".join(_text(cell).split()), validate=True)
+                certificates.append(x509.load_der_x509_certificate(der))
+            except (binascii.Error, ValueError) as exc:
+                raise SamlError("A signing certificate in the metadata cannot be read.") from exc
+    if not certificates:
+        raise SamlError("The metadata holds no signing certificate.")
+    return IdentityProvider(entity.get("entityID", ""), sso, certificates)
+
+
 def configured_certificates(pem: str, path: str) -> list[x509.Certificate]:
     """The certificates given inline, else those in the file at path."""
     if not pem.strip() and path:

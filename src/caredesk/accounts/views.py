@@ -30,7 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from caredesk.accounts import oidc, saml, sessions, signin
+from caredesk.accounts import oidc, saml, saml_config, sessions, signin
 from caredesk.accounts.models import User
 from caredesk.accounts.qr import qr_data_uri
 from caredesk.accounts.totp import provisioning_uri
@@ -514,7 +514,7 @@ SAML_DONE_SECONDS = 120
 
 
 def _saml_on() -> bool:
-    return bool(settings.CAREDESK_SAML_IDP_SSO_URL)
+    return saml_config.enabled()
 
 
 def _saml_service() -> tuple[str, str]:
@@ -524,21 +524,20 @@ def _saml_service() -> tuple[str, str]:
     return entity, base + reverse("login-saml-acs")
 
 
-def _saml_certificates() -> list[Any]:
-    return saml.configured_certificates(
-        settings.CAREDESK_SAML_IDP_CERT, settings.CAREDESK_SAML_IDP_CERT_FILE
-    )
-
-
 @never_cache
 @require_GET
 def saml_start(request: HttpRequest) -> HttpResponse:
     """Send the browser to the identity provider with a new AuthnRequest."""
     if not _saml_on():
         raise Http404
+    try:
+        idp = saml_config.provider()
+    except saml.SamlError as exc:
+        log.warning("SAML sign-in unavailable: %s", exc)
+        return _sso_refused(request, f"Single sign-on is not available now. {exc}")
     entity, acs = _saml_service()
     begun = saml.authn_request(
-        idp_sso_url=settings.CAREDESK_SAML_IDP_SSO_URL,
+        idp_sso_url=idp.sso_url,
         sp_entity_id=entity,
         acs_url=acs,
         relay_state="",
@@ -576,10 +575,11 @@ def saml_acs(request: HttpRequest) -> HttpResponse:
     cache.delete(f"saml:request:{request_id}")  # an answer is used once
     entity, acs = _saml_service()
     try:
+        idp = saml_config.provider()
         assertion = saml.read_response(
             posted,
-            certificates=_saml_certificates(),
-            idp_entity_id=settings.CAREDESK_SAML_IDP_ENTITY_ID,
+            certificates=idp.certificates,
+            idp_entity_id=idp.entity_id,
             sp_entity_id=entity,
             acs_url=acs,
             request_id=request_id,
