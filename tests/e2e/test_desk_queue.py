@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -127,3 +128,28 @@ def test_long_subjects_stay_on_one_line_with_an_ellipsis(queue):
     row = page.locator("tr.level-1")
     expect(row.locator(".badge.level-1")).to_have_text("1 · Critical")
     assert row.locator("td").first.evaluate("el => getComputedStyle(el).boxShadow") != "none"
+
+
+def test_a_supervisor_downloads_the_filtered_queue_as_csv(screen):
+    from tests.factories import supervisor
+
+    desk = build_desk()
+    lead = supervisor(name="Noor Castellan", email="noor.castellan@caredesk.example")
+    screen.login(lead.email, PASSWORD)
+    screen.goto("/agent/?queue=open")
+    page = screen.page
+    with page.expect_response(lambda r: "priority=1" in r.url and r.status == 200):
+        page.get_by_label("Level", exact=True).select_option("1")
+    expect(rows(page)).to_have_count(1)
+    export = page.get_by_role("link", name="Export these tickets (CSV)")
+    expect(export).to_have_attribute("href", re.compile(r"priority=1"))  # follows the filters
+    screen.check("the queue with its export")
+    screen.shoot("queue-export")
+    with page.expect_download() as caught:
+        export.click()
+    download = caught.value
+    assert re.fullmatch(r"tickets-\d{8}-\d{4}\.csv", download.suggested_filename)
+    text = Path(download.path()).read_text(encoding="utf-8")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("Ticket,Subject,Status,Level")
+    assert len(lines) == 2 and lines[1].startswith(desk.critical.ref)
