@@ -273,6 +273,10 @@ class SamlPeer:
         self.audience = ""  # defaults to the requesting service's entity ID
         self.status = "urn:oasis:names:tc:SAML:2.0:status:Success"
         self.lifetime_minutes = 5
+        self.long_fractions = False
+        self.name_id_format = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+        self.name_id = ""  # defaults to the e-mail address
+        self.attributes: dict[str, str] = {}
         self.tamper = None  # a function given the signed XML text, returning what is sent
         self.requests: list[dict[str, str]] = []
 
@@ -345,12 +349,13 @@ class SamlPeer:
         from caredesk.core import clock
 
         def instant(moment: datetime.datetime) -> str:
-            return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            # some providers (Microsoft Entra ID) write seven digits of a second
+            shape = "%Y-%m-%dT%H:%M:%S.%f0Z" if self.long_fractions else "%Y-%m-%dT%H:%M:%SZ"
+            return moment.astimezone(datetime.UTC).strftime(shape)
 
         now = clock.now()
         until = instant(now + datetime.timedelta(minutes=self.lifetime_minutes))
         response_id, assertion_id = "r" + secrets.token_hex(16), "a" + secrets.token_hex(16)
-        email = escape(self.email)
         assertion_signature = SAML_SIGNATURE.format(id=assertion_id)
         response_signature = SAML_SIGNATURE.format(id=response_id)
         return (
@@ -364,9 +369,8 @@ class SamlPeer:
             f'<saml:Assertion ID="{assertion_id}" Version="2.0" IssueInstant="{instant(now)}">'
             f"<saml:Issuer>{self.ENTITY_ID}</saml:Issuer>"
             + (assertion_signature if self.sign == "assertion" else "")
-            + "<saml:Subject><saml:NameID"
-            ' Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">'
-            f"{email}</saml:NameID>"
+            + f'<saml:Subject><saml:NameID Format="{self.name_id_format}">'
+            f"{escape(self.name_id or self.email)}</saml:NameID>"
             '<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">'
             f'<saml:SubjectConfirmationData NotOnOrAfter="{until}" Recipient="{acs_url}"'
             f' InResponseTo="{request_id}"/></saml:SubjectConfirmation></saml:Subject>'
@@ -380,7 +384,12 @@ class SamlPeer:
             "</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>"
             '<saml:AttributeStatement><saml:Attribute Name="displayName">'
             "<saml:AttributeValue>Test Person</saml:AttributeValue></saml:Attribute>"
-            "</saml:AttributeStatement></saml:Assertion></samlp:Response>"
+            + "".join(
+                f'<saml:Attribute Name="{escape(name)}"><saml:AttributeValue>{escape(value)}'
+                "</saml:AttributeValue></saml:Attribute>"
+                for name, value in self.attributes.items()
+            )
+            + "</saml:AttributeStatement></saml:Assertion></samlp:Response>"
         )
 
     def answer(self, request_id: str, acs_url: str, sp_entity_id: str) -> str:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
+from caredesk.accounts.models import User
 from caredesk.compliance.models import AuditEntry
 from tests.factories import (
     AgentFactory,
@@ -95,6 +96,55 @@ def test_a_signed_response_is_accepted_as_well_as_a_signed_assertion(
     back = through_provider(client)
     assert back.status_code == 302 and back["Location"] == "/"
     assert client.get("/agent/").status_code == 200
+
+
+def test_times_with_seven_digits_of_a_second_are_read(client, clock, saml_peer, settings):
+    settings.CAREDESK_SAML_SECOND_STEP = False
+    AgentFactory(email=EMAIL)
+    saml_peer.email = EMAIL
+    saml_peer.long_fractions = True
+    assert through_provider(client)["Location"] == "/"
+
+
+PERSISTENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
+UNSPECIFIED = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
+ENTRA_EMAIL = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
+
+
+@pytest.mark.parametrize(
+    ("name_id_format", "name_id", "attributes", "configured", "signed_in_as"),
+    [
+        (PERSISTENT, "8f3c2d1e", {ENTRA_EMAIL: EMAIL}, "", EMAIL),  # Entra ID's claim
+        (PERSISTENT, "8f3c2d1e", {"mail": EMAIL}, "", EMAIL),
+        (UNSPECIFIED, EMAIL, {}, "", EMAIL),
+        (PERSISTENT, "odalys@caredesk.example", {}, "", None),  # an opaque ID is never used
+        (PERSISTENT, "8f3c2d1e", {"workEmail": EMAIL, "mail": "x@y.example"}, "workEmail", EMAIL),
+    ],
+)
+def test_the_address_is_taken_from_the_nameid_or_the_usual_attributes(
+    client,
+    clock,
+    saml_peer,
+    settings,
+    name_id_format,
+    name_id,
+    attributes,
+    configured,
+    signed_in_as,
+):
+    settings.CAREDESK_SAML_SECOND_STEP = False
+    settings.CAREDESK_SAML_EMAIL_ATTRIBUTE = configured
+    AgentFactory(email=EMAIL)
+    AgentFactory(email="odalys@caredesk.example")
+    saml_peer.email = EMAIL
+    saml_peer.name_id_format, saml_peer.name_id = name_id_format, name_id
+    saml_peer.attributes = attributes
+    back = through_provider(client)
+    if signed_in_as is None:
+        assert back["Location"] == "/login/" and not signed_in(client)
+    else:
+        assert back["Location"] == "/"
+        assert client.session["_auth_user_id"] == str(User.objects.get(email=signed_in_as).pk)
 
 
 def test_the_answer_step_leaves_the_browsers_session_alone(client, clock, saml_peer):

@@ -33,6 +33,7 @@ ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion"
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
 SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
 EMAIL_FORMAT = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+UNSPECIFIED_FORMAT = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
 BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 POST_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
 REDIRECT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
@@ -69,7 +70,8 @@ class Assertion:
 
     def email(self, attribute: str = "") -> str | None:
         """The address to match a staff account by: a configured attribute, else an e-mail
-        NameID, else the usual attribute names."""
+        NameID, else the usual attribute names, else a NameID of unspecified format that is an
+        address (persistent and transient NameIDs are opaque and never used)."""
         if attribute:
             values = self.attributes.get(attribute) or []
             return values[0].strip() if values else None
@@ -80,6 +82,8 @@ class Assertion:
             for value in lowered.get(name.lower(), []):
                 if "@" in value:
                     return value.strip()
+        if self.name_id_format in ("", UNSPECIFIED_FORMAT) and "@" in self.name_id:
+            return self.name_id.strip()
         return None
 
 
