@@ -152,6 +152,11 @@ def test_a_message_form_with_another_address_or_a_forged_chat_opens_its_own_tick
     assert offline_form(token, email="someone.else@patients.example").status_code == 201
     assert offline_form(token[:-4] + "AAAA").status_code == 201
     assert Ticket.objects.count() == 3
+    chat_ticket = ChatSession.objects.get().ticket
+    chat_ticket.status = Status.CLOSED
+    chat_ticket.save(update_fields=["status"])
+    assert offline_form(token).status_code == 201  # closed since: the message opens its own
+    assert Ticket.objects.count() == 4
 
 
 def test_a_chat_that_ended_otherwise_is_not_reopened_by_the_message_form(

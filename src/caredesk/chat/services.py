@@ -244,6 +244,7 @@ def _unanswered_ticket(chat_token: Any, email: str) -> Ticket | None:
     if (
         session.end_reason != EndReason.UNANSWERED
         or ticket is None
+        or ticket.status == Status.CLOSED  # a closed ticket takes no more: a new one opens
         or session.visitor_email != email
         or session.requester_id != ticket.requester_id
     ):
