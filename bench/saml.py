@@ -77,8 +77,8 @@ def answer(key: rsa.RSAPrivateKey, cert: x509.Certificate, request_id: str) -> s
 def main() -> None:
     key, cert = identity()
     posted = answer(key, cert, "cd_bench")
-    samples = []
-    for _ in range(50):  # warm up
+
+    def check() -> None:
         saml.read_response(
             posted,
             certificates=[cert],
@@ -88,17 +88,13 @@ def main() -> None:
             request_id="cd_bench",
             now=NOW,
         )
+
+    for _ in range(50):  # warm up
+        check()
+    samples = []
     for _ in range(500):
         start = time.perf_counter()
-        saml.read_response(
-            posted,
-            certificates=[cert],
-            idp_entity_id=IDP,
-            sp_entity_id=SP,
-            acs_url=ACS,
-            request_id="cd_bench",
-            now=NOW,
-        )
+        check()
         samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
     print(
