@@ -335,7 +335,8 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     for step in keys_rotate(batch=args.batch):
         unreadable += step.unreadable
         print(
-            f"{step.part}: {step.done} checked, {step.rewritten} re-encrypted in this batch, "
+            f"{step.part}: {step.done} checked, {step.rewritten} "
+            f"{'re-indexed' if 'index' in step.part else 're-encrypted'} in this batch, "
             f"{step.remaining} to go",
             flush=True,
         )

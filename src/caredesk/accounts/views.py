@@ -93,7 +93,7 @@ class SignInView(LoginView):
         context = super().get_context_data(**kwargs)
         context["signed_out"] = self.request.session.pop(sessions.SIGNED_OUT, None)
         context["sso_label"] = settings.CAREDESK_OIDC_LABEL if settings.CAREDESK_OIDC_ISSUER else ""
-        context["saml_label"] = settings.CAREDESK_SAML_LABEL if _saml_on() else ""
+        context["saml_label"] = settings.CAREDESK_SAML_LABEL if saml_config.enabled() else ""
         return context
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -513,10 +513,6 @@ SAML = "cd_saml"  # the AuthnRequest ID this browser is waiting on
 SAML_DONE_SECONDS = 120
 
 
-def _saml_on() -> bool:
-    return saml_config.enabled()
-
-
 def _saml_service() -> tuple[str, str]:
     """This desk's entity ID and assertion consumer service URL."""
     base = settings.CAREDESK_BASE_URL.rstrip("/")
@@ -528,7 +524,7 @@ def _saml_service() -> tuple[str, str]:
 @require_GET
 def saml_start(request: HttpRequest) -> HttpResponse:
     """Send the browser to the identity provider with a new AuthnRequest."""
-    if not _saml_on():
+    if not saml_config.enabled():
         raise Http404
     try:
         idp = saml_config.provider()
@@ -562,7 +558,7 @@ def _saml_failed(request: HttpRequest, message: str) -> HttpResponse:
 @require_POST
 def saml_acs(request: HttpRequest) -> HttpResponse:
     """The provider's signed answer: verify everything, then finish in the browser's session."""
-    if not _saml_on():
+    if not saml_config.enabled():
         raise Http404
     posted = request.POST.get("SAMLResponse", "")
     request_id = saml.response_request_id(posted)
@@ -605,7 +601,7 @@ def saml_acs(request: HttpRequest) -> HttpResponse:
 @require_GET
 def saml_finish(request: HttpRequest) -> HttpResponse:
     """Back in the session that started the sign-in: the desk's own rules from here."""
-    if not _saml_on():
+    if not saml_config.enabled():
         raise Http404
     request_id = request.GET.get("request", "")
     waiting = request.session.pop(SAML, None)
@@ -624,7 +620,7 @@ def saml_finish(request: HttpRequest) -> HttpResponse:
 @require_GET
 def saml_metadata(request: HttpRequest) -> HttpResponse:
     """This desk's service-provider metadata, for the identity provider's administrator."""
-    if not _saml_on():
+    if not saml_config.enabled():
         raise Http404
     entity, acs = _saml_service()
     return HttpResponse(

@@ -7,6 +7,8 @@ ticket in it is written to the access audit before the file leaves.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -39,8 +41,8 @@ HEADER = (
 FIELDS = ("subject", "status", "priority", "channel", "requester", "team", "assignee", "times")
 
 
-def _when(moment: object) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else ""  # type: ignore[attr-defined]
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else ""
 
 
 def _row(ticket: Ticket) -> tuple[object, ...]:

@@ -354,6 +354,9 @@ def _union_ids(branches: list[QuerySet[Ticket]], column: str, desc: bool, limit:
     return [pk for pk, _value in keyed[:limit]]
 
 
+LIST_RELATED = ("requester", "organization", "team", "assignee", "category")
+
+
 def ticket_page(
     *, user: User, filters: TicketFilters, cursor: str | None = None, limit: int = PAGE_SIZE
 ) -> Page:
@@ -363,34 +366,34 @@ def ticket_page(
             "The page size is not valid.", errors={"limit": [f"Use 1 to {MAX_PAGE_SIZE}."]}
         )
     qs, column, desc = _ordered(user, filters, cursor)
-    order = [f"-{column}", "-pk"] if desc else [column, "pk"]
-    related = ("requester", "organization", "team", "assignee", "category")
-    if user.is_staff and filters.queue in SELF_VISIBLE_QUEUES:
-        rows = list(qs.select_related(*related).order_by(*order)[: limit + 1])
-        return _page(rows, column, limit)
-    branches = _union_branches(user)
+    self_visible = user.is_staff and filters.queue in SELF_VISIBLE_QUEUES
+    branches = None if self_visible else _union_branches(user)
     if branches:
         # One index-ordered, limited query per branch; then fetch just the winners.
         ids = _union_ids([qs.filter(b) for b in branches], column, desc, limit + 1)
-        found = Ticket.objects.select_related(*related).in_bulk(ids)
+        found = Ticket.objects.select_related(*LIST_RELATED).in_bulk(ids)
         rows = [found[pk] for pk in ids if pk in found]
     else:
+        rows = _listed(user, filters, qs, column=column, desc=desc, limit=limit + 1)
+    return _page(rows, column, limit)
+
+
+def _listed(
+    user: User, filters: TicketFilters, qs: QuerySet[Ticket], *, column: str, desc: bool, limit: int
+) -> list[Ticket]:
+    """Up to `limit` matching tickets the user may see, in the list's order, in one query."""
+    if not (user.is_staff and filters.queue in SELF_VISIBLE_QUEUES):
         visible = visibility_filter(user)
         qs = qs if visible is None else qs.filter(visible)
-        rows = list(qs.select_related(*related).order_by(*order)[: limit + 1])
-    return _page(rows, column, limit)
+    order = [f"-{column}", "-pk"] if desc else [column, "pk"]
+    return list(qs.select_related(*LIST_RELATED).order_by(*order)[:limit])
 
 
 def ticket_export(*, user: User, filters: TicketFilters, limit: int) -> list[Ticket]:
     """Every ticket the queue would list, in its order, up to `limit + 1` (so the caller can
     tell there are more): one query, whatever the number."""
     qs, column, desc = _ordered(user, filters, None)
-    if not (user.is_staff and filters.queue in SELF_VISIBLE_QUEUES):
-        visible = visibility_filter(user)
-        qs = qs if visible is None else qs.filter(visible)
-    order = [f"-{column}", "-pk"] if desc else [column, "pk"]
-    related = ("requester", "organization", "team", "assignee")
-    return list(qs.select_related(*related).order_by(*order)[: limit + 1])
+    return _listed(user, filters, qs, column=column, desc=desc, limit=limit + 1)
 
 
 def _page(rows: list[Ticket], column: str, limit: int) -> Page:

@@ -100,9 +100,12 @@ def _rewrite_events(rows: list[TicketEvent], unreadable: list[str]) -> None:
         TicketEvent.objects.filter(pk=event.pk).update(old=event.old, new=event.new)
 
 
-def _batches(
-    part: str, qs: QuerySet[Any], batch: int, rewrite: Callable[[list[Any], list[str]], None]
-) -> Iterator[Progress]:
+# Rewrites a batch, noting what it could not read; returns how many rows it changed when that
+# is not every readable row.
+Rewrite = Callable[[list[Any], list[str]], int | None]
+
+
+def _batches(part: str, qs: QuerySet[Any], batch: int, rewrite: Rewrite) -> Iterator[Progress]:
     """Walk the stale rows in id order, one transaction per batch."""
     last, done = 0, 0
     while True:
@@ -111,10 +114,11 @@ def _batches(
             if not rows:
                 return
             unreadable: list[str] = []
-            rewrite(rows, unreadable)
+            changed = rewrite(rows, unreadable)
         last, done = rows[-1].pk, done + len(rows)
         remaining = qs.filter(pk__gt=last).count()
-        yield Progress(part, len(rows) - len(unreadable), done, remaining, unreadable)
+        rewritten = len(rows) - len(unreadable) if changed is None else changed
+        yield Progress(part, rewritten, done, remaining, unreadable)
 
 
 def _attachment_batches(active: str, batch: int) -> Iterator[Progress]:
@@ -173,11 +177,12 @@ def _indexed_rows(model: Any) -> QuerySet[Any]:
     return model.objects.filter(any_index)
 
 
-def _reindexer(model: Any) -> Callable[[list[Any], list[str]], None]:
+def _reindexer(model: Any) -> Rewrite:
     """Recompute blind indexes under the current index key; write only those that changed."""
     indexes = index_fields(model)
 
-    def reindex(rows: list[Any], unreadable: list[str]) -> None:
+    def reindex(rows: list[Any], unreadable: list[str]) -> int:
+        rewritten = 0
         for row in rows:
             changed = {}
             for source, index in indexes.items():
@@ -190,6 +195,8 @@ def _reindexer(model: Any) -> Callable[[list[Any], list[str]], None]:
                     changed[index] = digest
             if changed:
                 model.objects.filter(pk=row.pk).update(**changed)
+                rewritten += 1
+        return rewritten
 
     return reindex
 
