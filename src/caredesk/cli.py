@@ -299,6 +299,13 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     return checkpoint_command(out=sys.stdout)
 
 
+def cmd_audit_restored(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.compliance.report import restored_command
+
+    return restored_command(reason=args.reason, out=sys.stdout, err=sys.stderr)
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     _setup()
     _manage("migrate", "--noinput")
@@ -515,6 +522,12 @@ def _audit_parser(sub: Any) -> None:
     av.set_defaults(func=cmd_audit_verify)
     ac = ausub.add_parser("checkpoint", help="sign the chain's newest entry now")
     ac.set_defaults(func=cmd_audit_checkpoint)
+    ar = ausub.add_parser(
+        "restored",
+        help="after restoring the database from a backup: sign its chain's head as a restore point",
+    )
+    ar.add_argument("--reason", default="", help="why, e.g. the incident or ticket number")
+    ar.set_defaults(func=cmd_audit_restored)
 
 
 def parser() -> argparse.ArgumentParser:
