@@ -208,19 +208,19 @@ def _claimable(now: datetime) -> Q:
     )
 
 
-def _claim(item_id: int) -> OutboxItem | None:
-    """Take the item for one attempt, or None when it is not due or someone else has it."""
+def _claim(item: OutboxItem) -> bool:
+    """Take the item for one attempt (True), unless it is not due or someone else took it or
+    tried it since it was listed: the attempt number it was listed with is part of the claim."""
     now = clock.now()
-    taken = (
-        OutboxItem.objects.filter(_claimable(now), pk=item_id).update(
-            status=OutboxStatus.SENDING,
-            claimed_at=now,
-            lease_until=now + lease(),
-            attempts=F("attempts") + 1,
-        )
-        == 1
+    taken = OutboxItem.objects.filter(_claimable(now), pk=item.pk, attempts=item.attempts).update(
+        status=OutboxStatus.SENDING,
+        claimed_at=now,
+        lease_until=now + lease(),
+        attempts=item.attempts + 1,
     )
-    return OutboxItem.objects.get(pk=item_id) if taken else None
+    if taken:
+        item.attempts += 1
+    return bool(taken)
 
 
 def _settle(item: OutboxItem, handler: Handler | None, settled: Settled, **fields: Any) -> bool:
@@ -274,10 +274,9 @@ def _failed(item: OutboxItem, handler: Handler | None, exc: Exception) -> str:
     return Outcome.RETRYING
 
 
-def _attempt(item_id: int) -> str | None:
+def _attempt(item: OutboxItem) -> str | None:
     """Claim, send and record one item: the outcome, or None when someone else has it."""
-    item = _claim(item_id)
-    if item is None:
+    if not _claim(item):
         return None
     handler = _handlers.get(item.kind)
     try:
@@ -304,8 +303,9 @@ def outbox_deliver(*, ids: Sequence[int] | None = None, batch: int = 100) -> int
         if ids is not None:
             due = due.filter(pk__in=ids)
         # items this call failed are due later than `started`, so each is tried once per call
-        chosen = list(due.order_by("available_at", "id").values_list("id", flat=True)[:batch])
-        outcomes = [_attempt(item_id) for item_id in chosen]
+        listed = due.order_by("available_at", "id").only("kind", "payload", "attempts")
+        chosen = list(listed[:batch])
+        outcomes = [_attempt(item) for item in chosen]
         sent += outcomes.count(Outcome.SENT)
         claimed = any(outcome is not None for outcome in outcomes)
         if len(chosen) < batch or not claimed or time.monotonic() - began > SWEEP_SECONDS:

@@ -8,25 +8,23 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from caredesk.core.outbox import outbox_deliver, waker_register
+from caredesk.core.outbox import outbox_deliver
 
 SLA_SUBTICKS = (20, 40)  # seconds after each minute's tick: warnings fire within 20 s
 
 
 @db_task()
-def deliver_outbox_task(ids: list[int] | None = None) -> int:
-    return outbox_deliver(ids=ids)
+def deliver_outbox_task(ids: list[int] | None = None) -> None:
+    # returns nothing: a result would be kept in the queue's storage, unread, for every commit
+    outbox_deliver(ids=ids)
 
 
-def _wake_outbox(ids: list[int], delay: float) -> None:
+def wake_outbox(ids: list[int], delay: float) -> None:
     """Deliver these outbox items now (after a commit) or when their retry is due."""
     if delay > 0:
         deliver_outbox_task.schedule(args=(ids,), delay=delay)
     else:
         deliver_outbox_task(ids)
-
-
-waker_register(_wake_outbox)
 
 
 @db_periodic_task(crontab(minute="*"))

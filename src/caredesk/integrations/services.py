@@ -239,9 +239,6 @@ _LOGGED = {
 def webhook_settled(payload: dict[str, Any], settled: Settled) -> None:
     """Keep the delivery log in step with its outbox item (same transaction): status, attempts,
     the last answer and the next attempt; permanent failures in a row switch the endpoint off."""
-    delivery = WebhookDelivery.objects.filter(pk=payload["delivery"]).first()
-    if delivery is None:
-        return
     fields: dict[str, Any] = {
         "status": _LOGGED[settled.outcome],
         "attempts": settled.attempts,
@@ -252,8 +249,8 @@ def webhook_settled(payload: dict[str, Any], settled: Settled) -> None:
         fields.update(delivered_at=settled.at, last_status_code=settled.code, last_error="")
     elif settled.outcome != Outcome.REPLAYED:
         fields["last_status_code"] = settled.code
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
-    endpoints = WebhookEndpoint.objects.filter(pk=delivery.endpoint_id)
+    WebhookDelivery.objects.filter(pk=payload["delivery"]).update(**fields)
+    endpoints = WebhookEndpoint.objects.filter(deliveries__pk=payload["delivery"])
     if settled.outcome == Outcome.SENT:
         endpoints.exclude(failures=0).update(failures=0)
     elif settled.outcome == Outcome.FAILED and settled.permanent:
