@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import sys
@@ -80,6 +81,7 @@ def main() -> None:
         queued = int(made["queued"])
         with here.workers(count=args.workers, threads=args.threads):
             started, started_mono = time.perf_counter(), time.monotonic()
+            load_before = os.getloadavg()[0]
             marks: dict[str, float] = {}
 
             def progress() -> bool:
@@ -90,6 +92,7 @@ def main() -> None:
 
             wait_for("every item settled", progress, seconds=1800, here=here)
             seconds = time.perf_counter() - started
+            load_after = os.getloadavg()[0]
             given_up = _count(here, "status = 'failed'")
             attempts = dict(
                 here.sql(
@@ -124,6 +127,7 @@ def main() -> None:
             {
                 "date": datetime.now(UTC).isoformat(timespec="seconds"),
                 "machine": f"{platform.node()} {platform.machine()} python {platform.python_version()}",
+                "load_average_1min": [round(load_before, 1), round(load_after, 1)],
                 "items": queued,
                 "producer_seconds": round(made["seconds"], 1),
                 "workers": f"{args.workers} x {args.threads} threads",

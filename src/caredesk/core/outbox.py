@@ -415,7 +415,7 @@ def describe(span: timedelta) -> str:
     """A wait in words: 1 d 3 h 35 min 5 s."""
     seconds = span.total_seconds()
     if seconds < 60:
-        return f"{seconds:g} s"
+        return f"{round(seconds, 1):g} s"
     whole = round(seconds)
     parts = []
     for unit, size in (("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
