@@ -177,15 +177,31 @@ def test_a_transaction_wakes_a_worker_once_for_all_its_items(
     assert OutboxItem.objects.filter(status=OutboxStatus.SENT).count() == 3
 
 
-def test_a_retry_books_a_wake_up_for_when_it_is_due(smtp_down, clock):
+def test_a_retry_books_one_wake_up_for_when_it_is_due(smtp_down, clock):
     from huey.contrib.djhuey import HUEY
+
+    def booked_since(before: set[str]) -> list[Any]:
+        return [task for task in HUEY.scheduled() if task.id not in before]
 
     item = _email()
     before = {task.id for task in HUEY.scheduled()}
     outbox_deliver()
-    item.refresh_from_db()
-    (booked,) = [task for task in HUEY.scheduled() if task.id not in before]
+    (booked,) = booked_since(before)
     assert booked.name == "deliver_outbox_task" and booked.args == ([item.pk],)
+    item.refresh_from_db()
+
+    # the wake-up runs early (a worker whose clock is behind): it books itself again
+    before = {task.id for task in HUEY.scheduled()}
+    clock.set(item.available_at - timedelta(seconds=1))
+    assert outbox_deliver(ids=[item.pk]) == 0
+    assert len(booked_since(before)) == 1
+    # on time, the attempt fails again: one wake-up for the next step, not one per caller
+    before = {task.id for task in HUEY.scheduled()}
+    clock.set(item.available_at)
+    outbox_deliver(ids=[item.pk])
+    assert len(booked_since(before)) == 1
+    item.refresh_from_db()
+    assert item.attempts == 2
 
 
 def test_replay_gives_a_given_up_item_a_fresh_schedule_and_is_idempotent(clock, settings, smtp):

@@ -297,6 +297,8 @@ def outbox_deliver(*, ids: Sequence[int] | None = None, batch: int = 100) -> int
     """Attempt every item due now (or only those of `ids`); any number of workers may run this
     at once. Returns how many items this call sent."""
     started, began = clock.now(), time.monotonic()
+    if ids is not None:
+        _wake_when_due(ids, started)
     sent = 0
     while True:
         due = OutboxItem.objects.filter(_claimable(started))
@@ -310,14 +312,12 @@ def outbox_deliver(*, ids: Sequence[int] | None = None, batch: int = 100) -> int
         claimed = any(outcome is not None for outcome in outcomes)
         if len(chosen) < batch or not claimed or time.monotonic() - began > SWEEP_SECONDS:
             break
-    if ids is not None:
-        _wake_when_due(ids)
     return sent
 
 
-def _wake_when_due(ids: Iterable[int]) -> None:
-    """A wake-up that came early (another machine's clock) is booked again for when it is due."""
-    now = clock.now()
+def _wake_when_due(ids: Iterable[int], now: datetime) -> None:
+    """A wake-up that came before its items were due (another machine's clock) is booked again
+    for when they are. Items attempted by this call book their own next wake-up on failure."""
     for item_id, at in OutboxItem.objects.filter(
         pk__in=list(ids), status=OutboxStatus.PENDING, available_at__gt=now
     ).values_list("id", "available_at"):
