@@ -240,3 +240,30 @@ def test_the_schedule_is_a_setting(settings, smtp_down, clock):
     settings.CAREDESK_OUTBOX_RETRY_SCHEDULE = "5 minutes"
     with pytest.raises(ImproperlyConfigured, match="'5 minutes' is not a wait"):
         outbox.schedule()
+
+
+def test_an_item_whose_outcome_cannot_be_recorded_does_not_stop_the_others(clock, caplog):
+    sent: list[str] = []
+    broken = {"first": True}
+
+    def send(payload: dict[str, Any]) -> None:
+        sent.append(payload["name"])
+
+    def settle(payload: dict[str, Any], settled: outbox.Settled) -> None:
+        if payload["name"] == "first" and broken.pop("first", False):
+            raise RuntimeError("the log table is locked")
+
+    handler_register("fragile", send=send, settle=settle)
+    try:
+        first = outbox_add(kind="fragile", payload={"name": "first"})
+        outbox_add(kind="fragile", payload={"name": "second"})
+        assert outbox_deliver() == 1
+        assert sent == ["first", "second"] and "could not be recorded" in caplog.text
+        first.refresh_from_db()
+        assert first.status == OutboxStatus.SENDING, "rolled back with its log; kept by its lease"
+        clock.advance(seconds=outbox.lease().total_seconds())
+        assert outbox_deliver() == 1
+        first.refresh_from_db()
+        assert (first.status, first.attempts) == (OutboxStatus.SENT, 2)
+    finally:
+        outbox._handlers.pop("fragile")

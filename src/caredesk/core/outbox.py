@@ -293,6 +293,15 @@ def _attempt(item: OutboxItem) -> str | None:
     return Outcome.SENT
 
 
+def _attempt_guarded(item: OutboxItem) -> str | None:
+    """One item's broken bookkeeping must not stop the others: it comes back after its lease."""
+    try:
+        return _attempt(item)
+    except Exception:
+        log.exception("outbox item %s: the outcome could not be recorded", item.pk)
+        return "unrecorded"
+
+
 def outbox_deliver(*, ids: Sequence[int] | None = None, batch: int = 100) -> int:
     """Attempt every item due now (or only those of `ids`); any number of workers may run this
     at once. Returns how many items this call sent."""
@@ -307,7 +316,7 @@ def outbox_deliver(*, ids: Sequence[int] | None = None, batch: int = 100) -> int
         # items this call failed are due later than `started`, so each is tried once per call
         listed = due.order_by("available_at", "id").only("kind", "payload", "attempts")
         chosen = list(listed[:batch])
-        outcomes = [_attempt(item) for item in chosen]
+        outcomes = [_attempt_guarded(item) for item in chosen]
         sent += outcomes.count(Outcome.SENT)
         claimed = any(outcome is not None for outcome in outcomes)
         if len(chosen) < batch or not claimed or time.monotonic() - began > SWEEP_SECONDS:
