@@ -299,6 +299,13 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     return checkpoint_command(out=sys.stdout)
 
 
+def cmd_audit_restored(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.compliance.report import restored_command
+
+    return restored_command(reason=args.reason, out=sys.stdout, err=sys.stderr)
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     _setup()
     _manage("migrate", "--noinput")
@@ -366,6 +373,109 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _when(text: str) -> Any:
+    """--since: an ISO date or instant (UTC unless an offset is given), or an age: 90m, 6h, 2d."""
+    import re
+    from datetime import UTC, datetime, timedelta
+
+    from caredesk.core import clock
+
+    age = re.fullmatch(r"(\d+)\s*(m|h|d)", text.strip())
+    if age:
+        unit = {"m": "minutes", "h": "hours", "d": "days"}[age[2]]
+        return clock.now() - timedelta(**{unit: int(age[1])})
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give a date (2026-11-30), an instant (2026-11-30T08:00Z) or an age (6h)"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def cmd_outbox_status(args: argparse.Namespace) -> int:
+    _setup()
+    import json
+
+    from caredesk.core import clock
+    from caredesk.core.outbox import describe, outbox_status
+
+    status = outbox_status()
+    now = clock.now()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "counts": status.counts,
+                    "oldest_waiting_seconds": (now - status.oldest_waiting).total_seconds()
+                    if status.oldest_waiting
+                    else None,
+                    "next_attempt": status.next_attempt.isoformat()
+                    if status.next_attempt
+                    else None,
+                    "schedule_seconds": [step.total_seconds() for step in status.schedule],
+                    "span_seconds": status.span.total_seconds(),
+                }
+            )
+        )
+        return 0
+    waits = ", ".join(describe(step) for step in status.schedule)
+    print(f"retry schedule: {len(status.schedule) + 1} attempts, waiting {waits} in between")
+    print(f"a peer may be down for {describe(status.span)} before an item is given up")
+    states = ("pending", "sending", "sent", "failed")
+    print(f"{'kind':<10}" + "".join(f"{state:>10}" for state in states))
+    for kind, counts in sorted(status.counts.items()):
+        print(f"{kind:<10}" + "".join(f"{counts.get(state, 0):>10}" for state in states))
+    if status.oldest_waiting is not None:
+        print(f"oldest item not yet delivered: {describe(now - status.oldest_waiting)} old")
+    if status.next_attempt is not None:
+        due = status.next_attempt - now
+        print(
+            "next attempt due now"
+            if due.total_seconds() <= 0
+            else f"next attempt in {describe(due)}"
+        )
+    failed = sum(counts.get("failed", 0) for counts in status.counts.values())
+    if failed:
+        print(f"{failed} given up: `caredesk outbox replay --kind KIND` (or IDs) queues them again")
+    return 0
+
+
+def cmd_outbox_replay(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.core.outbox import outbox_replay
+
+    if not (args.ids or args.kind or args.since or args.all):
+        print("error: name item IDs, --kind, --since, or --all", file=sys.stderr)
+        return 2
+    replayed = outbox_replay(ids=args.ids or None, kind=args.kind or "", since=args.since)
+    if not replayed:
+        print("nothing to replay: no given-up item matches (only given-up items are replayed)")
+        return 0
+    shown = ", ".join(str(r.item_id) for r in replayed[:20])
+    more = f" and {len(replayed) - 20} more" if len(replayed) > 20 else ""
+    print(f"{len(replayed)} given-up item(s) queued again with a fresh schedule: {shown}{more}")
+    return 0
+
+
+def _outbox_parser(sub: Any) -> None:
+    outbox = sub.add_parser("outbox", help="deliveries of mail, webhooks and tracker issues")
+    osub = outbox.add_subparsers(dest="outbox_command", required=True)
+    st = osub.add_parser("status", help="items by kind and state, the retry schedule")
+    st.add_argument("--json", action="store_true", help="print one JSON object")
+    st.set_defaults(func=cmd_outbox_status)
+    rp = osub.add_parser(
+        "replay", help="queue given-up items again (audited; items not given up are left alone)"
+    )
+    rp.add_argument("ids", nargs="*", type=int, metavar="ID", help="outbox item IDs")
+    rp.add_argument("--kind", help="only this kind: email, webhook, tracker")
+    rp.add_argument(
+        "--since", type=_when, help="only items whose last attempt was since then (date, or 6h)"
+    )
+    rp.add_argument("--all", action="store_true", help="every given-up item")
+    rp.set_defaults(func=cmd_outbox_replay)
+
+
 def _keys_parser(sub: Any) -> None:
     keys = sub.add_parser("keys", help="encryption keys for health information")
     ksub = keys.add_subparsers(dest="keys_command", required=True)
@@ -412,6 +522,12 @@ def _audit_parser(sub: Any) -> None:
     av.set_defaults(func=cmd_audit_verify)
     ac = ausub.add_parser("checkpoint", help="sign the chain's newest entry now")
     ac.set_defaults(func=cmd_audit_checkpoint)
+    ar = ausub.add_parser(
+        "restored",
+        help="after restoring the database from a backup: sign its chain's head as a restore point",
+    )
+    ar.add_argument("--reason", default="", help="why, e.g. the incident or ticket number")
+    ar.set_defaults(func=cmd_audit_restored)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -472,6 +588,7 @@ def parser() -> argparse.ArgumentParser:
     mi.add_argument("file", nargs="?", default="-", help="a .eml file, or - for standard input")
     mi.set_defaults(func=cmd_mail_ingest)
     _audit_parser(sub)
+    _outbox_parser(sub)
     m = sub.add_parser("migrate", help="apply database migrations")
     m.set_defaults(func=cmd_migrate)
     sub.add_parser("manage", help="pass the rest to Django's manage.py", add_help=False)

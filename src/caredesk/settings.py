@@ -310,6 +310,15 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+# Seconds one SMTP conversation may take; it must end well inside the outbox lease below.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Outbox (mail, webhooks, tracker issues): the waits between attempts after each failure, and
+# how long a worker's claim on an item lasts before another worker may take it (a crashed
+# worker's item comes back after this). The default schedule retries for 27 h 35 min 5 s.
+CAREDESK_OUTBOX_RETRY_SCHEDULE = env.str(
+    "CAREDESK_OUTBOX_RETRY_SCHEDULE", default="5s,5m,30m,2h,5h,10h,10h"
+)
+CAREDESK_OUTBOX_LEASE_SECONDS = env.float("CAREDESK_OUTBOX_LEASE_SECONDS", default=300)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="support@caredesk.example")
 # Replies go to support+t<ticket>-<signature>@…, so they find their ticket even if the subject
 # changes; empty: no Reply-To.
@@ -324,10 +333,13 @@ CAREDESK_ACKNOWLEDGE = env.bool("CAREDESK_ACKNOWLEDGE", default=True)
 
 # Background jobs: Huey behind caredesk.core.tasks. Embedded: SQLite file; scale-out: Redis.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every key CareDesk writes to Redis starts with this, so several installations (or test runs)
+# can share one Redis server.
+CAREDESK_REDIS_PREFIX = env.str("CAREDESK_REDIS_PREFIX", default="caredesk")
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": "caredesk",
+        "name": CAREDESK_REDIS_PREFIX,
         "url": REDIS_URL,
         "immediate": TESTING,
         "consumer": {"workers": env.int("CAREDESK_WORKERS", default=2), "worker_type": "thread"},

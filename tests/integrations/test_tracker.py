@@ -61,7 +61,30 @@ def test_a_refused_issue_is_not_retried_and_says_why(jira, ticket):
     tracker_issue_request(ticket=ticket, project="NOPE")
     outbox_deliver()
     assert OutboxItem.objects.get(kind="tracker").status == OutboxStatus.FAILED
-    assert "HTTP 400" in TrackerIssue.objects.get().last_error
+    issue = TrackerIssue.objects.get()
+    assert "HTTP 400" in issue.last_error and issue.status == "failed"
+
+
+def test_a_given_up_issue_is_replayed_once_the_tracker_takes_it(jira, ticket, clock):
+    from caredesk.core.outbox import outbox_replay
+
+    jira.answers = [(503, b"maintenance")] * 8 + [(201, b'{"id": "1", "key": "ENG-9"}')]
+    tracker_issue_request(ticket=ticket, project="ENG")
+    item = OutboxItem.objects.get(kind="tracker")
+    for _ in range(8):
+        clock.set(item.available_at)
+        outbox_deliver()
+        item.refresh_from_db()
+        issue = TrackerIssue.objects.get()
+        assert "HTTP 503" in issue.last_error
+        assert issue.status == ("failed" if item.status == OutboxStatus.FAILED else "requested")
+    assert (item.status, item.attempts) == (OutboxStatus.FAILED, 8)
+    (replayed,) = outbox_replay(ids=[item.pk])
+    assert replayed.ticket_id == ticket.pk
+    assert TrackerIssue.objects.get().status == "requested"
+    assert outbox_deliver() == 1
+    issue = TrackerIssue.objects.get()
+    assert (issue.key, issue.status) == ("ENG-9", "open")
 
 
 def test_the_tracker_reports_a_status_change_onto_the_ticket(jira, ticket):

@@ -11,7 +11,7 @@ import hmac
 import pytest
 
 from caredesk.core.models import OutboxItem, OutboxStatus
-from caredesk.core.outbox import outbox_deliver
+from caredesk.core.outbox import outbox_add, outbox_deliver
 from caredesk.integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from caredesk.integrations.services import webhook_enqueue
 from caredesk.tickets.models import EventKind, TicketEvent
@@ -114,3 +114,171 @@ def test_an_internal_address_is_refused_unless_an_admin_allows_it(peer, ticket):
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == DeliveryStatus.FAILED and "internal address" in delivery.last_error
     assert OutboxItem.objects.get(kind="webhook").status == OutboxStatus.FAILED  # not retried
+
+
+def _in_step(delivery: WebhookDelivery, item: OutboxItem) -> None:
+    """The delivery log says what the outbox knows."""
+    delivery.refresh_from_db()
+    item.refresh_from_db()
+    expected = {
+        OutboxStatus.PENDING: DeliveryStatus.RETRYING if item.attempts else DeliveryStatus.PENDING,
+        OutboxStatus.SENT: DeliveryStatus.DELIVERED,
+        OutboxStatus.FAILED: DeliveryStatus.FAILED,
+    }[item.status]
+    assert (delivery.status, delivery.attempts) == (expected, item.attempts)
+    waiting = item.status == OutboxStatus.PENDING and (item.attempts or item.replays)
+    assert delivery.next_attempt_at == (item.available_at if waiting else None)
+
+
+def test_the_delivery_log_agrees_with_the_outbox_until_given_up_after_the_whole_schedule(
+    peer, ticket, clock
+):
+    from caredesk.core.outbox import max_attempts
+
+    endpoint(peer)
+    peer.answers = [(503, b"down for maintenance")] * max_attempts()
+    delivery = webhook_enqueue(ticket=ticket, endpoint="ops-hub", event="ticket.created")
+    item = OutboxItem.objects.get(kind="webhook")
+    _in_step(delivery, item)
+    for _ in range(max_attempts()):
+        clock.set(item.available_at)
+        outbox_deliver()
+        _in_step(delivery, item)
+        assert (delivery.last_status_code, delivery.last_error) == (503, "HTTP 503")
+    assert (item.status, item.attempts) == (OutboxStatus.FAILED, 8)
+    assert len(peer.received) == 8
+    assert len({got.headers["webhook-id"] for got in peer.received}) == 1
+
+
+def test_after_an_outage_every_waiting_delivery_goes_out_at_its_next_step(peer, ticket, clock):
+    endpoint(peer)
+    peer.answers = [(502, b"")] * 6  # the receiver is down for the first attempts of all three
+    for event in ("ticket.created", "ticket.escalated", "ticket.solved"):
+        webhook_enqueue(ticket=ticket, endpoint="ops-hub", event=event)
+    assert outbox_deliver() == 0
+    clock.advance(seconds=6)
+    assert outbox_deliver() == 0  # the second attempts, still down
+    assert OutboxItem.objects.filter(attempts=2, status=OutboxStatus.PENDING).count() == 3
+    clock.advance(minutes=5.5)  # within the next step the receiver is back
+    assert outbox_deliver() == 3
+    assert set(WebhookDelivery.objects.values_list("status", "attempts")) == {
+        (DeliveryStatus.DELIVERED, 3)
+    }
+    assert len(peer.received) == 9
+
+
+def test_a_permanent_failure_is_written_in_both_places_at_once(peer, ticket):
+    endpoint(peer)
+    peer.answers = [(404, b"no such hook")]
+    delivery = webhook_enqueue(ticket=ticket, endpoint="ops-hub", event="ticket.created")
+    outbox_deliver()
+    _in_step(delivery, OutboxItem.objects.get(kind="webhook"))
+    assert (delivery.status, delivery.last_status_code) == (DeliveryStatus.FAILED, 404)
+
+
+def _admin(client, role: str):  # type: ignore[no-untyped-def]
+    from tests.factories import AgentFactory, login_verified
+
+    user = AgentFactory(role=role)
+    login_verified(client, user)
+    return user
+
+
+def test_an_administrator_replays_given_up_deliveries_from_the_admin(client, peer, ticket, clock):
+    from caredesk.accounts.roles import ROLE_ADMIN
+    from caredesk.compliance.models import AuditEntry
+
+    endpoint(peer)
+    peer.answers = [(410, b"gone")]
+    delivery = webhook_enqueue(ticket=ticket, endpoint="ops-hub", event="ticket.created")
+    outbox_deliver()
+    item = OutboxItem.objects.get(kind="webhook")
+    assert item.status == OutboxStatus.FAILED
+    administrator = _admin(client, ROLE_ADMIN)
+
+    listing = client.get("/admin/integrations/webhookdelivery/?status=failed")
+    assert listing.status_code == 200 and b"Replay the selected" in listing.content
+    answer = client.post(
+        "/admin/integrations/webhookdelivery/",
+        {"action": "replay", "_selected_action": [delivery.pk]},
+        follow=True,
+    )
+    assert answer.status_code == 200 and b"1 given-up item(s) queued again" in answer.content
+    _in_step(delivery, item)
+    assert (delivery.status, item.replays) == (DeliveryStatus.PENDING, 1)
+    entry = AuditEntry.objects.get(action="outbox.replayed")
+    assert (entry.actor_id, entry.ticket_id, entry.object_id) == (
+        administrator.pk,
+        ticket.pk,
+        str(item.pk),
+    )
+
+    again = client.post(
+        "/admin/integrations/webhookdelivery/",
+        {"action": "replay", "_selected_action": [delivery.pk]},
+        follow=True,
+    )
+    assert b"were not given up" in again.content
+    assert AuditEntry.objects.filter(action="outbox.replayed").count() == 1
+
+    assert outbox_deliver() == 1
+    _in_step(delivery, item)
+    assert delivery.last_status_code == 200
+    assert peer.received[0].headers["webhook-id"] == peer.received[1].headers["webhook-id"]
+
+
+def test_the_outbox_admin_lists_items_without_their_content_and_replays_them(client, peer, ticket):
+    from caredesk.accounts.roles import ROLE_ADMIN
+
+    item = outbox_add(kind="email", payload={"to": ["x@patients.example"], "subject": "Pump"})
+    OutboxItem.objects.filter(pk=item.pk).update(status=OutboxStatus.FAILED, last_error="550")
+    _admin(client, ROLE_ADMIN)
+    listing = client.get("/admin/core/outboxitem/")
+    assert listing.status_code == 200
+    page = client.get(f"/admin/core/outboxitem/{item.pk}/change/")
+    assert page.status_code == 200 and b"550" in page.content
+    assert b"x@patients.example" not in page.content and b"Pump" not in page.content
+    client.post("/admin/core/outboxitem/", {"action": "replay", "_selected_action": [item.pk]})
+    item.refresh_from_db()
+    assert item.status == OutboxStatus.PENDING
+
+
+def test_staff_without_the_replay_permission_cannot_replay(client, peer, ticket):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import AgentFactory, login_verified
+
+    endpoint(peer)
+    peer.answers = [(410, b"gone")]
+    delivery = webhook_enqueue(ticket=ticket, endpoint="ops-hub", event="ticket.created")
+    outbox_deliver()
+    reader = AgentFactory()
+    reader.user_permissions.add(Permission.objects.get(codename="view_webhookdelivery"))
+    login_verified(client, reader)
+    listing = client.get("/admin/integrations/webhookdelivery/")
+    assert listing.status_code == 200 and b"Replay the selected" not in listing.content
+    client.post(
+        "/admin/integrations/webhookdelivery/",
+        {"action": "replay", "_selected_action": [delivery.pk]},
+    )
+    assert OutboxItem.objects.get(kind="webhook").status == OutboxStatus.FAILED
+
+
+def test_a_new_endpoint_is_saved_from_the_admin(admin_client, clock):
+    answer = admin_client.post(
+        "/admin/integrations/webhookendpoint/add/",
+        {
+            "name": "Care team hub",
+            "slug": "care-team-hub",
+            "url": "https://hooks.northwind-health.example/caredesk",
+            "secret": "whsec_" + base64.b64encode(b"k" * 32).decode(),
+            "active": "on",
+        },
+    )
+    assert answer.status_code == 302, answer.content[:2000]
+    saved = WebhookEndpoint.objects.get(slug="care-team-hub")
+    assert saved.created_at == clock.current and saved.failures == 0
+    assert (
+        admin_client.get(f"/admin/integrations/webhookendpoint/{saved.pk}/change/").status_code
+        == 200
+    )

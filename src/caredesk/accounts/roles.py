@@ -106,6 +106,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "integrations.change_webhookendpoint",
         "integrations.view_webhookdelivery",
         "integrations.view_trackerissue",
+        # deliveries of mail, webhooks and tracker issues; given-up ones can be sent again
+        "core.view_outboxitem",
+        "core.replay_outboxitem",
         "intake.view_inboundmail",
         "intake.change_inboundmail",
         *GOVERNANCE,

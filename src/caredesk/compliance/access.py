@@ -183,3 +183,21 @@ def signed_out(*, request: Any = None, user: Any = None, **_: Any) -> None:
             object_type="user",
             object_id=user.pk,
         )
+
+
+def outbox_replayed(replayed: Sequence[Any], actor: Any) -> None:
+    """Given-up deliveries queued again send data out once more: who did it, and which (the
+    outbox's replay listener; in the replay's transaction). `actor` None: the command line."""
+    accesses = [
+        Access(
+            AuditAction.OUTBOX_REPLAYED,
+            "outbox item",
+            item.item_id,
+            ticket_id=item.ticket_id,
+            fields=[item.kind],
+        )
+        for item in replayed
+    ]
+    if accesses:
+        role = None if actor is not None else "command line"
+        record_many(accesses=accesses, actor=actor, role=role)

@@ -14,10 +14,12 @@ class ComplianceConfig(AppConfig):
         from django.db.models.signals import m2m_changed
 
         from caredesk.compliance import checks  # noqa: F401
-        from caredesk.compliance.access import signed_in, signed_out
+        from caredesk.compliance.access import outbox_replayed, signed_in, signed_out
+        from caredesk.core.outbox import replay_listen
 
         user_logged_in.connect(signed_in, dispatch_uid="caredesk-audit-signed-in")
         user_logged_out.connect(signed_out, dispatch_uid="caredesk-audit-signed-out")
+        replay_listen(outbox_replayed)  # deliveries sent again are recorded
 
         # cache invalidation only: a changed role is recorded as it is from the next access on
         m2m_changed.connect(

@@ -72,13 +72,34 @@ class Problem:
     detail: str
 
 
+@dataclass(frozen=True)
+class Restore:
+    """A signed record that the database was restored from a backup whose chain ended at `seq`
+    (hash `hash`); the entries after it up to `lost_to`, signed before, were lost with it."""
+
+    seq: int
+    hash: str
+    lost_to: int
+    at: str
+
+
 @dataclass
 class Checkpoints:
-    """Signed heads of the chain (seq -> hash) and signed chain starts, read from outside."""
+    """Signed heads of the chain (seq -> hash) and signed chain starts, read from outside.
+
+    A restore line drops the heads signed before it beyond the restored head (they belong to the
+    entries the restore lost) and requires the restored head itself."""
 
     heads: dict[int, str] = field(default_factory=dict)
     anchors: set[tuple[int, str]] = field(default_factory=set)
     bad_lines: list[int] = field(default_factory=list)
+    restores: list[Restore] = field(default_factory=list)
+
+    def restored(self, restore: Restore) -> None:
+        self.heads = {seq: digest for seq, digest in self.heads.items() if seq <= restore.seq}
+        if restore.seq > 0:
+            self.heads[restore.seq] = restore.hash
+        self.restores.append(restore)
 
 
 @dataclass(frozen=True)
@@ -88,6 +109,7 @@ class Outcome:
     last_hash: str
     problem: Problem | None
     checkpoints: int = 0
+    restores: tuple[Restore, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -137,6 +159,7 @@ def verify(
     must also hold every signed (seq, hash) from the anchor on, up to the newest.
     """
     heads: dict[int, str] = {}
+    restores = tuple(checkpoints.restores) if checkpoints is not None else ()
     if checkpoints is not None:
         problem = _checkpoint_problem(checkpoints, start_seq, start_hash)
         if problem is not None:
@@ -151,7 +174,7 @@ def verify(
         if problem is None and heads and seq in heads and heads[seq] != row["hash"]:
             problem = Problem(seq, "rewritten", f"entry {seq} differs from its signed checkpoint")
         if problem is not None:
-            return Outcome(checked, expected_seq - 1, prev, problem, len(heads))
+            return Outcome(checked, expected_seq - 1, prev, problem, len(heads), restores)
         prev = row["hash"]
         expected_seq = seq + 1
         checked += 1
@@ -163,5 +186,5 @@ def verify(
             "truncated",
             f"entries {last + 1} to {max(beyond)} are missing (signed checkpoint {max(beyond)})",
         )
-        return Outcome(checked, last, prev, problem, len(heads))
-    return Outcome(checked, last, prev, None, len(heads))
+        return Outcome(checked, last, prev, problem, len(heads), restores)
+    return Outcome(checked, last, prev, None, len(heads), restores)

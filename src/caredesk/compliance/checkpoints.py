@@ -4,7 +4,9 @@ Each line is `{"seq":…,"hash":…,"at":…,"sig":…}`: the chain's head at th
 HMAC-SHA256 under CAREDESK_AUDIT_KEY. Someone who can write to the database but not to the
 checkpoint folder (or does not know the key) cannot truncate the chain's tail or rewrite it
 from scratch unnoticed: the chain must still hold every checkpointed (seq, hash). When retention
-moves the chain's start, an `"anchor"` line signs the new start the same way.
+moves the chain's start, an `"anchor"` line signs the new start the same way. When the database
+is restored from a backup, a `"restored"` line (written by `caredesk audit restored`) signs the
+restored head: checkpoints signed before it beyond that head name entries the restore lost.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from caredesk.compliance.chain import Checkpoints
+from caredesk.compliance.chain import Checkpoints, Restore
 from caredesk.core import clock
 
 FILE_NAME = "checkpoints.jsonl"
@@ -80,8 +82,13 @@ def anchor_write(*, seq: int, prev_hash: str) -> None:
     _append({"anchor": seq, "hash": prev_hash, "at": _iso(clock.now())})
 
 
+def restore_write(*, seq: int, hash: str, lost_to: int) -> Path:  # noqa: A002
+    """Sign the head of a chain restored from a backup (entries after it up to `lost_to` lost)."""
+    return _append({"restored": seq, "hash": hash, "lost_to": lost_to, "at": _iso(clock.now())})
+
+
 def _last_seq() -> int:
-    """The newest checkpointed seq in the file (0 if none), read from its tail."""
+    """The newest checkpointed (or restored) seq in the file (0 if none), read from its tail."""
     path = _path()
     if not path.exists():
         return 0
@@ -93,8 +100,10 @@ def _last_seq() -> int:
             line = json.loads(raw)
         except ValueError:
             continue
-        if isinstance(line, dict) and isinstance(line.get("seq"), int):
-            return int(line["seq"])
+        if isinstance(line, dict):
+            for key in ("seq", "restored"):
+                if isinstance(line.get(key), int):
+                    return int(line[key])
     return 0
 
 
@@ -126,6 +135,9 @@ def checkpoints_read() -> Checkpoints:
                     raise ValueError("signature")
                 if "anchor" in line:
                     found.anchors.add((int(line["anchor"]), digest))
+                elif "restored" in line:
+                    at, lost_to = str(line["at"]), int(line["lost_to"])
+                    found.restored(Restore(int(line["restored"]), digest, lost_to, at))
                 else:
                     found.heads[int(line["seq"])] = digest
             except (ValueError, KeyError, TypeError):

@@ -44,6 +44,8 @@ class AuditAction(models.TextChoices):
     BREACH_TASK_DONE = "breach.task_done", "Breach notification marked done"
     HOLD_PLACED = "hold.placed", "Legal hold placed"
     HOLD_RELEASED = "hold.released", "Legal hold released"
+    OUTBOX_REPLAYED = "outbox.replayed", "Given-up delivery replayed"
+    AUDIT_RESTORED = "audit.restored", "Restored from a backup"
 
 
 class AuditEntry(models.Model):

@@ -9,3 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Register the job functions with the queue in every process (web and worker).
         from caredesk.core import checks, tasks  # noqa: F401
+        from caredesk.core.models import OutboxKind
+        from caredesk.core.outbox import email_send, handler_register, waker_register
+
+        handler_register(OutboxKind.EMAIL, send=email_send)
+        waker_register(tasks.wake_outbox)  # the outbox asks the job queue without importing it

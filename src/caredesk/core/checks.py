@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from caredesk.core.phi import keyring
 from caredesk.core.phi_crypto import PhiKeyError
@@ -41,3 +41,28 @@ def phi_keys_deploy_check(app_configs: Any = None, **_: Any) -> list[Error]:
             id="caredesk.E002",
         )
     ]
+
+
+@register()
+def outbox_settings_check(app_configs: Any = None, **_: Any) -> list[CheckMessage]:
+    """The retry schedule must parse; a claim shorter than one attempt may send twice."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from caredesk.core.outbox import schedule
+
+    try:
+        schedule()
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), hint="e.g. 5s,5m,30m,2h,5h,10h,10h", id="caredesk.E031")]
+    timeout = settings.EMAIL_TIMEOUT or 0
+    lease = float(settings.CAREDESK_OUTBOX_LEASE_SECONDS)
+    if lease <= max(timeout, 10):
+        return [
+            Warning(
+                "CAREDESK_OUTBOX_LEASE_SECONDS is shorter than one delivery attempt may take "
+                f"(EMAIL_TIMEOUT is {timeout} s, a webhook attempt up to 10 s): a slow attempt "
+                "may be repeated by another worker while it is still running.",
+                id="caredesk.W032",
+            )
+        ]
+    return []

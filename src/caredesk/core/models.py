@@ -19,7 +19,12 @@ class OutboxKind(models.TextChoices):
 
 
 class OutboxItem(models.Model):
-    """A side effect to deliver after commit; retried until sent, never doubled."""
+    """A side effect to deliver after commit; retried on a schedule, never doubled.
+
+    `available_at` is when a pending item is next due; `lease_until` is when a claim (status
+    "sending") runs out, after which another worker may take the item. `attempts` counts the
+    attempts of the current schedule (a replay starts a new one; `replays` counts those).
+    """
 
     kind = models.CharField(max_length=32, choices=OutboxKind.choices)
     payload = models.JSONField()
@@ -28,14 +33,17 @@ class OutboxItem(models.Model):
     )
     attempts = models.PositiveIntegerField(default=0)
     available_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # the last attempt's start
+    lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
+    replays = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
 
     class Meta:
         indexes = [models.Index(fields=["status", "available_at"], name="outbox_due_idx")]
         verbose_name = "outbox item"
+        permissions = [("replay_outboxitem", "Can replay given-up deliveries")]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"

@@ -14,8 +14,17 @@ SLA_SUBTICKS = (20, 40)  # seconds after each minute's tick: warnings fire withi
 
 
 @db_task()
-def deliver_outbox_task() -> int:
-    return outbox_deliver()
+def deliver_outbox_task(ids: list[int] | None = None) -> None:
+    # returns nothing: a result would be kept in the queue's storage, unread, for every commit
+    outbox_deliver(ids=ids)
+
+
+def wake_outbox(ids: list[int], delay: float) -> None:
+    """Deliver these outbox items now (after a commit) or when their retry is due."""
+    if delay > 0:
+        deliver_outbox_task.schedule(args=(ids,), delay=delay)
+    else:
+        deliver_outbox_task(ids)
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from caredesk.core.admin import REPLAY_PERMISSION, replay_selected
 from caredesk.core.admin_mixins import ReadOnlyAdmin
+from caredesk.core.models import OutboxItem, OutboxKind
 from caredesk.integrations.models import TrackerIssue, WebhookDelivery, WebhookEndpoint
 
 
@@ -10,11 +15,13 @@ class WebhookEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("active", "business_associate")
     readonly_fields = ("failures", "disabled_reason", "created_at")
     prepopulated_fields = {"slug": ("name",)}
+    # an address typed without a scheme means https (Django 6's default, chosen now)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
-    """The delivery log: every event sent, its attempts and the last answer."""
+    """The delivery log: every event sent, its attempts, the last answer and the next attempt."""
 
     list_display = (
         "message_id",
@@ -23,10 +30,23 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[typ
         "status",
         "attempts",
         "last_status_code",
+        "next_attempt_at",
         "created_at",
     )
     list_filter = ("status", "endpoint")
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+    actions = ["replay"]
+
+    def has_replay_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(REPLAY_PERMISSION)
+
+    @admin.action(
+        permissions=["replay"], description="Replay the selected given-up deliveries (audited)"
+    )
+    def replay(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        deliveries = list(queryset.values_list("id", flat=True))
+        items = OutboxItem.objects.filter(kind=OutboxKind.WEBHOOK, payload__delivery__in=deliveries)
+        replay_selected(request, list(items.values_list("id", flat=True)))
 
 
 @admin.register(TrackerIssue)

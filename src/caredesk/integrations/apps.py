@@ -5,3 +5,22 @@ class IntegrationsConfig(AppConfig):
     name = "caredesk.integrations"
     label = "integrations"
     verbose_name = "Integrations"
+
+    def ready(self) -> None:
+        # The outbox delivers these kinds through us (core knows no integrations).
+        from caredesk.core.models import OutboxKind
+        from caredesk.core.outbox import handler_register
+        from caredesk.integrations import services
+
+        handler_register(
+            OutboxKind.WEBHOOK,
+            send=services.webhook_send,
+            settle=services.webhook_settled,
+            ticket=services.webhook_ticket,
+        )
+        handler_register(
+            OutboxKind.TRACKER,
+            send=services.tracker_send,
+            settle=services.tracker_settled,
+            ticket=services.tracker_ticket,
+        )

@@ -7,6 +7,8 @@ import secrets
 
 from django.db import models
 
+from caredesk.core import clock
+
 
 def new_webhook_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
@@ -32,7 +34,7 @@ class WebhookEndpoint(models.Model):
     )
     failures = models.PositiveIntegerField(default=0, help_text="Permanent failures in a row.")
     disabled_reason = models.CharField(max_length=300, blank=True, default="")
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["name"]
@@ -49,7 +51,11 @@ class DeliveryStatus(models.TextChoices):
 
 
 class WebhookDelivery(models.Model):
-    """One event for one endpoint; its id is the idempotency key every retry repeats."""
+    """One event for one endpoint; its id is the idempotency key every retry repeats.
+
+    The delivery log: its status, attempts, last answer and next attempt are written in the
+    transaction that records the outcome of its outbox item, so the two always agree.
+    """
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
@@ -63,6 +69,7 @@ class WebhookDelivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_status_code = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True, default="")
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     delivered_at = models.DateTimeField(null=True, blank=True)
 

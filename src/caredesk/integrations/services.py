@@ -19,11 +19,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import F
 
 from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
 from caredesk.core.models import OutboxKind
-from caredesk.core.outbox import PermanentFailure, outbox_add
+from caredesk.core.outbox import DeliveryFailed, Outcome, PermanentFailure, Settled, outbox_add
 from caredesk.integrations.models import (
     DeliveryStatus,
     TrackerIssue,
@@ -178,15 +179,20 @@ def _permanent(status: int) -> bool:
     return 400 <= status < 500 and status not in (408, 409, 425, 429)
 
 
-def deliver_webhook(delivery_id: int) -> None:
-    """Send one delivery; raise to be retried later, PermanentFailure to give up."""
-    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
-    if delivery is None or delivery.status == DeliveryStatus.DELIVERED:
-        return
+def webhook_send(payload: dict[str, Any]) -> int | None:
+    """Send one delivery (the outbox's webhook handler); raise to be retried later,
+    PermanentFailure to give up. The delivery log is written by `webhook_settled`."""
+    delivery = (
+        WebhookDelivery.objects.select_related("endpoint").filter(pk=payload["delivery"]).first()
+    )
+    if delivery is None:
+        raise PermanentFailure("the delivery no longer exists (its endpoint was deleted)")
+    if delivery.status == DeliveryStatus.DELIVERED:
+        return delivery.last_status_code
     endpoint = delivery.endpoint
     if not endpoint.active:
-        _fail(delivery, None, f"endpoint switched off: {endpoint.disabled_reason or 'by an admin'}")
-        raise PermanentFailure("endpoint switched off")
+        reason = endpoint.disabled_reason or "by an admin"
+        raise PermanentFailure(f"endpoint switched off: {reason}")
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = int(clock.now().timestamp())
     headers = {
@@ -196,48 +202,63 @@ def deliver_webhook(delivery_id: int) -> None:
         "webhook-timestamp": str(timestamp),
         "webhook-signature": sign(endpoint.secret, delivery.message_id, timestamp, body),
     }
-    delivery.attempts += 1
     try:
         response = post(endpoint.url, body, headers, allow_private=endpoint.allow_private)
     except Refused as exc:
-        _fail(delivery, None, str(exc))
         raise PermanentFailure(str(exc)) from None
     except OSError as exc:
-        _retry(delivery, None, f"{type(exc).__name__}: {exc}")
-        raise
+        raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
     if 200 <= response.status < 300:
-        delivery.status, delivery.last_status_code = DeliveryStatus.DELIVERED, response.status
-        delivery.delivered_at, delivery.last_error = clock.now(), ""
-        delivery.save()
-        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failures=0)
-        return
+        return response.status
     if _permanent(response.status):
-        _fail(delivery, response.status, f"HTTP {response.status}")
-        raise PermanentFailure(f"HTTP {response.status}")
-    _retry(delivery, response.status, f"HTTP {response.status}")
-    raise OSError(f"HTTP {response.status}")
+        raise PermanentFailure(f"HTTP {response.status}", code=response.status)
+    raise DeliveryFailed(f"HTTP {response.status}", code=response.status)
 
 
-def _record(delivery: WebhookDelivery, status: str, code: int | None, error: str) -> None:
-    delivery.status, delivery.last_status_code, delivery.last_error = status, code, error[:500]
-    delivery.save()
+def webhook_ticket(payload: dict[str, Any]) -> int | None:
+    """The ticket a delivery is about (its payload carries the id)."""
+    data = WebhookDelivery.objects.filter(pk=payload["delivery"]).values_list("payload", flat=True)
+    ticket_id = ((data.first() or {}).get("data") or {}).get("ticket_id")
+    return ticket_id if isinstance(ticket_id, int) else None
 
 
-def _retry(delivery: WebhookDelivery, code: int | None, error: str) -> None:
-    _record(delivery, DeliveryStatus.RETRYING, code, error)
+def tracker_ticket(payload: dict[str, Any]) -> int | None:
+    return (
+        TrackerIssue.objects.filter(pk=payload["issue"]).values_list("ticket_id", flat=True).first()
+    )
 
 
-def _fail(delivery: WebhookDelivery, code: int | None, error: str) -> None:
-    """A permanent failure; enough of them in a row switch the endpoint off."""
-    _record(delivery, DeliveryStatus.FAILED, code, error)
-    endpoint = delivery.endpoint
-    endpoint.failures += 1
-    if endpoint.failures >= DISABLE_AFTER and endpoint.active:
-        endpoint.active = False
-        endpoint.disabled_reason = (
-            f"switched off after {endpoint.failures} permanent failures ({error})"[:300]
-        )
-    endpoint.save(update_fields=["failures", "active", "disabled_reason"])
+_LOGGED = {
+    Outcome.SENT: DeliveryStatus.DELIVERED,
+    Outcome.RETRYING: DeliveryStatus.RETRYING,
+    Outcome.FAILED: DeliveryStatus.FAILED,
+    Outcome.REPLAYED: DeliveryStatus.PENDING,
+}
+
+
+def webhook_settled(payload: dict[str, Any], settled: Settled) -> None:
+    """Keep the delivery log in step with its outbox item (same transaction): status, attempts,
+    the last answer and the next attempt; permanent failures in a row switch the endpoint off."""
+    fields: dict[str, Any] = {
+        "status": _LOGGED[settled.outcome],
+        "attempts": settled.attempts,
+        "last_error": settled.error[:500],
+        "next_attempt_at": settled.next_attempt_at,
+    }
+    if settled.outcome == Outcome.SENT:
+        fields.update(delivered_at=settled.at, last_status_code=settled.code, last_error="")
+    elif settled.outcome != Outcome.REPLAYED:
+        fields["last_status_code"] = settled.code
+    WebhookDelivery.objects.filter(pk=payload["delivery"]).update(**fields)
+    endpoints = WebhookEndpoint.objects.filter(deliveries__pk=payload["delivery"])
+    if settled.outcome == Outcome.SENT:
+        endpoints.exclude(failures=0).update(failures=0)
+    elif settled.outcome == Outcome.FAILED and settled.permanent:
+        endpoints.update(failures=F("failures") + 1)  # the row stays locked until commit
+        failures = endpoints.values_list("failures", flat=True).first() or 0
+        if failures >= DISABLE_AFTER:
+            reason = f"switched off after {failures} permanent failures ({settled.error})"
+            endpoints.filter(active=True).update(active=False, disabled_reason=reason[:300])
 
 
 # --- the tracker (Jira) -------------------------------------------------------------------------
@@ -253,23 +274,25 @@ def _jira_headers() -> dict[str, str]:
     return {"Authorization": auth, "Content-Type": "application/json", "Accept": "application/json"}
 
 
-def create_tracker_issue(issue_id: int, kind: str = "") -> None:
-    """Open the Jira issue for a TrackerIssue row and link it to its ticket."""
+def tracker_send(payload: dict[str, Any]) -> int | None:
+    """Open the Jira issue for a TrackerIssue row and link it to its ticket (the outbox's tracker
+    handler); what went wrong is written on the row by `tracker_settled`."""
     issue = (
         TrackerIssue.objects.select_related("ticket", "ticket__category", "ticket__organization")
-        .filter(pk=issue_id)
+        .filter(pk=payload["issue"])
         .first()
     )
-    if issue is None or issue.key:
-        return
+    if issue is None:
+        raise PermanentFailure("the tracker issue request no longer exists")
+    if issue.key:
+        return None
     base = settings.CAREDESK_JIRA_URL.rstrip("/")
     if not base:
-        issue.last_error = "No tracker is configured (CAREDESK_JIRA_URL)."
-        issue.status = "not configured"
-        issue.save(update_fields=["last_error", "status"])
-        raise PermanentFailure(issue.last_error)
+        raise PermanentFailure("No tracker is configured (CAREDESK_JIRA_URL).")
     ticket = issue.ticket
-    what = kind or (ticket.category.name if ticket.category else "Support ticket")
+    what = str(payload.get("kind") or "") or (
+        ticket.category.name if ticket.category else "Support ticket"
+    )
     who = f" ({ticket.organization.name})" if ticket.organization else ""
     summary = f"{ticket.ref}: {what}{who}"
     if settings.CAREDESK_JIRA_INCLUDE_SUBJECT:
@@ -284,22 +307,39 @@ def create_tracker_issue(issue_id: int, kind: str = "") -> None:
             "labels": ["caredesk"],
         }
     }
-    response = post(
-        f"{base}/rest/api/2/issue",
-        json.dumps(body).encode(),
-        _jira_headers(),
-        allow_private=True,  # the operator configured this URL
-    )
+    try:
+        response = post(
+            f"{base}/rest/api/2/issue",
+            json.dumps(body).encode(),
+            _jira_headers(),
+            allow_private=True,  # the operator configured this URL
+        )
+    except OSError as exc:
+        raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
     if not 200 <= response.status < 300:
-        issue.last_error = f"HTTP {response.status}: {response.body[:200]!r}"
-        issue.save(update_fields=["last_error"])
+        error = f"HTTP {response.status}: {response.body[:200]!r}"
         if _permanent(response.status):
-            raise PermanentFailure(issue.last_error)
-        raise OSError(issue.last_error)
+            raise PermanentFailure(error, code=response.status)
+        raise DeliveryFailed(error, code=response.status)
     key = str(json.loads(response.body)["key"])
     from caredesk.tickets.services import tracker_linked
 
     tracker_linked(issue=issue, key=key, url=f"{base}/browse/{key}")
+    return response.status
+
+
+def tracker_settled(payload: dict[str, Any], settled: Settled) -> None:
+    """Say on the request what became of it (same transaction as its outbox item)."""
+    issue = TrackerIssue.objects.filter(pk=payload["issue"]).first()
+    if issue is None or settled.outcome == Outcome.SENT:
+        return  # linking it wrote the key and status
+    fields: dict[str, Any] = {"last_error": settled.error[:500], "updated_at": settled.at}
+    if settled.outcome == Outcome.FAILED:
+        not_configured = "No tracker is configured" in settled.error
+        fields["status"] = "not configured" if not_configured else "failed"
+    elif settled.outcome == Outcome.REPLAYED:
+        fields["status"] = "requested"
+    TrackerIssue.objects.filter(pk=issue.pk).update(**fields)
 
 
 def tracker_webhook(*, secret: str, payload: dict[str, Any]) -> TrackerIssue | None:
