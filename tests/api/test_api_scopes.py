@@ -245,6 +245,9 @@ def test_revoked_and_unknown_tokens_are_refused_saying_why(world):
     )
     unknown = Token("cdt_" + "x" * 43).get("/tickets")
     assert assert_problem(unknown, 401)["detail"] == "Unknown API token."
+    missing = Client().get(f"{API}/tickets")
+    assert assert_problem(missing, 401)["detail"] == "Sign in or send a valid API token."
+    assert missing["WWW-Authenticate"] == "Bearer"
 
 
 def test_a_bad_token_is_not_rescued_by_a_session(world):

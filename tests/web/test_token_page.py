@@ -78,3 +78,12 @@ def test_a_refused_token_says_why_and_makes_nothing(desk, data, message):
     assert message in response.content.decode()
     assert response.context["secret"] is None
     assert not ApiToken.objects.exists()
+
+
+def test_internal_service_accounts_are_not_offered_as_assignees(desk, agent):
+    from caredesk.accounts.roles import ROLE_AGENT
+    from caredesk.accounts.services import service_account_create
+    from caredesk.desk.forms import agents
+
+    bot = service_account_create(name="Triage bot", role=ROLE_AGENT)
+    assert agent in agents() and bot not in agents()

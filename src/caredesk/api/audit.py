@@ -142,8 +142,9 @@ def _entry_out(e: Any, names: dict[int, str], staff: bool) -> dict[str, Any]:
     summary="Read the access audit",
     description=(
         "Who saw or changed what, newest first. Staff with the compliance officer's role see "
-        "every entry; an organization's administrators and partner service accounts see only "
-        "entries about their organization. Read-only; reading is itself recorded."
+        "every entry; an organization's administrators and service accounts see only entries "
+        "about their organization, as does a token limited to one organization. Read-only; "
+        "reading is itself recorded."
     ),
     openapi_extra=documented(401, 403, 422),
 )

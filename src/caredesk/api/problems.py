@@ -92,7 +92,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return problem(401, "Unauthorized", "Sign in or send a valid API token.")
+        response = problem(401, "Unauthorized", "Sign in or send a valid API token.")
+        response["WWW-Authenticate"] = "Bearer"  # a 401 names its scheme (RFC 9110, 6750)
+        return response
 
     # Ninja reads request.body before its parsing try-block, so an oversized body arrives here
     # as RequestDataTooBig itself (without this handler it became Django's HTML 400 page).
