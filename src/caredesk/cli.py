@@ -7,6 +7,9 @@ import os
 import sys
 from typing import Any
 
+# no Django here: the parser is built before settings are loaded
+from caredesk.accounts.scopes import ALL_SCOPES, PERSONAL_DEFAULT_DAYS, PERSONAL_MAX_DAYS
+
 
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caredesk.settings")
@@ -126,24 +129,80 @@ def cmd_createagent(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_token(args: argparse.Namespace) -> int:
-    _setup()
+def _token_owner(args: argparse.Namespace) -> Any:
+    """The account a new token is for (a partner's service account is made once), or None."""
     from caredesk.accounts.models import Organization, User
-    from caredesk.accounts.services import partner_account, token_create
+    from caredesk.accounts.services import partner_account
 
     if args.partner:
         organization = Organization.objects.filter(name=args.partner.strip()).first()
         if organization is None:
             print(f"error: no organization named {args.partner}", file=sys.stderr)
+            return None
+        return partner_account(organization=organization)
+    user = User.objects.filter(email=args.user.strip().lower(), is_active=True).first()
+    if user is None:
+        print(f"error: no active user {args.user}", file=sys.stderr)
+    return user
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    _setup()
+    from datetime import timedelta
+
+    from caredesk.accounts.models import Organization
+    from caredesk.accounts.services import token_create
+    from caredesk.core import clock
+    from caredesk.core.errors import DomainError
+
+    user = _token_owner(args)
+    if user is None:
+        return 2
+    organization = None
+    if args.organization:
+        organization = Organization.objects.filter(name=args.organization.strip()).first()
+        if organization is None:
+            print(f"error: no organization named {args.organization}", file=sys.stderr)
             return 2
-        user = partner_account(organization=organization)
-    else:
-        user = User.objects.filter(email=args.user.strip().lower(), is_active=True).first()
-        if user is None:
-            print(f"error: no active user {args.user}", file=sys.stderr)
-            return 2
-    _token, secret = token_create(user=user, name=args.name)
+    expires_at = None
+    if args.expires_in is not None:
+        expires_at = clock.now() + timedelta(days=args.expires_in)
+    try:
+        token, secret = token_create(
+            user=user,
+            name=args.name,
+            scopes=args.scope,
+            organization=organization,
+            expires_at=expires_at,
+        )
+    except DomainError as exc:
+        print(f"error: {exc.detail} {exc.errors}", file=sys.stderr)
+        return 2
     print(secret)
+    expires = token.expires_at.strftime("%Y-%m-%d %H:%M UTC") if token.expires_at else "never"
+    limit = f"; only {token.organization.name}" if token.organization else ""
+    print(f"scopes: {' '.join(token.scopes)}; expires: {expires}{limit}", file=sys.stderr)
+    return 0
+
+
+def cmd_service_account_create(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.accounts.models import Organization
+    from caredesk.accounts.services import service_account_create
+    from caredesk.core.errors import DomainError
+
+    organization = None
+    if args.organization:
+        organization = Organization.objects.filter(name=args.organization.strip()).first()
+        if organization is None:
+            print(f"error: no organization named {args.organization}", file=sys.stderr)
+            return 2
+    try:
+        user = service_account_create(name=args.name, organization=organization, role=args.role)
+    except DomainError as exc:
+        print(f"error: {exc.detail} {exc.errors}", file=sys.stderr)
+        return 2
+    print(user.email)
     return 0
 
 
@@ -530,6 +589,55 @@ def _audit_parser(sub: Any) -> None:
     ar.set_defaults(func=cmd_audit_restored)
 
 
+def _token_parser(sub: Any) -> None:
+    t = sub.add_parser("token", help="API tokens")
+    tsub = t.add_subparsers(dest="token_command", required=True)
+    tc = tsub.add_parser("create", help="create a token and print it once")
+    who = tc.add_mutually_exclusive_group(required=True)
+    who.add_argument("--user", help="the token acts as this person")
+    who.add_argument(
+        "--partner",
+        metavar="ORGANIZATION",
+        help="a partner integration's token: reads and reports that organization's tickets only",
+    )
+    tc.add_argument("--name", default="CLI token")
+    tc.add_argument(
+        "--scope",
+        action="append",
+        choices=ALL_SCOPES,
+        help="a scope to give the token (repeatable); default: every scope the role allows",
+    )
+    tc.add_argument(
+        "--organization",
+        metavar="ORGANIZATION",
+        help="limit the token to this organization's tickets, contacts and audit",
+    )
+    tc.add_argument(
+        "--expires-in",
+        type=int,
+        metavar="DAYS",
+        help=f"days until it expires (people: 1-{PERSONAL_MAX_DAYS}, default "
+        f"{PERSONAL_DEFAULT_DAYS}; service accounts: default never)",
+    )
+    tc.set_defaults(func=cmd_token)
+    sa = sub.add_parser("service-account", help="accounts for integrations (API tokens only)")
+    sasub = sa.add_subparsers(dest="service_account_command", required=True)
+    sac = sasub.add_parser("create", help="create a service account and print its address")
+    sac.add_argument("--name", required=True)
+    owner = sac.add_mutually_exclusive_group(required=True)
+    owner.add_argument(
+        "--organization",
+        metavar="ORGANIZATION",
+        help="a client's integration: acts as that organization's administrator, nothing more",
+    )
+    owner.add_argument(
+        "--role",
+        choices=["Agent", "Supervisor", "Administrator", "Compliance officer"],
+        help="an internal integration, acting in this staff role",
+    )
+    sac.set_defaults(func=cmd_service_account_create)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="caredesk", description="CareDesk support desk")
     sub = p.add_subparsers(dest="command", required=True)
@@ -558,18 +666,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--team", action="append", help="team slug (repeatable)")
     a.add_argument("--superuser", action="store_true")
     a.set_defaults(func=cmd_createagent)
-    t = sub.add_parser("token", help="API tokens")
-    tsub = t.add_subparsers(dest="token_command", required=True)
-    tc = tsub.add_parser("create", help="create a token and print it once")
-    who = tc.add_mutually_exclusive_group(required=True)
-    who.add_argument("--user", help="the token acts as this person")
-    who.add_argument(
-        "--partner",
-        metavar="ORGANIZATION",
-        help="a partner integration's token: reads and reports that organization's tickets only",
-    )
-    tc.add_argument("--name", default="CLI token")
-    tc.set_defaults(func=cmd_token)
+    _token_parser(sub)
     sla = sub.add_parser("sla", help="service levels")
     slasub = sla.add_subparsers(dest="sla_command", required=True)
     se = slasub.add_parser("explain", help="print a ticket's SLA timeline")

@@ -260,8 +260,11 @@ def visible_with(client, **params) -> set[int]:
 
 
 def test_a_signed_in_user_who_is_neither_agent_nor_requester_cannot_open_tickets(world):
+    # their role allows no token scope, so this is their browser session
     loner = UserFactory(name="No Contact")
-    client = ApiClient(loner)
+    session = Client()
+    login_verified(session, loner)
+    client = ApiClient(client=session)
     assert visible(client) == set()
     before = counts()
     assert_problem(client.post("/tickets", {"subject": "Hello"}), 403)

@@ -7,7 +7,16 @@ import re
 import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver
+from openapi_spec_validator import validate
 
+from caredesk.accounts.scopes import (
+    ADMIN,
+    AUDIT_READ,
+    CONTACTS,
+    SCOPES,
+    TICKETS_READ,
+    TICKETS_WRITE,
+)
 from tests.api.conftest import API, PROBLEM
 from tests.api.test_tickets_api import TICKET_KEYS
 
@@ -79,23 +88,73 @@ def test_every_served_endpoint_is_documented(document):
         )
 
 
-def test_every_operation_needs_a_token_or_a_session(document):
+OWN_SECRET = {("post", "/api/v1/integrations/tracker/webhook")}  # a system, not a person
+
+
+def test_every_operation_declares_the_one_scope_a_token_needs(document):
+    """Each operation (whatever routers are added later) names its scope, or it fails here."""
     schemes = document["components"]["securitySchemes"]
     assert schemes["TokenAuth"] == {
         "type": "http",
         "scheme": "bearer",
         "description": schemes["TokenAuth"]["description"],
     }
+    for scope in SCOPES:
+        assert f"`{scope}`" in schemes["TokenAuth"]["description"]
     assert schemes["SessionAuth"]["in"] == "cookie"
-    own_secret = {("post", "/api/v1/integrations/tracker/webhook")}  # a system, not a person
+    seen = set()
     for method, path, operation in operations(document):
-        if (method, path) in own_secret:
+        if (method, path) in OWN_SECRET:
             assert operation["security"] == [
                 {"TrackerSecretHeader": []},
                 {"TrackerSecretQuery": []},
             ]
             continue
-        assert operation["security"] == [{"TokenAuth": []}, {"SessionAuth": []}], (method, path)
+        security = operation.get("security")
+        assert security, (method, path, "no security requirement")
+        token, session = security
+        assert session == {"SessionAuth": []}, (method, path)
+        assert list(token) == ["TokenAuth"], (method, path)
+        assert len(token["TokenAuth"]) == 1, (method, path, "declares no scope")
+        (scope,) = token["TokenAuth"]
+        assert scope in SCOPES, (method, path, scope)
+        assert f"Token scope: `{scope}`" in operation["description"], (method, path)
+        seen.add(scope)
+    assert seen == set(SCOPES)  # every scope guards something
+
+
+EXPECTED_SCOPES = {
+    ("get", "/api/v1/tickets"): TICKETS_READ,
+    ("post", "/api/v1/tickets"): TICKETS_WRITE,
+    ("post", "/api/v1/tickets/batch"): TICKETS_WRITE,
+    ("patch", "/api/v1/tickets/{ticket_id}"): TICKETS_WRITE,
+    ("get", "/api/v1/tickets/{ticket_id}/messages"): TICKETS_READ,
+    ("post", "/api/v1/tickets/{ticket_id}/messages"): TICKETS_WRITE,
+    ("get", "/api/v1/attachments/{attachment_id}/download"): TICKETS_READ,
+    ("get", "/api/v1/contacts"): CONTACTS,
+    ("post", "/api/v1/contacts"): CONTACTS,
+    ("get", "/api/v1/teams"): CONTACTS,
+    ("get", "/api/v1/audit"): AUDIT_READ,
+    ("get", "/api/v1/sla/policies"): TICKETS_READ,
+    ("patch", "/api/v1/sla/policies/{policy_id}"): ADMIN,
+    ("post", "/api/v1/rules/simulate"): ADMIN,
+    ("post", "/api/v1/video-failures"): TICKETS_WRITE,
+}
+
+
+def test_representative_operations_need_the_scope_their_docs_promise(document):
+    found = {
+        (m, p): op["security"][0]["TokenAuth"][0]
+        for m, p, op in operations(document)
+        if (m, p) in EXPECTED_SCOPES
+    }
+    assert found == EXPECTED_SCOPES
+
+
+def test_the_document_is_valid_openapi_3_1(document):
+    """Standard tooling reads it: a bearer requirement may list role names in OpenAPI 3.1."""
+    assert document["openapi"] == "3.1.0"
+    validate(document)
 
 
 def test_errors_are_documented_as_problem_details(document):

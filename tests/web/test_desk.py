@@ -215,7 +215,9 @@ def test_agent_opens_a_ticket_for_a_caller(desk, agent):
 
 
 def test_api_token_is_shown_once_and_stored_hashed(desk, agent):
-    response = desk.post("/agent/tokens/", {"name": "EHR bridge"})
+    response = desk.post(
+        "/agent/tokens/", {"name": "EHR bridge", "scopes": ["tickets:read"], "expires_in": "90"}
+    )
     secret = response.context["secret"]
     assert secret.startswith("cdt_") and secret in response.content.decode()
     token = ApiToken.objects.get(user=agent)

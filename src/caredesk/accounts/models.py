@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 from email.utils import parseaddr
 from typing import Any, ClassVar
 
@@ -37,12 +38,22 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **extra)
 
 
+class AccountKind(models.TextChoices):
+    PERSON = "person", "Person"
+    # an integration's account: API tokens only, never a password, a session or the desk
+    SERVICE = "service", "Service account"
+
+
 class User(AbstractUser):
-    """Anyone who signs in: staff agents (is_staff) or requesters with a portal login."""
+    """Anyone who signs in: staff agents (is_staff) or requesters with a portal login; or a
+    service account, which calls the API with its tokens and never signs in."""
 
     username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     name = models.CharField(max_length=200)
+    kind = models.CharField(
+        max_length=16, choices=AccountKind.choices, default=AccountKind.PERSON, editable=False
+    )
     timezone = models.CharField(max_length=64, default="UTC")
     # Part of every session's signature: a new value ends all of the person's sessions.
     session_token = models.CharField(max_length=32, blank=True, default="", editable=False)
@@ -60,6 +71,10 @@ class User(AbstractUser):
     @property
     def is_agent(self) -> bool:
         return self.is_staff and self.is_active
+
+    @property
+    def is_service_account(self) -> bool:
+        return self.kind == AccountKind.SERVICE
 
     def get_full_name(self) -> str:
         return self.name
@@ -210,7 +225,12 @@ class Team(models.Model):
 
 
 class ApiToken(models.Model):
-    """A per-user API token; only its SHA-256 digest is stored."""
+    """A per-user API token; only its SHA-256 digest is stored.
+
+    `scopes` narrow what the token may do (the owner's role still decides); `organization`,
+    when set, limits it to that organization's tickets, contacts and audit entries; past
+    `expires_at` it is refused.
+    """
 
     PREFIX = "cdt_"
 
@@ -218,12 +238,19 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100)
     digest = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12)
+    scopes = models.JSONField(default=list)
+    # CASCADE, never SET_NULL: a limited token must not widen when its organization goes
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "API token"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"
@@ -235,6 +262,17 @@ class ApiToken(models.Model):
     @classmethod
     def new_secret(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+    def expired_at(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+
+class ServiceAccount(User):
+    """Service accounts in the admin site (the same rows as User)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "service account"
 
 
 class SecondFactor(models.Model):

@@ -82,6 +82,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_user",
         "accounts.add_user",
         "accounts.change_user",
+        # integrations' accounts and their tokens (people make their own on the desk)
+        "accounts.view_serviceaccount",
+        "accounts.add_serviceaccount",
+        "accounts.change_serviceaccount",
+        "accounts.view_apitoken",
+        "accounts.add_apitoken",
+        "accounts.change_apitoken",
         "sla.view_slapolicy",
         "sla.add_slapolicy",
         "sla.change_slapolicy",

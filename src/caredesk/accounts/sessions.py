@@ -35,6 +35,7 @@ BACKGROUND_HEADER = "HTTP_X_CAREDESK_BACKGROUND"
 ACTIVITY_EVERY = 20
 
 IDLE, EXPIRED, NO_SECOND_FACTOR = "idle", "expired", "second-factor"
+SERVICE_ACCOUNT = "service-account"  # service accounts use API tokens, never a session
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ def _second_step_passed(session: Any, user: Any) -> bool:
 
 def session_verdict(session: Any, user: Any) -> tuple[str | None, float]:
     """Why this signed-in session must end (or None) and the seconds it has left."""
+    if getattr(user, "is_service_account", False):  # however it was made (a password set
+        return SERVICE_ACCOUNT, 0.0  # in the admin, single sign-on), it ends at once
     now = clock.now().timestamp()
     started = session.get(STARTED)
     seen = session.get(SEEN)

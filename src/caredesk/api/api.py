@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import URLPattern, URLResolver, path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 
 from caredesk import __version__
-from caredesk.api import problems
+from caredesk.accounts.scopes import TICKETS_READ
+from caredesk.api import auth, problems
 from caredesk.api.attachments import attachment_response
 from caredesk.api.audit import router as audit_router
-from caredesk.api.auth import AUTH
+from caredesk.api.auth import AUTH, TokenAuth, needs_scope
 from caredesk.api.directory import router as directory_router
 from caredesk.api.integrations import router as integrations_router
 from caredesk.api.rules import router as rules_router
@@ -28,24 +33,59 @@ def not_found(request: HttpRequest, rest: str) -> HttpResponse:
     return problems.problem(404, "Not found", "No such endpoint.")
 
 
+class ScopedSchema(OpenAPISchema):
+    """The OpenAPI document with each operation's scope in its security requirement.
+
+    OpenAPI 3.1 lets a requirement of any scheme list "role names" (for OAuth it would be
+    scopes): `[{"TokenAuth": ["tickets:read"]}, {"SessionAuth": []}]`. The scope is repeated
+    in the description, since documentation viewers show requirement lists of OAuth only.
+    """
+
+    def operation_security(self, operation: Operation) -> list[dict[str, Any]] | None:
+        result = super().operation_security(operation)
+        for requirement, callback in zip(result or [], operation.auth_callbacks, strict=False):
+            scope = getattr(callback, "scope", None) if isinstance(callback, TokenAuth) else None
+            if scope is not None:
+                requirement[type(callback).__name__] = [scope]
+        return result
+
+    def operation_details(self, operation: Operation) -> dict[str, Any]:
+        result = super().operation_details(operation)
+        scopes = [s for r in result.get("security", []) for s in r.get("TokenAuth", [])]
+        if scopes:
+            line = f"Token scope: `{scopes[0]}` (a signed-in session has its user's scopes)."
+            described = result.get("description")
+            result["description"] = f"{described}\n\n{line}" if described else line
+        return result
+
+
 class CareDeskAPI(NinjaAPI):
     def _get_urls(self) -> list[URLPattern | URLResolver]:
         # Appended after every router, however many are added later, so it never shadows one.
         return [*super()._get_urls(), path("<path:rest>", not_found)]
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return ScopedSchema(self, path_prefix)
 
 
 api = CareDeskAPI(
     title="CareDesk API",
     version=__version__,
     description=(
-        "Tickets, conversations, organizations, contacts and teams. Authenticate with a "
-        "personal token (`Authorization: Bearer cdt_…`) or a signed-in browser session. "
-        "Errors are problem details (RFC 9457) with an `errors` object naming the fields."
+        "Tickets, conversations, organizations, contacts and teams. Authenticate with an "
+        "API token (`Authorization: Bearer cdt_…`) carrying the scope each operation names, "
+        "or a signed-in browser session. Errors are problem details (RFC 9457) with an "
+        "`errors` object naming the fields."
     ),
     auth=AUTH,
     urls_namespace="api",
 )
 problems.install(api)
+auth.install(api)
 api.add_router("/", ticket_router)
 api.add_router("/", directory_router)
 api.add_router("/", sla_router)
@@ -57,6 +97,7 @@ api.add_router("/", audit_router)
 
 @api.get(
     "/attachments/{attachment_id}/download",
+    auth=needs_scope(TICKETS_READ),
     summary="Download an attachment",
     tags=["tickets"],
     response={200: None},

@@ -12,6 +12,8 @@ from ninja import Field, Query, Router, Schema
 from pydantic import StringConstraints
 
 from caredesk.accounts.models import User
+from caredesk.accounts.scopes import AUDIT_READ, organization_limit
+from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
 from caredesk.api.schemas import Clean, Id
 from caredesk.compliance import access as audit
@@ -75,6 +77,16 @@ def _scope(user: User) -> int | None:
     return int(contact.organization_id)
 
 
+def _within_token_organization(user: User, organization_id: int | None) -> int | None:
+    """A token limited to an organization reads that organization's entries only."""
+    limit = organization_limit(user)
+    if limit is None or organization_id == limit:
+        return organization_id
+    if organization_id is None:
+        return limit
+    raise PermissionDenied("This token is limited to another organization.")
+
+
 def _filters(query: AuditQuery, organization_id: int | None) -> AuditFilters:
     errors: dict[str, list[str]] = {}
     if query.action and query.action not in AuditAction.values:
@@ -125,19 +137,21 @@ def _entry_out(e: Any, names: dict[int, str], staff: bool) -> dict[str, Any]:
 
 @router.get(
     "/audit",
+    auth=needs_scope(AUDIT_READ),
     response=AuditPageOut,
     summary="Read the access audit",
     description=(
         "Who saw or changed what, newest first. Staff with the compliance officer's role see "
-        "every entry; an organization's administrators and partner service accounts see only "
-        "entries about their organization. Read-only; reading is itself recorded."
+        "every entry; an organization's administrators and service accounts see only entries "
+        "about their organization, as does a token limited to one organization. Read-only; "
+        "reading is itself recorded."
     ),
     openapi_extra=documented(401, 403, 422),
 )
 def audit_list(request: HttpRequest, query: Query[AuditQuery]) -> dict[str, Any]:
     user = request.user
     assert isinstance(user, User)
-    organization_id = _scope(user)
+    organization_id = _within_token_organization(user, _scope(user))
     page = audit_page(
         filters=_filters(query, organization_id), cursor=query.cursor, limit=query.limit
     )

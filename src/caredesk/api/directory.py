@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -10,8 +12,10 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from caredesk.accounts.models import Contact, Organization, Team, User
+from caredesk.accounts.scopes import CONTACTS, organization_limit
 from caredesk.accounts.services import requester_create
 from caredesk.api import serialize
+from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
 from caredesk.api.schemas import (
     MAX_ID,
@@ -30,6 +34,7 @@ from caredesk.core.pagination import BadCursor, decode_cursor, encode_cursor
 from caredesk.tickets.selectors import can_view_phi
 
 router = Router(tags=["directory"])
+Visible = Callable[[User], QuerySet[Any]]
 
 
 def _user(request: HttpRequest) -> User:
@@ -62,6 +67,22 @@ def _phi_shown(request: HttpRequest, contact: Contact) -> bool:
     return can_view_phi(user) or (contact.user_id is not None and contact.user_id == user.pk)
 
 
+def _token_limited(field: str) -> Callable[[Visible], Visible]:
+    """Limit a "visible to" query to the organization of a token limited to one."""
+
+    def decorator(visible: Visible) -> Visible:
+        @wraps(visible)
+        def limited(user: User) -> QuerySet[Any]:
+            organization_id = organization_limit(user)
+            qs = visible(user)
+            return qs if organization_id is None else qs.filter(**{field: organization_id})
+
+        return limited
+
+    return decorator
+
+
+@_token_limited("pk")
 def _orgs_visible(user: User) -> QuerySet[Organization]:
     if user.is_staff:
         return Organization.objects.all()
@@ -71,6 +92,7 @@ def _orgs_visible(user: User) -> QuerySet[Organization]:
     return Organization.objects.filter(pk=contact.organization_id)
 
 
+@_token_limited("organization_id")
 def _contacts_visible(user: User) -> QuerySet[Contact]:
     if user.is_staff:
         return Contact.objects.all()
@@ -105,6 +127,7 @@ def _page(qs: QuerySet[Any], query: ListQuery) -> tuple[list[Any], str | None]:
 
 @router.get(
     "/organizations",
+    auth=needs_scope(CONTACTS),
     response=OrganizationPageOut,
     summary="List organizations",
     openapi_extra=documented(401, 422),
@@ -119,6 +142,7 @@ def organization_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str
 
 @router.get(
     "/organizations/{org_id}",
+    auth=needs_scope(CONTACTS),
     response=OrganizationOut,
     summary="Get an organization",
     openapi_extra=documented(401, 404, 422),
@@ -132,6 +156,7 @@ def organization_get(request: HttpRequest, org_id: Id) -> dict[str, Any]:
 
 @router.get(
     "/contacts",
+    auth=needs_scope(CONTACTS),
     response=ContactPageOut,
     summary="List contacts (requesters)",
     openapi_extra=documented(401, 422),
@@ -152,6 +177,7 @@ def contact_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any
 
 @router.get(
     "/contacts/{contact_id}",
+    auth=needs_scope(CONTACTS),
     response=ContactOut,
     summary="Get a contact",
     openapi_extra=documented(401, 404, 422),
@@ -170,6 +196,7 @@ def contact_get(request: HttpRequest, contact_id: Id) -> dict[str, Any]:
 
 @router.post(
     "/contacts",
+    auth=needs_scope(CONTACTS),
     response={201: ContactOut},
     summary="Create a contact",
     openapi_extra=documented(400, 401, 403, 413, 422),
@@ -181,8 +208,9 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Status:
     if Contact.objects.filter(email=payload.email.lower()).exists():
         raise ValidationFailed("That contact exists.", errors={"email": ["Already in use."]})
     org = None
-    if payload.organization is not None:
-        org = Organization.objects.filter(pk=payload.organization).first()
+    org_id = _organization_for_new_contact(user, payload.organization)
+    if org_id is not None:
+        org = Organization.objects.filter(pk=org_id).first()
         if org is None:
             raise ValidationFailed("Unknown organization.", errors={"organization": ["Not found."]})
     contact = requester_create(
@@ -196,8 +224,20 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Status:
     return Status(201, serialize.contact_out(contact, phi_shown=_phi_shown(request, contact)))
 
 
+def _organization_for_new_contact(user: User, given: int | None) -> int | None:
+    """A token limited to an organization creates contacts in it, and only there."""
+    limit = organization_limit(user)
+    if limit is not None and given not in (None, limit):
+        raise ValidationFailed(
+            "This token is limited to another organization.",
+            errors={"organization": [f"Leave this out or give {limit}."]},
+        )
+    return limit if given is None else given
+
+
 @router.get(
     "/teams",
+    auth=needs_scope(CONTACTS),
     response=list[TeamOut],
     summary="List teams (queues)",
     openapi_extra=documented(401, 403),

@@ -17,8 +17,11 @@ SKIP_LOC = {"body", "query", "path", "payload", "data", "filters"}
 MEDIA_TYPE = "application/problem+json"
 _WHEN = {
     400: "The body is not a JSON document.",
-    401: "No valid token or signed-in session.",
-    403: "Not allowed for this person, or a session request without its CSRF token.",
+    401: "No valid token or signed-in session (unknown, revoked or expired token).",
+    403: (
+        "Not allowed for this person, a token without the operation's scope (`scope` names "
+        "it), or a session request without its CSRF token."
+    ),
     404: "No such resource, or one the caller may not see.",
     409: "The ticket's state does not allow this (for example, it is closed).",
     413: "The request body is over the size limit.",
@@ -38,9 +41,16 @@ def documented(*codes: int) -> dict[str, Any]:
 
 
 def problem(
-    status: int, title: str, detail: str, errors: dict[str, list[str]] | None = None
+    status: int,
+    title: str,
+    detail: str,
+    errors: dict[str, list[str]] | None = None,
+    *,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """A problem details response; `extra` adds extension members (e.g. the missing `scope`)."""
     body: dict[str, Any] = {
+        **(extra or {}),
         "type": "about:blank",
         "title": title,
         "status": status,
@@ -82,7 +92,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return problem(401, "Unauthorized", "Sign in or send a valid API token.")
+        response = problem(401, "Unauthorized", "Sign in or send a valid API token.")
+        response["WWW-Authenticate"] = "Bearer"  # a 401 names its scheme (RFC 9110, 6750)
+        return response
 
     # Ninja reads request.body before its parsing try-block, so an oversized body arrives here
     # as RequestDataTooBig itself (without this handler it became Django's HTML 400 page).

@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
+from caredesk.accounts.scopes import ADMIN
+from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
 from caredesk.api.schemas import SimulateIn, SimulateOut
 from caredesk.core import clock
@@ -18,6 +20,7 @@ router = Router(tags=["protocols"])
 
 @router.post(
     "/rules/simulate",
+    auth=needs_scope(ADMIN),
     response=SimulateOut,
     summary="What the protocols would do to a ticket",
     description=(

@@ -55,13 +55,15 @@ class Strict(Clean):
 
 
 class Problem(Schema):
-    """RFC 9457 problem details; `errors` names each field at fault."""
+    """RFC 9457 problem details; `errors` names each field at fault; `scope` the scope a
+    token lacks (403)."""
 
     type: str
     title: str
     status: int
     detail: str
     errors: dict[str, list[str]] | None = None
+    scope: str | None = None
 
 
 class Ref(Schema):

@@ -10,6 +10,8 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, StringConstraints
 
 from caredesk.accounts.models import Organization, User
+from caredesk.accounts.scopes import ADMIN, TICKETS_READ
+from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
 from caredesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from caredesk.sla import selectors as sla_selectors
@@ -225,6 +227,7 @@ def _apply(policy: SlaPolicy, data: dict[str, Any]) -> SlaPolicy:
 
 @router.get(
     "/sla/policies",
+    auth=needs_scope(TICKETS_READ),
     response=list[PolicyOut],
     summary="List SLA policies in order",
     openapi_extra=documented(401, 403),
@@ -236,6 +239,7 @@ def policy_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/sla/policies",
+    auth=needs_scope(ADMIN),
     response={201: PolicyOut},
     summary="Create an SLA policy",
     openapi_extra=documented(400, 401, 403, 413, 422),
@@ -255,6 +259,7 @@ def _policy(pk: int) -> SlaPolicy:
 
 @router.get(
     "/sla/policies/{int:policy_id}",
+    auth=needs_scope(TICKETS_READ),
     response=PolicyOut,
     summary="Get an SLA policy",
     openapi_extra=documented(401, 403, 404, 422),
@@ -266,6 +271,7 @@ def policy_get(request: HttpRequest, policy_id: int) -> dict[str, Any]:
 
 @router.patch(
     "/sla/policies/{int:policy_id}",
+    auth=needs_scope(ADMIN),
     response=PolicyOut,
     summary="Change an SLA policy",
     openapi_extra=documented(400, 401, 403, 404, 413, 422),
@@ -282,6 +288,7 @@ def policy_update(request: HttpRequest, policy_id: int, payload: PolicyPatch) ->
 
 @router.delete(
     "/sla/policies/{int:policy_id}",
+    auth=needs_scope(ADMIN),
     response={204: None},
     summary="Delete an SLA policy",
     openapi_extra=documented(401, 403, 404, 422),
@@ -294,6 +301,7 @@ def policy_remove(request: HttpRequest, policy_id: int) -> Status[None]:
 
 @router.get(
     "/sla/calendars",
+    auth=needs_scope(TICKETS_READ),
     response=list[CalendarIO],
     summary="List business calendars",
     openapi_extra=documented(401, 403),
@@ -305,6 +313,7 @@ def calendar_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/sla/calendars",
+    auth=needs_scope(ADMIN),
     response={201: CalendarIO},
     summary="Create a business calendar",
     openapi_extra=documented(400, 401, 403, 413, 422),
@@ -321,6 +330,7 @@ def calendar_create(request: HttpRequest, payload: CalendarIn) -> Status[dict[st
 
 @router.get(
     "/sla/achievement",
+    auth=needs_scope(TICKETS_READ),
     response=list[AchievementOut],
     summary="Share of SLA targets met",
     openapi_extra=documented(401, 403, 422),

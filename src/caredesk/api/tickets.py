@@ -11,9 +11,11 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from caredesk.accounts.models import Contact, Team, User
+from caredesk.accounts.models import Contact, Organization, Team, User
+from caredesk.accounts.scopes import TICKETS_READ, TICKETS_WRITE, organization_limit
 from caredesk.accounts.services import requester_create
 from caredesk.api import serialize
+from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
 from caredesk.api.schemas import (
     MAX_BATCH,
@@ -87,6 +89,7 @@ def _lookup(model: Any, pk: int | None, field: str, **extra: Any) -> Any:
 
 @router.get(
     "/tickets",
+    auth=needs_scope(TICKETS_READ),
     response=TicketPageOut,
     summary="List tickets",
     openapi_extra=documented(401, 422),
@@ -169,11 +172,33 @@ def _requester_for_create(user: User, payload: TicketCreateIn, refs: _Refs) -> C
             .first()
         )
         if contact is None:
-            contact = requester_create(email=payload.requester.email, name=payload.requester.name)
+            contact = requester_create(
+                email=payload.requester.email,
+                name=payload.requester.name,
+                organization=_limit_organization(user),
+            )
         return contact
     raise ValidationFailed(
         "Say who the ticket is for.", errors={"requester": ["Give requester_id or requester."]}
     )
+
+
+def _limit_organization(user: User) -> Organization | None:
+    """The organization a token is limited to (new requesters it names are placed there)."""
+    limit = organization_limit(user)
+    return None if limit is None else Organization.objects.get(pk=limit)
+
+
+def _in_token_organization(user: User, contact: Contact, payload: TicketCreateIn) -> Contact:
+    """A token limited to an organization opens tickets for that organization's people only."""
+    limit = organization_limit(user)
+    if limit is not None and contact.organization_id != limit:
+        field = "requester_id" if payload.requester_id is not None else "requester"
+        raise ValidationFailed(
+            "This token is limited to another organization.",
+            errors={field: ["Not a contact of the token's organization."]},
+        )
+    return contact
 
 
 def _new_ticket(user: User, payload: TicketCreateIn, refs: _Refs) -> NewTicket:
@@ -185,7 +210,7 @@ def _new_ticket(user: User, payload: TicketCreateIn, refs: _Refs) -> NewTicket:
             errors={"team" if payload.team else "assignee": ["Only agents can set this."]},
         )
     return NewTicket(
-        requester=_requester_for_create(user, payload, refs),
+        requester=_in_token_organization(user, _requester_for_create(user, payload, refs), payload),
         subject=payload.subject,
         body=Body(text=payload.body, html=payload.body_html),
         channel=payload.channel if staff else "api",
@@ -214,6 +239,7 @@ def _opened_json(opened: list[services.Opened], user: User) -> list[dict[str, An
 
 @router.post(
     "/tickets",
+    auth=needs_scope(TICKETS_WRITE),
     response={201: TicketOut},
     summary="Open a ticket",
     openapi_extra=documented(400, 401, 403, 413, 422),
@@ -229,6 +255,7 @@ def ticket_create(request: HttpRequest, payload: TicketCreateIn) -> Status:
 
 @router.post(
     "/tickets/batch",
+    auth=needs_scope(TICKETS_WRITE),
     response={201: TicketBatchOut},
     summary="Open many tickets at once (imports, integrations)",
     description=(
@@ -264,6 +291,7 @@ def _in_batch(exc: ValidationFailed, prefix: str) -> ValidationFailed:
 
 @router.get(
     "/tickets/{ticket_id}",
+    auth=needs_scope(TICKETS_READ),
     response=TicketOut,
     summary="Get a ticket by id",
     openapi_extra=documented(401, 404, 422),
@@ -277,6 +305,7 @@ def ticket_get(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
 
 @router.get(
     "/tickets/by-ref/{ref}",
+    auth=needs_scope(TICKETS_READ),
     response=TicketOut,
     summary="Get a ticket by reference",
     openapi_extra=documented(401, 404),
@@ -290,6 +319,7 @@ def ticket_get_by_ref(request: HttpRequest, ref: str) -> dict[str, Any]:
 
 @router.patch(
     "/tickets/{ticket_id}",
+    auth=needs_scope(TICKETS_WRITE),
     response=TicketOut,
     summary="Change ticket fields",
     openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
@@ -318,6 +348,7 @@ def ticket_update(request: HttpRequest, ticket_id: Id, payload: TicketUpdateIn) 
 
 @router.get(
     "/tickets/{ticket_id}/messages",
+    auth=needs_scope(TICKETS_READ),
     response=list[MessageOut],
     summary="List messages",
     openapi_extra=documented(401, 404, 422),
@@ -331,6 +362,7 @@ def message_list(request: HttpRequest, ticket_id: Id) -> list[dict[str, Any]]:
 
 @router.post(
     "/tickets/{ticket_id}/messages",
+    auth=needs_scope(TICKETS_WRITE),
     response={201: MessageOut},
     summary="Add a reply or internal note",
     openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
@@ -357,6 +389,7 @@ def message_create(request: HttpRequest, ticket_id: Id, payload: MessageIn) -> S
 
 @router.post(
     "/tickets/{ticket_id}/escalate",
+    auth=needs_scope(TICKETS_WRITE),
     response=TicketOut,
     summary="Escalate a ticket (as the protocol allows)",
     description=(

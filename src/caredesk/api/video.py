@@ -10,6 +10,8 @@ from ninja import Router, Schema, Status
 from pydantic import EmailStr, Field, StringConstraints
 
 from caredesk.accounts.models import Organization
+from caredesk.accounts.scopes import TICKETS_WRITE, organization_limit
+from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
 from caredesk.api.schemas import Id, Strict, TicketOut
 from caredesk.api.tickets import _ticket_json, _user
@@ -95,6 +97,23 @@ def _organization(request: HttpRequest, payload: VideoFailureIn) -> Organization
     return organization
 
 
+def _within_token_organization(
+    request: HttpRequest, organization: Organization | None
+) -> Organization | None:
+    """A token limited to an organization reports for that organization only."""
+    limit = organization_limit(_user(request))
+    if limit is None:
+        return organization
+    if organization is None:
+        return Organization.objects.get(pk=limit)
+    if organization.pk != limit:
+        raise ValidationFailed(
+            "This token is limited to another organization.",
+            errors={"organization_id": [f"Leave this out or give {limit}."]},
+        )
+    return organization
+
+
 def _report(payload: VideoFailureIn) -> video.VideoFailureReport:
     c = payload.clinician
     return video.VideoFailureReport(
@@ -118,6 +137,7 @@ def _report(payload: VideoFailureIn) -> video.VideoFailureReport:
 
 @router.post(
     "/video-failures",
+    auth=needs_scope(TICKETS_WRITE),
     response={200: VideoFailureOut, 201: VideoFailureOut},
     summary="Report a failed video session",
     description=(
@@ -132,7 +152,7 @@ def _report(payload: VideoFailureIn) -> video.VideoFailureReport:
     openapi_extra=documented(400, 401, 403, 413, 422),
 )
 def video_failure_create(request: HttpRequest, payload: VideoFailureIn) -> Status:
-    organization = _organization(request, payload)
+    organization = _within_token_organization(request, _organization(request, payload))
     user = _user(request)
     reported = video.video_failure_report(
         report=_report(payload), organization=organization, actor=user

@@ -4,13 +4,19 @@ from typing import Any
 
 from django import forms
 
-from caredesk.accounts.models import Contact, Team, Tier, User
+from caredesk.accounts.models import AccountKind, Contact, Organization, Team, Tier, User
+from caredesk.accounts.scopes import PERSONAL_DEFAULT_DAYS, SCOPES, TICKETS_READ
 from caredesk.rules.engine import EVENTS
 from caredesk.tickets.models import Channel, MessageKind, Priority, RequestType, Status
 
 
 def agents() -> Any:
-    return User.objects.filter(is_staff=True, is_active=True).order_by("name")
+    """People tickets may be assigned to (an internal service account is staff, not a person)."""
+    return (
+        User.objects.filter(is_staff=True, is_active=True)
+        .exclude(kind=AccountKind.SERVICE)
+        .order_by("name")
+    )
 
 
 class ReplyForm(forms.Form):
@@ -71,8 +77,38 @@ class NewTicketForm(forms.Form):
     )
 
 
+EXPIRY_DAYS = (7, 30, 90, 180, 365)
+
+
 class TokenForm(forms.Form):
+    """A new personal token: its name, scopes (of those the role allows), organization, expiry."""
+
     name = forms.CharField(max_length=100, label="Token name", help_text="Where it will be used.")
+    scopes = forms.MultipleChoiceField(
+        label="Scopes",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one scope."},
+    )
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        label="Only this organization",
+        empty_label="Every organization I may see",
+        help_text="The token reads and changes only this client's tickets, contacts and audit.",
+    )
+    expires_in = forms.TypedChoiceField(
+        label="Expires after",
+        choices=[(d, f"{d} days") for d in EXPIRY_DAYS],
+        coerce=int,
+        initial=PERSONAL_DEFAULT_DAYS,
+    )
+
+    def __init__(self, *args: Any, allowed: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scopes = self.fields["scopes"]
+        assert isinstance(scopes, forms.MultipleChoiceField)
+        scopes.choices = [(n, f"{SCOPES[n].label} ({n}): {SCOPES[n].description}") for n in allowed]
+        scopes.initial = [n for n in allowed if n == TICKETS_READ]
 
 
 class EscalateForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -16,8 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import ApiToken, Organization, Team, User
+from caredesk.accounts.scopes import scopes_allowed
 from caredesk.accounts.services import token_create, token_revoke
 from caredesk.compliance import access as audit
+from caredesk.core import clock
 from caredesk.core.access import agent_required, form_errors_from
 from caredesk.core.errors import DomainError, NotFound, ValidationFailed
 from caredesk.core.models import Notification
@@ -377,8 +380,9 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 @agent_required
 def tokens(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, allowed=scopes_allowed(user))
     secret = None
+    status = 200
     if request.method == "POST":
         revoke = _int(request.POST.get("revoke"))
         if revoke is not None:
@@ -387,16 +391,37 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 token_revoke(token=token)
                 flash.success(request, f"Token “{token.name}” revoked.")
             return redirect("desk:tokens")
-        if form.is_valid():
-            _token, secret = token_create(user=user, name=form.cleaned_data["name"])
-            form = TokenForm()
+        secret, status = _token_from(form, user)
+        if secret is not None:
+            form = TokenForm(allowed=scopes_allowed(user))
     return render(
         request,
         "desk/tokens.html",
         {
             "form": form,
             "secret": secret,
-            "tokens": ApiToken.objects.filter(user=user),
+            "tokens": ApiToken.objects.filter(user=user).select_related("organization"),
+            "now": clock.now(),
             **_sidebar(user),
         },
+        status=status,
     )
+
+
+def _token_from(form: TokenForm, user: User) -> tuple[str | None, int]:
+    """Create the token the form describes: its secret (shown once), or None and 422."""
+    if not form.is_valid():
+        return None, 422
+    d = form.cleaned_data
+    try:
+        _token, secret = token_create(
+            user=user,
+            name=d["name"],
+            scopes=list(d["scopes"]),
+            organization=d["organization"],
+            expires_at=clock.now() + timedelta(days=d["expires_in"]),
+        )
+    except DomainError as exc:
+        form_errors_from(form, exc)
+        return None, 422
+    return secret, 200

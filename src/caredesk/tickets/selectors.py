@@ -12,6 +12,7 @@ from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessTha
 from django.utils.dateparse import parse_datetime
 
 from caredesk.accounts.models import User
+from caredesk.accounts.scopes import organization_limit
 from caredesk.core import clock
 from caredesk.core.errors import NotFound, ValidationFailed
 from caredesk.core.pagination import BadCursor, decode_cursor, encode_cursor
@@ -96,8 +97,14 @@ def visibility_filter(user: User) -> Q | None:
     return combined
 
 
+def token_limited(qs: QuerySet[Ticket], user: User) -> QuerySet[Ticket]:
+    """Only the organization's tickets for a token limited to one (lists and reads alike)."""
+    organization_id = organization_limit(user)
+    return qs if organization_id is None else qs.filter(organization_id=organization_id)
+
+
 def tickets_visible(user: User) -> QuerySet[Ticket]:
-    qs = Ticket.objects.all()
+    qs = token_limited(Ticket.objects.all(), user)
     f = visibility_filter(user)
     return qs if f is None else qs.filter(f)
 
@@ -284,7 +291,7 @@ def _matching(user: User, f: TicketFilters) -> QuerySet[Ticket]:
             errors[field] = ["Searching by health information needs access to PHI."]
     if errors:
         raise ValidationFailed("The ticket filters are not valid.", errors=errors)
-    qs = Ticket.objects.filter(_queue_filter(user, f.queue))
+    qs = token_limited(Ticket.objects.filter(_queue_filter(user, f.queue)), user)
     for field in PHI_FIELDS:
         if getattr(f, field) is not None:
             qs = qs.filter(phi_match(field, getattr(f, field)))
