@@ -1,0 +1,48 @@
+"""The shape of the code: the layers hold, and lower layers reach higher ones only by registries.
+
+`make lint` runs the same import contract; running it here too means `make test` catches a
+wrong-way import before anything is pushed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from importlinter.cli import lint_imports
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "caredesk"
+
+
+def test_the_layers_contract_is_kept(capsys) -> None:  # type: ignore[no-untyped-def]
+    code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+    assert code == 0, capsys.readouterr().out
+
+
+def _copy_with(tmp_path: Path, name: str, text: str) -> Path:
+    """A copy of the package (Python files only) with one module added."""
+    shutil.copytree(
+        SRC, tmp_path / "caredesk", ignore=shutil.ignore_patterns("templates", "static")
+    )
+    (tmp_path / "caredesk" / name).write_text(text)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    return tmp_path
+
+
+def test_the_contract_refuses_an_upward_import_even_inside_a_function(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    probe = "def queue_page():\n    from caredesk.desk import views\n\n    return views\n"
+    copy = _copy_with(tmp_path, "core/probe.py", probe)
+    lint = [sys.executable, "-c", "from importlinter.cli import lint_imports_command as c; c()"]
+    done = subprocess.run(
+        [*lint, "--no-cache", "--no-logo", "pyproject.toml"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "caredesk.core.probe -> caredesk.desk.views" in done.stdout
