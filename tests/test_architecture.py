@@ -6,6 +6,7 @@ wrong-way import before anything is pushed.
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -46,3 +47,37 @@ def test_the_contract_refuses_an_upward_import_even_inside_a_function(tmp_path) 
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "caredesk.core.probe -> caredesk.desk.views" in done.stdout
+
+
+def _jobs_declared() -> dict[str, str]:
+    """Every job in the package, by its queue name ("module.function"), and its decorator."""
+    found = {}
+    for path in SRC.rglob("*.py"):
+        module = ".".join(("caredesk", *path.relative_to(SRC).with_suffix("").parts))
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for deco in node.decorator_list:
+                call = deco.func if isinstance(deco, ast.Call) else deco
+                name = getattr(call, "id", getattr(call, "attr", ""))
+                if name in ("db_task", "db_periodic_task", "task", "periodic_task"):
+                    found[f"{module}.{node.name}"] = name
+    return found
+
+
+def test_a_worker_knows_every_job_and_the_schedules_are_declared_in_one_place() -> None:
+    """A worker imports caredesk.tasks only: every job any process may queue must be known to it,
+    and every periodic schedule is declared there."""
+    declared = _jobs_declared()
+    script = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'tests.settings'; "
+        "django.setup(); import caredesk.tasks; from huey.contrib.djhuey import HUEY; "
+        "print('\\n'.join(sorted(HUEY._registry._registry)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert set(declared) <= set(done.stdout.split())
+    periodic = {name for name, kind in declared.items() if "periodic" in kind}
+    assert periodic and all(name.startswith("caredesk.tasks.") for name in periodic)

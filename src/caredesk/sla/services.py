@@ -301,7 +301,7 @@ def sla_recompute_open(*, batch: int = 500) -> int:
 
 
 def _recompute_after_commit() -> None:
-    from caredesk.core.tasks import sla_recompute_task
+    from caredesk.sla.tasks import sla_recompute_task
 
     bump("sla")  # also covers bulk writes, which send no signals
     transaction.on_commit(sla_recompute_task)
