@@ -24,7 +24,7 @@ from caredesk.sla.selectors import snapshot
 from caredesk.tickets.models import Message, MessageKind, Priority, RequestField, Ticket
 
 if TYPE_CHECKING:
-    from caredesk.tickets.services.ticketing import Opened
+    from caredesk.tickets.services.opening import Opened
 
 # a short description says little about the symptom; ask for more below this many words
 SYMPTOM_MIN_WORDS = 12
@@ -137,7 +137,7 @@ def acknowledgement_text(
 def acknowledge(opened: Opened, text: str) -> bool:
     """Queue the acknowledgement of a ticket just opened (in its transaction); False when none
     is due."""
-    from caredesk.tickets.services.ticketing import mail_requester
+    from caredesk.tickets.services.requester_mail import mail_requester
 
     ticket = opened.ticket
     email = ticket.requester.email
