@@ -12,7 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.apps import apps
 from importlinter.cli import lint_imports
+
+from caredesk.core.phi import EncryptedCharField
+from caredesk.core.registries import Registry, RegistryError, Slot
+from caredesk.tickets.services.keys import sealed_models
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "caredesk"
@@ -81,3 +87,29 @@ def test_a_worker_knows_every_job_and_the_schedules_are_declared_in_one_place() 
     assert set(declared) <= set(done.stdout.split())
     periodic = {name for name, kind in declared.items() if "periodic" in kind}
     assert periodic and all(name.startswith("caredesk.tasks.") for name in periodic)
+
+
+def test_a_registry_refuses_a_second_registration_and_names_what_is_missing() -> None:
+    registry: Registry[str] = Registry("record keepers")
+    registry.register("chats", "first")
+    with pytest.raises(RegistryError, match="'chats' is registered twice"):
+        registry.register("chats", "second")
+    with pytest.raises(RegistryError, match="nothing is registered as 'calls'"):
+        registry.get("calls")
+    slot: Slot[str] = Slot("clock keeper", filled_by="caredesk.sla")
+    with pytest.raises(RegistryError, match="clock keeper: nothing registered; caredesk.sla"):
+        slot.get()
+    slot.fill("sla")
+    with pytest.raises(RegistryError, match="filled twice"):
+        slot.fill("another")
+
+
+def test_key_rotation_covers_every_encrypted_column_of_every_app() -> None:
+    covered = {(s.model, f) for s in sealed_models() for f in s.fields}
+    encrypted = {
+        (model, f.name)
+        for model in apps.get_models()
+        for f in model._meta.get_fields()
+        if isinstance(f, EncryptedCharField)
+    }
+    assert encrypted and encrypted <= covered, encrypted - covered

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from caredesk.core.models import OutboxKind
 from caredesk.core.outbox import outbox_add
 from caredesk.tickets.models import Message, Ticket
+from caredesk.tickets.pure import build_reply_token
 
 
 def notify_requester(ticket: Ticket, message: Message, *, mail: bool = True) -> None:
@@ -78,7 +79,5 @@ def reply_address(ticket: Ticket) -> str:
     address = (org.mail_reply_to if org is not None else "") or settings.CAREDESK_REPLY_ADDRESS
     if not address or "@" not in address:
         return ""
-    from caredesk.intake.mail import build_reply_token
-
     local, domain = address.rsplit("@", 1)
     return f"{local}+{build_reply_token(settings.SECRET_KEY.encode(), ticket.pk)}@{domain}"
