@@ -113,3 +113,35 @@ def test_key_rotation_covers_every_encrypted_column_of_every_app() -> None:
         if isinstance(f, EncryptedCharField)
     }
     assert encrypted and encrypted <= covered, encrypted - covered
+
+
+EVENT_WRITER = SRC / "tickets" / "services" / "events.py"
+_CREATES = {"create", "bulk_create", "get_or_create", "update_or_create"}
+
+
+def _event_writes(tree: ast.AST) -> list[int]:
+    """Lines that build or write TicketEvent rows: `TicketEvent(...)`,
+    `TicketEvent.objects.create(...)` and the like, `<ticket>.events.create(...)`."""
+    lines = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "TicketEvent":
+            lines.append(node.lineno)
+        elif isinstance(func, ast.Attribute) and func.attr in _CREATES:
+            owner = ast.unparse(func.value)
+            if owner.startswith("TicketEvent.") or owner.endswith(".events"):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_only_the_event_writer_builds_or_writes_ticket_events() -> None:
+    found = {
+        f"{path.relative_to(SRC)}:{line}"
+        for path in SRC.rglob("*.py")
+        if path != EVENT_WRITER and "migrations" not in path.parts
+        for line in _event_writes(ast.parse(path.read_text()))
+    }
+    assert not found, f"TicketEvent rows made outside tickets/services/events.py: {found}"
+    assert _event_writes(ast.parse(EVENT_WRITER.read_text()))  # the check sees the writer's own

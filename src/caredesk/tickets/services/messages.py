@@ -12,10 +12,10 @@ from caredesk.accounts.models import User
 from caredesk.core import clock
 from caredesk.core.errors import Conflict, ValidationFailed
 from caredesk.core.html import html_to_text, sanitize, text_to_html
-from caredesk.sla.services import sla_sync
 from caredesk.tickets.models import Message, MessageKind, Status, Ticket
 from caredesk.tickets.services import events
 from caredesk.tickets.services.attachments import Upload, check_uploads, store_uploads
+from caredesk.tickets.services.clocks import clocks_sync
 from caredesk.tickets.services.delivery import delivered_live
 from caredesk.tickets.services.events import Actor
 from caredesk.tickets.services.reactions import react
@@ -135,7 +135,7 @@ def message_add(
         changes["status"] = status_after
     changed, written = apply_changes(ticket, changes, actor, now, also=also)
     events.record(events.message_added(ticket, actor, message), *written)
-    sla_sync(
+    clocks_sync(
         ticket=ticket,
         now=now,
         customer_message=public and by_requester,

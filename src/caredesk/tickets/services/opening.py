@@ -12,9 +12,6 @@ from django.db import transaction
 from caredesk.accounts.models import Contact, Organization, Team, Tier, User
 from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
-from caredesk.sla.models import SlaClock
-from caredesk.sla.selectors import policies as sla_policies
-from caredesk.sla.services import sla_open
 from caredesk.tickets.models import (
     Channel,
     Message,
@@ -27,6 +24,7 @@ from caredesk.tickets.models import (
 )
 from caredesk.tickets.services import events
 from caredesk.tickets.services.attachments import Upload, check_uploads, store_uploads
+from caredesk.tickets.services.clocks import clocks_insert, clocks_of, clocks_plan
 from caredesk.tickets.services.events import Actor
 from caredesk.tickets.services.messages import Body, check_body, message_new
 from caredesk.tickets.services.phi import phi_answer_names, seal_answers
@@ -83,7 +81,7 @@ class Opened:
 
     ticket: Ticket
     tags: list[str]
-    clocks: list[SlaClock]
+    clocks: list[Any]  # its service level clocks (the sla app's rows)
     message: Message | None = None  # the first message, when one was written
 
 
@@ -130,7 +128,7 @@ class _Draft:
     data: NewTicket
     ticket: Ticket
     tags: list[str]
-    clocks: list[SlaClock] = field(default_factory=list)
+    clocks: list[Any] = field(default_factory=list)
     message: Message | None = None
     author: Actor = None
     decision: Any = None  # what the protocols decided (rules.services.Decided)
@@ -198,9 +196,9 @@ def _prepare(drafts: list[_Draft], actor: Actor, now: Any) -> None:
         d.written = [events.created(d.ticket, actor)]  # the ticket as it was sent
         if decision is not None:
             d.routed = _route_new(d, decision.changes, decision.via, now)
-    candidates = sla_policies()
-    for d in drafts:
-        d.clocks = sla_open(ticket=d.ticket, now=now, candidates=candidates)
+    planned = clocks_plan(tickets=[d.ticket for d in drafts], now=now)
+    for d, clocks in zip(drafts, planned, strict=True):
+        d.clocks = clocks
 
 
 def _insert(drafts: list[_Draft], actor: Actor) -> None:
@@ -226,7 +224,7 @@ def _insert(drafts: list[_Draft], actor: Actor) -> None:
         d.written += d.routed
         d.written += [events.message_added(d.ticket, None, m, rule=r) for m, r in d.extra]
     events.record(*[e for d in drafts for e in d.written])
-    SlaClock.objects.bulk_create([c for d in drafts for c in d.clocks])
+    clocks_insert([c for d in drafts for c in d.clocks])
 
 
 def _after_insert(drafts: list[_Draft]) -> set[int]:
@@ -289,9 +287,7 @@ def _reread(opened: list[Opened], ids: set[int]) -> list[Opened]:
         "ticket_id", "tag__name"
     ):
         tags.setdefault(ticket_id, []).append(name)
-    clocks: dict[int, list[SlaClock]] = {}
-    for row in SlaClock.objects.filter(ticket_id__in=ids).order_by("ticket_id", "id"):
-        clocks.setdefault(row.ticket_id, []).append(row)
+    clocks = clocks_of(ids)
     return [
         Opened(
             ticket=fresh[o.ticket.pk],

@@ -12,7 +12,6 @@ from django.db import transaction
 from caredesk.accounts.models import Tier
 from caredesk.core import clock
 from caredesk.core.errors import Conflict, ValidationFailed
-from caredesk.sla.services import sla_sync
 from caredesk.tickets.models import (
     OPEN_STATUSES,
     STRUCTURED_FIELDS,
@@ -22,6 +21,7 @@ from caredesk.tickets.models import (
     TicketEvent,
 )
 from caredesk.tickets.services import events
+from caredesk.tickets.services.clocks import clocks_sync
 from caredesk.tickets.services.events import Actor
 from caredesk.tickets.services.phi import phi_answer_names, seal_answers
 from caredesk.tickets.services.reactions import react
@@ -102,7 +102,7 @@ def ticket_update(
     changed, written = apply_changes(ticket, values, actor, now, via=via)
     events.record(*written)
     if changed & SLA_FIELDS:
-        sla_sync(ticket=ticket, now=now)
+        clocks_sync(ticket=ticket, now=now)
     if changed - RULE_FIELDS:
         react(ticket, "field.changed", actor, changed=frozenset(changed))
     if "status" in changed:
