@@ -26,6 +26,7 @@ from caredesk.sla.selectors import business_calendar, policy_for, pure_clock
 from caredesk.tickets.models import OPEN_STATUSES, Ticket, TicketEvent
 from caredesk.tickets.services import events as ticket_events
 from caredesk.tickets.services.clocks import Planned, Synced, clocks_sync
+from caredesk.tickets.services.reactions import clocks_fired
 
 log = logging.getLogger(__name__)
 TICK_BATCH = 500
@@ -240,9 +241,7 @@ def _tick_batch(now: datetime, limit: int) -> tuple[int, int]:
             row.save(update_fields=TICK_FIELDS)
         ticket_events.record(*events)
         if events:
-            from caredesk.rules.services import rules_react_sla
-
-            rules_react_sla(written=events)
+            clocks_fired(written=events)
     return len(rows), len(events)
 
 

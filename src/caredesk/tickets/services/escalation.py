@@ -13,7 +13,7 @@ from caredesk.core.errors import Conflict, ValidationFailed
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.services import events
 from caredesk.tickets.services.events import Actor
-from caredesk.tickets.services.reactions import react
+from caredesk.tickets.services.reactions import escalation_block, react
 from caredesk.tickets.services.updates import apply_changes
 
 
@@ -50,9 +50,7 @@ def ticket_escalate(
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if not ticket.is_open:
         raise Conflict("Only open tickets can be escalated.")
-    from caredesk.rules.services import escalation_check
-
-    block = escalation_check(ticket=ticket, team=team, actor=actor)
+    block = escalation_block(ticket=ticket, team=team, actor=actor)
     if block and not override_reason.strip():
         raise EscalationBlocked(block, errors={"override_reason": [block]})
     new_tier = tier or team.tier or min(ticket.tier + 1, Tier.TIER3)

@@ -28,6 +28,12 @@ from caredesk.tickets.services.clocks import clocks_insert, clocks_of, clocks_pl
 from caredesk.tickets.services.events import Actor
 from caredesk.tickets.services.messages import Body, check_body, message_new
 from caredesk.tickets.services.phi import phi_answer_names, seal_answers
+from caredesk.tickets.services.reactions import (
+    Decision,
+    routing_after_open,
+    routing_decide,
+    routing_messages,
+)
 from caredesk.tickets.services.requester_mail import notify_requester
 from caredesk.tickets.services.tags import set_tags_many
 from caredesk.tickets.services.updates import ref_value, status_side_columns, validate_changes
@@ -131,7 +137,7 @@ class _Draft:
     clocks: list[Any] = field(default_factory=list)
     message: Message | None = None
     author: Actor = None
-    decision: Any = None  # what the protocols decided (rules.services.Decided)
+    decision: Decision | None = None  # what the protocols decided
     written: list[TicketEvent] = field(default_factory=list)
     routed: list[TicketEvent] = field(default_factory=list)  # the protocols' field changes
     extra: list[tuple[Message, str]] = field(default_factory=list)  # their notes and replies
@@ -181,14 +187,12 @@ def tickets_open(*, items: list[NewTicket], actor: Actor) -> list[Opened]:
 
 def _prepare(drafts: list[_Draft], actor: Actor, now: Any) -> None:
     """First messages, the protocols' routing (applied before insert), then the SLA clocks."""
-    from caredesk.rules.services import rules_decide_new
-
     for d in drafts:
         if not d.data.body.empty or d.data.uploads:
             d.author = actor if actor is not None else d.data.requester
             d.message = message_new(d.ticket, MessageKind.PUBLIC, d.data.body, d.author)
         d.ticket._opening_tags = d.tags  # type: ignore[attr-defined]  # read by add_tags
-    decided = rules_decide_new(
+    decided = routing_decide(
         drafts=[(d.ticket, d.message.body_text if d.message else "", d.tags) for d in drafts]
     )
     for d, decision in zip(drafts, decided, strict=True):
@@ -203,15 +207,13 @@ def _prepare(drafts: list[_Draft], actor: Actor, now: Any) -> None:
 
 def _insert(drafts: list[_Draft], actor: Actor) -> None:
     """One INSERT per table for all the drafts."""
-    from caredesk.rules.services import rules_new_messages
-
     Ticket.objects.bulk_create([d.ticket for d in drafts])
     set_tags_many([(d.ticket, d.tags) for d in drafts if d.tags])
     for d in drafts:  # now that references exist, the protocols' notes and replies
         if d.decision is not None:
             d.extra = [
                 (message_new(d.ticket, kind, Body(text=text), None), rule)
-                for kind, text, rule in rules_new_messages(ticket=d.ticket, decided=d.decision)
+                for kind, text, rule in routing_messages(ticket=d.ticket, decided=d.decision)
             ]
     Message.objects.bulk_create(
         [d.message for d in drafts if d.message] + [m for d in drafts for m, _r in d.extra]
@@ -229,15 +231,13 @@ def _insert(drafts: list[_Draft], actor: Actor) -> None:
 
 def _after_insert(drafts: list[_Draft]) -> set[int]:
     """Mail for canned replies, then the protocols' other actions; the tickets they touched."""
-    from caredesk.rules.services import rules_after_open
-
     touched = set()
     for d in drafts:
         for message, _rule in d.extra:
             if message.kind == MessageKind.PUBLIC:
                 notify_requester(d.ticket, message)
         if d.decision is not None:
-            rules_after_open(ticket=d.ticket, decided=d.decision)
+            routing_after_open(ticket=d.ticket, decided=d.decision)
             if d.decision.others:
                 touched.add(d.ticket.pk)
     return touched
