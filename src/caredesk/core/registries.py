@@ -44,6 +44,9 @@ class Registry(Generic[T]):
     def keys(self) -> list[str]:
         return list(self._entries)
 
+    def items(self) -> list[tuple[str, T]]:
+        return list(self._entries.items())
+
     def __contains__(self, key: object) -> bool:
         return key in self._entries
 
