@@ -16,8 +16,10 @@ import pytest
 from django.apps import apps
 from importlinter.cli import lint_imports
 
+from caredesk.compliance.records import personal_data, record_classes
 from caredesk.core.phi import EncryptedCharField
 from caredesk.core.registries import Registry, RegistryError, Slot
+from caredesk.governance.models import RecordClass
 from caredesk.tickets.services.keys import sealed_models
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,3 +147,11 @@ def test_only_the_event_writer_builds_or_writes_ticket_events() -> None:
     }
     assert not found, f"TicketEvent rows made outside tickets/services/events.py: {found}"
     assert _event_writes(ast.parse(EVENT_WRITER.read_text()))  # the check sees the writer's own
+
+
+def test_every_retention_class_and_export_part_has_the_app_that_keeps_it() -> None:
+    """Governance reads the channels' records through compliance/records.py only: each class
+    of records with a retention period is either governance's own or registered by its app."""
+    own = {RecordClass.CLOSED_TICKETS, RecordClass.OUTBOX_MAIL}
+    assert set(record_classes.keys()) == set(RecordClass.values) - own
+    assert set(personal_data.keys()) == {"received_mail", "calls", "chats"}

@@ -7,6 +7,7 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake"
 
     def ready(self) -> None:
+        from caredesk.intake import records
         from caredesk.intake.models import VideoFailure
         from caredesk.tickets.services.keys import Sealed, sealed_register
 
@@ -19,3 +20,5 @@ class IntakeConfig(AppConfig):
                 index_part="video search indexes",
             )
         )
+        # received mail: what governance exports, erases and purges of it
+        records.register()
