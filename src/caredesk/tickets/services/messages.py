@@ -86,6 +86,18 @@ def _is_agent(actor: Actor) -> bool:
     return isinstance(actor, User) and actor.is_agent
 
 
+def _check_message(kind: str, body: Body, actor: Actor, uploads: tuple[Upload, ...]) -> None:
+    errors: dict[str, list[str]] = {}
+    check_body(body, errors, required=not uploads)
+    if kind not in MessageKind.values:
+        errors.setdefault("kind", []).append("Unknown message kind.")
+    elif kind != MessageKind.PUBLIC and actor is not None and not _is_agent(actor):
+        errors.setdefault("kind", []).append("Only agents can add internal notes.")
+    if errors:
+        raise ValidationFailed("The message could not be added.", errors=errors)
+    check_uploads(list(uploads))
+
+
 @transaction.atomic
 def message_add(
     *,
@@ -101,15 +113,7 @@ def message_add(
 
     `notify=False` sends no mail for a public reply: the requester is reading it live (chat).
     A reply on a ticket whose chat is still going is shown in the chat instead of mailed."""
-    errors: dict[str, list[str]] = {}
-    check_body(body, errors, required=not uploads)
-    if kind not in MessageKind.values:
-        errors.setdefault("kind", []).append("Unknown message kind.")
-    elif kind != MessageKind.PUBLIC and actor is not None and not _is_agent(actor):
-        errors.setdefault("kind", []).append("Only agents can add internal notes.")
-    if errors:
-        raise ValidationFailed("The message could not be added.", errors=errors)
-    check_uploads(list(uploads))
+    _check_message(kind, body, actor, uploads)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status == Status.CLOSED:
         raise Conflict("This ticket is closed. Open a new ticket to follow up.")
