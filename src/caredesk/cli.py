@@ -29,6 +29,8 @@ def _consumer() -> Any:
     from huey.consumer import Consumer
     from huey.contrib.djhuey import HUEY
 
+    import caredesk.tasks  # noqa: F401 - registers every job and periodic schedule
+
     class EmbeddedConsumer(Consumer):  # type: ignore[misc]
         def _set_signal_handlers(self) -> None:
             # The web server owns the process signals; it stops us on shutdown.
@@ -87,6 +89,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     _setup()
     from huey.contrib.djhuey import HUEY
+
+    import caredesk.tasks  # noqa: F401 - registers every job and periodic schedule
 
     consumer = HUEY.create_consumer(workers=args.workers, worker_type="thread", periodic=True)
     consumer.run()

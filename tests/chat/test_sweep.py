@@ -11,7 +11,7 @@ from asgiref.sync import sync_to_async
 from caredesk.chat import services
 from caredesk.chat.models import AgentPresence, ChatSession, ChatStatus, EndReason
 from caredesk.core.models import OutboxItem
-from caredesk.core.tasks import chat_sweep_task
+from caredesk.tasks import chat_sweep_task
 from caredesk.tickets.models import MessageKind, Status, Ticket
 from tests.chat.conftest import ORIGIN, Peer, agent_peer, run, session_cookie, start_chat, visitor
 

@@ -13,12 +13,12 @@ from caredesk.chat.models import ChatSession, ChatStatus
 from caredesk.compliance.models import AuditAction, AuditEntry
 from caredesk.compliance.selectors import chain_verify
 from caredesk.core.models import OutboxItem, OutboxKind, OutboxStatus
-from caredesk.core.tasks import retention_purge_task
 from caredesk.governance.models import LegalHold, RecordClass, RetentionRule
 from caredesk.governance.services.holds import hold_place, hold_release
 from caredesk.governance.services.retention import retention_plan, retention_purge
 from caredesk.intake.models import InboundMail, MailStatus
 from caredesk.phone.models import Call
+from caredesk.tasks import retention_purge_task
 from caredesk.tickets.models import Attachment, Message, Status, Ticket
 from caredesk.tickets.services import Upload, ticket_update
 from tests.factories import AgentFactory, ContactFactory, make_ticket

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 
 from caredesk.core.models import OutboxItem
 from caredesk.core.outbox import outbox_deliver
+from caredesk.intake.acknowledge import acknowledgement_text
 from caredesk.intake.models import MailStatus
 from caredesk.intake.services import mail_ingest
 from caredesk.tickets.models import Priority, Ticket
 from caredesk.tickets.services import Body, message_add
-from caredesk.tickets.services.acknowledge import acknowledgement_text
 from tests.factories import (
     AgentFactory,
     ContactFactory,

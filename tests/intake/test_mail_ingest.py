@@ -9,10 +9,11 @@ from email.utils import make_msgid
 import pytest
 
 from caredesk.accounts.models import Contact
-from caredesk.intake.mail import build_reply_token, parse, reply_part
+from caredesk.intake.mail import parse, reply_part
 from caredesk.intake.models import InboundMail, MailStatus
 from caredesk.intake.services import mail_ingest, mail_process
 from caredesk.tickets.models import Attachment, Channel, Message, Ticket
+from caredesk.tickets.pure import build_reply_token
 from caredesk.tickets.services import ticket_update
 from tests.factories import ContactFactory, OrganizationFactory, make_ticket
 

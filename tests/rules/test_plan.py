@@ -211,8 +211,20 @@ def test_a_periodic_sweep_reads_only_the_categories_its_rules_can_match():
 
 
 def test_every_action_a_policy_may_name_has_something_that_carries_it_out():
-    from caredesk.rules import services
+    from caredesk.rules import actions, services
     from caredesk.rules.engine import ACTIONS
 
-    carried = set(services._FIELDS) | set(services._HANDLERS) | {"guidance"}
+    registered = set(actions.handlers.keys())  # by the integrations: tracker issues, webhooks
+    carried = set(services._FIELDS) | set(services._HANDLERS) | registered | {"guidance"}
     assert carried == set(ACTIONS)
+    assert {"open_tracker_issue", "webhook"} <= registered
+
+
+def test_another_app_registers_only_actions_the_rules_name_and_each_once():
+    from caredesk.core.registries import RegistryError
+    from caredesk.rules.actions import action_register
+
+    with pytest.raises(RegistryError, match="not an action a rule may name"):
+        action_register("launch_rocket", lambda ticket, params: None)
+    with pytest.raises(RegistryError, match="'webhook' is registered twice"):
+        action_register("webhook", lambda ticket, params: None)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from caredesk.compliance.models import AuditEntry
 from caredesk.sla.models import Calendar, Metric, SlaClock, SlaPolicy, SlaTarget
 from caredesk.sla.services import _tick_one, sla_recompute_open, sla_tick
 from caredesk.tickets.models import EventKind, MessageKind, Ticket
@@ -331,3 +332,17 @@ def test_explain_tells_the_whole_story(clock):
         "Mon 2026-11-02 09:00 EST",
     ):
         assert expected in text, expected
+
+
+def test_warnings_and_breaches_are_events_but_not_audited_changes(clock):
+    """A clock passing its instant is no one's change to the ticket: the sweep writes events
+    through the ticket services' event writer, and the access audit records nothing for it."""
+    ticket = make_ticket(
+        ContactFactory(organization=OrganizationFactory(plan="premium")), priority=1
+    )
+    audited = AuditEntry.objects.count()
+    clock.advance(hours=2)
+    assert sla_tick() == 3  # two warnings and the breach of the first response
+    kinds = list(ticket.events.order_by("id").values_list("kind", flat=True))
+    assert kinds[-3:] == [EventKind.SLA_WARNING, EventKind.SLA_WARNING, EventKind.SLA_BREACHED]
+    assert AuditEntry.objects.count() == audited

@@ -113,7 +113,7 @@ def end_session(request: HttpRequest, reason: str) -> HttpResponse:
     request.session[SIGNED_OUT] = reason
     login_path = resolve_url(settings.LOGIN_URL)
     if request.path.startswith("/api/"):
-        from caredesk.api.problems import problem
+        from caredesk.core.problems import problem
 
         return problem(401, "Signed out", "The session ended; sign in again.")
     if is_background(request) or request.headers.get("HX-Request"):

@@ -6,15 +6,15 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from caredesk.api.schemas import Problem
 from caredesk.core.errors import DomainError
+from caredesk.core.problems import MEDIA_TYPE, problem
 
 SKIP_LOC = {"body", "query", "path", "payload", "data", "filters"}
-MEDIA_TYPE = "application/problem+json"
 _WHEN = {
     400: "The body is not a JSON document.",
     401: "No valid token or signed-in session (unknown, revoked or expired token).",
@@ -38,27 +38,6 @@ def documented(*codes: int) -> dict[str, Any]:
             for code in codes
         }
     }
-
-
-def problem(
-    status: int,
-    title: str,
-    detail: str,
-    errors: dict[str, list[str]] | None = None,
-    *,
-    extra: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """A problem details response; `extra` adds extension members (e.g. the missing `scope`)."""
-    body: dict[str, Any] = {
-        **(extra or {}),
-        "type": "about:blank",
-        "title": title,
-        "status": status,
-        "detail": detail,
-    }
-    if errors:
-        body["errors"] = errors
-    return JsonResponse(body, status=status, content_type=MEDIA_TYPE)
 
 
 def _field_of(loc: Any) -> str:

@@ -7,8 +7,10 @@ class ChatConfig(AppConfig):
     verbose_name = "Live chat"
 
     def ready(self) -> None:
+        from caredesk.chat import records
         from caredesk.chat.services import ticket_live_status, ticket_reply_live
         from caredesk.tickets.services.delivery import live_reader_register, live_status_register
 
         live_reader_register(ticket_reply_live)
         live_status_register(ticket_live_status)
+        records.register()  # chat sessions: what governance exports, erases and purges

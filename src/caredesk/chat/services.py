@@ -40,7 +40,7 @@ from caredesk.sla.selectors import business_calendar
 from caredesk.tickets.models import Attachment, Channel, Message, MessageKind, Status, Ticket
 from caredesk.tickets.services import Body, NewTicket, Upload, message_add, ticket_open
 from caredesk.tickets.services.attachments import check_uploads
-from caredesk.tickets.services.ticketing import ticket_update
+from caredesk.tickets.services.updates import ticket_update
 
 log = logging.getLogger(__name__)
 

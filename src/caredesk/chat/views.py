@@ -23,8 +23,8 @@ from caredesk.chat.models import ChatSession, ChatStatus, Side
 from caredesk.chat.origins import widget_origin
 from caredesk.core import ratelimit
 from caredesk.core.access import agent_required
+from caredesk.core.agent_pages import sidebar
 from caredesk.core.errors import DomainError, NotFound
-from caredesk.desk.views import _sidebar
 from caredesk.tickets.models import Attachment
 from caredesk.tickets.services import Upload
 
@@ -247,7 +247,7 @@ def chats(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             for f in line["attachments"]:
                 f["url"] = f"/api/v1/attachments/{f['id']}/download"
     context = {
-        **_sidebar(user),
+        **sidebar(user),
         **_lists(user),
         "current": current,
         "lines": lines,

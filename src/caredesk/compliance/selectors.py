@@ -8,17 +8,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import QuerySet
 
-from caredesk.accounts.models import User
 from caredesk.compliance.audit import iso
 from caredesk.compliance.chain import GENESIS, HASHED_FIELDS, Checkpoints, Outcome, verify
 from caredesk.compliance.models import AuditEntry, ChainAnchor
 from caredesk.core.errors import ValidationFailed
 from caredesk.core.pagination import BadCursor, decode_cursor, encode_cursor
-from caredesk.tickets.pure import ref_for
 
 _COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash")
 
@@ -136,7 +134,7 @@ def actor_names(ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return dict(User.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    return dict(get_user_model().objects.filter(pk__in=wanted).values_list("pk", "name"))
 
 
 def audit_page(*, filters: AuditFilters, cursor: str | None = None, limit: int = 50) -> AuditPage:
@@ -157,8 +155,11 @@ def audit_page(*, filters: AuditFilters, cursor: str | None = None, limit: int =
     return AuditPage(items, actor_names(e.actor_id for e in items), next_cursor)
 
 
-def audit_export_rows(*, filters: AuditFilters, batch: int = 2000) -> Iterator[list[object]]:
-    """Every matching entry, oldest first, as CSV cells; read in keyset batches."""
+def audit_export_rows(
+    *, filters: AuditFilters, ticket_ref: Callable[[int], str], batch: int = 2000
+) -> Iterator[list[object]]:
+    """Every matching entry, oldest first, as CSV cells; read in keyset batches. `ticket_ref`
+    names a ticket by its id (the ticket app's reference, which the audit does not know)."""
     after = 0
     qs = _filtered(filters).order_by("seq")
     while True:
@@ -174,7 +175,7 @@ def audit_export_rows(*, filters: AuditFilters, batch: int = 2000) -> Iterator[l
                 e.action,
                 e.object_type,
                 e.object_id,
-                ref_for(settings.CAREDESK_TICKET_PREFIX, e.ticket_id) if e.ticket_id else "",
+                ticket_ref(e.ticket_id) if e.ticket_id else "",
                 e.organization_id or "",
                 ";".join(e.fields),
                 e.reason,

@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "CareDesk core"
 
     def ready(self) -> None:
-        # Register the job functions with the queue in every process (web and worker).
+        # Register the outbox's job with the queue in every process (web and worker); the
+        # workers import caredesk.tasks, which registers the other jobs and the schedules.
         from caredesk.core import checks, tasks  # noqa: F401
         from caredesk.core.models import OutboxKind
         from caredesk.core.outbox import email_send, handler_register, waker_register

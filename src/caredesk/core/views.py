@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponseRedirect:
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """404 page; under /api/ a problem-details document, as every other API error is."""
     if request.path.startswith("/api/"):
-        from caredesk.api.problems import problem
+        from caredesk.core.problems import problem
 
         return problem(404, "Not found", "No such resource, or one the caller may not see.")
     return render(request, "404.html", status=404)

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -24,7 +25,7 @@ from caredesk.compliance.selectors import (
 from caredesk.core.access import agent_required
 from caredesk.core.errors import ValidationFailed
 from caredesk.desk.views import _sidebar, _user
-from caredesk.tickets.pure import pk_from_ref
+from caredesk.tickets.pure import pk_from_ref, ref_for
 from caredesk.tickets.selectors import ticket_ids_for_patient
 
 ACTION_LABELS = dict(AuditAction.choices)
@@ -147,8 +148,12 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         request=request, filters_used=form.used() if form.is_bound else [], exported=True
     )
     response = StreamingHttpResponse(
-        csv_lines(EXPORT_HEADER, audit_export_rows(filters=filters)),
+        csv_lines(EXPORT_HEADER, audit_export_rows(filters=filters, ticket_ref=_ticket_ref)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="access-audit.csv"'
     return response
+
+
+def _ticket_ref(pk: int) -> str:
+    return ref_for(settings.CAREDESK_TICKET_PREFIX, pk)

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from caredesk.core.templatetags.caredesk import level_short, sla_badge, when
+from caredesk.core.templatetags.caredesk import when
+from caredesk.sla.templatetags.sla import sla_badge
 from caredesk.tickets.models import Status, Ticket
+from caredesk.tickets.templatetags.tickets import level_short
 
 _STATUS = dict(Status.choices)
 _UNASSIGNED = mark_safe('<span class="muted">Unassigned</span>')  # noqa: S308 - a constant

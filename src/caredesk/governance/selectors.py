@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from caredesk.accounts.models import Contact, User
+from caredesk.compliance.records import Holds
 from caredesk.core import clock
 from caredesk.governance.models import AccessReview, BreachTask, LegalHold, RetentionRule
 from caredesk.governance.pure import RETENTION_DEFAULTS, ReviewFlags, review_flags
@@ -59,15 +60,6 @@ def retention_days() -> dict[str, int | None]:
     for rule in RetentionRule.objects.all():
         days[rule.record_class] = rule.keep_days if rule.active else None
     return days
-
-
-@dataclass(frozen=True)
-class Holds:
-    """The targets under an active legal hold."""
-
-    organizations: frozenset[int]
-    contacts: frozenset[int]
-    tickets: frozenset[int]
 
 
 def active_holds() -> Holds:

@@ -21,8 +21,8 @@ from caredesk.compliance import audit
 from caredesk.compliance.models import AuditAction
 from caredesk.core import clock
 from caredesk.core.access import agent_required, form_errors_from
+from caredesk.core.agent_pages import sidebar
 from caredesk.core.errors import DomainError
-from caredesk.desk.views import _sidebar, _user
 from caredesk.governance import selectors
 from caredesk.governance.forms import BreachForm, DeactivateForm, TaskDoneForm
 from caredesk.governance.models import Breach, BreachTask, SubjectRequest
@@ -31,6 +31,11 @@ from caredesk.governance.services.reviews import access_review_sign, account_dea
 from caredesk.governance.services.subjects import subject_erase, subject_export
 
 View = Callable[..., HttpResponse]
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def needs(perm: str) -> Callable[[View], View]:
@@ -55,7 +60,7 @@ TABS = {"reviews": "reviews", "people": "people", "person": "people", "breaches"
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> Any:
     name = template.rsplit("/", 1)[-1].removesuffix(".html")
     base = {
-        **_sidebar(_user(request)),
+        **sidebar(_user(request)),
         "alerts": selectors.breach_alerts(),
         "tab": TABS.get(name, "breaches"),
     }

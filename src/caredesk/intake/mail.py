@@ -5,8 +5,6 @@ mail that must never open a ticket or be answered."""
 from __future__ import annotations
 
 import email
-import hashlib
-import hmac
 import re
 from dataclasses import dataclass, field
 from email.message import Message
@@ -192,23 +190,3 @@ def parse(raw: bytes) -> ParsedMail:
         attachments=attachments,
         automatic=_automatic(msg, address),
     )
-
-
-def build_reply_token(secret: bytes, ticket_id: int) -> str:
-    """A token for a reply address (support+t1042-9f3a…@): the ticket, signed."""
-    mac = hmac.new(secret, f"t{ticket_id}".encode(), hashlib.sha256).hexdigest()[:12]
-    return f"t{ticket_id}-{mac}"
-
-
-def read_reply_token(secret: bytes, recipients: list[str]) -> int | None:
-    """The ticket a signed reply address names, if one of the recipients is one."""
-    for address in recipients:
-        local = address.split("@", 1)[0]
-        match = re.search(r"\+t(\d+)-([0-9a-f]{12})$", local)
-        if match:
-            ticket_id = int(match.group(1))
-            if hmac.compare_digest(
-                build_reply_token(secret, ticket_id), f"t{ticket_id}-{match.group(2)}"
-            ):
-                return ticket_id
-    return None

@@ -18,12 +18,12 @@ from caredesk.accounts.services import requester_for_email
 from caredesk.core import clock
 from caredesk.core.errors import DomainError
 from caredesk.core.filetypes import program_kind
-from caredesk.intake.mail import MailError, ParsedMail, parse, read_reply_token
+from caredesk.intake.acknowledge import acknowledge
+from caredesk.intake.mail import MailError, ParsedMail, parse
 from caredesk.intake.models import InboundMail, MailStatus
 from caredesk.tickets.models import Channel, Message, MessageKind, Status, Ticket
-from caredesk.tickets.pure import pk_from_ref
+from caredesk.tickets.pure import pk_from_ref, read_reply_token
 from caredesk.tickets.services import Body, NewTicket, Upload, message_add, tickets_open
-from caredesk.tickets.services.acknowledge import acknowledge
 from caredesk.tickets.services.attachments import clean_filename
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ class IntegrationsConfig(AppConfig):
         # The outbox delivers these kinds through us (core knows no integrations).
         from caredesk.core.models import OutboxKind
         from caredesk.core.outbox import handler_register
-        from caredesk.integrations import services
+        from caredesk.integrations import rule_actions, services
 
         handler_register(
             OutboxKind.WEBHOOK,
@@ -24,3 +24,5 @@ class IntegrationsConfig(AppConfig):
             settle=services.tracker_settled,
             ticket=services.tracker_ticket,
         )
+        # ... and the protocols' actions that open tracker issues or call webhooks.
+        rule_actions.register()

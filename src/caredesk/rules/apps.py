@@ -9,5 +9,8 @@ class RulesConfig(AppConfig):
     def ready(self) -> None:
         from caredesk.core.confcache import bump_on_change
         from caredesk.rules.models import Macro, Policy
+        from caredesk.rules.reactor import RulesReactor
+        from caredesk.tickets.services.reactions import reactor_register
 
         bump_on_change("rules", Policy, Macro)
+        reactor_register(RulesReactor())

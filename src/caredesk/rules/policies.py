@@ -28,6 +28,7 @@ from django.utils.text import slugify
 from caredesk.accounts.models import User
 from caredesk.core import clock
 from caredesk.core.errors import NotFound, ValidationFailed
+from caredesk.rules import actions
 from caredesk.rules.conditions import ConditionError
 from caredesk.rules.engine import compile_rules
 from caredesk.rules.models import Policy, PolicyVersion
@@ -140,7 +141,6 @@ def missing_references(rules: list[Any]) -> list[str]:
     """Teams, request types, macros, calendars and endpoints the rules name but that do not
     exist, so a policy is not saved to fail later on a live ticket."""
     from caredesk.accounts.models import Team
-    from caredesk.integrations.models import WebhookEndpoint
     from caredesk.rules.models import Macro
     from caredesk.sla.models import Calendar
     from caredesk.tickets.models import RequestType
@@ -157,12 +157,12 @@ def missing_references(rules: list[Any]) -> list[str]:
         "request type": set(RequestType.objects.values_list("slug", flat=True)),
         "macro": set(Macro.objects.values_list("slug", flat=True)),
         "calendar": set(Calendar.objects.values_list("name", flat=True)),
-        "webhook endpoint": set(WebhookEndpoint.objects.values_list("slug", flat=True)),
     }
+    existing.update((kind, set(names())) for kind, names in actions.references.items())
     return [
         f"rule {rule!r}: no {kind} {ref!r}"
         for rule, kind, ref in dict.fromkeys(wanted)
-        if ref not in existing[kind]
+        if ref not in existing.get(kind, ())
     ]
 
 

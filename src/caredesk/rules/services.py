@@ -24,6 +24,7 @@ from django.db.models import Q
 from caredesk.accounts.models import Team, User
 from caredesk.core import clock
 from caredesk.core.notify import notify
+from caredesk.rules import actions
 from caredesk.rules.conditions import ConditionError, Facts, HistoryItem
 from caredesk.rules.engine import CompiledPolicy, Fired, Outcome, categories_for, plan
 from caredesk.rules.selectors import calendars, related_history, rules_snapshot, ticket_facts
@@ -229,7 +230,7 @@ def _record(ticket: Ticket, outcome: Outcome, failed: list[tuple[Fired, str]]) -
 
 
 def _do(ticket: Ticket, fired: Fired) -> None:
-    handler = _HANDLERS.get(fired.action.type)
+    handler = _HANDLERS.get(fired.action.type) or actions.handlers.find(fired.action.type)
     if handler is None:  # every action has a handler; a test keeps it so
         raise ConditionError(f"no handler for action {fired.action.type!r}")
     if handler is _add_message:
@@ -367,18 +368,6 @@ def _page(ticket: Ticket, p: Mapping[str, Any]) -> None:
     )
 
 
-def _tracker(ticket: Ticket, p: Mapping[str, Any]) -> None:
-    from caredesk.integrations.services import tracker_issue_request
-
-    tracker_issue_request(ticket=ticket, project=str(p["project"]), kind=str(p.get("kind", "")))
-
-
-def _webhook(ticket: Ticket, p: Mapping[str, Any]) -> None:
-    from caredesk.integrations.services import webhook_enqueue
-
-    webhook_enqueue(ticket=ticket, endpoint=str(p["endpoint"]), event=str(p.get("event", "rule")))
-
-
 def _tags_after(ticket: Ticket, p: Mapping[str, Any], so_far: Mapping[str, Any]) -> dict[str, Any]:
     if "tags" in so_far:
         current = list(so_far["tags"])
@@ -424,15 +413,13 @@ _FIELDS: dict[str, Any] = {
     "queue_until_open": _wake_at,
 }
 
-# The other actions, one service call each.
+# The other actions, one service call each (and those other apps register: rules/actions.py).
 _HANDLERS = {
     "add_note": _add_message,
     "apply_macro": _add_message,
     "escalate": _escalate,
     "notify": _notify,
     "page_on_call": _page,
-    "open_tracker_issue": _tracker,
-    "webhook": _webhook,
 }
 
 

@@ -23,11 +23,11 @@ from caredesk.accounts.services import requester_for_email
 from caredesk.core.access import form_errors_from
 from caredesk.core.errors import DomainError
 from caredesk.core.ratelimit import Verdict, hit_request
+from caredesk.intake.acknowledge import acknowledge
 from caredesk.selfserve import checks
 from caredesk.selfserve.forms import PublicRequestForm
 from caredesk.sla.models import Metric
 from caredesk.tickets.services import Body, NewTicket, Upload, tickets_open
-from caredesk.tickets.services.acknowledge import acknowledge
 from caredesk.tickets.services.attachments import clean_filename
 
 log = logging.getLogger(__name__)

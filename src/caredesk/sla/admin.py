@@ -10,7 +10,7 @@ from caredesk.sla.models import Calendar, SlaPolicy, SlaTarget
 
 
 def _recompute_after_commit() -> None:
-    from caredesk.core.tasks import sla_recompute_task
+    from caredesk.sla.tasks import sla_recompute_task
 
     transaction.on_commit(sla_recompute_task)
 

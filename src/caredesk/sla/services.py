@@ -1,7 +1,9 @@
 """SLA writers: keep each ticket's clocks in step with the ticket, and fire warnings/breaches.
 
-`sla_sync` is called by the ticket services inside their transaction, so the stored due instants
-always match the ticket. `sla_tick` is the idempotent periodic sweep.
+The ticket services call `sla_open` and `sla_sync` (through the clock keeper, `keeper.py`) inside
+their transaction, so the stored due instants always match the ticket; these write the clocks
+only and return what the ticket is owed, which the ticket services write. `sla_tick` is the
+idempotent periodic sweep; its events go through the ticket services' event writer too.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from caredesk.sla import clocks
 from caredesk.sla.calendar import BusinessCalendar
 from caredesk.sla.models import Calendar, Metric, SlaClock, SlaPolicy, SlaTarget
 from caredesk.sla.selectors import business_calendar, policy_for, pure_clock
-from caredesk.tickets.models import OPEN_STATUSES, EventKind, Ticket, TicketEvent
+from caredesk.tickets.models import OPEN_STATUSES, Ticket, TicketEvent
+from caredesk.tickets.services import events as ticket_events
+from caredesk.tickets.services.clocks import Planned, Synced, clocks_sync
+from caredesk.tickets.services.reactions import clocks_fired
 
 log = logging.getLogger(__name__)
 TICK_BATCH = 500
@@ -145,10 +150,9 @@ def _reconcile(
         plan.keep.append(row)
         if newly_breached and c.breached_at is not None:
             # Stopped or paused after its due instant before the sweep saw it: record it now.
-            data = {"metric": metric, "due_at": _iso(c.breached_at)}
             plan.events.append(
-                TicketEvent(
-                    ticket_id=ticket.pk, kind=EventKind.SLA_BREACHED, data=data, created_at=now
+                ticket_events.sla_breached(
+                    ticket_id=ticket.pk, metric=metric, due_at=c.breached_at, at=now
                 )
             )
     return plan
@@ -156,36 +160,32 @@ def _reconcile(
 
 def sla_open(
     *, ticket: Ticket, now: datetime, candidates: list[SlaPolicy] | None = None
-) -> list[SlaClock]:
-    """The clocks of a ticket about to be inserted: sets its `sla_due_at`; the caller saves
-    the returned rows right after the ticket. `candidates`: the policies, read once per batch."""
+) -> Planned:
+    """The clocks of a ticket about to be inserted (unsaved) and when the first is due; the
+    ticket services insert them right after the ticket. `candidates`: the policies, read once
+    per batch."""
     plan = _reconcile(
         ticket, {}, now, customer_message=False, agent_reply=False, candidates=candidates
     )
-    ticket.sla_due_at = plan.due_at
-    return plan.keep
+    return Planned(clocks=plan.keep, due_at=plan.due_at)
 
 
 def sla_sync(
     *,
     ticket: Ticket,
-    now: datetime | None = None,
+    now: datetime,
     customer_message: bool = False,
     agent_reply: bool = False,
-) -> None:
-    """Reconcile the ticket's clocks with its policy, level and status; store due instants."""
-    now = now or clock_source.now()
+) -> Synced:
+    """Reconcile the ticket's clocks with its policy, level and status and store them; returns
+    the ticket's earliest due instant and the events owed, for the ticket services to write."""
     rows = {row.metric: row for row in ticket.sla_clocks.all()}
     plan = _reconcile(ticket, rows, now, customer_message=customer_message, agent_reply=agent_reply)
     for row in plan.keep:
         row.save()
     for row in plan.drop:
         row.delete()
-    TicketEvent.objects.bulk_create(plan.events)
-    due = plan.due_at
-    if ticket.sla_due_at != due:
-        ticket.sla_due_at = due
-        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due)
+    return Synced(due_at=plan.due_at, events=plan.events)
 
 
 # -- the periodic tick ------------------------------------------------------------------------
@@ -200,30 +200,29 @@ def _fire(row: SlaClock, now: datetime) -> list[TicketEvent]:
     fractions = _fractions(row.policy)
     c = pure_clock(row)
     events: list[TicketEvent] = []
-
-    def event(kind: str, data: dict[str, object]) -> None:
-        events.append(TicketEvent(ticket_id=row.ticket_id, kind=kind, data=data, created_at=now))
-
     for fraction, when in clocks.warning_instants(cal, c, fractions):
         if when <= now:
-            data = {
-                "metric": row.metric,
-                "fraction": fraction,
-                "due_at": _iso(row.due_at),
-                "at": _iso(when),
-            }
-            event(EventKind.SLA_WARNING, data)
+            events.append(
+                ticket_events.sla_warning(
+                    ticket_id=row.ticket_id,
+                    metric=row.metric,
+                    fraction=fraction,
+                    due_at=row.due_at,
+                    when=when,
+                    at=now,
+                )
+            )
             c = replace(c, warnings_fired=(*c.warnings_fired, fraction))
     due = clocks.due_at(cal, c)
     if c.breached_at is None and due is not None and due <= now:
-        event(EventKind.SLA_BREACHED, {"metric": row.metric, "due_at": _iso(due)})
+        events.append(
+            ticket_events.sla_breached(
+                ticket_id=row.ticket_id, metric=row.metric, due_at=due, at=now
+            )
+        )
         c = replace(c, breached_at=due)
     _store(row, c, cal, fractions)
     return events
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _tick_batch(now: datetime, limit: int) -> tuple[int, int]:
@@ -240,11 +239,9 @@ def _tick_batch(now: datetime, limit: int) -> tuple[int, int]:
         events = [e for row in rows for e in _fire(row, now)]
         for row in rows:  # one short UPDATE each; bulk_update's CASE chains cost more in Python
             row.save(update_fields=TICK_FIELDS)
-        TicketEvent.objects.bulk_create(events)
+        ticket_events.record(*events)
         if events:
-            from caredesk.rules.services import rules_react_sla
-
-            rules_react_sla(written=events)
+            clocks_fired(written=events)
     return len(rows), len(events)
 
 
@@ -263,7 +260,7 @@ def _tick_one(clock_id: int, now: datetime) -> int:
             return 0
         events = _fire(row, now)
         row.save(update_fields=TICK_FIELDS)
-        TicketEvent.objects.bulk_create(events)
+        ticket_events.record(*events)
         return len(events)
 
 
@@ -292,7 +289,7 @@ def sla_recompute_open(*, batch: int = 500) -> int:
             return count
         for ticket in tickets:
             with transaction.atomic():
-                sla_sync(ticket=ticket)
+                clocks_sync(ticket=ticket)
             count += 1
         last = tickets[-1].pk
 
@@ -301,7 +298,7 @@ def sla_recompute_open(*, batch: int = 500) -> int:
 
 
 def _recompute_after_commit() -> None:
-    from caredesk.core.tasks import sla_recompute_task
+    from caredesk.sla.tasks import sla_recompute_task
 
     bump("sla")  # also covers bulk writes, which send no signals
     transaction.on_commit(sla_recompute_task)

@@ -3,43 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django import template
-from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.forms import BoundField, Select
 from django.forms.utils import flatatt
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from caredesk.sla.clocks import humanize
-from caredesk.tickets.pure import Level, ref_for
-
 register = template.Library()
-
-REQUESTER_STATUS = {
-    "new": "Received",
-    "open": "We're on it",
-    "pending": "Waiting for you",
-    "on_hold": "We're on it",
-    "solved": "Solved",
-    "closed": "Closed",
-}
-
-
-@register.filter
-def requester_status(status: str) -> str:
-    return REQUESTER_STATUS.get(status, status)
-
-
-@register.filter
-def level_short(priority: int) -> str:
-    try:
-        return Level(int(priority)).short
-    except ValueError:
-        return ""
 
 
 @register.filter
@@ -49,55 +22,6 @@ def filesize(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
-
-
-@register.filter
-def ticket_ref(pk: int) -> str:
-    """The reference ("CD-1042") of a ticket known only by its id."""
-    return ref_for(settings.CAREDESK_TICKET_PREFIX, int(pk))
-
-
-@register.simple_tag
-def ticket_prefix() -> str:
-    return str(settings.CAREDESK_TICKET_PREFIX)
-
-
-SLA_ICONS = {"ok": "◷", "warning": "⚠", "breached": "✕", "paused": "⏸", "met": "✓"}
-
-
-def _due_text(value: datetime | None) -> str:
-    return f" due {dateformat.format(timezone.localtime(value), 'D j M, H:i T')}" if value else ""
-
-
-@register.simple_tag
-def sla_badge(view: Any, show_label: bool = False) -> str:
-    """A badge that never relies on colour alone: icon and words as well."""
-    if view is None:
-        return ""
-    badge = view.badge
-    state = str(badge.state)
-    amount = humanize(badge.remaining)
-    text = {
-        "ok": f"{amount} left",
-        "warning": f"{amount} left",
-        "breached": f"+{amount} late" if badge.remaining.total_seconds() < 0 else "Breached",
-        "paused": "Paused",
-        "met": "Met",
-    }[state]
-    due = _due_text(badge.due_at)
-    label = format_html('<span class="sla-label">{}:</span> ', view.label) if show_label else ""
-    return format_html(
-        '<span class="sla sla-{}" title="{}{}"><span aria-hidden="true">{}</span> {}{}'
-        '<span class="visually-hidden"> ({}{})</span></span>',
-        state,
-        view.label,
-        due,
-        SLA_ICONS[state],
-        label,
-        text,
-        view.label,
-        due.replace(" due", ", due", 1),
-    )
 
 
 @register.simple_tag

@@ -11,47 +11,18 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
 
-from caredesk.chat.models import ChatSession, ChatStatus, ChatUpload
 from caredesk.compliance.audit import record
 from caredesk.compliance.models import AuditAction
+from caredesk.compliance.records import Holds, held_via_ticket, record_classes
 from caredesk.core import clock
 from caredesk.core.models import OutboxItem, OutboxKind, OutboxStatus
-from caredesk.core.storage import delete_files_on_commit
 from caredesk.governance.models import RecordClass
 from caredesk.governance.pure import DAY
-from caredesk.governance.selectors import Holds, active_holds, retention_days
-from caredesk.intake.models import InboundMail, MailStatus
-from caredesk.phone.models import Call
+from caredesk.governance.selectors import active_holds, retention_days
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.services.erasure import tickets_delete
 
 Rows = QuerySet[Any]
-
-
-def _held_mail(holds: Holds) -> Q:
-    from caredesk.accounts.models import Contact
-
-    emails = Contact.objects.filter(
-        Q(pk__in=holds.contacts) | Q(organization_id__in=holds.organizations), email__isnull=False
-    ).values_list("email", flat=True)
-    return _held_via_ticket(holds) | Q(sender__in=list(emails))
-
-
-def _held_via_ticket(holds: Holds, prefix: str = "ticket__") -> Q:
-    return (
-        Q(**{f"{prefix}id__in": holds.tickets})
-        | Q(**{f"{prefix}requester_id__in": holds.contacts})
-        | Q(**{f"{prefix}organization_id__in": holds.organizations})
-        | Q(**{f"{prefix}requester__organization_id__in": holds.organizations})
-    )
-
-
-def _held_people(holds: Holds) -> Q:
-    return (
-        _held_via_ticket(holds)
-        | Q(requester_id__in=holds.contacts)
-        | Q(requester__organization_id__in=holds.organizations)
-    )
 
 
 def candidates(record_class: str, cutoff: datetime, holds: Holds) -> tuple[Rows, Rows]:
@@ -64,26 +35,18 @@ def candidates(record_class: str, cutoff: datetime, holds: Holds) -> tuple[Rows,
         old = Ticket.objects.filter(is_open=False, updated_at__lt=cutoff).filter(
             Q(status_changed_at__lt=cutoff) | Q(status_changed_at__isnull=True)
         )
-        held = _held_via_ticket(holds, prefix="")
-    elif record_class in (RecordClass.RECEIVED_MAIL, RecordClass.QUARANTINE):
-        old = InboundMail.objects.filter(received_at__lt=cutoff)
-        quarantined = Q(status=MailStatus.QUARANTINED)
-        old = old.filter(quarantined if record_class == RecordClass.QUARANTINE else ~quarantined)
-        held = _held_mail(holds)
-    elif record_class == RecordClass.CHAT_SESSIONS:
-        old = ChatSession.objects.filter(status=ChatStatus.ENDED, created_at__lt=cutoff)
-        old = old.filter(Q(ended_at__lt=cutoff) | Q(ended_at__isnull=True))
-        held = _held_people(holds)
-    elif record_class == RecordClass.PHONE_CALLS:
-        old = Call.objects.filter(created_at__lt=cutoff)
-        held = _held_people(holds)
-    else:  # outgoing mail copies: no person to hold them for, they only repeat the ticket
+        held = held_via_ticket(holds, prefix="")
+    elif record_class == RecordClass.OUTBOX_MAIL:
+        # outgoing mail copies: no person to hold them for, they only repeat the ticket
         old = OutboxItem.objects.filter(
             kind=OutboxKind.EMAIL,
             status__in=[OutboxStatus.SENT, OutboxStatus.FAILED],
             created_at__lt=cutoff,
         )
         return old, old.none()
+    else:  # the channels' records (mail, chats, calls): they say how to find them
+        kept = record_classes.get(record_class)
+        old, held = kept.ended_before(cutoff), kept.held(holds)
     return old.exclude(held), old.filter(held)
 
 
@@ -127,9 +90,9 @@ class Purged:
 def _delete(record_class: str, rows: Rows, ids: list[int]) -> Counter[str]:
     if record_class == RecordClass.CLOSED_TICKETS:
         return tickets_delete(ids=ids)  # the ticket services delete what they wrote
-    if record_class == RecordClass.CHAT_SESSIONS:
-        names = ChatUpload.objects.filter(session_id__in=ids).values_list("file", flat=True)
-        delete_files_on_commit([str(n) for n in names])
+    kept = record_classes.find(record_class)
+    if kept is not None and kept.before_delete is not None:
+        kept.before_delete(ids)  # e.g. the chats' uploaded files, removed after commit
     return Counter(rows.model.objects.filter(pk__in=ids).delete()[1])
 
 

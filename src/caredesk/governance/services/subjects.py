@@ -15,21 +15,18 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from caredesk.accounts.models import Contact, User
-from caredesk.chat.models import ChatSession, ChatUpload
 from caredesk.compliance.audit import record
 from caredesk.compliance.models import AuditAction
+from caredesk.compliance.records import personal_data
 from caredesk.core import clock
 from caredesk.core.errors import Conflict
 from caredesk.core.models import OutboxItem, OutboxKind
-from caredesk.core.storage import delete_files_on_commit
 from caredesk.governance.models import SubjectRequest, SubjectRequestKind
 from caredesk.governance.pure import pseudonym
 from caredesk.governance.selectors import holds_on_contact
 from caredesk.governance.services.reviews import account_lock_out
-from caredesk.intake.models import InboundMail
-from caredesk.phone.models import Call, CallRecording, ContactPhone
 from caredesk.tickets.models import Attachment, Message, Ticket
-from caredesk.tickets.services.erasure import ERASED, requester_erase
+from caredesk.tickets.services.erasure import requester_erase
 
 
 def _dump(rows: Any) -> bytes:
@@ -125,33 +122,14 @@ def subject_export(*, contact: Contact, actor: User, request: HttpRequest | None
     """Everything CareDesk holds about a requester, as JSON files in a ZIP. Audited."""
     tickets = _tickets(contact)
     ids = [t.pk for t in tickets]
-    chats = ChatSession.objects.filter(Q(requester=contact) | Q(ticket_id__in=ids)).values(
-        "id", "ticket_id", "visitor_name", "visitor_email", "status", "created_at", "ended_at"
-    )
-    calls = Call.objects.filter(Q(requester=contact) | Q(ticket_id__in=ids)).values(
-        "id",
-        "ticket_id",
-        "from_number",
-        "to_number",
-        "direction",
-        "status",
-        "created_at",
-        "ended_at",
-        "duration_seconds",
-        "recording_url",
-    )
-    mail = InboundMail.objects.filter(_mail_q(contact, ids)).values(
-        "id", "ticket_id", "sender", "subject", "status", "received_at"
-    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         files = {
             "contact.json": _contact_facts(contact),
             "tickets.json": [_ticket_facts(t) for t in tickets],
             "messages.json": list(_messages(contact, ids)),
-            "chats.json": list(chats),
-            "calls.json": list(calls),
-            "received_mail.json": list(mail),
+            # what the channels hold (chats, calls, received mail): they say what that is
+            **{f"{part.name}.json": part.export(contact, ids) for part in personal_data},
         }
         files["attachments.json"] = _zip_attachments(archive, ids)
         for name, rows in files.items():
@@ -167,13 +145,6 @@ def _count(rows: Any) -> int:
     return len(rows) if isinstance(rows, list) else 1
 
 
-def _mail_q(contact: Contact, ticket_ids: list[int]) -> Q:
-    q = Q(ticket_id__in=ticket_ids)
-    if contact.email:
-        q |= Q(sender__iexact=contact.email)
-    return q
-
-
 def _erase_account(user: User, name: str, token: str) -> None:
     user.email = f"erased-{user.pk}-{token}@erased.invalid"
     user.name = name
@@ -185,27 +156,13 @@ def _erase_account(user: User, name: str, token: str) -> None:
 
 
 def _erase_channels(contact: Contact, ids: list[int], name: str) -> dict[str, int]:
-    chats = ChatSession.objects.filter(Q(requester=contact) | Q(ticket_id__in=ids))
-    uploads = ChatUpload.objects.filter(session__in=chats)
-    delete_files_on_commit([str(n) for n in uploads.values_list("file", flat=True)])
-    uploads.delete()
-    calls = Call.objects.filter(Q(requester=contact) | Q(ticket_id__in=ids))
-    CallRecording.objects.filter(call__in=calls).delete()
-    counts = {
-        "chats": chats.update(
-            visitor_name=name, visitor_email="erased@erased.invalid", page_url=""
-        ),
-        "calls": calls.filter(direction="outbound-api").update(to_number="", recording_url="")
-        + calls.exclude(direction="outbound-api").update(from_number="", recording_url=""),
-        "received_mail": InboundMail.objects.filter(_mail_q(contact, ids)).update(
-            raw=b"", sender="", subject=ERASED
-        ),
-    }
+    """What the channels hold (chats, calls, received mail, known numbers): each erases its
+    own; then the copies of mail sent to the requester."""
+    counts = {part.name: part.erase(contact, ids, name) for part in personal_data}
     if contact.email:
         OutboxItem.objects.filter(
             kind=OutboxKind.EMAIL, payload__to__icontains=contact.email
         ).delete()
-    ContactPhone.objects.filter(contact=contact).delete()
     return counts
 
 

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from caredesk.core.registries import Registry
 from caredesk.tickets.models import Message, Ticket
 
 LiveReader = Callable[[Ticket, Message], bool]
 LiveStatus = Callable[[Ticket], str]
 
-_readers: list[LiveReader] = []
-_statuses: list[LiveStatus] = []
+_readers: Registry[LiveReader] = Registry("live readers of public replies")
+_statuses: Registry[LiveStatus] = Registry("live reply statuses")
+
+
+def _name(fn: Callable[..., object]) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
 
 
 def live_reader_register(reader: LiveReader) -> None:
-    if reader not in _readers:
-        _readers.append(reader)
+    _readers.register(_name(reader), reader)
 
 
 def delivered_live(ticket: Ticket, message: Message) -> bool:
@@ -29,8 +33,7 @@ def delivered_live(ticket: Ticket, message: Message) -> bool:
 
 
 def live_status_register(status: LiveStatus) -> None:
-    if status not in _statuses:
-        _statuses.append(status)
+    _statuses.register(_name(status), status)
 
 
 def live_status(ticket: Ticket) -> str:

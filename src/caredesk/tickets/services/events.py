@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 from typing import Any
 
 from caredesk.accounts.models import Contact, User
@@ -119,3 +120,32 @@ def escalated(ticket: Ticket, actor: Actor, data: dict[str, Any]) -> TicketEvent
 def happened(ticket: Ticket, kind: str, actor: Actor, **data: Any) -> TicketEvent:
     """An event with only data (a rule applied, someone notified or paged, a tracker link)."""
     return _build(ticket, kind, actor, data=data)
+
+
+# -- the service level clocks: written by the ticket services (a breach noticed on a change) and
+# by the SLA sweep. Not attributed to an actor or a rule: a clock passing its instant is no one's
+# action. Built from the ticket's id, as the sweep has only that; `at` is the sweep's instant.
+
+
+def sla_warning(
+    *,
+    ticket_id: int,
+    metric: str,
+    fraction: float,
+    due_at: datetime | None,
+    when: datetime,
+    at: datetime,
+) -> TicketEvent:
+    """A warning fraction of a clock's target passed (at `when`; written at `at`)."""
+    data = {"metric": metric, "fraction": fraction, "due_at": _iso(due_at), "at": _iso(when)}
+    return TicketEvent(ticket_id=ticket_id, kind=EventKind.SLA_WARNING, data=data, created_at=at)
+
+
+def sla_breached(*, ticket_id: int, metric: str, due_at: datetime, at: datetime) -> TicketEvent:
+    """A clock passed its due instant without being met."""
+    data = {"metric": metric, "due_at": _iso(due_at)}
+    return TicketEvent(ticket_id=ticket_id, kind=EventKind.SLA_BREACHED, data=data, created_at=at)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

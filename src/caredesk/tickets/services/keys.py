@@ -2,6 +2,8 @@
 
 Each batch is one transaction and rows are walked in id order, so an interrupted rotation loses
 nothing and a new run simply picks up what is still under an old key (or not yet encrypted).
+Apps above the tickets with encrypted columns of their own register them (`sealed_register`, in
+their ready()), so one rotation covers every model.
 """
 
 from __future__ import annotations
@@ -25,9 +27,37 @@ from caredesk.core.phi import (
 )
 from caredesk.core.phi_crypto import PREFIX, PhiDecryptError
 from caredesk.core.phi_files import phi_storage
-from caredesk.intake.models import VideoFailure
+from caredesk.core.registries import Registry
 from caredesk.tickets.models import PHI_FIELDS, Attachment, RequestField, Ticket, TicketEvent
 from caredesk.tickets.services.phi import phi_answer_names, seal_answers
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A model's encrypted columns, rotated (and counted) as one part of the progress."""
+
+    part: str  # how the progress names it: "video sessions"
+    model: Any
+    fields: tuple[str, ...]
+    index_part: str = ""  # the part that recomputes its blind indexes, when it has any
+
+
+_registered: Registry[Sealed] = Registry("encrypted columns of other apps")
+
+
+def sealed_register(sealed: Sealed) -> None:
+    """Have key rotation re-encrypt (and `keys status` count) another app's encrypted columns."""
+    _registered.register(sealed.part, sealed)
+
+
+def sealed_models() -> list[Sealed]:
+    """Every model with encrypted columns, in the order the progress reports them."""
+    return [
+        Sealed("ticket fields", Ticket, PHI_FIELDS, index_part="ticket search indexes"),
+        *_registered,
+        Sealed("contacts", Contact, ("date_of_birth",)),
+        Sealed("authenticators", SecondFactor, ("secret",)),
+    ]
 
 
 @dataclass
@@ -207,19 +237,9 @@ def keys_rotate(*, batch: int = 500) -> Iterator[Progress]:
     if batch < 1:
         raise ValueError("batch must be at least 1")
     active = keyring().active_id
-    yield from _batches(
-        "ticket fields", _rows(Ticket, PHI_FIELDS, active), batch, _rewriter(PHI_FIELDS)
-    )
-    video = ("session_id",)
-    yield from _batches(
-        "video sessions", _rows(VideoFailure, video, active), batch, _rewriter(video)
-    )
-    birth = ("date_of_birth",)
-    yield from _batches("contacts", _rows(Contact, birth, active), batch, _rewriter(birth))
-    secret = ("secret",)
-    yield from _batches(
-        "authenticators", _rows(SecondFactor, secret, active), batch, _rewriter(secret)
-    )
+    sealed = sealed_models()
+    for s in sealed:
+        yield from _batches(s.part, _rows(s.model, s.fields, active), batch, _rewriter(s.fields))
     yield from _batches("form answers", _forms(active), batch, _rewrite_forms)
     yield from _answers_marked_later(batch)
     yield from _batches("event values", _events(active), batch, _rewrite_events)
@@ -227,11 +247,11 @@ def keys_rotate(*, batch: int = 500) -> Iterator[Progress]:
     if keyring().previous_index_keys:
         # a new blind-index key: every search index is computed again (searches match both
         # keys meanwhile); then `index_previous` can be removed from the keys
-        for part, model in (
-            ("ticket search indexes", Ticket),
-            ("video search indexes", VideoFailure),
-        ):
-            yield from _batches(part, _indexed_rows(model), batch, _reindexer(model))
+        for s in sealed:
+            if s.index_part:
+                yield from _batches(
+                    s.index_part, _indexed_rows(s.model), batch, _reindexer(s.model)
+                )
 
 
 def _field_counts(model: Any, fields: tuple[str, ...], ids: list[str]) -> dict[str, int]:
@@ -253,12 +273,7 @@ def keys_status() -> dict[str, dict[str, int]]:
     """Per part, how many stored values (rows, for JSON) are under each key ID; "not encrypted"
     counts values written before encryption, "unknown key" those under a key not configured."""
     ring = keyring()
-    out = {
-        "ticket fields": _field_counts(Ticket, PHI_FIELDS, ring.ids),
-        "video sessions": _field_counts(VideoFailure, ("session_id",), ring.ids),
-        "contacts": _field_counts(Contact, ("date_of_birth",), ring.ids),
-        "authenticators": _field_counts(SecondFactor, ("secret",), ring.ids),
-    }
+    out = {s.part: _field_counts(s.model, s.fields, ring.ids) for s in sealed_models()}
     for part, qs, names in (
         ("form answers", _cast(Ticket.objects.all(), "form_data"), ["form_data"]),
         ("event values", _cast(_cast(TicketEvent.objects.all(), "old"), "new"), ["old", "new"]),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -22,9 +21,8 @@ from caredesk.core.ratelimit import hit
 from caredesk.sla.models import Metric, SlaClock
 from caredesk.sla.selectors import snapshot
 from caredesk.tickets.models import Message, MessageKind, Priority, RequestField, Ticket
-
-if TYPE_CHECKING:
-    from caredesk.tickets.services.ticketing import Opened
+from caredesk.tickets.services.opening import Opened
+from caredesk.tickets.services.requester_mail import mail_requester
 
 # a short description says little about the symptom; ask for more below this many words
 SYMPTOM_MIN_WORDS = 12
@@ -137,8 +135,6 @@ def acknowledgement_text(
 def acknowledge(opened: Opened, text: str) -> bool:
     """Queue the acknowledgement of a ticket just opened (in its transaction); False when none
     is due."""
-    from caredesk.tickets.services.ticketing import mail_requester
-
     ticket = opened.ticket
     email = ticket.requester.email
     if not email or not settings.CAREDESK_ACKNOWLEDGE:

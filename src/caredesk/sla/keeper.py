@@ -1,0 +1,37 @@
+"""The SLA app as the ticket services' clock keeper (registered in SlaConfig.ready())."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from caredesk.sla.models import SlaClock
+from caredesk.sla.selectors import policies
+from caredesk.sla.services import sla_open, sla_sync
+from caredesk.tickets.models import Ticket
+from caredesk.tickets.services.clocks import Planned, Synced
+
+
+class SlaClocks:
+    """Plans, stores and reconciles `SlaClock` rows for the ticket services."""
+
+    def plan_new(self, *, tickets: Sequence[Ticket], now: datetime) -> list[Planned]:
+        candidates = policies()  # read once for the whole batch
+        return [sla_open(ticket=t, now=now, candidates=candidates) for t in tickets]
+
+    def insert(self, *, clocks: list[Any]) -> None:
+        SlaClock.objects.bulk_create(clocks)
+
+    def sync(
+        self, *, ticket: Ticket, now: datetime, customer_message: bool, agent_reply: bool
+    ) -> Synced:
+        return sla_sync(
+            ticket=ticket, now=now, customer_message=customer_message, agent_reply=agent_reply
+        )
+
+    def current(self, *, ticket_ids: set[int]) -> dict[int, list[Any]]:
+        found: dict[int, list[Any]] = {}
+        for row in SlaClock.objects.filter(ticket_id__in=ticket_ids).order_by("ticket_id", "id"):
+            found.setdefault(row.ticket_id, []).append(row)
+        return found

@@ -1,0 +1,195 @@
+"""Changing a ticket's properties: one UPDATE and one event per field that really changed;
+a new status also sets its side columns (open or not, solved, closed, when it changed)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from caredesk.accounts.models import Tier
+from caredesk.core import clock
+from caredesk.core.errors import Conflict, ValidationFailed
+from caredesk.tickets.models import (
+    OPEN_STATUSES,
+    STRUCTURED_FIELDS,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+from caredesk.tickets.services import events
+from caredesk.tickets.services.clocks import clocks_sync
+from caredesk.tickets.services.events import Actor
+from caredesk.tickets.services.phi import phi_answer_names, seal_answers
+from caredesk.tickets.services.reactions import react
+from caredesk.tickets.services.tags import set_tags
+from caredesk.tickets.services.validation import check_assignee, check_structured, clean_tags
+
+UPDATABLE = {
+    "status",
+    "priority",
+    "team",
+    "tier",
+    "assignee",
+    "category",
+    "tags",
+    *STRUCTURED_FIELDS,
+    "form",
+    # set by the rules (not offered in the API or the properties form)
+    "guidance",
+    "escalation_block",
+    "wake_at",
+}
+
+
+def validate_changes(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for key in changes:
+        if key not in UPDATABLE:
+            errors.setdefault(key, []).append("This field cannot be changed.")
+    status = changes.get("status")
+    if status is not None:
+        if status not in Status.values:
+            errors.setdefault("status", []).append("Unknown status.")
+        elif status == Status.NEW and ticket.status != Status.NEW:
+            errors.setdefault("status", []).append("A ticket cannot go back to new.")
+    if "priority" in changes and changes["priority"] not in Priority.values:
+        errors.setdefault("priority", []).append("Choose a level from 1 to 4.")
+    if "tier" in changes and changes["tier"] not in Tier.values:
+        errors.setdefault("tier", []).append("Choose tier 1, 2 or 3.")
+    if "assignee" in changes:
+        check_assignee(changes["assignee"], errors)
+    form = changes.get("form")
+    if form is not None and (
+        not isinstance(form, Mapping)
+        or not all(
+            isinstance(k, str) and isinstance(v, str) and len(v) <= 2000 for k, v in form.items()
+        )
+    ):
+        errors.setdefault("form", []).append("Give answers as text, 2,000 characters at most.")
+    return errors
+
+
+@transaction.atomic
+def ticket_update(
+    *,
+    ticket: Ticket,
+    changes: Mapping[str, Any],
+    actor: Actor,
+    via: Mapping[str, str] | None = None,
+) -> Ticket:
+    """Change ticket properties; writes one event per field that really changed.
+
+    `via` names, per field, the rule that decided the change (the rules apply a whole plan's
+    field changes in one update)."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    errors = validate_changes(ticket, changes)
+    values = dict(changes)
+    if "tags" in values:
+        values["tags"] = clean_tags(list(values["tags"] or []), errors)
+    structured = {k: v for k, v in values.items() if k in STRUCTURED_FIELDS}
+    values.update(check_structured(structured, errors))
+    if errors:
+        raise ValidationFailed("The ticket could not be updated.", errors=errors)
+    if ticket.status == Status.CLOSED and values.get("status", Status.CLOSED) != Status.CLOSED:
+        raise Conflict("This ticket is closed and cannot be reopened.")
+    if values.get("assignee") and values.get("status", ticket.status) == Status.NEW:
+        values["status"] = Status.OPEN  # someone owns it now
+    now = clock.now()
+    changed, written = apply_changes(ticket, values, actor, now, via=via)
+    events.record(*written)
+    if changed & SLA_FIELDS:
+        clocks_sync(ticket=ticket, now=now)
+    if changed - RULE_FIELDS:
+        react(ticket, "field.changed", actor, changed=frozenset(changed))
+    if "status" in changed:
+        react(ticket, "status.changed", actor, changed=frozenset(changed))
+    return ticket
+
+
+RULE_FIELDS = frozenset({"guidance", "escalation_block", "wake_at"})
+
+
+def ref_value(value: Any) -> Any:
+    """How a value is recorded in an event: rows by id, instants as ISO 8601 text."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+SLA_FIELDS = frozenset({"status", "priority", "category"})
+
+
+def apply_changes(
+    ticket: Ticket,
+    changes: Mapping[str, Any],
+    actor: Actor,
+    now: Any,
+    *,
+    also: tuple[str, ...] | list[str] = (),
+    via: Mapping[str, str] | None = None,
+) -> tuple[set[str], list[TicketEvent]]:
+    """Write the changed fields (and the columns in `also`, already set on the ticket) in one
+    UPDATE; returns the names of the fields changed and their events, for the caller to record.
+    """
+    dirty: list[str] = list(also)
+    written: list[TicketEvent] = []
+    formed: set[str] = set()
+    for key, new in changes.items():
+        if key == "form":  # form answers: merged, one event per answer that changed
+            answers = dict(ticket.form_data or {})
+            for name, value in seal_answers(new, phi_answer_names(ticket.category_id)).items():
+                if answers.get(name) != value:
+                    written.append(
+                        events.field_changed(
+                            ticket, actor, f"form.{name}", answers.get(name), value
+                        )
+                    )
+                    answers[name] = value
+                    formed.add(f"form.{name}")
+            if formed:
+                ticket.form_data = answers
+                dirty.append("form_data")
+            continue
+        if key == "tags":
+            old_tags = sorted(ticket.tags.values_list("name", flat=True))
+            if old_tags != new:
+                set_tags(ticket, new)
+                rule = (via or {}).get("tags")
+                written.append(
+                    events.field_changed(ticket, actor, "tags", old_tags, new, rule=rule)
+                )
+            continue
+        old = getattr(ticket, key)
+        if ref_value(old) == ref_value(new):
+            continue
+        setattr(ticket, key, new)
+        dirty.append(key)
+        written.append(
+            events.field_changed(
+                ticket, actor, key, ref_value(old), ref_value(new), rule=(via or {}).get(key)
+            )
+        )
+        if key == "status":
+            dirty += status_side_columns(ticket, new, now)
+    ticket.updated_at = now
+    ticket.save(update_fields=[*dirty, "updated_at"])
+    return (set(dirty) - set(also) - {"form_data"}) | formed, written
+
+
+def status_side_columns(ticket: Ticket, status: str, now: Any) -> list[str]:
+    ticket.is_open = status in OPEN_STATUSES
+    ticket.status_changed_at = now
+    if status == Status.SOLVED:
+        ticket.solved_at = now
+    elif status == Status.CLOSED:
+        ticket.closed_at = now
+        ticket.solved_at = ticket.solved_at or now
+    else:
+        ticket.solved_at = None
+    return ["is_open", "solved_at", "closed_at", "status_changed_at"]
