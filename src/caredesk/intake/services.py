@@ -77,8 +77,7 @@ def mail_process(*, mail: InboundMail) -> Outcome:
     if mail.size > limit:
         return _finish(mail, MailStatus.QUARANTINED, f"larger than {limit // (1024 * 1024)} MB")
     try:
-        with transaction.atomic():  # a savepoint: what failed is undone, the mail row stays
-            return _handle(mail)
+        return _handle(mail)
     except (OperationalError, InterfaceError):
         raise  # the database is away: the message stays received and is taken again
     except (DataError, UnicodeError) as exc:
@@ -89,9 +88,14 @@ def mail_process(*, mail: InboundMail) -> Outcome:
 
 def _handle(mail: InboundMail) -> Outcome:
     try:
-        parsed = parse(bytes(mail.raw))
+        parsed = parse(bytes(mail.raw))  # no database: outside the transaction below
     except MailError as exc:
         return _finish(mail, MailStatus.QUARANTINED, str(exc))
+    with transaction.atomic():  # what fails is undone, so the mail can be quarantined after
+        return _store(mail, parsed)
+
+
+def _store(mail: InboundMail, parsed: ParsedMail) -> Outcome:
     mail.message_id, mail.sender = parsed.message_id[:500], parsed.sender[:320]
     mail.subject = parsed.subject[:300]
     if parsed.automatic:
