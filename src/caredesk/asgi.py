@@ -22,11 +22,12 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from caredesk.chat.routing import websocket_urlpatterns  # noqa: E402
+from caredesk.core.middleware import StorableCookiesASGI  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": http,
         "lifespan": http,
-        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
+        "websocket": StorableCookiesASGI(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -306,9 +306,14 @@ def cmd_rules_import(args: argparse.Namespace) -> int:
     from caredesk.rules.policies import policies_import
 
     try:
-        saved = policies_import(text=Path(args.file).read_text(), actor=None, note=args.note)
+        saved = policies_import(
+            text=Path(args.file).read_text(encoding="utf-8"), actor=None, note=args.note
+        )
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError:
+        print(f"error: {args.file} is not UTF-8 text", file=sys.stderr)
         return 2
     except DomainError as exc:
         print(f"error: {exc.detail} {exc.errors}", file=sys.stderr)
@@ -343,7 +348,14 @@ def cmd_mail_ingest(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     source = "pipe" if args.file == "-" else f"file:{Path(args.file).name}"
-    outcome = mail_ingest(raw=raw, source=source)
+    from django.db import InterfaceError, OperationalError
+
+    try:
+        outcome = mail_ingest(raw=raw, source=source)
+    except (OperationalError, InterfaceError) as exc:
+        # 75 (EX_TEMPFAIL): the mail server keeps the message and delivers it again later
+        print(f"error: the database cannot be reached ({type(exc).__name__})", file=sys.stderr)
+        return 75
     print(json.dumps(outcome.as_dict()))
     return 0
 

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "caredesk.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "caredesk.core.middleware.SecurityHeadersMiddleware",
+    "caredesk.core.middleware.StorableTextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

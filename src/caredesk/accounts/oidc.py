@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import secrets
 import urllib.parse
 import urllib.request
@@ -23,6 +24,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 TIMEOUT = 10  # seconds for each call to the provider
 LEEWAY = 60  # seconds of clock difference tolerated on exp and iat
+# What no address holds: blanks, control characters (NUL), angle brackets, half characters.
+_NOT_IN_ADDRESS = re.compile(r"[\s\x00-\x1f\x7f<>\ud800-\udfff]")
 
 
 class OidcError(Exception):
@@ -182,7 +185,8 @@ def _check_claims(claims: Any, *, issuer: str, client_id: str, nonce: str, now: 
         raise OidcError("The ID token is meant for another client.")
     if not isinstance(claims.get("exp"), int | float) or claims["exp"] + LEEWAY < now:
         raise OidcError("The ID token has expired.")
-    if not secrets.compare_digest(str(claims.get("nonce", "")), nonce):
+    given = str(claims.get("nonce", "")).encode("utf-8", "surrogatepass")  # JSON holds anything
+    if not secrets.compare_digest(given, nonce.encode()):
         raise OidcError("The ID token does not answer this sign-in.")
 
 
@@ -191,4 +195,8 @@ def verified_email(claims: dict[str, Any]) -> str | None:
     email = claims.get("email")
     if not isinstance(email, str) or claims.get("email_verified") is not True:
         return None
-    return email.strip().lower()
+    email = email.strip().lower()
+    # JSON carries what no address holds (and no database stores): no account has such an address
+    if not 3 <= len(email) <= 254 or _NOT_IN_ADDRESS.search(email):
+        return None
+    return email

@@ -449,7 +449,8 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     started = request.session.pop(SSO, None)
     state = request.GET.get("state", "")
     fresh = isinstance(started, dict) and clock.now().timestamp() - started["at"] < PENDING_SECONDS
-    if not fresh or not secrets.compare_digest(str(started["state"]), state):
+    # bytes: compare_digest refuses str with non-ASCII characters (a 500 for a crafted link)
+    if not fresh or not secrets.compare_digest(str(started["state"]).encode(), state.encode()):
         return _sso_refused(request, "Single sign-on did not complete. Try again.")
     if "code" not in request.GET:
         return _sso_refused(request, "The identity provider did not sign you in.")
@@ -606,7 +607,9 @@ def saml_finish(request: HttpRequest) -> HttpResponse:
     request_id = request.GET.get("request", "")
     waiting = request.session.pop(SAML, None)
     done = cache.get(f"saml:done:{request_id}") if request_id else None
-    if not isinstance(waiting, str) or not secrets.compare_digest(waiting, request_id):
+    if not isinstance(waiting, str) or not secrets.compare_digest(
+        waiting.encode(), request_id.encode()
+    ):
         return _sso_refused(request, "Single sign-on did not complete. Try again.")
     cache.delete(f"saml:done:{request_id}")
     if not isinstance(done, dict):

@@ -19,6 +19,7 @@ from caredesk.api.audit import router as audit_router
 from caredesk.api.auth import AUTH, TokenAuth, needs_scope
 from caredesk.api.directory import router as directory_router
 from caredesk.api.integrations import router as integrations_router
+from caredesk.api.parser import StorableTextParser
 from caredesk.api.rules import router as rules_router
 from caredesk.api.schemas import Id
 from caredesk.api.sla import router as sla_router
@@ -83,6 +84,7 @@ api = CareDeskAPI(
     ),
     auth=AUTH,
     urls_namespace="api",
+    parser=StorableTextParser(),
 )
 problems.install(api)
 auth.install(api)

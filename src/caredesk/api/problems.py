@@ -85,6 +85,8 @@ def install(api: NinjaAPI) -> None:
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if isinstance(exc.__cause__, RequestDataTooBig):  # ninja versions that wrap it
             return _too_big(request, exc.__cause__)
+        if isinstance(exc.__cause__, ValidationError):  # a body read but refused (parser.py)
+            return _validation(request, exc.__cause__)
         if exc.status_code == 400:
             return problem(400, "Bad request", str(exc), {"body": ["Send a valid JSON document."]})
         try:

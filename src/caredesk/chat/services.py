@@ -33,6 +33,7 @@ from caredesk.chat.models import (
     Side,
 )
 from caredesk.core import clock
+from caredesk.core import text as storable
 from caredesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from caredesk.sla.calendar import BusinessCalendar
 from caredesk.sla.models import Calendar
@@ -176,7 +177,14 @@ def _clean_name(name: Any, errors: dict[str, list[str]]) -> str:
         errors["name"] = ["Enter your name."]
     elif len(text) > MAX_NAME:
         errors["name"] = [f"Keep your name to {MAX_NAME} characters or fewer."]
+    elif why := storable.problem(text):
+        errors["name"] = [why]
     return text
+
+
+def _page(page_url: Any) -> str:
+    """The page the widget was on: filled in by the widget, not typed, so cleaned, not refused."""
+    return storable.clean(str(page_url or ""))[:1000]
 
 
 def _clean_email(email: Any, errors: dict[str, list[str]]) -> str:
@@ -201,8 +209,8 @@ def chat_start(*, name: Any, email: Any, page_url: Any = "", origin: str = "") -
     return ChatSession.objects.create(
         visitor_name=clean_name,
         visitor_email=clean_email,
-        page_url=str(page_url or "")[:1000],
-        origin=origin[:200],
+        page_url=_page(page_url),
+        origin=storable.clean(origin)[:200],
         created_at=clock.now(),
     )
 
@@ -267,6 +275,8 @@ def offline_message(
         errors["message"] = ["Write your message."]
     elif len(body) > MAX_TEXT:
         errors["message"] = [f"Keep the message to {MAX_TEXT:,} characters or fewer."]
+    elif why := storable.problem(body):
+        errors["message"] = [why]
     if errors:
         raise ValidationFailed("The message could not be sent.", errors=errors)
     follow_up = _unanswered_ticket(chat_token, clean_email)
@@ -279,7 +289,7 @@ def offline_message(
         )
     with transaction.atomic():
         contact = _requester(clean_email, clean_name)
-        page = str(page_url or "")[:1000]
+        page = _page(page_url)
         ticket = ticket_open(
             data=NewTicket(
                 requester=contact,
@@ -336,6 +346,8 @@ def check_line(client_id: Any, text: Any, files: Any) -> tuple[str, str, list[in
         text = ""
     elif len(text) > MAX_TEXT:
         errors["text"] = [f"Keep a message to {MAX_TEXT:,} characters or fewer."]
+    elif why := storable.problem(text):
+        errors["text"] = [why]
     if files is None:
         files = []
     if (

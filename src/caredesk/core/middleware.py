@@ -1,4 +1,5 @@
-"""Security headers on every response, request IDs, and the signed-in person's timezone."""
+"""Security headers on every response, request IDs, text every database can store, and the
+signed-in person's timezone."""
 
 from __future__ import annotations
 
@@ -8,9 +9,14 @@ import uuid
 import zoneinfo
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.cookie import parse_cookie
+from django.shortcuts import render
 from django.utils import timezone
+
+from caredesk.core import text
 
 CSP = "; ".join(
     [
@@ -40,6 +46,76 @@ class SecurityHeadersMiddleware:
         )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+API_PREFIX = "/api/"  # the API reads its own parameters (422 naming them: api/parser.py)
+
+
+class StorableTextMiddleware:
+    """Keep NUL characters, which PostgreSQL refuses in text, out of what every request carries.
+
+    Headers lose them (the User-Agent the audit keeps, for one): there they are noise. A cookie
+    holding one (a quoted cookie may write it as `\\000`) is dropped, as if never sent: no
+    session key has one. A query parameter holding one (`?q=%00`, which servers pass on) is
+    refused with 400 naming it, before a search or filter sends it to the database. Bodies are
+    the forms' and the channels' to check, field by field. Runs before anything reads them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for key, value in list(request.META.items()):
+            if key.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
+                request.META[key] = text.clean(value)
+                for cached in ("headers", "COOKIES"):  # read from META once, then kept
+                    request.__dict__.pop(cached, None)
+        cookies = request.COOKIES
+        for name in [n for n, v in cookies.items() if text.problem(n) or text.problem(v)]:
+            del cookies[name]
+        if not request.path_info.startswith(API_PREFIX):
+            refused = _refused_parameters(request)
+            if refused:
+                return render(request, "400.html", {"refused": refused}, status=400)
+        return self.get_response(request)
+
+
+def storable_cookie_header(value: bytes) -> bytes:
+    """A Cookie header without the cookies that hold a NUL once read (`a="x\\000y"`), each other
+    cookie kept as it was sent."""
+    kept = [
+        chunk
+        for chunk in value.split(b";")
+        if not any(
+            text.problem(k) or text.problem(v)
+            for k, v in parse_cookie(chunk.decode("latin-1")).items()
+        )
+    ]
+    return b";".join(kept)
+
+
+class StorableCookiesASGI:
+    """The same for websockets, whose session cookie Channels reads itself (no view middleware
+    runs for a socket): wraps the websocket application in asgi.py."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        headers = [
+            (name, storable_cookie_header(value) if name == b"cookie" else value)
+            for name, value in scope.get("headers", [])
+        ]
+        return await self.inner({**scope, "headers": headers}, receive, send)
+
+
+def _refused_parameters(request: HttpRequest) -> list[tuple[str, str]]:
+    """(name, why) for each query parameter whose name or values cannot be stored."""
+    refused = []
+    for name, values in request.GET.lists():
+        why = text.problem(name) or next(filter(None, map(text.problem, values)), None)
+        if why:
+            refused.append((text.clean(name), why))
+    return refused
 
 
 class UserTimezoneMiddleware:

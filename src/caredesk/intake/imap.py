@@ -1,6 +1,8 @@
 """Polling mailboxes over IMAP. A message is marked done in the mailbox only after it has been
 stored and its ticket committed, so a crash in between means it is read again (and then
-recognised as a duplicate), never lost."""
+recognised as a duplicate, or handled from the copy already kept), never lost. A message that
+cannot be handled is quarantined and flagged like any other; only when the database cannot be
+reached is it left for the next poll, and the messages after it are still tried."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import ssl
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from django.db import DatabaseError
 from imapclient import IMAPClient
 
 from caredesk.intake.services import Outcome, mail_ingest
@@ -78,7 +81,12 @@ def poll(box: Mailbox, *, limit: int = 500) -> list[Outcome]:
                 raw = fetched.get(uid, {}).get(b"BODY[]")
                 if raw is None:
                     continue
-                outcomes.append(mail_ingest(raw=bytes(raw), source=box.label))
+                try:
+                    outcome = mail_ingest(raw=bytes(raw), source=box.label)
+                except DatabaseError as exc:  # kept as received if it was stored: taken again
+                    log.warning("mailbox %s: a message waits: %s", box.label, type(exc).__name__)
+                    continue
+                outcomes.append(outcome)
                 _done(client, box, uid)  # only now: the mail and its ticket are committed
     finally:
         with contextlib.suppress(OSError, ssl.SSLError):  # the server may already have gone

@@ -1,6 +1,7 @@
 """Reading a received mail (no database): headers decoded, the reply without its quoted history
 and signature, sanitized HTML, attachments typed by their content, and whether it is automatic
-mail that must never open a ticket or be answered."""
+mail that must never open a ticket or be answered. Every text it returns can be stored: a NUL
+character or an unpaired surrogate in a mail is noise, and is dropped (see core/text.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from email.message import Message
 from email.policy import default as default_policy
 from email.utils import getaddresses, parseaddr
 
+from caredesk.core import text as storable
 from caredesk.core.filetypes import sniff
 from caredesk.core.html import html_to_text, sanitize
 
 MAX_PARTS = 100
 MAX_ATTACHMENTS = 20
+MAX_ADDRESS = 254  # the longest address SMTP carries (RFC 5321), and what a contact keeps
+MAX_MESSAGE_ID = 500  # what the stored message keeps; a longer one cannot thread a reply
 
 # Lines where quoted history starts (the reply is what comes before).
 _QUOTE_STARTS = [
@@ -63,8 +67,15 @@ class ParsedMail:
     automatic: str = ""  # why it is automatic mail (auto-reply, bounce, bulk), or ""
 
 
+# Characters no Message-ID or address holds: blanks, control characters, angle brackets, and
+# unpaired surrogates. A Message-ID with one is no ID at all.
+_FOREIGN = r"\s\x00-\x1f\x7f<>\ud800-\udfff"
+_MESSAGE_ID = re.compile(f"<[^{_FOREIGN}]+>")
+_NOT_IN_ADDRESS = re.compile(f"[{_FOREIGN}]")
+
+
 def _ids(value: str | None) -> list[str]:
-    return re.findall(r"<[^<>\s]+>", value or "")
+    return [i for i in _MESSAGE_ID.findall(value or "") if len(i) <= MAX_MESSAGE_ID]
 
 
 def reply_part(text: str) -> str:
@@ -134,7 +145,7 @@ def _walk(msg: Message) -> tuple[str, str, list[Part]]:
             data = part.get_payload(decode=True)
             if not isinstance(data, bytes) or not data:
                 continue
-            name = (filename or "attachment").strip()[:200] or "attachment"
+            name = storable.clean(filename or "attachment").strip()[:200] or "attachment"
             attachments.append(Part(name, sniff(data, ctype), data, inline=disposition == "inline"))
             if len(attachments) > MAX_ATTACHMENTS:
                 raise MailError(f"more than {MAX_ATTACHMENTS} attachments")
@@ -171,7 +182,10 @@ def parse(raw: bytes) -> ParsedMail:
     address = address.strip().lower()
     if not address or "@" not in address:
         raise MailError("no sender address")
+    if len(address) > MAX_ADDRESS or _NOT_IN_ADDRESS.search(address):
+        raise MailError("the sender address is not valid")
     text, html, attachments = _walk(msg)
+    text, html = storable.clean(text), storable.clean(html)
     safe_html = sanitize(html) if html.strip() else ""
     if not text.strip() and safe_html:
         text = html_to_text(safe_html)
@@ -180,13 +194,13 @@ def parse(raw: bytes) -> ParsedMail:
         message_id=message_ids[0] if message_ids else "",
         in_reply_to=_ids(str(msg.get("In-Reply-To", ""))),
         references=_ids(str(msg.get("References", ""))),
-        subject=subject[:300],
-        sender_name=name.strip()[:200],
+        subject=storable.clean(subject)[:300],
+        sender_name=storable.clean(name).strip()[:200],
         sender=address,
         recipients=recipients,
         text=reply_part(text),
         full_text=text.strip(),
         html=safe_html,
         attachments=attachments,
-        automatic=_automatic(msg, address),
+        automatic=storable.clean(_automatic(msg, address)),
     )

@@ -1,6 +1,10 @@
 """Mail into tickets. The raw message is committed first; then, in one transaction with the
 ticket change, it opens a ticket, joins the conversation it answers, or is recorded as a
-duplicate, automatic mail (never answered: no mail loops) or quarantined with its reason."""
+duplicate, automatic mail (never answered: no mail loops) or quarantined with its reason.
+
+One message never stops the intake: whatever goes wrong with it (text the database refuses, a
+fault in the code) quarantines that message, kept raw, and the next one is handled. Only a
+database that cannot be reached leaves a message `received`, to be taken again."""
 
 from __future__ import annotations
 
@@ -11,11 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DataError, InterfaceError, OperationalError, connection, transaction
 
 from caredesk.accounts.models import Contact
 from caredesk.accounts.services import requester_for_email
 from caredesk.core import clock
+from caredesk.core import text as storable
 from caredesk.core.errors import DomainError
 from caredesk.core.filetypes import program_kind
 from caredesk.intake.acknowledge import acknowledge
@@ -41,19 +46,27 @@ class Outcome:
 
 
 def mail_receive(*, raw: bytes, source: str = "pipe") -> InboundMail:
-    """Keep a received message exactly as it came (committed on its own, before any parsing)."""
+    """Keep a received message exactly as it came (committed on its own, before any parsing).
+
+    The same message from the same source still waiting to be handled (its handling was cut
+    short: the database went away, the process stopped) is not kept twice: that copy is
+    returned, and handled now."""
+    sha256 = hashlib.sha256(raw).hexdigest()
+    source = storable.clean(source)[:200]  # a file name from the command line may hold anything
+    waiting = InboundMail.objects.filter(
+        sha256=sha256, source=source, size=len(raw), status=MailStatus.RECEIVED
+    ).first()
+    if waiting is not None:
+        return waiting
     with transaction.atomic():
         return InboundMail.objects.create(
-            raw=raw,
-            size=len(raw),
-            sha256=hashlib.sha256(raw).hexdigest(),
-            source=source[:200],
-            received_at=clock.now(),
+            raw=raw, size=len(raw), sha256=sha256, source=source, received_at=clock.now()
         )
 
 
 def mail_ingest(*, raw: bytes, source: str = "pipe") -> Outcome:
-    """Receive and process one message; every outcome is reported, none raises."""
+    """Receive and process one message; every outcome is reported. It raises only when the
+    database cannot be reached (the message, if it was kept, waits as `received`)."""
     return mail_process(mail=mail_receive(raw=raw, source=source))
 
 
@@ -64,9 +77,25 @@ def mail_process(*, mail: InboundMail) -> Outcome:
     if mail.size > limit:
         return _finish(mail, MailStatus.QUARANTINED, f"larger than {limit // (1024 * 1024)} MB")
     try:
-        parsed = parse(bytes(mail.raw))
+        return _handle(mail)
+    except (OperationalError, InterfaceError):
+        raise  # the database is away: the message stays received and is taken again
+    except (DataError, UnicodeError) as exc:
+        return _quarantine_fault(mail, exc, "holds text the database cannot store")
+    except Exception as exc:  # noqa: BLE001 - one message must never stop the intake
+        return _quarantine_fault(mail, exc, "could not be processed")
+
+
+def _handle(mail: InboundMail) -> Outcome:
+    try:
+        parsed = parse(bytes(mail.raw))  # no database: outside the transaction below
     except MailError as exc:
         return _finish(mail, MailStatus.QUARANTINED, str(exc))
+    with transaction.atomic():  # what fails is undone, so the mail can be quarantined after
+        return _store(mail, parsed)
+
+
+def _store(mail: InboundMail, parsed: ParsedMail) -> Outcome:
     mail.message_id, mail.sender = parsed.message_id[:500], parsed.sender[:320]
     mail.subject = parsed.subject[:300]
     if parsed.automatic:
@@ -79,6 +108,15 @@ def mail_process(*, mail: InboundMail) -> Outcome:
     except DomainError as exc:  # refused by the ticket services (e.g. an attachment type)
         reason = exc.detail + "".join(f" {k}: {' '.join(v)}" for k, v in exc.errors.items())
         return _finish(mail, MailStatus.QUARANTINED, reason)
+
+
+def _quarantine_fault(mail: InboundMail, exc: Exception, what: str) -> Outcome:
+    """The last line: quarantine a message whose handling failed, with values that can be
+    stored whatever the message held. The log names the fault, never the content."""
+    log.error("mail %s %s: %s", mail.pk, what, type(exc).__name__)
+    mail.message_id = storable.clean(mail.message_id)
+    mail.sender, mail.subject = storable.clean(mail.sender), storable.clean(mail.subject)
+    return _finish(mail, MailStatus.QUARANTINED, f"{what} ({type(exc).__name__})")
 
 
 def _by_message_ids(ids: list[str]) -> Any:

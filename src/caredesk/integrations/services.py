@@ -11,6 +11,7 @@ import http.client
 import ipaddress
 import json
 import logging
+import re
 import socket
 import ssl
 import uuid
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 TIMEOUT = 10  # seconds for one delivery attempt
 DISABLE_AFTER = 5  # permanent failures in a row before an endpoint is switched off
 USER_AGENT = "CareDesk-Webhooks/1"
+ISSUE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,29}-[0-9]{1,9}")  # fits TrackerIssue.key
 
 
 # --- requesting (inside the ticket's transaction) --------------------------------------------
@@ -322,6 +324,10 @@ def tracker_send(payload: dict[str, Any]) -> int | None:
             raise PermanentFailure(error, code=response.status)
         raise DeliveryFailed(error, code=response.status)
     key = str(json.loads(response.body)["key"])
+    if not ISSUE_KEY.fullmatch(key):  # what a tracker answers is stored: only a key is taken
+        issue.last_error = "The tracker answered without an issue key (PROJECT-123)."
+        issue.save(update_fields=["last_error"])
+        raise PermanentFailure(issue.last_error)
     from caredesk.tickets.services import tracker_linked
 
     tracker_linked(issue=issue, key=key, url=f"{base}/browse/{key}")

@@ -18,6 +18,7 @@ A policy file holds one policy or a list of them:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,6 +28,7 @@ from django.utils.text import slugify
 
 from caredesk.accounts.models import User
 from caredesk.core import clock
+from caredesk.core import text as storable
 from caredesk.core.errors import NotFound, ValidationFailed
 from caredesk.rules import actions
 from caredesk.rules.conditions import ConditionError
@@ -57,7 +59,45 @@ def parse_yaml(text: str) -> list[dict[str, Any]]:
         raise ValidationFailed(
             "The YAML holds no policy.", errors={"yaml": ["Write a policy with a name and rules."]}
         )
+    found = _unstorable(items if len(items) > 1 else items[0])
+    if found:
+        where = ".".join(str(p) for p in found[0]) or "the text"
+        raise ValidationFailed(
+            "The YAML could not be read.", errors={"yaml": [f"{where}: {found[1]}"]}
+        )
     return [_with_on_keys(dict(i)) for i in items]
+
+
+_NOT_JSON = (
+    "Write this value as text in quotes: a policy keeps only text, numbers, true and false, "
+    "lists and mappings."
+)
+
+
+def _unstorable(data: Any, path: storable.Path = ()) -> tuple[storable.Path, str] | None:
+    """Where parsed YAML holds what a policy cannot keep, and why: a value JSON has no form for
+    (a date, binary data, a set, .nan), or text no database stores (YAML's "\\0", "\\ud800")."""
+    if isinstance(data, str):
+        why = storable.problem(data)
+        return (path, why) if why else None
+    if data is None or isinstance(data, int) or (isinstance(data, float) and math.isfinite(data)):
+        return None
+    if not isinstance(data, list | dict):
+        return path, _NOT_JSON
+    pairs = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in pairs:
+        why = _bad_key(key) if isinstance(data, dict) else None
+        step = key if isinstance(key, int | str) else str(key)
+        found = (path, why) if why else _unstorable(value, (*path, step))
+        if found:
+            return found
+    return None
+
+
+def _bad_key(key: Any) -> str | None:
+    if isinstance(key, str):
+        return storable.problem(key)
+    return None if key is None or isinstance(key, int | float) else _NOT_JSON
 
 
 def _with_on_keys(item: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
+from caredesk.core.admin_mixins import StorableJSONAdmin
 from caredesk.sla.models import Calendar, SlaPolicy, SlaTarget
 
 
@@ -22,7 +23,7 @@ class SlaTargetInline(admin.TabularInline):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(StorableJSONAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "position", "active", "plans", "channels", "priorities")
     list_editable = ("position", "active")
     filter_horizontal = ("organizations", "categories")
@@ -38,7 +39,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Calendar)
-class CalendarAdmin(admin.ModelAdmin):
+class CalendarAdmin(StorableJSONAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "timezone", "always_open", "holiday_country")
 
     def save_model(self, request: HttpRequest, obj: Calendar, form: Any, change: bool) -> None:

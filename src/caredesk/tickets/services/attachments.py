@@ -15,7 +15,7 @@ from caredesk.core.filetypes import SIGNATURES, program_kind, sniff
 from caredesk.tickets.models import Attachment, Message, Ticket
 
 VERIFIABLE = frozenset(SIGNATURES.values())
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\\ud800-\udfff]+")  # and no half characters
 
 
 @dataclass(frozen=True)
