@@ -22,6 +22,7 @@ from caredesk.intake.services import mail_ingest
 from tests.api.conftest import ApiClient
 from tests.core.jobs import failing_job
 from tests.factories import PASSWORD, AgentFactory
+from tests.intake.conftest import imap_server  # noqa: F401 - a real IMAP server (dovecot)
 
 PATIENT = "MRN-77120-QX"  # a patient ID
 BODY = "my insulin pump alarms at night"  # a sentence from a message
@@ -164,3 +165,14 @@ def test_the_json_setting_turns_every_logger_into_json_lines_and_uvicorn_access_
         ("py.warnings", entries[-1]["message"]),
     ]
     assert "three" in entries[-1]["message"]
+
+
+@pytest.mark.django_db
+def test_polling_a_mailbox_at_debug_logs_no_mail(json_log: Any, imap_server: Any) -> None:  # noqa: F811
+    from caredesk.intake.imap import poll_all
+
+    imap_server.deliver(_raw_mail())
+    assert poll_all([imap_server.url]) == 1
+    assert "Pump alarm" not in json_log.text  # the subject, fetched with the message
+    for secret in (PATIENT, BODY, ADDRESS):
+        assert secret not in json_log.text, secret

@@ -115,5 +115,9 @@ def logging_config(*, fmt: str, level: str) -> dict[str, Any]:
             # go out in the same format as everything else.
             "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
             "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            # At DEBUG these write what goes over the wire: imapclient the whole IMAP
+            # conversation (every fetched mail), urllib3 each URL with its query string.
+            "imapclient": {"level": "INFO"},
+            "urllib3": {"level": "INFO"},
         },
     }
