@@ -136,10 +136,10 @@ def exposition() -> bytes:
     registry = CollectorRegistry(auto_describe=False)
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if folder:
-        MultiProcessCollector(registry, path=folder)
+        MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]
     else:
-        registry.register(_ThisProcess())  # type: ignore[arg-type]
-    registry.register(DeskCollector())  # type: ignore[arg-type]
+        registry.register(_ThisProcess())
+    registry.register(DeskCollector())
     return generate_latest(registry)
 
 

@@ -23,6 +23,7 @@ from tests.api.conftest import ApiClient
 from tests.core.jobs import failing_job
 from tests.factories import PASSWORD, AgentFactory
 from tests.intake.conftest import imap_server  # noqa: F401 - a real IMAP server (dovecot)
+from tests.peers import free_port
 
 PATIENT = "MRN-77120-QX"  # a patient ID
 BODY = "my insulin pump alarms at night"  # a sentence from a message
@@ -171,8 +172,12 @@ def test_the_json_setting_turns_every_logger_into_json_lines_and_uvicorn_access_
 def test_polling_a_mailbox_at_debug_logs_no_mail(json_log: Any, imap_server: Any) -> None:  # noqa: F811
     from caredesk.intake.imap import poll_all
 
+    from tests.intake.conftest import PASSWORD as MAILBOX_PASSWORD
+
     imap_server.deliver(_raw_mail())
-    assert poll_all([imap_server.url]) == 1
+    unreachable = f"imap://support:{WRONG_PASSWORD}@127.0.0.1:{free_port()}/INBOX"
+    assert poll_all([imap_server.url, unreachable]) == 1
+    assert "could not be polled: ConnectionRefusedError" in json_log.text
     assert "Pump alarm" not in json_log.text  # the subject, fetched with the message
-    for secret in (PATIENT, BODY, ADDRESS):
+    for secret in (PATIENT, BODY, ADDRESS, MAILBOX_PASSWORD, WRONG_PASSWORD):
         assert secret not in json_log.text, secret

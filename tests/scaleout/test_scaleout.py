@@ -216,6 +216,10 @@ def run_the_desk(
     desk.wait_until(lambda: drained(desk, receiver), "every side effect to be delivered")
 
     check_tickets(desk, api_ids, [m for m, _ in pipe_mails], imap_ids)
+    with imap.client() as mailbox:  # every message is marked handled in the mailbox
+        mailbox.select_folder("INBOX")
+        assert len(mailbox.search(["ALL"])) == IMAP_MAILS
+        assert mailbox.search(["NOT", "KEYWORD", "$CareDeskDone"]) == []
     check_sla(desk)
     check_webhooks(desk, receiver, trapped_id)
     check_outbox(desk, inbox)
