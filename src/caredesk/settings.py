@@ -460,3 +460,10 @@ CAREDESK_METRICS_ADDRESSES = [
     for n in env.list("CAREDESK_METRICS_ADDRESSES", default=[])
     if n.strip()
 ]
+# prometheus_client's own variable: the folder where this machine's web processes keep their
+# request figures. A missing folder would fail every request, so it stops the start instead.
+_metrics_folder = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+if _metrics_folder and not Path(_metrics_folder).is_dir():
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"PROMETHEUS_MULTIPROC_DIR {_metrics_folder} is not a folder")

@@ -150,3 +150,26 @@ def test_a_source_that_cannot_be_read_is_reported_down_not_a_failed_scrape(
     assert found[(up, (("source", "queue"),))] == 0
     assert found[(up, (("source", "outbox"),))] == 1
     assert found[(up, (("source", "sla"),))] == 1
+
+
+def test_a_missing_multiprocess_folder_stops_the_start(tmp_path: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CAREDESK_", "DJANGO_"))}
+    env.pop("DATABASE_URL", None)
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "caredesk.settings",
+        "CAREDESK_DATA_DIR": str(tmp_path),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "not-made"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "PROMETHEUS_MULTIPROC_DIR" in done.stderr and "is not a folder" in done.stderr
