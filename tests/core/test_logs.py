@@ -171,7 +171,6 @@ def test_the_json_setting_turns_every_logger_into_json_lines_and_uvicorn_access_
 @pytest.mark.django_db
 def test_polling_a_mailbox_at_debug_logs_no_mail(json_log: Any, imap_server: Any) -> None:  # noqa: F811
     from caredesk.intake.imap import poll_all
-
     from tests.intake.conftest import PASSWORD as MAILBOX_PASSWORD
 
     imap_server.deliver(_raw_mail())

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -288,6 +289,7 @@ def desk(services: Services) -> Iterator[Desk]:
         installation.stop_all()
         _forget_redis_keys(services.redis_url, prefix)
         drop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def prepare(desk: Desk, receiver_url: str) -> None:
