@@ -78,6 +78,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             log_level="warning",
+            log_config=None,  # keep CareDesk's log format (settings.LOGGING) for uvicorn too
             lifespan="off",
         )
     finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "caredesk.core.metrics.RequestMetricsMiddleware",
     "caredesk.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "caredesk.core.middleware.SecurityHeadersMiddleware",
@@ -356,7 +357,11 @@ else:
 
 # Shared counters (rate limits): in-process when embedded, Redis in the scale-out mode.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": CAREDESK_REDIS_PREFIX,
+    }
     if REDIS_URL and not TESTING
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "caredesk"}
 }
@@ -430,7 +435,7 @@ CAREDESK_BREACH_NEAR_HOURS = env.int("CAREDESK_BREACH_NEAR_HOURS", default=24)
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "caredesk:chat"},
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{CAREDESK_REDIS_PREFIX}:chat"},
     }
     if REDIS_URL
     else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
@@ -438,14 +443,37 @@ CHANNEL_LAYERS = {
 
 NINJA_PAGINATION_PER_PAGE = 25
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("CAREDESK_LOG_LEVEL", "INFO")},
-    "loggers": {
-        # Request lines can carry query strings; keep them out of the default log.
-        "django.server": {"level": "WARNING"},
-    },
-}
+# --- Observability: logs and Prometheus metrics -------------------------------------------------
+# Logs go to standard error as text (the default) or one JSON object per line; either way they
+# carry no request bodies, query strings, client addresses or exception messages
+# (caredesk/core/logs.py).
+CAREDESK_LOG_FORMAT = env.str("CAREDESK_LOG_FORMAT", default="text").strip().lower()
+CAREDESK_LOG_LEVEL = env.str("CAREDESK_LOG_LEVEL", default="INFO").strip().upper()
+
+
+def _logging() -> dict[str, object]:
+    from caredesk.core.logs import logging_config
+
+    if CAREDESK_LOG_FORMAT == "json":
+        import logging
+
+        logging.captureWarnings(True)  # Python's warnings become JSON lines too, not raw text
+    return logging_config(fmt=CAREDESK_LOG_FORMAT, level=CAREDESK_LOG_LEVEL)
+
+
+LOGGING = _logging()
+# GET /metrics stays 404 until one of these is set: a bearer token the scraper must send, and/or
+# the networks it may connect from (the connecting address, never a forwarded header).
+CAREDESK_METRICS_TOKEN = env.str("CAREDESK_METRICS_TOKEN", default="")
+CAREDESK_METRICS_ADDRESSES = [
+    ipaddress.ip_network(n.strip(), strict=False)
+    for n in env.list("CAREDESK_METRICS_ADDRESSES", default=[])
+    if n.strip()
+]
+# prometheus_client's own variable: the folder where this machine's web processes keep their
+# request figures. A missing folder would fail every request, so it stops the start instead.
+_metrics_folder = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+if _metrics_folder and not Path(_metrics_folder).is_dir():
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"PROMETHEUS_MULTIPROC_DIR {_metrics_folder} is not a folder")

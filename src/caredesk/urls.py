@@ -7,6 +7,7 @@ from caredesk.accounts import views as accounts
 from caredesk.accounts.views import SignInView
 from caredesk.api.api import api
 from caredesk.core.views import healthz, home
+from caredesk.monitoring import metrics
 
 admin.site.site_header = "CareDesk administration"
 admin.site.site_title = "CareDesk admin"
@@ -14,6 +15,7 @@ admin.site.site_title = "CareDesk admin"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path(
         "login/",
         SignInView.as_view(

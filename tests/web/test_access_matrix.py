@@ -139,6 +139,8 @@ def SIGNED_IN_ALL(status: Any) -> dict[str, Any]:  # noqa: N802 - reads like the
 # (url name, how to build the path, method, expected status by role)
 MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
     ("healthz", lambda w: "/healthz", "get", dict.fromkeys(ROLES, OK)),
+    # Prometheus metrics: a scraper's token or network, never a person's session (off here)
+    ("metrics", lambda w: "/metrics", "get", dict.fromkeys(ROLES, NOT_FOUND)),
     ("login", lambda w: "/login/", "get", dict.fromkeys(ROLES, OK)),
     # the second step needs a password first (in this session); everyone else is sent back
     ("login-code", lambda w: "/login/code/", "get", dict.fromkeys(ROLES, LOGIN)),

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 # (422), a redirect after the action (302) or a probe without content (204).
 SCREENS: dict[str, Any] = {
     "healthz": OK,
+    "metrics": NOT_FOUND,  # a scraper's token or network, never a session (off in the tests)
     "login": OK,
     "login-code": LOGIN,
     "login-enroll": LOGIN,

@@ -100,10 +100,16 @@ def _store(mail: InboundMail, parsed: ParsedMail) -> Outcome:
     mail.subject = parsed.subject[:300]
     if parsed.automatic:
         return _finish(mail, MailStatus.IGNORED, parsed.automatic)
-    if parsed.message_id and _seen(parsed.message_id, mail):
-        return _finish(mail, MailStatus.DUPLICATE, f"{parsed.message_id} was received before")
     try:
         with transaction.atomic():
+            # One message handed over twice at once (a mail server's retry, two workers polling
+            # one mailbox) must become one ticket: the check and the ticket share a transaction
+            # that holds the Message-ID's lock, so the second waits and then sees the first.
+            if parsed.message_id:
+                _lock_message_id(parsed.message_id)
+                if _seen(parsed.message_id, mail):
+                    reason = f"{parsed.message_id} was received before"
+                    return _finish(mail, MailStatus.DUPLICATE, reason)
             return _into_ticket(mail, parsed)
     except DomainError as exc:  # refused by the ticket services (e.g. an attachment type)
         reason = exc.detail + "".join(f" {k}: {' '.join(v)}" for k, v in exc.errors.items())
@@ -124,6 +130,21 @@ def _by_message_ids(ids: list[str]) -> Any:
     messages without one, and SQLite uses such a partial index only when the query repeats
     its condition word for word, hence the exclude (without it every mail scans the table)."""
     return Message.objects.filter(email_message_id__in=ids).exclude(email_message_id="")
+
+
+MAIL_LOCK_CLASS = 0x43444D4C  # "CDML": advisory locks on Message-IDs (PostgreSQL)
+
+
+def _lock_message_id(message_id: str) -> None:
+    """Hold this Message-ID until the transaction ends. On PostgreSQL an advisory lock on its
+    hash (two 32-bit keys, apart from the single-key locks used elsewhere); SQLite's write
+    transactions (IMMEDIATE) already run one at a time."""
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.sha256(message_id.encode()).digest()
+    key = int.from_bytes(digest[:4], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [MAIL_LOCK_CLASS, key])
 
 
 def _seen(message_id: str, mail: InboundMail) -> bool:
