@@ -29,7 +29,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from caredesk.core.tasks import mail_poll_task, sla_tick_task, sweep_outbox_task
+from caredesk.tasks import mail_poll_task, sla_tick_task, sweep_outbox_task
 from tests.intake.conftest import imap_server  # noqa: F401 - a real IMAP server (dovecot)
 from tests.peers import Inbox, free_port
 from tests.scaleout.conftest import Desk, holder_of, prepare
