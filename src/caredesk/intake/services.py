@@ -92,7 +92,29 @@ def _handle(mail: InboundMail) -> Outcome:
     except MailError as exc:
         return _finish(mail, MailStatus.QUARANTINED, str(exc))
     with transaction.atomic():  # what fails is undone, so the mail can be quarantined after
+        handled = _handled_meanwhile(mail)
+        if handled is not None:
+            return handled
         return _store(mail, parsed)
+
+
+def _handled_meanwhile(mail: InboundMail) -> Outcome | None:
+    """The outcome another process recorded for this very message since it was loaded, or None.
+
+    Two workers polling one mailbox can both take the copy kept from an interrupted poll; the
+    row's lock makes the second wait for the first, which must not then be overwritten (as a
+    duplicate of itself). SQLite's write transactions already run one at a time."""
+    row = (
+        InboundMail.objects.select_for_update()
+        .filter(pk=mail.pk)
+        .values_list("status", "reason", "ticket_id")
+        .first()
+    )
+    if row is None or row[0] == mail.status:
+        return None
+    status, reason, ticket_id = row
+    ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
+    return Outcome(status=status, ticket=ticket.ref if ticket else None, reason=reason)
 
 
 def _store(mail: InboundMail, parsed: ParsedMail) -> Outcome:
