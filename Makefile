@@ -12,7 +12,7 @@ help:
 	@echo "make run            start CareDesk (embedded SQLite, in-process worker, demo data)"
 	@echo "make test           run the whole test suite on SQLite"
 	@echo "make test-postgres  run the suite on PostgreSQL (DATABASE_URL or 127.0.0.1:5432)"
-	@echo "make lint           ruff check, ruff format --check, the layers contract, mypy on the pure modules"
+	@echo "make lint           ruff check, ruff format --check, the layers contract, mypy over all of src"
 	@echo "make bench          run the benchmarks in bench/ (see docs/benchmarks.md)"
 
 $(STAMP): pyproject.toml

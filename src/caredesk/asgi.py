@@ -16,7 +16,8 @@ from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
-http = WSGIMiddleware(get_wsgi_application(), workers=settings.CAREDESK_HTTP_THREADS)
+# a Django response is the iterable of bytes WSGI asks for; the stubs type it as a response
+http = WSGIMiddleware(get_wsgi_application(), workers=settings.CAREDESK_HTTP_THREADS)  # type: ignore[arg-type]
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
@@ -28,6 +29,7 @@ application = ProtocolTypeRouter(
     {
         "http": http,
         "lifespan": http,
-        "websocket": StorableCookiesASGI(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # Channels reads each pattern's callback as an ASGI consumer (see chat/routing.py)
+        "websocket": StorableCookiesASGI(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),  # type: ignore[arg-type]
     }
 )

@@ -30,7 +30,7 @@ def _key_file(name: str, nbytes: int) -> str:
 
 def _secret_key() -> str:
     """Use SECRET_KEY, else a random key kept in the data folder so restarts keep sessions."""
-    key = env.str("SECRET_KEY", default="")
+    key: str = env.str("SECRET_KEY", default="")
     if key:
         return key
     if TESTING:
@@ -240,7 +240,7 @@ CAREDESK_SIDEBAR_COUNTS_SECONDS = env.float("CAREDESK_SIDEBAR_COUNTS_SECONDS", d
 CAREDESK_TICKET_PREFIX = env.str("CAREDESK_TICKET_PREFIX", default="CD")
 CAREDESK_SUPPORT_PHONE = env.str("CAREDESK_SUPPORT_PHONE", default="+1-800-555-0142")
 CAREDESK_SITE_NAME = env.str("CAREDESK_SITE_NAME", default="CareDesk")
-CAREDESK_BASE_URL = env.str("CAREDESK_BASE_URL", default="http://127.0.0.1:8000")
+CAREDESK_BASE_URL: str = env.str("CAREDESK_BASE_URL", default="http://127.0.0.1:8000")
 
 # Mailboxes polled for new mail every minute: imaps://user:password@host:993/INBOX, comma
 # separated. Handled mail is flagged, or moved to CAREDESK_IMAP_MOVE_TO when it is set.
@@ -282,7 +282,7 @@ CAREDESK_AUDIT_EMBEDDED = DATABASES["default"]["ENGINE"] == "django.db.backends.
 
 def _audit_key() -> str:
     """The checkpoint signing key: the environment, a key file, or (embedded) a generated file."""
-    key = env.str("CAREDESK_AUDIT_KEY", default="")
+    key: str = env.str("CAREDESK_AUDIT_KEY", default="")
     if key:
         return key
     if CAREDESK_AUDIT_KEY_FILE:

@@ -27,7 +27,7 @@ from caredesk.core.errors import DomainError
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdmin, BaseUserAdmin):  # type: ignore[misc]
+class UserAdmin(AuditedAdmin, BaseUserAdmin):  # type: ignore[type-arg]
     ordering = ("name",)
     list_display = ("email", "name", "is_staff", "is_active", "last_login")
     list_filter = ("is_staff", "is_active", "groups", "teams")
@@ -76,7 +76,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):  # type: ignore[misc]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "kind", "plan", "account_manager")
     list_filter = ("kind", "plan")
     search_fields = ("name", "email_domain")
@@ -84,7 +84,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "email", "kind", "organization")
     list_filter = ("kind", "organization")
     search_fields = ("name", "email")
@@ -93,7 +93,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "tier", "slug")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("members",)
@@ -147,10 +147,12 @@ class ServiceAccountAdmin(AuditedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceAccount]:
         return super().get_queryset(request).filter(kind=AccountKind.SERVICE)
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         if obj is None:
             kwargs["form"] = ServiceAccountAddForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:

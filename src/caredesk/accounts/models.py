@@ -60,7 +60,8 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
-    objects = UserManager()  # type: ignore[misc]
+    # users are made by e-mail, so this is not the stubs' username-based UserManager
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["name"]

@@ -139,7 +139,8 @@ def _pending(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
     if clock.now().timestamp() - float(data.get("at", 0)) > PENDING_SECONDS:
         request.session.pop(PENDING, None)
         return None
-    user = User.objects.filter(pk=data.get("user"), is_active=True).first()
+    # a session without a user id finds nobody
+    user = User.objects.filter(pk=data.get("user"), is_active=True).first()  # type: ignore[misc]
     return (user, data) if user is not None else None
 
 
@@ -565,7 +566,7 @@ def saml_acs(request: HttpRequest) -> HttpResponse:
     request_id = saml.response_request_id(posted)
     started = cache.get(f"saml:request:{request_id}") if request_id else None
     fresh = isinstance(started, dict) and clock.now().timestamp() - started["at"] < PENDING_SECONDS
-    if not fresh:
+    if not fresh or started is None:
         return _saml_failed(
             request, "This sign-in was not started here, was already used, or took too long."
         )

@@ -26,12 +26,13 @@ from caredesk.api.sla import router as sla_router
 from caredesk.api.tickets import _user
 from caredesk.api.tickets import router as ticket_router
 from caredesk.api.video import router as video_router
+from caredesk.core.problems import problem
 
 
 @csrf_exempt
 def not_found(request: HttpRequest, rest: str) -> HttpResponse:
     """Paths under the API that no operation serves: problem details, not the site's HTML page."""
-    return problems.problem(404, "Not found", "No such endpoint.")
+    return problem(404, "Not found", "No such endpoint.")
 
 
 class ScopedSchema(OpenAPISchema):

@@ -17,7 +17,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from caredesk.accounts.scopes import SCOPES, grant_of
 from caredesk.accounts.services import TokenRefused, token_authenticate
-from caredesk.api import problems
+from caredesk.core.problems import problem
 
 
 class ScopeMissing(Exception):
@@ -93,19 +93,17 @@ AUTH = [TokenAuth(None), SessionAuth()]
 
 
 def _token_refused(exc: TokenRefused) -> HttpResponse:
-    response = problems.problem(401, "Unauthorized", str(exc))
+    response = problem(401, "Unauthorized", str(exc))
     response["WWW-Authenticate"] = f'Bearer error="invalid_token", error_description="{exc}"'
     return response
 
 
 def _scope_missing(exc: ScopeMissing) -> HttpResponse:
     if exc.scope is None:
-        response = problems.problem(
-            403, "Forbidden", "This operation cannot be called with an API token."
-        )
+        response = problem(403, "Forbidden", "This operation cannot be called with an API token.")
         response["WWW-Authenticate"] = 'Bearer error="insufficient_scope"'
         return response
-    response = problems.problem(
+    response = problem(
         403,
         "Missing scope",
         f"This API token does not have the `{exc.scope}` scope this operation needs.",

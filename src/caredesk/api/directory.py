@@ -201,7 +201,7 @@ def contact_get(request: HttpRequest, contact_id: Id) -> dict[str, Any]:
     summary="Create a contact",
     openapi_extra=documented(400, 401, 403, 413, 422),
 )
-def contact_create(request: HttpRequest, payload: ContactIn) -> Status:
+def contact_create(request: HttpRequest, payload: ContactIn) -> Status[dict[str, Any]]:
     user = _user(request)
     if not user.is_staff:
         raise PermissionDenied("Only agents can create contacts.")

@@ -57,8 +57,9 @@ class TrackerHookOut(Schema):
     ),
     openapi_extra=documented(400, 401, 404, 413, 422),
 )
-def tracker_hook(request: HttpRequest, payload: dict[str, Any] = Body(...)) -> dict[str, str]:  # noqa: B008
-    issue = tracker_webhook(secret=str(request.auth), payload=payload)
+def tracker_hook(request: HttpRequest, payload: Body[dict[str, Any]]) -> dict[str, str]:
+    # ninja sets `auth` on the request: what TrackerSecretHeader or TrackerSecretQuery returned
+    issue = tracker_webhook(secret=str(request.auth), payload=payload)  # type: ignore[attr-defined]
     if issue is None:
         raise NotFound("No ticket is linked to that issue.")
     return {"issue": issue.key, "status": issue.status, "ticket": issue.ticket.ref}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias
 
 from ninja import Schema
 from pydantic import ConfigDict, EmailStr, Field, StringConstraints, field_validator
@@ -18,7 +18,7 @@ StatusAfterName = Literal["open", "pending", "on_hold", "solved", "closed"]
 ChannelName = Literal["portal", "email", "chat", "phone", "api", "video"]
 # Taken from the selector so the API (and its OpenAPI enums) never drift from what it accepts.
 QueueName = Literal[QUEUES]  # type: ignore[valid-type]
-SortName = Literal[tuple(SORTS)]  # type: ignore[valid-type]
+SortName: TypeAlias = Literal[tuple(SORTS)]  # type: ignore[valid-type]
 PriorityNumber = Annotated[int, Field(ge=1, le=4)]
 # Row ids: positive and within a 64-bit column (SQLite cannot even compare larger numbers).
 MAX_ID = 2**63 - 1

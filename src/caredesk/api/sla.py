@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, StringConstraints
@@ -169,7 +170,7 @@ def _calendar_out(c: Calendar) -> dict[str, Any]:
     }
 
 
-def _policies() -> Any:
+def _policies() -> QuerySet[SlaPolicy]:
     return SlaPolicy.objects.prefetch_related("organizations", "categories", "targets")
 
 

@@ -153,7 +153,7 @@ class _Refs:
 
 def _requester_for_create(user: User, payload: TicketCreateIn, refs: _Refs) -> Contact:
     if not user.is_staff:
-        contact = getattr(user, "contact", None)
+        contact: Contact | None = getattr(user, "contact", None)
         if contact is None:
             raise PermissionDenied("Only requesters and agents can open tickets.")
         if payload.requester_id not in (None, contact.pk) or payload.requester is not None:
@@ -244,7 +244,7 @@ def _opened_json(opened: list[services.Opened], user: User) -> list[dict[str, An
     summary="Open a ticket",
     openapi_extra=documented(400, 401, 403, 413, 422),
 )
-def ticket_create(request: HttpRequest, payload: TicketCreateIn) -> Status:
+def ticket_create(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[str, Any]]:
     user = _user(request)
     # One transaction: a new requester given by email is not kept if the ticket is refused.
     with transaction.atomic():
@@ -264,7 +264,7 @@ def ticket_create(request: HttpRequest, payload: TicketCreateIn) -> Status:
     ),
     openapi_extra=documented(400, 401, 403, 413, 422),
 )
-def ticket_create_batch(request: HttpRequest, payload: TicketBatchIn) -> Status:
+def ticket_create_batch(request: HttpRequest, payload: TicketBatchIn) -> Status[dict[str, Any]]:
     user = _user(request)
     if not user.is_staff:
         raise PermissionDenied("Only agents can open tickets in batches.")
@@ -367,7 +367,9 @@ def message_list(request: HttpRequest, ticket_id: Id) -> list[dict[str, Any]]:
     summary="Add a reply or internal note",
     openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
 )
-def message_create(request: HttpRequest, ticket_id: Id, payload: MessageIn) -> Status:
+def message_create(
+    request: HttpRequest, ticket_id: Id, payload: MessageIn
+) -> Status[dict[str, Any]]:
     user = _user(request)
     ticket = selectors.ticket_get(user=user, pk=ticket_id)
     if payload.status_after and not user.is_staff:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import EmailStr, Field, StringConstraints
 
-from caredesk.accounts.models import Organization
+from caredesk.accounts.models import Contact, Organization
 from caredesk.accounts.scopes import TICKETS_WRITE, organization_limit
 from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
@@ -85,7 +85,7 @@ def _organization(request: HttpRequest, payload: VideoFailureIn) -> Organization
                 "A referenced record does not exist.", errors={"organization_id": ["Not found."]}
             )
         return organization
-    contact = getattr(user, "contact", None)
+    contact: Contact | None = getattr(user, "contact", None)
     if contact is None or not contact.is_org_admin:
         raise PermissionDenied("Only partner integrations and agents report session failures.")
     if payload.organization_id not in (None, contact.organization_id):
@@ -93,7 +93,7 @@ def _organization(request: HttpRequest, payload: VideoFailureIn) -> Organization
             "Partners report for their own organization.",
             errors={"organization_id": ["Leave this out; your token names your organization."]},
         )
-    organization: Organization = contact.organization
+    organization = contact.organization
     return organization
 
 
@@ -151,7 +151,7 @@ def _report(payload: VideoFailureIn) -> video.VideoFailureReport:
     ),
     openapi_extra=documented(400, 401, 403, 413, 422),
 )
-def video_failure_create(request: HttpRequest, payload: VideoFailureIn) -> Status:
+def video_failure_create(request: HttpRequest, payload: VideoFailureIn) -> Status[dict[str, Any]]:
     organization = _within_token_organization(request, _organization(request, payload))
     user = _user(request)
     reported = video.video_failure_report(

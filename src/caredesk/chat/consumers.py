@@ -422,6 +422,8 @@ class AgentConsumer(_ChatSocket):
         return True
 
     async def _session_alive(self) -> bool:
+        if self.user is None:  # connect() lets no socket without a user this far
+            return False
         session = self.scope.get("session")
         key = getattr(session, "session_key", None)
         self._session_checked = clock.now()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -40,7 +41,7 @@ def header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str:
     return ""
 
 
-def scope_client_ip(scope: dict) -> str:  # type: ignore[type-arg]
+def scope_client_ip(scope: Mapping[str, Any]) -> str:
     """The caller's address for a socket, as caredesk.core.ratelimit.client_ip reads requests."""
     if settings.CAREDESK_BEHIND_PROXY:
         forwarded = header(scope.get("headers", []), b"x-forwarded-for")

@@ -35,11 +35,12 @@ def _sessions(contact: Contact, ticket_ids: list[int]) -> QuerySet[ChatSession]:
 
 
 def _export(contact: Contact, ticket_ids: list[int]) -> list[dict[str, Any]]:
-    return list(
-        _sessions(contact, ticket_ids).values(
+    return [
+        dict(row)
+        for row in _sessions(contact, ticket_ids).values(
             "id", "ticket_id", "visitor_name", "visitor_email", "status", "created_at", "ended_at"
         )
-    )
+    ]
 
 
 def _erase(contact: Contact, ticket_ids: list[int], name: str) -> int:

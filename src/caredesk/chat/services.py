@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
@@ -386,10 +386,15 @@ def _discard(staged: list[ChatUpload]) -> None:
     """Staged files are copied to the ticket; drop them once that is committed."""
     if not staged:
         return
-    names = [row.file.name for row in staged]
+    names = [cast(str, row.file.name) for row in staged]  # a staged upload has its file
     storage = staged[0].file.storage
     ChatUpload.objects.filter(pk__in=[row.pk for row in staged]).delete()
-    transaction.on_commit(lambda: [storage.delete(n) for n in names])
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 @dataclass(frozen=True)

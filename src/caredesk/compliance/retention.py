@@ -51,7 +51,7 @@ def audit_purge() -> int:
                 # the append-only trigger lets this transaction's deletes through, no other's
                 cursor.execute("SET LOCAL caredesk.audit_purge = 'on'")
             cursor.execute(f"DELETE FROM {table} WHERE seq < %s", [first_kept])  # noqa: S608
-            removed = cursor.rowcount
+            removed: int = cursor.rowcount
         ChainAnchor.objects.all().delete()
         ChainAnchor.objects.create(seq=last_seq + 1, prev_hash=last_hash, purged_at=now)
         # Signed before commit: if the file cannot be written, nothing is purged.

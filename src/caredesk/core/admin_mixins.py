@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from django import forms
 from django.db import models
@@ -42,4 +43,6 @@ class StorableJSONField(forms.JSONField):
 class StorableJSONAdmin:
     """For admin classes of models with JSON fields edited as text."""
 
-    formfield_overrides = {models.JSONField: {"form_class": StorableJSONField}}
+    formfield_overrides: ClassVar[Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]] = {
+        models.JSONField: {"form_class": StorableJSONField}
+    }

@@ -233,7 +233,7 @@ def open_json(value: Any, aad: str) -> Any:
     return value
 
 
-class SealedJSONField(models.JSONField):  # type: ignore[type-arg]
+class SealedJSONField(models.JSONField):
     """JSON whose PhiText values are stored encrypted (bound to their key path)."""
 
     @property

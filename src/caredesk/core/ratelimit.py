@@ -25,7 +25,7 @@ class Verdict:
 def client_ip(request: HttpRequest) -> str:
     """The caller's address: the proxy's X-Forwarded-For (last hop) only behind a proxy."""
     if settings.CAREDESK_BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
             return hops[-1]

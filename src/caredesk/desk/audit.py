@@ -137,11 +137,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     _guard(request, "compliance.export_auditentry")
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        errors = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in form.errors.items())
         return HttpResponse(errors, status=422, content_type="text/plain; charset=utf-8")
     filters = form.filters() if form.is_bound else AuditFilters()
     audit.audit_searched(

@@ -65,7 +65,7 @@ def _row(ticket: Ticket) -> tuple[object, ...]:
 
 
 @agent_required
-def queue_export(request: HttpRequest) -> HttpResponse:
+def queue_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     user = _user(request)
     if not user.has_perm("tickets.export_ticket"):
         raise PermissionDenied

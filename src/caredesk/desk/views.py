@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
 
 from caredesk.accounts.models import ApiToken, Organization, Team, User
 from caredesk.accounts.scopes import scopes_allowed
@@ -79,8 +80,14 @@ def _filters(request: HttpRequest) -> selectors.TicketFilters:
     )
 
 
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it."""
+
+    htmx: HtmxDetails
+
+
 @agent_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: HtmxHttpRequest) -> HttpResponse:
     user = _user(request)
     f = _filters(request)
     try:

@@ -17,7 +17,7 @@ from caredesk.governance.services.holds import hold_place, hold_release
 
 
 @admin.register(RetentionRule)
-class RetentionRuleAdmin(admin.ModelAdmin):
+class RetentionRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("record_class", "keep_days", "active")
     list_editable = ("keep_days", "active")
     fields = ("record_class", "keep_days", "active")
@@ -26,7 +26,7 @@ class RetentionRuleAdmin(admin.ModelAdmin):
         return False  # turn a rule off instead: a missing rule falls back to its default
 
 
-class LegalHoldForm(forms.ModelForm):
+class LegalHoldForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = LegalHold
         fields = ("organization", "contact", "ticket", "reason")
@@ -40,7 +40,7 @@ class LegalHoldForm(forms.ModelForm):
 
 
 @admin.register(LegalHold)
-class LegalHoldAdmin(admin.ModelAdmin):
+class LegalHoldAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = LegalHoldForm
     list_display = ("__str__", "reason", "placed_by", "placed_at", "released_at")
     list_filter = ("released_at",)
@@ -99,12 +99,12 @@ class LegalHoldAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessReview)
-class AccessReviewAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class AccessReviewAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("account", "roles", "reviewer", "signed_at")
     list_filter = ("signed_at",)
 
 
 @admin.register(SubjectRequest)
-class SubjectRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class SubjectRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("contact", "kind", "actor", "at")
     list_filter = ("kind",)

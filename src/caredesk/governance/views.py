@@ -57,7 +57,9 @@ def needs(perm: str) -> Callable[[View], View]:
 TABS = {"reviews": "reviews", "people": "people", "person": "people", "breaches": "breaches"}
 
 
-def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> Any:
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     name = template.rsplit("/", 1)[-1].removesuffix(".html")
     base = {
         **sidebar(_user(request)),
@@ -106,7 +108,7 @@ def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     account = _staff(pk)
     form = DeactivateForm(request.POST)
     if not form.is_valid():
-        flash.error(request, f"{account.name}: {'; '.join(form.errors['reason'])}")
+        flash.error(request, f"{account.name}: {'; '.join(map(str, form.errors['reason']))}")
         return redirect("governance:reviews")
     try:
         ended = account_deactivate(

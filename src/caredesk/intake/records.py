@@ -47,7 +47,10 @@ def _mail_q(contact: Contact, ticket_ids: list[int]) -> Q:
 
 def _export(contact: Contact, ticket_ids: list[int]) -> list[dict[str, Any]]:
     mail = InboundMail.objects.filter(_mail_q(contact, ticket_ids))
-    return list(mail.values("id", "ticket_id", "sender", "subject", "status", "received_at"))
+    return [
+        dict(row)
+        for row in mail.values("id", "ticket_id", "sender", "subject", "status", "received_at")
+    ]
 
 
 def _erase(contact: Contact, ticket_ids: list[int], name: str) -> int:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DataError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import QuerySet
 
 from caredesk.accounts.models import Contact
 from caredesk.accounts.services import requester_for_email
@@ -147,7 +148,7 @@ def _quarantine_fault(mail: InboundMail, exc: Exception, what: str) -> Outcome:
     return _finish(mail, MailStatus.QUARANTINED, f"{what} ({type(exc).__name__})")
 
 
-def _by_message_ids(ids: list[str]) -> Any:
+def _by_message_ids(ids: list[str]) -> QuerySet[Message]:
     """Messages stored with one of these Message-IDs. The index on the column leaves out
     messages without one, and SQLite uses such a partial index only when the query repeats
     its condition word for word, hence the exclude (without it every mail scans the table)."""

@@ -20,7 +20,7 @@ class CallStatus(models.TextChoices):
 
 
 # How far along a call is: an event never moves a call back, and the first end wins.
-STAGE = {
+STAGE: dict[str, int] = {
     CallStatus.QUEUED: 1,
     CallStatus.INITIATED: 1,
     CallStatus.RINGING: 1,

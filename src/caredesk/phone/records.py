@@ -28,8 +28,9 @@ def _calls(contact: Contact, ticket_ids: list[int]) -> QuerySet[Call]:
 
 
 def _export(contact: Contact, ticket_ids: list[int]) -> list[dict[str, Any]]:
-    return list(
-        _calls(contact, ticket_ids).values(
+    return [
+        dict(row)
+        for row in _calls(contact, ticket_ids).values(
             "id",
             "ticket_id",
             "from_number",
@@ -41,7 +42,7 @@ def _export(contact: Contact, ticket_ids: list[int]) -> list[dict[str, Any]]:
             "duration_seconds",
             "recording_url",
         )
-    )
+    ]
 
 
 def _erase(contact: Contact, ticket_ids: list[int], name: str) -> int:

@@ -396,7 +396,7 @@ def _tickets(call: Call, recording: CallRecording | None, now: datetime) -> None
     missed = ended and call.answered is None and not call.outbound
     if missed and call.urgent and call.ticket_id is None:
         _missed_urgent(call)
-    if ended and call.ticket_id is not None and not call.noted:
+    if ended and not call.noted and call.ticket is not None:
         message_add(
             ticket=call.ticket,
             kind=MessageKind.INTERNAL,

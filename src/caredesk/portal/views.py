@@ -73,7 +73,7 @@ def new_request(request: HttpRequest, slug: str) -> HttpResponse:
             if rf.kind == FieldKind.FILE:
                 file_fields.append(f"f_{rf.key}")
                 continue
-            value = d.get(f"f_{rf.key}")
+            value: Any = d.get(f"f_{rf.key}")
             text = value.isoformat() if hasattr(value, "isoformat") else str(value or "")
             answers[rf.label] = text
             if rf.maps_to and text:

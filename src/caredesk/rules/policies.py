@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from caredesk.accounts.models import User
@@ -129,7 +130,7 @@ def check_document(data: Mapping[str, Any], *, references: bool = True) -> dict[
             compile_rules(rules)
         except ConditionError as exc:
             errors["rules"] = [str(exc)]
-    if not errors and references:
+    if not errors and references and isinstance(rules, list):
         missing = missing_references(rules)
         if missing:
             errors["rules"] = missing
@@ -221,11 +222,9 @@ def policy_save(
     document = check_document(data)
     name = str(data["name"]).strip()
     slug = str(data.get("slug") or (policy.slug if policy else "") or slugify(name))[:60]
-    clash = Policy.objects.filter(slug=slug).exclude(pk=policy.pk if policy else None)
-    if (
-        clash.exists()
-        or Policy.objects.filter(name=name).exclude(pk=policy.pk if policy else None).exists()
-    ):
+    itself = Q(pk=policy.pk) if policy else Q()
+    clash = Policy.objects.filter(slug=slug).exclude(itself)
+    if clash.exists() or Policy.objects.filter(name=name).exclude(itself).exists():
         raise ValidationFailed(
             "Another policy has that name.", errors={"name": ["Choose another name."]}
         )
@@ -290,7 +289,8 @@ def policies_import(*, text: str, actor: User | None, note: str = "imported") ->
 
 def _documents(text: str) -> list[str]:
     """The YAML documents of a file, as text (split on `---` lines), empty ones left out."""
-    parts, current = [], []
+    parts: list[str] = []
+    current: list[str] = []
     for line in text.splitlines(keepends=True):
         if line.rstrip() == "---":
             parts.append("".join(current))

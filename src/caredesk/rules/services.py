@@ -10,7 +10,7 @@ each other's changes, and each rule fires at most once per plan.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -414,7 +414,7 @@ _FIELDS: dict[str, Any] = {
 }
 
 # The other actions, one service call each (and those other apps register: rules/actions.py).
-_HANDLERS = {
+_HANDLERS: dict[str, Callable[[Ticket, Any], None]] = {
     "add_note": _add_message,
     "apply_macro": _add_message,
     "escalate": _escalate,

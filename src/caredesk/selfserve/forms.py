@@ -21,7 +21,7 @@ class MultipleFileField(forms.FileField):
 
     widget = MultipleFileInput
 
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         single = super().clean
         return [single(f, initial) for f in files]
@@ -92,8 +92,8 @@ class PublicRequestForm(forms.Form):
         strip=False,  # sized and read by parse_results (MAX_RESULTS_CHARS)
     )
 
-    def clean_attachments(self) -> list[UploadedFile]:
-        files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+    def clean_attachments(self) -> list[UploadedFile[bytes]]:
+        files: list[UploadedFile[bytes]] = self.cleaned_data.get("attachments") or []
         if len(files) > MAX_FILES:
             raise forms.ValidationError(f"Attach at most {MAX_FILES} files.")
         return files

@@ -8,12 +8,12 @@ from __future__ import annotations
 import logging
 import os
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -37,7 +37,10 @@ SENT_MAX_AGE = 24 * 3600  # the confirmation link works for a day
 CHUNK = 64 * 1024
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+_Response = TypeVar("_Response", bound=HttpResponse)
+
+
+def _no_store(response: _Response) -> _Response:
     response["Cache-Control"] = "no-store"
     return response
 
@@ -97,7 +100,7 @@ def payload(request: HttpRequest) -> HttpResponse:
     except ValueError:
         size = -1
     if not 1 <= size <= checks.MAX_PAYLOAD_BYTES:
-        response = JsonResponse(
+        response: HttpResponse = JsonResponse(
             {"detail": f"Ask for 1 to {checks.MAX_PAYLOAD_BYTES} bytes."}, status=400
         )
         return _no_store(response)
@@ -229,7 +232,7 @@ def _form_page(
 
 def _drop_results(form: PublicRequestForm) -> None:
     """Results that could not be read are not sent again with the corrected form."""
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()  # a bound form's data: the request's QueryDict
     data["diagnostics"] = ""
     form.data = data
 

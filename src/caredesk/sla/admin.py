@@ -16,7 +16,7 @@ def _recompute_after_commit() -> None:
     transaction.on_commit(sla_recompute_task)
 
 
-class SlaTargetInline(admin.TabularInline):
+class SlaTargetInline(admin.TabularInline):  # type: ignore[type-arg]
     model = SlaTarget
     extra = 0
     fields = ("priority", "metric", "minutes", "calendar")

@@ -10,7 +10,7 @@ from caredesk.compliance import access as audit
 from caredesk.tickets.models import RequestField, RequestType, Tag, Ticket
 
 
-class RequestFieldInline(admin.TabularInline):
+class RequestFieldInline(admin.TabularInline):  # type: ignore[type-arg]
     model = RequestField
     extra = 1
     fields = (
@@ -27,7 +27,7 @@ class RequestFieldInline(admin.TabularInline):
 
 
 @admin.register(RequestType)
-class RequestTypeAdmin(admin.ModelAdmin):
+class RequestTypeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "default_level", "default_team", "portal_visible", "active", "position")
     list_editable = ("position", "active")
     prepopulated_fields = {"slug": ("name",)}
@@ -35,12 +35,12 @@ class RequestTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("name",)
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("id", "subject", "status", "priority", "team", "assignee", "updated_at")
     list_filter = ("status", "priority", "team")
     search_fields = ("subject",)

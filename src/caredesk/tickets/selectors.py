@@ -458,7 +458,8 @@ def queue_counts(user: User, extra: dict[str, QuerySet[Any]] | None = None) -> d
 
 def _count_all(querysets: list[QuerySet[Any]]) -> list[int]:
     """COUNT(*) of each queryset, all in one statement (one round trip, not five)."""
-    selects, params = [], []
+    selects: list[str] = []
+    params: list[Any] = []
     for i, qs in enumerate(querysets):
         sql, p = qs.query.sql_with_params()
         # `sql` is what the ORM compiled; values travel separately as parameters.

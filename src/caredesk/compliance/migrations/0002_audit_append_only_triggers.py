@@ -35,7 +35,7 @@ SQLITE_DROP = "DROP TRIGGER IF EXISTS compliance_audit_append_only;"
 
 
 def _run(statements: dict[str, str]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
+    def run(apps, schema_editor):
         sql = statements.get(schema_editor.connection.vendor)
         if sql:
             schema_editor.execute(sql, params=None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Q, QuerySet, TextField
@@ -72,7 +72,8 @@ class Progress:
 
 
 def _cast(qs: QuerySet[Any], name: str) -> QuerySet[Any]:
-    return qs.annotate(**{f"{name}_raw": Cast(name, TextField())})
+    annotated: QuerySet[Any] = qs.annotate(**{f"{name}_raw": Cast(name, TextField())})
+    return annotated
 
 
 def _stale_fields(fields: tuple[str, ...], active: str) -> Q:
@@ -89,7 +90,7 @@ def _stale_tokens(name: str, active: str) -> Q:
 
 
 def _rows(model: Any, fields: tuple[str, ...], active: str) -> QuerySet[Any]:
-    qs = model.objects.all()
+    qs: QuerySet[Any] = model.objects.all()
     for name in fields:
         qs = _cast(qs, name)
     return qs.filter(_stale_fields(fields, active))
@@ -160,9 +161,10 @@ def _attachment_batches(active: str, batch: int) -> Iterator[Progress]:
             return
         rewritten, unreadable = 0, []
         for att in rows:
+            name = cast(str, att.file.name)  # a stored attachment always has its file's name
             try:
-                if phi_storage.key_id(att.file.name) != active:
-                    phi_storage.reseal(att.file.name)
+                if phi_storage.key_id(name) != active:
+                    phi_storage.reseal(name)
                     rewritten += 1
             except (OSError, PhiDecryptError):
                 unreadable.append(f"attachment {att.pk}")
@@ -179,7 +181,7 @@ def _answers_marked_later(batch: int) -> Iterator[Progress]:
         .values_list("request_type_id", flat=True)
         .distinct()
     )
-    names = {pk: phi_answer_names(pk) for pk in categories}
+    names: dict[int | None, frozenset[str]] = {pk: phi_answer_names(pk) for pk in categories}
     qs = Ticket.objects.filter(category_id__in=categories).exclude(form_data={})
     last, done = 0, 0
     while True:
@@ -204,7 +206,8 @@ def _indexed_rows(model: Any) -> QuerySet[Any]:
     any_index = Q()
     for index in index_fields(model).values():
         any_index |= ~Q(**{index: ""})
-    return model.objects.filter(any_index)
+    rows: QuerySet[Any] = model.objects.filter(any_index)
+    return rows
 
 
 def _reindexer(model: Any) -> Rewrite:
