@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -155,3 +156,22 @@ def test_every_retention_class_and_export_part_has_the_app_that_keeps_it() -> No
     own = {RecordClass.CLOSED_TICKETS, RecordClass.OUTBOX_MAIL}
     assert set(record_classes.keys()) == set(RecordClass.values) - own
     assert set(personal_data.keys()) == {"received_mail", "calls", "chats"}
+
+
+def test_the_job_queue_keeps_no_return_values(tmp_path: Path, settings: Any) -> None:
+    """Nothing reads a job's return value, so none is kept: the embedded queue's file and
+    Redis would otherwise grow by one unread result per job, every minute, for ever."""
+    from huey import SqliteHuey
+
+    config = {k: v for k, v in settings.HUEY.items() if k not in ("huey_class", "consumer")}
+    config.update(filename=str(tmp_path / "jobs.sqlite3"), immediate=False)
+    queue = SqliteHuey(**config)
+
+    @queue.task()
+    def answer() -> int:
+        return 42
+
+    answer()
+    queue.execute(queue.dequeue())
+    assert queue.pending_count() == 0
+    assert queue.storage.result_store_size() == 0

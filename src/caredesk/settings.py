@@ -344,6 +344,7 @@ if REDIS_URL:
         "name": CAREDESK_REDIS_PREFIX,
         "url": REDIS_URL,
         "immediate": TESTING,
+        "results": False,  # nothing reads a job's return value: none is kept
         "consumer": {"workers": env.int("CAREDESK_WORKERS", default=2), "worker_type": "thread"},
     }
 else:
@@ -352,6 +353,7 @@ else:
         "name": "caredesk",
         "filename": str(DATA_DIR / "jobs.sqlite3"),
         "immediate": TESTING,
+        "results": False,  # nothing reads a job's return value: none is kept
         "consumer": {"workers": env.int("CAREDESK_WORKERS", default=2), "worker_type": "thread"},
     }
 
