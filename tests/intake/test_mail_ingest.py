@@ -3,6 +3,7 @@ and what cannot be read waits in quarantine for an administrator."""
 
 from __future__ import annotations
 
+import logging
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -169,6 +170,19 @@ def test_unreadable_mail_is_quarantined_and_kept(clock, raw, why):
     assert outcome.status == MailStatus.QUARANTINED and why in outcome.reason
     assert bytes(InboundMail.objects.get().raw) == raw
     assert not Ticket.objects.exists()
+
+
+def test_a_quarantine_is_logged_without_what_the_mail_said(clock, settings, caplog):
+    # an attachment's name is the patient's words ("Lena Marwick lab results.pdf"): the reason,
+    # kept with the mail for the admin, names it; the log names the mail's number only
+    raw = mail(attachments=[("Lena Marwick lab results.pdf", "application/pdf", b"%PDF-1.7\n")])
+    settings.CAREDESK_ATTACHMENT_TYPES = ["image/png"]
+    with caplog.at_level(logging.INFO):
+        outcome = mail_ingest(raw=raw)
+    assert outcome.status == MailStatus.QUARANTINED and "Marwick" in outcome.reason
+    kept = InboundMail.objects.get()
+    assert f"mail {kept.pk} quarantined" in caplog.text
+    assert "Marwick" not in caplog.text
 
 
 def test_a_refused_attachment_quarantines_the_mail_and_an_admin_can_reprocess_it(clock, settings):

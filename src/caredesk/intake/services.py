@@ -215,7 +215,8 @@ def _finish(
     # the raw message was written once when it arrived; it is never rewritten
     mail.save(update_fields=[*_PROCESSING_FIELDS])
     if status == MailStatus.QUARANTINED:
-        log.warning("mail %s quarantined: %s", mail.pk, mail.reason)  # no content in logs
+        # the reason may quote the mail (an attachment's name): it stays with the mail
+        log.warning("mail %s quarantined; the reason is on its page", mail.pk)
     return Outcome(status=status, ticket=ticket.ref if ticket else None, reason=mail.reason)
 
 
