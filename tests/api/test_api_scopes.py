@@ -374,7 +374,11 @@ def test_an_enterprise_clients_audit_token_reads_only_its_organizations_entries(
     assert (made.organization, made.expires_at) == (world.org, None)  # its own; no expiry
     client = Token(secret)
     items = client.get("/audit").json()["items"]
-    assert [i["object_id"] for i in items] == ["7"]
+    # its own token's making is in its organization's audit, newest first, then the ticket
+    assert [(i["action"], i["object_id"]) for i in items] == [
+        ("token.created", str(made.pk)),
+        ("ticket.viewed", "7"),
+    ]
     assert all(i["ip"] is None for i in items)
     make_ticket(world.requester)
     assert assert_problem(client.get("/tickets"), 403)["scope"] == TICKETS_READ

@@ -87,3 +87,20 @@ def test_internal_service_accounts_are_not_offered_as_assignees(desk, agent):
 
     bot = service_account_create(name="Triage bot", role=ROLE_AGENT)
     assert agent in agents() and bot not in agents()
+
+
+def test_making_and_revoking_a_token_are_in_the_access_audit(desk, agent, clock):
+    from caredesk.compliance.models import AuditEntry
+
+    desk.post(
+        "/agent/tokens/", {"name": "Shift report", "scopes": ["tickets:read"], "expires_in": "30"}
+    )
+    token = ApiToken.objects.get(user=agent)
+    desk.post("/agent/tokens/", {"revoke": token.pk})
+    desk.post("/agent/tokens/", {"revoke": token.pk})  # revoked once: audited once
+    entries = AuditEntry.objects.filter(object_type="accounts.apitoken").order_by("seq")
+    assert [(e.action, e.object_id, e.actor_id) for e in entries] == [
+        ("token.created", str(token.pk), agent.pk),
+        ("token.revoked", str(token.pk), agent.pk),
+    ]
+    assert entries[0].fields == [f"owner:{agent.pk}", "tickets:read"]

@@ -28,6 +28,8 @@ from caredesk.accounts.scopes import (
     scopes_allowed,
     scopes_ordered,
 )
+from caredesk.compliance import audit
+from caredesk.compliance.models import AuditAction
 from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
 
@@ -281,11 +283,26 @@ def token_create(
         created_at=clock.now(),
         expires_at=_token_expiry(user, expires_at),
     )
+    _token_audited(AuditAction.TOKEN_CREATED, token)
     return token, secret
 
 
 def token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True)
+    if revoked.update(revoked_at=clock.now()):
+        _token_audited(AuditAction.TOKEN_REVOKED, token)
+
+
+def _token_audited(action: str, token: ApiToken) -> None:
+    """Who made or ended which token, its owner and its grant, in the access audit (whichever
+    screen or command did it: the desk's token page, the admin, `caredesk token`)."""
+    audit.record(
+        action=action,
+        object_type="accounts.apitoken",
+        object_id=token.pk,
+        organization_id=token.organization_id,
+        fields=[f"owner:{token.user_id}", *token.scopes],
+    )
 
 
 class TokenRefused(Exception):

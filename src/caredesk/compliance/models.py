@@ -34,6 +34,8 @@ class AuditAction(models.TextChoices):
     ACCOUNT_DEACTIVATED = "account.deactivated", "Account deactivated"
     ACCESS_REVIEWED = "access.reviewed", "Access review signed off"
     MFA_RESET = "mfa.reset", "Second factor reset"
+    TOKEN_CREATED = "token.created", "API token created"
+    TOKEN_REVOKED = "token.revoked", "API token revoked"
     SIGNED_IN = "auth.signed_in", "Signed in"
     SIGNED_OUT = "auth.signed_out", "Signed out"
     RECORDS_PURGED = "retention.purged", "Records purged by retention"
