@@ -53,8 +53,23 @@ def reset(scope: str, key: str, *, window: int) -> None:
     cache.delete(_bucket(scope, key, window)[0])
 
 
+def give_back(scope: str, key: str, *, window: int) -> None:
+    """Uncount one attempt counted by `hit` in the current window (it turned out not to be a
+    failure)."""
+    bucket = _bucket(scope, key, window)[0]
+    try:
+        if int(cache.get(bucket, 0)) > 0:
+            cache.decr(bucket)
+    except ValueError:  # expired meanwhile: nothing left to give back
+        pass
+
+
 def hit(scope: str, key: str, *, limit: int, window: int) -> Verdict:
-    """Count one attempt for (scope, key); allowed while the window's count is within limit."""
+    """Count one attempt for (scope, key); allowed while the window's count is within limit.
+
+    The count is one atomic increment (the cache's incr: a lock in-process, INCR in Redis) that
+    returns the new count, so of any number of attempts made at the same moment at most `limit`
+    are allowed. To limit an action, call this before doing it, never `peek` then `hit` after."""
     if limit <= 0:
         return Verdict(True, 0)
     bucket, start, now = _bucket(scope, key, window)
