@@ -366,6 +366,24 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "caredesk"}
 }
 CAREDESK_BEHIND_PROXY = env.bool("CAREDESK_BEHIND_PROXY", default=False)
+# The reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma
+# separated); empty: the connecting address is the client's, whatever a header says
+# (caredesk/core/forwarded.py). CAREDESK_BEHIND_PROXY without them fails the system check.
+CAREDESK_TRUSTED_PROXIES_TEXT = env.list("CAREDESK_TRUSTED_PROXIES", default=[])
+
+
+def _trusted_proxies() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    from caredesk.core.forwarded import parse_networks
+
+    try:
+        return parse_networks(CAREDESK_TRUSTED_PROXIES_TEXT)
+    except ValueError as exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"CAREDESK_TRUSTED_PROXIES: {exc}") from None
+
+
+CAREDESK_TRUSTED_PROXIES = _trusted_proxies()
 # Attempts per minute and client address at each public door; 0 turns a limit off.
 CAREDESK_RATE_PUBLIC_FORM = env.int("CAREDESK_RATE_PUBLIC_FORM", default=10)
 CAREDESK_RATE_CHAT = env.int("CAREDESK_RATE_CHAT", default=60)

@@ -66,3 +66,21 @@ def outbox_settings_check(app_configs: Any = None, **_: Any) -> list[CheckMessag
             )
         ]
     return []
+
+
+@register()
+def trusted_proxies_check(app_configs: Any = None, **_: Any) -> list[Error]:
+    """Behind a reverse proxy, the proxy's addresses must be named: without them every client
+    would share the proxy's address (one sign-in pause for everyone), and believing any peer's
+    X-Forwarded-For would let a client choose the address the audit records."""
+    if settings.CAREDESK_BEHIND_PROXY and not settings.CAREDESK_TRUSTED_PROXIES:
+        return [
+            Error(
+                "CAREDESK_BEHIND_PROXY is set but CAREDESK_TRUSTED_PROXIES is empty: the client "
+                "addresses the proxy forwards would not be believed.",
+                hint="Set CAREDESK_TRUSTED_PROXIES to the reverse proxy's addresses or networks, "
+                "e.g. 10.0.0.5 or 10.0.0.0/24 (see docs/configuration.md).",
+                id="caredesk.E010",
+            )
+        ]
+    return []

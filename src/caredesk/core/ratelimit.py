@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 from caredesk.core import clock
+from caredesk.core.forwarded import request_client_address
 
 
 @dataclass(frozen=True)
@@ -23,13 +23,8 @@ class Verdict:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The caller's address: the proxy's X-Forwarded-For (last hop) only behind a proxy."""
-    if settings.CAREDESK_BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+    """The caller's address (caredesk.core.forwarded: a forwarded one only from trusted proxies)."""
+    return request_client_address(request) or "unknown"
 
 
 def _bucket(scope: str, key: str, window: int) -> tuple[str, int, int]:
