@@ -204,7 +204,7 @@ X_FRAME_OPTIONS = "DENY"
 # Keys never go in the database. Without any, the embedded mode (local HTTP or the SQLite
 # database in the data folder) writes a key file (0600) into the data folder; elsewhere CareDesk
 # refuses to start (system check caredesk.E001), and `check --deploy` refuses keys kept in the
-# data folder beside the database (caredesk.E002).
+# data folder beside the database (caredesk.E002). The checks never write the key file.
 CAREDESK_PHI_KEYS = env.str("CAREDESK_PHI_KEYS", default="")
 CAREDESK_PHI_KEY_FILE = env.str("CAREDESK_PHI_KEY_FILE", default="")
 CAREDESK_PHI_INDEX_KEY = env.str("CAREDESK_PHI_INDEX_KEY", default="")

@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from caredesk.core.phi import keyring
+from caredesk.core import phi_crypto
+from caredesk.core.phi import key_source_text
 from caredesk.core.phi_crypto import PhiKeyError
 
 KEYS_HINT = (
@@ -18,9 +19,16 @@ KEYS_HINT = (
 
 @register()
 def phi_keys_check(app_configs: Any = None, **_: Any) -> list[Error]:
-    """Health information cannot be stored or read without its keys: refuse to start."""
+    """Health information cannot be stored or read without its keys: refuse to start.
+
+    Reads only: where the embedded mode would write a new key file, the check passes and the
+    first use of a key writes it (a check never writes)."""
     try:
-        keyring()
+        text = key_source_text(create=False)
+        if text:
+            phi_crypto.keyring_from(
+                phi_crypto.parse_entries(text), settings.CAREDESK_PHI_INDEX_KEY
+            )
     except PhiKeyError as exc:
         return [Error(str(exc), hint=KEYS_HINT, id="caredesk.E001")]
     return []

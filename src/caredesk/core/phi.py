@@ -47,9 +47,10 @@ def _create_key_file(path: Path) -> str:
     return text
 
 
-def key_source_text() -> str:
+def key_source_text(*, create: bool = True) -> str:
     """The configured key entries: CAREDESK_PHI_KEYS, else the key file, else (embedded) a new
-    file in the data folder."""
+    file in the data folder; with create=False (the system checks, which never write) "" where
+    that file would be made."""
     if settings.CAREDESK_PHI_KEYS:
         return str(settings.CAREDESK_PHI_KEYS)
     if settings.CAREDESK_PHI_KEY_FILE:
@@ -61,6 +62,8 @@ def key_source_text() -> str:
         raise PhiKeyError(
             "No PHI encryption key is configured: set CAREDESK_PHI_KEYS or CAREDESK_PHI_KEY_FILE."
         )
+    if not create:
+        return ""
     try:
         return _create_key_file(path)
     except FileExistsError:  # another process wrote it first
