@@ -269,8 +269,8 @@ def _documented_minimum() -> list[str]:
     text = (DOCS / "operator-guide.md").read_text()
     block = text.split("<!-- production minimum -->", 1)[1].split("```sh", 1)[1].split("```")[0]
     names = []
-    for line in block.splitlines():
-        line = line.split("#", 1)[0].strip()
+    for raw in block.splitlines():
+        line = raw.split("#", 1)[0].strip()
         if line.startswith("export "):
             names += [word.split("=", 1)[0] for word in line[len("export ") :].split()]
     return names

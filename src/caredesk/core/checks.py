@@ -26,9 +26,7 @@ def phi_keys_check(app_configs: Any = None, **_: Any) -> list[Error]:
     try:
         text = key_source_text(create=False)
         if text:
-            phi_crypto.keyring_from(
-                phi_crypto.parse_entries(text), settings.CAREDESK_PHI_INDEX_KEY
-            )
+            phi_crypto.keyring_from(phi_crypto.parse_entries(text), settings.CAREDESK_PHI_INDEX_KEY)
     except PhiKeyError as exc:
         return [Error(str(exc), hint=KEYS_HINT, id="caredesk.E001")]
     return []
