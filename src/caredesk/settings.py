@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from pathlib import Path
 
 import environ
+
+from caredesk.core.datadir import (
+    FILE_MODE,
+    FOLDER_MODE,
+    keep_private,
+    private_folder,
+    write_private,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
@@ -13,8 +22,10 @@ env = environ.Env()
 DEBUG = env.bool("CAREDESK_DEBUG", default=False)
 DATA_DIR = Path(env.str("CAREDESK_DATA_DIR", default=str(Path.cwd() / "data"))).resolve()
 TESTING = env.bool("CAREDESK_TESTING", default=False)
-# The embedded database, job queue and attachments live here; make sure it exists.
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The embedded database, job queue and attachments live here: make sure it exists, and that what
+# this process creates (there and anywhere) is its user's alone (caredesk/core/datadir.py).
+keep_private()
+private_folder(DATA_DIR)
 
 
 def _key_file(name: str, nbytes: int) -> str:
@@ -23,8 +34,8 @@ def _key_file(name: str, nbytes: int) -> str:
     if not path.exists():
         import secrets
 
-        path.write_text(secrets.token_urlsafe(nbytes))
-        path.chmod(0o600)
+        with contextlib.suppress(FileExistsError):  # another process wrote it first
+            write_private(path, secrets.token_urlsafe(nbytes))
     return path.read_text().strip()
 
 
@@ -165,6 +176,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "attachments"
+# Stored files (attachments, collected static files) and their folders: the owner's alone.
+FILE_UPLOAD_PERMISSIONS = FILE_MODE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = FOLDER_MODE
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
