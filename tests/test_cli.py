@@ -261,43 +261,77 @@ def test_help_is_available(args):
     assert out.returncode == 0 and "usage:" in out.stdout
 
 
-def test_production_settings_pass_the_deploy_check_without_warnings(tmp_path):
-    env = _env(tmp_path) | {
-        "SECRET_KEY": "k" * 20 + "-production-secret-with-enough-variety-9f3a7c1e5b2d8406",
-        "ALLOWED_HOSTS": "desk.clinic.example",
-        "CAREDESK_BEHIND_PROXY": "1",
-        "CAREDESK_SSL_REDIRECT": "1",
-    }
-    keyless = subprocess.run(
-        [*CAREDESK, "manage", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert keyless.returncode != 0, "health information needs its keys in production"
-    assert "caredesk.E002" in keyless.stdout + keyless.stderr
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def _documented_minimum() -> list[str]:
+    """The variables the operator guide's production minimum sets, in its order."""
+    text = (DOCS / "operator-guide.md").read_text()
+    block = text.split("<!-- production minimum -->", 1)[1].split("```sh", 1)[1].split("```")[0]
+    names = []
+    for raw in block.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line.startswith("export "):
+            names += [word.split("=", 1)[0] for word in line[len("export ") :].split()]
+    return names
+
+
+def _files_under(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_the_documented_production_minimum_passes_the_deploy_check_and_writes_nothing(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
     key = subprocess.run([*CAREDESK, "keys", "new"], capture_output=True, text=True, check=True)
     index = subprocess.run(
         [*CAREDESK, "keys", "new", "--id", "index"], capture_output=True, text=True, check=True
     )
-    env["CAREDESK_PHI_KEYS"] = f"{key.stdout.strip()},{index.stdout.strip()}"
-    checked = subprocess.run(
-        [*CAREDESK, "manage", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    values = {
+        "SECRET_KEY": "k" * 20 + "-production-secret-with-enough-variety-9f3a7c1e5b2d8406",
+        "ALLOWED_HOSTS": "desk.clinic.example",
+        "DATABASE_URL": "postgres://caredesk@127.0.0.1:5432/caredesk_deploy_check",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "CAREDESK_PHI_KEYS": f"{key.stdout.strip()},{index.stdout.strip()}",
+        "CAREDESK_AUDIT_KEY": "audit-" + "9f3a7c1e5b2d8406" * 4,
+        "CAREDESK_SSL_REDIRECT": "1",
+        "CAREDESK_BEHIND_PROXY": "1",
+        "CAREDESK_TRUSTED_PROXIES": "10.0.0.5",
+    }
+    assert _documented_minimum() == list(values), "the test sets exactly what the guide lists"
+    env = _env(data) | values
+    before = _files_under(tmp_path)
+
+    def deploy_check(extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*CAREDESK, "manage", "check", "--deploy", "--fail-level", "WARNING"],
+            env=env | extra,
+            capture_output=True,
+            text=True,
+        )
+
+    checked = deploy_check({})
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "no issues" in checked.stdout
-    # and the check does notice when TLS is switched off
-    insecure = subprocess.run(
-        [*CAREDESK, "manage", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env | {"CAREDESK_INSECURE_HTTP": "1"},
-        capture_output=True,
-        text=True,
-    )
+    assert _files_under(tmp_path) == before, "a check writes nothing"
+    # each part of the minimum is needed: without the keys, or the proxies, the check says so
+    keyless = deploy_check({"CAREDESK_PHI_KEYS": ""})
+    assert keyless.returncode != 0 and "caredesk.E001" in keyless.stderr
+    proxyless = deploy_check({"CAREDESK_TRUSTED_PROXIES": ""})
+    assert proxyless.returncode != 0 and "caredesk.E010" in proxyless.stderr
+    insecure = deploy_check({"CAREDESK_INSECURE_HTTP": "1"})
     assert insecure.returncode != 0
     assert "SESSION_COOKIE_SECURE" in insecure.stdout + insecure.stderr
+    assert _files_under(tmp_path) == before, "not even a failing check writes a key file"
+
+
+def test_the_embedded_checks_never_write_a_key_file(tmp_path):
+    env = _env(tmp_path) | {"SECRET_KEY": "s" * 50, "CAREDESK_INSECURE_HTTP": "1"}
+    for deploy in ([], ["--deploy"]):
+        subprocess.run(
+            [*CAREDESK, "manage", "check", *deploy], env=env, capture_output=True, text=True
+        )
+        assert not (tmp_path / "phi_keys").exists()
 
 
 def test_keys_status_rotate_and_backup_from_the_command_line(tmp_path):

@@ -39,6 +39,20 @@ def _consumer() -> Any:
     return EmbeddedConsumer(HUEY, workers=2, worker_type="thread", periodic=True)
 
 
+def web_server_options() -> dict[str, Any]:
+    """How `caredesk serve` runs uvicorn. uvicorn would otherwise take the client's address from
+    X-Forwarded-For whenever the peer is 127.0.0.1 (its default --forwarded-allow-ips), so a
+    client could choose it; CareDesk reads forwarded headers itself, from trusted proxies only
+    (caredesk/core/forwarded.py), and needs the connecting address as it is."""
+    return {
+        "proxy_headers": False,
+        "forwarded_allow_ips": "",
+        "log_level": "warning",
+        "log_config": None,  # keep CareDesk's log format (settings.LOGGING) for uvicorn too
+        "lifespan": "off",
+    }
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("CAREDESK_INSECURE_HTTP", "1")
     _setup()
@@ -77,9 +91,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "caredesk.asgi:application",
             host=args.host,
             port=args.port,
-            log_level="warning",
-            log_config=None,  # keep CareDesk's log format (settings.LOGGING) for uvicorn too
-            lifespan="off",
+            **web_server_options(),
         )
     finally:
         if consumer is not None:

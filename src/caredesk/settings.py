@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from pathlib import Path
 
 import environ
+
+from caredesk.core.datadir import (
+    FILE_MODE,
+    FOLDER_MODE,
+    keep_private,
+    private_folder,
+    write_private,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
@@ -13,8 +22,10 @@ env = environ.Env()
 DEBUG = env.bool("CAREDESK_DEBUG", default=False)
 DATA_DIR = Path(env.str("CAREDESK_DATA_DIR", default=str(Path.cwd() / "data"))).resolve()
 TESTING = env.bool("CAREDESK_TESTING", default=False)
-# The embedded database, job queue and attachments live here; make sure it exists.
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The embedded database, job queue and attachments live here: make sure it exists, and that what
+# this process creates (there and anywhere) is its user's alone (caredesk/core/datadir.py).
+keep_private()
+private_folder(DATA_DIR)
 
 
 def _key_file(name: str, nbytes: int) -> str:
@@ -23,8 +34,8 @@ def _key_file(name: str, nbytes: int) -> str:
     if not path.exists():
         import secrets
 
-        path.write_text(secrets.token_urlsafe(nbytes))
-        path.chmod(0o600)
+        with contextlib.suppress(FileExistsError):  # another process wrote it first
+            write_private(path, secrets.token_urlsafe(nbytes))
     return path.read_text().strip()
 
 
@@ -165,6 +176,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "attachments"
+# Stored files (attachments, collected static files) and their folders: the owner's alone.
+FILE_UPLOAD_PERMISSIONS = FILE_MODE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = FOLDER_MODE
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -204,7 +218,7 @@ X_FRAME_OPTIONS = "DENY"
 # Keys never go in the database. Without any, the embedded mode (local HTTP or the SQLite
 # database in the data folder) writes a key file (0600) into the data folder; elsewhere CareDesk
 # refuses to start (system check caredesk.E001), and `check --deploy` refuses keys kept in the
-# data folder beside the database (caredesk.E002).
+# data folder beside the database (caredesk.E002). The checks never write the key file.
 CAREDESK_PHI_KEYS = env.str("CAREDESK_PHI_KEYS", default="")
 CAREDESK_PHI_KEY_FILE = env.str("CAREDESK_PHI_KEY_FILE", default="")
 CAREDESK_PHI_INDEX_KEY = env.str("CAREDESK_PHI_INDEX_KEY", default="")
@@ -368,6 +382,24 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "caredesk"}
 }
 CAREDESK_BEHIND_PROXY = env.bool("CAREDESK_BEHIND_PROXY", default=False)
+# The reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma
+# separated); empty: the connecting address is the client's, whatever a header says
+# (caredesk/core/forwarded.py). CAREDESK_BEHIND_PROXY without them fails the system check.
+CAREDESK_TRUSTED_PROXIES_TEXT = env.list("CAREDESK_TRUSTED_PROXIES", default=[])
+
+
+def _trusted_proxies() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    from caredesk.core.forwarded import parse_networks
+
+    try:
+        return parse_networks(CAREDESK_TRUSTED_PROXIES_TEXT)
+    except ValueError as exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"CAREDESK_TRUSTED_PROXIES: {exc}") from None
+
+
+CAREDESK_TRUSTED_PROXIES = _trusted_proxies()
 # Attempts per minute and client address at each public door; 0 turns a limit off.
 CAREDESK_RATE_PUBLIC_FORM = env.int("CAREDESK_RATE_PUBLIC_FORM", default=10)
 CAREDESK_RATE_CHAT = env.int("CAREDESK_RATE_CHAT", default=60)

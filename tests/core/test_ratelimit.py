@@ -19,13 +19,15 @@ def test_a_limit_of_zero_is_off(clock):
     assert all(hit("form", "x", limit=0, window=60).allowed for _ in range(50))
 
 
-def test_the_forwarded_address_counts_only_behind_a_proxy(settings, clock):
+def test_the_forwarded_address_counts_only_from_a_trusted_proxy(settings, clock):
+    from caredesk.core.forwarded import parse_networks
+
     request = RequestFactory().post(
         "/", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.9"
     )
-    settings.CAREDESK_BEHIND_PROXY = False
-    assert client_ip(request) == "10.9.9.9"
     settings.CAREDESK_BEHIND_PROXY = True
+    assert client_ip(request) == "10.9.9.9"
+    settings.CAREDESK_TRUSTED_PROXIES = parse_networks(["10.9.9.0/24"])
     assert client_ip(request) == "203.0.113.9"
     assert hit_request(request, "form", limit=1).allowed
     assert not hit_request(request, "form", limit=1).allowed

@@ -90,6 +90,16 @@ def imap_server() -> Iterator[ImapServer]:
             pytest.fail("dovecot is required here (scripts/ensure-test-tools installs it)")
         pytest.skip("needs Debian's dovecot-imapd (scripts/ensure-test-tools installs it as root)")
     port = _free_port()
+    # CareDesk's settings make this process's new files private (umask 077); dovecot's own
+    # users must read its configuration, and dovecot inherits the umask it starts with
+    umask = os.umask(0o022)
+    try:
+        yield from _dovecot(port)
+    finally:
+        os.umask(umask)
+
+
+def _dovecot(port: int) -> Iterator[ImapServer]:
     # not under pytest's private tmp dir: dovecot's own users must be able to reach these files
     base = Path(tempfile.mkdtemp(prefix="caredesk-dovecot-"))
     base.chmod(0o755)

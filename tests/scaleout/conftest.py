@@ -146,7 +146,7 @@ class Desk:
         port = free_port()
         # the operator guide's command, on a free port of 127.0.0.1
         self.start(name, "-m", "uvicorn", "caredesk.asgi:application", "--host", "127.0.0.1",
-                   "--port", str(port))  # fmt: skip
+                   "--port", str(port), "--no-proxy-headers")  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         self.webs.append(base)
         return base

@@ -36,7 +36,7 @@ from caredesk.accounts.qr import qr_data_uri
 from caredesk.accounts.totp import provisioning_uri
 from caredesk.core import clock
 from caredesk.core.errors import DomainError
-from caredesk.core.ratelimit import Verdict, client_ip, hit, peek, reset
+from caredesk.core.ratelimit import Verdict, client_ip, give_back, hit, reset
 
 log = logging.getLogger(__name__)
 
@@ -64,15 +64,19 @@ class SignInView(LoginView):
         )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Each attempt is counted before its password is looked at, by one atomic increment that
+        # returns the new count: attempts made at the same moment cannot all slip under a limit
+        # they would pass if each only looked at the count. A success gives its count back.
         per_account, per_address, window = self._limits()
         account = _account_key(request.POST.get("username", ""))
-        verdicts = [
-            peek("signin", account, limit=per_account, window=window),
-            peek("signin-ip", client_ip(request), limit=per_address, window=window),
-        ]
-        refused = [v for v in verdicts if not v.allowed]
-        if refused:
-            wait = max(v.retry_after for v in refused)
+        address = client_ip(request)
+        verdict = hit("signin-ip", address, limit=per_address, window=window)
+        if verdict.allowed:
+            verdict = hit("signin", account, limit=per_account, window=window)
+            if not verdict.allowed:  # refused unheard: not a failure of this address
+                give_back("signin-ip", address, window=window)
+        if not verdict.allowed:
+            wait = verdict.retry_after
             minutes = max(1, -(-wait // 60))
             form = self.get_form()
             context = self.get_context_data(form=form, locked_minutes=minutes)
@@ -82,11 +86,8 @@ class SignInView(LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: Any) -> HttpResponse:
-        per_account, per_address, window = self._limits()
         account = _account_key(self.request.POST.get("username", ""))
-        hit("signin", account, limit=per_account, window=window)
-        hit("signin-ip", client_ip(self.request), limit=per_address, window=window)
-        log.info("failed sign-in for account %s", account[:12])
+        log.info("failed sign-in for account %s", account[:12])  # counted in post()
         return super().form_invalid(form)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -99,6 +100,7 @@ class SignInView(LoginView):
     def form_valid(self, form: Any) -> HttpResponse:
         _per_account, _per_address, window = self._limits()
         reset("signin", _account_key(self.request.POST.get("username", "")), window=window)
+        give_back("signin-ip", client_ip(self.request), window=window)
         user = form.get_user()
         if signin.mfa_required(user):
             _pending_start(self.request, user, self.get_success_url())
@@ -154,15 +156,10 @@ def _code_limit(user: User) -> tuple[str, int, int]:
     return str(user.pk), settings.CAREDESK_MFA_ATTEMPTS, settings.CAREDESK_SIGNIN_LOCK_MINUTES * 60
 
 
-def _code_paused(user: User) -> Verdict:
+def _code_attempt(user: User) -> Verdict:
+    """Count one second-step attempt before its code is looked at (see SignInView.post)."""
     key, limit, window = _code_limit(user)
-    return peek("mfa", key, limit=limit, window=window)
-
-
-def _code_failed(user: User) -> None:
-    key, limit, window = _code_limit(user)
-    hit("mfa", key, limit=limit, window=window)
-    log.info("wrong second-step code for user %s", user.pk)
+    return hit("mfa", key, limit=limit, window=window)
 
 
 def _paused_response(
@@ -179,7 +176,7 @@ def _check_code(
 ) -> tuple[Any, HttpResponse | None]:
     """Run `check` on the typed code within the attempt limit: (its result, None) when it
     passed, else (None, the page to show: paused or the form with its error)."""
-    paused = _code_paused(user)
+    paused = _code_attempt(user)
     if not paused.allowed:
         return None, _paused_response(request, template, context, paused.retry_after)
     form = context["form"]
@@ -191,7 +188,7 @@ def _check_code(
         else:
             reset("mfa", str(user.pk), window=_code_limit(user)[2])
             return result, None
-    _code_failed(user)
+    log.info("wrong second-step code for user %s", user.pk)  # counted by _code_attempt
     return None, render(request, template, context, status=422)
 
 

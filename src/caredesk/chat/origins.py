@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from caredesk.core.forwarded import scope_client_address
+
 
 def normal(origin: str) -> str:
     """scheme://host[:port] in lower case, without a trailing slash."""
@@ -43,10 +45,4 @@ def header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str:
 
 def scope_client_ip(scope: Mapping[str, Any]) -> str:
     """The caller's address for a socket, as caredesk.core.ratelimit.client_ip reads requests."""
-    if settings.CAREDESK_BEHIND_PROXY:
-        forwarded = header(scope.get("headers", []), b"x-forwarded-for")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    client = scope.get("client") or ("unknown", 0)
-    return str(client[0])
+    return scope_client_address(scope) or "unknown"

@@ -25,6 +25,7 @@ from django.http import HttpRequest
 from caredesk.compliance.chain import GENESIS, HASHED_FIELDS, entry_hash
 from caredesk.compliance.models import AuditEntry, ChainAnchor
 from caredesk.core import clock
+from caredesk.core.forwarded import request_client_address
 from caredesk.core.middleware import current_request
 
 LOCK_KEY = 0x43444155  # "CDAU": the advisory lock that orders the chain on PostgreSQL
@@ -95,7 +96,7 @@ def role_of(user: Any) -> str:
 def _request_facts(request: HttpRequest | None) -> tuple[str, str, str]:
     if request is None:
         return "", "", ""
-    ip = str(request.META.get("REMOTE_ADDR", ""))[:45]
+    ip = request_client_address(request)[:45]
     agent = str(request.META.get("HTTP_USER_AGENT", ""))[:300]
     request_id = str(getattr(request, "request_id", "") or "")[:64]
     return ip, agent, request_id

@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from caredesk.core.phi import keyring
+from caredesk.core import phi_crypto
+from caredesk.core.phi import key_source_text
 from caredesk.core.phi_crypto import PhiKeyError
 
 KEYS_HINT = (
@@ -18,9 +19,14 @@ KEYS_HINT = (
 
 @register()
 def phi_keys_check(app_configs: Any = None, **_: Any) -> list[Error]:
-    """Health information cannot be stored or read without its keys: refuse to start."""
+    """Health information cannot be stored or read without its keys: refuse to start.
+
+    Reads only: where the embedded mode would write a new key file, the check passes and the
+    first use of a key writes it (a check never writes)."""
     try:
-        keyring()
+        text = key_source_text(create=False)
+        if text:
+            phi_crypto.keyring_from(phi_crypto.parse_entries(text), settings.CAREDESK_PHI_INDEX_KEY)
     except PhiKeyError as exc:
         return [Error(str(exc), hint=KEYS_HINT, id="caredesk.E001")]
     return []
@@ -63,6 +69,24 @@ def outbox_settings_check(app_configs: Any = None, **_: Any) -> list[CheckMessag
                 f"(EMAIL_TIMEOUT is {timeout} s, a webhook attempt up to 10 s): a slow attempt "
                 "may be repeated by another worker while it is still running.",
                 id="caredesk.W032",
+            )
+        ]
+    return []
+
+
+@register()
+def trusted_proxies_check(app_configs: Any = None, **_: Any) -> list[Error]:
+    """Behind a reverse proxy, the proxy's addresses must be named: without them every client
+    would share the proxy's address (one sign-in pause for everyone), and believing any peer's
+    X-Forwarded-For would let a client choose the address the audit records."""
+    if settings.CAREDESK_BEHIND_PROXY and not settings.CAREDESK_TRUSTED_PROXIES:
+        return [
+            Error(
+                "CAREDESK_BEHIND_PROXY is set but CAREDESK_TRUSTED_PROXIES is empty: the client "
+                "addresses the proxy forwards would not be believed.",
+                hint="Set CAREDESK_TRUSTED_PROXIES to the reverse proxy's addresses or networks, "
+                "e.g. 10.0.0.5 or 10.0.0.0/24 (see docs/configuration.md).",
+                id="caredesk.E010",
             )
         ]
     return []

@@ -8,7 +8,6 @@ ORM. Keys never touch the database.
 from __future__ import annotations
 
 import logging
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from django.db import models
 from django.dispatch import receiver
 
 from caredesk.core import phi_crypto
+from caredesk.core.datadir import write_private
 from caredesk.core.phi_crypto import KeyRing, PhiDecryptError, PhiKeyError
 
 log = logging.getLogger(__name__)
@@ -40,16 +40,15 @@ def _create_key_file(path: Path) -> str:
         "# CareDesk PHI keys: keep a copy apart from the database; losing it loses the data.\n"
         f"k1={phi_crypto.generate_key()}\nindex={phi_crypto.generate_key()}\n"
     )
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
+    write_private(path, text)
     log.warning("PHI encryption keys were created in %s; keep a copy apart from backups", path)
     return text
 
 
-def key_source_text() -> str:
+def key_source_text(*, create: bool = True) -> str:
     """The configured key entries: CAREDESK_PHI_KEYS, else the key file, else (embedded) a new
-    file in the data folder."""
+    file in the data folder; with create=False (the system checks, which never write) "" where
+    that file would be made."""
     if settings.CAREDESK_PHI_KEYS:
         return str(settings.CAREDESK_PHI_KEYS)
     if settings.CAREDESK_PHI_KEY_FILE:
@@ -61,6 +60,8 @@ def key_source_text() -> str:
         raise PhiKeyError(
             "No PHI encryption key is configured: set CAREDESK_PHI_KEYS or CAREDESK_PHI_KEY_FILE."
         )
+    if not create:
+        return ""
     try:
         return _create_key_file(path)
     except FileExistsError:  # another process wrote it first

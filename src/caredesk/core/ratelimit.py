@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 from caredesk.core import clock
+from caredesk.core.forwarded import request_client_address
 
 
 @dataclass(frozen=True)
@@ -23,13 +23,8 @@ class Verdict:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The caller's address: the proxy's X-Forwarded-For (last hop) only behind a proxy."""
-    if settings.CAREDESK_BEHIND_PROXY:
-        forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+    """The caller's address (caredesk.core.forwarded: a forwarded one only from trusted proxies)."""
+    return request_client_address(request) or "unknown"
 
 
 def _bucket(scope: str, key: str, window: int) -> tuple[str, int, int]:
@@ -53,8 +48,23 @@ def reset(scope: str, key: str, *, window: int) -> None:
     cache.delete(_bucket(scope, key, window)[0])
 
 
+def give_back(scope: str, key: str, *, window: int) -> None:
+    """Uncount one attempt counted by `hit` in the current window (it turned out not to be a
+    failure)."""
+    bucket = _bucket(scope, key, window)[0]
+    try:
+        if int(cache.get(bucket, 0)) > 0:
+            cache.decr(bucket)
+    except ValueError:  # expired meanwhile: nothing left to give back
+        pass
+
+
 def hit(scope: str, key: str, *, limit: int, window: int) -> Verdict:
-    """Count one attempt for (scope, key); allowed while the window's count is within limit."""
+    """Count one attempt for (scope, key); allowed while the window's count is within limit.
+
+    The count is one atomic increment (the cache's incr: a lock in-process, INCR in Redis) that
+    returns the new count, so of any number of attempts made at the same moment at most `limit`
+    are allowed. To limit an action, call this before doing it, never `peek` then `hit` after."""
     if limit <= 0:
         return Verdict(True, 0)
     bucket, start, now = _bucket(scope, key, window)

@@ -113,27 +113,77 @@ class Refused(ValueError):
     """The URL may not be called (private address, bad scheme)."""
 
 
+_Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _embedded(ip: _Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses a 6to4 or Teredo address carries (and reaches through a relay)."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return []
+    found = [ip.sixtofour, *(ip.teredo or ())]
+    return [a for a in found if a is not None]
+
+
+# Special-purpose ranges that older Python releases still call global (IANA's registries).
+_NOT_GLOBAL = [
+    ipaddress.ip_network("192.0.0.0/24"),  # IETF protocol assignments
+    ipaddress.ip_network("64:ff9b:1::/48"),  # local-use IPv4/IPv6 translation
+]
+
+
+def address_refusal(ip: _Address, *, allow_private: bool) -> str:
+    """Why a webhook may not connect to `ip` ("" when it may).
+
+    Only global addresses (the standard library's `is_global`) are allowed, and never one that
+    also counts as multicast, site-local (fec0::/10) or carries a non-global IPv4 address
+    (IPv4-mapped, 6to4, Teredo). An endpoint that allows private addresses may reach any
+    unicast address: private networks, shared address space, loopback, link-local."""
+    if ip.is_unspecified or ip.is_multicast:
+        return "not a unicast address"
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    for inner in [mapped] if mapped is not None else _embedded(ip):
+        why = address_refusal(inner, allow_private=allow_private)
+        if why:
+            return f"{why} (carries {inner})"
+    if mapped is not None:  # ::ffff:a.b.c.d is a.b.c.d
+        return ""
+    internal = (
+        not ip.is_global
+        or ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local)
+        or any(ip in network for network in _NOT_GLOBAL)
+    )
+    if internal and not allow_private:
+        return "an internal address"
+    return ""
+
+
+def choose_address(host: str, addresses: list[str], allow_private: bool) -> str:
+    """The address to connect to: the first one, once every address `host` resolves to is
+    allowed (a name that resolves to one internal address among public ones is refused)."""
+    if not addresses:
+        raise Refused(f"cannot resolve {host}")
+    for address in addresses:
+        try:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])  # no IPv6 zone index
+        except ValueError:
+            raise Refused(f"{host} resolves to something that is not an address") from None
+        why = address_refusal(ip, allow_private=allow_private)
+        if why:
+            raise Refused(f"{host} resolves to {why} ({ip}); not allowed")
+    return addresses[0]
+
+
 def _public_address(host: str, port: int, allow_private: bool) -> str:
     """Resolve `host` once and return the address to connect to, refusing internal ranges."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise Refused(f"cannot resolve {host}") from exc
-    for info in infos:
-        address = str(info[4][0])
-        ip = ipaddress.ip_address(address)
-        internal = (
-            ip.is_private
-            or ip.is_loopback
-            or ip.is_link_local
-            or ip.is_reserved
-            or ip.is_multicast
-            or ip.is_unspecified
-        )
-        if internal and not allow_private:
-            raise Refused(f"{host} resolves to an internal address ({ip}); not allowed")
-        return address
-    raise Refused(f"cannot resolve {host}")
+    return choose_address(host, [str(info[4][0]) for info in infos], allow_private)
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
