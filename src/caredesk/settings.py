@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "caredesk.core.forwarded.UntrustedForwardedHeadersMiddleware",
     "caredesk.core.metrics.RequestMetricsMiddleware",
     "caredesk.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",

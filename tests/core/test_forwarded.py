@@ -72,3 +72,16 @@ def test_behind_a_proxy_without_trusted_proxies_the_system_check_says_so(setting
     assert "caredesk.E010" in [m.id for m in run_checks()]
     settings.CAREDESK_TRUSTED_PROXIES = parse_networks(["10.0.0.5"])
     assert "caredesk.E010" not in [m.id for m in run_checks()]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("trusted", "status"), [([], 301), (["127.0.0.1"], 200)])
+def test_a_claim_of_https_counts_only_from_a_trusted_proxy(client, settings, trusted, status):
+    # behind a proxy that ends TLS, X-Forwarded-Proto says the request came over HTTPS; from a
+    # peer that is not one of the operator's proxies it is the client's say-so, and the plain
+    # HTTP request is sent to HTTPS as any other would be
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.CAREDESK_TRUSTED_PROXIES = parse_networks(trusted)
+    response = client.get("/help/new/", headers={"X-Forwarded-Proto": "https"})
+    assert response.status_code == status

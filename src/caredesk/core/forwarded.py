@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
+    from collections.abc import Callable
+
+    from django.http import HttpRequest, HttpResponse
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -89,3 +91,29 @@ def scope_client_address(scope: Mapping[str, Any]) -> str:
         if name.lower() == b"x-forwarded-for"
     )
     return client_address(str(client[0]), forwarded)
+
+
+# What a proxy tells about the original request; from anyone else it is the client's say-so.
+FORWARDED_HEADERS = (
+    "HTTP_FORWARDED",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PROTO",
+)
+
+
+class UntrustedForwardedHeadersMiddleware:
+    """Drop the forwarded headers of a request whose peer is not a trusted proxy, first of all,
+    so nothing after (Django's `SECURE_PROXY_SSL_HEADER` behind `CAREDESK_BEHIND_PROXY`, hosts,
+    addresses) takes a client's word that the request came over HTTPS or from elsewhere."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        peer = _address(str(request.META.get("REMOTE_ADDR", "") or ""))
+        if not _trusted(peer, settings.CAREDESK_TRUSTED_PROXIES):
+            for name in FORWARDED_HEADERS:
+                request.META.pop(name, None)
+        return self.get_response(request)
