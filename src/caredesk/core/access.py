@@ -31,7 +31,22 @@ def _guard(check: Callable[[Any], bool]) -> Callable[[View], View]:
     return decorator
 
 
-agent_required = _guard(lambda u: u.is_staff and u.is_active)
+# Who is one of the desk's people is the accounts app's decision (by the permissions of their
+# roles, never by `is_staff`); it registers the check when it is ready. Nobody until then.
+_staff_checks: list[Callable[[Any], bool]] = []
+
+
+def staff_check_register(check: Callable[[Any], bool]) -> None:
+    _staff_checks[:] = [check]
+
+
+def is_staff_member(user: Any) -> bool:
+    return bool(_staff_checks) and _staff_checks[0](user)
+
+
+agent_required = _guard(is_staff_member)
+# a screen for the people holding a capability (accounts/capabilities.py): others get 403
+guard = _guard
 requester_required = _guard(lambda u: getattr(u, "contact", None) is not None)
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from caredesk.accounts.capabilities import staff_members
 from caredesk.accounts.models import Contact, User
 from caredesk.compliance import audit
 from caredesk.compliance.models import AuditAction
@@ -68,7 +69,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any], status: 
 
 
 def _staff(pk: int) -> User:
-    account = User.objects.filter(pk=pk, is_staff=True).first()
+    account = staff_members().filter(pk=pk).first()
     if account is None:
         raise Http404("No such staff account")
     return account
