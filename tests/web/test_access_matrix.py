@@ -573,10 +573,11 @@ MATRIX += [
         {**GOV_ANON, "admin": OK},
     ),
     (
+        # the privacy role's alone (tests/governance/test_subjects.py); administrators configure
         "governance:person-export",
         lambda w: f"/agent/governance/people/{w.ticket.requester_id}/export/",
         "post",
-        {**GOV_ANON, "admin": OK},
+        {**GOV_ANON, "admin": FORBIDDEN},
     ),
     (
         "governance:person-erase",

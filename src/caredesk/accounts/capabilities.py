@@ -15,14 +15,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from caredesk.accounts.models import AccountKind, User
+from caredesk.accounts.roles import EXPORT_PERSONAL_DATA  # the privacy role's, never admins'
 
 # what an agent's role holds to see and work the desk's tickets (queue, notes, chats)
 TICKET_WORK = ("tickets.view_ticket", "tickets.change_ticket")
 # configuring the desk (the admin site's ticket records, unmasked: never; see admin)
 TICKETS_ALL = "tickets.view_all_tickets"
 PHI = "tickets.view_phi"
-# producing a data subject's export (GDPR Art. 15): a privacy role only
-EXPORT_PERSONAL_DATA = "governance.export_personal_data"
 
 
 def _signed_in(user: Any) -> bool:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from caredesk.core.errors import DomainError
+from caredesk.core.registries import Slot
 
 View = Callable[..., HttpResponse]
 
@@ -32,16 +33,16 @@ def _guard(check: Callable[[Any], bool]) -> Callable[[View], View]:
 
 
 # Who is one of the desk's people is the accounts app's decision (by the permissions of their
-# roles, never by `is_staff`); it registers the check when it is ready. Nobody until then.
-_staff_checks: list[Callable[[Any], bool]] = []
+# roles, never by `is_staff`); it fills the slot when it is ready.
+_staff_check: Slot[Callable[[Any], bool]] = Slot("staff check", filled_by="caredesk.accounts")
 
 
 def staff_check_register(check: Callable[[Any], bool]) -> None:
-    _staff_checks[:] = [check]
+    _staff_check.fill(check)
 
 
 def is_staff_member(user: Any) -> bool:
-    return bool(_staff_checks) and _staff_checks[0](user)
+    return _staff_check.get()(user)
 
 
 agent_required = _guard(is_staff_member)
