@@ -441,3 +441,34 @@ def test_socket_frames_do_not_keep_an_agent_signed_in(agent: Any, clock: Any) ->
         assert closed == {"type": "websocket.close", "code": 4401}
 
     run(scenario)
+
+
+def test_a_compliance_officer_takes_no_chat(agent: Any, clock: Any) -> None:
+    """The role is staff (to reach the audit) but works no ticket: no desk socket, no chat,
+    even with a presence row saying "available" (live chat's agents are decided by role)."""
+    from caredesk.accounts.roles import ROLE_COMPLIANCE
+    from caredesk.chat.models import AgentPresence
+    from caredesk.core import clock as now
+
+    officer = AgentFactory(role=ROLE_COMPLIANCE, name="Hollis Verhoeven")
+    AgentPresence.objects.create(user=officer, available=True, changed_at=now.now())
+    assert services.available_agents() == 1  # the agent; a chat is never offered on its account
+    token = start_chat()
+    chat = ChatSession.objects.get()
+    cookie = session_cookie(officer)
+
+    async def scenario() -> None:
+        headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+        desk = Peer("/ws/chat/agent/", [*headers, (b"cookie", cookie.encode())])
+        assert not await desk.connect()
+        guest, welcome = await visitor(token)
+        assert welcome["chat"]["status"] == "waiting"
+        await guest.close()
+
+    run(scenario)
+    with pytest.raises(Exception, match="Set yourself available"):
+        services.chat_accept(session_id=chat.pk, agent=officer)
+    with pytest.raises(Exception, match="Only agents take chats"):
+        services.availability_set(agent=officer, available=True)
+    chat.refresh_from_db()
+    assert chat.status == ChatStatus.WAITING and chat.agent_id is None

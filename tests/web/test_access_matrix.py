@@ -573,10 +573,11 @@ MATRIX += [
         {**GOV_ANON, "admin": OK},
     ),
     (
+        # the privacy role's alone (tests/governance/test_subjects.py); administrators configure
         "governance:person-export",
         lambda w: f"/agent/governance/people/{w.ticket.requester_id}/export/",
         "post",
-        {**GOV_ANON, "admin": OK},
+        {**GOV_ANON, "admin": FORBIDDEN},
     ),
     (
         "governance:person-erase",
@@ -811,7 +812,7 @@ def _names(patterns: list[Any], prefix: str = "") -> set[str]:
         if isinstance(p, URLResolver):
             ns = p.namespace
             if ns in ("admin", "api"):
-                continue  # Django's admin guards itself; the API is covered by API_MATRIX
+                continue  # the admin is covered by ADMIN_RULES, the API by API_MATRIX
             names |= _names(p.url_patterns, f"{prefix}{ns}:" if ns else prefix)
         elif isinstance(p, URLPattern) and p.name:
             names.add(prefix + p.name)
@@ -870,3 +871,334 @@ def test_api_operations_are_all_in_the_matrix():
     schema = api.get_openapi_schema()
     ops = {(m.upper(), path) for path, item in schema["paths"].items() for m in item}
     assert ops == set(API_AUTHZ), ops ^ set(API_AUTHZ)
+
+
+# -- the admin site: every URL of every registered model, for every role ----------------------
+#
+# Django's admin is for the roles that configure; what it shows follows the same rules as the
+# desk. Rows holding a ticket's content (the ticket itself, its chats, calls, mail, tracker
+# issues, video failures) are shown only for tickets the desk shows the person: "other_agent"
+# (team B) finds the team A ticket of the world nowhere, as on the desk. Each model below says
+# who may view, add, change and delete it; a model registered without a row fails the last test.
+
+ADMIN_ROLES = [*ROLES, "administrator", "compliance"]  # + Administrator without superuser
+DESK = {"agent", "other_agent", "supervisor", "admin", "administrator"}
+ADMINS = {"admin", "administrator"}
+SUPER = {"admin"}
+LEADS = {"supervisor", "admin", "administrator"}
+GOVERNING = {"admin", "administrator", "compliance"}
+
+
+@dataclass(frozen=True)
+class AdminRule:
+    build: Any  # world -> one instance to open
+    view: set[str]
+    add: set[str] = frozenset()  # type: ignore[assignment]
+    change: set[str] = frozenset()  # type: ignore[assignment]
+    delete: set[str] = frozenset()  # type: ignore[assignment]
+    about_ticket: bool = False  # holds the world ticket's content: shown as the desk shows it
+
+
+def _now() -> Any:
+    from caredesk.core import clock
+
+    return clock.now()
+
+
+def _admin_outbox(w: World) -> Any:
+    from caredesk.core.models import OutboxItem, OutboxKind
+
+    return OutboxItem.objects.create(
+        kind=OutboxKind.EMAIL, payload={"to": []}, available_at=_now(), created_at=_now()
+    )
+
+
+def _admin_group(w: World) -> Any:
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get(name=ROLE_ADMIN)
+
+
+def _admin_service(w: World) -> Any:
+    from caredesk.accounts.models import ServiceAccount
+    from caredesk.accounts.services import service_account_create
+
+    return ServiceAccount.objects.get(pk=service_account_create(name="Lab feed", role="Agent").pk)
+
+
+def _admin_token(w: World) -> Any:
+    return token_create(user=w.users["agent"], name="admin matrix")[0]
+
+
+def _admin_tag(w: World) -> Any:
+    from caredesk.tickets.models import Tag
+
+    return Tag.objects.get_or_create(name="pump-alarm")[0]
+
+
+def _admin_first(label: str) -> Any:
+    def build(w: World) -> Any:
+        from django.apps import apps
+
+        return apps.get_model(label).objects.order_by("pk").first()
+
+    return build
+
+
+def _admin_macro(w: World) -> Any:
+    from caredesk.rules.models import Macro
+
+    return Macro.objects.create(name="Thanks", slug="thanks", body="Thank you.")
+
+
+def _admin_policy_version(w: World) -> Any:
+    from caredesk.rules.models import PolicyVersion
+
+    return PolicyVersion.objects.filter(policy__slug=w.protocol).first()
+
+
+def _admin_endpoint(w: World) -> Any:
+    from caredesk.integrations.models import WebhookEndpoint
+
+    return WebhookEndpoint.objects.get_or_create(
+        slug="crm", defaults={"name": "CRM", "url": "https://crm.example/hook"}
+    )[0]
+
+
+def _admin_delivery(w: World) -> Any:
+    from caredesk.integrations.models import WebhookDelivery
+
+    return WebhookDelivery.objects.create(
+        endpoint=_admin_endpoint(w),
+        message_id="m-1",
+        event_type="ticket.created",
+        payload={},
+        created_at=_now(),
+    )
+
+
+def _admin_tracker(w: World) -> Any:
+    from caredesk.integrations.models import TrackerIssue
+
+    return TrackerIssue.objects.create(
+        ticket=w.ticket, project="ENG", created_at=_now(), updated_at=_now()
+    )
+
+
+def _admin_mail(w: World) -> Any:
+    from caredesk.intake.models import InboundMail
+
+    return InboundMail.objects.create(
+        raw=b"Subject: x\r\n\r\nx", size=16, sha256="0" * 64, received_at=_now(), ticket=w.ticket
+    )
+
+
+def _admin_video(w: World) -> Any:
+    from caredesk.intake.models import VideoFailure
+
+    return VideoFailure.objects.create(
+        session_id="vs-1", ticket=w.ticket, first_reported_at=_now(), last_reported_at=_now()
+    )
+
+
+def _admin_call(w: World) -> Any:
+    from caredesk.phone.models import Call
+
+    return Call.objects.create(
+        call_sid="CA1", ticket=w.ticket, created_at=_now(), updated_at=_now()
+    )
+
+
+def _admin_phone(w: World) -> Any:
+    from caredesk.phone.models import ContactPhone
+
+    return ContactPhone.objects.create(number="+15555550100", contact=w.ticket.requester)
+
+
+def _admin_chat(w: World) -> Any:
+    from caredesk.chat.models import ChatSession
+
+    return ChatSession.objects.get(pk=_agents_chat(w))
+
+
+def _admin_presence(w: World) -> Any:
+    from caredesk.chat.models import AgentPresence
+
+    return AgentPresence.objects.create(user=w.users["agent"], changed_at=_now())
+
+
+def _admin_hold(w: World) -> Any:
+    from caredesk.governance.models import LegalHold
+
+    return LegalHold.objects.create(
+        target="Willowmere",
+        reason="Litigation",
+        placed_at=_now(),
+        organization=w.ticket.organization,
+    )
+
+
+def _admin_review(w: World) -> Any:
+    from caredesk.governance.models import AccessReview
+
+    return AccessReview.objects.create(account=w.users["agent"], signed_at=_now())
+
+
+def _admin_subject_request(w: World) -> Any:
+    from caredesk.governance.models import SubjectRequest
+
+    return SubjectRequest.objects.create(contact=w.ticket.requester, kind="export", at=_now())
+
+
+ADMIN_RULES: dict[str, AdminRule] = {
+    "core.OutboxItem": AdminRule(_admin_outbox, view=ADMINS),
+    "auth.Group": AdminRule(_admin_group, view=SUPER, add=SUPER, change=SUPER, delete=SUPER),
+    "accounts.User": AdminRule(
+        lambda w: w.users["other_agent"], view=ADMINS, add=ADMINS, change=ADMINS, delete=SUPER
+    ),
+    "accounts.Organization": AdminRule(
+        lambda w: w.ticket.organization, view=DESK, add=ADMINS, change=ADMINS, delete=SUPER
+    ),
+    "accounts.Contact": AdminRule(
+        lambda w: w.ticket.requester, view=DESK, add=LEADS, change=LEADS, delete=SUPER
+    ),
+    "accounts.Team": AdminRule(
+        lambda w: w.ticket.team, view=DESK, add=ADMINS, change=ADMINS, delete=SUPER
+    ),
+    "accounts.ServiceAccount": AdminRule(
+        _admin_service, view=ADMINS, add=ADMINS, change=ADMINS, delete=SUPER
+    ),
+    "accounts.ApiToken": AdminRule(_admin_token, view=ADMINS, add=ADMINS, change=ADMINS),
+    "tickets.RequestType": AdminRule(
+        _admin_first("tickets.RequestType"), view=ADMINS, add=ADMINS, change=ADMINS, delete=SUPER
+    ),
+    "tickets.Tag": AdminRule(_admin_tag, view=SUPER, add=SUPER, change=SUPER, delete=SUPER),
+    # read-only everywhere; as the desk shows it, PHI left out
+    "tickets.Ticket": AdminRule(lambda w: w.ticket, view=DESK, about_ticket=True),
+    "sla.SlaPolicy": AdminRule(
+        _admin_first("sla.SlaPolicy"), view=LEADS, add=ADMINS, change=ADMINS, delete=ADMINS
+    ),
+    "sla.Calendar": AdminRule(
+        _admin_first("sla.Calendar"), view=LEADS, add=ADMINS, change=ADMINS, delete=SUPER
+    ),
+    "rules.Macro": AdminRule(_admin_macro, view=DESK, add=ADMINS, change=ADMINS, delete=SUPER),
+    "rules.Policy": AdminRule(_admin_first("rules.Policy"), view=LEADS, delete=SUPER),
+    "rules.PolicyVersion": AdminRule(_admin_policy_version, view=ADMINS, delete=SUPER),
+    "integrations.WebhookEndpoint": AdminRule(
+        _admin_endpoint, view=ADMINS, add=ADMINS, change=ADMINS, delete=SUPER
+    ),
+    "integrations.WebhookDelivery": AdminRule(_admin_delivery, view=ADMINS, delete=SUPER),
+    "integrations.TrackerIssue": AdminRule(
+        _admin_tracker, view=ADMINS, delete=SUPER, about_ticket=True
+    ),
+    "intake.InboundMail": AdminRule(_admin_mail, view=ADMINS, delete=SUPER, about_ticket=True),
+    "intake.VideoFailure": AdminRule(_admin_video, view=SUPER, delete=SUPER, about_ticket=True),
+    "phone.Call": AdminRule(_admin_call, view=SUPER, delete=SUPER, about_ticket=True),
+    "phone.ContactPhone": AdminRule(
+        _admin_phone, view=SUPER, add=SUPER, change=SUPER, delete=SUPER
+    ),
+    "chat.ChatSession": AdminRule(_admin_chat, view=SUPER, delete=SUPER, about_ticket=True),
+    "chat.AgentPresence": AdminRule(
+        _admin_presence, view=SUPER, add=SUPER, change=SUPER, delete=SUPER
+    ),
+    "governance.RetentionRule": AdminRule(
+        _admin_first("governance.RetentionRule"), view=GOVERNING, add=SUPER, change=GOVERNING
+    ),
+    "governance.LegalHold": AdminRule(_admin_hold, view=GOVERNING, add=GOVERNING, change=GOVERNING),
+    "governance.AccessReview": AdminRule(_admin_review, view=GOVERNING, delete=SUPER),
+    "governance.SubjectRequest": AdminRule(_admin_subject_request, view=GOVERNING, delete=SUPER),
+}
+
+
+@pytest.fixture
+def admin_world(world: World) -> World:
+    from caredesk.accounts.roles import ROLE_COMPLIANCE
+
+    world.users["administrator"] = AgentFactory(role=ROLE_ADMIN)
+    world.users["compliance"] = AgentFactory(role=ROLE_COMPLIANCE)
+    return world
+
+
+def _admin_expected(rule: AdminRule, role: str, hidden: bool) -> dict[str, Any]:
+    """What each of the model's five URLs answers `role` (LOGIN: sent to sign in; "gone": the
+    admin's "no such object" redirect to its index)."""
+    if role not in DESK | {"compliance"}:
+        return dict.fromkeys(("changelist", "add", "change", "delete", "history"), "login")
+    sees = role in rule.view | rule.change
+    return {
+        "changelist": OK if sees else FORBIDDEN,
+        "add": OK if role in rule.add else FORBIDDEN,
+        # the permission is asked first, then whether the person may see this row
+        "change": FORBIDDEN if not sees else ("gone" if hidden else OK),
+        "delete": (FORBIDDEN if role not in rule.delete else ("gone" if hidden else OK)),
+        # the row is looked up first: one the person may not see is "gone" whatever the role
+        "history": "gone" if hidden else (OK if sees else FORBIDDEN),
+    }
+
+
+def _admin_status(response: Any) -> Any:
+    if response.status_code == 302:
+        where = response["Location"]
+        return "login" if "login" in where else "gone"
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ADMIN_ROLES)
+@pytest.mark.parametrize("label", sorted(ADMIN_RULES))
+def test_admin_site_access(admin_world, role, label):
+    from django.apps import apps
+
+    w = admin_world
+    rule = ADMIN_RULES[label]
+    obj = rule.build(w)
+    assert obj is not None, label
+    model = apps.get_model(label)
+    base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+    # the world ticket is team A's: the other team's agent and the compliance officer (who
+    # works no ticket) do not see it, on the desk or here
+    hidden = rule.about_ticket and role in ("other_agent", "compliance")
+    expected = _admin_expected(rule, role, hidden)
+    client = client_for(w, role) if role in ROLES else Client()
+    if role not in ROLES:
+        login_verified(client, w.users[role])
+    paths = {
+        "changelist": base,
+        "add": f"{base}add/",
+        "change": f"{base}{obj.pk}/change/",
+        "delete": f"{base}{obj.pk}/delete/",
+        "history": f"{base}{obj.pk}/history/",
+    }
+    got = {kind: _admin_status(client.get(path)) for kind, path in paths.items()}
+    assert got == expected, (label, role)
+    if got["changelist"] == OK:
+        listed = paths["change"] in client.get(base).content.decode()
+        assert listed is not hidden, (label, role, "listed" if listed else "not listed")
+
+
+def test_every_admin_model_has_a_decision():
+    from django.contrib import admin
+
+    registered = {m._meta.label for m in admin.site._registry}
+    assert registered == set(ADMIN_RULES), registered ^ set(ADMIN_RULES)
+
+
+def test_admin_ticket_search_finds_only_what_the_desk_shows(admin_world):
+    w = admin_world
+    subject = w.ticket.subject
+    for role, found in (("agent", True), ("other_agent", False), ("supervisor", True)):
+        page = client_for(w, role).get("/admin/tickets/ticket/", {"q": subject})
+        assert page.status_code == 200
+        assert (f"/admin/tickets/ticket/{w.ticket.pk}/change/" in page.content.decode()) is found
+
+
+def test_admin_ticket_page_leaves_health_information_out(admin_world):
+    from caredesk.tickets.services import ticket_update
+
+    w = admin_world
+    ticket_update(ticket=w.ticket, changes={"patient_id": "MRN-40417"}, actor=w.users["agent"])
+    for role in ("agent", "admin", "administrator"):
+        client = client_for(w, role) if role in ROLES else Client()
+        if role not in ROLES:
+            login_verified(client, w.users[role])
+        page = client.get(f"/admin/tickets/ticket/{w.ticket.pk}/change/")
+        assert page.status_code == 200 and "MRN-40417" not in page.content.decode(), role

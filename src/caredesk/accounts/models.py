@@ -45,8 +45,9 @@ class AccountKind(models.TextChoices):
 
 
 class User(AbstractUser):
-    """Anyone who signs in: staff agents (is_staff) or requesters with a portal login; or a
-    service account, which calls the API with its tokens and never signs in."""
+    """Anyone who signs in: staff (in a role, see accounts/capabilities.py) or requesters with
+    a portal login; or a service account, which calls the API with its tokens and never signs
+    in. `is_staff` only lets a person into Django's admin site."""
 
     username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
@@ -71,7 +72,10 @@ class User(AbstractUser):
 
     @property
     def is_agent(self) -> bool:
-        return self.is_staff and self.is_active
+        """Works tickets: decided by the role's permissions (accounts/capabilities.py)."""
+        from caredesk.accounts.capabilities import works_tickets
+
+        return works_tickets(self)
 
     @property
     def is_service_account(self) -> bool:

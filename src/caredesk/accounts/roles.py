@@ -9,6 +9,9 @@ ROLE_SUPERVISOR = "Supervisor"
 ROLE_ADMIN = "Administrator"
 ROLE_COMPLIANCE = "Compliance officer"
 
+# a data subject's export holds their data unmasked (their own): the privacy role's alone
+EXPORT_PERSONAL_DATA = "governance.export_subject"
+
 # access reviews, retention and holds, personal data requests, breaches
 GOVERNANCE = [
     "governance.view_accessreview",
@@ -20,7 +23,6 @@ GOVERNANCE = [
     "governance.add_legalhold",
     "governance.change_legalhold",
     "governance.view_subjectrequest",
-    "governance.export_subject",
     "governance.erase_subject",
     "governance.view_breach",
     "governance.add_breach",
@@ -126,6 +128,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "compliance.view_auditentry",
         "compliance.export_auditentry",
         *GOVERNANCE,
+        # the privacy role: a data subject's own data, unmasked, for a recorded reason
+        EXPORT_PERSONAL_DATA,
         # told about every "break the glass"; administrators configure and do not read PHI
         "tickets.view_breakglassgrant",
     ],

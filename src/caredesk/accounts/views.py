@@ -31,7 +31,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from caredesk.accounts import oidc, saml, saml_config, sessions, signin
-from caredesk.accounts.models import User
+from caredesk.accounts.capabilities import is_staff_member, staff_members
+from caredesk.accounts.models import AccountKind, User
 from caredesk.accounts.qr import qr_data_uri
 from caredesk.accounts.totp import provisioning_uri
 from caredesk.core import clock
@@ -279,7 +280,7 @@ def _enrol(
 
 
 def _home_url(user: User) -> str:
-    return "desk:queue" if user.is_staff else "portal:home"
+    return "desk:queue" if is_staff_member(user) else "portal:home"
 
 
 def _account_page(
@@ -479,7 +480,7 @@ def _sso_sign_in(
 ) -> HttpResponse:
     """The provider vouched for this address: an existing active staff account with it goes on
     to the desk's own second step (or straight in, where the provider's own is trusted)."""
-    user = User.objects.filter(email__iexact=email, is_active=True, is_staff=True).first()
+    user = staff_members().filter(email__iexact=email).exclude(kind=AccountKind.SERVICE).first()
     if not email or user is None:
         return _sso_refused(
             request, "No CareDesk staff account matches the address your provider confirmed."

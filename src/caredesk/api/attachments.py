@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest
 
+from caredesk.accounts.capabilities import reads_internal_notes
 from caredesk.accounts.models import User
 from caredesk.compliance import access as audit
 from caredesk.core.errors import NotFound
@@ -17,7 +18,11 @@ def attachment_response(request: HttpRequest, user: User, attachment_id: int) ->
     if att is None:
         raise NotFound("No such attachment.")
     ticket = selectors.ticket_get(user=user, pk=att.ticket_id)
-    if not user.is_staff and att.message is not None and att.message.kind != MessageKind.PUBLIC:
+    if (
+        not reads_internal_notes(user)
+        and att.message is not None
+        and att.message.kind != MessageKind.PUBLIC
+    ):
         raise NotFound("No such attachment.")
     audit.attachment_downloaded(request=request, attachment=att, ticket=ticket)
     response = FileResponse(

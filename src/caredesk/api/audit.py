@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from pydantic import StringConstraints
 
+from caredesk.accounts.capabilities import is_staff_member
 from caredesk.accounts.models import User
 from caredesk.accounts.scopes import AUDIT_READ, organization_limit
 from caredesk.api.auth import needs_scope
@@ -67,8 +68,8 @@ class AuditPageOut(Schema):
 
 def _scope(user: User) -> int | None:
     """None for everything (staff compliance officers), else the one organization's id."""
-    if user.is_staff:
-        if user.is_active and user.has_perm("compliance.view_auditentry"):
+    if is_staff_member(user):
+        if user.has_perm("compliance.view_auditentry"):
             return None
         raise PermissionDenied("Reading the access audit needs the compliance officer's role.")
     contact = getattr(user, "contact", None)

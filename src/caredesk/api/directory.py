@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from caredesk.accounts.capabilities import works_tickets
 from caredesk.accounts.models import Contact, Organization, Team, User
 from caredesk.accounts.scopes import CONTACTS, organization_limit
 from caredesk.accounts.services import requester_create
@@ -84,7 +85,7 @@ def _token_limited(field: str) -> Callable[[Visible], Visible]:
 
 @_token_limited("pk")
 def _orgs_visible(user: User) -> QuerySet[Organization]:
-    if user.is_staff:
+    if user.has_perm("accounts.view_organization"):
         return Organization.objects.all()
     contact = getattr(user, "contact", None)
     if contact is None or contact.organization_id is None:
@@ -94,7 +95,7 @@ def _orgs_visible(user: User) -> QuerySet[Organization]:
 
 @_token_limited("organization_id")
 def _contacts_visible(user: User) -> QuerySet[Contact]:
-    if user.is_staff:
+    if user.has_perm("accounts.view_contact"):
         return Contact.objects.all()
     contact = getattr(user, "contact", None)
     if contact is None:
@@ -203,7 +204,7 @@ def contact_get(request: HttpRequest, contact_id: Id) -> dict[str, Any]:
 )
 def contact_create(request: HttpRequest, payload: ContactIn) -> Status[dict[str, Any]]:
     user = _user(request)
-    if not user.is_staff:
+    if not (works_tickets(user) or user.has_perm("accounts.add_contact")):
         raise PermissionDenied("Only agents can create contacts.")
     if Contact.objects.filter(email=payload.email.lower()).exists():
         raise ValidationFailed("That contact exists.", errors={"email": ["Already in use."]})
@@ -243,6 +244,6 @@ def _organization_for_new_contact(user: User, given: int | None) -> int | None:
     openapi_extra=documented(401, 403),
 )
 def team_list(request: HttpRequest) -> list[Team]:
-    if not _user(request).is_staff:
+    if not _user(request).has_perm("accounts.view_team"):
         raise PermissionDenied("Only agents can list teams.")
     return list(Team.objects.order_by("tier", "name"))

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, StringConstraints
 
+from caredesk.accounts.capabilities import works_tickets
 from caredesk.accounts.models import Organization, User
 from caredesk.accounts.scopes import ADMIN, TICKETS_READ
 from caredesk.api.auth import needs_scope
@@ -125,7 +126,7 @@ def _user(request: HttpRequest) -> User:
 
 def _require(request: HttpRequest, perm: str | None) -> None:
     user = _user(request)
-    if not user.is_staff:
+    if not (works_tickets(user) or user.has_perm("sla.view_slapolicy")):
         raise PermissionDenied("Only staff can see service-level settings.")
     if perm and not user.has_perm(perm):
         raise PermissionDenied("You may not change service-level settings.")

@@ -11,6 +11,7 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from caredesk.accounts.capabilities import works_tickets
 from caredesk.accounts.models import Contact, Organization, Team, User
 from caredesk.accounts.scopes import TICKETS_READ, TICKETS_WRITE, organization_limit
 from caredesk.accounts.services import requester_create
@@ -138,7 +139,8 @@ class _Refs:
             .in_bulk(ids("category"))
         )
         self.teams = Team.objects.in_bulk(ids("team"))
-        self.agents = User.objects.filter(is_staff=True).in_bulk(ids("assignee"))
+        # who may be given a ticket is the service's decision (check_assignee)
+        self.agents = User.objects.in_bulk(ids("assignee"))
 
     @staticmethod
     def get(rows: dict[int, Any], pk: int | None, field: str) -> Any:
@@ -152,7 +154,7 @@ class _Refs:
 
 
 def _requester_for_create(user: User, payload: TicketCreateIn, refs: _Refs) -> Contact:
-    if not user.is_staff:
+    if not works_tickets(user):
         contact: Contact | None = getattr(user, "contact", None)
         if contact is None:
             raise PermissionDenied("Only requesters and agents can open tickets.")
@@ -203,7 +205,7 @@ def _in_token_organization(user: User, contact: Contact, payload: TicketCreateIn
 
 def _new_ticket(user: User, payload: TicketCreateIn, refs: _Refs) -> NewTicket:
     """What the service needs to open one ticket, from one request item."""
-    staff = user.is_staff
+    staff = works_tickets(user)
     if not staff and (payload.team or payload.assignee):
         raise ValidationFailed(
             "Requesters cannot route tickets.",
@@ -266,7 +268,7 @@ def ticket_create(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[
 )
 def ticket_create_batch(request: HttpRequest, payload: TicketBatchIn) -> Status[dict[str, Any]]:
     user = _user(request)
-    if not user.is_staff:
+    if not works_tickets(user):
         raise PermissionDenied("Only agents can open tickets in batches.")
     refs = _Refs(payload.tickets)
     with transaction.atomic():
@@ -327,14 +329,14 @@ def ticket_get_by_ref(request: HttpRequest, ref: str) -> dict[str, Any]:
 def ticket_update(request: HttpRequest, ticket_id: Id, payload: TicketUpdateIn) -> dict[str, Any]:
     user = _user(request)
     ticket = selectors.ticket_get(user=user, pk=ticket_id)
-    if not user.is_staff:
+    if not works_tickets(user):
         raise PermissionDenied("Only agents can change ticket fields.")
     raw = payload.model_dump(exclude_unset=True)
     changes: dict[str, Any] = {k: v for k, v in raw.items() if k != "fields"}
     if "team" in changes:
         changes["team"] = _lookup(Team, changes["team"], "team")
     if "assignee" in changes:
-        changes["assignee"] = _lookup(User, changes["assignee"], "assignee", is_staff=True)
+        changes["assignee"] = _lookup(User, changes["assignee"], "assignee")
     if "category" in changes:
         changes["category"] = _lookup(RequestType, changes["category"], "category")
     if payload.fields is not None:
@@ -372,7 +374,7 @@ def message_create(
 ) -> Status[dict[str, Any]]:
     user = _user(request)
     ticket = selectors.ticket_get(user=user, pk=ticket_id)
-    if payload.status_after and not user.is_staff:
+    if payload.status_after and not works_tickets(user):
         raise ValidationFailed(
             "Requesters cannot set the status.",
             errors={"status_after": ["Only agents can set this."]},
@@ -404,7 +406,7 @@ def message_create(
 def ticket_escalate(request: HttpRequest, ticket_id: Id, payload: EscalateIn) -> dict[str, Any]:
     user = _user(request)
     ticket = selectors.ticket_get(user=user, pk=ticket_id)
-    if not user.is_staff:
+    if not works_tickets(user):
         raise PermissionDenied("Only agents can escalate tickets.")
     team = _Refs.get(Team.objects.in_bulk([payload.team]), payload.team, "team")
     services.ticket_escalate(

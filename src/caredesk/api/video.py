@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import EmailStr, Field, StringConstraints
 
+from caredesk.accounts.capabilities import works_tickets
 from caredesk.accounts.models import Contact, Organization
 from caredesk.accounts.scopes import TICKETS_WRITE, organization_limit
 from caredesk.api.auth import needs_scope
@@ -76,7 +77,7 @@ class VideoFailureOut(Schema):
 
 def _organization(request: HttpRequest, payload: VideoFailureIn) -> Organization | None:
     user = _user(request)
-    if user.is_staff:
+    if works_tickets(user):
         if payload.organization_id is None:
             return None
         organization = Organization.objects.filter(pk=payload.organization_id).first()

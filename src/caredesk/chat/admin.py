@@ -6,10 +6,11 @@ from django.http import HttpRequest
 from caredesk.chat.models import AgentPresence, ChatSession
 from caredesk.core import clock
 from caredesk.core.admin_mixins import ReadOnlyAdmin
+from caredesk.tickets.admin import TicketVisibleAdmin
 
 
 @admin.register(ChatSession)
-class ChatSessionAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ChatSessionAdmin(ReadOnlyAdmin, TicketVisibleAdmin):
     """Every chat with its times: the first reply is measured against the chat target."""
 
     list_display = (

@@ -26,6 +26,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from caredesk.accounts.capabilities import is_chat_agent
 from caredesk.accounts.sessions import session_alive
 from caredesk.chat import services
 from caredesk.chat.live import AGENTS_GROUP, chat_group, remember_loop
@@ -393,8 +394,8 @@ class AgentConsumer(_ChatSocket):
         if (
             self.user is None
             or not self.user.is_authenticated
-            or not self.user.is_agent
             or not same_origin(header(headers, b"origin"), header(headers, b"host"))
+            or not await database_sync_to_async(is_chat_agent)(self.user)
         ):
             await self.close(code=CLOSE_FORBIDDEN)
             return

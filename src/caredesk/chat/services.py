@@ -20,7 +20,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from caredesk.accounts.models import Contact, Organization, User
+from caredesk.accounts.capabilities import is_chat_agent, ticket_workers
+from caredesk.accounts.models import AccountKind, Contact, Organization, User
 from caredesk.accounts.services import requester_create
 from caredesk.chat.live import AGENTS_GROUP, chat_group, publish
 from caredesk.chat.models import (
@@ -99,8 +100,9 @@ class Availability:
 
 
 def available_agents() -> int:
+    """Available people who take chats (the role decides, not the account's staff flag)."""
     return AgentPresence.objects.filter(
-        available=True, user__is_active=True, user__is_staff=True
+        available=True, user__in=ticket_workers().exclude(kind=AccountKind.SERVICE)
     ).count()
 
 
@@ -531,7 +533,7 @@ def upload_stage(*, session: ChatSession, side: str, upload: Upload) -> ChatUplo
 
 def availability_set(*, agent: User, available: bool) -> AgentPresence:
     """Available or away; becoming available counts as being seen (the chat page is open)."""
-    if not agent.is_agent:
+    if not is_chat_agent(agent):
         raise PermissionDenied("Only agents take chats.")
     now = clock.now()
     defaults: dict[str, Any] = {"available": available, "changed_at": now}
@@ -550,7 +552,7 @@ def chat_accept(*, session_id: int, agent: User) -> ChatSession:
     cap = settings.CAREDESK_CHAT_MAX_CONCURRENT
     with transaction.atomic():
         presence = AgentPresence.objects.select_for_update().filter(user=agent).first()
-        if presence is None or not presence.available or not agent.is_agent:
+        if presence is None or not presence.available or not is_chat_agent(agent):
             raise Conflict("Set yourself available before taking chats.")
         active = ChatSession.objects.filter(agent=agent, status=ChatStatus.ACTIVE).count()
         if active >= cap:

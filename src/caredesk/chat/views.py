@@ -17,16 +17,20 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from caredesk.accounts.capabilities import is_chat_agent
 from caredesk.accounts.models import User
 from caredesk.chat import services
 from caredesk.chat.models import ChatSession, ChatStatus, Side
 from caredesk.chat.origins import widget_origin
 from caredesk.core import ratelimit
-from caredesk.core.access import agent_required
+from caredesk.core.access import guard
 from caredesk.core.agent_pages import sidebar
 from caredesk.core.errors import DomainError, NotFound
 from caredesk.tickets.models import Attachment
 from caredesk.tickets.services import Upload
+
+# live chat is for the people who work tickets, not every staff role (a compliance officer)
+chat_agent_required = guard(is_chat_agent)
 
 
 def _json(request: HttpRequest, data: dict[str, Any], status: int = 200) -> JsonResponse:
@@ -232,7 +236,7 @@ def _lists(user: User) -> dict[str, Any]:
     }
 
 
-@agent_required
+@chat_agent_required
 def chats(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Waiting chats, the agent's own, their availability, and one chat open to answer."""
     user = _user(request)
@@ -257,7 +261,7 @@ def chats(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "chat/chats.html", context)
 
 
-@agent_required
+@chat_agent_required
 @require_GET
 def chat_lists(request: HttpRequest) -> HttpResponse:
     """The waiting and own lists alone (refreshed when the queue changes)."""
@@ -272,7 +276,7 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-@agent_required
+@chat_agent_required
 @require_POST
 def availability(request: HttpRequest) -> HttpResponse:
     available = request.POST.get("available") == "1"
@@ -284,7 +288,7 @@ def availability(request: HttpRequest) -> HttpResponse:
     return redirect("chat-desk:chats")
 
 
-@agent_required
+@chat_agent_required
 @require_POST
 def agent_upload(request: HttpRequest, pk: int) -> JsonResponse:
     """An agent's file for the next line in one of their chats."""

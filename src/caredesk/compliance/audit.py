@@ -69,7 +69,9 @@ def _role_read(user: Any) -> str:
     names = sorted(user.groups.values_list("name", flat=True))
     if names:
         return ", ".join(names)
-    if user.is_staff:
+    if user.is_superuser:
+        return "superuser"
+    if user.user_permissions.exists():  # given permissions directly, outside any role
         return "staff"
     contact = getattr(user, "contact", None)
     if contact is not None and contact.is_org_admin:

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 from caredesk.core.errors import DomainError
+from caredesk.core.registries import Slot
 
 # a guarded view keeps its own type (some return a StreamingHttpResponse)
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -33,7 +34,22 @@ def _guard(check: Callable[[Any], bool]) -> Callable[[View], View]:
     return decorator
 
 
-agent_required = _guard(lambda u: u.is_staff and u.is_active)
+# Who is one of the desk's people is the accounts app's decision (by the permissions of their
+# roles, never by `is_staff`); it fills the slot when it is ready.
+_staff_check: Slot[Callable[[Any], bool]] = Slot("staff check", filled_by="caredesk.accounts")
+
+
+def staff_check_register(check: Callable[[Any], bool]) -> None:
+    _staff_check.fill(check)
+
+
+def is_staff_member(user: Any) -> bool:
+    return _staff_check.get()(user)
+
+
+agent_required = _guard(is_staff_member)
+# a screen for the people holding a capability (accounts/capabilities.py): others get 403
+guard = _guard
 requester_required = _guard(lambda u: getattr(u, "contact", None) is not None)
 
 

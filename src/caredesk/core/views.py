@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from caredesk import __version__
+from caredesk.core.access import is_staff_member
 
 
 @require_GET
@@ -29,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponseRedirect:
     """Send staff to the agent desk, requesters to the portal, others to sign in."""
     if not request.user.is_authenticated:
         return redirect("login")
-    return redirect("desk:queue" if request.user.is_staff else "portal:home")
+    return redirect("desk:queue" if is_staff_member(request.user) else "portal:home")
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from caredesk.accounts.models import User
+from caredesk.accounts.capabilities import staff_members
 from caredesk.compliance import access as audit
 from caredesk.compliance.csvsafe import csv_lines
 from caredesk.compliance.models import AuditAction
@@ -33,7 +33,7 @@ ACTION_LABELS = dict(AuditAction.choices)
 
 class AuditFilterForm(forms.Form):
     person = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_staff=True).order_by("name").only("id", "name"),
+        queryset=staff_members().order_by("name").only("id", "name"),
         required=False,
         empty_label="Anyone",
         label="Person",

@@ -4,19 +4,17 @@ from typing import Any
 
 from django import forms
 
-from caredesk.accounts.models import AccountKind, Contact, Organization, Team, Tier, User
+from caredesk.accounts.capabilities import assignable_users
+from caredesk.accounts.models import Contact, Organization, Team, Tier, User
 from caredesk.accounts.scopes import PERSONAL_DEFAULT_DAYS, SCOPES, TICKETS_READ
 from caredesk.rules.engine import EVENTS
 from caredesk.tickets.models import Channel, MessageKind, Priority, RequestType, Status
 
 
 def agents() -> Any:
-    """People tickets may be assigned to (an internal service account is staff, not a person)."""
-    return (
-        User.objects.filter(is_staff=True, is_active=True)
-        .exclude(kind=AccountKind.SERVICE)
-        .order_by("name")
-    )
+    """People tickets may be assigned to: those whose role works tickets (never a service
+    account, never a role such as the compliance officer's that works none)."""
+    return assignable_users()
 
 
 class ReplyForm(forms.Form):

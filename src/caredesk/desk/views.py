@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
+from caredesk.accounts.capabilities import works_tickets
 from caredesk.accounts.models import ApiToken, Organization, Team, User
 from caredesk.accounts.scopes import scopes_allowed
 from caredesk.accounts.services import token_create, token_revoke
 from caredesk.compliance import access as audit
 from caredesk.core import clock
-from caredesk.core.access import agent_required, form_errors_from
+from caredesk.core.access import agent_required, form_errors_from, guard
 from caredesk.core.errors import DomainError, NotFound, ValidationFailed
 from caredesk.core.models import Notification
 from caredesk.desk.forms import (
@@ -356,7 +357,7 @@ def ticket_follow(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @recount
-@agent_required
+@guard(works_tickets)
 def ticket_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = NewTicketForm(request.POST or None)

@@ -15,6 +15,17 @@ class DeactivateForm(forms.Form):
     )
 
 
+class ExportForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this export needed?",
+        min_length=15,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded with the request and in the audit, e.g. “Access request DSR-2031 "
+        "received by post”. Do not write health details.",
+    )
+
+
 class BreachForm(forms.Form):
     title = forms.CharField(max_length=200, help_text="A short name, e.g. “Lost laptop, Oslo”.")
     description = forms.CharField(

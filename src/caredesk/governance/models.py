@@ -122,6 +122,7 @@ class SubjectRequest(models.Model):
     actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField()
     counts = models.JSONField(default=dict, help_text="What was exported or erased, counted.")
+    reason = models.TextField(blank=True, default="", help_text="Why (an export's is required).")
 
     class Meta:
         ordering = ["-at", "-id"]

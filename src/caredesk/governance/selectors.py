@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from caredesk.accounts.capabilities import staff_members
 from caredesk.accounts.models import Contact, User
 from caredesk.compliance.records import Holds
 from caredesk.core import clock
@@ -27,11 +28,7 @@ class StaffRow:
 def staff_review_rows() -> list[StaffRow]:
     """Every active staff account with its roles, last review and flags (a fixed query count)."""
     now = clock.now()
-    accounts = list(
-        User.objects.filter(is_staff=True, is_active=True)
-        .prefetch_related("groups")
-        .order_by("name", "id")
-    )
+    accounts = list(staff_members().prefetch_related("groups").order_by("name", "id"))
     latest: dict[int, AccessReview] = {}
     for review in AccessReview.objects.filter(account__in=accounts).select_related("reviewer"):
         known = latest.get(review.account_id)

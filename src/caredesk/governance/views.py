@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from caredesk.accounts.capabilities import may_export_personal_data, staff_members
 from caredesk.accounts.models import Contact, User
 from caredesk.compliance import audit
 from caredesk.compliance.models import AuditAction
@@ -24,7 +25,7 @@ from caredesk.core.access import agent_required, form_errors_from
 from caredesk.core.agent_pages import sidebar
 from caredesk.core.errors import DomainError
 from caredesk.governance import selectors
-from caredesk.governance.forms import BreachForm, DeactivateForm, TaskDoneForm
+from caredesk.governance.forms import BreachForm, DeactivateForm, ExportForm, TaskDoneForm
 from caredesk.governance.models import Breach, BreachTask, SubjectRequest
 from caredesk.governance.services.breaches import NewBreach, breach_record, breach_task_done
 from caredesk.governance.services.reviews import access_review_sign, account_deactivate
@@ -70,7 +71,7 @@ def _page(
 
 
 def _staff(pk: int) -> User:
-    account = User.objects.filter(pk=pk, is_staff=True).first()
+    account = staff_members().filter(pk=pk).first()
     if account is None:
         raise Http404("No such staff account")
     return account
@@ -145,6 +146,21 @@ def _contact(pk: int) -> Contact:
     return contact
 
 
+def _person_page(
+    request: HttpRequest, contact: Contact, export_form: ExportForm | None = None, status: int = 200
+) -> HttpResponse:
+    can_export = may_export_personal_data(request.user)
+    context = {
+        "contact": contact,
+        "tickets": contact.tickets.count(),
+        "holds": list(selectors.holds_on_contact(contact)),
+        "done": SubjectRequest.objects.filter(contact=contact).select_related("actor"),
+        "can_export": can_export,
+        "export_form": (export_form or ExportForm()) if can_export else None,
+    }
+    return _page(request, "governance/person.html", context, status=status)
+
+
 @needs("governance.view_subjectrequest")
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _contact(pk)
@@ -155,19 +171,29 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         object_id=contact.pk,
         organization_id=contact.organization_id,
     )
-    context = {
-        "contact": contact,
-        "tickets": contact.tickets.count(),
-        "holds": list(selectors.holds_on_contact(contact)),
-        "done": SubjectRequest.objects.filter(contact=contact).select_related("actor"),
-    }
-    return _page(request, "governance/person.html", context)
+    return _person_page(request, contact)
 
 
 @require_POST
-@needs("governance.export_subject")
+@agent_required
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:
-    export = subject_export(contact=_contact(pk), actor=_user(request), request=request)
+    """The subject's own data (GDPR Art. 15), for the privacy role, for a recorded reason."""
+    if not may_export_personal_data(request.user):
+        raise PermissionDenied
+    contact = _contact(pk)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        return _person_page(request, contact, form, status=422)
+    try:
+        export = subject_export(
+            contact=contact,
+            actor=_user(request),
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+    except DomainError as exc:
+        form_errors_from(form, exc)
+        return _person_page(request, contact, form, status=422)
     response = HttpResponse(export.data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["Cache-Control"] = "no-store"

@@ -6,10 +6,11 @@ from django.http import HttpRequest
 from caredesk.core.admin_mixins import ReadOnlyAdmin
 from caredesk.intake.models import InboundMail, MailStatus, VideoFailure
 from caredesk.intake.services import mail_process
+from caredesk.tickets.admin import TicketVisibleAdmin
 
 
 @admin.register(InboundMail)
-class InboundMailAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
+class InboundMailAdmin(ReadOnlyAdmin, TicketVisibleAdmin):
     """Every received mail; quarantined ones can be processed again once the cause is fixed."""
 
     list_display = ("received_at", "sender", "subject", "status", "reason", "ticket", "attempts")
@@ -31,7 +32,7 @@ class InboundMailAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-ar
 
 
 @admin.register(VideoFailure)
-class VideoFailureAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
+class VideoFailureAdmin(ReadOnlyAdmin, TicketVisibleAdmin):
     """Which ticket holds each reported video session; reports of one session share a ticket."""
 
     # The session ID is health information: it stays on the desk, not in the admin.

@@ -7,6 +7,7 @@ from caredesk.core.admin import REPLAY_PERMISSION, replay_selected
 from caredesk.core.admin_mixins import ReadOnlyAdmin
 from caredesk.core.models import OutboxItem, OutboxKind
 from caredesk.integrations.models import TrackerIssue, WebhookDelivery, WebhookEndpoint
+from caredesk.tickets.admin import TicketVisibleAdmin
 
 
 @admin.register(WebhookEndpoint)
@@ -50,6 +51,6 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[typ
 
 
 @admin.register(TrackerIssue)
-class TrackerIssueAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
+class TrackerIssueAdmin(ReadOnlyAdmin, TicketVisibleAdmin):
     list_display = ("key", "project", "ticket", "status", "updated_at")
     readonly_fields = [f.name for f in TrackerIssue._meta.fields]

@@ -3,6 +3,7 @@ from django.contrib import admin
 
 from caredesk.core.admin_mixins import ReadOnlyAdmin
 from caredesk.phone.models import Call, CallRecording, ContactPhone
+from caredesk.tickets.admin import TicketVisibleAdmin
 
 
 class CallRecordingInline(ReadOnlyAdmin, admin.TabularInline):  # type: ignore[type-arg]
@@ -14,7 +15,7 @@ class CallRecordingInline(ReadOnlyAdmin, admin.TabularInline):  # type: ignore[t
 
 
 @admin.register(Call)
-class CallAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
+class CallAdmin(ReadOnlyAdmin, TicketVisibleAdmin):
     """Every call Twilio reported: answer and handle times, the urgent flag, the ticket."""
 
     list_display = (

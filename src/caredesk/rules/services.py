@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from caredesk.accounts.capabilities import ticket_workers
 from caredesk.accounts.models import Team, User
 from caredesk.core import clock
 from caredesk.core.notify import notify
@@ -264,7 +265,7 @@ def _people(ticket: Ticket, who: Any) -> list[User]:
             team = _team(name.removeprefix("on_call:"))
             found += [team.on_call] if team.on_call else list(team.members.filter(is_active=True))
         else:
-            found += list(User.objects.filter(email=name.lower(), is_staff=True))
+            found += list(ticket_workers().filter(email=name.lower()))
     return found
 
 

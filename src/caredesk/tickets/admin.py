@@ -1,13 +1,38 @@
 """Configuration lives in the admin: request types and their forms. Tickets are read-only here
-because only the ticket services may write them (every change needs its event)."""
+because only the ticket services may write them (every change needs its event), and the admin
+shows a person exactly the tickets the desk shows them (tickets/selectors.py), never more, with
+health information left out."""
 
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from caredesk.compliance import access as audit
 from caredesk.tickets.models import RequestField, RequestType, Tag, Ticket
+from caredesk.tickets.selectors import tickets_visible, visibility_filter
+
+
+def visible_through_ticket(
+    qs: QuerySet[Any], request: HttpRequest, field: str = "ticket"
+) -> QuerySet[Any]:
+    """Rows about a ticket, limited to the tickets the desk shows this person; rows about no
+    ticket (yet) only for those who see every ticket."""
+    user: Any = request.user
+    if visibility_filter(user) is None:
+        return qs
+    return qs.filter(**{f"{field}__in": tickets_visible(user).values("pk")})
+
+
+class TicketVisibleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """An admin of rows that hold a ticket's content (chats, calls, mail, tracker issues):
+    list, search, change and history answer only for tickets the person may see on the desk."""
+
+    ticket_field = "ticket"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return visible_through_ticket(super().get_queryset(request), request, self.ticket_field)
 
 
 class RequestFieldInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -45,6 +70,13 @@ class TicketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("status", "priority", "team")
     search_fields = ("subject",)
     show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Ticket]:
+        # the desk's rule: a Tier 2 agent finds here only what the queue shows them
+        visible = visibility_filter(request.user)  # type: ignore[arg-type]
+        qs = super().get_queryset(request)
+        return qs if visible is None else qs.filter(visible)
+
     # Health information is for the desk (masked, or unmasked by role), never the admin.
     exclude = (
         "patient_id",

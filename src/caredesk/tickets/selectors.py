@@ -6,11 +6,17 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
 from django.utils.dateparse import parse_datetime
 
+from caredesk.accounts.capabilities import (
+    reads_internal_notes,
+    sees_all_tickets,
+    works_tickets,
+)
 from caredesk.accounts.models import User
 from caredesk.accounts.scopes import organization_limit
 from caredesk.core import clock
@@ -64,8 +70,8 @@ def visibility_branches(user: User) -> list[Q] | None:
     """
     if not user.is_authenticated or not user.is_active:
         return [Q(pk__in=[])]
-    if user.is_staff:
-        if user.is_superuser or user.has_perm("tickets.view_all_tickets"):
+    if works_tickets(user):
+        if sees_all_tickets(user):
             return None
         teams = [Q(team_id=pk) for pk in _team_ids(user)]
         return [Q(team__isnull=True), *teams, Q(assignee=user), Q(followers=user)]
@@ -79,8 +85,8 @@ def visibility_branches(user: User) -> list[Q] | None:
 
 def visibility_filter(user: User) -> Q | None:
     """The filter of tickets `user` may see, as one condition; None means everything."""
-    if user.is_authenticated and user.is_active and user.is_staff:
-        if user.is_superuser or user.has_perm("tickets.view_all_tickets"):
+    if works_tickets(user):
+        if sees_all_tickets(user):
             return None
         followed = Ticket.followers.through.objects.filter(
             ticket_id=OuterRef("pk"), user_id=user.pk
@@ -132,19 +138,20 @@ def ticket_get_by_ref(*, user: User, ref: str) -> Ticket:
 
 
 def messages_for(*, user: User, ticket: Ticket) -> QuerySet[Message]:
-    """Return the conversation: agents see notes too; requesters only public replies."""
+    """Return the conversation: the people working tickets see notes too; everyone else only
+    public replies."""
     qs = ticket.messages.select_related("author_user", "author_contact").prefetch_related(
         "attachments"
     )
-    if not user.is_staff:
+    if not reads_internal_notes(user):
         qs = qs.filter(kind=MessageKind.PUBLIC)
     return qs.order_by("created_at", "id")
 
 
 def can_view_phi(user: User) -> bool:
-    """Whether `user` sees health information unmasked: staff given tickets.view_phi by a role
+    """Whether `user` sees health information unmasked: people given tickets.view_phi by a role
     or directly. Being a superuser is not enough (administrators configure, they do not read)."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
+    if not (user.is_authenticated and user.is_active):
         return False
     if not user.is_superuser:
         return user.has_perm("tickets.view_phi")  # read with the user's other permissions
@@ -164,7 +171,8 @@ def can_view_phi(user: User) -> bool:
 def phi_shown_ids(user: User, ticket_ids: list[int]) -> set[int]:
     """Which of these tickets `user` sees unmasked: all with access to PHI (and requesters,
     whose own information it is), else those with an unexpired break-the-glass grant."""
-    if not user.is_staff or can_view_phi(user):
+    requester = not works_tickets(user) and getattr(user, "contact", None) is not None
+    if requester or can_view_phi(user):
         return set(ticket_ids)
     return set(
         BreakGlassGrant.objects.filter(
@@ -373,7 +381,7 @@ def ticket_page(
             "The page size is not valid.", errors={"limit": [f"Use 1 to {MAX_PAGE_SIZE}."]}
         )
     qs, column, desc = _ordered(user, filters, cursor)
-    self_visible = user.is_staff and filters.queue in SELF_VISIBLE_QUEUES
+    self_visible = works_tickets(user) and filters.queue in SELF_VISIBLE_QUEUES
     branches = None if self_visible else _union_branches(user)
     if branches:
         # One index-ordered, limited query per branch; then fetch just the winners.
@@ -389,7 +397,7 @@ def _listed(
     user: User, filters: TicketFilters, qs: QuerySet[Ticket], *, column: str, desc: bool, limit: int
 ) -> list[Ticket]:
     """Up to `limit` matching tickets the user may see, in the list's order, in one query."""
-    if not (user.is_staff and filters.queue in SELF_VISIBLE_QUEUES):
+    if not (works_tickets(user) and filters.queue in SELF_VISIBLE_QUEUES):
         visible = visibility_filter(user)
         qs = qs if visible is None else qs.filter(visible)
     order = [f"-{column}", "-pk"] if desc else [column, "pk"]
@@ -444,7 +452,7 @@ def queue_counts(user: User, extra: dict[str, QuerySet[Any]] | None = None) -> d
     counted: list[QuerySet[Any]] = []
     for q in SIDEBAR_QUEUES:
         qs = Ticket.objects.filter(_queue_filter(user, q))
-        if user.is_staff and q in SELF_VISIBLE_QUEUES:
+        if works_tickets(user) and q in SELF_VISIBLE_QUEUES:
             counted.append(qs.values("pk")[:COUNT_CAP])
         elif branches:
             parts = [qs.filter(b).values("pk")[:COUNT_CAP] for b in branches]
@@ -461,7 +469,11 @@ def _count_all(querysets: list[QuerySet[Any]]) -> list[int]:
     selects: list[str] = []
     params: list[Any] = []
     for i, qs in enumerate(querysets):
-        sql, p = qs.query.sql_with_params()
+        try:
+            sql, p = qs.query.sql_with_params()
+        except EmptyResultSet:  # nothing visible at all (a role that works no ticket)
+            selects.append("0")
+            continue
         # `sql` is what the ORM compiled; values travel separately as parameters.
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) q{i})")  # noqa: S608
         params.extend(p)

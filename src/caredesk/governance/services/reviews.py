@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
 
+from caredesk.accounts.capabilities import is_staff_member
 from caredesk.accounts.models import ApiToken, User
 from caredesk.compliance.audit import record
 from caredesk.compliance.models import AuditAction
@@ -36,7 +37,7 @@ def access_review_sign(
 ) -> AccessReview:
     """Sign off an account's current roles for this review cycle (once per cycle)."""
     _refuse_self(account=account, actor=actor, what="sign off")
-    if not account.is_staff or not account.is_active:
+    if not is_staff_member(account):
         raise ValidationFailed(
             "Only active staff accounts are reviewed.",
             errors={"account": ["This account is not an active staff account."]},

@@ -1,4 +1,10 @@
-"""Data-subject requests: export everything about a requester, or erase them."""
+"""Data-subject requests: give a requester their own personal data (GDPR Art. 15), or erase
+them.
+
+The export is the subject's own data, so it is unmasked; it is produced only by the privacy
+role (accounts/capabilities.py `may_export_personal_data`), for a recorded reason, and it holds
+nothing of anyone else: no internal notes, no other requester's words, no staff names (a reply
+says it came from support), no clinician identifiers."""
 
 from __future__ import annotations
 
@@ -14,18 +20,19 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 
+from caredesk.accounts.capabilities import may_export_personal_data
 from caredesk.accounts.models import Contact, User
 from caredesk.compliance.audit import record
-from caredesk.compliance.models import AuditAction
+from caredesk.compliance.models import AuditAction, AuditEntry
 from caredesk.compliance.records import personal_data
 from caredesk.core import clock
-from caredesk.core.errors import Conflict
+from caredesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from caredesk.core.models import OutboxItem, OutboxKind
 from caredesk.governance.models import SubjectRequest, SubjectRequestKind
 from caredesk.governance.pure import pseudonym
 from caredesk.governance.selectors import holds_on_contact
 from caredesk.governance.services.reviews import account_lock_out
-from caredesk.tickets.models import Attachment, Message, Ticket
+from caredesk.tickets.models import Attachment, Message, MessageKind, Ticket
 from caredesk.tickets.services.erasure import requester_erase
 
 
@@ -68,8 +75,8 @@ def _ticket_facts(t: Ticket) -> dict[str, Any]:
         "created_at": t.created_at,
         "updated_at": t.updated_at,
         "closed_at": t.closed_at,
+        # the subject's own identifiers, unmasked; a clinician's identifier is not theirs
         "patient_id": t.patient_id,
-        "clinician_id": t.clinician_id,
         "encounter_id": t.encounter_id,
         "device_serial": t.device_serial,
         "os": t.os,
@@ -79,12 +86,43 @@ def _ticket_facts(t: Ticket) -> dict[str, Any]:
     }
 
 
-def _messages(contact: Contact, ticket_ids: list[int]) -> Any:
-    return (
-        Message.objects.filter(Q(ticket_id__in=ticket_ids) | Q(author_contact=contact))
+def _messages(contact: Contact, ticket_ids: list[int]) -> list[dict[str, Any]]:
+    """The conversation the subject could read on their tickets: their own words and the
+    desk's public replies; never internal notes, never what others wrote elsewhere."""
+    rows = (
+        Message.objects.filter(kind=MessageKind.PUBLIC)
+        .filter(Q(ticket_id__in=ticket_ids) | Q(author_contact=contact))
         .order_by("ticket_id", "created_at", "id")
-        .values("id", "ticket_id", "kind", "author_contact_id", "body_text", "created_at")
+        .values("id", "ticket_id", "author_contact_id", "author_user_id", "body_text", "created_at")
     )
+    out = []
+    for row in rows:
+        mine = row["author_contact_id"] == contact.pk
+        desk = row["author_contact_id"] is None and row["author_user_id"] is not None
+        if not mine and (not desk or row["ticket_id"] not in ticket_ids):
+            continue  # another requester's words (a colleague writing on the same ticket)
+        kept = {k: v for k, v in row.items() if k not in ("author_contact_id", "author_user_id")}
+        out.append({**kept, "from": "you" if mine else "support"})
+    return out
+
+
+def _access_summary(contact: Contact, ticket_ids: list[int]) -> list[dict[str, Any]]:
+    """Who accessed the subject's data, by role and kind of access, per day (no staff names:
+    recipients by category, Art. 15(1)(c))."""
+    about = (
+        Q(object_type="contact", object_id=str(contact.pk))
+        | Q(ticket_id__in=ticket_ids)
+        | Q(object_type="ticket", object_id__in=[str(pk) for pk in ticket_ids])
+    )
+    seen: dict[tuple[str, str, str], int] = {}
+    for at, role, action in AuditEntry.objects.filter(about).values_list(
+        "at", "actor_role", "action"
+    ):
+        key = (at.date().isoformat(), role or "system", action)
+        seen[key] = seen.get(key, 0) + 1
+    return [
+        {"date": d, "role": r, "access": a, "times": n} for (d, r, a), n in sorted(seen.items())
+    ]
 
 
 @dataclass(frozen=True)
@@ -94,9 +132,13 @@ class Export:
     counts: dict[str, int]
 
 
-def _zip_attachments(archive: zipfile.ZipFile, ticket_ids: list[int]) -> list[dict[str, Any]]:
+def _zip_attachments(archive: zipfile.ZipFile, contact: Contact) -> list[dict[str, Any]]:
+    """The files the subject sent (never a note's attachment, never someone else's)."""
     listed = []
-    for att in Attachment.objects.filter(ticket_id__in=ticket_ids).order_by("id"):
+    sent = Attachment.objects.filter(
+        message__author_contact=contact, message__kind=MessageKind.PUBLIC
+    )
+    for att in sent.order_by("id"):
         path = f"attachments/{att.pk}-{att.filename}"
         try:
             with att.file.open("rb") as handle:
@@ -118,8 +160,22 @@ def _zip_attachments(archive: zipfile.ZipFile, ticket_ids: list[int]) -> list[di
     return listed
 
 
-def subject_export(*, contact: Contact, actor: User, request: HttpRequest | None = None) -> Export:
-    """Everything CareDesk holds about a requester, as JSON files in a ZIP. Audited."""
+REASON_MIN = 15
+
+
+def subject_export(
+    *, contact: Contact, actor: User, reason: str, request: HttpRequest | None = None
+) -> Export:
+    """The subject's own personal data, as JSON files in a ZIP: for the privacy role only, for
+    a reason that is recorded with the request and in the audit chain."""
+    if not may_export_personal_data(actor):
+        raise PermissionDenied("Only the privacy role produces a data subject's export.")
+    reason = " ".join(str(reason or "").split())
+    if len(reason) < REASON_MIN:
+        raise ValidationFailed(
+            "Say why the export is needed.",
+            errors={"reason": [f"Write at least {REASON_MIN} characters, e.g. the request's ref."]},
+        )
     tickets = _tickets(contact)
     ids = [t.pk for t in tickets]
     buffer = io.BytesIO()
@@ -131,12 +187,13 @@ def subject_export(*, contact: Contact, actor: User, request: HttpRequest | None
             # what the channels hold (chats, calls, received mail): they say what that is
             **{f"{part.name}.json": part.export(contact, ids) for part in personal_data},
         }
-        files["attachments.json"] = _zip_attachments(archive, ids)
+        files["access.json"] = _access_summary(contact, ids)
+        files["attachments.json"] = _zip_attachments(archive, contact)
         for name, rows in files.items():
             archive.writestr(name, _dump(rows))
     counts = {name.removesuffix(".json"): _count(rows) for name, rows in files.items()}
     with transaction.atomic():
-        _done(contact, SubjectRequestKind.EXPORT, counts, actor, request)
+        _done(contact, SubjectRequestKind.EXPORT, counts, actor, request, reason=reason[:1000])
     stamp = clock.now().strftime("%Y%m%d")
     return Export(f"personal-data-{contact.pk}-{stamp}.zip", buffer.getvalue(), counts)
 
@@ -197,10 +254,12 @@ def _done(
     counts: dict[str, int],
     actor: User,
     request: HttpRequest | None,
+    *,
+    reason: str = "",
 ) -> SubjectRequest:
     """Keep the request in the list and in the audit (counts and names of parts, no content)."""
     done = SubjectRequest.objects.create(
-        contact=contact, kind=kind, actor=actor, at=clock.now(), counts=counts
+        contact=contact, kind=kind, actor=actor, at=clock.now(), counts=counts, reason=reason
     )
     record(
         action=(
@@ -214,5 +273,6 @@ def _done(
         object_id=contact.pk,
         organization_id=contact.organization_id,
         fields=sorted(counts),
+        reason=reason,
     )
     return done

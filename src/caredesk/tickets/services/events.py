@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
+from caredesk.accounts.capabilities import works_tickets
 from caredesk.accounts.models import Contact, User
 from caredesk.compliance.access import ticket_changes_recorded
 from caredesk.core import clock
@@ -38,7 +39,7 @@ def actor_fields(actor: Actor) -> dict[str, Any]:
     """Return the actor columns for an event or message written by `actor`."""
     if isinstance(actor, Contact):
         return {"actor_user": actor.user, "actor_contact": actor}
-    if isinstance(actor, User) and not actor.is_staff and hasattr(actor, "contact"):
+    if isinstance(actor, User) and not works_tickets(actor) and hasattr(actor, "contact"):
         return {"actor_user": actor, "actor_contact": actor.contact}
     return {"actor_user": actor, "actor_contact": None}
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from caredesk.accounts.capabilities import may_be_assigned
 from caredesk.accounts.models import User
 from caredesk.tickets.models import STRUCTURED_FIELDS
 
@@ -45,5 +46,5 @@ def check_structured(values: Mapping[str, Any], errors: dict[str, list[str]]) ->
 
 
 def check_assignee(assignee: User | None, errors: dict[str, list[str]]) -> None:
-    if assignee is not None and not assignee.is_agent:
+    if assignee is not None and not may_be_assigned(assignee):
         errors.setdefault("assignee", []).append("Only active agents can be assigned tickets.")
