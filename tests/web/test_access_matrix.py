@@ -1083,11 +1083,11 @@ ADMIN_RULES: dict[str, AdminRule] = {
     ),
     "rules.Macro": AdminRule(_admin_macro, view=DESK, add=ADMINS, change=ADMINS, delete=SUPER),
     "rules.Policy": AdminRule(_admin_first("rules.Policy"), view=LEADS, delete=SUPER),
-    "rules.PolicyVersion": AdminRule(_admin_policy_version, view=ADMINS, delete=SUPER),
+    "rules.PolicyVersion": AdminRule(_admin_policy_version, view=ADMINS),  # evidence
     "integrations.WebhookEndpoint": AdminRule(
         _admin_endpoint, view=ADMINS, add=ADMINS, change=ADMINS, delete=SUPER
     ),
-    "integrations.WebhookDelivery": AdminRule(_admin_delivery, view=ADMINS, delete=SUPER),
+    "integrations.WebhookDelivery": AdminRule(_admin_delivery, view=ADMINS),  # evidence
     "integrations.TrackerIssue": AdminRule(
         _admin_tracker, view=ADMINS, delete=SUPER, about_ticket=True
     ),
@@ -1105,8 +1105,8 @@ ADMIN_RULES: dict[str, AdminRule] = {
         _admin_first("governance.RetentionRule"), view=GOVERNING, add=SUPER, change=GOVERNING
     ),
     "governance.LegalHold": AdminRule(_admin_hold, view=GOVERNING, add=GOVERNING, change=GOVERNING),
-    "governance.AccessReview": AdminRule(_admin_review, view=GOVERNING, delete=SUPER),
-    "governance.SubjectRequest": AdminRule(_admin_subject_request, view=GOVERNING, delete=SUPER),
+    "governance.AccessReview": AdminRule(_admin_review, view=GOVERNING),  # evidence
+    "governance.SubjectRequest": AdminRule(_admin_subject_request, view=GOVERNING),
 }
 
 

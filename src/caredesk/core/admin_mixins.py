@@ -23,6 +23,15 @@ class ReadOnlyAdmin:
         return False
 
 
+class EvidenceAdmin(ReadOnlyAdmin):
+    """Records that prove what was done (access reviews, data subjects' requests, protocol
+    versions, webhook deliveries): shown, never added, edited or deleted, a superuser included.
+    Retention ends them through its own services, with their audit entries."""
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 class StorableJSONField(forms.JSONField):
     """JSON typed in the admin: `"\\u0000"` and `"\\ud800"` decode to what no database stores,
     so they are refused with the field's message, and shown again escaped (a page holding an

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from caredesk.core.admin_mixins import ReadOnlyAdmin
+from caredesk.core.admin_mixins import EvidenceAdmin
 from caredesk.core.errors import DomainError
 from caredesk.governance.models import AccessReview, LegalHold, RetentionRule, SubjectRequest
 from caredesk.governance.services.holds import hold_place, hold_release
@@ -99,12 +99,12 @@ class LegalHoldAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(AccessReview)
-class AccessReviewAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
+class AccessReviewAdmin(EvidenceAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("account", "roles", "reviewer", "signed_at")
     list_filter = ("signed_at",)
 
 
 @admin.register(SubjectRequest)
-class SubjectRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
+class SubjectRequestAdmin(EvidenceAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("contact", "kind", "actor", "at")
     list_filter = ("kind",)

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from caredesk.core.admin import REPLAY_PERMISSION, replay_selected
-from caredesk.core.admin_mixins import ReadOnlyAdmin
+from caredesk.core.admin_mixins import EvidenceAdmin, ReadOnlyAdmin
 from caredesk.core.models import OutboxItem, OutboxKind
 from caredesk.integrations.models import TrackerIssue, WebhookDelivery, WebhookEndpoint
 from caredesk.tickets.admin import TicketVisibleAdmin
@@ -21,7 +21,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
+class WebhookDeliveryAdmin(EvidenceAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
     """The delivery log: every event sent, its attempts, the last answer and the next attempt."""
 
     list_display = (

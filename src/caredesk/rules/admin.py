@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from caredesk.core.admin_mixins import ReadOnlyAdmin
+from caredesk.core.admin_mixins import EvidenceAdmin, ReadOnlyAdmin
 from caredesk.rules.models import Macro, Policy, PolicyVersion
 
 
@@ -20,6 +20,6 @@ class PolicyAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
+class PolicyVersionAdmin(EvidenceAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("policy", "number", "author", "note", "created_at")
     readonly_fields = [f.name for f in PolicyVersion._meta.fields]
