@@ -25,8 +25,7 @@ class ReadOnlyAdmin:
 
 class EvidenceAdmin(ReadOnlyAdmin):
     """Records that prove what was done (access reviews, data subjects' requests, protocol
-    versions, webhook deliveries): shown, never added, edited or deleted, a superuser included.
-    Retention ends them through its own services, with their audit entries."""
+    versions, webhook deliveries): shown, never added, edited or deleted, a superuser included."""
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
