@@ -282,3 +282,31 @@ def test_a_new_endpoint_is_saved_from_the_admin(admin_client, clock):
         admin_client.get(f"/admin/integrations/webhookendpoint/{saved.pk}/change/").status_code
         == 200
     )
+
+
+def test_the_delivery_log_in_the_admin_withholds_what_a_business_associate_was_sent(clock, ticket):
+    from django.test import Client
+
+    from caredesk.accounts.roles import ROLE_ADMIN
+    from caredesk.core import clock as desk_clock
+    from tests.factories import AgentFactory, login_verified
+
+    target = WebhookEndpoint.objects.create(
+        name="Clinic partner",
+        slug="clinic",
+        url="https://partner.example/hooks",
+        business_associate=True,
+        created_at=desk_clock.now(),
+    )
+    delivery = webhook_enqueue(ticket=ticket, endpoint=target.slug, event="ticket.created")
+    assert delivery is not None and delivery.payload["data"]["subject"] == ticket.subject
+    administrator = AgentFactory(role=ROLE_ADMIN)
+    administrator.is_superuser = True
+    administrator.save()
+    browser = Client()
+    login_verified(browser, administrator)
+    page = browser.get(f"/admin/integrations/webhookdelivery/{delivery.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert ticket.ref in text and "(withheld)" in text
+    assert "Pump E-17" not in text and "Merriweather" not in text

@@ -1,3 +1,6 @@
+import json
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
@@ -35,8 +38,18 @@ class WebhookDeliveryAdmin(EvidenceAdmin, admin.ModelAdmin):  # type: ignore[typ
         "created_at",
     )
     list_filter = ("status", "endpoint")
-    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+    # what a business associate's endpoint was sent (the subject, the requester) is health
+    # information: the log shows the event's facts and names the withheld fields
+    readonly_fields = [
+        *(f.name for f in WebhookDelivery._meta.fields if f.name != "payload"),
+        "payload_shown",
+    ]
+    exclude = ("payload",)
     actions = ["replay"]
+
+    @admin.display(description="Payload (health information withheld)")
+    def payload_shown(self, obj: WebhookDelivery) -> str:
+        return json.dumps(withheld(obj.payload), indent=2, sort_keys=True)
 
     def has_replay_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(REPLAY_PERMISSION)
@@ -54,3 +67,17 @@ class WebhookDeliveryAdmin(EvidenceAdmin, admin.ModelAdmin):  # type: ignore[typ
 class TrackerIssueAdmin(ReadOnlyAdmin, TicketVisibleAdmin):
     list_display = ("key", "project", "ticket", "status", "updated_at")
     readonly_fields = [f.name for f in TrackerIssue._meta.fields]
+
+
+CONTENT_FIELDS = ("subject", "requester")
+
+
+def withheld(payload: Any) -> Any:
+    """The payload with the content a business associate receives replaced by a marker."""
+    if not isinstance(payload, dict):
+        return payload
+    data = payload.get("data")
+    if not isinstance(data, dict):
+        return payload
+    shown = {k: ("(withheld)" if k in CONTENT_FIELDS else v) for k, v in data.items()}
+    return {**payload, "data": shown}
