@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
             "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
             "CAREDESK_AUDIT_KEY": "bench-only-audit-key-" + "y" * 40,
             "CAREDESK_INSECURE_HTTP": "1",
-            "CAREDESK_DATA_DIR": str(Path(tempfile.gettempdir()) / "caredesk-profile"),
+            "CAREDESK_DATA_DIR": os.environ.get(
+                "CAREDESK_DATA_DIR", str(Path(tempfile.gettempdir()) / "caredesk-profile")
+            ),
             "CAREDESK_LOG_LEVEL": "WARNING",
         }
     )

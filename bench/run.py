@@ -415,6 +415,40 @@ def _foreign_cpu(server_pgid: int) -> dict[int, float]:
     return out
 
 
+def _proc_cpu(pid: int) -> float:
+    try:
+        raw = (Path("/proc") / str(pid) / "stat").read_text()
+    except OSError:
+        return 0.0
+    fields = raw[raw.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _our_cpu(url: str, server_pgid: int) -> dict[str, Any]:
+    """CPU seconds so far of the server's processes and of the PostgreSQL backends serving the
+    benchmark database (the server keeps its connections, so the same backends throughout)."""
+    import psycopg
+
+    server = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                raw = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(raw[raw.rindex(")") + 2 :].split()[2]) == server_pgid:
+                server += _proc_cpu(int(entry.name))
+    with psycopg.connect(url) as conn:
+        pids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
+    return {"server": server, "database": {pid: _proc_cpu(pid) for pid in pids}}
+
+
 def _foreign_pct(before: dict[int, float], after: dict[int, float], seconds: float) -> float:
     """Share of the machine (all cores) the other processes used between two snapshots."""
     used = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
@@ -640,6 +674,7 @@ async def measure_http(
 
     async def create_run() -> dict[str, Any]:
         ru0 = resource.getrusage(resource.RUSAGE_SELF)
+        cpu0 = await asyncio.to_thread(_our_cpu, args.database_url, pgid)
         res = await httpclient.concurrent(
             port,
             create,
@@ -650,15 +685,27 @@ async def measure_http(
             contains=b'"ref"',
         )
         ru1 = resource.getrusage(resource.RUSAGE_SELF)
-        res["client_cpu_seconds"] = round(
-            (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime), 2
-        )
+        cpu1 = await asyncio.to_thread(_our_cpu, args.database_url, pgid)
+        client = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+        res["client_cpu_seconds"] = round(client, 2)
+        ok = max(res["ok"], 1)
+        server = cpu1["server"] - cpu0["server"]
+        database = sum(v - cpu0["database"].get(pid, 0.0) for pid, v in cpu1["database"].items())
+        res["server_cpu_ms_per_ticket"] = round(1000 * server / ok, 2)
+        res["database_cpu_ms_per_ticket"] = round(1000 * database / ok, 2)
+        res["client_cpu_ms_per_ticket"] = round(1000 * client / ok, 2)
+        # What the machine's cores could create if nothing else ran (others share it now).
+        total = (server + database + client) / ok
+        res["capacity_per_second"] = round((os.cpu_count() or 1) / total, 1) if total else 0.0
         return res
 
     out["create"] = await _clean(args, pgid, create_run)
+    c = out["create"]
     log(
-        f"  create                   {out['create']['per_second']} tickets/s"
-        f"  (other processes {out['create']['foreign_cpu_pct']}%)"
+        f"  create                   {c['per_second']} tickets/s"
+        f"  (other processes {c['foreign_cpu_pct']}%); CPU ms a ticket: server"
+        f" {c['server_cpu_ms_per_ticket']}, PostgreSQL {c['database_cpu_ms_per_ticket']}, client"
+        f" {c['client_cpu_ms_per_ticket']}: {c['capacity_per_second']}/s on idle cores"
     )
 
     # Imports and integrations: POST /api/v1/tickets/batch, BATCH tickets a request.
@@ -817,7 +864,14 @@ def main(argv: list[str] | None = None) -> int:
     results_dir.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out_path = results_dir / f"caredesk-{stamp}.json"
-    data_dir = Path(tempfile.mkdtemp(prefix="caredesk-bench-"))
+    # The data folder holds the encryption keys of the database's health information and
+    # authenticator secrets: a kept database keeps its folder, named after it, for --reuse-db.
+    data_dir = Path(tempfile.gettempdir()) / f"caredesk-{_db_name(url)}-data"
+    if not args.reuse_db:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    elif not data_dir.is_dir():
+        raise SystemExit(f"--reuse-db: {data_dir} (kept with the database) is missing")
+    data_dir.mkdir(mode=0o700, exist_ok=True)
     env = {
         "DJANGO_SETTINGS_MODULE": "caredesk.settings",
         "DATABASE_URL": url,
