@@ -248,17 +248,48 @@ def deferred() -> Iterator[None]:
 
 
 def _append_locked(entries: list[AuditEntry]) -> None:
-    """Number, chain and insert entries under the chain's lock, in the caller's transaction.
+    """Number, chain and insert entries under the chain's lock, in the caller's transaction
+    (or a new one).
 
     On PostgreSQL a savepoint lets the caller try again after an IntegrityError (a read
     appending without the lock took these numbers first) without spoiling its transaction.
     SQLite's write transaction shuts out every other writer, so no savepoint is needed there.
     """
+    if connection.vendor == "postgresql" and not connection.get_autocommit():
+        _append_pg_in_transaction(entries)
+        return
     with transaction.atomic(savepoint=connection.vendor == "postgresql"):
         first_seq, prev = _locked_head()
         _seal(entries, first_seq, prev)
         AuditEntry.objects.bulk_create(entries)
         _checkpoint_when_due(first_seq, entries[-1])
+
+
+# Inside a transaction on PostgreSQL: the savepoint, the lock and the head in one round trip,
+# then the INSERT and the savepoint's release in a second (four round trips before).
+_PG_SAVEPOINT = "cd_audit_append"
+_PG_SAVEPOINT_LOCK_AND_HEAD = f"SAVEPOINT {_PG_SAVEPOINT}; {_PG_LOCK_AND_HEAD}"
+_PG_UNDO = f"ROLLBACK TO SAVEPOINT {_PG_SAVEPOINT}; RELEASE SAVEPOINT {_PG_SAVEPOINT}"
+
+
+def _append_pg_in_transaction(entries: list[AuditEntry]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_SAVEPOINT_LOCK_AND_HEAD)
+        cursor.nextset()
+        cursor.nextset()
+        last = cursor.fetchone()
+        first_seq, prev = (int(last[0]), str(last[1])) if last else _anchor_head()
+        _seal(entries, first_seq, prev)
+        sql, params = _insert_sql(entries)
+        try:
+            cursor.execute(f"{sql}; RELEASE SAVEPOINT {_PG_SAVEPOINT}", params)
+        except IntegrityError:
+            cursor.execute(
+                f"ROLLBACK TO SAVEPOINT {_PG_SAVEPOINT}; RELEASE SAVEPOINT {_PG_SAVEPOINT}"
+            )
+            raise
+        _returned_ids(cursor, entries)
+    _checkpoint_when_due(first_seq, entries[-1])
 
 
 def _seal(entries: list[AuditEntry], first_seq: int, prev: str) -> None:
@@ -315,6 +346,16 @@ def _append_autocommit(accesses: Sequence[Access], facts: tuple[Any, ...]) -> li
         last = cursor.fetchone()
     first_seq, prev = (int(last[0]), str(last[1])) if last else _anchor_head()
     entries = _chained(accesses, facts, first_seq, prev)
+    sql, params = _insert_sql(entries)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        _returned_ids(cursor, entries)
+    _checkpoint_when_due(first_seq, entries[-1])
+    return entries
+
+
+def _insert_sql(entries: list[AuditEntry]) -> tuple[str, list[Any]]:
+    """One INSERT of sealed entries, returning their ids (PostgreSQL)."""
     row = "(" + ", ".join("%s::jsonb" if c == "fields" else "%s" for c in _INSERTED) + ")"
     params: list[Any] = []
     for e in entries:
@@ -323,13 +364,13 @@ def _append_autocommit(accesses: Sequence[Access], facts: tuple[Any, ...]) -> li
         f"INSERT INTO {AuditEntry._meta.db_table} ({', '.join(_INSERTED)})"  # noqa: S608
         f" VALUES {', '.join([row] * len(entries))} RETURNING id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for entry, (pk,) in zip(entries, cursor.fetchall(), strict=True):
-            entry.pk = pk
-            entry._state.adding = False
-    _checkpoint_when_due(first_seq, entries[-1])
-    return entries
+    return sql, params
+
+
+def _returned_ids(cursor: Any, entries: list[AuditEntry]) -> None:
+    for entry, (pk,) in zip(entries, cursor.fetchall(), strict=True):
+        entry.pk = pk
+        entry._state.adding = False
 
 
 def _checkpoint_when_due(before: int, last: AuditEntry) -> None:
