@@ -578,7 +578,7 @@ async def _clean(args: argparse.Namespace, pgid: int, run: Any) -> dict[str, Any
         res["attempt"] = attempt
         if best is None or res["foreign_cpu_pct"] < best["foreign_cpu_pct"]:
             best = res
-        if res["foreign_cpu_pct"] <= args.max_foreign_pct:
+        if res["foreign_cpu_pct"] <= args.max_foreign_pct or attempt == args.attempts:
             break
         log(f"  other processes used {res['foreign_cpu_pct']}% of the machine; measuring again")
     assert best is not None
