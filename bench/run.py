@@ -90,6 +90,23 @@ def recreate_database(url: str, *, drop_only: bool = False) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def _redis_clear(redis_url: str, prefix: str) -> None:
+    """Delete the benchmark's own Redis keys (its queue, cache entries and sign-in limits)."""
+    if not redis_url:
+        return
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        queue = "".join(c for c in prefix if c.isalnum() or c == "_")  # as huey names it
+        for pattern in (f"{prefix}:*", f"huey.redis.{queue}"):
+            keys = list(client.scan_iter(match=pattern, count=1000))
+            if keys:
+                client.delete(*keys)
+    finally:
+        client.close()
+
+
 def machine_info(url: str) -> dict[str, Any]:
     from importlib.metadata import version
 
@@ -883,7 +900,11 @@ def main(argv: list[str] | None = None) -> int:
         "CAREDESK_LOG_LEVEL": "WARNING",
         # scale-out mode, as the operator guide describes it: jobs queue in Redis
         "REDIS_URL": args.redis_url,
+        # its own keys (job queue, cache, sign-in limits), emptied before and after the run:
+        # no worker takes the jobs the measured requests queue
+        "CAREDESK_REDIS_PREFIX": f"caredesk-{_db_name(url)}",
     }
+    _redis_clear(args.redis_url, env["CAREDESK_REDIS_PREFIX"])
     if args.reuse_db:
         log(f"reusing database {_db_name(url)}")
     else:
@@ -958,6 +979,7 @@ def main(argv: list[str] | None = None) -> int:
             out_path.write_text(json.dumps(result, indent=2, default=str))
     finally:
         connections.close_all()
+        _redis_clear(args.redis_url, env["CAREDESK_REDIS_PREFIX"])
         if not args.keep_db:
             recreate_database(url, drop_only=True)
             log(f"dropped {_db_name(url)}")
