@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint install browser bench clean help
+.PHONY: run test test-sqlite test-postgres lint install browser bench bench-smoke clean help
 
 help:
 	@echo "make run            start CareDesk (embedded SQLite, in-process worker, demo data)"
@@ -14,6 +14,7 @@ help:
 	@echo "make test-postgres  run the suite on PostgreSQL (DATABASE_URL or 127.0.0.1:5432)"
 	@echo "make lint           ruff check, ruff format --check, the layers contract, mypy over all of src"
 	@echo "make bench          run the benchmarks in bench/ (see docs/benchmarks.md)"
+	@echo "make bench-smoke    the HTTP benchmark at 1,000 tickets: fails on any unexpected answer"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +51,9 @@ bench: install
 	$(BIN)/python bench/rules_eval.py
 	$(BIN)/python bench/mail_ingest.py
 	$(BIN)/python bench/audit.py
+
+bench-smoke: install
+	$(BIN)/python bench/run.py --smoke
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

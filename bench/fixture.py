@@ -8,10 +8,17 @@ the request type, assignees are members of that team, organizations follow the r
 The secondary indexes of the big tables are dropped during the load and recreated from their exact
 definitions afterwards (as pg_dump restores do); foreign-key triggers are skipped for the load
 session (session_replication_role = replica) because the rows are consistent by construction.
+
+The rows are checked against the models, not against a list kept here: every column the fixture
+writes must still exist, and every other column takes the model field's default (or NULL where
+the field allows it). A new NOT NULL column without a default stops the load with its name
+(`SchemaDrift`), so a schema change breaks the benchmark's build, never its figures. Django must
+be set up before `top_up` is called (bench/run.py does).
 """
 
 from __future__ import annotations
 
+import enum
 import json
 import math
 import random
@@ -95,8 +102,85 @@ EVENT_COLUMNS = (
     "data",
     "created_at",
 )
+CONTACT_COLUMNS = (
+    "id",
+    "name",
+    "email",
+    "phone",
+    "kind",
+    "organization_id",
+    "user_id",
+    "created_at",
+)
 Who = tuple[int | None, int | None]  # (author user id, author contact id)
 NOTE = "Checked the session logs; looks like a network drop on the client side."
+
+
+class SchemaDrift(SystemExit):
+    """The fixture no longer fits the models: it names the column and what to do."""
+
+
+class Table:
+    """One table the fixture COPYs into, checked against its Django model.
+
+    `given` are the columns the fixture writes itself, in row order; every other column of the
+    model is appended with the field's default (or NULL where the field allows it).
+    """
+
+    def __init__(self, label: str, given: tuple[str, ...]) -> None:
+        from django.apps import apps
+        from django.db.models import NOT_PROVIDED
+        from django.db.models.fields import AutoFieldMixin
+
+        model = apps.get_model(label)
+        self.name = model._meta.db_table
+        fields = {f.column: f for f in model._meta.concrete_fields}
+        gone = [c for c in given if c not in fields]
+        if gone:
+            raise SchemaDrift(
+                f"bench/fixture.py writes {self.name}.{', '.join(gone)}, which {label} no longer"
+                " has: update the fixture's columns."
+            )
+        extra, values = [], []
+        for column, f in fields.items():
+            if column in given or isinstance(f, AutoFieldMixin) or f.db_default is not NOT_PROVIDED:
+                continue  # written here, or the database fills it (a sequence, a DB default)
+            if f.has_default():
+                values.append(_db_value(f, f.get_default()))
+            elif f.null:
+                values.append(None)
+            else:
+                raise SchemaDrift(
+                    f"{self.name}.{column} ({label}.{f.name}) is NOT NULL and has no default:"
+                    " give it a value in bench/fixture.py."
+                )
+            extra.append(column)
+        self.columns = (*given, *extra)
+        self.extra = tuple(values)
+
+    def copy(self, cur: psycopg.Cursor[Any], rows: list[tuple[Any, ...]]) -> None:
+        with cur.copy(f"COPY {self.name} ({', '.join(self.columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row + self.extra)
+
+
+def _db_value(f: Any, value: Any) -> Any:
+    from django.db import models
+
+    if isinstance(f, models.JSONField):
+        return json.dumps(value)
+    value = f.get_prep_value(value)
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def tables() -> dict[str, Table]:
+    """The fixture's tables, checked against the models (raises SchemaDrift)."""
+    return {
+        "contact": Table("accounts.Contact", CONTACT_COLUMNS),
+        "ticket": Table("tickets.Ticket", TICKET_COLUMNS),
+        "message": Table("tickets.Message", MESSAGE_COLUMNS),
+        "event": Table("tickets.TicketEvent", EVENT_COLUMNS),
+    }
 
 
 @dataclass
@@ -111,7 +195,9 @@ class Base:
     tag_ids: list[int] = field(default_factory=list)
 
 
-def _base(conn: psycopg.Connection[Any], extra_contacts: int, now: datetime) -> Base:
+def _base(
+    conn: psycopg.Connection[Any], extra_contacts: int, now: datetime, contact_table: Table
+) -> Base:
     cur = conn.cursor()
     orgs = [r[0] for r in cur.execute("SELECT id FROM accounts_organization ORDER BY id")]
     have = cur.execute(
@@ -121,23 +207,22 @@ def _base(conn: psycopg.Connection[Any], extra_contacts: int, now: datetime) -> 
     if missing > 0 and orgs:
         first_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM accounts_contact").fetchone()
         start = first_id[0] if first_id else 1
-        with cur.copy(
-            "COPY accounts_contact (id, name, email, phone, kind, organization_id, user_id,"
-            " created_at) FROM STDIN"
-        ) as copy:
-            for i in range(start, start + missing):
-                copy.write_row(
-                    (
-                        i,
-                        f"Requester {i}",
-                        f"bench.requester{i}@example.org",
-                        "",
-                        "clinician" if i % 3 == 0 else "patient",
-                        orgs[i % len(orgs)],
-                        None,
-                        now - timedelta(days=400),
-                    )
+        contact_table.copy(
+            cur,
+            [
+                (
+                    i,
+                    f"Requester {i}",
+                    f"bench.requester{i}@example.org",
+                    "",
+                    "clinician" if i % 3 == 0 else "patient",
+                    orgs[i % len(orgs)],
+                    None,
+                    now - timedelta(days=400),
                 )
+                for i in range(start, start + missing)
+            ],
+        )
         cur.execute(
             "SELECT setval(pg_get_serial_sequence('accounts_contact', 'id'),"
             " (SELECT max(id) FROM accounts_contact))"
@@ -402,16 +487,10 @@ class _Writer:
                 self.tags.append((tid, tag))
 
 
-def _flush(cur: psycopg.Cursor[Any], w: _Writer) -> None:
-    with cur.copy(f"COPY tickets_ticket ({', '.join(TICKET_COLUMNS)}) FROM STDIN") as copy:
-        for row in w.tickets:
-            copy.write_row(row)
-    with cur.copy(f"COPY tickets_message ({', '.join(MESSAGE_COLUMNS)}) FROM STDIN") as copy:
-        for row in w.messages:
-            copy.write_row(row)
-    with cur.copy(f"COPY tickets_ticketevent ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
-        for row in w.events:
-            copy.write_row(row)
+def _flush(cur: psycopg.Cursor[Any], w: _Writer, t: dict[str, Table]) -> None:
+    t["ticket"].copy(cur, w.tickets)
+    t["message"].copy(cur, w.messages)
+    t["event"].copy(cur, w.events)
     with cur.copy("COPY tickets_ticket_tags (ticket_id, tag_id) FROM STDIN") as copy:
         for row in w.tags:
             copy.write_row(row)
@@ -426,13 +505,16 @@ def top_up(
 ) -> dict[str, Any]:
     """Add tickets until there are `target`; return timings and row counts."""
     t0 = time.perf_counter()
+    t = tables()
     with psycopg.connect(dsn) as conn:
         have_row = conn.execute(
             "SELECT count(*), coalesce(max(id), 0) FROM tickets_ticket"
         ).fetchone()
         have, max_id = (have_row[0], have_row[1]) if have_row else (0, 0)
         add = max(0, target - have)
-        base = _base(conn, extra_contacts=max(2000, target // 20), now=now)
+        base = _base(
+            conn, extra_contacts=max(2000, target // 20), now=now, contact_table=t["contact"]
+        )
         if add == 0:
             return {"added": 0, "seconds": 0.0}
         rng = random.Random(seed + target)
@@ -449,11 +531,11 @@ def top_up(
         for n, tid in enumerate(range(max_id + 1, max_id + 1 + add), 1):
             w.ticket(tid)
             if n % BATCH == 0:
-                _flush(cur, w)
+                _flush(cur, w, t)
                 conn.commit()
                 if n % (BATCH * 10) == 0:
                     log(f"  {n:,}/{add:,} tickets ({time.perf_counter() - t_rows:.0f} s)")
-        _flush(cur, w)
+        _flush(cur, w, t)
         conn.commit()
         rows_s = time.perf_counter() - t_rows
         t_idx = time.perf_counter()

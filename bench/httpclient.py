@@ -18,6 +18,26 @@ from typing import Any
 HOST = "127.0.0.1"
 
 
+class UnexpectedResponse(AssertionError):
+    """A measured request did not answer what the page should: nothing is measured then."""
+
+
+def verify(resp: Response, expect: int, contains: bytes | None) -> None:
+    """Fail loudly unless the answer has the expected status and, if given, the marker.
+
+    A redirect to the sign-in page answers quickly; measuring it would be measuring nothing.
+    """
+    if resp.status != expect or (contains is not None and contains not in resp.body):
+        where = resp.header("location")
+        raise UnexpectedResponse(
+            f"HTTP {resp.status} (expected {expect}"
+            + (f" with {contains!r}" if contains is not None else "")
+            + ")"
+            + (f", redirected to {where}" if where else "")
+            + f"; body starts {resp.body[:300]!r}"
+        )
+
+
 @dataclass
 class Response:
     status: int
@@ -134,15 +154,18 @@ async def sequential(
     warmup: int,
     max_seconds: float,
     expect: int = 200,
+    contains: bytes | None = None,
 ) -> dict[str, Any]:
-    """One request at a time on one keep-alive connection; latency percentiles."""
+    """One request at a time on one keep-alive connection; latency percentiles.
+
+    Every answer must have the `expect`ed status (and hold `contains`), or UnexpectedResponse.
+    """
     conn = Connection(port)
     samples: list[float] = []
-    errors = 0
     try:
         for i in range(warmup):
             method, path, headers, body = make(i)
-            await conn.request(method, path, headers=headers, body=body)
+            verify(await conn.request(method, path, headers=headers, body=body), expect, contains)
         deadline = time.monotonic() + max_seconds
         for i in range(count):
             if time.monotonic() > deadline:
@@ -151,11 +174,10 @@ async def sequential(
             t = time.perf_counter()
             resp = await conn.request(method, path, headers=headers, body=body)
             samples.append((time.perf_counter() - t) * 1000)
-            if resp.status != expect:
-                errors += 1
+            verify(resp, expect, contains)
     finally:
         await conn.close()
-    return {**percentiles(samples), "errors": errors}
+    return {**percentiles(samples), "errors": 0}
 
 
 async def concurrent(
@@ -166,9 +188,13 @@ async def concurrent(
     concurrency: int,
     max_seconds: float,
     expect: int = 200,
+    contains: bytes | None = None,
     check: Callable[[Response], Awaitable[None]] | None = None,
 ) -> dict[str, Any]:
-    """`count` requests over `concurrency` keep-alive connections; throughput and latency."""
+    """`count` requests over `concurrency` keep-alive connections; throughput and latency.
+
+    Every answer must have the `expect`ed status (and hold `contains`), or UnexpectedResponse.
+    """
     samples: list[float] = []
     statuses: dict[int, int] = {}
     counter = iter(range(count))
@@ -185,6 +211,7 @@ async def concurrent(
                 resp = await conn.request(method, path, headers=headers, body=body)
                 samples.append((time.perf_counter() - t) * 1000)
                 statuses[resp.status] = statuses.get(resp.status, 0) + 1
+                verify(resp, expect, contains)
                 if check is not None:
                     await check(resp)
         finally:

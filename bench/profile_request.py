@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
             "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
             "CAREDESK_AUDIT_KEY": "bench-only-audit-key-" + "y" * 40,
             "CAREDESK_INSECURE_HTTP": "1",
-            "CAREDESK_DATA_DIR": str(Path(tempfile.gettempdir()) / "caredesk-profile"),
+            "CAREDESK_DATA_DIR": os.environ.get(
+                "CAREDESK_DATA_DIR", str(Path(tempfile.gettempdir()) / "caredesk-profile")
+            ),
             "CAREDESK_LOG_LEVEL": "WARNING",
         }
     )
@@ -87,7 +89,13 @@ def main(argv: list[str] | None = None) -> int:
             return client.post("/api/v1/tickets", data=body, content_type="application/json")
 
     else:
-        client.force_login(user)
+        from caredesk.accounts.sessions import mark_signed_in
+        from caredesk.accounts.signin import METHOD_TOTP
+
+        client.force_login(user)  # a session past both steps, as a real sign-in makes
+        session = client.session
+        mark_signed_in(session, METHOD_TOTP)
+        session.save()
 
         def call() -> Any:
             return client.get(args.path)
@@ -96,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = call()
     print(f"status {response.status_code}, {len(ctx.captured_queries)} queries")
+    if response.status_code not in (200, 201):
+        raise SystemExit(f"{response.status_code}: not the page; nothing to profile")
     if args.sql:
         for q in ctx.captured_queries:
             print(f"  {q['time']}s  {q['sql'][:300]}")

@@ -81,6 +81,22 @@ def test_the_api_masks_phi_for_people_without_access_and_not_for_agents(world, a
     assert plain["form"]["Date of birth"] == "1949-11-02"
 
 
+def test_the_answer_to_opening_a_ticket_masks_phi_for_people_without_access(world, admin):  # noqa: F811
+    body = {
+        "subject": "Hub offline since Monday",
+        "body": "The hub shows no connection.",
+        "requester_id": world.requester.pk,
+        "fields": {"patient_id": PATIENT},
+    }
+    masked = ApiClient(admin).post("/tickets", body)
+    assert masked.status_code == 201
+    assert masked.json()["phi_masked"] is True
+    assert masked.json()["fields"]["patient_id"] == "•••• 47"
+    plain = ApiClient(world.agent).post("/tickets", body).json()
+    assert plain["phi_masked"] is False
+    assert plain["fields"]["patient_id"] == PATIENT
+
+
 def test_the_requester_sees_their_own_information_unmasked(world, ticket):  # noqa: F811
     mine = ApiClient(world.requester.user).get(f"/tickets/{ticket.pk}").json()
     assert mine["fields"]["patient_id"] == PATIENT

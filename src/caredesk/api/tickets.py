@@ -230,7 +230,7 @@ def _new_ticket(user: User, payload: TicketCreateIn, refs: _Refs) -> NewTicket:
 def _opened_json(opened: list[services.Opened], user: User) -> list[dict[str, Any]]:
     """Answer from what was just written: the tickets, their tags and clocks are in memory."""
     views = views_of([c for o in opened for c in o.clocks])
-    shown = selectors.phi_shown_ids(user, [o.ticket.pk for o in opened])
+    shown = selectors.phi_shown_ids(user, [o.ticket.pk for o in opened], just_opened=True)
     return [
         serialize.ticket_out(
             o.ticket, views.get(o.ticket.pk), tags=o.tags, phi_shown=o.ticket.pk in shown

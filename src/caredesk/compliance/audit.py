@@ -7,13 +7,21 @@ commit or roll back together. A read recorded outside any transaction on Postgre
 view) skips the lock: it reads the head and appends with one self-committing INSERT, and the
 unique `seq` turns away a writer that read the same head as another, which then tries again
 under the lock.
+
+A change that records several entries in one transaction (opening a ticket: its creation, then
+each protocol's change) may hold them back with `deferred()`: they are appended together when
+the block ends, with one lock, one head read and one INSERT, as the transaction's last writes.
+The chain's lock is then held only from that append to the commit, not while the rest of the
+change is written, so concurrent changes wait on each other for the shortest time.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -188,19 +196,17 @@ def record_many(
     role = role_of(actor) if role is None else role
     ip, agent, request_id = _request_facts(request)
     facts = (actor_id, role, ip, agent, request_id)
+    held = getattr(_held, "entries", None)
+    if held is not None and not connection.get_autocommit():
+        entries = _unsealed(accesses, facts)
+        held.extend(entries)  # numbered, chained and written when deferred() ends
+        return entries
     for attempt in range(_ATTEMPTS):
         try:
             if attempt == 0 and connection.vendor == "postgresql" and connection.get_autocommit():
                 return _append_autocommit(accesses, facts)
-            # SQLite's write transaction shuts out every other writer, so inside the caller's
-            # transaction no savepoint is needed there. On PostgreSQL a read appending without
-            # the lock may still take these numbers first; the savepoint lets this writer try
-            # again without spoiling the caller's transaction.
-            with transaction.atomic(savepoint=connection.vendor == "postgresql"):
-                first_seq, prev = _locked_head()
-                entries = _chained(accesses, facts, first_seq, prev)
-                AuditEntry.objects.bulk_create(entries)
-                _checkpoint_when_due(first_seq, entries[-1])
+            entries = _unsealed(accesses, facts)
+            _append_locked(entries)
             return entries
         except IntegrityError:
             # another writer took the same numbers first (only possible on PostgreSQL, where a
@@ -211,18 +217,108 @@ def record_many(
 
 
 _ATTEMPTS = 50
+_held = threading.local()
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Hold back the entries recorded inside a transaction in this block, then append them
+    together when it ends (see the module's notes). Use it around the writes of one change,
+    inside its transaction, with nothing slow between the block's end and the commit.
+
+    Entries recorded outside a transaction are written at once as always; an error in the block
+    drops the held entries with the transaction that rolls back. Nested blocks join the
+    outermost one.
+    """
+    if getattr(_held, "entries", None) is not None:
+        yield
+        return
+    _held.entries = []
+    try:
+        yield
+        entries = _held.entries
+    finally:
+        _held.entries = None
+    if not entries:
+        return
+    for attempt in range(_ATTEMPTS):
+        try:
+            _append_locked(entries)
+            return
+        except IntegrityError:  # as in record_many(): a lock-free appender took the numbers
+            if connection.vendor != "postgresql" or attempt == _ATTEMPTS - 1:
+                raise
+
+
+def _append_locked(entries: list[AuditEntry]) -> None:
+    """Number, chain and insert entries under the chain's lock, in the caller's transaction
+    (or a new one).
+
+    On PostgreSQL a savepoint lets the caller try again after an IntegrityError (a read
+    appending without the lock took these numbers first) without spoiling its transaction.
+    SQLite's write transaction shuts out every other writer, so no savepoint is needed there.
+    """
+    if connection.vendor == "postgresql" and not connection.get_autocommit():
+        _append_pg_in_transaction(entries)
+        return
+    with transaction.atomic(savepoint=connection.vendor == "postgresql"):
+        first_seq, prev = _locked_head()
+        _seal(entries, first_seq, prev)
+        AuditEntry.objects.bulk_create(entries)
+        _checkpoint_when_due(first_seq, entries[-1])
+
+
+# Inside a transaction on PostgreSQL: the savepoint, the lock and the head in one round trip,
+# then the INSERT and the savepoint's release in a second (four round trips before).
+_PG_SAVEPOINT = "cd_audit_append"
+_PG_SAVEPOINT_LOCK_AND_HEAD = f"SAVEPOINT {_PG_SAVEPOINT}; {_PG_LOCK_AND_HEAD}"
+_PG_UNDO = f"ROLLBACK TO SAVEPOINT {_PG_SAVEPOINT}; RELEASE SAVEPOINT {_PG_SAVEPOINT}"
+
+
+def _append_pg_in_transaction(entries: list[AuditEntry]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_SAVEPOINT_LOCK_AND_HEAD)
+        cursor.nextset()
+        cursor.nextset()
+        last = cursor.fetchone()
+        first_seq, prev = (int(last[0]), str(last[1])) if last else _anchor_head()
+        _seal(entries, first_seq, prev)
+        sql, params = _insert_sql(entries)
+        try:
+            cursor.execute(f"{sql}; RELEASE SAVEPOINT {_PG_SAVEPOINT}", params)
+        except IntegrityError:
+            cursor.execute(
+                f"ROLLBACK TO SAVEPOINT {_PG_SAVEPOINT}; RELEASE SAVEPOINT {_PG_SAVEPOINT}"
+            )
+            raise
+        _returned_ids(cursor, entries)
+    _checkpoint_when_due(first_seq, entries[-1])
+
+
+def _seal(entries: list[AuditEntry], first_seq: int, prev: str) -> None:
+    """Number entries after `first_seq`, each sealed with the previous one's hash."""
+    for n, entry in enumerate(entries, start=1):
+        entry.seq = first_seq + n
+        entry.prev_hash = prev
+        entry.hash = prev = entry_hash(prev, content_of(entry))
 
 
 def _chained(
     accesses: Sequence[Access], facts: tuple[Any, ...], first_seq: int, prev: str
 ) -> list[AuditEntry]:
     """Unsaved entries numbered after `first_seq`, each sealed with the previous one's hash."""
+    entries = _unsealed(accesses, facts)
+    _seal(entries, first_seq, prev)
+    return entries
+
+
+def _unsealed(accesses: Sequence[Access], facts: tuple[Any, ...]) -> list[AuditEntry]:
+    """Unsaved entries, not numbered or chained yet."""
     actor_id, role, ip, agent, request_id = facts
     at = clock.now()
     entries = []
-    for n, access in enumerate(accesses, start=1):
+    for access in accesses:
         entry = AuditEntry(
-            seq=first_seq + n,
             at=at,
             actor_id=actor_id,
             actor_role=role,
@@ -236,9 +332,7 @@ def _chained(
             ip=ip,
             user_agent=agent,
             request_id=request_id,
-            prev_hash=prev,
         )
-        entry.hash = prev = entry_hash(prev, content_of(entry))
         entries.append(entry)
     return entries
 
@@ -255,6 +349,16 @@ def _append_autocommit(accesses: Sequence[Access], facts: tuple[Any, ...]) -> li
         last = cursor.fetchone()
     first_seq, prev = (int(last[0]), str(last[1])) if last else _anchor_head()
     entries = _chained(accesses, facts, first_seq, prev)
+    sql, params = _insert_sql(entries)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        _returned_ids(cursor, entries)
+    _checkpoint_when_due(first_seq, entries[-1])
+    return entries
+
+
+def _insert_sql(entries: list[AuditEntry]) -> tuple[str, list[Any]]:
+    """One INSERT of sealed entries, returning their ids (PostgreSQL)."""
     row = "(" + ", ".join("%s::jsonb" if c == "fields" else "%s" for c in _INSERTED) + ")"
     params: list[Any] = []
     for e in entries:
@@ -263,13 +367,13 @@ def _append_autocommit(accesses: Sequence[Access], facts: tuple[Any, ...]) -> li
         f"INSERT INTO {AuditEntry._meta.db_table} ({', '.join(_INSERTED)})"  # noqa: S608
         f" VALUES {', '.join([row] * len(entries))} RETURNING id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for entry, (pk,) in zip(entries, cursor.fetchall(), strict=True):
-            entry.pk = pk
-            entry._state.adding = False
-    _checkpoint_when_due(first_seq, entries[-1])
-    return entries
+    return sql, params
+
+
+def _returned_ids(cursor: Any, entries: list[AuditEntry]) -> None:
+    for entry, (pk,) in zip(entries, cursor.fetchall(), strict=True):
+        entry.pk = pk
+        entry._state.adding = False
 
 
 def _checkpoint_when_due(before: int, last: AuditEntry) -> None:

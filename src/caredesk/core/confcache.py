@@ -25,10 +25,19 @@ _lock = threading.Lock()
 
 
 def _stamp(name: str) -> str:
+    """The current stamp: one primary-key read, written as SQL because every ticket change
+    makes it (the ORM spent more time building the statement than the database running it)."""
+    from django.db import connection
+
     from caredesk.core.models import ConfigVersion
 
-    stamp = ConfigVersion.objects.filter(name=name).values_list("stamp", flat=True).first()
-    return stamp or ""
+    with connection.cursor() as cursor:
+        cursor.execute(_STAMP_SQL.format(table=ConfigVersion._meta.db_table), [name])
+        row = cursor.fetchone()
+    return str(row[0]) if row and row[0] else ""
+
+
+_STAMP_SQL = "SELECT stamp FROM {table} WHERE name = %s"
 
 
 def cached(name: str, loader: Callable[[], T], *, max_age: float = 0.0) -> T:

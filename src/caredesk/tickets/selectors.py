@@ -168,12 +168,17 @@ def can_view_phi(user: User) -> bool:
     return cached
 
 
-def phi_shown_ids(user: User, ticket_ids: list[int]) -> set[int]:
+def phi_shown_ids(user: User, ticket_ids: list[int], *, just_opened: bool = False) -> set[int]:
     """Which of these tickets `user` sees unmasked: all with access to PHI (and requesters,
-    whose own information it is), else those with an unexpired break-the-glass grant."""
+    whose own information it is), else those with an unexpired break-the-glass grant.
+
+    `just_opened`: the tickets were opened by this request, so no grant can name them yet
+    (the answer to a create skips that read)."""
     requester = not works_tickets(user) and getattr(user, "contact", None) is not None
     if requester or can_view_phi(user):
         return set(ticket_ids)
+    if just_opened:
+        return set()
     return set(
         BreakGlassGrant.objects.filter(
             user=user, ticket_id__in=ticket_ids, expires_at__gt=clock.now()

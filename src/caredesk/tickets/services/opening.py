@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from caredesk.accounts.models import Contact, Organization, Team, Tier, User
+from caredesk.compliance import audit
 from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
 from caredesk.tickets.models import (
@@ -170,13 +171,15 @@ def tickets_open(*, items: list[NewTicket], actor: Actor) -> list[Opened]:
     is written. Then one transaction writes the tickets (as routed), their messages (the first
     one, and the protocols' notes and canned replies), all their events (created as sent, then
     each rule's change) and their SLA clocks, one INSERT per table whatever the number; the
-    protocols' remaining actions (escalations, notifications, integrations) follow.
+    protocols' remaining actions (escalations, notifications, integrations) follow. The access
+    audit's entries for all of it are appended last, together (`audit.deferred`), so the
+    chain's lock is held only until the commit.
     """
     now = clock.now()
     drafts = _drafts(items, now)
     _prepare(drafts, actor, now)
     # Validation is done: no savepoint is needed inside a caller's transaction.
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic(savepoint=False), audit.deferred():
         _insert(drafts, actor)
         touched = _after_insert(drafts)
     opened = [
