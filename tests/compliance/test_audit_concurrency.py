@@ -2,39 +2,26 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from caredesk.compliance.audit import record
 from caredesk.compliance.models import AuditAction, AuditEntry
 from caredesk.compliance.selectors import chain_verify
+from tests.threads import run_in_threads
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reads_and_changes_make_one_gapless_chain() -> None:
-    errors: list[BaseException] = []
-
     def writer(n: int) -> None:
-        try:
-            for i in range(15):
-                if i % 3 == 0:  # inside a transaction, as a ticket change is
-                    with transaction.atomic():
-                        record(action=AuditAction.TICKET_CHANGED, object_type="ticket", object_id=n)
-                else:  # on its own, as a page view is
-                    record(action=AuditAction.TICKET_VIEWED, object_type="ticket", object_id=n)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test below
-            errors.append(exc)
-        finally:
-            connection.close()
+        for i in range(15):
+            if i % 3 == 0:  # inside a transaction, as a ticket change is
+                with transaction.atomic():
+                    record(action=AuditAction.TICKET_CHANGED, object_type="ticket", object_id=n)
+            else:  # on its own, as a page view is
+                record(action=AuditAction.TICKET_VIEWED, object_type="ticket", object_id=n)
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    run_in_threads(writer, 4)
     assert list(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, 61))
     outcome = chain_verify()
     assert outcome.ok and outcome.checked == 60

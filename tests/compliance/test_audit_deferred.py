@@ -6,7 +6,6 @@ rest of the ticket (clocks, the protocols' notes, mail, outbox) was written.
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -20,6 +19,7 @@ from caredesk.compliance.selectors import chain_verify
 from caredesk.demo import demo_load
 from caredesk.tickets.models import RequestType, Ticket, TicketEvent
 from caredesk.tickets.services import Body, NewTicket, ticket_open
+from tests.threads import run_in_threads
 
 TUESDAY_10_AM_NEW_YORK = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
@@ -77,32 +77,18 @@ def test_entries_held_in_a_block_that_fails_are_never_written() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_deferred_changes_and_page_views_in_threads_make_one_gapless_chain() -> None:
-    errors: list[BaseException] = []
-
     def writer(n: int) -> None:
-        try:
-            for i in range(10):
-                if i % 2 == 0:  # a change recording several entries, appended at its end
-                    with transaction.atomic(), audit.deferred():
-                        for k in range(3):
-                            audit.record(
-                                action=AuditAction.TICKET_CHANGED, object_type="ticket", object_id=k
-                            )
-                else:  # a page view, appended on its own outside any transaction
-                    audit.record(
-                        action=AuditAction.TICKET_VIEWED, object_type="ticket", object_id=n
-                    )
-        except BaseException as exc:  # noqa: BLE001 - reported by the test below
-            errors.append(exc)
-        finally:
-            connection.close()
+        for i in range(10):
+            if i % 2 == 0:  # a change recording several entries, appended at its end
+                with transaction.atomic(), audit.deferred():
+                    for k in range(3):
+                        audit.record(
+                            action=AuditAction.TICKET_CHANGED, object_type="ticket", object_id=k
+                        )
+            else:  # a page view, appended on its own outside any transaction
+                audit.record(action=AuditAction.TICKET_VIEWED, object_type="ticket", object_id=n)
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    run_in_threads(writer, 4)
     total = 4 * (5 * 3 + 5)
     assert list(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, total + 1))
     outcome = chain_verify()

@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.signals import user_login_failed
-from django.db import connection
 from django.test import Client
 
 from tests.factories import PASSWORD, AgentFactory, enroll_second_factor, second_step_code
+from tests.threads import run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,26 +23,7 @@ PARALLEL = 32
 
 def _at_once(attempt: Callable[[Client], int]) -> list[int]:
     """Run `attempt` from PARALLEL threads released together; their status codes."""
-    start = threading.Barrier(PARALLEL)
-    statuses: list[int] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        client = Client()
-        try:
-            start.wait(timeout=30)
-            statuses.append(attempt(client))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(PARALLEL)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
+    statuses = run_in_threads(lambda _n: attempt(Client()), PARALLEL)
     assert len(statuses) == PARALLEL
     return statuses
 
