@@ -1,5 +1,6 @@
 """Governance in a real browser: an administrator reviews staff access, deactivates an account
-after confirming, records a breach and reads its letters, and exports a requester's data."""
+after confirming, records a breach and reads its letters; the compliance officer, not the
+administrator, exports a requester's data, for a recorded reason."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from caredesk.accounts.models import User
-from caredesk.accounts.roles import ROLE_ADMIN
-from caredesk.governance.models import Breach
+from caredesk.accounts.roles import ROLE_ADMIN, ROLE_COMPLIANCE
+from caredesk.governance.models import Breach, SubjectRequest
 from tests.factories import PASSWORD, AgentFactory, make_ticket, requester_with_login
 
 pytestmark = pytest.mark.e2e
@@ -61,14 +62,28 @@ def test_an_administrator_reviews_access_records_a_breach_and_exports_personal_d
     screen.check("breach")
     screen.shoot("governance-breach")
 
-    # --- Personal data: find the requester, download the ZIP -----------------------------------
+    # --- Personal data: the administrator finds the requester but exports nothing -------------
     page.get_by_role("link", name="Personal data requests").click()
     page.get_by_label("Name, email address or phone number").fill("starke")
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Find").click()
     page.get_by_role("link", name="Wilhelmina Starke").click()
+    expect(page.get_by_role("button", name="Download personal data (ZIP)")).to_have_count(0)
+    expect(page.locator(".gov-dsr")).to_contain_text("produced by the compliance officer")
+
+    # --- The compliance officer exports, with a reason ------------------------------------------
+    privacy = AgentFactory(
+        role=ROLE_COMPLIANCE, name="Maren Solvik", email="maren.privacy@caredesk.example"
+    )
+    screen = open_screen()
+    screen.login(privacy.email, PASSWORD)
+    page = screen.page
+    screen.goto(f"/agent/governance/people/{patient.pk}/")
+    expect(page.get_by_label("Why is this export needed?")).to_have_attribute("required", "")
+    page.get_by_label("Why is this export needed?").fill("Access request DSR-2031 received by post")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download personal data (ZIP)").click()
     assert download.value.suggested_filename.startswith(f"personal-data-{patient.pk}-")
+    assert SubjectRequest.objects.get().reason == "Access request DSR-2031 received by post"
     screen.check("personal data")
     screen.shoot("governance-person")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from caredesk.accounts.roles import ROLE_COMPLIANCE
+from caredesk.accounts.roles import ROLE_ADMIN
 from tests.factories import (
     PASSWORD,
     AgentFactory,
@@ -24,9 +24,9 @@ PATIENT = "PTX-HALVARD-6647"
 @pytest.fixture
 def masked_ticket(screen):
     team = TeamFactory(name="Clinical support liaisons", slug="clinical")
-    # a compliance officer on the team: staff whose role does not include PHI
+    # an administrator on the team: works tickets, but the role does not include PHI
     officer = AgentFactory(
-        role=ROLE_COMPLIANCE,
+        role=ROLE_ADMIN,
         name="Ottilie Brennan",
         email="o.brennan@caredesk.example",
         teams=[team],
