@@ -16,9 +16,10 @@ import ipaddress
 import logging
 import os
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
@@ -67,32 +68,29 @@ def _outbox() -> Iterator[Metric]:
         for status in REPORTED_STATUSES:
             items.add_metric([kind, status.value], counts.get((kind, status.value), 0))
     yield items
-    now = clock.now()
-    oldest = (
-        OutboxItem.objects.filter(status=OutboxStatus.PENDING, available_at__lte=now)
-        .order_by("available_at")
-        .values_list("available_at", flat=True)
-        .first()
-    )
-    yield GaugeMetricFamily(
+    yield _waited(
         "caredesk_outbox_oldest_due_seconds",
         "How long the oldest item due for delivery has been waiting (0: none is waiting).",
-        value=max(0.0, (now - oldest).total_seconds()) if oldest else 0.0,
+        OutboxItem.objects.filter(status=OutboxStatus.PENDING),
+        "available_at",
     )
 
 
 def _sla() -> Iterator[Metric]:
-    now = clock.now()
-    oldest = (
-        SlaClock.objects.filter(next_check_at__isnull=False, next_check_at__lte=now)
-        .order_by("next_check_at")
-        .values_list("next_check_at", flat=True)
-        .first()
-    )
-    yield GaugeMetricFamily(
+    yield _waited(
         "caredesk_sla_sweep_lag_seconds",
         "How long the oldest due SLA warning or breach has waited for the sweep (0: none).",
-        value=max(0.0, (now - oldest).total_seconds()) if oldest else 0.0,
+        SlaClock.objects.filter(next_check_at__isnull=False),
+        "next_check_at",
+    )
+
+
+def _waited(name: str, documentation: str, rows: QuerySet[Any], due: str) -> GaugeMetricFamily:
+    """A gauge of how long the earliest row whose `due` time has come has been waiting."""
+    now = clock.now()
+    oldest = rows.filter(**{f"{due}__lte": now}).order_by(due).values_list(due, flat=True).first()
+    return GaugeMetricFamily(
+        name, documentation, value=max(0.0, (now - oldest).total_seconds()) if oldest else 0.0
     )
 
 
