@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from caredesk.accounts.roles import ROLE_QUALITY
-from caredesk.compliance.models import AuditAction, AuditEntry
 from caredesk.complaints.models import ComplaintVersion
+from caredesk.compliance.models import AuditAction, AuditEntry
 from tests.api.conftest import PROBLEM, ApiClient
 from tests.factories import (
     AgentFactory,

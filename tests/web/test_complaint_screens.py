@@ -11,7 +11,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from caredesk.accounts.roles import ROLE_ADMIN, ROLE_QUALITY
-from caredesk.compliance.models import AuditAction, AuditEntry
 from caredesk.complaints.models import Complaint
 from caredesk.complaints.services import (
     Decision,
@@ -19,6 +18,7 @@ from caredesk.complaints.services import (
     complaint_open,
     complaint_update,
 )
+from caredesk.compliance.models import AuditAction, AuditEntry
 from tests.factories import AgentFactory, ContactFactory, TeamFactory, login_verified, make_ticket
 
 pytestmark = pytest.mark.django_db
