@@ -218,7 +218,9 @@ def test_every_device_safety_incident_and_device_complaint_opens_a_complaint_fil
         {"subject": "Display flickers", "category": "device-error", "body": "Since Monday."},
     )
     assert "open_complaint" in actions(complaint)
-    question = simulate("device-escalation.yaml", {"subject": "Invoice copy", "category": "billing"})
+    question = simulate(
+        "device-escalation.yaml", {"subject": "Invoice copy", "category": "billing"}
+    )
     assert "open_complaint" not in actions(question)
 
 

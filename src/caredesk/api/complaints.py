@@ -17,6 +17,7 @@ from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
 from caredesk.api.schemas import Clean, Id, Short, Strict
 from caredesk.complaints import export, selectors
+from caredesk.complaints.access import complainant_shown
 from caredesk.complaints.models import Complaint, ComplaintVersion
 from caredesk.complaints.services import (
     PHI,
@@ -25,8 +26,6 @@ from caredesk.complaints.services import (
     complaint_open,
     complaint_update,
 )
-from caredesk.compliance.audit import record
-from caredesk.compliance.models import AuditAction
 from caredesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from caredesk.tickets.selectors import phi_shown, ticket_get
 
@@ -43,6 +42,12 @@ LooseDate = Annotated[date, Field(strict=False)]
 Long = Annotated[str, StringConstraints(max_length=20_000)]
 OutcomeName = Literal["unknown", "none", "injury", "serious_injury", "death"]
 DecisionName = Literal["death", "serious_injury", "malfunction", "not_reportable"]
+
+
+def csv_documented(*codes: int) -> dict[str, Any]:
+    """OpenAPI responses of a CSV download and the problems it can answer with."""
+    csv = {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}
+    return {"responses": {200: csv, **documented(*codes)["responses"]}}
 
 
 def _user(request: HttpRequest, perm: str) -> User:
@@ -104,18 +109,7 @@ def _out(c: Complaint, *, phi: bool, on: date) -> dict[str, Any]:
 
 
 def _shown(request: HttpRequest, user: User, c: Complaint) -> bool:
-    shown = phi_shown(user, c.ticket)
-    if shown and (c.complainant_name or c.complainant_contact):
-        record(
-            action=AuditAction.COMPLAINT_VIEWED,
-            request=request,
-            object_type="complaint",
-            object_id=c.pk,
-            ticket_id=c.ticket_id,
-            organization_id=c.ticket.organization_id,
-            fields=list(PHI),
-        )
-    return shown
+    return complainant_shown(request=request, user=user, complaint=c)
 
 
 def _get(user: User, pk: int) -> Complaint:
@@ -186,12 +180,7 @@ def complaint_create(request: HttpRequest, payload: ComplaintOpenIn) -> Status[d
     auth=needs_scope(TICKETS_READ),
     response={200: None},
     summary="Export the complaint files received in a period (CSV)",
-    openapi_extra={
-        "responses": {
-            200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
-            **documented(401, 403, 422)["responses"],
-        }
-    },
+    openapi_extra=csv_documented(401, 403, 422),
 )
 def complaint_export(
     request: HttpRequest, start: LooseDate, end: LooseDate
@@ -379,12 +368,7 @@ def _version(v: ComplaintVersion) -> dict[str, Any]:
     auth=needs_scope(TICKETS_READ),
     response={200: None},
     summary="Export one complaint file with its versions (CSV)",
-    openapi_extra={
-        "responses": {
-            200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
-            **documented(401, 403, 404, 422)["responses"],
-        }
-    },
+    openapi_extra=csv_documented(401, 403, 404, 422),
 )
 def complaint_export_one(request: HttpRequest, complaint_id: Id) -> StreamingHttpResponse:
     user = _user(request, EXPORT)

@@ -6,35 +6,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages as flash
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import User
 from caredesk.complaints import export, selectors
+from caredesk.complaints.access import complainant_shown
 from caredesk.complaints.forms import ComplaintForm, DecisionForm, PeriodForm
 from caredesk.complaints.models import Complaint
 from caredesk.complaints.pure import Series, annex_of
 from caredesk.complaints.services import (
-    PHI,
     Decision,
     complaint_decide,
     complaint_open,
     complaint_update,
 )
-from caredesk.compliance.audit import record
-from caredesk.compliance.models import AuditAction
-from caredesk.core.access import agent_required, form_errors_from
+from caredesk.core.access import form_errors_from, guard, is_staff_member
 from caredesk.core.agent_pages import sidebar
 from caredesk.core.errors import DomainError
 from caredesk.tickets.selectors import phi_shown, ticket_get
 
-View = Callable[..., HttpResponse | StreamingHttpResponse]
+ViewT = TypeVar("ViewT", bound=Callable[..., HttpResponseBase])
 VIEW, CHANGE, ADD = (
     "complaints.view_complaint",
     "complaints.change_complaint",
@@ -49,22 +46,9 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def needs(perm: str) -> Callable[[View], View]:
-    """Staff with this permission only (others: 403)."""
-
-    def decorator(view: View) -> View:
-        @agent_required
-        @wraps(view)
-        def wrapped(
-            request: HttpRequest, *args: Any, **kwargs: Any
-        ) -> HttpResponse | StreamingHttpResponse:
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+def needs(perm: str) -> Callable[[ViewT], ViewT]:
+    """Staff with this permission only (others: 403; signed out: to the sign-in page)."""
+    return guard(lambda user: is_staff_member(user) and user.has_perm(perm))
 
 
 def _page(
@@ -103,17 +87,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 def _file_context(request: HttpRequest, complaint: Complaint, **extra: Any) -> dict[str, Any]:
     user = _user(request)
-    shown = phi_shown(user, complaint.ticket)
-    if shown and (complaint.complainant_name or complaint.complainant_contact):
-        record(
-            action=AuditAction.COMPLAINT_VIEWED,
-            request=request,
-            object_type="complaint",
-            object_id=complaint.pk,
-            ticket_id=complaint.ticket_id,
-            organization_id=complaint.ticket.organization_id,
-            fields=list(PHI),
-        )
+    shown = complainant_shown(request=request, user=user, complaint=complaint)
     on = selectors.today()
     context = {
         "complaint": complaint,
