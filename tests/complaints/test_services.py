@@ -309,3 +309,20 @@ def test_a_protocol_opens_the_complaint_file_once_per_ticket(clock, team):
     assert complaint.opened_by is None and complaint.version == 1
     other = make_ticket(subject="Password reset", team=team)
     assert not Complaint.objects.filter(ticket=other).exists()
+
+
+def test_a_closed_ticket_is_not_purged_before_its_complaint_file(agent, clock, team):
+    from caredesk.tickets.models import Status, Ticket
+
+    with_file = make_ticket(subject="Pump complaint", team=team)
+    without = make_ticket(subject="Password reset", team=team)
+    complaint_open(ticket=with_file, actor=agent)
+    Ticket.objects.filter(pk__in=[with_file.pk, without.pk]).update(
+        status=Status.CLOSED, is_open=False, closed_at=clock.current
+    )
+    RetentionRule.objects.filter(record_class="closed_tickets").update(keep_days=30)
+    clock.advance(days=31)
+    [tickets] = [r for r in retention_purge() if r.record_class == "closed_tickets"]
+    assert tickets.blocked == 1
+    assert list(Ticket.objects.values_list("pk", flat=True)) == [with_file.pk]
+    assert Complaint.objects.filter(ticket=with_file).exists()
