@@ -164,7 +164,7 @@ class ComplaintOpenIn(Strict):
     response={200: ComplaintOut, 201: ComplaintOut},
     summary="Open a ticket's complaint file",
     description="201 with the new file, or 200 with the one the ticket already has.",
-    openapi_extra=documented(400, 401, 403, 404, 422),
+    openapi_extra=documented(400, 401, 403, 404, 413, 422),
 )
 def complaint_create(request: HttpRequest, payload: ComplaintOpenIn) -> Status[dict[str, Any]]:
     user = _user(request, ADD)
@@ -289,7 +289,7 @@ class ComplaintPatchIn(Strict):
     auth=needs_scope(TICKETS_WRITE),
     response=ComplaintOut,
     summary="Change a complaint file (writes a new version with the note)",
-    openapi_extra=documented(400, 401, 403, 404, 422),
+    openapi_extra=documented(400, 401, 403, 404, 413, 422),
 )
 def complaint_patch(
     request: HttpRequest, complaint_id: Id, payload: ComplaintPatchIn
@@ -316,7 +316,7 @@ class DecisionIn(Strict):
     auth=needs_scope(TICKETS_WRITE),
     response=ComplaintOut,
     summary="Record the MDR reportability decision (sets the report's due date)",
-    openapi_extra=documented(400, 401, 403, 404, 422),
+    openapi_extra=documented(400, 401, 403, 404, 413, 422),
 )
 def complaint_decision(
     request: HttpRequest, complaint_id: Id, payload: DecisionIn
