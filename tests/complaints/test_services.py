@@ -326,3 +326,27 @@ def test_a_closed_ticket_is_not_purged_before_its_complaint_file(agent, clock, t
     assert tickets.blocked == 1
     assert list(Ticket.objects.values_list("pk", flat=True)) == [with_file.pk]
     assert Complaint.objects.filter(ticket=with_file).exists()
+
+
+def test_key_rotation_re_encrypts_complainants_without_touching_the_versions_content(
+    agent, settings, team
+):
+    import base64
+
+    from caredesk.tickets.services.keys import keys_rotate, keys_status
+
+    k1, k2 = (base64.b64encode(c * 32).decode() for c in (b"a", b"b"))
+    index = base64.b64encode(b"x" * 32).decode()
+    settings.CAREDESK_PHI_KEYS = f"k1={k1},index={index}"
+    complaint, _ = complaint_open(ticket=make_ticket(subject="Pump", team=team), actor=agent)
+    assert keys_status()["complaint versions"]["k1"] == 2  # name and contact
+    settings.CAREDESK_PHI_KEYS = f"k2={k2},k1={k1},index={index}"
+    done = list(keys_rotate(batch=10))
+    assert not any(step.unreadable for step in done)
+    status = keys_status()
+    assert status["complaint files"]["k1"] == status["complaint versions"]["k1"] == 0
+    assert status["complaint files"]["k2"] == status["complaint versions"]["k2"] == 2
+    settings.CAREDESK_PHI_KEYS = f"k2={k2},index={index}"  # the old key can go
+    version = ComplaintVersion.objects.get(complaint=complaint)
+    assert version.complainant_name == complaint.complainant_name
+    assert version.note == "Complaint file opened from the ticket." and version.number == 1
