@@ -79,9 +79,10 @@ def test_weeks_and_months_bucket_a_period():
         date(2026, 12, 1),
         date(2027, 1, 1),
     ]
-    rows = [(date(2026, 11, 2), "overheating", 2), (date(2026, 11, 9), "overheating", 1),
-            (date(2026, 11, 9), "no alarm", 4)]  # fmt: skip
-    found = series(rows, [date(2026, 11, 2), date(2026, 11, 9)])
+    rows = [(date(2026, 11, 2), "overheating", 2), (date(2026, 11, 12), "overheating", 1),
+            (date(2026, 11, 9), "no alarm", 3), (date(2026, 11, 15), "no alarm", 1),
+            (date(2026, 11, 16), "no alarm", 9)]  # fmt: skip
+    found = series(rows, [date(2026, 11, 2), date(2026, 11, 9)], by="week")
     assert [(s.key, s.counts, s.total) for s in found] == [
         ("no alarm", (0, 4), 4),
         ("overheating", (2, 1), 3),

@@ -93,6 +93,11 @@ def period_buckets(start: date, end: date, *, by: str) -> list[date]:
     return out
 
 
+def bucket_of(day: date, *, by: str) -> date:
+    """The first day of the week (Monday) or month `day` falls in."""
+    return day - timedelta(days=day.weekday()) if by == "week" else day.replace(day=1)
+
+
 @dataclass(frozen=True)
 class Series:
     key: str
@@ -100,11 +105,12 @@ class Series:
     total: int
 
 
-def series(rows: Iterable[tuple[date, str, int]], buckets: list[date]) -> list[Series]:
-    """Counts by key per bucket, keys by total (largest first, then by name)."""
+def series(rows: Iterable[tuple[date, str, int]], buckets: list[date], *, by: str) -> list[Series]:
+    """Counts per day and key summed per bucket; keys by total (largest first, then by name)."""
     index = {b: i for i, b in enumerate(buckets)}
     table: dict[str, list[int]] = {}
-    for bucket, key, n in rows:
+    for day, key, n in rows:
+        bucket = bucket_of(day, by=by)
         if bucket in index:
             table.setdefault(key, [0] * len(buckets))[index[bucket]] += n
     found = [Series(k, tuple(v), sum(v)) for k, v in table.items()]
