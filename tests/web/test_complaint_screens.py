@@ -62,6 +62,7 @@ def test_an_agent_opens_the_file_from_the_ticket_page(agent, ticket):
     assert again["Location"] == opened["Location"] and Complaint.objects.count() == 1
     page = agent.get(f"/agent/tickets/{ticket.pk}/").content.decode()
     assert complaint.ref in page and "Open complaint file" not in page
+    assert 'MDR report due <time datetime="2026-12-02">Wed 2 Dec 2026</time>' in page
 
 
 def test_the_file_shows_the_clock_and_the_complainant_is_audited(agent, ticket):

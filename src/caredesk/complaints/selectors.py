@@ -117,7 +117,8 @@ def complaint_get(user: User, pk: int) -> Complaint | None:
 
 
 def complaint_for_ticket(ticket_id: int) -> Complaint | None:
-    return Complaint.objects.filter(ticket_id=ticket_id).only("pk", "ticket_id").first()
+    fields = ("pk", "ticket_id", "status", "reportability", "mdr_due_on", "mdr_submitted_on")
+    return Complaint.objects.filter(ticket_id=ticket_id).only(*fields).first()
 
 
 def versions_of(complaint: Complaint) -> QuerySet[ComplaintVersion]:
