@@ -26,6 +26,7 @@ from caredesk.complaints.services import (
     complaint_open,
     complaint_update,
 )
+from caredesk.core import clock
 from caredesk.core.access import form_errors_from, guard, is_staff_member
 from caredesk.core.agent_pages import sidebar
 from caredesk.core.errors import DomainError
@@ -118,7 +119,8 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The file and its history on one printable page (print styles, no script)."""
     complaint = _complaint(request, pk)
-    return render(request, "complaints/print.html", _file_context(request, complaint))
+    context = _file_context(request, complaint, printed_at=clock.now())
+    return render(request, "complaints/print.html", context)
 
 
 @require_POST
