@@ -1,10 +1,8 @@
 """Complaint files in a real browser: an agent opens the file from the ticket page, a quality
 reviewer records the reportability decision and sees the report's due date; the screens are
-photographed at 1440 and 390 pixels wide."""
+photographed at 1440 and 390 pixels wide (Screen.shoot)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,30 +13,6 @@ from caredesk.complaints.services import complaint_update
 from tests.factories import PASSWORD, AgentFactory, ContactFactory, TeamFactory, make_ticket
 
 pytestmark = pytest.mark.e2e
-
-SHOTS = Path(__file__).parent / "screenshots"
-SIZES = ({"width": 1440, "height": 900}, {"width": 390, "height": 844})
-
-
-def shoot(screen, name: str) -> None:
-    """Full-page screenshots at a wide desk and a phone; neither scrolls sideways."""
-    page = screen.page
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        for size in SIZES:
-            page.set_viewport_size(size)
-            overflow = page.evaluate(
-                "() => document.documentElement.scrollWidth - window.innerWidth"
-            )
-            assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {size['width']}"
-            page.screenshot(
-                path=SHOTS / f"{name}-{size['width']}.png",
-                full_page=True,
-                animations="disabled",
-                caret="hide",
-            )
-    finally:
-        page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def test_an_agent_opens_a_complaint_file_and_quality_decides_reportability(
@@ -91,7 +65,7 @@ def test_an_agent_opens_a_complaint_file_and_quality_decides_reportability(
     page.get_by_role("link", name="Complaints").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Complaint files")
     screen.check("complaint list")
-    shoot(screen, "complaints-list")
+    screen.shoot("complaints-list")
     page.get_by_role("link", name=complaint.ref).click()
     page.get_by_label("Reportable: serious injury").check()
     page.get_by_label("Rationale").fill(
@@ -105,17 +79,17 @@ def test_an_agent_opens_a_complaint_file_and_quality_decides_reportability(
     expect(page.locator("#mdr-clock")).to_contain_text("7 days left")
     expect(page.locator(".cf-versions tbody tr")).to_have_count(3)
     screen.check("complaint file (decided)")
-    shoot(screen, "complaint-file")
+    screen.shoot("complaint-file")
 
     page.get_by_role("link", name="Trends").click()
     expect(page.locator("svg.cf-bars").first).to_be_visible()
     expect(page.locator(".cf-trend-table").first).to_contain_text("over-infusion")
     screen.check("complaint trends")
-    shoot(screen, "complaint-trends")
+    screen.shoot("complaint-trends")
 
     screen.goto(f"/agent/complaints/{complaint.pk}/print/")
     expect(page.get_by_role("heading", name="Version history")).to_be_visible()
     screen.check("printable page")
-    shoot(screen, "complaint-print")
+    screen.shoot("complaint-print")
     decided = Complaint.objects.get(pk=complaint.pk)
     assert decided.decided_by == reviewer and decided.reportability == "serious_injury"
