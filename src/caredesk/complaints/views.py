@@ -247,11 +247,15 @@ class Bar:
     counts: tuple[int, ...]
 
     @property
+    def x(self) -> int:
+        return BAR_X
+
+    @property
     def value_x(self) -> int:
         return BAR_X + self.width + 6
 
 
-BAR_HEIGHT, BAR_X, BAR_MAX = 22, 220, 380
+BAR_HEIGHT, BAR_X, BAR_MAX = 22, 130, 190
 
 
 def bars(found: list[Series], limit: int = 15) -> list[Bar]:
