@@ -44,6 +44,7 @@ urlpatterns = [
     path("admin/login/", accounts.admin_login, name="admin-login"),
     path("agent/chats/", include("caredesk.chat.desk_urls")),
     path("agent/governance/", include("caredesk.governance.urls")),
+    path("agent/oncall/", include("caredesk.oncall.urls")),
     path("agent/", include("caredesk.desk.urls")),
     path("portal/", include("caredesk.portal.urls")),
     path("help/", include("caredesk.selfserve.urls")),
@@ -51,6 +52,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("hooks/phone/", include("caredesk.phone.urls")),
+    path("", include("caredesk.oncall.public_urls")),
 ]
 
 handler404 = "caredesk.core.views.not_found"

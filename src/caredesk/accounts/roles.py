@@ -29,6 +29,16 @@ GOVERNANCE = [
     "governance.change_breach",
 ]
 
+# on call: everyone who works tickets sees the schedules and pages and acknowledges a page;
+# support leads move people with overrides; administrators set up rotations and policies
+ONCALL_VIEW = ["oncall.view_schedule", "oncall.view_page", "oncall.acknowledge_page"]
+ONCALL_OVERRIDES = ["oncall.view_override", "oncall.add_override", "oncall.delete_override"]
+ONCALL_SETUP = [
+    f"oncall.{verb}_{model}"
+    for model in ("schedule", "layer", "layermember", "escalationpolicy", "escalationstep")
+    for verb in ("view", "add", "change", "delete")
+] + ["oncall.view_pagingcontact", "oncall.add_pagingcontact", "oncall.change_pagingcontact"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -39,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_contact",
         "accounts.view_organization",
         "accounts.view_team",
+        *ONCALL_VIEW,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -59,6 +70,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rules.change_policy",
         "rules.simulate_policy",
         "rules.view_macro",
+        *ONCALL_VIEW,
+        *ONCALL_OVERRIDES,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -121,6 +134,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "intake.view_inboundmail",
         "intake.change_inboundmail",
         *GOVERNANCE,
+        *ONCALL_VIEW,
+        *ONCALL_OVERRIDES,
+        *ONCALL_SETUP,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too

@@ -19,6 +19,7 @@ from caredesk.api.audit import router as audit_router
 from caredesk.api.auth import AUTH, TokenAuth, needs_scope
 from caredesk.api.directory import router as directory_router
 from caredesk.api.integrations import router as integrations_router
+from caredesk.api.oncall import router as oncall_router
 from caredesk.api.parser import StorableTextParser
 from caredesk.api.rules import router as rules_router
 from caredesk.api.schemas import Id
@@ -96,6 +97,7 @@ api.add_router("/", integrations_router)
 api.add_router("/", rules_router)
 api.add_router("/", video_router)
 api.add_router("/", audit_router)
+api.add_router("/", oncall_router)
 
 
 @api.get(
