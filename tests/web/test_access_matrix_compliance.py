@@ -103,6 +103,14 @@ SCREENS: dict[str, Any] = {
     "governance:breaches": OK,
     "governance:breach": OK,
     "governance:breach-task-done": 302,
+    # on call is for the roles that work tickets
+    "oncall:schedules": FORBIDDEN,
+    "oncall:override-add": FORBIDDEN,
+    "oncall:override-delete": FORBIDDEN,
+    "oncall:pages": FORBIDDEN,
+    "oncall:page-ack": FORBIDDEN,
+    "oncall-public:ack": NOT_FOUND,
+    "oncall-public:sms": NOT_FOUND,
 }
 
 # Through an API token: the role allows only the `audit:read` scope on a token, so every other
@@ -122,6 +130,11 @@ API: dict[str, Any] = {
     "SLA policies": FORBIDDEN,
     "SLA calendars": FORBIDDEN,
     "SLA policy change": FORBIDDEN,
+    "oncall schedules": FORBIDDEN,
+    "oncall now": FORBIDDEN,
+    "oncall override delete": FORBIDDEN,
+    "oncall pages": FORBIDDEN,
+    "oncall page ack": FORBIDDEN,
 }
 
 
