@@ -1277,7 +1277,7 @@ ADMIN_RULES: dict[str, AdminRule] = {
         delete=ADMINS,
     ),
     "oncall.Override": AdminRule(
-        lambda w: _oncall_override_row(w), view=LEADS, add=LEADS, change=SUPER, delete=LEADS
+        _oncall_override_row, view=LEADS, add=LEADS, change=SUPER, delete=LEADS
     ),
     "oncall.EscalationPolicy": AdminRule(
         _admin_escalation_policy, view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS
