@@ -8,9 +8,11 @@ import itertools
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from time import monotonic
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -43,6 +45,7 @@ class Sent:
     resource: str  # Messages or Calls
     form: dict[str, str]
     auth: str
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 @dataclass
@@ -52,12 +55,20 @@ class TwilioPeer:
     url: str
     sent: list[Sent] = field(default_factory=list)
     status: int = 201
-    arrived: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Condition = field(default_factory=threading.Condition)
 
     def texts(self, to: str | None = None) -> list[Sent]:
         with self.lock:
             return [s for s in self.sent if s.resource == "Messages" and to in (None, s.form["To"])]
+
+    def wait_texts(self, to: str, count: int = 1, timeout: float = 60) -> list[Sent]:
+        """The texts to `to` once there are `count` of them (fewer when `timeout` ran out)."""
+        with self.lock:
+            self.lock.wait_for(lambda: len(self._to(to)) >= count, timeout=timeout)
+            return self._to(to)
+
+    def _to(self, to: str) -> list[Sent]:
+        return [s for s in self.sent if s.resource == "Messages" and s.form["To"] == to]
 
     def calls(self) -> list[Sent]:
         with self.lock:
@@ -73,9 +84,10 @@ def _handler(peer: TwilioPeer) -> type[BaseHTTPRequestHandler]:
             expected = f"/2010-04-01/Accounts/{SID}/{resource}.json"
             status = peer.status if self.path == expected else 404
             if status < 300:
+                auth = self.headers.get("Authorization", "")
                 with peer.lock:
-                    peer.sent.append(Sent(resource, form, self.headers.get("Authorization", "")))
-                peer.arrived.set()
+                    peer.sent.append(Sent(resource, form, auth, monotonic()))
+                    peer.lock.notify_all()
                 body = {"sid": f"{'SM' if resource == 'Messages' else 'CA'}{next(_sids):032x}"}
             else:
                 body = {"code": 20003, "message": "Authenticate", "status": status}
@@ -92,8 +104,9 @@ def _handler(peer: TwilioPeer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def twilio_peer(settings: Any) -> Iterator[TwilioPeer]:
+@contextmanager
+def peer_running(settings: Any) -> Iterator[TwilioPeer]:
+    """The peer on a free port of 127.0.0.1, and the desk's Twilio settings pointing at it."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(TwilioPeer("")))
     peer = TwilioPeer(f"http://127.0.0.1:{server.server_address[1]}")
     server.RequestHandlerClass = _handler(peer)
@@ -105,9 +118,17 @@ def twilio_peer(settings: Any) -> Iterator[TwilioPeer]:
     settings.CAREDESK_TWILIO_FROM_NUMBER = FROM
     settings.CAREDESK_BASE_URL = BASE
     settings.CAREDESK_PHONE_COUNTRY_CODE = "1"
-    yield peer
-    server.shutdown()
-    server.server_close()
+    try:
+        yield peer
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def twilio_peer(settings: Any) -> Iterator[TwilioPeer]:
+    with peer_running(settings) as peer:
+        yield peer
 
 
 def basic_auth() -> str:
