@@ -256,3 +256,22 @@ def test_twilio_refusing_is_retried_on_the_outbox_schedule(clinical, twilio_peer
     sms = OutboxItem.objects.get(kind="sms")
     assert (sms.status, sms.attempts) == (OutboxStatus.PENDING, 1)
     assert "503" in PageNotification.objects.get(channel=Channel.SMS).error
+
+
+def test_the_ticket_shows_its_open_page_with_a_button_that_acknowledges_it(
+    clinical, twilio_peer, long_sessions
+):
+    paging_protocol()
+    ticket = make_ticket(body="The patient collapsed at home.")
+    page = Page.objects.get(ticket=ticket)
+    desk = Client()
+    login_verified(desk, clinical.lead)
+    shown = desk.get(f"/agent/tickets/{ticket.pk}/").content.decode()
+    assert f"Acknowledge page {page.code}" in shown
+    back = desk.post(
+        f"/agent/oncall/pages/{page.pk}/ack/", {"next": f"/agent/tickets/{ticket.pk}/"}
+    )
+    assert back["Location"] == f"/agent/tickets/{ticket.pk}/"
+    page.refresh_from_db()
+    assert (page.acknowledged_by, page.acknowledged_via) == (clinical.lead, "desk")
+    assert f"Acknowledge page {page.code}" not in desk.get(back["Location"]).content.decode()

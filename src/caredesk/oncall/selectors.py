@@ -18,6 +18,7 @@ from caredesk.oncall.models import (
     LayerMember,
     Override,
     Page,
+    PageState,
     Schedule,
     TargetKind,
 )
@@ -147,6 +148,13 @@ def page_list(*, state: str = "", limit: int = 100) -> QuerySet[Page]:
     if state:
         pages = pages.filter(state=state)
     return pages.order_by("-id")[:limit]
+
+
+def pages_open_for(ticket: Any) -> QuerySet[Page]:
+    """The ticket's pages nobody has acknowledged yet (shown on the ticket with a button)."""
+    return Page.objects.filter(
+        ticket=ticket, state__in=(PageState.TRIGGERED, PageState.EXHAUSTED)
+    ).select_related("team")
 
 
 def page_mtta(pages: list[Page]) -> dict[str, Any]:

@@ -253,7 +253,7 @@ def page_escalate(*, page_id: int, now: datetime | None = None) -> bool:
     now = now or clock.now()
     with transaction.atomic():
         page = (
-            Page.objects.select_for_update()
+            Page.objects.select_for_update(of=("self",))
             .select_related("team", "ticket")
             .filter(pk=page_id, state=PageState.TRIGGERED, next_step_at__lte=now)
             .first()
