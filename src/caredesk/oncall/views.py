@@ -3,8 +3,6 @@ acknowledgement from the desk, from the page's link, and by SMS reply."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages as flash
@@ -16,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import User
 from caredesk.core import clock
-from caredesk.core.access import agent_required, form_errors_from
+from caredesk.core.access import agent_required, form_errors_from, staff_with
 from caredesk.core.agent_pages import sidebar
 from caredesk.core.errors import DomainError, NotFound
 from caredesk.core.twilio_hooks import door, refuse, signed_params
@@ -24,28 +22,13 @@ from caredesk.oncall import selectors, services
 from caredesk.oncall.forms import OverrideForm
 from caredesk.oncall.models import Override, Page, PageState, Schedule
 
-View = Callable[..., HttpResponse]
-
 
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
 
 
-def needs(perm: str) -> Callable[[View], View]:
-    """Staff with this permission only (others: 403)."""
-
-    def decorator(view: View) -> View:
-        @agent_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+needs = staff_with  # staff with this permission only (others: 403)
 
 
 def _page(
