@@ -222,7 +222,7 @@ def page_list(request: HttpRequest, filters: Query[PageQuery]) -> list[dict[str,
     auth=needs_scope(TICKETS_WRITE),
     response=PageOut,
     summary="Acknowledge a page (stops its escalation)",
-    openapi_extra=documented(401, 403, 404, 422),
+    openapi_extra=documented(400, 401, 403, 404, 413, 422),
 )
 def page_ack(request: HttpRequest, page_id: int) -> dict[str, Any]:
     user = _user(request)
