@@ -23,7 +23,7 @@ from caredesk.accounts.models import Team, User
 from caredesk.core import clock
 from caredesk.core.errors import NotFound, ValidationFailed
 from caredesk.core.models import Notification, OutboxKind
-from caredesk.core.notify import notify
+from caredesk.core.notify import notify, push
 from caredesk.core.outbox import outbox_add
 from caredesk.core.twilio import e164
 from caredesk.oncall import selectors
@@ -160,6 +160,10 @@ def _notify(page: Page, people: list[User], at: datetime) -> None:
         for channel, wanted in ((Channel.SMS, contact.sms), (Channel.VOICE, contact.voice)):
             if wanted:
                 rows.append(row(user, channel, contact.phone))
+    push(
+        user_ids=[u.pk for u in people],
+        notice={"text": text[:500], "url": "/agent/oncall/pages/", "urgent": True},
+    )
     written = PageNotification.objects.bulk_create(rows)
     for n in written:
         if n.channel in (Channel.SMS, Channel.VOICE):
