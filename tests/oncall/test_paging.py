@@ -275,3 +275,26 @@ def test_the_ticket_shows_its_open_page_with_a_button_that_acknowledges_it(
     page.refresh_from_db()
     assert (page.acknowledged_by, page.acknowledged_via) == (clinical.lead, "desk")
     assert f"Acknowledge page {page.code}" not in desk.get(back["Location"]).content.decode()
+
+
+def test_opening_a_page_books_its_next_step_with_the_worker_and_the_job_moves_it_on(
+    clinical, twilio_peer, clock, django_capture_on_commit_callbacks
+):
+    from huey.contrib.djhuey import HUEY
+
+    from caredesk.oncall.tasks import page_escalate_task
+
+    before = {task.id for task in HUEY.scheduled()}
+    with django_capture_on_commit_callbacks(execute=True):
+        page = page_open(team=clinical.team, text="Incident: sync failing")
+    (booked,) = [t for t in HUEY.scheduled() if t.id not in before]
+    assert booked.name == "page_escalate_task" and booked.args == (page.pk,)
+    page_escalate_task.call_local(page.pk)  # early (a worker whose clock is behind): nothing
+    page.refresh_from_db()
+    assert page.step == 0
+    clock.advance(minutes=5)
+    page_escalate_task.call_local(page.pk)
+    page.refresh_from_db()
+    assert (page.step, page.state) == (1, PageState.TRIGGERED)
+    outbox_deliver()
+    assert len(texts_to(twilio_peer, "secondary")) == 1
