@@ -23,7 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' Twilio peer
@@ -62,25 +62,17 @@ def main() -> None:
         _setup(Path(tmp), args.database_url)
         from django.conf import settings
         from tests.factories import ContactFactory, make_ticket
-        from tests.oncall.conftest import PHONES, clinical_team, peer_running
+        from tests.oncall.conftest import PHONES, clinical_team, peer_running, primary_on_call_now
         from tests.oncall.test_paging import paging_protocol
         from tests.oncall.worker import worker_running
 
-        from caredesk.core import clock
         from caredesk.oncall.models import Page
-        from caredesk.oncall.services import override_add, page_acknowledge
+        from caredesk.oncall.services import page_acknowledge
         from caredesk.tickets.models import MessageKind
         from caredesk.tickets.services import Body, message_add
 
         clinical = clinical_team()
-        now = clock.now()
-        override_add(
-            schedule=clinical.schedule,
-            user=clinical.primary,
-            start=now - timedelta(hours=1),
-            end=now + timedelta(days=1),
-            actor=None,
-        )
+        primary_on_call_now(clinical)
         paging_protocol()
         requester = ContactFactory(name="Benedikt Ormsby")
         latencies: list[float] = []

@@ -206,6 +206,23 @@ def clinical_team(*, repeat: int = 2, handoff_day: date = date(2026, 10, 26)) ->
     return Clinical(team, primary, secondary, lead, schedule, backup, policy, [first, primary])
 
 
+def primary_on_call_now(clinical: Clinical, hours: int = 24) -> None:
+    """Whatever week it is on the real clock, the primary liaison is on call (an override)."""
+    from datetime import timedelta
+
+    from caredesk.core import clock
+    from caredesk.oncall.services import override_add
+
+    now = clock.now()
+    override_add(
+        schedule=clinical.schedule,
+        user=clinical.primary,
+        start=now - timedelta(hours=1),
+        end=now + timedelta(hours=hours),
+        actor=None,
+    )
+
+
 def handoff_now() -> Any:
     from caredesk.core import clock
 

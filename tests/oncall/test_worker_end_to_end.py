@@ -5,18 +5,15 @@ liaison's SMS reply acknowledges the page. Real clock, real queue, real threads.
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 
 import pytest
 from django.test import Client
 
-from caredesk.core import clock
 from caredesk.oncall.models import Page, PageState
-from caredesk.oncall.services import override_add
 from caredesk.tickets.models import MessageKind
 from caredesk.tickets.services import Body, message_add
 from tests.factories import ContactFactory, make_ticket
-from tests.oncall.conftest import PHONES, clinical_team, sms_reply
+from tests.oncall.conftest import PHONES, clinical_team, primary_on_call_now, sms_reply
 from tests.oncall.test_paging import paging_protocol
 from tests.oncall.worker import worker_running
 
@@ -27,14 +24,7 @@ def test_a_safety_message_texts_the_on_call_liaison_within_60_s_and_the_reply_ac
     twilio_peer,
 ):
     clinical = clinical_team()
-    now = clock.now()
-    override_add(  # whatever week it is, the primary liaison is on call
-        schedule=clinical.schedule,
-        user=clinical.primary,
-        start=now - timedelta(hours=1),
-        end=now + timedelta(hours=2),
-        actor=None,
-    )
+    primary_on_call_now(clinical)
     paging_protocol()
     requester = ContactFactory(name="Veronika Haldane")
     ticket = make_ticket(requester, subject="Pump question", body="How do I clean the pump?")
