@@ -519,6 +519,65 @@ def _setup_protocols(teams: dict[str, Team]) -> None:
     install_shipped()
 
 
+# The clinical liaisons' weekly rotation (invented people and numbers in the 555-01xx range).
+LIAISONS = [
+    ("kasimir.oyelaran@caredesk.example", "Dr. Kasimir Oyelaran", "+15550100141"),
+    ("maren.tvedt@caredesk.example", "Maren Tvedt", "+15550100142"),
+]
+
+
+def _setup_oncall(teams: dict[str, Team]) -> None:
+    """A 24/7 clinical liaison schedule (weekly, Mondays 09:00 New York time, the hand-set
+    liaison's shift running now) and its default escalation policy: the liaison on call, then
+    the team lead, three rounds."""
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    from caredesk.accounts.models import User
+    from caredesk.oncall.models import (
+        EscalationPolicy,
+        EscalationStep,
+        Layer,
+        LayerMember,
+        PagingContact,
+        Schedule,
+        TargetKind,
+    )
+
+    clinical = teams["clinical"]
+    people = list(clinical.members.order_by("pk"))
+    for email, name, phone in LIAISONS:
+        person = agent_create(
+            email=email, name=name, password=PASSWORD, role=ROLE_AGENT, teams=[clinical]
+        )
+        PagingContact.objects.create(user=person, phone=phone)
+        people.append(person)
+    clinical.lead = User.objects.get(email="rosa.lindqvist@caredesk.example")
+    clinical.save(update_fields=["lead"])
+    now = clock.now()
+    schedule = Schedule.objects.create(
+        team=clinical, name="Clinical liaisons 24/7", timezone="America/New_York", created_at=now
+    )
+    local = now.astimezone(ZoneInfo("America/New_York"))
+    monday = local.date() - timedelta(days=local.weekday())
+    if local < datetime.combine(monday, time(9), local.tzinfo):
+        monday -= timedelta(days=7)  # the week's hand-off is still ahead: the first shift began
+    layer = Layer.objects.create(
+        schedule=schedule, name="Weekly", kind="weekly", handoff_time=time(9), start_date=monday
+    )
+    for n, person in enumerate(people):
+        LayerMember.objects.create(layer=layer, user=person, position=n)
+    policy = EscalationPolicy.objects.create(
+        team=clinical, name="Clinical safety", is_default=True, repeat=3
+    )
+    EscalationStep.objects.create(
+        policy=policy, position=0, target=TargetKind.SCHEDULE, schedule=schedule, wait_minutes=5
+    )
+    EscalationStep.objects.create(
+        policy=policy, position=1, target=TargetKind.TEAM_LEAD, wait_minutes=10
+    )
+
+
 def _one_ticket(
     *,
     rng: random.Random,
@@ -600,6 +659,7 @@ def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
             teams, agents, contacts = _setup_people(rng)
             types = _setup_types(teams)
             _setup_protocols(teams)
+            _setup_oncall(teams)
             by_team: dict[int | None, list[Any]] = {}
             for agent in agents:
                 for team_id in agent.teams.values_list("pk", flat=True):

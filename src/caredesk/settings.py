@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "caredesk.compliance",
     "caredesk.governance",
     "caredesk.complaints",
+    "caredesk.oncall",
     "caredesk.desk",
     "caredesk.portal",
     "caredesk.selfserve",
@@ -283,6 +284,13 @@ CAREDESK_PHONE_URGENT_NUMBERS = env.list("CAREDESK_PHONE_URGENT_NUMBERS", defaul
 CAREDESK_PHONE_ANSWER_TARGET_SECONDS = env.int("CAREDESK_PHONE_ANSWER_TARGET_SECONDS", default=30)
 # Numbers written without a country code (in contacts, in settings) are read in this country.
 CAREDESK_PHONE_COUNTRY_CODE = env.str("CAREDESK_PHONE_COUNTRY_CODE", default="1").lstrip("+")
+# Paging by SMS and voice call goes through Twilio's REST API with the account SID and the auth
+# token above, from this number; without a SID or a number, pages go in-app and by mail only.
+CAREDESK_TWILIO_ACCOUNT_SID = env.str("CAREDESK_TWILIO_ACCOUNT_SID", default="")
+CAREDESK_TWILIO_FROM_NUMBER = env.str("CAREDESK_TWILIO_FROM_NUMBER", default="")
+CAREDESK_TWILIO_API_BASE = env.str("CAREDESK_TWILIO_API_BASE", default="https://api.twilio.com")
+# How long a page's acknowledgement link works.
+CAREDESK_PAGE_LINK_HOURS = env.int("CAREDESK_PAGE_LINK_HOURS", default=24)
 
 # Access audit: signed checkpoints of the hash chain are appended to a file outside the database
 # every CAREDESK_AUDIT_CHECKPOINT_EVERY entries and every 15 minutes. Keep the folder on another

@@ -14,9 +14,10 @@ from huey.contrib.djhuey import db_periodic_task
 
 from caredesk.core.outbox import outbox_deliver
 from caredesk.core.tasks import deliver_outbox_task
+from caredesk.oncall.tasks import page_escalate_task
 from caredesk.sla.tasks import sla_recompute_task, sla_tick_task
 
-__all__ = ["deliver_outbox_task", "sla_recompute_task", "sla_tick_task"]
+__all__ = ["deliver_outbox_task", "page_escalate_task", "sla_recompute_task", "sla_tick_task"]
 
 SLA_SUBTICKS = (20, 40)  # seconds after each minute's tick: warnings fire within 20 s
 
@@ -43,6 +44,14 @@ def rules_wake_task() -> int:
     from caredesk.rules.services import rules_wake
 
     return rules_wake()
+
+
+@db_periodic_task(crontab(minute="*"))
+def pages_escalate_task() -> int:
+    """Pages nobody acknowledged in their step's wait move to the next step."""
+    from caredesk.oncall.services import pages_escalate_due
+
+    return pages_escalate_due()
 
 
 @db_periodic_task(crontab(minute="*/15"))

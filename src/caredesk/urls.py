@@ -45,6 +45,7 @@ urlpatterns = [
     path("agent/chats/", include("caredesk.chat.desk_urls")),
     path("agent/governance/", include("caredesk.governance.urls")),
     path("agent/complaints/", include("caredesk.complaints.urls")),
+    path("agent/oncall/", include("caredesk.oncall.urls")),
     path("agent/", include("caredesk.desk.urls")),
     path("portal/", include("caredesk.portal.urls")),
     path("help/", include("caredesk.selfserve.urls")),
@@ -52,6 +53,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("hooks/phone/", include("caredesk.phone.urls")),
+    path("", include("caredesk.oncall.public_urls")),
 ]
 
 handler404 = "caredesk.core.views.not_found"

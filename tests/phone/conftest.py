@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 
-from caredesk.phone.twilio import signature
+from caredesk.core.twilio import signature
 
 TOKEN = "phone-test-auth-token-5d41402abc4b2a76"
 BASE = "https://support.caredesk.example"

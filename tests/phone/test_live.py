@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from caredesk.core.twilio import signature
 from caredesk.phone.models import Call
-from caredesk.phone.twilio import signature
 from caredesk.tickets.models import Ticket
 from tests.factories import ContactFactory
 from tests.phone.conftest import ACCOUNT, LINE, PATH, TOKEN, new_sid

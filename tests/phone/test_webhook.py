@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from caredesk.core.twilio import signature
 from caredesk.phone.models import Call
-from caredesk.phone.twilio import signature
 from tests.factories import PASSWORD, AgentFactory, login_verified, requester_with_login
 from tests.phone.conftest import ACCOUNT, BASE, FORM, LINE, PATH, TOKEN, new_sid
 

@@ -661,6 +661,110 @@ MATRIX += [
     ),
 ]
 
+
+def _oncall_schedule(w: World) -> Any:
+    """Team A's on-call schedule, the agent on call (made on first use)."""
+    from datetime import date, time
+
+    from caredesk.core import clock
+    from caredesk.oncall.models import Layer, LayerMember, Schedule
+
+    schedule = Schedule.objects.filter(name="Matrix rota").first()
+    if schedule is None:
+        schedule = Schedule.objects.create(
+            team=w.ticket.team, name="Matrix rota", timezone="UTC", created_at=clock.now()
+        )
+        layer = Layer.objects.create(
+            schedule=schedule, name="Weekly", handoff_time=time(9), start_date=date(2020, 1, 6)
+        )
+        LayerMember.objects.create(layer=layer, user=w.users["agent"], position=0)
+    return schedule
+
+
+def _oncall_override(w: World) -> int:
+    from datetime import timedelta
+
+    from caredesk.core import clock
+    from caredesk.oncall.models import Override
+
+    override = Override.objects.filter(schedule=_oncall_schedule(w)).first()
+    if override is None:
+        override = Override.objects.create(
+            schedule=_oncall_schedule(w),
+            user=w.users["agent"],
+            start=clock.now(),
+            end=clock.now() + timedelta(hours=2),
+            created_at=clock.now(),
+        )
+    return override.pk
+
+
+def _oncall_page(w: World) -> int:
+    from caredesk.oncall.models import Page
+    from caredesk.oncall.services import page_open
+
+    _oncall_schedule(w)
+    page = Page.objects.first() or page_open(team=w.ticket.team, text="Matrix page")
+    return page.pk
+
+
+ONCALL_LEADS = {"agent": FORBIDDEN, "other_agent": FORBIDDEN}
+MATRIX += [
+    (
+        "oncall:schedules",
+        lambda w: (_oncall_schedule(w), "/agent/oncall/")[1],
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    (
+        "oncall:override-add",  # an empty form: refused with its fields' messages
+        lambda w: f"/agent/oncall/{_oncall_schedule(w).pk}/overrides/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            **ONCALL_LEADS,
+            "supervisor": 422,
+            "admin": 422,
+        },
+    ),
+    (
+        "oncall:override-delete",
+        lambda w: f"/agent/oncall/overrides/{_oncall_override(w)}/delete/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            **ONCALL_LEADS,
+            "supervisor": 302,
+            "admin": 302,
+        },
+    ),
+    (
+        "oncall:pages",
+        lambda w: "/agent/oncall/pages/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    (
+        # every role working tickets acknowledges pages (the people paged always may)
+        "oncall:page-ack",
+        lambda w: f"/agent/oncall/pages/{_oncall_page(w)}/ack/",
+        "post",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **dict.fromkeys(STAFF_OK, 302)},
+    ),
+    # the page's link proves itself with its signature (tests/oncall/test_paging.py)
+    ("oncall-public:ack", lambda w: "/oncall/ack/forged/", "get", dict.fromkeys(ROLES, NOT_FOUND)),
+    # Twilio's SMS replies: off until configured, then signed (tests/oncall/test_paging.py)
+    (
+        "oncall-public:sms",
+        lambda w: "/hooks/oncall/twilio/sms/",
+        "post",
+        dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+]
+
+
 API = "/api/v1"
 API_STAFF = {"agent": OK, "other_agent": OK, "supervisor": OK, "admin": OK}
 API_MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
@@ -859,6 +963,36 @@ API_MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
 ]
 
 
+API_NOT_PORTAL = {"anonymous": UNAUTH, **{r: FORBIDDEN for r in PORTAL_OK}}
+API_MATRIX += [
+    (
+        "oncall schedules",
+        lambda w: f"{API}/oncall/schedules",
+        "get",
+        {**API_NOT_PORTAL, **API_STAFF},
+    ),
+    (
+        "oncall now",
+        lambda w: f"{API}/oncall/schedules/{_oncall_schedule(w).pk}/now",
+        "get",
+        {**API_NOT_PORTAL, **API_STAFF},
+    ),
+    (
+        "oncall override delete",
+        lambda w: f"{API}/oncall/overrides/{_oncall_override(w)}",
+        "delete",
+        {**API_NOT_PORTAL, **ONCALL_LEADS, "supervisor": 204, "admin": 204},
+    ),
+    ("oncall pages", lambda w: f"{API}/oncall/pages", "get", {**API_NOT_PORTAL, **API_STAFF}),
+    (
+        "oncall page ack",
+        lambda w: f"{API}/oncall/pages/{_oncall_page(w)}/ack",
+        "post",
+        {"anonymous": UNAUTH, **{r: NOT_FOUND for r in PORTAL_OK}, **API_STAFF},
+    ),
+]
+
+
 def _expect(response: Any, expected: Any) -> None:
     if expected == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith("/login/"), response
@@ -971,6 +1105,12 @@ API_AUTHZ = {
     ("GET", "/api/v1/complaints/{complaint_id}/export.csv"): "API_MATRIX complaint export",
     ("GET", "/api/v1/complaints/export.csv"): "tests/api/test_complaints_api.py",
     ("GET", "/api/v1/complaints/trends"): "API_MATRIX complaint trends",
+    ("GET", "/api/v1/oncall/schedules"): "API_MATRIX oncall schedules",
+    ("GET", "/api/v1/oncall/schedules/{schedule_id}/now"): "API_MATRIX oncall now",
+    ("POST", "/api/v1/oncall/schedules/{schedule_id}/overrides"): "tests/oncall/test_api.py",
+    ("DELETE", "/api/v1/oncall/overrides/{override_id}"): "API_MATRIX oncall override delete",
+    ("GET", "/api/v1/oncall/pages"): "API_MATRIX oncall pages",
+    ("POST", "/api/v1/oncall/pages/{page_id}/ack"): "API_MATRIX oncall page ack",
 }
 
 
@@ -1171,6 +1311,24 @@ def _admin_complaint_version(w: World) -> Any:
     return ComplaintVersion.objects.get(complaint_id=_complaint(w), number=1)
 
 
+def _oncall_override_row(w: World) -> Any:
+    from caredesk.oncall.models import Override
+
+    return Override.objects.get(pk=_oncall_override(w))
+
+
+def _admin_escalation_policy(w: World) -> Any:
+    from caredesk.oncall.models import EscalationPolicy
+
+    return EscalationPolicy.objects.create(team=w.ticket.team, name="Matrix policy")
+
+
+def _admin_paging_contact(w: World) -> Any:
+    from caredesk.oncall.models import PagingContact
+
+    return PagingContact.objects.create(user=w.users["agent"], phone="+15550100999")
+
+
 ADMIN_RULES: dict[str, AdminRule] = {
     "core.OutboxItem": AdminRule(_admin_outbox, view=ADMINS),
     "auth.Group": AdminRule(_admin_group, view=SUPER, add=SUPER, change=SUPER, delete=SUPER),
@@ -1234,6 +1392,27 @@ ADMIN_RULES: dict[str, AdminRule] = {
     ),
     "complaints.ComplaintVersion": AdminRule(
         _admin_complaint_version, view=SUPER, about_ticket=True
+    ),
+    # on call: the schedules are everyone's to read; support leads move people with overrides;
+    # administrators set up rotations, policies and paging numbers
+    "oncall.Schedule": AdminRule(
+        _oncall_schedule, view=DESK, add=ADMINS, change=ADMINS, delete=ADMINS
+    ),
+    "oncall.Layer": AdminRule(
+        lambda w: _oncall_schedule(w).layers.first(),
+        view=ADMINS,
+        add=ADMINS,
+        change=ADMINS,
+        delete=ADMINS,
+    ),
+    "oncall.Override": AdminRule(
+        _oncall_override_row, view=LEADS, add=LEADS, change=SUPER, delete=LEADS
+    ),
+    "oncall.EscalationPolicy": AdminRule(
+        _admin_escalation_policy, view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS
+    ),
+    "oncall.PagingContact": AdminRule(
+        _admin_paging_contact, view=ADMINS, add=ADMINS, change=ADMINS, delete=SUPER
     ),
 }
 

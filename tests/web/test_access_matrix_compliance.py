@@ -113,6 +113,14 @@ SCREENS: dict[str, Any] = {
     "complaints:edit": FORBIDDEN,
     "complaints:decision": FORBIDDEN,
     "complaints:export-one": FORBIDDEN,
+    # on call is for the roles that work tickets
+    "oncall:schedules": FORBIDDEN,
+    "oncall:override-add": FORBIDDEN,
+    "oncall:override-delete": FORBIDDEN,
+    "oncall:pages": FORBIDDEN,
+    "oncall:page-ack": FORBIDDEN,
+    "oncall-public:ack": NOT_FOUND,
+    "oncall-public:sms": NOT_FOUND,
 }
 
 # Through an API token: the role allows only the `audit:read` scope on a token, so every other
@@ -137,6 +145,11 @@ API: dict[str, Any] = {
     "complaint versions": FORBIDDEN,
     "complaint export": FORBIDDEN,
     "complaint trends": FORBIDDEN,
+    "oncall schedules": FORBIDDEN,
+    "oncall now": FORBIDDEN,
+    "oncall override delete": FORBIDDEN,
+    "oncall pages": FORBIDDEN,
+    "oncall page ack": FORBIDDEN,
 }
 
 

@@ -220,6 +220,14 @@ class Team(models.Model):
         limit_choices_to={"is_staff": True},
         help_text="Who is paged now (for example the on-call clinical liaison).",
     )
+    lead = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The team lead: escalation policies may page them.",
+    )
     email = models.EmailField(blank=True, default="", help_text="The team's shared mailbox.")
 
     class Meta:

@@ -43,6 +43,15 @@ COMPLAINTS_DECIDE = [
     "complaints.export_complaint",
     "complaints.view_complaintversion",
 ]
+# on call: everyone who works tickets sees the schedules and pages and acknowledges a page;
+# support leads move people with overrides; administrators set up rotations and policies
+ONCALL_VIEW = ["oncall.view_schedule", "oncall.view_page", "oncall.acknowledge_page"]
+ONCALL_OVERRIDES = ["oncall.view_override", "oncall.add_override", "oncall.delete_override"]
+ONCALL_SETUP = [
+    f"oncall.{verb}_{model}"
+    for model in ("schedule", "layer", "layermember", "escalationpolicy", "escalationstep")
+    for verb in ("view", "add", "change", "delete")
+] + ["oncall.view_pagingcontact", "oncall.add_pagingcontact", "oncall.change_pagingcontact"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
@@ -55,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_organization",
         "accounts.view_team",
         *COMPLAINTS_WORK,
+        *ONCALL_VIEW,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -76,6 +86,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rules.simulate_policy",
         "rules.view_macro",
         *COMPLAINTS_WORK,
+        *ONCALL_VIEW,
+        *ONCALL_OVERRIDES,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -90,6 +102,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_team",
         "rules.view_macro",
         *COMPLAINTS_DECIDE,
+        *ONCALL_VIEW,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -152,6 +165,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "intake.view_inboundmail",
         "intake.change_inboundmail",
         *GOVERNANCE,
+        *ONCALL_VIEW,
+        *ONCALL_OVERRIDES,
+        *ONCALL_SETUP,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too

@@ -20,6 +20,7 @@ from caredesk.api.auth import AUTH, TokenAuth, needs_scope
 from caredesk.api.complaints import router as complaints_router
 from caredesk.api.directory import router as directory_router
 from caredesk.api.integrations import router as integrations_router
+from caredesk.api.oncall import router as oncall_router
 from caredesk.api.parser import StorableTextParser
 from caredesk.api.rules import router as rules_router
 from caredesk.api.schemas import Id
@@ -98,6 +99,7 @@ api.add_router("/", rules_router)
 api.add_router("/", video_router)
 api.add_router("/", audit_router)
 api.add_router("/", complaints_router)
+api.add_router("/", oncall_router)
 
 
 @api.get(

@@ -29,7 +29,7 @@ from django.conf import settings
 from caredesk.accounts.capabilities import is_chat_agent
 from caredesk.accounts.sessions import session_alive
 from caredesk.chat import services
-from caredesk.chat.live import AGENTS_GROUP, chat_group, remember_loop
+from caredesk.chat.live import AGENTS_GROUP, chat_group, desk_group, remember_loop
 from caredesk.chat.models import ChatSession, ChatStatus, Side
 from caredesk.chat.origins import header, same_origin, scope_client_ip, widget_origin
 from caredesk.core import clock, ratelimit
@@ -405,6 +405,8 @@ class AgentConsumer(_ChatSocket):
         remember_loop()
         await self.accept()
         await self.channel_layer.group_add(AGENTS_GROUP, self.channel_name)
+        self.desk_group = desk_group(self.user.pk)
+        await self.channel_layer.group_add(self.desk_group, self.channel_name)
         chats, available = await _agent_chats(self.user)
         self._heard_at = clock.now()  # _agent_chats recorded it
         for chat_id in chats:
@@ -413,6 +415,8 @@ class AgentConsumer(_ChatSocket):
 
     async def disconnect(self, code: int) -> None:
         await self.channel_layer.group_discard(AGENTS_GROUP, self.channel_name)
+        if hasattr(self, "desk_group"):  # only sockets that were let in
+            await self.channel_layer.group_discard(self.desk_group, self.channel_name)
         for chat_id in getattr(self, "joined", ()):
             await self.channel_layer.group_discard(chat_group(chat_id), self.channel_name)
         if hasattr(self, "_heard_at"):  # only sockets that were let in
@@ -421,6 +425,18 @@ class AgentConsumer(_ChatSocket):
     async def record_seen(self) -> bool:
         await _agent_seen(self.user)
         return True
+
+    async def desk_notice(self, event: dict[str, Any]) -> None:
+        """A page or an urgent notification for this person, shown at once."""
+        notice = event["notice"]
+        await self.send_json(
+            {
+                "type": "notice",
+                "text": notice["text"],
+                "url": notice["url"],
+                "urgent": notice["urgent"],
+            }
+        )
 
     async def _session_alive(self) -> bool:
         if self.user is None:  # connect() lets no socket without a user this far

@@ -32,6 +32,18 @@ def chat_group(chat_id: int) -> str:
     return f"chat.{chat_id}"
 
 
+def desk_group(user_id: int) -> str:
+    """Every desk socket one person has open."""
+    return f"desk.{user_id}"
+
+
+def notices_send(user_ids: list[int], notice: dict[str, Any]) -> None:
+    """Show a notice (a page, an urgent notification) on these people's open desk sockets; the
+    core's pusher, called after commit."""
+    for user_id in user_ids:
+        _send(desk_group(user_id), {"type": "desk.notice", "notice": notice})
+
+
 def remember_loop() -> None:
     """Called by every socket as it connects: the loop the in-process layer's queues live on."""
     global _loop  # noqa: PLW0603

@@ -48,6 +48,13 @@ def is_staff_member(user: Any) -> bool:
 
 
 agent_required = _guard(is_staff_member)
+
+
+def staff_with(perm: str) -> Callable[[View], View]:
+    """A screen for the desk's people holding `perm` (others: 403; signed out: sign in)."""
+    return _guard(lambda u: is_staff_member(u) and u.has_perm(perm))
+
+
 # a screen for the people holding a capability (accounts/capabilities.py): others get 403
 guard = _guard
 requester_required = _guard(lambda u: getattr(u, "contact", None) is not None)

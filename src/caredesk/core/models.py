@@ -16,6 +16,8 @@ class OutboxKind(models.TextChoices):
     EMAIL = "email", "Email"
     WEBHOOK = "webhook", "Webhook"
     TRACKER = "tracker", "Tracker issue"
+    SMS = "sms", "SMS"
+    VOICE = "voice", "Voice call"
 
 
 class OutboxItem(models.Model):

@@ -37,6 +37,7 @@ from caredesk.desk.forms import (
 )
 from caredesk.desk.phi import form_answers, requester_birth_date, ticket_details
 from caredesk.desk.rows import ticket_rows
+from caredesk.oncall import selectors as oncall_selectors
 from caredesk.sla.selectors import headline, sla_views
 from caredesk.tickets import selectors, services
 from caredesk.tickets.models import Priority, Status, Ticket
@@ -219,6 +220,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "sla_clocks": sla_views([ticket.pk])[ticket.pk],
         "trackers": list(ticket.tracker_issues.all()),
         "complaint": complaint_for_ticket(ticket.pk) if user.has_perm(VIEW_COMPLAINT) else None,
+        "pages": list(oncall_selectors.pages_open_for(ticket)),
         "reply_form": ReplyForm(),
         "live_note": live_status(ticket),
         "props_form": PropertiesForm(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +19,7 @@ from caredesk.accounts.models import Contact, User
 from caredesk.compliance import audit
 from caredesk.compliance.models import AuditAction
 from caredesk.core import clock
-from caredesk.core.access import agent_required, form_errors_from
+from caredesk.core.access import agent_required, form_errors_from, staff_with
 from caredesk.core.agent_pages import sidebar
 from caredesk.core.errors import DomainError
 from caredesk.governance import selectors
@@ -31,28 +29,13 @@ from caredesk.governance.services.breaches import NewBreach, breach_record, brea
 from caredesk.governance.services.reviews import access_review_sign, account_deactivate
 from caredesk.governance.services.subjects import subject_erase, subject_export
 
-View = Callable[..., HttpResponse]
-
 
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
 
 
-def needs(perm: str) -> Callable[[View], View]:
-    """Staff with this permission only (others: 403)."""
-
-    def decorator(view: View) -> View:
-        @agent_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+needs = staff_with  # staff with this permission only (others: 403)
 
 
 TABS = {"reviews": "reviews", "people": "people", "person": "people", "breaches": "breaches"}

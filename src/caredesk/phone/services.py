@@ -25,6 +25,7 @@ from django.db import transaction
 from caredesk.accounts.models import Contact, ContactKind
 from caredesk.core import clock
 from caredesk.core.errors import DomainError
+from caredesk.core.twilio import e164
 from caredesk.phone.models import (
     ENDED,
     STAGE,
@@ -33,7 +34,6 @@ from caredesk.phone.models import (
     CallStatus,
     ContactPhone,
 )
-from caredesk.phone.twilio import e164
 from caredesk.tickets.models import Channel, MessageKind, Priority, Status, Ticket
 from caredesk.tickets.services import Body, NewTicket, message_add, ticket_open, ticket_update
 

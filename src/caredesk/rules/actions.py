@@ -1,5 +1,7 @@
 """Rule actions that other apps carry out, and the names of theirs a policy may refer to.
 
+The on-call app fills the pager slot: `page_on_call` opens a page through it.
+
 The rules' vocabulary (`engine.ACTIONS`) names every action a policy may use. Most are carried
 out by the rules themselves through the ticket services; opening a tracker issue and calling a
 webhook belong to the integrations app, which registers them in its ready(), with the names a
@@ -9,9 +11,10 @@ policy may give them (its webhook endpoints), so a policy naming a missing one i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
-from caredesk.core.registries import Registry, RegistryError
+from caredesk.accounts.models import Team, User
+from caredesk.core.registries import Registry, RegistryError, Slot
 from caredesk.rules.engine import ACTIONS
 from caredesk.tickets.models import Ticket
 
@@ -19,6 +22,19 @@ ActionHandler = Callable[[Ticket, Mapping[str, Any]], None]
 
 handlers: Registry[ActionHandler] = Registry("rule actions carried out by other apps")
 references: Registry[Callable[[], Iterable[str]]] = Registry("names a rule may refer to")
+
+
+class Pager(Protocol):
+    def __call__(self, *, ticket: Ticket, team: Team, text: str) -> list[User] | None: ...
+
+
+# `page_on_call` pages through the on-call app: it returns who it paged first, or None when
+# the team has no on-call schedule (the rules then tell Team.on_call, else the team's members).
+pager: Slot[Pager] = Slot("pager for page_on_call", filled_by="caredesk.oncall")
+
+
+def pager_register(page: Pager) -> None:
+    pager.fill(page)
 
 
 def action_register(action: str, handler: ActionHandler) -> None:

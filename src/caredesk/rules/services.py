@@ -361,9 +361,12 @@ def _notify(ticket: Ticket, p: Mapping[str, Any]) -> None:
 
 
 def _page(ticket: Ticket, p: Mapping[str, Any]) -> None:
-    people = _people(ticket, f"on_call:{p['rotation']}")
+    team = _team(str(p["rotation"]))
     text = render(str(p.get("text") or "You are paged for {ref}."), ticket)
-    notify(users=people, text=text, ticket=ticket, urgent=True)
+    people = actions.pager.get()(ticket=ticket, team=team, text=text)
+    if people is None:  # the team keeps no on-call schedule: whoever it names, else everyone
+        people = _people(ticket, f"on_call:{team.slug}")
+        notify(users=people, text=text, ticket=ticket, urgent=True)
     events.record(
         events.happened(ticket, EventKind.PAGED, None, to=[u.pk for u in people], text=text)
     )
@@ -422,7 +425,6 @@ _HANDLERS: dict[str, Callable[[Ticket, Any], None]] = {
     "notify": _notify,
     "page_on_call": _page,
 }
-
 
 # --- the periodic check and the wake-up of queued tickets -------------------------------------
 

@@ -331,6 +331,7 @@ class EventKind(models.TextChoices):
     RULE_APPLIED = "rule_applied", "Rule applied"
     NOTIFIED = "notified", "Notified"
     PAGED = "paged", "Paged on call"
+    PAGE_ACKNOWLEDGED = "page_acknowledged", "Page acknowledged"
     TRACKER_LINKED = "tracker_linked", "Tracker issue"
     WEBHOOK_QUEUED = "webhook_queued", "Webhook queued"
     WOKE = "woke", "Released from queue"

@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def index_numbers(apps, schema_editor):
-    from caredesk.phone.twilio import e164
+    from caredesk.core.twilio import e164
 
     Contact = apps.get_model("accounts", "Contact")
     ContactPhone = apps.get_model("phone", "ContactPhone")

@@ -140,6 +140,14 @@
         if (frame.chat.id === chatId) showState(frame.chat);
         document.body.dispatchEvent(new CustomEvent("chat-queue"));
         break;
+      case "notice":
+        // a page or an urgent notification for this agent, with its link
+        say(frame.text + " ");
+        var open = document.createElement("a");
+        open.href = frame.url;
+        open.textContent = "Open";
+        alertBox.appendChild(open);
+        break;
       case "error":
         if (frame.id) {
           outbox = outbox.filter(function (o) { return o.id !== frame.id; });

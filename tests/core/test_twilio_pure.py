@@ -8,7 +8,7 @@ import hmac
 
 import pytest
 
-from caredesk.phone.twilio import e164, signature, signature_valid, url_variants
+from caredesk.core.twilio import e164, signature, signature_valid, url_variants
 
 # Twilio's own published example: this token, URL and these parameters give this signature.
 TWILIO_URL = "https://mycompany.com/myapp.php?foo=1&bar=2"
