@@ -263,6 +263,9 @@ CAREDESK_BASE_URL: str = env.str("CAREDESK_BASE_URL", default="http://127.0.0.1:
 # separated. Handled mail is flagged, or moved to CAREDESK_IMAP_MOVE_TO when it is set.
 CAREDESK_IMAP_MAILBOXES = env.list("CAREDESK_IMAP_MAILBOXES", default=[])
 CAREDESK_IMAP_MOVE_TO = env.str("CAREDESK_IMAP_MOVE_TO", default="")
+# Seconds between looks at the mailboxes (5 to 60): a safety report by mail pages the on-call
+# liaison within this plus a second or so.
+CAREDESK_IMAP_POLL_SECONDS = min(60, max(5, env.int("CAREDESK_IMAP_POLL_SECONDS", default=15)))
 
 # Video-session failure reports (partner API) open tickets on this team and category (slugs).
 CAREDESK_VIDEO_FAILURE_TEAM = env.str("CAREDESK_VIDEO_FAILURE_TEAM", default="tier-2")

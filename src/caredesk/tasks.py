@@ -10,7 +10,7 @@ rows and calls a service.
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from caredesk.core.outbox import outbox_deliver
 from caredesk.core.tasks import deliver_outbox_task
@@ -62,9 +62,7 @@ def rules_time_check_task() -> int:
     return rules_time_check()
 
 
-@db_periodic_task(crontab(minute="*"))
-def mail_poll_task() -> int:
-    """Fetch new mail from the configured IMAP mailboxes."""
+def _mail_poll() -> int:
     from django.conf import settings
 
     if not settings.CAREDESK_IMAP_MAILBOXES:
@@ -72,6 +70,26 @@ def mail_poll_task() -> int:
     from caredesk.intake.imap import poll_all
 
     return poll_all(settings.CAREDESK_IMAP_MAILBOXES, move_to=settings.CAREDESK_IMAP_MOVE_TO)
+
+
+@db_task()
+def mail_poll_once_task() -> int:
+    """One look at the mailboxes (the follow-ups inside each minute)."""
+    return _mail_poll()
+
+
+@db_periodic_task(crontab(minute="*"))
+def mail_poll_task() -> int:
+    """Fetch new mail from the configured IMAP mailboxes: every minute, and again every
+    CAREDESK_IMAP_POLL_SECONDS inside it, so a safety report waits seconds, not a minute."""
+    from django.conf import settings
+
+    if not settings.CAREDESK_IMAP_MAILBOXES:
+        return 0
+    every = settings.CAREDESK_IMAP_POLL_SECONDS
+    for delay in range(every, 60, every):
+        mail_poll_once_task.schedule(delay=delay)
+    return _mail_poll()
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -80,3 +80,23 @@ def test_handled_mail_can_be_moved_to_a_folder_instead(imap_server, clock):
     with imap_server.client() as client:
         assert client.select_folder("INBOX")[b"EXISTS"] == 0
         assert client.select_folder("Handled")[b"EXISTS"] == 1
+
+
+def test_the_worker_looks_at_the_mailboxes_every_15_seconds(settings, imap_server, clock):
+    from huey.contrib.djhuey import HUEY
+
+    from caredesk.tasks import mail_poll_task
+
+    settings.CAREDESK_IMAP_MAILBOXES = [imap_server.url]
+    imap_server.deliver(mail(subject="Pump alarm E-17"))
+    HUEY.immediate = False
+    HUEY.flush()
+    try:
+        assert mail_poll_task.call_local() == 1  # this minute's look takes the mail now
+        follow_ups = sorted(task.eta for task in HUEY.pending() if task.eta)
+    finally:
+        HUEY.flush()
+        HUEY.immediate = True
+    assert len(follow_ups) == 3, "looks again 15, 30 and 45 s into the minute"
+    gaps = [(b - a).total_seconds() for a, b in zip(follow_ups, follow_ups[1:], strict=False)]
+    assert all(abs(gap - 15) < 1 for gap in gaps)
