@@ -28,12 +28,20 @@ EVENTS = [
     ("en", "The heating wrap burned her leg, there is a blister the size of a coin.", "burn"),
     ("en", "He passed out after the pump gave him a huge bolus.", "unconscious"),
     ("en", "She stopped breathing for a moment when the tube came loose.", "breathing"),
-    ("en", "The low glucose alarm never sounded and my son was at 1.8 in the morning.", "alarm_failure"),
+    (
+        "en",
+        "The low glucose alarm never sounded and my son was at 1.8 in the morning.",
+        "alarm_failure",
+    ),
     ("en", "The bed moved on its own in the night and pinned his arm.", "unintended_motion"),
     ("en", "The charging cradle caught fire on the desk, nobody was hurt.", "smoke_fire"),
     ("en", "We had to call 911 after the app told her to double her tablets.", "hospital"),
     ("en", "The infusion kept running after the bag was empty.", "failure_to_stop"),
-    ("en", "Her chart showed another patient's readings and the nurse changed her dose.", "wrong_patient_data"),
+    (
+        "en",
+        "Her chart showed another patient's readings and the nurse changed her dose.",
+        "wrong_patient_data",
+    ),
     ("en", "My wife died on Sunday; the pump is still connected.", "death"),
     ("es", "Mi padre se cayó de la cama cuando la barandilla se soltó.", "fall"),
     ("es", "El cargador se incendió anoche en la mesilla.", "smoke_fire"),
@@ -53,6 +61,37 @@ EVENTS = [
     ("de", "Er hat einen Stromschlag vom Monitor bekommen.", "shock"),
     ("de", "Die Pumpe hat eine Überdosis abgegeben, er liegt im Krankenhaus.", "wrong_dose"),
     ("de", "Der Alarm hat nicht ausgelöst, die Leitung war abgeknickt.", "alarm_failure"),
+    ("en", "Dad took a fall in the night and the bed exit alarm never went off.", "fall"),
+    (
+        "en",
+        "She took her evening tablets twice because the app showed the reminder again.",
+        "wrong_dose",
+    ),
+    ("en", "The battery was bulging and too hot to hold, is that normal?", "overheating"),
+    ("en", "He had a seizure at 3am, could the sensor have been wrong?", "seizure"),
+    (
+        "en",
+        "The power chair drove off by itself and pinned her against the wall.",
+        "unintended_motion",
+    ),
+    (
+        "en",
+        "The dashboard showed readings from a different patient and we changed her dose.",
+        "wrong_patient_data",
+    ),
+    ("es", "Mi padre no respondía y llamamos al 112.", "unconscious"),
+    ("es", "Le atendieron en urgencias y pasó la noche en observación.", "hospital"),
+    ("es", "La grúa bajó sola con la paciente colgada.", "unintended_motion"),
+    ("fr", "J'ai senti le courant passer dans mon bras en touchant le lit.", "shock"),
+    ("fr", "La batterie était très chaude et le boîtier a fondu.", "overheating"),
+    ("fr", "L'alarme est restée muette alors que la ligne était bouchée.", "alarm_failure"),
+    ("de", "Sie ist aus dem Rollstuhl gerutscht und lag auf dem Boden.", "fall"),
+    (
+        "de",
+        "Meine Mutter war plötzlich nicht mehr ansprechbar, wir haben den Notarzt gerufen.",
+        "unconscious",
+    ),
+    ("de", "Die Pumpe lief einfach weiter, über das Volumen hinaus.", "failure_to_stop"),
 ]
 
 
@@ -110,6 +149,26 @@ NOT_HARM = [
     # history and third parties
     ("en", "My father died last year, please close his account."),
     ("es", "Una amiga tuvo hace años una bomba de otra marca que se quemó."),
+    # devices at fault without harm, nuisance alarms, desks and departments
+    ("en", "The video call died twice during my appointment, can we rebook?"),
+    ("en", "The alarm goes off every ten minutes for no reason, can I make it less sensitive?"),
+    ("en", "The sensor fell off after two days, the adhesive is weak."),
+    ("en", "Can I add another patient to my clinic account?"),
+    ("en", "The tablet restarts by itself every night after updates."),
+    ("en", "Fatal error 0x33 when exporting the report."),
+    ("en", "The hypoglycaemia alert is too loud at night."),
+    ("en", "We tested the occlusion alarm and it sounded as expected."),
+    ("es", "Se cayó el sistema esta mañana y no pudimos atender."),
+    ("es", "La descarga del informe en PDF falla siempre."),
+    ("es", "Me cobraron el doble este mes, ¿por qué?"),
+    ("es", "El análisis de sangre no aparece en el historial."),
+    ("fr", "Le serveur est tombé ce matin, impossible de se connecter."),
+    ("fr", "Le bouton bleu ne marche plus dans l'appli."),
+    ("fr", "L'appli se ferme toute seule quand je l'ouvre."),
+    ("de", "Die Schnittstelle zum PVS bricht ständig ab."),
+    ("de", "Wir sind ein Krankenhaus und möchten die Plattform testen."),
+    ("de", "Der Unterzuckerungsalarm ist nachts viel zu laut."),
+    ("de", "Die App schließt sich von selbst nach fünf Minuten."),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The safety screen: does a customer's text report harm, or a device behaving in a way that can harm?
+"""The safety screen: does a customer's text report harm, or a device behaving in a way that harms?
 
 Pure Python: no Django, no models, nothing downloaded. `screen()` folds the text, keeps the newest
 part of a mail, splits it into sentences and matches each language's concepts; a match is dropped
@@ -29,10 +29,22 @@ DEVICE_CODES: dict[str, str] = {
 }
 HEALTH_CODES: dict[str, str] = {"allergic_reaction": "E0402"}
 HEALTH_KINDS = frozenset(
-    {"injury", "burn", "shock", "fall", "wrong_dose", "allergic_reaction", "unconscious",
-     "breathing", "seizure", "hospital", "death"}
+    {
+        "injury",
+        "burn",
+        "shock",
+        "fall",
+        "wrong_dose",
+        "allergic_reaction",
+        "unconscious",
+        "breathing",
+        "seizure",
+        "hospital",
+        "death",
+    }
 )
 _NEVER_HEDGED = frozenset({"death", "seizure"})
+_NEGATION_WINDOW = 5  # words before a match that a negation cue may stand in
 _HEALTH_UNCLASSIFIED = "E2401"
 _NO_DEVICE_PROBLEM = "A24"
 
@@ -61,6 +73,8 @@ def screen(text: str, *, lang: str | None = None) -> Finding:
         for kind, level in _sentence_matches(sentence, language):
             if levels.get(kind) != EVENT:
                 levels[kind] = level
+    if set(levels) == {"death"} and context.ACCOUNT_ADMIN[language].search(folded):
+        levels = {}
     return _finding(levels, language)
 
 
@@ -68,15 +82,13 @@ def _sentence_matches(sentence: str, lang: str) -> list[tuple[str, str]]:
     cleaned = context.NOT_HARM[lang].sub(" ", sentence)
     if context.HISTORY[lang].search(cleaned):
         return []
-    question = sentence.rstrip().endswith("?")
-    if context.HYPOTHETICAL_STRONG[lang].search(cleaned) or (
-        question and context.HYPOTHETICAL_WEAK[lang].search(cleaned)
-    ):
-        return []
+    hypothetical_from = _hypothetical_start(cleaned, lang)
     hedged = bool(context.HEDGE[lang].search(cleaned))
     found: list[tuple[str, str]] = []
     for concept in CONCEPTS[lang]:
         for match in concept.pattern.finditer(cleaned):
+            if match.start() >= hypothetical_from:
+                break
             if not concept.own_negation and _negated(cleaned, match, lang):
                 continue
             level = concept.level
@@ -87,14 +99,21 @@ def _sentence_matches(sentence: str, lang: str) -> list[tuple[str, str]]:
     return found
 
 
+def _hypothetical_start(sentence: str, lang: str) -> int:
+    """Where a hypothetical or a question begins: what follows it did not happen."""
+    starts = [m.start() for m in context.HYPOTHETICAL_STRONG[lang].finditer(sentence)]
+    if sentence.rstrip().endswith("?"):
+        starts += [m.start() for m in context.HYPOTHETICAL_WEAK[lang].finditer(sentence)]
+    return min(starts, default=len(sentence) + 1)
+
+
 def _negated(sentence: str, match: re.Match[str], lang: str) -> bool:
-    if context.NEGATION[lang].search(match.group()):
-        return True
     before = sentence[: match.start()]
     clause_start = 0
     for boundary in context.CLAUSE.finditer(before):
         clause_start = boundary.end()
-    if context.NEGATION[lang].search(before[clause_start:]):
+    window = " ".join(before[clause_start:].split()[-_NEGATION_WINDOW:])
+    if window and context.NEGATION[lang].search(window):
         return True
     after = sentence[match.end() :]
     return bool(context.NEGATION_AFTER[lang].search(after))

@@ -13,25 +13,48 @@ _QUOTE_HEADER = re.compile(
 _SIGNATURE = re.compile(r"^\s*--\s*$")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[.!?])(?=[a-z¿¡])")
 
-_FOLD = str.maketrans({"ß": "ss", "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "ae", "Ö": "oe", "Ü": "ue", "’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "«": '"',
-                       "»": '"', "„": '"', "–": "-", "—": " - "})
+_FOLD = str.maketrans(
+    {
+        "ß": "ss",
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "Ä": "ae",
+        "Ö": "oe",
+        "Ü": "ue",
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+        "“": '"',
+        "”": '"',
+        "«": '"',
+        "»": '"',
+        "„": '"',
+        "–": "-",
+        "—": " - ",
+    }
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 
 _STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
+    "en": _words(
         "the and is was it to of my his her with after not this that on for have at has but "
-        "we you i he she they in what how can just our your".split()
+        "we you i he she they in what how can just our your"
     ),
-    "es": frozenset(
-        "el la los las y es de que en un una mi se con por para lo al del pero su "
-        "ya como esta".split()
+    "es": _words(
+        "el la los las y es de que en un una mi se con por para lo al del pero su ya como esta"
     ),
-    "fr": frozenset(
+    "fr": _words(
         "le la les et est de que en un une mon ma il elle avec pour pas ne du des sur au "
-        "je vous on ce notre votre nous merci d'une l'objet".split()
+        "je vous on ce notre votre nous merci d'une l'objet"
     ),
-    "de": frozenset(
+    "de": _words(
         "der die das und ist ich nicht mit ein eine mein meine hat sich auf zu den dem von "
-        "im wir es war sie er".split()
+        "im wir es war sie er"
     ),
 }
 LANGUAGES = tuple(_STOPWORDS)
