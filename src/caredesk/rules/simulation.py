@@ -16,12 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from caredesk.core.errors import ValidationFailed
-from caredesk.safety import Finding, screen
 from caredesk.rules.conditions import ConditionError, Facts, HistoryItem
 from caredesk.rules.engine import EVENTS, CompiledPolicy, compile_rules
 from caredesk.rules.policies import check_document, parse_yaml
 from caredesk.rules.selectors import calendars, rules_snapshot
 from caredesk.rules.services import Simulation, simulate
+from caredesk.safety import Finding, screen
 
 TEXT_KEYS = ("subject", "body", "channel", "category", "status", "team", "assignee")
 

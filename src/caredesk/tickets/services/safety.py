@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from caredesk.accounts.capabilities import works_tickets
+from caredesk.accounts.models import User
 from caredesk.core import clock
 from caredesk.core.errors import PermissionDenied, ValidationFailed
 from caredesk.safety import Finding, screen
@@ -16,9 +17,16 @@ from caredesk.tickets.services.events import Actor
 from caredesk.tickets.services.reactions import react
 
 MIN_REASON_CHARS = 10
+SAFETY_REVIEW_MINUTES = 15  # a liaison reviews a possible safety report within this
 MAX_REASON_CHARS = 1000
 ACTIONS = ("mark", "clear", "review")
 _RANK = {Safety.NONE: 0, Safety.POSSIBLE: 1, Safety.EVENT: 2}
+SAFETY_EVENT_KINDS = (
+    EventKind.SAFETY_FLAGGED,
+    EventKind.SAFETY_MARKED,
+    EventKind.SAFETY_CLEARED,
+    EventKind.SAFETY_REVIEWED,
+)
 SAFETY_COLUMNS = ["safety", "safety_codes", "safety_flagged_at", "safety_reviewed_at"]
 
 
@@ -62,7 +70,7 @@ def _checked_reason(reason: str) -> str:
 
 
 def _checked(action: str, outcome: str, reason: str, actor: Actor) -> tuple[str, str]:
-    if not works_tickets(actor):
+    if not isinstance(actor, User) or not works_tickets(actor):
         raise PermissionDenied("Only people who work tickets may mark or clear safety.")
     errors: dict[str, list[str]] = {}
     if action not in ACTIONS:
