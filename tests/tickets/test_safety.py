@@ -152,7 +152,9 @@ def test_only_people_who_work_tickets_may_decide_safety(desk):
             ticket=ticket, action="mark", outcome="event", actor=desk["member"], reason="x" * 20
         )
     with pytest.raises(ValidationFailed) as bad:
-        safety_decide(ticket=ticket, action="mark", outcome="maybe", actor=desk["agent"], reason="x" * 20)
+        safety_decide(
+            ticket=ticket, action="mark", outcome="maybe", actor=desk["agent"], reason="x" * 20
+        )
     assert "outcome" in bad.value.errors
 
 

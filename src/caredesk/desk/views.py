@@ -318,9 +318,15 @@ def ticket_safety(request: HttpRequest, pk: int) -> HttpResponse:
             form_errors_from(form, exc)
             status = exc.status
         else:
-            flash.success(request, f"Safety decision recorded on {ticket.ref}.")
-            return redirect("desk:ticket", pk=ticket.pk)
+            if not request.htmx:
+                flash.success(request, f"Safety decision recorded on {ticket.ref}.")
+                return redirect("desk:ticket", pk=ticket.pk)
+            ticket = _ticket_or_404(user, pk)
+            context = _ticket_context(request, ticket, safety_saved=True)
+            return render(request, "desk/_ticket_layout.html", context)
     context = _ticket_context(request, ticket, safety_form=form)
+    if request.htmx:  # htmx swaps only successful answers: the errors come back as a 200
+        return render(request, "desk/_ticket_layout.html", context)
     return render(request, "desk/ticket.html", context, status=status)
 
 
