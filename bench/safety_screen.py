@@ -68,6 +68,8 @@ def figures(rows: list[dict[str, object]], flag: Callable[[dict[str, object]], b
         part = [r for r in rows if lang == "all" or r["lang"] == lang]
         safety = [r for r in part if r["label"] != "none"]
         none = [r for r in part if r["label"] == "none"]
+        if not safety or not none:
+            continue
         out[lang] = {
             "recall": sum(flag(r) for r in safety) / len(safety),
             "false_alarms": sum(flag(r) for r in none) / len(none),
@@ -156,9 +158,15 @@ def context_flagger() -> Callable[[dict[str, object]], bool] | None:
         return None
     from medspacy.ner import TargetRule  # type: ignore[import-not-found]
 
+    loguru = optional("loguru")
+    if loguru is not None:  # PyRuSH logs every token at DEBUG level
+        loguru.logger.remove()  # type: ignore[attr-defined]
+
     from caredesk.safety.lexicon import CONCEPTS
 
-    nlp = medspacy.load(medspacy_enable=["medspacy_pyrush", "medspacy_target_matcher", "medspacy_context"])
+    nlp = medspacy.load(  # type: ignore[attr-defined]
+        medspacy_enable=["medspacy_pyrush", "medspacy_target_matcher", "medspacy_context"]
+    )
     matcher = nlp.get_pipe("medspacy_target_matcher")
     rules = [
         TargetRule(literal=f"{c.kind}{i}", category=c.kind, pattern=c.pattern.pattern)
