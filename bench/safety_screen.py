@@ -223,8 +223,10 @@ def main() -> None:
         en = [r for r in tune if r["lang"] == "en"]
         result["medspacy ConText (en)"] = {
             **figures(en, flag)["en"],  # type: ignore[dict-item]
-            **timing([str(r["text"]) for r in rows if r["lang"] == "en"],
-                     lambda t: flag({"text": t, "lang": "en"})),  # fmt: skip
+            **timing(
+                [str(r["text"]) for r in rows if r["lang"] == "en"],
+                lambda t: flag({"text": t, "lang": "en"}),
+            ),  # fmt: skip
         }
     print(json.dumps(result, indent=2, default=lambda x: round(x, 3)))
 

@@ -298,7 +298,7 @@ def _safety_context(ticket: Ticket) -> dict[str, Any]:
 
 @require_POST
 @agent_required
-def ticket_safety(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_safety(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Mark, clear or review the ticket's safety, with a reason (the desk's control)."""
     user = _user(request)
     ticket = _ticket_or_404(user, pk)
