@@ -1563,9 +1563,16 @@ _RAW["de"] += [
     ),
 ]
 
-CONCEPTS: dict[str, tuple[Concept, ...]] = {
-    lang: tuple(
-        Concept(kind, level, re.compile(pattern), own) for kind, level, pattern, own in rows
+def _merged(rows: list[tuple[str, str, str, bool]]) -> tuple[Concept, ...]:
+    """One compiled pattern per (kind, level, own negation), in first-seen order: a sentence
+    is searched once per concept, not once per list above."""
+    groups: dict[tuple[str, str, bool], list[str]] = {}
+    for kind, level, pattern, own in rows:
+        groups.setdefault((kind, level, own), []).append(pattern)
+    return tuple(
+        Concept(kind, level, re.compile("|".join(f"(?:{p})" for p in patterns)), own)
+        for (kind, level, own), patterns in groups.items()
     )
-    for lang, rows in _RAW.items()
-}
+
+
+CONCEPTS: dict[str, tuple[Concept, ...]] = {lang: _merged(rows) for lang, rows in _RAW.items()}
