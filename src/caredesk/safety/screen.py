@@ -66,8 +66,9 @@ class Finding:
 
 def screen(text: str, *, lang: str | None = None) -> Finding:
     """Screen one inbound text for a safety event or a possible one."""
-    folded = newest_part(fold(text))
-    language = lang if lang in LANGUAGES else detect_language(text)
+    newest = newest_part(text)
+    folded = fold(newest)
+    language = lang if lang in LANGUAGES else detect_language(newest)
     levels: dict[str, str] = {}
     for sentence in sentences(folded):
         for kind, level in _sentence_matches(sentence, language):

@@ -68,14 +68,18 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def newest_part(folded: str) -> str:
-    """Keep the newest message of a mail: drop quoted lines, quote headers and signatures."""
+def newest_part(text: str) -> str:
+    """Keep the newest message of a mail: drop quoted lines, quote headers and signatures.
+
+    Works on the text as written (lines are folded only to be recognised), so a long quoted
+    thread costs one look at each line."""
     kept: list[str] = []
-    for line in folded.split("\n"):
-        if _QUOTE_HEADER.match(line) or _SIGNATURE.match(line):
-            break
+    for line in text.split("\n"):
         if line.lstrip().startswith(">"):
             continue
+        head = fold(line[:120])
+        if _QUOTE_HEADER.match(head) or _SIGNATURE.match(head):
+            break
         kept.append(line)
     return "\n".join(kept)
 
