@@ -169,6 +169,15 @@ NOT_HARM = [
     ("de", "Wir sind ein Krankenhaus und möchten die Plattform testen."),
     ("de", "Der Unterzuckerungsalarm ist nachts viel zu laut."),
     ("de", "Die App schließt sich von selbst nach fünf Minuten."),
+    # drills, smoke-free clinics, games and laptops, last season
+    ("es", "Somos una clínica libre de humo, ¿cómo pongo el mensaje en la pantalla?"),
+    ("es", "El jueves hay simulacro de incendio, ¿se cortarán las videoconsultas?"),
+    ("es", "En el juego de la app el robot se electrocuta y mi hijo se asustó."),
+    ("es", "Mi marido tuvo una caída la primavera pasada, antes de usar su reloj."),
+    ("fr", "Exercice d'évacuation incendie jeudi : les téléconsultations vont-elles couper ?"),
+    ("fr", "Mon ordinateur chauffe beaucoup pendant la visio."),
+    ("de", "Im Spiel der App bekommt der Roboter einen Stromschlag."),
+    ("de", "Mein Laptop wird sehr heiß bei der Videosprechstunde."),
 ]
 
 

@@ -1563,6 +1563,7 @@ _RAW["de"] += [
     ),
 ]
 
+
 def _merged(rows: list[tuple[str, str, str, bool]]) -> tuple[Concept, ...]:
     """One compiled pattern per (kind, level, own negation), in first-seen order: a sentence
     is searched once per concept, not once per list above."""
