@@ -92,6 +92,8 @@ EVENTS = [
         "unconscious",
     ),
     ("de", "Die Pumpe lief einfach weiter, über das Volumen hinaus.", "failure_to_stop"),
+    ("en", "The charger is on fire!", "smoke_fire"),
+    ("en", "He turned blue when the ventilator stopped.", "breathing"),
 ]
 
 
@@ -178,6 +180,12 @@ NOT_HARM = [
     ("fr", "Mon ordinateur chauffe beaucoup pendant la visio."),
     ("de", "Im Spiel der App bekommt der Roboter einen Stromschlag."),
     ("de", "Mein Laptop wird sehr heiß bei der Videosprechstunde."),
+    ("en", "Our nurses are burnt out by the number of alerts, can we change thresholds?"),
+    ("en", "We're a burns unit and want to use the video visits for follow-ups."),
+    ("en", "Can you send me the seizure action plan template from your library?"),
+    ("en", "Your support team is on fire this week, thank you!"),
+    ("en", "The patient is in hospital for a planned knee operation, please pause his reminders."),
+    ("en", "The video froze and the doctor's face turned blue and green, weird colours."),
 ]
 
 

@@ -15,6 +15,18 @@ def _any(*parts: str) -> re.Pattern[str]:
 # Senses that are not harm: removed before the concepts are matched.
 NOT_HARM: dict[str, re.Pattern[str]] = {
     "en": _any(
+        r"\bburn(?:t|ed|ing)? out\b",
+        r"\bburns? (?:unit|ward|centre|center|clinic|team)s?\b",
+        r"\b(?:our|the|your|their) (?:a&e|er|icu|emergency department|intensive care unit|hospital)(?:'s)?(?: department| team| staff| nurses| ward| it| unit)? (?:wants?|needs?|uses?|would like|asks?|is asking|trials?|trialling|trialing|plans?|is planning)\b",
+        r"\bfor (?:our|the|their|your) (?:a&e|er|icu|emergency department|ward)\b",
+        r"\bseizure (?:action plan|plan|log|diary|tracker|record|alert setting|detection setting)s?\b",
+        r"\b(?:charger|cable|adapter|plug|remote|speaker|mouse|keyboard|printer|port|pen|stylus)s?(?:'s)? (?:is |was )?(?:dead|died)\b",
+        r"\b(?:team|support|sales|staff|you|you guys|everyone|agents?)\b[^.]{0,20}\bon fire\b",
+        r"\b(?:feature|update|design|app|this|release) is (?:straight |pure )?fire\b",
+        r"\bin hospital for (?:a |an |his |her |their )?(?:planned|elective|scheduled|routine)\b",
+        r"\bchoking back\b",
+        r"\b(?:turned|went) blue and (?:green|red|yellow|white)\b",
+        r"\b(?:video|screen|image|picture|display|colou?rs)\b[^.]{0,40}\b(?:turned|went) (?:blue|green|purple)\b",
         r"\bburn[- ]?ins?\b",
         r"\bburn[- ]?outs?\b",
         r"\bburnout\b",
@@ -515,7 +527,7 @@ HEDGE: dict[str, re.Pattern[str]] = {
 # A death mentioned only to close or hand over an account, with no device involved.
 ACCOUNT_ADMIN: dict[str, re.Pattern[str]] = {
     "en": _any(
-        r"\b(?:close|cancel|transfer|stop|end|deactivate|delete)\b[^.]{0,40}\b(?:account"
+        r"\b(?:close|cancel|transfer|stop|end|deactivate|delete)\b[^.]{0,40}\b(?:order|account"
         r"|subscription|membership|profile|direct debit)"
     ),
     "es": _any(
