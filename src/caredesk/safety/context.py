@@ -17,16 +17,21 @@ NOT_HARM: dict[str, re.Pattern[str]] = {
     "en": _any(
         r"\bburn(?:t|ed|ing)? out\b",
         r"\bburns? (?:unit|ward|centre|center|clinic|team)s?\b",
-        r"\b(?:our|the|your|their) (?:a&e|er|icu|emergency department|intensive care unit|hospital)(?:'s)?(?: department| team| staff| nurses| ward| it| unit)? (?:wants?|needs?|uses?|would like|asks?|is asking|trials?|trialling|trialing|plans?|is planning)\b",
+        r"\b(?:our|the|your|their) (?:a&e|er|icu|emergency department|intensive care unit"
+        r"|hospital)(?:'s)?(?: department| team| staff| nurses| ward| it| unit)? (?:wants?|needs?"
+        r"|uses?|would like|asks?|is asking|trials?|trialling|trialing|plans?|is planning)\b",
         r"\bfor (?:our|the|their|your) (?:a&e|er|icu|emergency department|ward)\b",
-        r"\bseizure (?:action plan|plan|log|diary|tracker|record|alert setting|detection setting)s?\b",
-        r"\b(?:charger|cable|adapter|plug|remote|speaker|mouse|keyboard|printer|port|pen|stylus)s?(?:'s)? (?:is |was )?(?:dead|died)\b",
+        r"\bseizure (?:action plan|plan|log|diary|tracker|record|alert setting"
+        r"|detection setting)s?\b",
+        r"\b(?:charger|cable|adapter|plug|remote|speaker|mouse|keyboard|printer|port|pen"
+        r"|stylus)s?(?:'s)? (?:is |was )?(?:dead|died)\b",
         r"\b(?:team|support|sales|staff|you|you guys|everyone|agents?)\b[^.]{0,20}\bon fire\b",
         r"\b(?:feature|update|design|app|this|release) is (?:straight |pure )?fire\b",
         r"\bin hospital for (?:a |an |his |her |their )?(?:planned|elective|scheduled|routine)\b",
         r"\bchoking back\b",
         r"\b(?:turned|went) blue and (?:green|red|yellow|white)\b",
-        r"\b(?:video|screen|image|picture|display|colou?rs)\b[^.]{0,40}\b(?:turned|went) (?:blue|green|purple)\b",
+        r"\b(?:video|screen|image|picture|display|colou?rs)\b[^.]{0,40}\b(?:turned|went) (?:blue"
+        r"|green|purple)\b",
         r"\bburn[- ]?ins?\b",
         r"\bburn[- ]?outs?\b",
         r"\bburnout\b",
