@@ -56,6 +56,7 @@ def test_an_agent_sees_the_safety_banner_clears_it_with_a_reason_and_a_new_repor
     expect(page.locator(f"tr[data-href$='/{ticket.pk}/'] .safety-badge")).to_have_text(
         "⚠ Safety event"
     )
+    shoot(page, "safety-queue")
     screen.goto(f"/agent/tickets/{ticket.pk}/")
     banner = page.locator("#safety-banner")
     expect(banner.get_by_role("heading", name="Safety event")).to_be_visible()
