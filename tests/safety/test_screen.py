@@ -93,6 +93,23 @@ EVENTS = [
     ),
     ("de", "Die Pumpe lief einfach weiter, über das Volumen hinaus.", "failure_to_stop"),
     ("en", "The charger is on fire!", "smoke_fire"),
+    (
+        "fr",
+        "La pompe a continué après la fin de la poche, il a reçu trop de liquide.",
+        "wrong_dose",
+    ),
+    ("fr", "Le lit s'est abaissé d'un coup et la patiente s'est cogné la tête.", "injury"),
+    (
+        "de",
+        "Die Pumpe lief nach Ende des Beutels weiter und er bekam zu viel Flüssigkeit.",
+        "wrong_dose",
+    ),
+    (
+        "de",
+        "Das Bett ist plötzlich abgesackt und die Patientin hat sich den Kopf gestoßen.",
+        "injury",
+    ),
+    ("de", "Sie verlor nach dem Bolus das Bewusstsein.", "unconscious"),
     ("en", "He turned blue when the ventilator stopped.", "breathing"),
 ]
 
@@ -181,6 +198,8 @@ NOT_HARM = [
     ("de", "Im Spiel der App bekommt der Roboter einen Stromschlag."),
     ("de", "Mein Laptop wird sehr heiß bei der Videosprechstunde."),
     ("en", "Our nurses are burnt out by the number of alerts, can we change thresholds?"),
+    ("de", "Die App lief trotzdem weiter, obwohl ich sie geschlossen hatte."),
+    ("fr", "L'appli a continué de planter après la mise à jour."),
     ("en", "We're a burns unit and want to use the video visits for follow-ups."),
     ("en", "Can you send me the seizure action plan template from your library?"),
     ("en", "Your support team is on fire this week, thank you!"),

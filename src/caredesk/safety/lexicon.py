@@ -1557,9 +1557,68 @@ _RAW["de"] += [
     (
         "failure_to_stop",
         EVENT,
-        r"\b(?:lief|pumpte|foerderte|infundierte|heizte) (?:\w+ ){0,2}weiter"
+        r"\b(?:pumpe|infusion|geraet|heizkissen|heizdecke|motor|lifter|bett|manschette|perfusor)\w*"
+        r"[^.]{0,40}\b(?:lief|pumpte|foerderte|infundierte|heizte) (?:\w+ ){0,5}weiter"
         r"|\bueber das (?:volumen|ziel) hinaus|\bobwohl das volumen erreicht",
         True,
+    ),
+]
+
+
+# More wording from general knowledge (verified on tune and hand-written cases).
+_RAW["fr"] += [
+    (
+        "failure_to_stop",
+        EVENT,
+        r"\ba continue (?:apres|malgre|a tourner|de tourner|a couler|de couler)",
+        True,
+    ),
+    (
+        "wrong_dose",
+        EVENT,
+        r"\btrop de (?:liquide|produit|medicament|solution|perfusion|morphine|heparine)",
+        False,
+    ),
+    ("injury", EVENT, r"\bs'est cogne\w*|\bs'est tape\w* la tete|\bse cogner la tete", False),
+    (
+        "unintended_motion",
+        EVENT,
+        r"\bs'est (?:abaisse|affaisse|baisse|descendu|leve|releve)\w* d'un coup",
+        True,
+    ),
+]
+_RAW["de"] += [
+    (
+        "failure_to_stop",
+        EVENT,
+        r"\b(?:pumpe|infusion|geraet|heizkissen|heizdecke|motor|lifter|bett|manschette|perfusor)\w*"
+        r"[^.]{0,40}\b(?:lief|pumpte|foerderte|infundierte|heizte) (?:\w+ ){0,5}weiter",
+        True,
+    ),
+    (
+        "wrong_dose",
+        EVENT,
+        r"\bzu viel (?:fluessigkeit|medikament\w*|infusion|loesung|morphin|heparin)",
+        False,
+    ),
+    (
+        "injury",
+        EVENT,
+        r"\b(?:den )?kopf (?:gestossen|angeschlagen|aufgeschlagen)|\bsich (?:\w+ )?gestossen",
+        False,
+    ),
+    (
+        "unintended_motion",
+        EVENT,
+        r"\b(?:ploetzlich|auf einmal) (?:\w+ )?(?:abgesackt|abgesenkt|runtergefahren|hochgefahren"
+        r"|losgefahren|gekippt)|\babgesackt\b",
+        True,
+    ),
+    (
+        "unconscious",
+        EVENT,
+        r"\bverlor (?:\w+ ){0,4}(?:das )?bewusstsein|\bbewusstsein verlor",
+        False,
     ),
 ]
 
