@@ -379,3 +379,16 @@ def test_keys_status_rotate_and_backup_from_the_command_line(tmp_path):
         [*CAREDESK, "backup", str(backup)], env=env, capture_output=True, text=True
     )
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_an_argument_that_is_not_utf8_is_refused_with_a_clear_message(tmp_path):
+    result = subprocess.run(
+        [*CAREDESK, "createagent", "--email", b"nurse\xff@example.org", "--name", "Ines"],
+        env=_env(tmp_path),
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert b"argument 3 is not valid UTF-8" in result.stderr
+    assert b"Traceback" not in result.stderr
+    assert not (tmp_path / "caredesk.sqlite3").exists(), "nothing was done"

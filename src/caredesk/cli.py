@@ -723,6 +723,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    for position, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the locale could not decode (kept as surrogates)
+            print(
+                f"caredesk: argument {position} is not valid UTF-8 text; nothing was done.",
+                file=sys.stderr,
+            )
+            return 2
     if argv and argv[0] == "manage":
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caredesk.settings")
         from django.core.management import execute_from_command_line

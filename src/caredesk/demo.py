@@ -12,7 +12,13 @@ from typing import Any
 from django.db import transaction
 
 from caredesk.accounts.models import ContactKind, Organization, OrganizationKind, Plan, Team, Tier
-from caredesk.accounts.roles import ROLE_ADMIN, ROLE_AGENT, ROLE_COMPLIANCE, ROLE_SUPERVISOR
+from caredesk.accounts.roles import (
+    ROLE_ADMIN,
+    ROLE_AGENT,
+    ROLE_COMPLIANCE,
+    ROLE_QUALITY,
+    ROLE_SUPERVISOR,
+)
 from caredesk.accounts.services import agent_create, requester_create
 from caredesk.core import clock
 from caredesk.tickets.models import (
@@ -34,6 +40,7 @@ DEMO_LOGINS: dict[str, Any] = {
         ("Supervisor", "rosa.lindqvist@caredesk.example"),
         ("Tier 1 agent", "amara.osei@caredesk.example"),
         ("Technical engineer", "tomas.varga@caredesk.example"),
+        ("Clinical and quality", "dr.ines.castell@caredesk.example"),
         ("Compliance officer", "hana.ostrowski@caredesk.example"),
         ("Patient (portal)", "june.halloway@mail.example"),
         ("Clinic admin (portal)", "office@brookfield-clinic.example"),
@@ -71,7 +78,7 @@ AGENTS = [
     ("tomas.varga@caredesk.example", "Tomas Varga", ROLE_AGENT, ["tier-2"]),
     ("lena.okafor@caredesk.example", "Lena Okafor", ROLE_AGENT, ["tier-2"]),
     ("marek.wojcik@caredesk.example", "Marek Wojcik", ROLE_AGENT, ["engineering"]),
-    ("dr.ines.castell@caredesk.example", "Dr. Ines Castell", ROLE_AGENT, ["clinical"]),
+    ("dr.ines.castell@caredesk.example", "Dr. Ines Castell", ROLE_QUALITY, ["clinical"]),
     ("hugo.mbeki@caredesk.example", "Hugo Mbeki", ROLE_AGENT, ["billing"]),
     ("sana.haddad@caredesk.example", "Sana Haddad", ROLE_AGENT, ["prodops", "infra"]),
     ("olu.bergstrom@caredesk.example", "Olu Bergstrom", ROLE_AGENT, ["coach-support"]),

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "caredesk.chat",
     "caredesk.compliance",
     "caredesk.governance",
+    "caredesk.complaints",
     "caredesk.desk",
     "caredesk.portal",
     "caredesk.selfserve",
@@ -312,6 +313,13 @@ def _audit_key() -> str:
 CAREDESK_AUDIT_KEY = _audit_key()
 # Entries older than this are purged from the start of the chain (never below 6 years).
 CAREDESK_AUDIT_RETENTION_YEARS = env.int("CAREDESK_AUDIT_RETENTION_YEARS", default=7)
+
+# Complaint files (21 CFR 820.198): kept this many days after closure (7 years with leap days)
+# unless a retention rule says otherwise; legal holds keep them longer. The 5-day MDR report
+# counts work days on the SLA calendar named here (empty: the first with business hours).
+CAREDESK_COMPLAINT_RETENTION_DAYS = env.int("CAREDESK_COMPLAINT_RETENTION_DAYS", default=2557)
+CAREDESK_COMPLAINT_CALENDAR = env.str("CAREDESK_COMPLAINT_CALENDAR", default="")
+CAREDESK_COMPLAINT_DUE_SOON_DAYS = env.int("CAREDESK_COMPLAINT_DUE_SOON_DAYS", default=5)
 
 # Mail (outbound notifications go through the outbox and Django's mail backends).
 EMAIL_BACKEND = env.str(

@@ -44,6 +44,7 @@ urlpatterns = [
     path("admin/login/", accounts.admin_login, name="admin-login"),
     path("agent/chats/", include("caredesk.chat.desk_urls")),
     path("agent/governance/", include("caredesk.governance.urls")),
+    path("agent/complaints/", include("caredesk.complaints.urls")),
     path("agent/", include("caredesk.desk.urls")),
     path("portal/", include("caredesk.portal.urls")),
     path("help/", include("caredesk.selfserve.urls")),

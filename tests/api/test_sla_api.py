@@ -81,6 +81,26 @@ def test_admin_creates_a_policy_that_applies_to_open_tickets(
     assert names[0] == "Thornbury contract"
 
 
+def test_new_policies_count_flagged_tickets_around_the_clock_unless_told_otherwise():
+    admin = AgentFactory(role=ROLE_ADMIN)
+    client = api(admin)
+    always = Calendar.objects.get(name="24/7")
+    made = client.post(
+        "/api/v1/sla/policies", {"name": "Clinic contract"}, content_type="application/json"
+    )
+    assert made.status_code == 201 and made.json()["clinical_calendar"] == always.pk
+    pk = made.json()["id"]
+    cleared = client.patch(
+        f"/api/v1/sla/policies/{pk}", {"clinical_calendar": None}, content_type="application/json"
+    )
+    assert cleared.status_code == 200 and cleared.json()["clinical_calendar"] is None
+    unknown = client.patch(
+        f"/api/v1/sla/policies/{pk}", {"clinical_calendar": 999999}, content_type="application/json"
+    )
+    assert unknown.status_code == 422 and "clinical_calendar" in unknown.json()["errors"]
+    assert SlaPolicy.objects.get(pk=pk).clinical_calendar is None
+
+
 def test_policy_input_errors_name_the_fields_and_change_nothing():
     admin = AgentFactory(role=ROLE_ADMIN)
     before = SlaPolicy.objects.count()

@@ -32,8 +32,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-DESKTOP = {"width": 1280, "height": 800}
-TABLET = {"width": 768, "height": 1024}
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
 
 # Records CSP violations as console errors so the console listener sees them even when
@@ -280,11 +280,11 @@ class Screen:
         return out
 
     def shoot(self, name: str) -> None:
-        """Screenshot at 1280x800 and at 768x1024 (full page); no sideways scrolling at 768."""
+        """Screenshot at 1440x900 and at 390x844 (full page); no sideways scrolling at either."""
         page = self.page
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         try:
-            for size in (DESKTOP, TABLET):
+            for size in (DESKTOP, PHONE):
                 page.set_viewport_size(size)
                 overflow = page.evaluate(
                     "() => document.documentElement.scrollWidth - window.innerWidth"

@@ -217,7 +217,7 @@ def test_every_action_a_policy_may_name_has_something_that_carries_it_out():
     registered = set(actions.handlers.keys())  # by the integrations: tracker issues, webhooks
     carried = set(services._FIELDS) | set(services._HANDLERS) | registered | {"guidance"}
     assert carried == set(ACTIONS)
-    assert {"open_tracker_issue", "webhook"} <= registered
+    assert {"open_tracker_issue", "webhook", "open_complaint"} <= registered
 
 
 def test_another_app_registers_only_actions_the_rules_name_and_each_once():

@@ -247,6 +247,22 @@ def test_simulation_shows_the_safety_screens_outcome_and_codes():
     assert quiet["safety"] == {"outcome": "none", "codes": [], "kinds": [], "reasons": []}
 
 
+def test_every_device_safety_incident_and_device_complaint_opens_a_complaint_file():
+    safety = simulate(
+        "device-escalation.yaml", {"body": "The patient was injured.", "category": "device-error"}
+    )
+    assert actions(safety)[-1] == "open_complaint"
+    complaint = simulate(
+        "device-escalation.yaml",
+        {"subject": "Display flickers", "category": "device-error", "body": "Since Monday."},
+    )
+    assert "open_complaint" in actions(complaint)
+    question = simulate(
+        "device-escalation.yaml", {"subject": "Invoice copy", "category": "billing"}
+    )
+    assert "open_complaint" not in actions(question)
+
+
 def test_device_unresolved_after_24_hours_goes_to_tier_2():
     base = {"category": "device-error", "status": "open", "tier": 1,
             "history": [{"at": "2026-11-23T12:00:00Z", "type": "created"}]}  # fmt: skip

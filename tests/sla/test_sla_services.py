@@ -44,12 +44,33 @@ def test_standard_level3_ticket_gets_business_hour_due_instants(clock):
 def test_premium_runs_around_the_clock_and_basic_waits_48_business_hours(clock):
     clock.set(datetime(2026, 11, 6, 23, tzinfo=UTC))  # Friday 18:00 New York
     premium = make_ticket(
-        ContactFactory(organization=OrganizationFactory(plan="premium")), priority=1
+        ContactFactory(organization=OrganizationFactory(plan="premium")), priority=2
     )
-    basic = make_ticket(ContactFactory(organization=OrganizationFactory(plan="basic")), priority=1)
-    assert clock_of(premium, Metric.FIRST_RESPONSE).due_at == clock.current + timedelta(hours=1)
+    basic = make_ticket(ContactFactory(organization=OrganizationFactory(plan="basic")), priority=2)
+    assert clock_of(premium, Metric.FIRST_RESPONSE).due_at == clock.current + timedelta(hours=2)
     # Basic: 2 h on Friday, then 12 h a working day (Veterans Day off): 46 h -> Friday 13, 18:00
     assert clock_of(basic, Metric.FIRST_RESPONSE).due_at == datetime(2026, 11, 13, 23, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("plan", ["basic", "standard", "premium", None])
+def test_critical_never_waits_for_monday_on_any_plan(clock, plan):
+    clock.set(datetime(2026, 11, 7, 1, 5, tzinfo=UTC))  # Friday 20:05 New York, after hours
+    org = OrganizationFactory(plan=plan) if plan else None
+    ticket = make_ticket(ContactFactory(organization=org), priority=1)
+    fr, res = clock_of(ticket, Metric.FIRST_RESPONSE), clock_of(ticket, Metric.RESOLUTION)
+    assert fr.calendar.always_open and res.calendar.always_open
+    assert fr.due_at == clock.current + timedelta(hours=1), "21:05 on Friday, not Monday 09:00"
+    assert res.due_at == clock.current + timedelta(hours=24)
+
+
+def test_a_ticket_raised_to_critical_after_hours_counts_the_rest_around_the_clock(clock):
+    clock.set(datetime(2026, 11, 7, 0, 50, tzinfo=UTC))  # Friday 19:50 New York
+    ticket = make_ticket(priority=3)
+    clock.advance(minutes=20)  # 10 business minutes used; business hours closed at 20:00
+    ticket_update(ticket=ticket, changes={"priority": 1}, actor=AgentFactory())
+    fr = clock_of(ticket, Metric.FIRST_RESPONSE)
+    assert fr.calendar.always_open and fr.elapsed_seconds == 600
+    assert fr.due_at == clock.current + timedelta(minutes=50), "the used 10 minutes are kept"
 
 
 def test_first_public_agent_reply_stops_first_response_not_a_note(clock):

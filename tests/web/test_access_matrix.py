@@ -620,6 +620,61 @@ MATRIX += [
 ]
 
 
+def _complaint(w: World) -> int:
+    """The world ticket's complaint file (opened on first use)."""
+    from caredesk.complaints.services import complaint_open
+
+    complaint, _created = complaint_open(ticket=w.ticket, actor=w.users["agent"])
+    return complaint.pk
+
+
+# Complaint files: the desk's people view and edit them for the tickets they see; deciding
+# reportability and exporting for an auditor are clinical and quality staff's (and superusers')
+CF = "/agent/complaints"
+CF_ANON = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN}
+CF_DECIDERS = {**CF_ANON, **STAFF_FORBIDDEN}
+MATRIX += [
+    ("complaints:list", lambda w: f"{CF}/", "get", {**CF_ANON, **STAFF_OK}),
+    ("complaints:trends", lambda w: f"{CF}/trends/", "get", {**CF_ANON, **STAFF_OK}),
+    ("complaints:export", lambda w: f"{CF}/export.csv", "get", {**CF_DECIDERS, "admin": OK}),
+    (
+        "complaints:open",
+        lambda w: f"{CF}/from-ticket/{w.ticket.pk}/",
+        "post",
+        {**CF_ANON, **dict.fromkeys(STAFF_OK, 302), "other_agent": NOT_FOUND},
+    ),
+    (
+        "complaints:detail",
+        lambda w: f"{CF}/{_complaint(w)}/",
+        "get",
+        {**CF_ANON, **STAFF_OK, "other_agent": NOT_FOUND},
+    ),
+    (
+        "complaints:print",
+        lambda w: f"{CF}/{_complaint(w)}/print/",
+        "get",
+        {**CF_ANON, **STAFF_OK, "other_agent": NOT_FOUND},
+    ),
+    (
+        "complaints:edit",  # an empty form: refused for its missing fields
+        lambda w: f"{CF}/{_complaint(w)}/edit/",
+        "post",
+        {**CF_ANON, **dict.fromkeys(STAFF_OK, 422), "other_agent": NOT_FOUND},
+    ),
+    (
+        "complaints:decision",
+        lambda w: f"{CF}/{_complaint(w)}/decision/",
+        "post",
+        {**CF_DECIDERS, "admin": 422},
+    ),
+    (
+        "complaints:export-one",
+        lambda w: f"{CF}/{_complaint(w)}/export.csv",
+        "get",
+        {**CF_DECIDERS, "admin": OK},
+    ),
+]
+
 API = "/api/v1"
 API_STAFF = {"agent": OK, "other_agent": OK, "supervisor": OK, "admin": OK}
 API_MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
@@ -774,6 +829,51 @@ API_MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         {"anonymous": UNAUTH, **{r: FORBIDDEN for r in PORTAL_OK}, **API_STAFF},
     ),
     (
+        "complaint list",
+        lambda w: f"{API}/complaints",
+        "get",
+        {"anonymous": UNAUTH, **{r: FORBIDDEN for r in PORTAL_OK}, **API_STAFF},
+    ),
+    (
+        "complaint get",
+        lambda w: f"{API}/complaints/{_complaint(w)}",
+        "get",
+        {
+            "anonymous": UNAUTH,
+            **{r: FORBIDDEN for r in PORTAL_OK},
+            **API_STAFF,
+            "other_agent": NOT_FOUND,
+        },
+    ),
+    (
+        "complaint versions",
+        lambda w: f"{API}/complaints/{_complaint(w)}/versions",
+        "get",
+        {
+            "anonymous": UNAUTH,
+            **{r: FORBIDDEN for r in PORTAL_OK},
+            **API_STAFF,
+            "other_agent": NOT_FOUND,
+        },
+    ),
+    (
+        "complaint export",
+        lambda w: f"{API}/complaints/{_complaint(w)}/export.csv",
+        "get",
+        {
+            "anonymous": UNAUTH,
+            **{r: FORBIDDEN for r in PORTAL_OK},
+            **dict.fromkeys(API_STAFF, FORBIDDEN),
+            "admin": OK,
+        },
+    ),
+    (
+        "complaint trends",
+        lambda w: f"{API}/complaints/trends?start=2026-01-01&end=2026-12-31",
+        "get",
+        {"anonymous": UNAUTH, **{r: FORBIDDEN for r in PORTAL_OK}, **API_STAFF},
+    ),
+    (
         "SLA policy change",
         lambda w: f"{API}/sla/policies/{w.policy_id}",
         "patch",
@@ -895,6 +995,15 @@ API_AUTHZ = {
     ("POST", "/api/v1/rules/simulate"): "tests/api/test_rules_api.py",
     ("POST", "/api/v1/video-failures"): "tests/api/test_video_failures.py only_partners_and_agents",
     ("GET", "/api/v1/audit"): "API_MATRIX access audit; tests/api/test_audit_api.py",
+    ("GET", "/api/v1/complaints"): "API_MATRIX complaint list",
+    ("POST", "/api/v1/complaints"): "tests/api/test_complaints_api.py",
+    ("GET", "/api/v1/complaints/{complaint_id}"): "API_MATRIX complaint get",
+    ("PATCH", "/api/v1/complaints/{complaint_id}"): "tests/api/test_complaints_api.py",
+    ("POST", "/api/v1/complaints/{complaint_id}/decision"): "tests/api/test_complaints_api.py",
+    ("GET", "/api/v1/complaints/{complaint_id}/versions"): "API_MATRIX complaint versions",
+    ("GET", "/api/v1/complaints/{complaint_id}/export.csv"): "API_MATRIX complaint export",
+    ("GET", "/api/v1/complaints/export.csv"): "tests/api/test_complaints_api.py",
+    ("GET", "/api/v1/complaints/trends"): "API_MATRIX complaint trends",
 }
 
 
@@ -1083,6 +1192,18 @@ def _admin_subject_request(w: World) -> Any:
     return SubjectRequest.objects.create(contact=w.ticket.requester, kind="export", at=_now())
 
 
+def _admin_complaint(w: World) -> Any:
+    from caredesk.complaints.models import Complaint
+
+    return Complaint.objects.get(pk=_complaint(w))
+
+
+def _admin_complaint_version(w: World) -> Any:
+    from caredesk.complaints.models import ComplaintVersion
+
+    return ComplaintVersion.objects.get(complaint_id=_complaint(w), number=1)
+
+
 ADMIN_RULES: dict[str, AdminRule] = {
     "core.OutboxItem": AdminRule(_admin_outbox, view=ADMINS),
     "auth.Group": AdminRule(_admin_group, view=SUPER, add=SUPER, change=SUPER, delete=SUPER),
@@ -1140,6 +1261,13 @@ ADMIN_RULES: dict[str, AdminRule] = {
     "governance.LegalHold": AdminRule(_admin_hold, view=GOVERNING, add=GOVERNING, change=GOVERNING),
     "governance.AccessReview": AdminRule(_admin_review, view=GOVERNING),  # evidence
     "governance.SubjectRequest": AdminRule(_admin_subject_request, view=GOVERNING),
+    # evidence: written by the desk's services only, never deleted (retention removes files)
+    "complaints.Complaint": AdminRule(
+        _admin_complaint, view={"agent", "other_agent", "supervisor", "admin"}, about_ticket=True
+    ),
+    "complaints.ComplaintVersion": AdminRule(
+        _admin_complaint_version, view=SUPER, about_ticket=True
+    ),
 }
 
 

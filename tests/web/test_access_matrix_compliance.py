@@ -104,6 +104,16 @@ SCREENS: dict[str, Any] = {
     "governance:breaches": OK,
     "governance:breach": OK,
     "governance:breach-task-done": 302,
+    # complaint files are clinical and quality records about tickets: not this role's
+    "complaints:list": FORBIDDEN,
+    "complaints:trends": FORBIDDEN,
+    "complaints:export": FORBIDDEN,
+    "complaints:open": FORBIDDEN,
+    "complaints:detail": FORBIDDEN,
+    "complaints:print": FORBIDDEN,
+    "complaints:edit": FORBIDDEN,
+    "complaints:decision": FORBIDDEN,
+    "complaints:export-one": FORBIDDEN,
 }
 
 # Through an API token: the role allows only the `audit:read` scope on a token, so every other
@@ -124,6 +134,11 @@ API: dict[str, Any] = {
     "SLA policies": FORBIDDEN,
     "SLA calendars": FORBIDDEN,
     "SLA policy change": FORBIDDEN,
+    "complaint list": FORBIDDEN,
+    "complaint get": FORBIDDEN,
+    "complaint versions": FORBIDDEN,
+    "complaint export": FORBIDDEN,
+    "complaint trends": FORBIDDEN,
 }
 
 

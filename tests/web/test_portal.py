@@ -69,6 +69,39 @@ def test_form_shows_the_four_levels_with_definitions_and_call_now(portal, device
     assert "Call us now" in html and "+1-800-555-0199" in html
 
 
+@pytest.mark.parametrize(
+    ("plan", "level_two", "level_one"),
+    [
+        (
+            "basic",
+            "We reply within 48 business hours",
+            "We reply within 1 hour, day or night, and aim to resolve within 24 hours.",
+        ),
+        (
+            "premium",
+            "We reply within 2 hours, day or night",
+            "We reply within 1 hour, day or night, and aim to resolve within 24 hours.",
+        ),
+        (
+            "standard",
+            "We reply within 2 business hours",
+            "We reply within 1 hour, day or night, and aim to resolve within 24 hours.",
+        ),
+    ],
+)
+def test_each_level_promises_what_the_requesters_own_policy_keeps(
+    portal, requester, device_form, plan, level_two, level_one
+):
+    requester.organization = OrganizationFactory(plan=plan)
+    requester.save()
+    html = portal.get("/portal/new/device-error/").content.decode()
+    definitions = html.split('id="level-')
+    first = next(d for d in definitions if d.startswith('1-def"'))
+    second = next(d for d in definitions if d.startswith('2-def"'))
+    assert level_one in first
+    assert level_two in second
+
+
 def test_submitting_the_form_opens_a_ticket_with_structured_answers(portal, requester, device_form):
     response = portal.post(
         "/portal/new/device-error/",

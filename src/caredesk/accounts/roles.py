@@ -8,6 +8,7 @@ ROLE_AGENT = "Agent"
 ROLE_SUPERVISOR = "Supervisor"
 ROLE_ADMIN = "Administrator"
 ROLE_COMPLIANCE = "Compliance officer"
+ROLE_QUALITY = "Clinical and quality"
 
 # a data subject's export holds their data unmasked (their own): the privacy role's alone
 EXPORT_PERSONAL_DATA = "governance.export_subject"
@@ -29,6 +30,20 @@ GOVERNANCE = [
     "governance.change_breach",
 ]
 
+# complaint files (21 CFR 820.198): the desk's people open and complete them; the MDR
+# reportability decision and the auditor's export are clinical and quality staff's
+COMPLAINTS_WORK = [
+    "complaints.view_complaint",
+    "complaints.add_complaint",
+    "complaints.change_complaint",
+]
+COMPLAINTS_DECIDE = [
+    *COMPLAINTS_WORK,
+    "complaints.decide_reportability",
+    "complaints.export_complaint",
+    "complaints.view_complaintversion",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -39,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_contact",
         "accounts.view_organization",
         "accounts.view_team",
+        *COMPLAINTS_WORK,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -59,6 +75,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rules.change_policy",
         "rules.simulate_policy",
         "rules.view_macro",
+        *COMPLAINTS_WORK,
+    ],
+    # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
+    # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
+    ROLE_QUALITY: [
+        "tickets.view_ticket",
+        "tickets.view_phi",
+        "tickets.change_ticket",
+        "tickets.add_ticket",
+        "tickets.view_all_tickets",
+        "accounts.view_contact",
+        "accounts.view_organization",
+        "accounts.view_team",
+        "rules.view_macro",
+        *COMPLAINTS_DECIDE,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",

@@ -17,6 +17,7 @@ from caredesk.api import auth, problems
 from caredesk.api.attachments import attachment_response
 from caredesk.api.audit import router as audit_router
 from caredesk.api.auth import AUTH, TokenAuth, needs_scope
+from caredesk.api.complaints import router as complaints_router
 from caredesk.api.directory import router as directory_router
 from caredesk.api.integrations import router as integrations_router
 from caredesk.api.parser import StorableTextParser
@@ -96,6 +97,7 @@ api.add_router("/", integrations_router)
 api.add_router("/", rules_router)
 api.add_router("/", video_router)
 api.add_router("/", audit_router)
+api.add_router("/", complaints_router)
 
 
 @api.get(

@@ -51,6 +51,7 @@ class PolicyOut(Schema):
     categories: list[int]
     pause_statuses: list[str]
     warn_at: list[float]
+    clinical_calendar: int | None
     targets: list[TargetIO]
 
 
@@ -66,6 +67,11 @@ class PolicyIn(Strict):
     categories: list[int] = []
     pause_statuses: list[Literal["new", "open", "pending", "on_hold"]] = ["pending", "on_hold"]
     warn_at: list[Annotated[float, Field(gt=0, lt=1)]] = [0.75, 0.9]
+    clinical_calendar: int | None = Field(
+        default=None,
+        description="Calendar for tickets the safety screen flags; omitted: the first 24/7 "
+        "calendar; null: the targets' own calendars.",
+    )
     targets: Annotated[list[TargetIO], Field(max_length=12)] = []
 
 
@@ -81,6 +87,7 @@ class PolicyPatch(Strict):
     categories: list[int] | None = None
     pause_statuses: list[Literal["new", "open", "pending", "on_hold"]] | None = None
     warn_at: list[Annotated[float, Field(gt=0, lt=1)]] | None = None
+    clinical_calendar: int | None = None
     targets: Annotated[list[TargetIO], Field(max_length=12)] | None = None
 
 
@@ -146,6 +153,7 @@ def _policy_out(p: SlaPolicy) -> dict[str, Any]:
         "categories": [c.pk for c in p.categories.all()],
         "pause_statuses": p.pause_statuses,
         "warn_at": p.warn_at,
+        "clinical_calendar": p.clinical_calendar_id,
         "targets": [
             {
                 "priority": t.priority,
@@ -217,6 +225,15 @@ def _apply(policy: SlaPolicy, data: dict[str, Any]) -> SlaPolicy:
             setattr(policy, key, data[key])
     if SlaPolicy.objects.filter(name=policy.name).exclude(pk=policy.pk).exists():
         raise ValidationFailed("That name is taken.", errors={"name": ["Already in use."]})
+    if "clinical_calendar" in data:
+        wanted = data["clinical_calendar"]
+        policy.clinical_calendar = None
+        if wanted is not None:
+            policy.clinical_calendar = Calendar.objects.filter(pk=wanted).first()
+            if policy.clinical_calendar is None:
+                raise ValidationFailed(
+                    "Unknown calendar.", errors={"clinical_calendar": ["Not found."]}
+                )
     return sla_services.policy_save(
         policy=policy,
         targets=_targets(
@@ -248,7 +265,10 @@ def policy_list(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def policy_create(request: HttpRequest, payload: PolicyIn) -> Status[dict[str, Any]]:
     _require(request, "sla.add_slapolicy")
-    policy = _apply(SlaPolicy(), payload.model_dump())
+    data = payload.model_dump()
+    if "clinical_calendar" not in payload.model_fields_set:
+        data["clinical_calendar"] = sla_services.around_the_clock_id()
+    policy = _apply(SlaPolicy(), data)
     return Status(201, _policy_out(_policies().get(pk=policy.pk)))
 
 
@@ -282,7 +302,7 @@ def policy_update(request: HttpRequest, policy_id: int, payload: PolicyPatch) ->
     _require(request, "sla.change_slapolicy")
     data = payload.model_dump(exclude_unset=True)
     for key, value in data.items():
-        if value is None:
+        if value is None and key != "clinical_calendar":
             raise ValidationFailed("A value is required.", errors={key: ["Cannot be null."]})
     policy = _apply(_policy(policy_id), data)
     return _policy_out(_policies().get(pk=policy.pk))

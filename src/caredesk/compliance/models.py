@@ -48,6 +48,9 @@ class AuditAction(models.TextChoices):
     HOLD_RELEASED = "hold.released", "Legal hold released"
     OUTBOX_REPLAYED = "outbox.replayed", "Given-up delivery replayed"
     AUDIT_RESTORED = "audit.restored", "Restored from a backup"
+    COMPLAINT_VIEWED = "complaint.viewed", "Complaint file opened (complainant shown)"
+    COMPLAINT_CHANGED = "complaint.changed", "Complaint file changed"
+    COMPLAINT_EXPORTED = "complaint.exported", "Complaint files exported"
 
 
 class AuditEntry(models.Model):

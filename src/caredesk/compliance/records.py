@@ -57,6 +57,8 @@ class RecordClass:
     held: Callable[[Holds], Q]  # which of those a legal hold keeps
     # called inside the deleting transaction with the ids about to go (files, for instance)
     before_delete: Callable[[list[int]], None] | None = None
+    # kept this many days unless governance's retention rule for the class says otherwise
+    default_days: int | None = None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from caredesk.accounts.capabilities import works_tickets
 from caredesk.accounts.models import ApiToken, Organization, Team, User
 from caredesk.accounts.scopes import scopes_allowed
 from caredesk.accounts.services import token_create, token_revoke
+from caredesk.complaints.selectors import complaint_for_ticket
 from caredesk.compliance import access as audit
 from caredesk.core import clock
 from caredesk.core.access import agent_required, form_errors_from, guard
@@ -189,6 +190,9 @@ def _ticket_or_404(user: User, pk: int) -> Ticket:
         raise Http404("No such ticket") from None
 
 
+VIEW_COMPLAINT = "complaints.view_complaint"
+
+
 def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[str, Any]:
     user = _user(request)
     tags = sorted(t.name for t in ticket.tags.all())
@@ -217,6 +221,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "followers": list(ticket.followers.all()),
         "sla_clocks": sla_views([ticket.pk])[ticket.pk],
         "trackers": list(ticket.tracker_issues.all()),
+        "complaint": complaint_for_ticket(ticket.pk) if user.has_perm(VIEW_COMPLAINT) else None,
         "reply_form": ReplyForm(),
         "safety_form": SafetyForm(),
         **_safety_context(ticket),

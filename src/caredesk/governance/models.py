@@ -39,6 +39,7 @@ class RecordClass(models.TextChoices):
     CHAT_SESSIONS = "chat_sessions", "Chat sessions (transcript lines and uploads)"
     PHONE_CALLS = "phone_calls", "Phone call records (and recording links)"
     OUTBOX_MAIL = "outbox_mail", "Outgoing mail copies (sent or failed)"
+    COMPLAINT_FILES = "complaint_files", "Closed complaint files (and their versions)"
 
 
 class RetentionRule(models.Model):

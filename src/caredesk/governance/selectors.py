@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from caredesk.accounts.capabilities import staff_members
 from caredesk.accounts.models import Contact, User
-from caredesk.compliance.records import Holds
+from caredesk.compliance.records import Holds, record_classes
 from caredesk.core import clock
 from caredesk.governance.models import AccessReview, BreachTask, LegalHold, RetentionRule
 from caredesk.governance.pure import RETENTION_DEFAULTS, ReviewFlags, review_flags
@@ -54,6 +54,9 @@ def staff_review_rows() -> list[StaffRow]:
 def retention_days() -> dict[str, int | None]:
     """Days kept per record class; None: the class is kept for ever (its rule is off)."""
     days: dict[str, int | None] = dict(RETENTION_DEFAULTS)
+    for name, kept in record_classes.items():  # classes whose app gives their default
+        if kept.default_days is not None:
+            days.setdefault(name, kept.default_days)
     for rule in RetentionRule.objects.all():
         days[rule.record_class] = rule.keep_days if rule.active else None
     return days

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages as flash
@@ -13,8 +14,9 @@ from caredesk.compliance import access as audit
 from caredesk.core.access import form_errors_from, requester_required
 from caredesk.core.errors import DomainError, NotFound, ValidationFailed
 from caredesk.portal.forms import PortalReplyForm, RequestForm
+from caredesk.sla import selectors as sla_selectors
 from caredesk.tickets import selectors, services
-from caredesk.tickets.models import FieldKind, RequestType, Ticket
+from caredesk.tickets.models import Channel, FieldKind, RequestType, Ticket
 from caredesk.tickets.pure import Level
 from caredesk.tickets.services import Body, NewTicket, Upload
 
@@ -97,7 +99,12 @@ def new_request(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             flash.success(request, f"Thank you. Your request {ticket.ref} has been received.")
             return redirect("portal:ticket", pk=ticket.pk)
-    levels = [Level(v) for v in (1, 2, 3, 4)]
+    promised = sla_selectors.promises(
+        organization=_contact(request).organization,
+        channel=Channel.PORTAL,
+        category=rtype,
+    )
+    levels = [(Level(v), _promise_text(promised[v])) for v in (1, 2, 3, 4)]
     status = 422 if request.method == "POST" else 200
     return render(
         request,
@@ -105,6 +112,28 @@ def new_request(request: HttpRequest, slug: str) -> HttpResponse:
         {"form": form, "rtype": rtype, "levels": levels},
         status=status,
     )
+
+
+def _span(delta: timedelta, around_the_clock: bool) -> str:
+    """'1 hour', '30 minutes', or in business time '4 business hours'."""
+    kind = "" if around_the_clock else "business "
+    minutes = int(delta.total_seconds() // 60)
+    if minutes % 60:
+        return f"{minutes} {kind}minute{'s' if minutes != 1 else ''}"
+    hours = minutes // 60
+    return f"{hours} {kind}hour{'s' if hours != 1 else ''}"
+
+
+def _promise_text(p: sla_selectors.Promise) -> str:
+    """What the requester's own service-level policy promises for a level, in words."""
+    if p.first_response is None:
+        return "We reply as soon as we can."
+    text = f"We reply within {_span(p.first_response, p.around_the_clock)}"
+    if p.around_the_clock:
+        text += ", day or night"
+    if p.resolution is not None:
+        text += f", and aim to resolve within {_span(p.resolution, p.resolution_around_the_clock)}"
+    return text + "."
 
 
 def _ticket_or_404(request: HttpRequest, pk: int) -> Ticket:

@@ -42,6 +42,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "notify": ("to",),
     "page_on_call": ("rotation",),
     "open_tracker_issue": ("project",),
+    "open_complaint": (),
     "webhook": ("endpoint",),
     "queue_until_open": ("calendar",),
 }

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from caredesk.core.admin_mixins import StorableJSONAdmin
 from caredesk.sla.models import Calendar, SlaPolicy, SlaTarget
+from caredesk.sla.services import around_the_clock_id
 
 
 def _recompute_after_commit() -> None:
@@ -28,6 +29,11 @@ class SlaPolicyAdmin(StorableJSONAdmin, admin.ModelAdmin):  # type: ignore[type-
     list_editable = ("position", "active")
     filter_horizontal = ("organizations", "categories")
     inlines = [SlaTargetInline]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))
+        initial.setdefault("clinical_calendar", around_the_clock_id())
+        return initial
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

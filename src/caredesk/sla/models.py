@@ -105,6 +105,15 @@ class SlaPolicy(models.Model):
     warn_at = models.JSONField(
         default=default_warn_at, help_text="Fractions of a target at which to warn."
     )
+    clinical_calendar = models.ForeignKey(
+        Calendar,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Tickets the safety screen flags count time on this calendar (normally 24/7), "
+        "whatever their targets' calendars; empty: the targets' own calendars.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

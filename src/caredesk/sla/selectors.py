@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
 
+from caredesk.accounts.models import Organization
 from caredesk.core.clock import now as clock_now
 from caredesk.core.confcache import cached
 from caredesk.sla import clocks
 from caredesk.sla.calendar import BusinessCalendar
-from caredesk.sla.models import Calendar, Metric, SlaClock, SlaPolicy
-from caredesk.tickets.models import Ticket
+from caredesk.sla.models import Calendar, Metric, SlaClock, SlaPolicy, SlaTarget
+from caredesk.tickets.models import RequestType, Ticket
 
 _cache: dict[tuple[int, datetime], BusinessCalendar] = {}
 _lock = threading.Lock()
@@ -54,9 +55,9 @@ class Snapshot:
 
 def _load() -> Snapshot:
     every = list(
-        SlaPolicy.objects.prefetch_related(
-            "organizations", "categories", "targets__calendar"
-        ).order_by("position", "id")
+        SlaPolicy.objects.select_related("clinical_calendar")
+        .prefetch_related("organizations", "categories", "targets__calendar")
+        .order_by("position", "id")
     )
     return Snapshot(
         active=[p for p in every if p.active],
@@ -98,6 +99,20 @@ def policy_for(ticket: Ticket, candidates: list[SlaPolicy] | None = None) -> Sla
         if policy_matches(policy, ticket):
             return policy
     return None
+
+
+def flagged(ticket: Ticket) -> bool:
+    """Whether the safety screen (or an agent) flagged the ticket: it then counts on its
+    policy's clinical calendar."""
+    return bool(getattr(ticket, "safety", ""))
+
+
+def calendar_for(policy: SlaPolicy, target: SlaTarget, ticket: Ticket) -> Calendar:
+    """The calendar a target counts on for this ticket: the policy's clinical calendar when the
+    ticket is flagged, else the target's own."""
+    if policy.clinical_calendar is not None and flagged(ticket):
+        return policy.clinical_calendar
+    return target.calendar
 
 
 def pure_clock(row: SlaClock) -> clocks.Clock:
@@ -204,3 +219,39 @@ def achievement(start: datetime, end: datetime) -> list[Achievement]:
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class Promise:
+    """What the policy that would apply promises a requester for one level."""
+
+    level: int
+    first_response: timedelta | None
+    resolution: timedelta | None
+    around_the_clock: bool  # the first-response target counts on a 24/7 calendar
+    resolution_around_the_clock: bool
+
+
+def promises(
+    *, organization: Organization | None, channel: str, category: RequestType | None
+) -> dict[int, Promise]:
+    """Per level, the first-response and resolution targets of the policy a ticket from this
+    organization, channel and request type would get (one snapshot read, no query per level)."""
+    out: dict[int, Promise] = {}
+    for level in (1, 2, 3, 4):
+        probe = Ticket(
+            organization=organization, channel=channel, category=category, priority=level
+        )
+        policy = policy_for(probe)
+        found: dict[str, SlaTarget] = {}
+        if policy is not None:
+            found = {t.metric: t for t in policy.targets.all() if t.priority == level}
+        first, resolution = found.get(Metric.FIRST_RESPONSE), found.get(Metric.RESOLUTION)
+        out[level] = Promise(
+            level=level,
+            first_response=timedelta(minutes=first.minutes) if first else None,
+            resolution=timedelta(minutes=resolution.minutes) if resolution else None,
+            around_the_clock=bool(first and first.calendar.always_open),
+            resolution_around_the_clock=bool(resolution and resolution.calendar.always_open),
+        )
+    return out

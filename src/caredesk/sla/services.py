@@ -22,7 +22,13 @@ from caredesk.core.errors import ValidationFailed
 from caredesk.sla import clocks
 from caredesk.sla.calendar import BusinessCalendar
 from caredesk.sla.models import Calendar, Metric, SlaClock, SlaPolicy, SlaTarget
-from caredesk.sla.selectors import business_calendar, policy_for, pure_clock
+from caredesk.sla.selectors import (
+    business_calendar,
+    calendar_for,
+    policy_for,
+    pure_clock,
+    snapshot,
+)
 from caredesk.tickets.models import OPEN_STATUSES, Ticket, TicketEvent
 from caredesk.tickets.services import events as ticket_events
 from caredesk.tickets.services.clocks import Planned, Synced, clocks_sync
@@ -125,8 +131,15 @@ def _reconcile(
             if row.pk:
                 plan.drop.append(row)
             continue
-        cal = business_calendar(target.calendar)
+        assert policy is not None  # a target comes from a policy
+        calendar = calendar_for(policy, target, ticket)
+        cal = business_calendar(calendar)
         c = pure_clock(row)
+        before = snapshot().calendars.get(row.calendar_id) if row.calendar_id else None
+        if row.pk and before is not None and before.pk != calendar.pk:
+            # Another calendar from now on (a new level, or the ticket was flagged): the time
+            # used so far is counted on the old one, the rest on the new one.
+            c = clocks.pause(business_calendar(before), c, now)
         if (
             metric == Metric.NEXT_RESPONSE
             and customer_message
@@ -144,7 +157,7 @@ def _reconcile(
         else:
             c = clocks.resume(c, now)
         c = replace(c, target=timedelta(minutes=target.minutes))  # re-target keeps time used
-        row.policy, row.calendar = policy, target.calendar
+        row.policy, row.calendar = policy, calendar
         newly_breached = c.breached_at is not None and row.breached_at is None
         _store(row, c, cal, _fractions(policy))
         plan.keep.append(row)
@@ -319,6 +332,12 @@ def calendar_save(*, calendar: Calendar) -> Calendar:
     calendar.save()
     _recompute_after_commit()
     return calendar
+
+
+def around_the_clock_id() -> int | None:
+    """The 24/7 calendar new policies use for flagged tickets unless told otherwise."""
+    found = Calendar.objects.filter(always_open=True).order_by("pk").values_list("pk", flat=True)
+    return found.first()
 
 
 @dataclass(frozen=True)
