@@ -175,6 +175,7 @@ def test_rules_simulate_export_and_import_from_the_command_line(tmp_path):
     result = json.loads(out.stdout)
     assert (result["category"], result["team"]) == ("technical-issue", "tier-2")
     assert {"open_tracker_issue", "queue_until_open"} <= {a["type"] for a in result["actions"]}
+    assert result["safety"]["outcome"] == "none"
     # a draft policy instead of the active ones
     draft = tmp_path / "draft.yaml"
     draft.write_text(
@@ -187,6 +188,16 @@ def test_rules_simulate_export_and_import_from_the_command_line(tmp_path):
         text=True,
     )
     assert json.loads(out.stdout)["team"] == "billing"
+    # the safety screen's outcome and codes, under `safety`
+    ticket.write_text(json.dumps({"subject": "The charger caught fire on the nightstand"}))
+    out = subprocess.run(
+        [*CAREDESK, "rules", "simulate", "--ticket", str(ticket)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    safety = json.loads(out.stdout)["safety"]
+    assert safety["outcome"] == "event" and "A07" in safety["codes"]
     # a malformed ticket is a clear error, not a traceback
     ticket.write_text('{"priority": "high"}')
     bad = subprocess.run(

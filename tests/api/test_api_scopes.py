@@ -90,6 +90,7 @@ REPRESENTATIVE = [
     (TICKETS_WRITE, "post", "/tickets", {"subject": "Scoped", "requester_id": "{requester}"}),
     (TICKETS_WRITE, "patch", "/tickets/{ticket}", {"priority": 2}),
     (TICKETS_WRITE, "post", "/tickets/{ticket}/messages", {"body": "Checked it."}),
+    (TICKETS_WRITE, "post", "/tickets/{ticket}/safety", {"action": "review"}),
     (CONTACTS, "get", "/contacts", None),
     (CONTACTS, "get", "/organizations", None),
     (CONTACTS, "post", "/contacts", {"name": "Rhea Vantongeren", "email": "rhea@vh.example"}),

@@ -7,12 +7,15 @@ through a simulation that writes nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from caredesk.rules.conditions import Facts
+from caredesk.rules.engine import plan
 from caredesk.rules.shipped import policy_text
-from caredesk.rules.simulation import run
+from caredesk.rules.simulation import compiled_from_yaml, run
 from caredesk.sla.models import Calendar
 
 pytestmark = pytest.mark.django_db
@@ -169,8 +172,14 @@ DEVICE_MATRIX = [
      {"escalated": "engineering", "priority": 1}),
     ("Fall", {"body": "The patient fell when the stand tipped over.", "category": "device-error"},
      {"escalated": "engineering", "priority": 1}),
-    ("Malfunction during treatment", {"body": "It stopped mid-session twice today.", "category": "device-error"},
+    ("A hazard that occurred, nobody hurt", {"body": "The pump kept running after the programmed volume was reached.", "category": "device-error"},
      {"escalated": "engineering", "priority": 1}),
+    ("Screen burn-in is not a safety incident", {"body": "The tablet shows burn-in of the clinic logo.", "category": "device-error", "fields": {"device_serial": "PT-2", "purchase": "2025-02-01", "symptom": "display"}},
+     {"escalated": None, "priority": 3}),
+    ("Nobody hurt, no hazard: not a safety incident", {"body": "The box was dented in transit, nobody was hurt.", "category": "device-error", "fields": {"device_serial": "PT-3", "purchase": "2025-02-01", "symptom": "parcel"}},
+     {"escalated": None, "priority": 3}),
+    ("Possible safety: the clinical team reviews, no escalation yet", {"body": "The charger smelled odd last night, like warm plastic.", "category": "device-error", "fields": {"device_serial": "PT-4", "purchase": "2025-02-01", "symptom": "smell"}},
+     {"escalated": None, "tags": ["safety-review"], "guidance": "within 15 minutes"}),
     ("Repeat failure within 30 days: Tier 2",
      {"category": "device-error", "fields": {"device_serial": "PT-7", "purchase": "2025-01-10", "symptom": "E-214"},
       "history": [{"at": "2026-11-10T09:00:00Z", "type": "ticket", "device_serial": "PT-7"}]},
@@ -206,6 +215,36 @@ def test_device_safety_incident_pages_the_on_call_liaison_and_notifies_the_clini
     assert {"page_on_call", "notify", "escalate", "set_priority"} <= set(actions(result))
     page = next(a for a in result["actions"] if a["type"] == "page_on_call")
     assert page["rotation"] == "clinical"
+
+
+def test_possible_safety_unreviewed_after_15_minutes_pages_the_on_call_liaison_once():
+    base = {"category": "device-error", "status": "open", "tier": 1,
+            "body": "The charger smelled odd last night, like warm plastic."}  # fmt: skip
+    # the simulated finding is raised "now": not yet 15 minutes old, so nobody is paged
+    assert "page_on_call" not in actions(
+        simulate("device-escalation.yaml", base, event="time.check")
+    )
+    policies = compiled_from_yaml(policy_text("device-escalation.yaml"))
+    flagged = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    facts = Facts(now=flagged + timedelta(minutes=16), category="device-error", status="open",
+                  safety="possible", safety_flagged_at=flagged)  # fmt: skip
+    fired = plan(policies, "time.check", facts).fired
+    page = [x.action for x in fired if x.action.type == "page_on_call"]
+    assert [p.params["rotation"] for p in page] == ["clinical"]
+    reviewed = plan(policies, "time.check", replace(facts, safety_reviewed=True)).fired
+    assert not [x for x in reviewed if x.action.type == "page_on_call"]
+    paged = plan(policies, "time.check", replace(facts, tags=frozenset({"safety-paged"}))).fired
+    assert not [x for x in paged if x.action.type == "page_on_call"]
+
+
+def test_simulation_shows_the_safety_screens_outcome_and_codes():
+    result = simulate(
+        "device-escalation.yaml", {"body": "The charger caught fire on the nightstand."}
+    )
+    assert result["safety"]["outcome"] == "event"
+    assert "A07" in result["safety"]["codes"]
+    quiet = simulate("device-escalation.yaml", {"body": "How do I change the filter?"})
+    assert quiet["safety"] == {"outcome": "none", "codes": [], "kinds": [], "reasons": []}
 
 
 def test_every_device_safety_incident_and_device_complaint_opens_a_complaint_file():

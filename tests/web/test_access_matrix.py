@@ -298,6 +298,20 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         },
     ),
     (
+        # mark, clear or review a ticket's safety: an empty form is refused with its errors
+        "desk:ticket-safety",
+        lambda w: f"/agent/tickets/{w.ticket.pk}/safety/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            "agent": 422,
+            "other_agent": NOT_FOUND,
+            "supervisor": 422,
+            "admin": 422,
+        },
+    ),
+    (
         "desk:ticket-update",
         lambda w: f"/agent/tickets/{w.ticket.pk}/update/",
         "post",
@@ -843,6 +857,22 @@ API_MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         },
     ),
     (
+        # a requester sees the ticket but may not decide its safety
+        "ticket safety",
+        lambda w: f"{API}/tickets/{w.ticket.pk}/safety",
+        "post",
+        {
+            "anonymous": UNAUTH,
+            "requester": FORBIDDEN,
+            "client_admin": FORBIDDEN,
+            "other_requester": NOT_FOUND,
+            "agent": OK,
+            "other_agent": NOT_FOUND,
+            "supervisor": OK,
+            "admin": OK,
+        },
+    ),
+    (
         "ticket patch",
         lambda w: f"{API}/tickets/{w.ticket.pk}",
         "patch",
@@ -1018,7 +1048,9 @@ def api_call(world: World, user: Any, path: Any, method: str) -> Any:
     if method == "patch":
         body = {"active": True} if "/sla/" in path(world) else {"priority": 2}
         kwargs.update(data=body, content_type="application/json")
-    if method == "post":
+    if method == "post" and path(world).endswith("/safety"):
+        kwargs.update(data={"action": "review"}, content_type="application/json")
+    elif method == "post":
         item = {"subject": "Access check", "requester_id": world.ticket.requester_id}
         kwargs.update(data={"tickets": [item]}, content_type="application/json")
     return getattr(Client(), method)(path(world), **kwargs)
@@ -1093,6 +1125,7 @@ API_AUTHZ = {
     ("GET", "/api/v1/sla/achievement"): "API_MATRIX",
     ("POST", "/api/v1/integrations/tracker/webhook"): "tests/integrations/test_tracker.py (secret)",
     ("POST", "/api/v1/tickets/{ticket_id}/escalate"): "tests/api/test_rules_api.py",
+    ("POST", "/api/v1/tickets/{ticket_id}/safety"): "API_MATRIX ticket safety",
     ("POST", "/api/v1/rules/simulate"): "tests/api/test_rules_api.py",
     ("POST", "/api/v1/video-failures"): "tests/api/test_video_failures.py only_partners_and_agents",
     ("GET", "/api/v1/audit"): "API_MATRIX access audit; tests/api/test_audit_api.py",

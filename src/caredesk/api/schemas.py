@@ -125,6 +125,11 @@ class TicketOut(Schema):
     first_response_at: datetime | None
     solved_at: datetime | None
     sla: SlaOut
+    safety: Literal["", "possible", "event"] = Field(
+        description="The safety screen's finding (or an agent's decision): `event`, `possible` "
+        "or empty."
+    )
+    safety_codes: list[str] = Field(description="IMDRF codes of the finding (Annex A and E).")
 
 
 class TicketPageOut(Schema):
@@ -225,6 +230,12 @@ class EscalateIn(Strict):
     next_steps: Reason = ""
     tier: Annotated[int, Field(ge=1, le=3)] | None = None
     override_reason: Reason = ""
+
+
+class SafetyIn(Strict):
+    action: Literal["mark", "clear", "review"]
+    outcome: Literal["possible", "event"] | None = None
+    reason: Reason = ""
 
 
 class SimulateIn(Strict):

@@ -88,6 +88,8 @@ def ticket_out(
         "first_response_at": t.first_response_at,
         "solved_at": t.solved_at,
         "sla": sla_out(t, sla),
+        "safety": t.safety,
+        "safety_codes": list(t.safety_codes or []),
     }
 
 

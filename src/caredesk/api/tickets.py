@@ -25,6 +25,7 @@ from caredesk.api.schemas import (
     Id,
     MessageIn,
     MessageOut,
+    SafetyIn,
     TicketBatchIn,
     TicketBatchOut,
     TicketCreateIn,
@@ -39,6 +40,7 @@ from caredesk.sla.selectors import sla_views, views_of
 from caredesk.tickets import selectors, services
 from caredesk.tickets.models import RequestType, Ticket
 from caredesk.tickets.services import Body, NewTicket, Upload
+from caredesk.tickets.services.safety import safety_decide
 
 router = Router(tags=["tickets"])
 
@@ -418,5 +420,34 @@ def ticket_escalate(request: HttpRequest, ticket_id: Id, payload: EscalateIn) ->
         next_steps=payload.next_steps,
         tier=payload.tier,
         override_reason=payload.override_reason,
+    )
+    return _ticket_json(ticket.pk, user)
+
+
+@router.post(
+    "/tickets/{ticket_id}/safety",
+    auth=needs_scope(TICKETS_WRITE),
+    response=TicketOut,
+    summary="Mark, clear or review a ticket's safety",
+    description=(
+        "`mark` sets the ticket's safety to `outcome` (`event` or `possible`), `clear` removes "
+        "it, `review` records that a clinical liaison has looked at a possible safety report. "
+        "Mark and clear need a `reason` of at least 10 characters (recorded on the ticket). A "
+        "clear does not silence a later customer message: the screen raises the safety again. "
+        "Agents only."
+    ),
+    openapi_extra=documented(400, 401, 403, 404, 413, 422),
+)
+def ticket_safety(request: HttpRequest, ticket_id: Id, payload: SafetyIn) -> dict[str, Any]:
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    if not works_tickets(user):
+        raise PermissionDenied("Only agents can mark or clear safety.")
+    safety_decide(
+        ticket=ticket,
+        action=payload.action,
+        outcome=payload.outcome or "",
+        reason=payload.reason,
+        actor=user,
     )
     return _ticket_json(ticket.pk, user)

@@ -42,6 +42,26 @@ class BreakGlassForm(forms.Form):
     )
 
 
+class SafetyForm(forms.Form):
+    action = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            ("mark-event", "Mark as a safety event"),
+            ("mark-possible", "Mark as possible safety"),
+            ("review", "Reviewed: keep as it is"),
+            ("clear", "Clear the safety finding"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason",
+        help_text="At least 10 characters to mark or clear; recorded on the ticket's history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=1000,
+    )
+
+
 class PropertiesForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, label="Level")

@@ -19,6 +19,17 @@ from caredesk.tickets.templatetags.tickets import level_short
 
 _STATUS = dict(Status.choices)
 _UNASSIGNED = mark_safe('<span class="muted">Unassigned</span>')  # noqa: S308 - a constant
+# the safety screen's finding stands out in every list: icon and words, never colour alone
+_SAFETY = {
+    "event": mark_safe(  # noqa: S308 - a constant
+        '<span class="badge safety-badge safety-event"><span aria-hidden="true">⚠</span> '
+        "Safety event</span>"
+    ),
+    "possible": mark_safe(  # noqa: S308 - a constant
+        '<span class="badge safety-badge safety-possible"><span aria-hidden="true">⚠</span> '
+        "Possible safety</span>"
+    ),
+}
 
 
 def _row(t: Ticket, url: str, sla: str, with_assignee: bool) -> SafeString:
@@ -36,7 +47,7 @@ def _row(t: Ticket, url: str, sla: str, with_assignee: bool) -> SafeString:
         '<td class="subject"><a href="{url}" tabindex="-1" title="{subject}">{subject}</a>{team}'
         '<span class="sub sub-narrow">{who}{org_narrow}</span></td>'
         '<td class="who"><span class="line">{who}</span>{org_wide}</td>'
-        '<td class="state"><span class="badge level level-{p}">{p} · {level}</span>'
+        '<td class="state">{safety}<span class="badge level level-{p}">{p} · {level}</span>'
         '<span class="badge status status-{status}">{status_label}</span>{sla}</td>'
         '{assignee}<td class="updated">{updated}</td></tr>\n',
         p=t.priority,
@@ -51,6 +62,7 @@ def _row(t: Ticket, url: str, sla: str, with_assignee: bool) -> SafeString:
         status=t.status,
         status_label=_STATUS.get(t.status, t.status),
         sla=sla,
+        safety=_SAFETY.get(t.safety, ""),
         assignee=assignee,
         updated=when(t.updated_at),
     )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tickets/<int:pk>/take/", views.ticket_take, name="ticket-take"),
     path("tickets/<int:pk>/break-glass/", views.ticket_break_glass, name="ticket-break-glass"),
     path("tickets/<int:pk>/follow/", views.ticket_follow, name="ticket-follow"),
+    path("tickets/<int:pk>/safety/", views.ticket_safety, name="ticket-safety"),
     path("tickets/<int:pk>/escalate/", protocols.escalate, name="ticket-escalate"),
     path("notifications/", protocols.notifications, name="notifications"),
     path("policies/", protocols.policies, name="policies"),

@@ -32,17 +32,20 @@ from caredesk.desk.forms import (
     NewTicketForm,
     PropertiesForm,
     ReplyForm,
+    SafetyForm,
     TokenForm,
     agents,
 )
 from caredesk.desk.phi import form_answers, requester_birth_date, ticket_details
 from caredesk.desk.rows import ticket_rows
 from caredesk.oncall import selectors as oncall_selectors
+from caredesk.safety import imdrf
 from caredesk.sla.selectors import headline, sla_views
 from caredesk.tickets import selectors, services
 from caredesk.tickets.models import Priority, Status, Ticket
 from caredesk.tickets.services import Body, NewTicket, Upload
 from caredesk.tickets.services.delivery import live_status
+from caredesk.tickets.services.safety import SAFETY_EVENT_KINDS, SAFETY_REVIEW_MINUTES
 
 QUEUE_LABELS = {
     "mine": "Assigned to me",
@@ -222,6 +225,8 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "complaint": complaint_for_ticket(ticket.pk) if user.has_perm(VIEW_COMPLAINT) else None,
         "pages": list(oncall_selectors.pages_open_for(ticket)),
         "reply_form": ReplyForm(),
+        "safety_form": SafetyForm(),
+        **_safety_context(ticket),
         "live_note": live_status(ticket),
         "props_form": PropertiesForm(
             initial={
@@ -280,6 +285,56 @@ def _uploads(request: HttpRequest) -> tuple[Upload, ...]:
         Upload(filename=f.name or "attachment", content_type=f.content_type or "", data=f.read())
         for f in request.FILES.getlist("attachments")
     )
+
+
+def _safety_context(ticket: Ticket) -> dict[str, Any]:
+    """The safety banner: the finding, its codes with their IMDRF terms, the last decision."""
+    last = (
+        ticket.events.filter(kind__in=SAFETY_EVENT_KINDS)
+        .select_related("actor_user", "actor_contact")
+        .order_by("-id")
+        .first()
+    )
+    flagged = ticket.safety_flagged_at
+    return {
+        "safety_codes": [(c, imdrf.term(c)) for c in ticket.safety_codes if imdrf.is_code(c)],
+        "safety_last": last,
+        "safety_review_by": flagged + timedelta(minutes=SAFETY_REVIEW_MINUTES) if flagged else None,
+    }
+
+
+@require_POST
+@agent_required
+def ticket_safety(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Mark, clear or review the ticket's safety, with a reason (the desk's control)."""
+    user = _user(request)
+    ticket = _ticket_or_404(user, pk)
+    form = SafetyForm(request.POST)
+    status = 422
+    if form.is_valid():
+        action, _sep, outcome = form.cleaned_data["action"].partition("-")
+        try:
+            services.safety_decide(
+                ticket=ticket,
+                action=action,
+                outcome=outcome,
+                reason=form.cleaned_data["reason"],
+                actor=user,
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+            status = exc.status
+        else:
+            if not request.htmx:
+                flash.success(request, f"Safety decision recorded on {ticket.ref}.")
+                return redirect("desk:ticket", pk=ticket.pk)
+            ticket = _ticket_or_404(user, pk)
+            context = _ticket_context(request, ticket, safety_saved=True)
+            return render(request, "desk/_ticket_layout.html", context)
+    context = _ticket_context(request, ticket, safety_form=form)
+    if request.htmx:  # htmx swaps only successful answers: the errors come back as a 200
+        return render(request, "desk/_ticket_layout.html", context)
+    return render(request, "desk/ticket.html", context, status=status)
 
 
 @require_POST

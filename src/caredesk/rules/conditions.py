@@ -9,6 +9,7 @@ A condition is plain data, as written in a policy's YAML:
     in_state: {status: pending, more_than_hours: 48}        (time in the current status)
     since: {event: created, more_than_hours: 24}            (time since the last such event)
     since: {field: fields.requirements_met_at, more_than_hours: 48}   (time since a date field)
+    since: {field: safety_flagged_at, more_than_minutes: 15}          (minutes work as well)
     changed: [category, form.serial]    (one of these changed; always true for a new ticket)
     history: {event: created, within_days: 30, same: device_serial, at_least: 1}
     business_hours: {calendar: "Developer support", open: false}
@@ -59,6 +60,12 @@ class Facts:
     # the fields a field.changed event changed; "*" for a new ticket (everything is new)
     changed: frozenset[str] = frozenset()
     escalate_to: str = ""  # the team an agent asked to escalate to (escalate.requested)
+    # the safety screen's (or an agent's) finding: "", "possible" or "event", its IMDRF codes,
+    # when it was raised and whether a liaison has reviewed it since
+    safety: str = ""
+    safety_codes: frozenset[str] = frozenset()
+    safety_flagged_at: datetime | None = None
+    safety_reviewed: bool = False
 
     def value(self, name: str) -> Any:
         if name.startswith("fields."):
@@ -71,6 +78,7 @@ class Facts:
 _FACT_NAMES = {
     "subject", "body", "channel", "category", "priority", "status", "team", "tier", "assignee",
     "organization", "plan", "requester_type", "tags", "escalate_to",
+    "safety", "safety_codes", "safety_flagged_at", "safety_reviewed",
 }  # fmt: skip
 
 Predicate = Callable[[Facts], bool]
@@ -150,14 +158,22 @@ def _keywords(spec: Mapping[str, Any], where: str) -> Predicate:
 
 
 def _hours(spec: Mapping[str, Any], where: str) -> tuple[timedelta | None, timedelta | None]:
-    more = spec.get("more_than_hours")
-    less = spec.get("less_than_hours")
+    """The bounds of a duration condition, given in hours or in minutes."""
+    bounds: list[timedelta | None] = []
+    for side in ("more", "less"):
+        hours, minutes = spec.get(f"{side}_than_hours"), spec.get(f"{side}_than_minutes")
+        if hours is not None and minutes is not None:
+            raise ConditionError(f"{where}: give {side}_than_hours or {side}_than_minutes")
+        if hours is not None:
+            bounds.append(timedelta(hours=float(hours)))
+        elif minutes is not None:
+            bounds.append(timedelta(minutes=float(minutes)))
+        else:
+            bounds.append(None)
+    more, less = bounds
     if more is None and less is None:
-        raise ConditionError(f"{where}: give more_than_hours or less_than_hours")
-    return (
-        timedelta(hours=float(more)) if more is not None else None,
-        timedelta(hours=float(less)) if less is not None else None,
-    )
+        raise ConditionError(f"{where}: give more_than_hours or less_than_hours (or minutes)")
+    return more, less
 
 
 def _within(elapsed: timedelta, more: timedelta | None, less: timedelta | None) -> bool:

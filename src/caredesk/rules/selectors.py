@@ -96,6 +96,10 @@ def ticket_facts(
         calendars=calendars(),
         changed=changed,
         escalate_to=escalate_to,
+        safety=ticket.safety,
+        safety_codes=frozenset(ticket.safety_codes or ()),
+        safety_flagged_at=ticket.safety_flagged_at,
+        safety_reviewed=ticket.safety_reviewed_at is not None,
     )
 
 

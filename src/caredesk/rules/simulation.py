@@ -21,6 +21,7 @@ from caredesk.rules.engine import EVENTS, CompiledPolicy, compile_rules
 from caredesk.rules.policies import check_document, parse_yaml
 from caredesk.rules.selectors import calendars, rules_snapshot
 from caredesk.rules.services import Simulation, simulate
+from caredesk.safety import Finding, screen
 
 TEXT_KEYS = ("subject", "body", "channel", "category", "status", "team", "assignee")
 
@@ -38,6 +39,11 @@ def instant(value: Any, field: str) -> datetime:
             "A date has no timezone.", errors={field: ["Add the offset, e.g. Z or -05:00."]}
         )
     return parsed
+
+
+def safety_of(data: Mapping[str, Any]) -> Finding:
+    """The safety screen's finding on the ticket's subject and body, as the desk screens them."""
+    return screen("\n".join([str(data.get("subject", "")), str(data.get("body", ""))]))
 
 
 def facts_from_json(data: Any, now: datetime) -> Facts:
@@ -74,6 +80,7 @@ def facts_from_json(data: Any, now: datetime) -> Facts:
             )
         )
     status_since = data.get("status_since")
+    finding = safety_of(data)
     return Facts(
         now=now,
         subject=data.get("subject", ""),
@@ -95,6 +102,9 @@ def facts_from_json(data: Any, now: datetime) -> Facts:
         calendars=calendars(),
         escalate_to=str(data.get("escalate_to", "")),
         changed=frozenset(str(c) for c in data.get("changed") or []),
+        safety="" if finding.outcome == "none" else finding.outcome,
+        safety_codes=frozenset(finding.codes),
+        safety_flagged_at=now if finding.flagged else None,
     )
 
 
@@ -129,4 +139,13 @@ def run(
         raise ValidationFailed(
             "The policy cannot be evaluated.", errors={"rules": [str(exc)]}
         ) from None
-    return result.as_dict()
+    finding = safety_of(ticket)
+    return {
+        **result.as_dict(),
+        "safety": {
+            "outcome": finding.outcome,
+            "codes": list(finding.codes),
+            "kinds": list(finding.kinds),
+            "reasons": list(finding.reasons),
+        },
+    }

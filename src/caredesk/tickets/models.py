@@ -46,6 +46,14 @@ class Channel(models.TextChoices):
     VIDEO = "video", "Video session"
 
 
+class Safety(models.TextChoices):
+    """What the safety screen, or an agent, says about a ticket."""
+
+    NONE = "", "No safety finding"
+    POSSIBLE = "possible", "Possible safety"
+    EVENT = "event", "Safety event"
+
+
 class Tag(models.Model):
     name = models.SlugField(max_length=50, unique=True)
 
@@ -191,6 +199,12 @@ class Ticket(models.Model):
         blank=True,
         help_text="Queued until this instant (e.g. the next business opening).",
     )
+    # The safety screen's finding (raised by customer messages, set or cleared by agents) and
+    # its IMDRF codes; the liaison's review is recorded so an unreviewed finding pages.
+    safety = models.CharField(max_length=8, choices=Safety.choices, blank=True, default="")
+    safety_codes = models.JSONField(default=list, blank=True)
+    safety_flagged_at = models.DateTimeField(null=True, blank=True)
+    safety_reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         permissions = [
@@ -336,6 +350,10 @@ class EventKind(models.TextChoices):
     WEBHOOK_QUEUED = "webhook_queued", "Webhook queued"
     WOKE = "woke", "Released from queue"
     PHI_UNMASKED = "phi_unmasked", "Health information shown (break the glass)"
+    SAFETY_FLAGGED = "safety.flagged", "Safety finding"
+    SAFETY_MARKED = "safety.marked", "Safety marked"
+    SAFETY_CLEARED = "safety.cleared", "Safety cleared"
+    SAFETY_REVIEWED = "safety.reviewed", "Safety reviewed"
 
 
 class TicketEvent(models.Model):

@@ -6,6 +6,7 @@ from caredesk.tickets.services.escalation import EscalationBlocked, ticket_escal
 from caredesk.tickets.services.followers import follower_add, follower_remove
 from caredesk.tickets.services.messages import Body, message_add
 from caredesk.tickets.services.opening import NewTicket, Opened, ticket_open, tickets_open
+from caredesk.tickets.services.safety import safety_decide
 from caredesk.tickets.services.trackers import tracker_linked, tracker_status_changed
 from caredesk.tickets.services.updates import ticket_update
 
@@ -19,6 +20,7 @@ __all__ = [
     "follower_add",
     "follower_remove",
     "message_add",
+    "safety_decide",
     "ticket_escalate",
     "ticket_open",
     "ticket_update",

@@ -150,3 +150,30 @@ def sla_breached(*, ticket_id: int, metric: str, due_at: datetime, at: datetime)
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+# -- the safety screen: what it found (never the customer's words) and what agents decided.
+
+
+def safety_flagged(ticket: Ticket, actor: Actor, *, finding: Any, raised_to: str) -> TicketEvent:
+    """The screen found harm or a hazard in a customer's text and raised the ticket's safety."""
+    return _build(
+        ticket,
+        EventKind.SAFETY_FLAGGED,
+        actor,
+        data={
+            "outcome": finding.outcome,
+            "safety": raised_to,
+            "codes": list(finding.codes),
+            "kinds": list(finding.kinds),
+            "reasons": list(finding.reasons),
+            "language": finding.language,
+        },
+    )
+
+
+def safety_decided(
+    ticket: Ticket, kind: str, actor: Actor, *, old: str, new: str, reason: str
+) -> TicketEvent:
+    """An agent marked, cleared or reviewed the ticket's safety, with a reason."""
+    return _build(ticket, kind, actor, field="safety", old=old, new=new, data={"reason": reason})

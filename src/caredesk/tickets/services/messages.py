@@ -20,6 +20,7 @@ from caredesk.tickets.services.delivery import delivered_live
 from caredesk.tickets.services.events import Actor
 from caredesk.tickets.services.reactions import react
 from caredesk.tickets.services.requester_mail import notify_requester
+from caredesk.tickets.services.safety import SAFETY_COLUMNS, safety_screen
 from caredesk.tickets.services.updates import apply_changes
 
 MAX_BODY_CHARS = 100_000
@@ -137,8 +138,14 @@ def message_add(
         changes["status"] = Status.OPEN
     if status_after:
         changes["status"] = status_after
+    flagged = safety_screen(ticket, message.body_text, actor) if public and by_requester else None
+    if flagged is not None:
+        also += SAFETY_COLUMNS
     changed, written = apply_changes(ticket, changes, actor, now, also=also)
     events.record(events.message_added(ticket, actor, message), *written)
+    if flagged is not None:
+        events.record(flagged)
+        changed = {*changed, "safety"}
     clocks_sync(
         ticket=ticket,
         now=now,

@@ -36,6 +36,7 @@ from caredesk.tickets.services.reactions import (
     routing_messages,
 )
 from caredesk.tickets.services.requester_mail import notify_requester
+from caredesk.tickets.services.safety import safety_screen
 from caredesk.tickets.services.tags import set_tags_many
 from caredesk.tickets.services.updates import ref_value, status_side_columns, validate_changes
 from caredesk.tickets.services.validation import (
@@ -141,6 +142,7 @@ class _Draft:
     decision: Decision | None = None  # what the protocols decided
     written: list[TicketEvent] = field(default_factory=list)
     routed: list[TicketEvent] = field(default_factory=list)  # the protocols' field changes
+    flagged: TicketEvent | None = None  # the safety screen's finding on the report
     extra: list[tuple[Message, str]] = field(default_factory=list)  # their notes and replies
 
 
@@ -195,12 +197,17 @@ def _prepare(drafts: list[_Draft], actor: Actor, now: Any) -> None:
             d.author = actor if actor is not None else d.data.requester
             d.message = message_new(d.ticket, MessageKind.PUBLIC, d.data.body, d.author)
         d.ticket._opening_tags = d.tags  # type: ignore[attr-defined]  # read by add_tags
+        # the report is screened before the protocols decide, so they see its safety
+        report = "\n".join([d.ticket.subject, d.message.body_text if d.message else ""])
+        d.flagged = safety_screen(d.ticket, report, d.author or actor)
     decided = routing_decide(
         drafts=[(d.ticket, d.message.body_text if d.message else "", d.tags) for d in drafts]
     )
     for d, decision in zip(drafts, decided, strict=True):
         d.decision = decision
         d.written = [events.created(d.ticket, actor)]  # the ticket as it was sent
+        if d.flagged is not None:
+            d.written.append(d.flagged)
         if decision is not None:
             d.routed = _route_new(d, decision.changes, decision.via, now)
     planned = clocks_plan(tickets=[d.ticket for d in drafts], now=now)

@@ -1,0 +1,137 @@
+"""The safety screen: does a customer's text report harm, or a device behaving in a way that harms?
+
+Pure Python: no Django, no models, nothing downloaded. `screen()` folds the text, keeps the newest
+part of a mail, splits it into sentences and matches each language's concepts; a match is dropped
+when it is negated, hypothetical or historical, and downgraded to "possible" when the writer hedges.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from caredesk.safety import context
+from caredesk.safety.lexicon import CONCEPTS, EVENT, POSSIBLE, Concept
+from caredesk.safety.text import LANGUAGES, detect_language, fold, newest_part, sentences
+
+OUTCOMES = ("event", "possible", "none")
+
+DEVICE_CODES: dict[str, str] = {
+    "overheating": "A10",
+    "smoke_fire": "A07",
+    "shock": "A07",
+    "unintended_motion": "A15",
+    "unintended_energy": "A09",
+    "failure_to_stop": "A09",
+    "alarm_failure": "A16",
+    "wrong_patient_data": "A11",
+    "wrong_dose": "A14",
+}
+HEALTH_CODES: dict[str, str] = {"allergic_reaction": "E0402"}
+HEALTH_KINDS = frozenset(
+    {
+        "injury",
+        "burn",
+        "shock",
+        "fall",
+        "wrong_dose",
+        "allergic_reaction",
+        "unconscious",
+        "breathing",
+        "seizure",
+        "hospital",
+        "death",
+    }
+)
+_NEVER_HEDGED = frozenset({"death", "seizure"})
+_NEGATION_WINDOW = 5  # words before a match that a negation cue may stand in
+_HEALTH_UNCLASSIFIED = "E2401"
+_NO_DEVICE_PROBLEM = "A24"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the screen found in one text; `reasons` name concepts, never the text itself."""
+
+    outcome: str
+    codes: tuple[str, ...]
+    kinds: tuple[str, ...]
+    language: str
+    reasons: tuple[str, ...]
+
+    @property
+    def flagged(self) -> bool:
+        return self.outcome != "none"
+
+
+def screen(text: str, *, lang: str | None = None) -> Finding:
+    """Screen one inbound text for a safety event or a possible one."""
+    newest = newest_part(text)
+    folded = fold(newest)
+    language = lang if lang in LANGUAGES else detect_language(newest)
+    levels: dict[str, str] = {}
+    for sentence in sentences(folded):
+        for kind, level in _sentence_matches(sentence, language):
+            if levels.get(kind) != EVENT:
+                levels[kind] = level
+    if set(levels) == {"death"} and context.ACCOUNT_ADMIN[language].search(folded):
+        levels = {}
+    return _finding(levels, language)
+
+
+def _sentence_matches(sentence: str, lang: str) -> list[tuple[str, str]]:
+    cleaned = context.NOT_HARM[lang].sub(" ", sentence)
+    if context.HISTORY[lang].search(cleaned):
+        return []
+    hypothetical_from = _hypothetical_start(cleaned, lang)
+    hedged = bool(context.HEDGE[lang].search(cleaned))
+    found: list[tuple[str, str]] = []
+    for concept in CONCEPTS[lang]:
+        for match in concept.pattern.finditer(cleaned):
+            if match.start() >= hypothetical_from:
+                break
+            if not concept.own_negation and _negated(cleaned, match, lang):
+                continue
+            level = concept.level
+            if level == EVENT and hedged and concept.kind not in _NEVER_HEDGED:
+                level = POSSIBLE
+            found.append((concept.kind, level))
+            break
+    return found
+
+
+def _hypothetical_start(sentence: str, lang: str) -> int:
+    """Where a hypothetical or a question begins: what follows it did not happen."""
+    starts = [m.start() for m in context.HYPOTHETICAL_STRONG[lang].finditer(sentence)]
+    if sentence.rstrip().endswith("?"):
+        starts += [m.start() for m in context.HYPOTHETICAL_WEAK[lang].finditer(sentence)]
+    return min(starts, default=len(sentence) + 1)
+
+
+def _negated(sentence: str, match: re.Match[str], lang: str) -> bool:
+    before = sentence[: match.start()]
+    clause_start = 0
+    for boundary in context.CLAUSE.finditer(before):
+        clause_start = boundary.end()
+    window = " ".join(before[clause_start:].split()[-_NEGATION_WINDOW:])
+    if window and context.NEGATION[lang].search(window):
+        return True
+    after = sentence[match.end() :]
+    return bool(context.NEGATION_AFTER[lang].search(after))
+
+
+def _finding(levels: dict[str, str], language: str) -> Finding:
+    if not levels:
+        return Finding("none", (), (), language, ())
+    outcome = "event" if EVENT in levels.values() else "possible"
+    kinds = tuple(sorted(levels))
+    device = [DEVICE_CODES[k] for k in kinds if k in DEVICE_CODES]
+    health = [HEALTH_CODES.get(k, _HEALTH_UNCLASSIFIED) for k in kinds if k in HEALTH_KINDS]
+    if health and not device:
+        device.append(_NO_DEVICE_PROBLEM)
+    codes = tuple(dict.fromkeys(sorted(device) + sorted(health)))
+    reasons = tuple(f"{kind}: {levels[kind]}" for kind in kinds)
+    return Finding(outcome, codes, kinds, language, reasons)
+
+
+__all__ = ["OUTCOMES", "Concept", "Finding", "screen"]

@@ -1,0 +1,111 @@
+"""Text preparation for the safety screen: fold, drop quoted mail, split, tell the language."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTE_HEADER = re.compile(
+    r"^\s*(on .{0,80}wrote:|le .{0,80}a ecrit\s*:|am .{0,80}schrieb.{0,40}:|el .{0,80}escribio\s*:"
+    r"|-{2,}\s*(original message|urspr\w+ nachricht|message d'origine|mensaje original)"
+    r"|from:\s|von:\s|de:\s)",
+)
+_SIGNATURE = re.compile(r"^\s*--\s*$")
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[.!?])(?=[a-z¿¡])")
+
+_FOLD = str.maketrans(
+    {
+        "ß": "ss",
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "Ä": "ae",
+        "Ö": "oe",
+        "Ü": "ue",
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+        "“": '"',
+        "”": '"',
+        "«": '"',
+        "»": '"',
+        "„": '"',
+        "–": "-",
+        "—": " - ",
+    }
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": _words(
+        "the and is was it to of my his her with after not this that on for have at has but "
+        "we you i he she they in what how can just our your"
+    ),
+    "es": _words(
+        "el la los las y es de que en un una mi se con por para lo al del pero su ya como esta"
+    ),
+    "fr": _words(
+        "le la les et est de que en un une mon ma il elle avec pour pas ne du des sur au "
+        "je vous on ce notre votre nous merci d'une l'objet"
+    ),
+    "de": _words(
+        "der die das und ist ich nicht mit ein eine mein meine hat sich auf zu den dem von "
+        "im wir es war sie er"
+    ),
+}
+LANGUAGES = tuple(_STOPWORDS)
+_WORD = re.compile(r"[a-z']+")
+
+
+def fold(text: str) -> str:
+    """Lower-case `text`, drop accents and unify quotes and dashes."""
+    text = text.translate(_FOLD).lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def newest_part(text: str) -> str:
+    """Keep the newest message of a mail: drop quoted lines, quote headers and signatures.
+
+    Works on the text as written (lines are folded only to be recognised), so a long quoted
+    thread costs one look at each line."""
+    kept: list[str] = []
+    for line in text.split("\n"):
+        if line.lstrip().startswith(">"):
+            continue
+        head = fold(line[:120])
+        if _QUOTE_HEADER.match(head) or _SIGNATURE.match(head):
+            break
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def sentences(folded: str) -> list[str]:
+    """Split folded text into sentences (a question keeps its question mark)."""
+    return [s.strip() for s in _SENTENCE.split(folded) if s and s.strip()]
+
+
+_HINTS: dict[str, re.Pattern[str]] = {
+    "es": re.compile(r"[ñ¿¡]|ción\b"),
+    "fr": re.compile(r"[çèêœàùâîô]|\b(?:l|d|j|n|qu|c|s)'[a-zéèêàâîô]"),
+    "de": re.compile(r"[äöüß]|sch|ung\b|cht\b|\bich\b"),
+}
+
+
+def detect_language(text: str) -> str:
+    """Tell which of the screen's languages `text` is written in (English when unsure)."""
+    raw = text.lower()
+    words = _WORD.findall(fold(raw))
+    best, best_score = "en", 0
+    for lang, stop in _STOPWORDS.items():
+        score = sum(2 for w in words if w in stop)
+        hints = _HINTS.get(lang)
+        if hints is not None:
+            score += len(hints.findall(raw))
+        if score > best_score:
+            best, best_score = lang, score
+    return best
