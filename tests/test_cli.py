@@ -389,6 +389,6 @@ def test_an_argument_that_is_not_utf8_is_refused_with_a_clear_message(tmp_path):
         timeout=120,
     )
     assert result.returncode == 2
-    assert b"argument 3 is not valid UTF-8" in result.stderr
+    assert b"--email is not valid UTF-8" in result.stderr
     assert b"Traceback" not in result.stderr
     assert not (tmp_path / "caredesk.sqlite3").exists(), "nothing was done"

@@ -721,17 +721,19 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+FILE_ARGUMENTS = frozenset({"file", "ticket", "policy"})  # paths: any bytes the system allows
+
+
+def _text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    for position, arg in enumerate(argv, start=1):
-        try:
-            arg.encode("utf-8")
-        except UnicodeEncodeError:  # bytes the locale could not decode (kept as surrogates)
-            print(
-                f"caredesk: argument {position} is not valid UTF-8 text; nothing was done.",
-                file=sys.stderr,
-            )
-            return 2
     if argv and argv[0] == "manage":
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caredesk.settings")
         from django.core.management import execute_from_command_line
@@ -739,6 +741,12 @@ def main(argv: list[str] | None = None) -> int:
         execute_from_command_line(["caredesk manage", *argv[1:]])
         return 0
     args = parser().parse_args(argv)
+    for name, value in vars(args).items():
+        if isinstance(value, str) and name not in FILE_ARGUMENTS and not _text(value):
+            # bytes the locale could not decode, kept as surrogates: a file name may hold
+            # them, but text stored or compared (a name, an address) must be UTF-8
+            print(f"caredesk: --{name} is not valid UTF-8 text; nothing was done.", file=sys.stderr)
+            return 2
     result: int = args.func(args)
     return result
 
