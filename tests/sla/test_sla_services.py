@@ -367,3 +367,28 @@ def test_warnings_and_breaches_are_events_but_not_audited_changes(clock):
     kinds = list(ticket.events.order_by("id").values_list("kind", flat=True))
     assert kinds[-3:] == [EventKind.SLA_WARNING, EventKind.SLA_WARNING, EventKind.SLA_BREACHED]
     assert AuditEntry.objects.count() == audited
+
+
+def test_flagged_tickets_count_around_the_clock_and_a_clear_returns_them_to_business_hours(clock):
+    from caredesk.tickets.services import safety_decide
+
+    clock.set(datetime(2026, 11, 7, 1, 5, tzinfo=UTC))  # Friday 20:05 New York, after hours
+    requester = ContactFactory(organization=OrganizationFactory(plan="basic"))
+    reported = make_ticket(requester, priority=3, body="The heating pad burned my arm, blisters.")
+    reported.refresh_from_db()
+    assert reported.safety in ("event", "possible"), "the screen flagged the report"
+    assert clock_of(reported, Metric.RESOLUTION).calendar.always_open
+    quiet = make_ticket(requester, priority=3, body="How do I change the filter?")
+    assert not clock_of(quiet, Metric.RESOLUTION).calendar.always_open
+
+    agent = AgentFactory()
+    marked = safety_decide(
+        ticket=quiet, action="mark", outcome="possible", actor=agent, reason="Caller sounded hurt."
+    )
+    res = clock_of(marked, Metric.RESOLUTION)
+    assert res.calendar.always_open
+    assert res.due_at == clock.current + timedelta(hours=120), "120 h around the clock"
+    clock.advance(hours=2)
+    safety_decide(ticket=marked, action="clear", actor=agent, reason="Spoke to her: no harm.")
+    res = clock_of(marked, Metric.RESOLUTION)
+    assert not res.calendar.always_open and res.elapsed_seconds == 7200

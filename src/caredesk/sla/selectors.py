@@ -104,7 +104,7 @@ def policy_for(ticket: Ticket, candidates: list[SlaPolicy] | None = None) -> Sla
 def flagged(ticket: Ticket) -> bool:
     """Whether the safety screen (or an agent) flagged the ticket: it then counts on its
     policy's clinical calendar."""
-    return bool(getattr(ticket, "safety", ""))
+    return bool(ticket.safety)
 
 
 def calendar_for(policy: SlaPolicy, target: SlaTarget, ticket: Ticket) -> Calendar:

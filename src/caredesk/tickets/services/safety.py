@@ -13,6 +13,7 @@ from caredesk.core.errors import PermissionDenied, ValidationFailed
 from caredesk.safety import Finding, screen
 from caredesk.tickets.models import EventKind, Safety, Ticket, TicketEvent
 from caredesk.tickets.services import events
+from caredesk.tickets.services.clocks import clocks_sync
 from caredesk.tickets.services.events import Actor
 from caredesk.tickets.services.reactions import react
 
@@ -111,5 +112,6 @@ def safety_decide(
         events.safety_decided(ticket, kind, actor, old=old, new=ticket.safety, reason=reason)
     )
     if ticket.safety != old:
+        clocks_sync(ticket=ticket, now=now)  # flagged tickets count on the clinical calendar
         react(ticket, "field.changed", actor, changed=frozenset({"safety"}))
     return ticket
