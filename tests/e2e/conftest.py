@@ -18,6 +18,9 @@ from typing import Any
 
 import pytest
 
+from tests.intake.conftest import imap_server  # noqa: F401 - a mailbox for mail-borne flows
+from tests.oncall.conftest import twilio_peer  # noqa: F401 - the pagers' phone company
+
 # Playwright's sync API keeps an asyncio event loop in the main thread; Django's ORM refuses to
 # run next to a running loop unless told that this is deliberate.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
