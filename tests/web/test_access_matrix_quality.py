@@ -1,0 +1,87 @@
+"""The clinical and quality role against every route: it works every ticket like a support
+lead, decides whether a complaint is reportable and exports complaint files for an auditor, and
+acknowledges pages; it does not edit the protocols, move people on call or export queues.
+
+Its decisions are the supervisor's column of the main matrix except where listed below, so a
+new route gets a decision for this role the moment it gets one for supervisors; every exception
+is written out here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from caredesk.accounts.roles import ROLE_QUALITY
+from tests.factories import AgentFactory, login_verified
+from tests.web.test_access_matrix import (
+    API_MATRIX,
+    FORBIDDEN,
+    MATRIX,
+    OK,
+    _expect,
+    api_call,
+    world,  # noqa: F401 - the fixture
+)
+
+pytestmark = pytest.mark.django_db
+
+# Where the role differs from a supervisor (screens).
+SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
+    # the protocols, and queue exports, are the support leads'
+    "desk:queue-export": FORBIDDEN,
+    "desk:policies": FORBIDDEN,
+    "desk:policy": FORBIDDEN,
+    "desk:policy-new": FORBIDDEN,
+    "desk:policy-rollback": FORBIDDEN,
+    # moving people on call is the leads'; the liaisons see the schedules and acknowledge
+    "oncall:override-add": FORBIDDEN,
+    "oncall:override-delete": FORBIDDEN,
+    # the reportability decision and the auditor's exports are this role's
+    "complaints:export": OK,
+    "complaints:decision": 422,  # allowed: an empty decision is refused for its fields
+    "complaints:export-one": OK,
+}
+API_UNLIKE_A_LEAD: dict[str, Any] = {
+    "complaint export": OK,
+    "oncall override delete": FORBIDDEN,
+}
+
+
+def _screen(name: str, expected: dict[str, Any]) -> Any:
+    return SCREENS_UNLIKE_A_LEAD.get(name, expected["supervisor"])
+
+
+@pytest.fixture
+def reviewer() -> Any:
+    return AgentFactory(role=ROLE_QUALITY, name="Dr. Anneliese Okparaeke")
+
+
+@pytest.mark.parametrize(("name", "path", "method", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
+def test_clinical_and_quality_staff_on_every_screen(world, reviewer, name, path, method, expected):  # noqa: F811
+    client = Client()
+    login_verified(client, reviewer)
+    _expect(getattr(client, method)(path(world)), _screen(name, expected))
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "method", "expected"), API_MATRIX, ids=[m[0] for m in API_MATRIX]
+)
+def test_clinical_and_quality_staff_on_every_api_operation(
+    world,  # noqa: F811
+    reviewer,
+    name,
+    path,
+    method,
+    expected,
+):
+    want = API_UNLIKE_A_LEAD.get(name, expected["supervisor"])
+    response = api_call(world, reviewer, path, method)
+    assert response.status_code == want, (name, response.status_code, response.content[:200])
+
+
+def test_the_exceptions_name_routes_and_operations_that_exist():
+    assert set(SCREENS_UNLIKE_A_LEAD) <= {m[0] for m in MATRIX}
+    assert set(API_UNLIKE_A_LEAD) <= {m[0] for m in API_MATRIX}
