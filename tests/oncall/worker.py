@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from huey.consumer import Consumer
 from huey.contrib.djhuey import HUEY
 
@@ -20,6 +21,11 @@ def worker_running() -> Iterator[Consumer]:
     """Two worker threads and the scheduler, polling the queue every 50 ms at most."""
     import caredesk.tasks  # noqa: F401 - every job and periodic schedule, as the worker has
 
+    # each job closes its thread's connection when it ends (Huey's db_task does so for
+    # connections past their age), so no worker connection outlives the test database
+    database = connections.settings[DEFAULT_DB_ALIAS]
+    max_age = database.get("CONN_MAX_AGE", 0)
+    database["CONN_MAX_AGE"] = 0
     HUEY.immediate = False
     HUEY.flush()
     consumer = _Embedded(
@@ -33,3 +39,4 @@ def worker_running() -> Iterator[Consumer]:
         consumer.stop(graceful=True)
         HUEY.flush()
         HUEY.immediate = True
+        database["CONN_MAX_AGE"] = max_age
