@@ -46,6 +46,9 @@ def test_a_ticket_opens_one_complaint_file_filled_from_the_ticket(ticket, agent,
     assert complaint.mdr_due_on == date(2026, 12, 2)
     [version] = ComplaintVersion.objects.filter(complaint=complaint)
     assert (version.number, version.actor, version.changed) == (1, agent, ["opened"])
+    assert ticket.safety_codes and complaint.imdrf_codes == ticket.safety_codes, (
+        "the safety screen's codes are the file's first coding"
+    )
 
 
 def test_the_complainant_is_encrypted_at_rest_in_the_file_and_its_versions(ticket, agent):

@@ -158,6 +158,9 @@ def test_a_mailed_safety_report_reaches_the_liaison_who_acks_by_sms_and_decides_
     expect(browser_page.get_by_role("heading", level=1)).to_have_text(
         f"Complaint file {complaint.ref}"
     )
+    codes = browser_page.locator("dd", has=browser_page.locator("code"))
+    expect(codes.first).to_contain_text("A14")  # the screen's codes, to refine
+    expect(codes.first).to_contain_text("Infusion or Flow Problem")
     browser_page.get_by_label("Reportable: serious injury").check()
     browser_page.get_by_label("Rationale").fill(
         "Double dose with a hospital admission: a serious injury under 21 CFR 803.3."

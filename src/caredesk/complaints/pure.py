@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from caredesk.safety import imdrf
+
 MDR_CALENDAR_DAYS = 30  # 21 CFR 803.50: 30 calendar days after becoming aware
 MDR_WORK_DAYS = 5  # 21 CFR 803.53: 5 work days where remedial action is needed (or FDA asks)
 _MAX_SEARCH_DAYS = 366  # a calendar with no work day at all still gives an answer
@@ -79,6 +81,11 @@ def codes_parse(text: str) -> list[str]:
 
 def annex_of(code: str) -> str:
     return ANNEXES.get(code[:1], "")
+
+
+def code_label(code: str) -> str:
+    """The code's IMDRF term where the screen's terminology knows it, else its annex's name."""
+    return imdrf.term(code) if imdrf.is_code(code) else annex_of(code)
 
 
 def period_buckets(start: date, end: date, *, by: str) -> list[date]:

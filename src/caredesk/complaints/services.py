@@ -132,6 +132,7 @@ def _from_ticket(ticket: Ticket) -> dict[str, Any]:
         "device_serial": ticket.device_serial,
         "summary": ticket.subject[:300],
         "details": first.body_text if first else "",
+        "imdrf_codes": list(ticket.safety_codes),  # what the safety screen coded, to refine
     }
 
 

@@ -19,7 +19,7 @@ from caredesk.complaints import export, selectors
 from caredesk.complaints.access import complainant_shown
 from caredesk.complaints.forms import ComplaintForm, DecisionForm, PeriodForm
 from caredesk.complaints.models import Complaint
-from caredesk.complaints.pure import Series, annex_of
+from caredesk.complaints.pure import Series, code_label
 from caredesk.complaints.services import (
     Decision,
     complaint_decide,
@@ -94,7 +94,7 @@ def _file_context(request: HttpRequest, complaint: Complaint, **extra: Any) -> d
         "complaint": complaint,
         "clock": selectors.mdr_clock(complaint, on),
         "phi": shown,
-        "codes": [(c, annex_of(c)) for c in complaint.imdrf_codes],
+        "codes": [(c, code_label(c)) for c in complaint.imdrf_codes],
         "versions": list(selectors.versions_of(complaint).order_by("-number")),
         "form": ComplaintForm(initial=ComplaintForm.initial_for(complaint), phi=shown),
         "decision_form": DecisionForm(
