@@ -8,7 +8,9 @@ connections between frames the way a server does.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -43,7 +45,27 @@ def _fresh_layer() -> Iterator[None]:
 
 
 def run(scenario: Callable[[], Awaitable[None]]) -> None:
-    async_to_sync(scenario)()
+    """Run a socket scenario to its end. A browser test earlier in the same process leaves
+    Playwright's event loop in this thread, where async_to_sync refuses to run: the scenario
+    then runs on a thread of its own (the database and the clock are shared as before)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(scenario)()
+        return
+    failure: list[BaseException] = []
+
+    def own_thread() -> None:
+        try:
+            async_to_sync(scenario)()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=own_thread)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 @pytest.fixture
