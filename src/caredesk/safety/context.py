@@ -15,6 +15,28 @@ def _any(*parts: str) -> re.Pattern[str]:
 # Senses that are not harm: removed before the concepts are matched.
 NOT_HARM: dict[str, re.Pattern[str]] = {
     "en": _any(
+        r"\bstroke of (?:luck|genius|midnight)|\b(?:brush|key|pen) ?strokes?\b",
+        r"\bunconscious bias\b",
+        r"\b(?:discussion|conversation|debate|meeting|argument|call|chat|exchange|thread)\b"
+        r"[^.]{0,50}\boverheat\w*|\bheated (?:discussion|debate|argument|exchange)",
+        r"\b(?:tv|drama|film|movie|show|series|scene|episode|cartoon|novel|documentary)\b"
+        r"[^.]{0,60}",
+        r"\b(?:seizure|fall|fire|smoke|overdose|apnea|apnoea)s? (?:detection|detector|alerts?"
+        r"|monitoring|sensor|feature|mode|setting)s?\b",
+        r"\b(?:is|am|are|'s|'m|being) allergic to\b",
+        r"\b(?:about|any|known|list of|field for|record of|history of|for) allergies\b",
+        r"\b(?:field|form|section|question|list|record|box|entry|tab)s? (?:[\w']+ ){0,3}allerg\w*"
+        r"|\ballerg\w* (?:field|list|section|record|question|tab)s?\b",
+        r"\b(?:has|have|had|with|diagnosed with|history of|known) (?:\w+ )?(?:epilepsy|asthma"
+        r"|diabetes|copd)\b",
+        r"\b(?:typed|entered|searched|clicked|picked|selected)\b[^.]{0,20}\bwrong patient"
+        r" (?:id|number|name)\b",
+        r"\b(?:training session|simulation|simulated|dummy patient|mannequin|manikin|demo mode"
+        r"|test mode|test patient|on purpose)\b[^.!?]*",
+        r"\b(?:colou?rs?|font|theme|design|layout|text|brightness|glare)\b[^.]{0,40}\bhurts?\b",
+        r"[^.!?]*\b(?:when|after) (?:i|we) (?:saw|read|opened|got|looked at) (?:the|your|our|my) "
+        r"(?:\w+ )?(?:bill|invoice|quote|price|renewal|statement)",
+        r"\bicd-?10\b[^\n?]{0,80}|\(\w+ (?:injury|poisoning|burn)\w* of [\w ]+\)",
         r"\bburn(?:t|ed|ing)? out\b",
         r"\bburns? (?:unit|ward|centre|center|clinic|team)s?\b",
         r"\b(?:our|the|your|their) (?:a&e|er|icu|emergency department|intensive care unit"
@@ -122,6 +144,11 @@ NOT_HARM: dict[str, re.Pattern[str]] = {
         r"\bsales? (?:fell|dropped)",
     ),
     "es": _any(
+        r"\bquem\w* las pestanas",
+        r"\bse (?:me|le|nos|te|les) (?:cayo|cayeron|cae|caen) (?:el|la|los|las|un|una|mi|su)"
+        r" (?:lector|sensor|bomba|movil|telefono|tablet\w*|cargador|aparato|dispositivo|mando"
+        r"|caja|tapa|pieza|medidor|monitor|gafas|pantalla)\b",
+        r"\b(?:precio|precios|tarifa|tarifas|coste|costes|ventas)\b[^.]{0,30}\bca\w+",
         r"\blibre de humo",
         r"\bsimulacro\w*(?: de)? (?:incendio|evacuacion)\w*",
         r"\b(?:portatil|ordenador|pc|movil)\w* se (?:calienta|recalienta)\w*",
@@ -174,6 +201,12 @@ NOT_HARM: dict[str, re.Pattern[str]] = {
         r"\bcerrar la app a la fuerza",
     ),
     "fr": _any(
+        r"\ballergique (?:aux?|a la|a l'|a) (?:\w+ )?(?:formulaires|paperasse|reunions"
+        r"|mails|e-mails|bureaucratie|administration|demarches)",
+        r"\bfait tomber (?:le|la|les|l'|mon|ma|mes|son|sa|ses|notre|votre)\b",
+        r"\b(?:prix|tarifs?|couts?|ventes)\b[^.]{0,30}\bchut\w*",
+        r"\b(?:batterie|pile|ecran|appli|application|lien|telephone|tablette|lecteur|chargeur)s?"
+        r"\b[^.]{0,25}\b(?:est|etait|sont) (?:\w+ )?morte?s?\b",
         r"\bexercice\w*(?: d'evacuation| d'incendie| incendie| evacuation)+",
         r"\b(?:jeu|robot|personnage|dessin anime)\b[^.]{0,40}",
         r"\b(?:ordinateur|pc|portable|telephone)\w* (?:\w+ )?chauffe\w*",
@@ -226,6 +259,10 @@ NOT_HARM: dict[str, re.Pattern[str]] = {
         r"\becran bleu",
     ),
     "de": _any(
+        r"\bbrennt (?:mir|uns|ihm|ihr|euch|ihnen|allen) unter den naegeln",
+        r"\b(?:akku|batterie|display|geraet|lesegeraet|handy|tablet|app|bildschirm|ladegeraet)\w*"
+        r"\b[^.]{0,25}\b(?:ist|war|sind) (?:\w+ )?tot\b",
+        r"\b(?:preise|kosten|umsatz|tarife)\w*\b[^.]{0,30}\b(?:fallen|gefallen|sinken|stuerzen)",
         r"\b(?:spiel|roboter|figur|zeichentrick)\w*\b[^.]{0,40}",
         r"\b(?:laptop|computer|pc|rechner|handy)\w* (?:wird|ist|war) (?:\w+ )?(?:heiss|warm)",
         r"\bsturzprophylaxe\b",
@@ -324,6 +361,7 @@ NEGATION: dict[str, re.Pattern[str]] = {
         r"\beviter\b",
         r"\bcontre\b",
         r"\bexclu\w*",
+        r"\becart\w*",
     ),
     "de": _any(
         r"\bkein\w*\b",
@@ -338,21 +376,29 @@ NEGATION: dict[str, re.Pattern[str]] = {
     ),
 }
 # Negation that follows the match ("verletzt wurde natuerlich niemand").
-NEGATION_AFTER: dict[str, re.Pattern[str]] = {
+NEGATION_AFTER: dict[str, re.Pattern[str]] = {  # within the clause: never past a comma
     "en": _any(
-        r"^\W*(?:was|were)? ?(?:not|none|ruled out)\b",
-        r"^\W*(?:\w+ ){0,2}as (?:it )?(?:should|expected|designed|intended)\b",
-        r"^\W*(?:\w+ ){0,2}ruled out\b",
+        r"^[^\w,;:.!?]*(?:was|were)? ?(?:not|none|ruled out)\b",
+        r"^[^\w,;:.!?]*(?:\w+ ){0,2}as (?:it )?(?:should|expected|designed|intended)\b",
+        r"^[^\w,;:.!?]*(?:\w+ ){0,2}ruled out\b",
     ),
-    "es": _any(r"^\W*(?:no|ninguno|ninguna)\b", r"^\W*(?:\w+ ){0,2}descart\w+"),
-    "fr": _any(r"^\W*(?:n'a pas|n'ont pas|aucun)\b"),
-    "de": _any(r"^\W*(?:wurde|hat|ist|war)? ?(?:\w+ )?(?:niemand|keiner|nicht)\b"),
+    "es": _any(r"^[^\w,;:.!?]*(?:no|ninguno|ninguna)\b", r"^[^\w,;:.!?]*(?:\w+ ){0,2}descart\w+"),
+    "fr": _any(r"^[^\w,;:.!?]*(?:n'a pas|n'ont pas|aucun)\b"),
+    "de": _any(r"^[^\w,;:.!?]*(?:wurde|hat|ist|war)? ?(?:\w+ )?(?:niemand|keiner|nicht)\b"),
 }
 # A clause ends at these: a negation never reaches past them.
 CLAUSE = re.compile(
     r",|:|\s-\s|\b(?:but|aber|pero|mais|sondern|however|then|dann|puis|luego|and|und|et|y|so|also"
     r"|donc|asi)\b"
 )
+
+# A sentence that rules harm out ("the ER ruled out an overdose") reports nothing.
+RULED_OUT: dict[str, re.Pattern[str]] = {
+    "en": _any(r"\bruled (?:\w+ )?out\b", r"\bexcluded\b"),
+    "es": _any(r"\bdescartad[oa]s?\b", r"\bdescart(?:o|aron|amos)\b"),
+    "fr": _any(r"\becarte\w*", r"\bexclu(?:e|s|es)?\b"),
+    "de": _any(r"\bausgeschlossen\b", r"\bschloss\w* (?:\w+ ){0,3}aus\b"),
+}
 
 # Hypotheticals and questions: strong cues always, weak cues only in a question.
 HYPOTHETICAL_STRONG: dict[str, re.Pattern[str]] = {

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from caredesk.safety.families import FAMILIES
+
 
 class Concept(NamedTuple):
     kind: str
@@ -842,7 +844,8 @@ _RAW["en"] += [
         EVENT,
         r"\bstroke\b|\bhad a (?:bad |severe |big )?hypo\b|\bwent hypo\b|\bsevere hypo\w*"
         r"|\bhypoglyc\w+|\bgash\w*|\bconcussion"
-        r"|\bpinned\b|\btrapped (?:his|her|my|the)|\bentrap\w*|\bcrushed\b|\bpinched (?:his|her|my)"
+        r"|\bpinned\b|\btrapped (?:his|her|my|the)|\bentrap\w*|\bcrushed (?:his|her|my|their"
+        r"|the patient)\b|\bpinched (?:his|her|my)"
         r"|\bstitches\b|\bsprain\w*|\bdislocat\w*"
         r"|\bpunctur\w+ (?:his|her|my)|\bskin tear|\bnosebleed|\bchest pain|\bin (?:a lot of "
         r"|severe )?pain\b|\bsevere pain",
@@ -981,7 +984,7 @@ _RAW["es"] += [
     (
         "injury",
         EVENT,
-        r"\bse lesiono|\bsangrando\b|\bcardenal\w*|\bchichon\b|\bpuntos de sutura|\bse rompio\b"
+        r"\bse lesiono|\bsangrando\b|\bcardenal\w*|\bchichon\b|\bpuntos de sutura"
         r"|\batrapad[oa]\b|\baplastad[oa]\b"
         r"|\bpellizc\w+|\bdolor en el pecho|\bictus\b|\binfarto\b|\bhipoglucemia (?:fuerte|grave"
         r"|severa)|\bhipoglucemia\b|\bbajon de azucar",
@@ -1621,6 +1624,9 @@ _RAW["de"] += [
         False,
     ),
 ]
+
+for _lang, _rows in FAMILIES.items():
+    _RAW[_lang] += [(kind, POSSIBLE, pattern, own) for kind, pattern, own in _rows]
 
 
 def _merged(rows: list[tuple[str, str, str, bool]]) -> tuple[Concept, ...]:

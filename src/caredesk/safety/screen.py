@@ -81,7 +81,7 @@ def screen(text: str, *, lang: str | None = None) -> Finding:
 
 def _sentence_matches(sentence: str, lang: str) -> list[tuple[str, str]]:
     cleaned = context.NOT_HARM[lang].sub(" ", sentence)
-    if context.HISTORY[lang].search(cleaned):
+    if context.HISTORY[lang].search(cleaned) or context.RULED_OUT[lang].search(cleaned):
         return []
     hypothetical_from = _hypothetical_start(cleaned, lang)
     hedged = bool(context.HEDGE[lang].search(cleaned))
@@ -113,6 +113,8 @@ def _negated(sentence: str, match: re.Match[str], lang: str) -> bool:
     clause_start = 0
     for boundary in context.CLAUSE.finditer(before):
         clause_start = boundary.end()
+    if context.NEGATION[lang].search(match.group(0)):
+        return True  # "smells not burnt": a cue inside a pattern's gap
     window = " ".join(before[clause_start:].split()[-_NEGATION_WINDOW:])
     if window and context.NEGATION[lang].search(window):
         return True

@@ -1,0 +1,118 @@
+"""Word families, compounds, inflections and context, written per language and kind.
+
+These cases were written from each language's grammar, not copied from the labelled reports:
+verbs in other persons and tenses, feminine and plural forms, unaccented spellings, German
+compounds, Spanish and French clitics and elisions, and hard negatives.
+"""
+
+import pytest
+
+from caredesk.safety import screen
+
+FLAGGED = [
+    # English
+    ("en", "My grandson scalded his wrist on the humidifier chamber.", "burn"),
+    ("en", "Mum keeled over in the bathroom while the monitor was on.", "unconscious"),
+    ("en", "The hoist lowered itself unexpectedly and trapped her leg.", "unintended_motion"),
+    ("en", "Sparks came out of the docking station when I plugged it in.", "smoke_fire"),
+    ("en", "Baby was gasping and the apnoea monitor stayed silent.", "breathing"),
+    ("en", "He's been hospitalised since Tuesday after the pump overdelivered.", "hospital"),
+    ("en", "The TENS unit jolted her so hard she dropped her cup.", "shock"),
+    ("en", "My husband tumbled down the stairs when the walker's brake slipped.", "fall"),
+    ("en", "Her lips swelled up an hour after the new patch went on.", "allergic_reaction"),
+    ("en", "The compression sleeve wouldn't deflate and her arm went numb.", "failure_to_stop"),
+    ("en", "The occlusion alarm never beeped and the line was blocked for hours.", "alarm_failure"),
+    ("en", "We dosed him from somebody else's readings on the dashboard.", "wrong_patient_data"),
+    # Spanish
+    ("es", "Mi hija se quemó la mano con la almohadilla térmica.", "burn"),
+    ("es", "Al tocar la cama me dio la corriente en el brazo.", "shock"),
+    ("es", "Mi madre se resbaló al bajar de la grúa.", "fall"),
+    ("es", "El paciente convulsionaba durante la videoconsulta.", "seizure"),
+    ("es", "Se desmayaron los dos al mismo tiempo, no sé qué pasó.", "unconscious"),
+    ("es", "El cargador echó humo y olía a quemado.", "smoke_fire"),
+    ("es", "La bomba siguió infundiendo con la bolsa vacía.", "failure_to_stop"),
+    ("es", "Lo ingresaron en la UCI anoche por una hipoglucemia.", "hospital"),
+    ("es", "Mi abuelo falleció el domingo con la bomba puesta.", "death"),
+    ("es", "Le salió un sarpullido en todo el brazo donde va el sensor.", "allergic_reaction"),
+    ("es", "La batería estaba tan caliente que no se podía tocar.", "overheating"),
+    # French
+    ("fr", "Ma fille s'est ébouillantée avec l'humidificateur.", "burn"),
+    ("fr", "J'ai pris une décharge en branchant le moniteur.", "shock"),
+    ("fr", "Mon mari a glissé en sortant du lit et s'est cassé le poignet.", "fall"),
+    ("fr", "Elle a fait un malaise pendant la téléconsultation.", "unconscious"),
+    ("fr", "Il a convulsé deux fois cette nuit.", "seizure"),
+    ("fr", "Le chargeur a dégagé une fumée noire.", "smoke_fire"),
+    ("fr", "Elle est hospitalisée depuis hier soir.", "hospital"),
+    ("fr", "La pompe a administré une dose double à mon fils.", "wrong_dose"),
+    ("fr", "Des plaques rouges sont apparues sous l'électrode.", "allergic_reaction"),
+    ("fr", "Le lit est monté tout seul pendant la nuit.", "unintended_motion"),
+    ("fr", "Mon père est décédé samedi, il portait encore le capteur.", "death"),
+    # German
+    ("de", "Sie hat eine Hautverbrennung am Oberschenkel vom Heizkissen.", "burn"),
+    ("de", "Er hat beim Einstecken einen Stromschlag abbekommen.", "shock"),
+    ("de", "Meine Mutter ist im Bad gestolpert und hingefallen.", "fall"),
+    ("de", "Nach dem Bolus wurde er bewusstlos.", "unconscious"),
+    ("de", "Sie hatte heute Nacht einen Krampfanfall.", "seizure"),
+    ("de", "Wir mussten den Rettungswagen rufen, jetzt ist sie in der Notaufnahme.", "hospital"),
+    ("de", "Das Netzteil hat gequalmt und es roch verschmort.", "smoke_fire"),
+    ("de", "Der Akku ist überhitzt und hat sich aufgebläht.", "overheating"),
+    ("de", "Die Pumpe hat eine Überdosis Insulin abgegeben.", "wrong_dose"),
+    ("de", "Der Lifter fuhr von selbst nach unten.", "unintended_motion"),
+    ("de", "Der Okklusionsalarm hat nicht ausgelöst.", "alarm_failure"),
+    ("de", "Im Portal standen die Werte eines anderen Patienten.", "wrong_patient_data"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "kind"), FLAGGED)
+def test_word_families_are_flagged_in_every_language(lang, text, kind):
+    finding = screen(text)
+    assert finding.flagged
+    assert kind in finding.kinds, finding.reasons
+    assert finding.language == lang
+
+
+NONE = [
+    # English
+    ("en", "Nobody was hurt, the box was just crushed in transit."),
+    ("en", "If the battery ever overheats, what should we do?"),
+    ("en", "Please add a field for the patient's allergies to the intake form."),
+    ("en", "Our fall prevention programme wants to use your hip sensors."),
+    ("en", "The app keeps killing my phone's battery."),
+    ("en", "The price of the sensors fell again, great news."),
+    ("en", "Is it safe to shower with the patch, or could it cause a rash?"),
+    # Spanish
+    ("es", "No se ha quemado nada, solo pregunto por la garantía."),
+    ("es", "¿Y si la batería se calienta demasiado en verano?"),
+    ("es", "Se me cayó el móvil y se rompió la pantalla, ¿tienen fundas?"),
+    ("es", "Los precios han caído, ¿me aplican el descuento?"),
+    ("es", "Nadie resultó herido, la caja llegó abollada."),
+    ("es", "En urgencias descartaron una sobredosis, era un virus."),
+    # French
+    ("fr", "Personne ne s'est blessé, le colis était juste abîmé."),
+    ("fr", "Si jamais la batterie chauffe, que faut-il faire ?"),
+    ("fr", "Les prix ont chuté, pouvez-vous revoir le devis ?"),
+    ("fr", "La batterie du capteur est morte, je voudrais la remplacer."),
+    ("fr", "J'ai fait tomber la tablette, l'écran est fêlé mais ça marche."),
+    ("fr", "Je suis allergique aux formulaires administratifs."),
+    # German
+    ("de", "Verletzt wurde niemand, das Paket war nur eingedrückt."),
+    ("de", "Was passiert, falls der Akku zu heiß wird?"),
+    ("de", "Das Display ist eingebrannt, können Sie es tauschen?"),
+    ("de", "Der Akku vom Sensor ist tot, wo bekomme ich Ersatz?"),
+    ("de", "Die Preise sind gefallen, gilt das auch für uns?"),
+    ("de", "Riecht nicht verbrannt, wird nicht heiß, nur laut."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), NONE)
+def test_hard_negatives_are_not_flagged(lang, text):
+    finding = screen(text)
+    assert finding.outcome == "none", finding.reasons
+    assert finding.language == lang
+
+
+def test_a_negation_never_swallows_a_second_real_event():
+    assert "smoke_fire" in screen("No one was hurt but it caught fire.").kinds
+    assert "burn" in screen("Nadie se cayó, pero se quemó la mano.").kinds
+    assert "smoke_fire" in screen("Personne n'est tombé, mais le chargeur a pris feu.").kinds
+    assert "burn" in screen("Gestürzt ist niemand, aber sie hat sich verbrannt.").kinds
