@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import re
 
+from caredesk.safety.trigger import Gate
+
 
 def _any(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
-# Senses that are not harm: removed before the concepts are matched.
-NOT_HARM: dict[str, re.Pattern[str]] = {
-    "en": _any(
+def _each(*parts: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(part) for part in parts)
+
+
+# Senses that are not harm: blanked out, one after another, before the concepts are matched;
+# `NOT_HARM_GATES` tells which of them can match a sentence at all.
+NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
+    "en": _each(
         r"\bstroke of (?:luck|genius|midnight)|\b(?:brush|key|pen) ?strokes?\b",
         r"\bunconscious bias\b",
         r"\b(?:discussion|conversation|debate|meeting|argument|call|chat|exchange|thread)\b"
@@ -34,8 +41,6 @@ NOT_HARM: dict[str, re.Pattern[str]] = {
         r"\b(?:training session|simulation|simulated|dummy patient|mannequin|manikin|demo mode"
         r"|test mode|test patient|on purpose)\b[^.!?]*",
         r"\b(?:colou?rs?|font|theme|design|layout|text|brightness|glare)\b[^.]{0,40}\bhurts?\b",
-        r"[^.!?]*\b(?:when|after) (?:i|we) (?:saw|read|opened|got|looked at) (?:the|your|our|my) "
-        r"(?:\w+ )?(?:bill|invoice|quote|price|renewal|statement)",
         r"\bicd-?10\b[^\n?]{0,80}|\(\w+ (?:injury|poisoning|burn)\w* of [\w ]+\)",
         r"\bburn(?:t|ed|ing)? out\b",
         r"\bburns? (?:unit|ward|centre|center|clinic|team)s?\b",
@@ -143,7 +148,7 @@ NOT_HARM: dict[str, re.Pattern[str]] = {
         r"\b(?:game|robot|character|avatar|cartoon)\b[^.]{0,40}",
         r"\bsales? (?:fell|dropped)",
     ),
-    "es": _any(
+    "es": _each(
         r"\bquem\w* las pestanas",
         r"\bse (?:me|le|nos|te|les) (?:cayo|cayeron|cae|caen) (?:el|la|los|las|un|una|mi|su)"
         r" (?:lector|sensor|bomba|movil|telefono|tablet\w*|cargador|aparato|dispositivo|mando"
@@ -200,7 +205,7 @@ NOT_HARM: dict[str, re.Pattern[str]] = {
         r"\bmatar la app",
         r"\bcerrar la app a la fuerza",
     ),
-    "fr": _any(
+    "fr": _each(
         r"\ballergique (?:aux?|a la|a l'|a) (?:\w+ )?(?:formulaires|paperasse|reunions"
         r"|mails|e-mails|bureaucratie|administration|demarches)",
         r"\bfait tomber (?:le|la|les|l'|mon|ma|mes|son|sa|ses|notre|votre)\b",
@@ -258,7 +263,7 @@ NOT_HARM: dict[str, re.Pattern[str]] = {
         r"\bbouton bleu",
         r"\becran bleu",
     ),
-    "de": _any(
+    "de": _each(
         r"\bbrennt (?:mir|uns|ihm|ihr|euch|ihnen|allen) unter den naegeln",
         r"\b(?:akku|batterie|display|geraet|lesegeraet|handy|tablet|app|bildschirm|ladegeraet)\w*"
         r"\b[^.]{0,25}\b(?:ist|war|sind) (?:\w+ )?tot\b",
@@ -316,6 +321,7 @@ NOT_HARM: dict[str, re.Pattern[str]] = {
         r"\bist (?:mir|uns) (?:\w+ ){0,3}gefallen",
     ),
 }
+NOT_HARM_GATES: dict[str, Gate] = {lang: Gate(list(senses)) for lang, senses in NOT_HARM.items()}
 
 # Negation cues: before a match within its clause.
 NEGATION: dict[str, re.Pattern[str]] = {
@@ -392,9 +398,16 @@ CLAUSE = re.compile(
     r"|donc|asi)\b"
 )
 
-# A sentence that rules harm out ("the ER ruled out an overdose") reports nothing.
+# A sentence that rules harm out ("the ER ruled out an overdose") or only speaks figuratively
+# reports nothing.
 RULED_OUT: dict[str, re.Pattern[str]] = {
-    "en": _any(r"\bruled (?:\w+ )?out\b", r"\bexcluded\b"),
+    "en": _any(
+        r"\bruled (?:\w+ )?out\b",
+        r"\bexcluded\b",
+        # a figure of speech about money: "I stopped breathing when I saw the quote"
+        r"\b(?:when|after) (?:i|we) (?:saw|read|opened|got|looked at) (?:the|your|our|my) "
+        r"(?:\w+ )?(?:bill|invoice|quote|price|renewal|statement)",
+    ),
     "es": _any(r"\bdescartad[oa]s?\b", r"\bdescart(?:o|aron|amos)\b"),
     "fr": _any(r"\becarte\w*", r"\bexclu(?:e|s|es)?\b"),
     "de": _any(r"\bausgeschlossen\b", r"\bschloss\w* (?:\w+ ){0,3}aus\b"),
@@ -505,6 +518,10 @@ HISTORY: dict[str, re.Pattern[str]] = {
         r"\b(?:im jahr|seit|bis|anfang|ende|mitte|vor|im \w+) (?:19|20)\d\d\b",
         r"\b(?:19|20)\d\d (?:verstorben|gestorben)",
     ),
+}
+# History or a ruled-out harm: the whole sentence reports nothing now.
+DISMISSED: dict[str, re.Pattern[str]] = {
+    lang: re.compile(f"{HISTORY[lang].pattern}|{RULED_OUT[lang].pattern}") for lang in HISTORY
 }
 # Hedging: the writer is unsure, so a finding is "possible" (death and seizure stay events).
 HEDGE: dict[str, re.Pattern[str]] = {

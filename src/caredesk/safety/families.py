@@ -81,7 +81,7 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         (
             "hospital",
             r"\bhospitali[sz]\w*|\b(?:emergency|casualty) (?:room|department|ward|services?)\b"
-            r"|\ba&e\b|\ba ?& ?e\b|\bthe er\b|\bambulance\w*|\bparamedic\w*|\b(?:911|999|112)\b"
+            r"|\ba&e\b|\ba & e\b|\bthe er\b|\bambulance\w*|\bparamedic\w*|\b(?:911|999|112)\b"
             r"|\bicu\b|\bintensive care\b|\badmitted\b|\burgent care\b|\bpoison control\b"
             r"|\b(?:taken|rushed|went|gone|go|going|brought|sent|ended up|landed|stay\w*|kept|is"
             r"|was"

@@ -11,6 +11,7 @@ import re
 from typing import NamedTuple
 
 from caredesk.safety.families import FAMILIES
+from caredesk.safety.trigger import Gate
 
 
 class Concept(NamedTuple):
@@ -1642,3 +1643,8 @@ def _merged(rows: list[tuple[str, str, str, bool]]) -> tuple[Concept, ...]:
 
 
 CONCEPTS: dict[str, tuple[Concept, ...]] = {lang: _merged(rows) for lang, rows in _RAW.items()}
+
+
+GATES: dict[str, Gate] = {
+    lang: Gate([concept.pattern for concept in concepts]) for lang, concepts in CONCEPTS.items()
+}

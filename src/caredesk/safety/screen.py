@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from caredesk.safety import context
-from caredesk.safety.lexicon import CONCEPTS, EVENT, POSSIBLE, Concept
+from caredesk.safety.lexicon import CONCEPTS, EVENT, GATES, POSSIBLE, Concept
 from caredesk.safety.text import LANGUAGES, detect_language, fold, newest_part, sentences
 
 OUTCOMES = ("event", "possible", "none")
@@ -70,8 +70,15 @@ def screen(text: str, *, lang: str | None = None) -> Finding:
     folded = fold(newest)
     language = lang if lang in LANGUAGES else detect_language(newest)
     levels: dict[str, str] = {}
+    gate = GATES[language]
     for sentence in sentences(folded):
-        for kind, level in _sentence_matches(sentence, language):
+        concepts = CONCEPTS[language]
+        hits = [
+            concepts[i] for i in gate.candidates(sentence) if concepts[i].pattern.search(sentence)
+        ]
+        if not hits:
+            continue  # no concept's word here: no context to weigh
+        for kind, level in _sentence_matches(sentence, language, hits):
             if levels.get(kind) != EVENT:
                 levels[kind] = level
     if set(levels) == {"death"} and context.ACCOUNT_ADMIN[language].search(folded):
@@ -79,22 +86,28 @@ def screen(text: str, *, lang: str | None = None) -> Finding:
     return _finding(levels, language)
 
 
-def _sentence_matches(sentence: str, lang: str) -> list[tuple[str, str]]:
-    cleaned = context.NOT_HARM[lang].sub(" ", sentence)
-    if context.HISTORY[lang].search(cleaned) or context.RULED_OUT[lang].search(cleaned):
+def _sentence_matches(sentence: str, lang: str, candidates: list[Concept]) -> list[tuple[str, str]]:
+    cleaned = sentence
+    senses = context.NOT_HARM[lang]
+    for index in context.NOT_HARM_GATES[lang].candidates(sentence):
+        cleaned = senses[index].sub(" ", cleaned)
+    if context.DISMISSED[lang].search(cleaned):
         return []
     hypothetical_from = _hypothetical_start(cleaned, lang)
-    hedged = bool(context.HEDGE[lang].search(cleaned))
+    hedged: bool | None = None  # looked up once, when an event needs it
     found: list[tuple[str, str]] = []
-    for concept in CONCEPTS[lang]:
+    for concept in candidates:
         for match in concept.pattern.finditer(cleaned):
             if match.start() >= hypothetical_from:
                 break
             if not concept.own_negation and _negated(cleaned, match, lang):
                 continue
             level = concept.level
-            if level == EVENT and hedged and concept.kind not in _NEVER_HEDGED:
-                level = POSSIBLE
+            if level == EVENT and concept.kind not in _NEVER_HEDGED:
+                if hedged is None:
+                    hedged = bool(context.HEDGE[lang].search(cleaned))
+                if hedged:
+                    level = POSSIBLE
             found.append((concept.kind, level))
             break
     return found

@@ -10,6 +10,7 @@ _QUOTE_HEADER = re.compile(
     r"|-{2,}\s*(original message|urspr\w+ nachricht|message d'origine|mensaje original)"
     r"|from:\s|von:\s|de:\s)",
 )
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SIGNATURE = re.compile(r"^\s*--\s*$")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[.!?])(?=[a-z¿¡])")
 
@@ -64,8 +65,9 @@ _WORD = re.compile(r"[a-z']+")
 def fold(text: str) -> str:
     """Lower-case `text`, drop accents and unify quotes and dashes."""
     text = text.translate(_FOLD).lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 def newest_part(text: str) -> str:
