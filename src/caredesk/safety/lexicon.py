@@ -1630,19 +1630,48 @@ for _lang, _rows in FAMILIES.items():
     _RAW[_lang] += [(kind, POSSIBLE, pattern, own) for kind, pattern, own in _rows]
 
 
-def _merged(rows: list[tuple[str, str, str, bool]]) -> tuple[Concept, ...]:
-    """One compiled pattern per (kind, level, own negation), in first-seen order: a sentence
-    is searched once per concept, not once per list above."""
+def _alternatives(pattern: str) -> list[str]:
+    """Split a pattern at its top-level `|` (outside groups, classes and escapes)."""
+    parts, current, depth, in_class, index = [], "", 0, False, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            current += pattern[index : index + 2]
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+            index += 1
+            continue
+        current += char
+        index += 1
+    return [*parts, current]
+
+
+def _concepts(rows: list[tuple[str, str, str, bool]]) -> tuple[Concept, ...]:
+    """One compiled pattern per alternative of the lists above, grouped by (kind, level, own
+    negation) in first-seen order: the gate then sends a sentence only to the few
+    alternatives whose words it holds."""
     groups: dict[tuple[str, str, bool], list[str]] = {}
     for kind, level, pattern, own in rows:
-        groups.setdefault((kind, level, own), []).append(pattern)
+        groups.setdefault((kind, level, own), []).extend(_alternatives(pattern))
     return tuple(
-        Concept(kind, level, re.compile("|".join(f"(?:{p})" for p in patterns)), own)
-        for (kind, level, own), patterns in groups.items()
+        Concept(kind, level, re.compile(alternative), own)
+        for (kind, level, own), alternatives in groups.items()
+        for alternative in dict.fromkeys(alternatives)
     )
 
 
-CONCEPTS: dict[str, tuple[Concept, ...]] = {lang: _merged(rows) for lang, rows in _RAW.items()}
+CONCEPTS: dict[str, tuple[Concept, ...]] = {lang: _concepts(rows) for lang, rows in _RAW.items()}
 
 
 GATES: dict[str, Gate] = {

@@ -45,6 +45,7 @@ HEALTH_KINDS = frozenset(
 )
 _NEVER_HEDGED = frozenset({"death", "seizure"})
 _NEGATION_WINDOW = 5  # words before a match that a negation cue may stand in
+_LANGUAGE_SAMPLE = 2000  # characters enough to tell the language of a long mail
 _HEALTH_UNCLASSIFIED = "E2401"
 _NO_DEVICE_PROBLEM = "A24"
 
@@ -68,7 +69,7 @@ def screen(text: str, *, lang: str | None = None) -> Finding:
     """Screen one inbound text for a safety event or a possible one."""
     newest = newest_part(text)
     folded = fold(newest)
-    language = lang if lang in LANGUAGES else detect_language(newest)
+    language = lang if lang in LANGUAGES else detect_language(newest[:_LANGUAGE_SAMPLE])
     levels: dict[str, str] = {}
     gate = GATES[language]
     for sentence in sentences(folded):

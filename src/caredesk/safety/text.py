@@ -64,9 +64,9 @@ _WORD = re.compile(r"[a-z']+")
 
 def fold(text: str) -> str:
     """Lower-case `text`, drop accents and unify quotes and dashes."""
-    text = text.translate(_FOLD).lower()
     if text.isascii():
-        return text
+        return text.lower().replace("`", "'")
+    text = text.translate(_FOLD).lower()
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 

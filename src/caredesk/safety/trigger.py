@@ -123,7 +123,5 @@ class Gate:
 
     def candidates(self, text: str) -> list[int]:
         """Indices, in order, of the patterns whose literals occur in `text`."""
-        found = set(self.always)
-        for match in self.scan.finditer(text):
-            found |= self.owners[match.group(1)]
+        found = set(self.always).union(*(self.owners[hit] for hit in set(self.scan.findall(text))))
         return sorted(found)
