@@ -116,3 +116,91 @@ def test_a_negation_never_swallows_a_second_real_event():
     assert "burn" in screen("Nadie se cayó, pero se quemó la mano.").kinds
     assert "smoke_fire" in screen("Personne n'est tombé, mais le chargeur a pris feu.").kinds
     assert "burn" in screen("Gestürzt ist niemand, aber sie hat sich verbrannt.").kinds
+
+
+# A second batch, written the same way after the word families were in place and measured
+# before any change (37 of 40 flagged, 18 of 21 negatives kept; see docs/benchmarks.md).
+MORE_FLAGGED = [
+    ("en", "Grandad slipped getting off the bed and cracked a rib."),
+    (
+        "en",
+        "The glucose meter read 250 and she injected 12 units, it turns out the strip was wrong and she went very low.",
+    ),
+    ("en", "My son was zapped by the pump charger when he unplugged it."),
+    ("en", "She blacked out at the table and we called an ambulance."),
+    ("en", "The infusion pump free-flowed the whole bag in ten minutes."),
+    ("en", "Smoke was pouring out of the back of the concentrator."),
+    ("en", "The mattress kept inflating and squeezed him against the rail."),
+    ("en", "He choked on the mouthpiece and could not catch his breath."),
+    ("en", "The monitor showed Mrs Ash's readings on my mother's profile."),
+    ("en", "My wife passed away in her sleep last night while on the ventilator."),
+    ("es", "Mi hermano se electrocutó al enchufar el monitor."),
+    ("es", "La cama se levantó sola y le aplastó la mano."),
+    ("es", "Se le hincharon los labios y tuvo que tomar un antihistamínico."),
+    ("es", "Mi madre se ha caído en el baño y no se puede levantar."),
+    ("es", "La bomba le puso el triple de insulina."),
+    ("es", "El respirador se apagó y mi padre dejó de respirar."),
+    ("es", "Le ha dado un ataque epiléptico durante la consulta."),
+    ("es", "El concentrador empezó a echar chispas."),
+    ("es", "La almohadilla le dejó la piel quemada y con ampollas."),
+    ("es", "Nos llevaron a urgencias en ambulancia."),
+    ("fr", "Ma mère a chuté dans la salle de bain."),
+    ("fr", "Il s'est électrocuté en branchant le chargeur."),
+    ("fr", "La pompe a délivré deux fois la dose prévue."),
+    ("fr", "Mon fils a perdu connaissance pendant la séance."),
+    ("fr", "Le capteur lui a provoqué une éruption sur tout le bras."),
+    ("fr", "L'appareil a surchauffé et le boîtier est déformé."),
+    ("fr", "Le lève-personne est descendu tout seul avec ma femme dessus."),
+    ("fr", "Elle a été transportée à l'hôpital en urgence."),
+    ("fr", "La perfusion ne s'est pas arrêtée à la fin du volume."),
+    ("fr", "Ma grand-mère est morte dimanche, elle avait la pompe."),
+    ("de", "Meine Frau ist gestern in der Dusche ausgerutscht."),
+    ("de", "Der Patient hat eine Verbrühung am Arm vom Befeuchter."),
+    ("de", "Das Kind hat einen elektrischen Schlag bekommen."),
+    ("de", "Die Pumpe hat die dreifache Menge Insulin abgegeben."),
+    ("de", "Er ist beim Frühstück umgekippt und war kurz bewusstlos."),
+    ("de", "Unser Vater bekam keine Luft mehr, als die Maske verrutschte."),
+    ("de", "Sie hatte einen epileptischen Anfall während des Videotermins."),
+    ("de", "Aus dem Ladegerät kam Rauch und es hat Funken gesprüht."),
+    ("de", "Der Rollstuhl fuhr von allein los und sie ist gestürzt."),
+    ("de", "Mein Großvater ist letzte Nacht verstorben, die Pumpe lief noch."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), MORE_FLAGGED)
+def test_more_harm_in_other_words_is_flagged(lang, text):
+    finding = screen(text)
+    assert finding.flagged
+    assert finding.language == lang
+
+
+MORE_NONE = [
+    ("en", "Nobody fainted, the video just froze for a minute."),
+    ("en", "Could the patch cause a rash if worn for a week?"),
+    ("en", "Our ER team would like a demo of the triage board."),
+    ("en", "The battery died overnight, no heat, no smell."),
+    ("en", "Is there a way to stop the fall reminders on Sundays?"),
+    ("en", "I'm dying to know when the Android app ships."),
+    ("es", "¿Podría quemar la piel si se deja toda la noche?"),
+    ("es", "Nadie se desmayó, solo se cortó la videollamada."),
+    ("es", "La batería del lector está muerta, ¿cómo la cambio?"),
+    ("es", "Los precios de las tiras han bajado, ¿aplican el descuento?"),
+    ("es", "Estamos quemados con tanto papeleo, ¿hay un formulario más corto?"),
+    ("fr", "Est-ce que l'appareil peut surchauffer en plein soleil ?"),
+    ("fr", "Personne ne s'est évanoui, la vidéo a juste gelé."),
+    ("fr", "Je meurs d'envie de tester la nouvelle application."),
+    ("fr", "La saisie des glycémies est trop lente sur la tablette."),
+    ("fr", "Notre service des urgences veut tester la plateforme."),
+    ("de", "Könnte das Heizkissen verbrennen, wenn man einschläft?"),
+    ("de", "Niemand ist gestürzt, die Lieferung kam nur beschädigt an."),
+    ("de", "Das Update hat mir sehr gut gefallen, danke!"),
+    ("de", "Wir sind Feuer und Flamme für die neue Funktion."),
+    ("de", "Der Bildschirm ist eingebrannt, das Logo bleibt sichtbar."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), MORE_NONE)
+def test_more_hard_negatives_are_not_flagged(lang, text):
+    finding = screen(text)
+    assert finding.outcome == "none", finding.reasons
+    assert finding.language == lang

@@ -24,6 +24,9 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
     "en": _each(
         r"\bstroke of (?:luck|genius|midnight)|\b(?:brush|key|pen) ?strokes?\b",
         r"\bunconscious bias\b",
+        r"\bdying (?:to|for) (?:know|see|try|hear|get|find|use|test)\b|\bdying of curiosity\b",
+        r"\b(?:fall|seizure|fire|burn|injury)s? (?:reminders?|notifications?|newsletters?"
+        r"|campaigns?|webinars?|events?|collections?|sales?|promotions?|training)\b",
         r"\b(?:discussion|conversation|debate|meeting|argument|call|chat|exchange|thread)\b"
         r"[^.]{0,50}\boverheat\w*|\bheated (?:discussion|debate|argument|exchange)",
         r"\b(?:tv|drama|film|movie|show|series|scene|episode|cartoon|novel|documentary)\b"
@@ -264,6 +267,7 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
         r"\becran bleu",
     ),
     "de": _each(
+        r"\b(?:hat|haben|hatte|hatten|haette)\b(?: \w+){0,4} gefallen\b",
         r"\bbrennt (?:mir|uns|ihm|ihr|euch|ihnen|allen) unter den naegeln",
         r"\b(?:akku|batterie|display|geraet|lesegeraet|handy|tablet|app|bildschirm|ladegeraet)\w*"
         r"\b[^.]{0,25}\b(?:ist|war|sind) (?:\w+ )?tot\b",

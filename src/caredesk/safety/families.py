@@ -46,6 +46,9 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r" (?:the )?(?:dose|doses|dosage|bolus|units|amount|rate|basal|insulin)\b"
             r"|\bhypo(?:glyc\w*)?\b|\blow (?:blood )?sugar\w*|\bsugar (?:crash|dropped|plummet\w*)"
             r"|\bmedication error|\bdosing error|\bdouble-?deliver\w*"
+            r"|\bwent (?:very |really |dangerously |super )?low\b|\bcrashed low\b"
+            r"|\b(?:strip|reading|meter|sensor|result|value)s? (?:was|were|is|are) (?:wrong|off"
+            r"|incorrect|inaccurate|false)\b"
             r"|\b(?:two|2|three|3|duplicate|double|extra|unexpected|unrequested) (?:bolus(?:es)?"
             r"|doses)\b|\bprogrammed\b[^.]{0,40}\b(?:delivered|infused|ran|went in|given)\b",
             False,
@@ -159,7 +162,9 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r"|profile|history)\b[^.]{0,30}\b(?:of|from|for|belong\w* to) (?:another|a different"
             r"|the wrong|a wrong|some other|other) (?:patient|person|resident|user)s?\b"
             r"|\bsomeone else'?s\b|\bsomebody else'?s\b|\bmix(?:ed)?[- ]up\b"
-            r"|\bnot (?:my|his|her|their) (?:data|readings|results|record|chart)",
+            r"|\bnot (?:my|his|her|their) (?:data|readings|results|record|chart)"
+            r"|\b\w+'s (?:readings?|results?|data|values|chart|records?) (?:on|in|under) (?:my|his"
+            r"|her|their|the|another) (?:[\w']+ )?(?:profile|account|chart|record|dashboard|file)",
             True,
         ),
     ],
@@ -205,6 +210,7 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r"|medicamento|dosis|suero|morfina)|\bhipoglucemi\w*|\bhipo\b|\bazucar (?:muy )?baj\w*"
             r"|\b(?:unidades|bolo|ml|dosis) (?:de mas|extra)\b|\berror de (?:medicacion|dosis)"
             r"|\bprogramad[oa]s?\b[^.]{0,40}\b(?:paso|pasaron|infundi\w*|administr\w*)\b"
+            r"|\b(?:dos|tres|diez) veces (?:la |su |mas )?(?:dosis|cantidad|insulina)"
             r"|\b(?:dos|2|tres|3) (?:bolos|dosis)\b",
             False,
         ),
@@ -335,6 +341,7 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r"|\btrop d'(?:insuline|medicament\w*|heparine|morphine)|\bhypoglycemi\w*|\bhypo\b"
             r"|\b(?:unites|bolus|ml|dose) en trop\b|\berreur de (?:dose|dosage|medicament)"
             r"|\bprogramme\w*\b[^.]{0,40}\b(?:passe|perfuse|administre|delivre)\w*"
+            r"|\b(?:deux|trois|dix) fois (?:la |sa |plus de |trop de )?(?:dose|quantite|insuline)"
             r"|\b(?:deux|2|trois|3) (?:bolus|doses)\b",
             False,
         ),
@@ -463,7 +470,9 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         ),
         (
             "wrong_dose",
-            r"ueberdos\w*|unterdos\w*|fehldos\w*|\bdoppelte\w* (?:dosis|menge|bolus|einheiten)"
+            r"ueberdos\w*|unterdos\w*|fehldos\w*"
+            r"|\b(?:doppelte|dreifache|zehnfache)\w* (?:\w+ )?(?:dosis|menge|bolus|einheiten)"
+            r"|\b(?:doppelt|dreimal|zehnmal) so viel\b"
             r"|\bzu (?:viel|hohe|hoher|grosse) (?:insulin|dosis|medikament\w*|bolus|heparin"
             r"|morphin)|\bfalsche\w* dosis|ueberinfusion\w*|unterzuckerung\w*|\bunterzucker\b"
             r"|hypoglyk\w*|\bhypo\b|\bmedikationsfehler\w*|\b(?:zwei|2|drei|3) (?:boli|bolus"

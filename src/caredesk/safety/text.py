@@ -47,11 +47,13 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         "we you i he she they in what how can just our your"
     ),
     "es": _words(
-        "el la los las y es de que en un una mi se con por para lo al del pero su ya como esta"
+        "el la los las y es de que en un una mi se con por para lo al del pero su ya como esta "
+        "muy fue han ha tiene dos veces este hay"
     ),
     "fr": _words(
         "le la les et est de que en un une mon ma il elle avec pour pas ne du des sur au "
-        "je vous on ce notre votre nous merci d'une l'objet"
+        "je vous on ce notre votre nous merci d'une l'objet au aux dans sont mais ou cette ces "
+        "fois deux son sa ses leur lui tres"
     ),
     "de": _words(
         "der die das und ist ich nicht mit ein eine mein meine hat sich auf zu den dem von "
@@ -93,7 +95,7 @@ def sentences(folded: str) -> list[str]:
 
 _HINTS: dict[str, re.Pattern[str]] = {
     "es": re.compile(r"[ñ¿¡]|ción\b"),
-    "fr": re.compile(r"[çèêœàùâîô]|\b(?:l|d|j|n|qu|c|s)'[a-zéèêàâîô]"),
+    "fr": re.compile(r"[çèêœàùâîô]|\b(?:l|d|j|n|qu|c|s)'[a-zéèêàâîô]|\w\wée?s?\b"),
     "de": re.compile(r"[äöüß]|sch|ung\b|cht\b|\bich\b"),
 }
 
