@@ -23,6 +23,14 @@ from re._constants import (  # type: ignore[import-not-found]
 from typing import Any
 
 _MIN_LITERAL = 2
+# Words in nearly every sentence of any of the four languages: poor literals for the gate.
+_COMMON_WORDS = (
+    "the a an at is was to in on of and for it he she his her my got get be "
+    "el la de en un una y se lo le es "
+    "le la les de du un une et il elle est a "
+    "der die das ein eine und ist hat zu im"
+)
+_COMMON = frozenset(_COMMON_WORDS.split())
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:
@@ -75,14 +83,19 @@ def _child(op: Any, av: Any) -> _Found:
 
 
 def _best(candidates: list[frozenset[str] | None]) -> frozenset[str] | None:
-    """The most selective candidate: the one whose shortest literal is longest."""
+    """The most selective candidate: the one whose weakest literal is strongest."""
     best: frozenset[str] | None = None
     for found in candidates:
         if found is None or min(map(len, found)) < _MIN_LITERAL:
             continue
-        if best is None or min(map(len, found)) > min(map(len, best)):
+        if best is None or _strength(found) > _strength(best):
             best = found
     return best
+
+
+def _strength(found: frozenset[str]) -> int:
+    """Length of the weakest literal; a common short word counts as one letter."""
+    return min(1 if literal.strip() in _COMMON else len(literal.strip()) for literal in found)
 
 
 def trie_pattern(literals: set[str]) -> str:
