@@ -1,8 +1,15 @@
 """The safety screen: does a customer's text report harm, or a device behaving in a way that harms?
 
 Pure Python: no Django, no models, nothing downloaded. `screen()` folds the text, keeps the newest
-part of a mail, splits it into sentences and matches each language's concepts; a match is dropped
-when it is negated, hypothetical or historical, and downgraded to "possible" when the writer hedges.
+part of a mail, tells its language and splits it into sentences. A gate (`trigger.Gate`, one scan
+for the literal words every pattern needs) picks the few word-list patterns a sentence can match;
+only a sentence with a match has its senses that are not harm blanked out and its context weighed.
+Two layers of word lists (`lexicon`): phrases that name harm or a hazard outright ("event"), and
+word families per language and kind (`families`: stems with their inflections, compounds, clitics
+and slang) that make any other harm word at least "possible" (recall first). A match is dropped
+when it is negated within its clause, follows a hypothetical or a question's cue, or stands in a
+sentence that is historical or rules harm out; it is downgraded to "possible" when the writer
+hedges. Reasons name kinds and levels only, never the customer's words.
 """
 
 from __future__ import annotations
