@@ -121,6 +121,35 @@ def test_a_negation_never_swallows_a_second_real_event():
 # A second batch, written the same way after the word families were in place and measured
 # before any change (37 of 40 flagged, 18 of 21 negatives kept; see docs/benchmarks.md).
 MORE_FLAGGED = [
+    # a third batch, after the senses that are not harm were widened (23 of 24 flagged before
+    # any change)
+    ("en", "Her heel got caught in the lift's footplate and it's badly swollen now."),
+    (
+        "en",
+        "After the firmware update the pump gave him two boluses in a row and he needed juice and glucose tabs.",
+    ),
+    ("en", "The cuff kept squeezing tighter and left bruises on his arm."),
+    ("en", "We smelled something burning and the adapter was black around the pins."),
+    ("en", "My daughter's insulin pen delivered nothing and she ended up in DKA."),
+    ("en", "The TENS pads left red raw marks that blistered overnight."),
+    ("es", "Al quitarle el sensor le sangró bastante el brazo."),
+    ("es", "Mi marido tropezó con el cable del concentrador y se golpeó la cabeza."),
+    ("es", "La manta eléctrica se puso al rojo y chamuscó la sábana."),
+    ("es", "Mi hijo tuvo una reacción alérgica al parche y se le cerró la garganta."),
+    ("es", "La silla de ruedas arrancó sola y chocó contra la pared con mi madre."),
+    ("es", "El desfibrilador dio una descarga sin motivo mientras estaba sentada."),
+    ("fr", "Mon père a fait une chute en se levant du fauteuil releveur."),
+    ("fr", "Le tensiomètre a serré si fort que son bras est couvert de bleus."),
+    ("fr", "La prise a fait des étincelles et a noirci le mur."),
+    ("fr", "Ma fille s'est étouffée avec un morceau de l'embout."),
+    ("fr", "L'alarme de débranchement n'a rien signalé et il a passé la nuit sans ventilation."),
+    ("fr", "Il a été admis en réanimation après l'hypoglycémie."),
+    ("de", "Beim Abnehmen des Sensors hat es stark geblutet."),
+    ("de", "Der Blutdruckmesser hat so fest zugedrückt, dass sie blaue Flecken hat."),
+    ("de", "Die Steckdosenleiste hat Funken geschlagen und es roch nach Plastik."),
+    ("de", "Meine Tochter hat sich an einem Teil vom Mundstück verschluckt und bekam kaum Luft."),
+    ("de", "Das Bett hat sich nachts selbstständig hochgestellt und ihn eingeklemmt."),
+    ("de", "Nach dem doppelten Bolus musste er mit Unterzucker in die Klinik."),
     ("en", "Grandad slipped getting off the bed and cracked a rib."),
     (
         "en",
@@ -175,6 +204,31 @@ def test_more_harm_in_other_words_is_flagged(lang, text):
 
 
 MORE_NONE = [
+    # third batch (22 of 24 kept before any change)
+    ("en", "Can you collapse the alerts panel by default? It takes up half the screen."),
+    ("en", "Our clinic falls under the enterprise plan, please fix the invoice."),
+    ("en", "The reminder fires twice when the patient has two devices."),
+    ("en", "Smoking status is missing from the intake export."),
+    ("en", "The mix-up with my shipping address is sorted now, thanks."),
+    ("en", "Her appointment was moved to the hospital's outpatient building, where do we park?"),
+    ("es", "¿Pueden quitar el número de emergencias del pie de página?"),
+    ("es", "La cita cae en domingo, ¿la podemos mover?"),
+    ("es", "Estamos ahogados de trabajo, ¿hay una forma más rápida de exportar?"),
+    ("es", "La app no responde cuando abro el historial."),
+    ("es", "Ingresé el pago ayer, ¿cuándo se activa la cuenta?"),
+    ("es", "¿Me llamas mañana para configurar la bomba?"),
+    ("fr", "Glissez votre doigt vers le haut pour ouvrir le menu."),
+    ("fr", "J'ai signé la décharge pour la location de l'appareil."),
+    ("fr", "Les boutons de l'application sont trop petits."),
+    ("fr", "Ça tombe bien, je voulais justement vous écrire."),
+    ("fr", "La visite dure 15 minutes, est-ce suffisant ?"),
+    ("fr", "L'hôpital où je travaille voudrait un devis."),
+    ("de", "Das ist eine Datenschutzverletzung, bitte löschen Sie meine Daten."),
+    ("de", "Der Systemabsturz gestern hat alle Termine gelöscht."),
+    ("de", "Die Entscheidung ist gefallen, wir nehmen das Jahresabo."),
+    ("de", "Der Notrufknopf am Armband ist schwer zu drücken."),
+    ("de", "Ich habe die beiden Passwörter verwechselt, jetzt bin ich gesperrt."),
+    ("de", "Die Kosten sind explodiert, warum ist die Rechnung so hoch?"),
     ("en", "Nobody fainted, the video just froze for a minute."),
     ("en", "Could the patch cause a rash if worn for a week?"),
     ("en", "Our ER team would like a demo of the triage board."),

@@ -22,6 +22,30 @@ def _each(*parts: str) -> tuple[re.Pattern[str], ...]:
 # `NOT_HARM_GATES` tells which of them can match a sentence at all.
 NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
     "en": _each(
+        r"\bwound (?:care|up|down|dressings?)\b",
+        r"\bpain ?points?\b|\ba (?:real |bit of a |huge )?pain (?:to|in the)\b"
+        r"|\bpainful(?:ly)? (?:slow"
+        r"|process|experience|to use)",
+        r"\bhurt (?:our|the|my|your|their) (?:business|sales|workflow|ratings?|reputation|chances"
+        r"|numbers|feelings)\b|\bwouldn'?t hurt to\b",
+        r"\bculture shock\b",
+        r"\bfall(?:s|ing|en)? (?:back|under|into|within|outside|off the radar|on (?:a|the) "
+        r"(?:weekend|holiday|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+        r"|\bfallback\b|\bfell (?:into|under|within|off the radar)\b|\b(?:this|next|last|in the"
+        r"|early|late) fall\b",
+        r"\bcollaps\w* (?:the |all |a |this )?(?:\w+ )?(?:menu|section|panel|sidebar|view|list"
+        r"|tree|rows?"
+        r"|columns?|threads?|cards?|widgets?|groups?)\b|\bcollapsible\b",
+        r"\b(?:non-?)?smok(?:er|ers|ing) (?:status|cessation|history|habits?|programme|program"
+        r"|clinic|field|question)\b|\bnon-?smok\w*|\bsmokers?\b|\b(?:quit|stop|stopped) smoking\b",
+        r"\b(?:reminder|notification|alert|trigger|event|webhook|rule|job|cron|script|alarm)s? "
+        r"(?:\w+ )?fires?\b|\bfires? (?:off )?(?:a |an |the |twice |two )?(?:notifications?"
+        r"|reminders?|alerts?|webhooks?|events?|e-?mails?|requests?)\b",
+        r"\b(?:inbox|notifications?|e-?mails?|messages?|queue|tickets?|costs?|prices?|usage|demand"
+        r"|traffic)\b[^.]{0,20}\bexplod\w*|\bexplosion of (?:e-?mails|requests|tickets"
+        r"|notifications|messages)",
+        r"\b(?:battery|batteries|charger|cable|phone|tablet|app|call|video|screen|connection"
+        r"|signal|session|wifi|laptop|computer|it)\b(?:'s)? (?:\w+ )?(?:dies|dying)\b",
         r"\bstroke of (?:luck|genius|midnight)|\b(?:brush|key|pen) ?strokes?\b",
         r"\bunconscious bias\b",
         r"\bdying (?:to|for) (?:know|see|try|hear|get|find|use|test)\b|\bdying of curiosity\b",
@@ -152,6 +176,14 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
         r"\bsales? (?:fell|dropped)",
     ),
     "es": _each(
+        r"\bca(?:e|en|yo|yera|era) en (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo"
+        r"|fin de semana|festivo|el dia|dia)\b",
+        r"\b(?:pago|cuota|cargo|recibo|factura|cobro|plazo)s? (?:\w+ )?ca(?:e|en|yo|era)\b",
+        r"\b(?:precio|precios|ventas|acciones|cifras)\b[^.]{0,30}\bdesplom\w*",
+        r"\bahogad[oa]s? (?:en|de|con) (?:papeleo|trabajo|correos|tareas|deudas|llamadas)",
+        r"\b(?:numero|telefono|contacto|boton|plan)(?:es|s)? de (?:emergencia|urgencia)s?\b",
+        r"\b(?:tiempo|punto|letra|hora)s? muert[oa]s?\b",
+        r"\bvende\w* humo\b",
         r"\bquem\w* las pestanas",
         r"\bse (?:me|le|nos|te|les) (?:cayo|cayeron|cae|caen) (?:el|la|los|las|un|una|mi|su)"
         r" (?:lector|sensor|bomba|movil|telefono|tablet\w*|cargador|aparato|dispositivo|mando"
@@ -209,6 +241,12 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
         r"\bcerrar la app a la fuerza",
     ),
     "fr": _each(
+        r"\bdecharge (?:de |d')(?:la )?(?:batterie|responsabilite)|\bsigner une decharge\b",
+        r"\btomb\w* (?:bien|mal|a pic)\b|\btombe (?:un|le) (?:lundi|mardi|mercredi|jeudi|vendredi"
+        r"|samedi|dimanche|week-end)\b|\btomb\w* sur (?:un|une|le|la|votre|ce|cet|cette)\b",
+        r"\bexplosion (?:des|de) (?:demandes|mails|e-mails|tickets|appels|couts|prix)\b",
+        r"\btuer le temps\b",
+        r"\becraser (?:le|la|les|un|une) (?:fichier|donnees|version|sauvegarde)",
         r"\ballergique (?:aux?|a la|a l'|a) (?:\w+ )?(?:formulaires|paperasse|reunions"
         r"|mails|e-mails|bureaucratie|administration|demarches)",
         r"\bfait tomber (?:le|la|les|l'|mon|ma|mes|son|sa|ses|notre|votre)\b",
@@ -267,6 +305,15 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
         r"\becran bleu",
     ),
     "de": _each(
+        r"\b(?:datenschutz|pflicht|vertrags|urheberrechts|sicherheits)\w*verletzung\w*",
+        r"\bverletz\w* (?:\w+ )?(?:die|den|das|unsere|ihre)? ?(?:dsgvo|datenschutz\w*|vertrag"
+        r"|richtlinie|vorschrift|regel|pflicht|privatsphaere|rechte|nutzungsbedingungen)",
+        r"\b(?:entscheidung|wahl|wuerfel|groschen|startschuss) (?:ist|sind|war) (?:\w+ )?gefallen",
+        r"\b(?:system|server|netz|verbindung|app|portal|seite|leitung|internet|wlan)\w* (?:\w+ )?"
+        r"zusammengebrochen|\bzusammenbruch de[sr] (?:systems|servers|netzes)",
+        r"\bjuckt (?:mich|uns|keinen|niemanden) nicht\b",
+        r"\b(?:kosten|preise|anfragen|zahlen|nachrichten|mails|tickets)\w* (?:\w+ )?explod\w*",
+        r"\b(?:war|bin|waren|sind) (?:\w+ )?geschockt\b",
         r"\b(?:hat|haben|hatte|hatten|haette)\b(?: \w+){0,4} gefallen\b",
         r"\bbrennt (?:mir|uns|ihm|ihr|euch|ihnen|allen) unter den naegeln",
         r"\b(?:akku|batterie|display|geraet|lesegeraet|handy|tablet|app|bildschirm|ladegeraet)\w*"

@@ -34,7 +34,8 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         ),
         (
             "fall",
-            r"\bfell\b|\bfall(?:s|en|ing)?\b|\bslip(?:ped|s)?\b|\btrip(?:ped|s)\b|\btumbl\w*"
+            r"\bfell\b|\bfall(?:s|en|ing)?\b|\bslipped\b|\bslip(?:s|ped)? (?:on|off|out|and)\b"
+            r"|\btripped\b|\btrips? (?:over|on)\b|\btumbl\w*"
             r"|\b(?:on|hit|to) the (?:floor|ground)\b|\bfaceplant\w*",
             False,
         ),
@@ -56,13 +57,16 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         (
             "allergic_reaction",
             r"\ballerg\w*|\brash\w*\b|\bhives\b|\bitch\w*|\beczema\b|\bwelts?\b"
-            r"|\bswell(?:ed|ing|s)? up\b|\b(?:skin )?reaction\b|\banaphyla\w*|\bepipen\b",
+            r"|\bswell(?:ed|ing|s)? up\b|\b(?:skin|local|bad|severe|strong) reaction\b"
+            r"|\breaction (?:to|on|around|under|where)\b|\banaphyla\w*|\bepipen\b",
             False,
         ),
         (
             "unconscious",
-            r"\bunconscious\w*|\bfaint\w*|\bpass(?:ed|es|ing)? out\b|\bcollaps\w*"
-            r"|\bblack(?:ed|s)? out\b|\bunresponsive\b|\bcame to\b|\bout cold\b|\bkeeled over\b"
+            r"\bunconscious\w*|\bfaint(?:ed|s|ing)\b|\b(?:feel|felt|feeling|went|go|goes) faint\b"
+            r"|\bpass(?:ed|es|ing)? out\b|\bcollaps\w*"
+            r"|\bblack(?:ed|s)? out\b|\bunresponsive\b|\bcame (?:round|to) (?:after|on the|a few"
+            r"|in the)\b|\bout cold\b|\bkeeled over\b"
             r"|\bdizz\w*|\blight-?headed\w*|\bvertigo\b|\bwoozy\b",
             False,
         ),
@@ -77,7 +81,7 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         ),
         (
             "seizure",
-            r"\bseiz(?:ure|ures|ing|ed)\b|\bconvuls\w*|\bepilep\w*|\bhad a fit\b|\bfitting\b"
+            r"\bseiz(?:ure|ures|ing)\b|\bconvuls\w*|\bepilep\w*|\bhad a fit\b"
             r"|\btwitch\w*|\bjerk(?:ed|ing|s)\b|\bspasm\w*",
             False,
         ),
@@ -85,10 +89,11 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             "hospital",
             r"\bhospitali[sz]\w*|\b(?:emergency|casualty) (?:room|department|ward|services?)\b"
             r"|\ba&e\b|\ba & e\b|\bthe er\b|\bambulance\w*|\bparamedic\w*|\b(?:911|999|112)\b"
-            r"|\bicu\b|\bintensive care\b|\badmitted\b|\burgent care\b|\bpoison control\b"
+            r"|\bicu\b|\bintensive care\b|\badmitted (?:to|into|overnight|for)\b|\b(?:was|were"
+            r"|been|got|is|being) admitted\b|\burgent care\b|\bpoison control\b"
             r"|\b(?:taken|rushed|went|gone|go|going|brought|sent|ended up|landed|stay\w*|kept|is"
             r"|was"
-            r"|been|still|now|spent \w+ \w+) (?:\w+ )?(?:to|in|into|at) (?:the )?hospital\b"
+            r"|been|still|now|spent \w+ \w+) (?:\w+ )?(?:to|in|into|at) (?:the )?hospital\b(?!'s)"
             r"|\bhospital (?:stay|admission|visit)",
             False,
         ),
@@ -152,7 +157,9 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r"\b(?:alarm|alert|alarms|alerts|warning|alarming|beeper)\b[^.]{0,40}\b(?:did ?n[o']t"
             r"|didn'?t|never|failed to|wasn'?t|was not|not|no longer) (?:go|goes|gone|went"
             r"|sound|sounded|trigger\w*|activat\w*|alarm\w*|beep\w*|come|came|fire|fired|work)"
-            r"|\b(?:no|without|silent|muted|without any) (?:audible )?(?:alarm|alert|warning)s?\b",
+            r"|\b(?:with|and|but|there was|gave|had|without) (?:no|any|an) (?:audible )?(?:alarm"
+            r"|alert|warning)s?\b|\bno (?:audible )?(?:alarm|alert|warning) (?:sounded|went off"
+            r"|came|at all|was given)|\bsilent alarm\b",
             True,
         ),
         (
@@ -161,7 +168,11 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r"|\b(?:data|readings?|results?|values?|records?|charts?|doses?|images?|scans?"
             r"|profile|history)\b[^.]{0,30}\b(?:of|from|for|belong\w* to) (?:another|a different"
             r"|the wrong|a wrong|some other|other) (?:patient|person|resident|user)s?\b"
-            r"|\bsomeone else'?s\b|\bsomebody else'?s\b|\bmix(?:ed)?[- ]up\b"
+            r"|\b(?:someone|somebody) else'?s (?:data|readings?|results?|chart|record|values"
+            r"|glucose|measurements?|doses?|prescription|profile|images?|scans?)\b"
+            r"|\bmix(?:ed)?[- ]up (?:of|between|with) (?:the )?(?:patients?|records?|charts?"
+            r"|readings?|data|results|profiles)\b|\b(?:patients?|records?|charts?|readings?|data"
+            r"|results|profiles) (?:were|got|was|are) mixed up\b"
             r"|\bnot (?:my|his|her|their) (?:data|readings|results|record|chart)"
             r"|\b\w+'s (?:readings?|results?|data|values|chart|records?) (?:on|in|under) (?:my|his"
             r"|her|their|the|another) (?:[\w']+ )?(?:profile|account|chart|record|dashboard|file)",
@@ -171,7 +182,10 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
     "es": [
         (
             "injury",
-            r"\bherid\w*|\blesion\w*|\blastim\w*|\bsangr\w*|\bmoraton\w*|\bhematoma\w*"
+            r"\bherid\w*|\blesion\w*|\blastim\w*|\bsangr(?:a|an|aba|aban|o|ando|ado|ada|ante)\b"
+            r"|\bsangrado\w*"
+            r"|\b(?:perdio|salia|sale|salio|hay|con) (?:mucha |algo de )?sangre\b|\bmoraton\w*"
+            r"|\bhematoma\w*"
             r"|\bfractur\w*|\besguince\w*|\bcortad\w*|\bcortes? (?:en|profundo)|\bgolpe en (?:la"
             r"|el)"
             r" (?:cabeza|cara|brazo|pierna|frente)|\bse (?:dio|ha dado) un golpe|\bse golpe\w*"
@@ -217,14 +231,19 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         (
             "allergic_reaction",
             r"\balergi\w*|\balergic\w*|\bsarpullido\w*|\berupcion\w*|\broncha\w*|\burticaria\b"
-            r"|\bpicor\w*|\bpica(?:n|ba|zon)?\b|\beccema\w*|\breaccion\w*|\bhinch(?:o|aron|azon)\b"
+            r"|\bpicor\w*|\bpica(?:n|ba|zon)?\b|\beccema\w*|\breaccion (?:alergica|en la piel"
+            r"|cutanea|local|fuerte)\b"
+            r"|\breaccion (?:a|al|a la) (?:parche|adhesivo|sensor|esparadrapo|electrodo|material"
+            r"|pegamento|mascarilla)|\bhinch(?:o|aron|azon)\b"
             r"|\banafila\w*|\bse (?:le |me )?hinch\w*",
             False,
         ),
         (
             "unconscious",
             r"\bdesmay\w*|\binconscien\w*|\bperdi\w* (?:el )?(?:conocimiento|sentido)\b"
-            r"|\bdesvanec\w*|\bcolaps\w*|\bmare(?:o|os|ad[oa]s?|aba|arse)\b|\bno respond\w*"
+            r"|\bdesvanec\w*|\bcolaps\w*|\bmare(?:o|os|ad[oa]s?|aba|arse)\b|\b(?:paciente|padre"
+            r"|madre|hij[oa]|marido|mujer|abuel[oa]|el|ella|bebe|nin[oa])\b"
+            r"[^.]{0,20}\bno respond\w*"
             r"|\bsincope\b|\bse quedo (?:ida|ido|inconsciente|sin sentido)",
             False,
         ),
@@ -243,8 +262,13 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         ),
         (
             "hospital",
-            r"\bhospital(?:izad\w*|izaron|izacion)?\b|\burgencias\b|\bemergencias\b|\bambulancia\w*"
-            r"|\buci\b|\bcuidados intensivos\b|\bingres(?:ado|ada|ados|adas|aron|o|ar)\b"
+            r"\bhospitaliz\w*|\b(?:esta|estuvo|sigue|lleva|paso|pasamos|llevaron|fue|fuimos|ir"
+            r"|ingresad[oa]s?) (?:\w+ )?(?:en el|al) hospital\b|\burgencias\b|\bemergencias\b"
+            r"|\bambulancia\w*"
+            r"|\buci\b|\bcuidados intensivos\b|\bingresad[oa]s?\b"
+            r"|\b(?:lo|la|le|los|las) ingres(?:aron|o)\b|\bingres(?:o|aron) en (?:el hospital"
+            r"|urgencias"
+            r"|la uci|planta)"
             r"|\b(?:112|061|911)\b|\bparamedic\w*|\bsamur\b",
             False,
         ),
@@ -265,7 +289,7 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         (
             "smoke_fire",
             r"\bhumo\w*|\bhumeaba\b|\bfuego\w*|\bincendi\w*|\ben llamas\b|\bllamaradas?\b"
-            r"|\bllamas\b|\bchispa\w*|\bchisporrote\w*|\bexplot\w*|\bexplosion\w*|\bestall\w*"
+            r"|\bchispa\w*|\bchisporrote\w*|\bexplot(?:o|aron|ado|ada)\b|\bexplosion\w*|\bestall\w*"
             r"|\b(?:olor|olia|huele|olio) a (?:quemado|plastico|chamusquina)|\bcortocircuito\w*"
             r"|\bcarbonizad\w*",
             False,
@@ -309,7 +333,10 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         (
             "injury",
             r"\bbless\w*|\bplaies?\b|\bsaign\w*|\bhematome\w*|\becchymose\w*|\bfractur\w*"
-            r"|\bentorse\w*|\bentaill\w*|\bcoupure\w*|\bs'est coupe\w*|\becras\w*|\bpince\w*"
+            r"|\bentorse\w*|\bentaill\w*|\bcoupure\w*|\bs'est coupe\w*|\becrase\w* (?:le |la |les "
+            r"|son |sa |ses )?(?:bras|main|doigt|doigts"
+            r"|jambe|pied|cou|tete|poitrine)|\bs'est fait ecraser|\b(?:s'est|m'a|lui a|a) pince\w*"
+            r"|\bpincement\w*"
             r"|\bcoince\w* (?:le |la |les |son |sa |ses )?(?:bras|main|doigt|doigts|jambe|pied|cou"
             r"|tete)|\bdouleur\w*|\b(?:s'est|se sont|m'a|lui a|me suis|s'etait) fait mal"
             r"|\bfait (?:tres )?mal\b|\bcontusion\w*|\bgonfle\w*|\bpoints de suture",
@@ -323,7 +350,9 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         ),
         (
             "shock",
-            r"\bdecharge\w*|\belectrocut\w*|\belectris\w*|\bchataigne\b|\bcoup de jus\b"
+            r"\bdecharge (?:electrique|dans|au|a la|en)\b|\b(?:pris|recu|ressenti|senti) (?:une )?"
+            r"decharge\b|\bune decharge (?:en|au|a la|dans)\b|\belectrocut\w*|\belectris\w*"
+            r"|\bchataigne\b|\bcoup de jus\b"
             r"|\bpris du jus\b|\b(?:pris|pris un|recu un|pris une|recu une) (?:coup de )?"
             r"(?:courant|jus|decharge)|\bfourmill\w*|\bpicotement\w*",
             False,
@@ -331,7 +360,8 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         (
             "fall",
             r"\btomb(?:e|ee|es|ees|er|ait|aient|a|ent|ant|era)\b|\bchut(?:e|es|er|ait|ant)\b"
-            r"|\bglisse\w*|\btrebuch\w*|\bpar terre\b|\bau sol\b|\baffaiss\w*|\beffondr\w*",
+            r"|\b(?:a|ont|avait|est|suis|s'est) glisse\w*|\bglisse\w* (?:de|du|hors|sur le sol"
+            r"|par terre)|\btrebuch\w*|\bpar terre\b|\bau sol\b|\baffaiss\w*|\beffondr\w*",
             False,
         ),
         (
@@ -348,7 +378,11 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         (
             "allergic_reaction",
             r"\ballerg\w*|\beruption\w*|\brougeur\w*|\burticaire\w*|\bdemange\w*|\beczema\w*"
-            r"|\bplaques? rouges?|\breaction\w*|\banaphyla\w*|\bboutons\b|\boedeme\w*",
+            r"|\bplaques? rouges?|\breaction (?:allergique|cutanee|locale|forte)\b"
+            r"|\breaction (?:a|au|a la|aux) (?:patch|adhesif|capteur|pansement|electrode|materiau"
+            r"|colle|masque|sparadrap)|\banaphyla\w*|\b(?:petits )?boutons (?:rouges|sur (?:la|le"
+            r"|les"
+            r"|sa|son|ses))\b|\boedeme\w*",
             False,
         ),
         (
@@ -373,8 +407,11 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         ),
         (
             "hospital",
-            r"\bhopita\w*|\bhospitalis\w*|\burgences\b|\bsamu\b|\bpompiers\b|\bambulance\w*"
-            r"|\breanimation\b|\bsoins intensifs\b|\b(?:15|112|911)\b",
+            r"\b(?:est|etait|reste|encore|toujours|emmene\w*|transporte\w*|conduit\w*|admis\w*"
+            r"|passe\w*|nuit\w*|sorti\w*|aller|alle\w*|va) (?:\w+ )?(?:a l'|de l')hopital\b"
+            r"|\bhospitalis\w*|\burgences\b|\bsamu\b|\bpompiers\b|\bambulance\w*"
+            r"|\breanimation\b|\bsoins intensifs\b|\b(?:112|911)\b|\b(?:appele\w*|fait|faire"
+            r"|compose\w*) le 15\b",
             False,
         ),
         (
@@ -425,7 +462,8 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         (
             "alarm_failure",
             r"\b(?:alarme|alerte|avertissement|bip)s?\b[^.]{0,40}\b(?:n'a|n'ont|n'avait|ne s'est"
-            r"|ne s'etait)? ?(?:pas|jamais|aucun\w*) (?:sonne|retenti|declenche\w*|fonctionne"
+            r"|ne s'etait)? ?(?:pas|jamais|aucun\w*|rien) (?:sonne|retenti|declenche\w*|signale"
+            r"|indique|fonctionne"
             r"|alerte|bipe)|\b(?:aucune|sans|pas d')(?: ?)(?:alarme|alerte)\b",
             True,
         ),
@@ -439,17 +477,23 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
     "de": [
         (
             "injury",
-            r"verletz\w*|\w*wunden?\b|\bblut(?:e|et|ete|eten|ung|ungen|end|ig)\b|\bgeblutet\b"
+            r"(?<!datenschutz)(?<!pflicht)(?<!vertrags)verletz\w*|\w*wunden?\b|\bblut(?:e|et|ete"
+            r"|eten|ung|ungen|end|ig)\b|\bgeblutet\b"
             r"|bluterguss\w*|\bblaue[rn]? fleck\w*|prellung\w*|(?:knochen|arm|bein|hueft|hand"
             r"|fuss|finger|rippen|schluesselbein|oberschenkelhals|handgelenks?)bruch\w*"
             r"|\b(?:arm|bein|hand|finger|rippe|rippen|hueft\w*|nase|handgelenk) (?:\w+ )?"
-            r"gebrochen|\bgeschnitten\b|quetsch\w*|eingeklemmt\w*|schmerz\w*|\btut (?:\w+ )?weh\b"
+            r"gebrochen|\bgeschnitten\b|quetsch\w*|\b(?:arm|hand|finger|bein|fuss|kopf"
+            r"|hals)\w* (?:\w+ )?eingeklemmt"
+            r"|\beingeklemmt\w* (?:\w+ )?(?:arm|hand|finger|bein|fuss)|\bschmerz(?:en|t|te|ten"
+            r"|haft\w*)?\b|\w+schmerz(?:en)?\b|\btut (?:\w+ )?weh\b"
             r"|\bweh ?getan\b|geschwollen\w*|schwellung\w*|\bgenaeht\b",
             False,
         ),
         (
             "burn",
-            r"verbrenn\w*|verbrannt\w*|brandblase\w*|brandwunde\w*|\bblasen\b|verbrueh\w*"
+            r"verbrenn\w*|verbrannt\w*|brandblase\w*|brandwunde\w*|\b(?:haut|bekam|bekommen|hat"
+            r"|hatte|hatten)"
+            r" (?:\w+ )?blasen\b|verbrueh\w*"
             r"|versengt\w*|angesengt\w*",
             False,
         ),
@@ -458,14 +502,16 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r"stromschlag\w*|stromschlaeg\w*|stromstoss\w*|\bgewischt\b"
             r"|\bgeschlagen\b(?= [^.]{0,20}"
             r"strom)|\bstrom (?:bekommen|abbekommen|gekriegt)|elektrisiert\w*|elektrischen? schlag"
-            r"|kribbel\w*|\bgeschockt\b",
+            r"|kribbel\w*",
             False,
         ),
         (
             "fall",
-            r"\bgestuerzt\b|\bstuerz\w*|\w*sturz\b|\bstuerze\b|hingefallen|umgefallen"
+            r"\bgestuerzt\b|\bstuerz\w*|\b\w*(?<!ab)(?<!kurs)(?<!preis)(?<!system)sturz\b"
+            r"|\bstuerze\b|hingefallen|umgefallen"
             r"|rausgefallen|herausgefallen|\bgefallen\b|ausgerutscht|gestolpert"
-            r"|\b(?:auf den|am|auf dem) boden\b|zusammengesackt|zusammengebrochen",
+            r"|\b(?:auf den|am|auf dem) boden\b|zusammengesackt|\b(?:er|sie|patient\w*|mutter"
+            r"|vater)\b[^.]{0,30}zusammengebrochen",
             False,
         ),
         (
@@ -482,14 +528,17 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         ),
         (
             "allergic_reaction",
-            r"allergi\w*|\w*ausschlag\w*|quaddel\w*|nesselsucht|\bjuck\w*|ekzem\w*|anaphyla\w*"
+            r"allergi\w*|\w*ausschlag(?:e|s)?\b|quaddel\w*|nesselsucht|\bjuck\w*|ekzem\w*"
+            r"|anaphyla\w*"
             r"|\broetung\w*|hautreizung\w*|hautroetung\w*|\bgereizt\w* haut",
             False,
         ),
         (
             "unconscious",
-            r"bewusstlos\w*|ohnmacht\w*|ohnmaechtig\w*|\bbewusstsein\b|kollabier\w*"
-            r"|\bumgekippt\b|schwindel\w*|schwindl\w*|benommen\w*|\bnicht (?:mehr )?ansprechbar\b",
+            r"bewusstlos\w*|ohnmacht\w*|ohnmaechtig\w*|\bbewusstsein verl\w*|\b(?:ohne|wieder bei"
+            r"|nicht bei) bewusstsein\b|kollabier\w*"
+            r"|\bumgekippt\b|schwindel(?:ig|gefuehl|anfall\w*)?\b|schwindl\w*|benommen\w*"
+            r"|\bnicht (?:mehr )?ansprechbar\b",
             False,
         ),
         (
@@ -507,10 +556,10 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         ),
         (
             "hospital",
-            r"\b(?:im|ins|in ein|in einem|in das|ins naechste|aus dem|vom) krankenhaus\b"
+            r"\b(?:im|ins|in ein|in einem|in das|ins naechste|aus dem|vom) \w*krankenhaus\b"
             r"|krankenhaus(?:aufenthalt|aufnahme|einweisung)\w*|notaufnahme\w*|notarzt\w*"
-            r"|rettungswagen\w*|\brtw\b|\bnotruf\w*"
-            r"|\b112\b|rettungsdienst\w*|intensivstation\w*|\bstationaer\w*|eingeliefert"
+            r"|rettungswagen\w*|\brtw\b|\bnotruf(?:e|s)?\b"
+            r"|\b112\b|rettungsdienst\w*|intensivstation\w*|\bstationaer\b|eingeliefert"
             r"|\bsanitaeter\w*|\bklinik (?:eingewiesen|gebracht|gekommen)",
             False,
         ),
@@ -523,7 +572,8 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         (
             "overheating",
             r"ueberhitz\w*|\b(?:sehr|zu|extrem|total|richtig|so) (?:heiss|warm)\w*|\bheiss\b"
-            r"|glueh\w*|geschmolzen|schmilzt|geschmort|verformt\w*|aufgeblaeht\w*"
+            r"|\bglueh(?:t|te|ten|end\w*)\b|\brotglueh\w*|geschmolzen|schmilzt|geschmort"
+            r"|verformt\w*|aufgeblaeht\w*"
             r"|\bakku (?:ist )?(?:aufgequollen|gewoelbt)",
             False,
         ),
@@ -561,15 +611,18 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         (
             "alarm_failure",
             r"\b(?:alarm|warnung|alarmton|warnton|alarme)\w*\b[^.]{0,40}\b(?:nicht|nie|kein)"
-            r" ?(?:ausgeloest|angeschlagen|ertoent|gepiept|losgegangen|gegangen|gekommen"
-            r"|reagiert)?|\b(?:kein|ohne|keinen) (?:\w+ )?(?:alarm|warnton|alarmton)\b"
+            r" ?(?:\w+ )?(?:ausgeloest|angeschlagen|ertoent|gepiept|losgegangen|gekommen"
+            r"|reagiert)\b|\b(?:kein|ohne|keinen) (?:\w+ )?(?:alarm|warnton|alarmton)\b"
             r"|\balarm blieb aus\b",
             True,
         ),
         (
             "wrong_patient_data",
             r"\banderen? (?:patient\w*|person|bewohner\w*)\b|\bfremde\w* (?:daten|werte"
-            r"|patient\w*)|\bfalsche\w* patient\w*|verwechsel\w*",
+            r"|patient\w*)|\bfalsche\w* patient\w*|\b(?:patient\w*|daten|werte|befunde|proben"
+            r"|akten)\w* (?:\w+ ){0,3}verwechselt"
+            r"|\bverwechslung (?:von|der) (?:patient\w*|daten|werte|befunde|proben)"
+            r"|patientenverwechslung\w*",
             True,
         ),
     ],
