@@ -258,3 +258,24 @@ def test_more_hard_negatives_are_not_flagged(lang, text):
     finding = screen(text)
     assert finding.outcome == "none", finding.reasons
     assert finding.language == lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He could not breathe after the mask slipped.",
+        "Mi madre no podía respirar bien con la mascarilla nueva.",
+        "Il ne respirait plus quand l'alarme a sonné.",
+        "Mein Vater war plötzlich nicht mehr ansprechbar.",
+    ],
+)
+def test_a_harm_that_is_itself_a_negation_is_not_cancelled_by_it(text):
+    assert screen(text).flagged
+
+
+def test_a_text_too_short_to_tell_its_language_is_screened_in_every_language():
+    finding = screen("No podía respirar.")
+    assert finding.flagged
+    assert "breathing" in finding.kinds
+    assert screen("Bewusstlos!").flagged
+    assert not screen("Thanks!").flagged

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from caredesk.safety.context import NEGATION
 from caredesk.safety.families import FAMILIES
 from caredesk.safety.trigger import Gate
 
@@ -1657,21 +1658,29 @@ def _alternatives(pattern: str) -> list[str]:
     return [*parts, current]
 
 
-def _concepts(rows: list[tuple[str, str, str, bool]]) -> tuple[Concept, ...]:
+def _concepts(lang: str, rows: list[tuple[str, str, str, bool]]) -> tuple[Concept, ...]:
     """One compiled pattern per alternative of the lists above, grouped by (kind, level, own
     negation) in first-seen order: the gate then sends a sentence only to the few
-    alternatives whose words it holds."""
+    alternatives whose words it holds. An alternative that spells a negation itself ("could
+    not breathe", "no podía respirar") holds its own negation: the harm is in the negation."""
     groups: dict[tuple[str, str, bool], list[str]] = {}
     for kind, level, pattern, own in rows:
         groups.setdefault((kind, level, own), []).extend(_alternatives(pattern))
     return tuple(
-        Concept(kind, level, re.compile(alternative), own)
+        Concept(kind, level, re.compile(alternative), own or _spells_negation(lang, alternative))
         for (kind, level, own), alternatives in groups.items()
         for alternative in dict.fromkeys(alternatives)
     )
 
 
-CONCEPTS: dict[str, tuple[Concept, ...]] = {lang: _concepts(rows) for lang, rows in _RAW.items()}
+def _spells_negation(lang: str, pattern: str) -> bool:
+    words = re.sub(r"\\[bwWsSd]|[\\()?:*+|\[\]{}^$]", " ", pattern)
+    return bool(NEGATION[lang].search(words))
+
+
+CONCEPTS: dict[str, tuple[Concept, ...]] = {
+    lang: _concepts(lang, rows) for lang, rows in _RAW.items()
+}
 
 
 GATES: dict[str, Gate] = {

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from caredesk.safety import context
 from caredesk.safety.lexicon import CONCEPTS, EVENT, GATES, POSSIBLE, Concept
-from caredesk.safety.text import LANGUAGES, detect_language, fold, newest_part, sentences
+from caredesk.safety.text import LANGUAGES, fold, newest_part, sentences, tell_language
 
 OUTCOMES = ("event", "possible", "none")
 
@@ -73,14 +73,29 @@ class Finding:
 
 
 def screen(text: str, *, lang: str | None = None) -> Finding:
-    """Screen one inbound text for a safety event or a possible one."""
+    """Screen one inbound text for a safety event or a possible one.
+
+    A text too short to tell its language by (no stopword of any language) is screened in every
+    language, and the most serious finding kept: recall first."""
     newest = newest_part(text)
     folded = fold(newest)
-    language = lang if lang in LANGUAGES else detect_language(newest[:_LANGUAGE_SAMPLE])
+    if lang in LANGUAGES:
+        language, sure = str(lang), True
+    else:
+        language, sure = tell_language(newest[:_LANGUAGE_SAMPLE])
+    levels = _levels(folded, language)
+    if not sure and not levels:
+        for other in LANGUAGES:
+            found = _levels(folded, other) if other != language else {}
+            if found:
+                return _finding(found, other)
+    return _finding(levels, language)
+
+
+def _levels(folded: str, language: str) -> dict[str, str]:
     levels: dict[str, str] = {}
-    gate = GATES[language]
+    gate, concepts = GATES[language], CONCEPTS[language]
     for sentence in sentences(folded):
-        concepts = CONCEPTS[language]
         hits = [
             concepts[i] for i in gate.candidates(sentence) if concepts[i].pattern.search(sentence)
         ]
@@ -90,8 +105,8 @@ def screen(text: str, *, lang: str | None = None) -> Finding:
             if levels.get(kind) != EVENT:
                 levels[kind] = level
     if set(levels) == {"death"} and context.ACCOUNT_ADMIN[language].search(folded):
-        levels = {}
-    return _finding(levels, language)
+        return {}
+    return levels
 
 
 def _sentence_matches(sentence: str, lang: str, candidates: list[Concept]) -> list[tuple[str, str]]:

@@ -102,14 +102,21 @@ _HINTS: dict[str, re.Pattern[str]] = {
 
 def detect_language(text: str) -> str:
     """Tell which of the screen's languages `text` is written in (English when unsure)."""
+    return tell_language(text)[0]
+
+
+def tell_language(text: str) -> tuple[str, bool]:
+    """The language of `text` (English when unsure) and whether any stopword told it."""
     raw = text.lower()
     words = _WORD.findall(fold(raw))
-    best, best_score = "en", 0
+    best, best_score, stopwords_seen = "en", 0, False
     for lang, stop in _STOPWORDS.items():
-        score = sum(2 for w in words if w in stop)
+        hits = sum(1 for w in words if w in stop)
+        stopwords_seen = stopwords_seen or hits > 0
+        score = 2 * hits
         hints = _HINTS.get(lang)
         if hints is not None:
             score += len(hints.findall(raw))
         if score > best_score:
             best, best_score = lang, score
-    return best
+    return best, stopwords_seen
