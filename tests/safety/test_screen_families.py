@@ -121,6 +121,25 @@ def test_a_negation_never_swallows_a_second_real_event():
 # A second batch, written the same way after the word families were in place and measured
 # before any change (37 of 40 flagged, 18 of 21 negatives kept; see docs/benchmarks.md).
 MORE_FLAGGED = [
+    # a fourth batch, after the third: unsure signs (10 of 12 flagged before any change)
+    (
+        "en",
+        "Not sure it's the device, but since Monday he's had headaches and a tingling in his fingers after each session.",
+    ),
+    ("en", "Mum's been really confused since the new dose schedule, the GP is coming tomorrow."),
+    ("en", "The charger felt hot and the plug looks slightly melted, nobody was hurt."),
+    ("es", "No sé si tiene que ver, pero desde la actualización se marea al levantarse."),
+    ("es", "El cargador olía raro, como a plástico caliente."),
+    ("es", "Mi padre está en el hospital desde ayer, todavía no sabemos por qué."),
+    ("fr", "Je ne sais pas si c'est lié, mais il a des vertiges depuis le nouveau réglage."),
+    ("fr", "La peau est un peu rouge sous l'électrode, est-ce une brûlure ?"),
+    ("fr", "Le lit a bougé tout seul cette nuit, heureusement personne n'était dessus."),
+    (
+        "de",
+        "Ich weiß nicht, ob es daran liegt, aber seit dem Update ist mir oft übel und schwindlig.",
+    ),
+    ("de", "Unter dem Pflaster ist die Haut gerötet und juckt."),
+    ("de", "Das Ladegerät wurde so heiß, dass man es nicht anfassen konnte."),
     # a third batch, after the senses that are not harm were widened (23 of 24 flagged before
     # any change)
     ("en", "Her heel got caught in the lift's footplate and it's badly swollen now."),
@@ -204,6 +223,37 @@ def test_more_harm_in_other_words_is_flagged(lang, text):
 
 
 MORE_NONE = [
+    # fourth batch, following the labelling rules' kinds of "none" (24 of 26 kept before any
+    # change)
+    (
+        "en",
+        "The alarm beeps every night at 2am even though everything is fine, can we change the threshold?",
+    ),
+    ("en", "The screen cracked when the box was dropped by the courier, the pump works."),
+    ("en", "In 2019 my husband had a fall with a different walker, is this model more stable?"),
+    ("en", "What should we do if the patient faints during a video visit?"),
+    ("en", "The ER doctor said there was no overdose, we just need the pump log."),
+    ("en", "The belt clip broke off, can you send a new one?"),
+    ("en", "Please remove my late father's account, he died in March."),
+    ("en", "The app froze and I had to force quit it."),
+    ("es", "La alarma suena cada dos por tres sin motivo, ¿se puede bajar la sensibilidad?"),
+    ("es", "¿Qué hago si el cargador se calienta mucho?"),
+    ("es", "Ninguna herida, solo se rompió la tapa de la batería."),
+    ("es", "Mi madre falleció el año pasado, quiero cancelar su suscripción."),
+    ("es", "La videollamada se cortó tres veces, ¿me pueden devolver la consulta?"),
+    ("es", "El clip del sensor se despegó, ¿me mandan otro?"),
+    ("fr", "L'alarme sonne toutes les nuits pour rien, comment la régler ?"),
+    ("fr", "Que faire si le capteur chauffe ?"),
+    ("fr", "Aucune blessure, juste le boîtier fissuré après la livraison."),
+    ("fr", "Mon mari est décédé l'an dernier, merci de fermer son compte."),
+    ("fr", "L'application plante quand j'ouvre l'historique."),
+    ("fr", "Le clip de la ceinture s'est cassé, pouvez-vous en envoyer un ?"),
+    ("de", "Der Alarm piept jede Nacht ohne Grund, kann man die Schwelle ändern?"),
+    ("de", "Was sollen wir tun, wenn das Gerät heiß wird?"),
+    ("de", "Keine Verletzung, nur das Gehäuse hat einen Riss."),
+    ("de", "Meine Mutter ist letztes Jahr verstorben, bitte kündigen Sie ihr Konto."),
+    ("de", "Die App hängt sich beim Öffnen des Verlaufs auf."),
+    ("de", "Der Gürtelclip ist abgebrochen, können Sie einen neuen schicken?"),
     # third batch (22 of 24 kept before any change)
     ("en", "Can you collapse the alerts panel by default? It takes up half the screen."),
     ("en", "Our clinic falls under the enterprise plan, please fix the invoice."),

@@ -455,13 +455,34 @@ RULED_OUT: dict[str, re.Pattern[str]] = {
     "en": _any(
         r"\bruled (?:\w+ )?out\b",
         r"\bexcluded\b",
+        r"\b(?:said|confirmed|found|told us|saw)\b[^.]{0,20}\b(?:there was |it was |it wasn'?t |"
+        r"it'?s )?(?:no|not an?|nothing like an?) (?:sign of )?(?:an? )?(?:overdose|injury|burn"
+        r"|fracture|harm|damage|poisoning|allergic reaction|allergy|reaction|seizure|infection)\b",
         # a figure of speech about money: "I stopped breathing when I saw the quote"
         r"\b(?:when|after) (?:i|we) (?:saw|read|opened|got|looked at) (?:the|your|our|my) "
         r"(?:\w+ )?(?:bill|invoice|quote|price|renewal|statement)",
     ),
-    "es": _any(r"\bdescartad[oa]s?\b", r"\bdescart(?:o|aron|amos)\b"),
-    "fr": _any(r"\becarte\w*", r"\bexclu(?:e|s|es)?\b"),
-    "de": _any(r"\bausgeschlossen\b", r"\bschloss\w* (?:\w+ ){0,3}aus\b"),
+    "es": _any(
+        r"\bdescartad[oa]s?\b",
+        r"\bdescart(?:o|aron|amos)\b",
+        r"\b(?:dijo|dijeron|confirmo|confirmaron|vio|vieron) que no (?:hubo|habia|era|fue|tiene"
+        r"|tenia) (?:ninguna? |una? )?(?:sobredosis|lesion|quemadura|fractura|dano|reaccion"
+        r"|alergia|infeccion)",
+    ),
+    "fr": _any(
+        r"\becarte\w*",
+        r"\bexclu(?:e|s|es)?\b",
+        r"\b(?:a dit|ont dit|a confirme|ont confirme|a constate|ont constate) qu'il n'y (?:avait|a"
+        r"|a eu) (?:pas de |aucune? )(?:surdosage|surdose|blessure|brulure|fracture|lesion"
+        r"|reaction|allergie|infection)",
+    ),
+    "de": _any(
+        r"\bausgeschlossen\b",
+        r"\bschloss\w* (?:\w+ ){0,3}aus\b",
+        r"\b(?:sagte|sagten|bestaetigte\w*|meinte\w*|fand\w*),? (?:dass )?(?:es )?(?:\w+ )?"
+        r"(?:keine?|nicht) (?:\w+ )?(?:ueberdosis|verletzung|verbrennung|fraktur|bruch|schaden"
+        r"|reaktion|allergie|infektion)",
+    ),
 }
 
 # Hypotheticals and questions: strong cues always, weak cues only in a question.

@@ -241,7 +241,8 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         (
             "unconscious",
             r"\bdesmay\w*|\binconscien\w*|\bperdi\w* (?:el )?(?:conocimiento|sentido)\b"
-            r"|\bdesvanec\w*|\bcolaps\w*|\bmare(?:o|os|ad[oa]s?|aba|arse)\b|\b(?:paciente|padre"
+            r"|\bdesvanec\w*|\bcolaps\w*|\bmare(?:o|os|ad[oa]s?|aba|aban|arse|a|an|e)\b"
+            r"|\b(?:paciente|padre"
             r"|madre|hij[oa]|marido|mujer|abuel[oa]|el|ella|bebe|nin[oa])\b"
             r"[^.]{0,20}\bno respond\w*"
             r"|\bsincope\b|\bse quedo (?:ida|ido|inconsciente|sin sentido)",
@@ -339,7 +340,8 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r"|\bpincement\w*"
             r"|\bcoince\w* (?:le |la |les |son |sa |ses )?(?:bras|main|doigt|doigts|jambe|pied|cou"
             r"|tete)|\bdouleur\w*|\b(?:s'est|se sont|m'a|lui a|me suis|s'etait) fait mal"
-            r"|\bfait (?:tres )?mal\b|\bcontusion\w*|\bgonfle\w*|\bpoints de suture",
+            r"|\bfait (?:tres )?mal\b|\bpeau (?:\w+ ){0,3}rouge\w*|\brougi\w*|\bcontusion\w*"
+            r"|\bgonfle\w*|\bpoints de suture",
             False,
         ),
         (
@@ -486,7 +488,8 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r"|hals)\w* (?:\w+ )?eingeklemmt"
             r"|\beingeklemmt\w* (?:\w+ )?(?:arm|hand|finger|bein|fuss)|\bschmerz(?:en|t|te|ten"
             r"|haft\w*)?\b|\w+schmerz(?:en)?\b|\btut (?:\w+ )?weh\b"
-            r"|\bweh ?getan\b|geschwollen\w*|schwellung\w*|\bgenaeht\b",
+            r"|\bweh ?getan\b|geschwollen\w*|schwellung\w*|\bgenaeht\b|\bgeroetet\w*"
+            r"|\bhaut (?:ist |war )?(?:\w+ )?rot\b",
             False,
         ),
         (

@@ -1079,7 +1079,10 @@ _RAW["fr"] += [
     (
         "injury",
         EVENT,
-        r"\bsaigne\w*|\bdu sang\b|\bs'est casse|\bcasse (?:le|la|son|sa) |\bentorse|\bcoince\w*"
+        r"\bsaigne\w*|\bdu sang\b|\bs'est casse (?:le|la|les|un|une|son|sa|ses) (?:\w+ )?(?:bras"
+        r"|poignet|hanche|jambe|cheville|nez|cote|cotes|doigt|orteil|clavicule|epaule|machoire|col"
+        r"|dent|pied|genou|main)\b|\bcasse (?:le|la|son|sa) (?:bras|poignet|hanche|jambe|cheville"
+        r"|nez|cote|doigt|clavicule|epaule|col|main|pied)\b|\bentorse|\bcoince\w*"
         r"|\becrase\w*|\bpince\w* (?:le|la|son|sa)"
         r"|\bdouleur (?:forte|intense|thoracique)|\bavc\b|\binfarctus|\bcrise cardiaque"
         r"|\bhypo severe"
