@@ -1,4 +1,4 @@
-"""Load the labelled reports of one split and measure the screen on them."""
+"""Load the labelled reports (one split, or all of them) and measure the screen on them."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ DATA = Path(__file__).parent / "data" / "reports.jsonl"
 LANGS = ("en", "es", "fr", "de")
 
 
-def load(split: str) -> list[dict[str, object]]:
-    """Return the reports of `split` only; the other split's rows are never kept."""
+def load(split: str | None = None) -> list[dict[str, object]]:
+    """Return the reports of `split` only (the other split's rows are never kept), or all."""
     rows = []
     with DATA.open(encoding="utf-8") as lines:
         for line in lines:
             row = json.loads(line)
-            if row["split"] == split:
+            if split is None or row["split"] == split:
                 rows.append(row)
     return rows
 
@@ -44,8 +44,8 @@ class Figures:
         return bad / total if total else 0.0
 
 
-def measure(split: str) -> Figures:
-    """Screen every report of `split`; misses keep only their language and kinds."""
+def measure(split: str | None = None) -> Figures:
+    """Screen every report of `split` (all when None); misses keep only language and kinds."""
     figures = Figures()
     for row in load(split):
         lang, label = str(row["lang"]), str(row["label"])

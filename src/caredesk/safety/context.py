@@ -7,14 +7,68 @@ from __future__ import annotations
 
 import re
 
+from caredesk.safety.trigger import Gate
+
 
 def _any(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
-# Senses that are not harm: removed before the concepts are matched.
-NOT_HARM: dict[str, re.Pattern[str]] = {
-    "en": _any(
+def _each(*parts: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(part) for part in parts)
+
+
+# Senses that are not harm: blanked out, one after another, before the concepts are matched;
+# `NOT_HARM_GATES` tells which of them can match a sentence at all.
+NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
+    "en": _each(
+        r"\bwound (?:care|up|down|dressings?)\b",
+        r"\bpain ?points?\b|\ba (?:real |bit of a |huge )?pain (?:to|in the)\b"
+        r"|\bpainful(?:ly)? (?:slow"
+        r"|process|experience|to use)",
+        r"\bhurt (?:our|the|my|your|their) (?:business|sales|workflow|ratings?|reputation|chances"
+        r"|numbers|feelings)\b|\bwouldn'?t hurt to\b",
+        r"\bculture shock\b",
+        r"\bfall(?:s|ing|en)? (?:back|under|into|within|outside|off the radar|on (?:a|the) "
+        r"(?:weekend|holiday|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+        r"|\bfallback\b|\bfell (?:into|under|within|off the radar)\b|\b(?:this|next|last|in the"
+        r"|early|late) fall\b",
+        r"\bcollaps\w* (?:the |all |a |this )?(?:\w+ )?(?:menu|section|panel|sidebar|view|list"
+        r"|tree|rows?"
+        r"|columns?|threads?|cards?|widgets?|groups?)\b|\bcollapsible\b",
+        r"\b(?:non-?)?smok(?:er|ers|ing) (?:status|cessation|history|habits?|programme|program"
+        r"|clinic|field|question)\b|\bnon-?smok\w*|\bsmokers?\b|\b(?:quit|stop|stopped) smoking\b",
+        r"\b(?:reminder|notification|alert|trigger|event|webhook|rule|job|cron|script|alarm)s? "
+        r"(?:\w+ )?fires?\b|\bfires? (?:off )?(?:a |an |the |twice |two )?(?:notifications?"
+        r"|reminders?|alerts?|webhooks?|events?|e-?mails?|requests?)\b",
+        r"\b(?:inbox|notifications?|e-?mails?|messages?|queue|tickets?|costs?|prices?|usage|demand"
+        r"|traffic)\b[^.]{0,20}\bexplod\w*|\bexplosion of (?:e-?mails|requests|tickets"
+        r"|notifications|messages)",
+        r"\b(?:battery|batteries|charger|cable|phone|tablet|app|call|video|screen|connection"
+        r"|signal|session|wifi|laptop|computer|it)\b(?:'s)? (?:\w+ )?(?:dies|dying)\b",
+        r"\bstroke of (?:luck|genius|midnight)|\b(?:brush|key|pen) ?strokes?\b",
+        r"\bunconscious bias\b",
+        r"\bdying (?:to|for) (?:know|see|try|hear|get|find|use|test)\b|\bdying of curiosity\b",
+        r"\b(?:fall|seizure|fire|burn|injury)s? (?:reminders?|notifications?|newsletters?"
+        r"|campaigns?|webinars?|events?|collections?|sales?|promotions?|training)\b",
+        r"\b(?:discussion|conversation|debate|meeting|argument|call|chat|exchange|thread)\b"
+        r"[^.]{0,50}\boverheat\w*|\bheated (?:discussion|debate|argument|exchange)",
+        r"\b(?:tv|drama|film|movie|show|series|scene|episode|cartoon|novel|documentary)\b"
+        r"[^.]{0,60}",
+        r"\b(?:seizure|fall|fire|smoke|overdose|apnea|apnoea)s? (?:detection|detector|alerts?"
+        r"|monitoring|sensor|feature|mode|setting)s?\b",
+        r"\b(?:is|am|are|'s|'m|being) allergic to\b",
+        r"\b(?:about|any|known|list of|field for|record of|history of|for) allergies\b",
+        r"\b(?:field|form|section|question|list|record|box|entry|tab)s? (?:[\w']+ ){0,3}allerg\w*"
+        r"|\ballerg\w* (?:field|list|section|record|question|tab)s?\b",
+        r"\b(?:has|have|had|with|diagnosed with|history of|known) (?:\w+ )?(?:epilepsy|asthma"
+        r"|diabetes|copd)\b",
+        r"\b(?:typed|entered|searched|clicked|picked|selected)\b[^.]{0,20}\bwrong patient"
+        r" (?:id|number|name)\b",
+        r"\b(?:training session|simulation|simulated|dummy patient|mannequin|manikin|demo mode"
+        r"|test mode|test patient|on purpose)\b[^.!?]*",
+        r"\b(?:colou?rs?|font|theme|design|layout|text|brightness|glare)\b[^.]{0,40}\bhurts?\b",
+        r"\bicd-?10\b[^\n?]{0,80}|\(\w+ (?:injury|poisoning|burn)\w* of [\w ]+\)",
         r"\bburn(?:t|ed|ing)? out\b",
         r"\bburns? (?:unit|ward|centre|center|clinic|team)s?\b",
         r"\b(?:our|the|your|their) (?:a&e|er|icu|emergency department|intensive care unit"
@@ -121,7 +175,20 @@ NOT_HARM: dict[str, re.Pattern[str]] = {
         r"\b(?:game|robot|character|avatar|cartoon)\b[^.]{0,40}",
         r"\bsales? (?:fell|dropped)",
     ),
-    "es": _any(
+    "es": _each(
+        r"\bca(?:e|en|yo|yera|era) en (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo"
+        r"|fin de semana|festivo|el dia|dia)\b",
+        r"\b(?:pago|cuota|cargo|recibo|factura|cobro|plazo)s? (?:\w+ )?ca(?:e|en|yo|era)\b",
+        r"\b(?:precio|precios|ventas|acciones|cifras)\b[^.]{0,30}\bdesplom\w*",
+        r"\bahogad[oa]s? (?:en|de|con) (?:papeleo|trabajo|correos|tareas|deudas|llamadas)",
+        r"\b(?:numero|telefono|contacto|boton|plan)(?:es|s)? de (?:emergencia|urgencia)s?\b",
+        r"\b(?:tiempo|punto|letra|hora)s? muert[oa]s?\b",
+        r"\bvende\w* humo\b",
+        r"\bquem\w* las pestanas",
+        r"\bse (?:me|le|nos|te|les) (?:cayo|cayeron|cae|caen) (?:el|la|los|las|un|una|mi|su)"
+        r" (?:lector|sensor|bomba|movil|telefono|tablet\w*|cargador|aparato|dispositivo|mando"
+        r"|caja|tapa|pieza|medidor|monitor|gafas|pantalla)\b",
+        r"\b(?:precio|precios|tarifa|tarifas|coste|costes|ventas)\b[^.]{0,30}\bca\w+",
         r"\blibre de humo",
         r"\bsimulacro\w*(?: de)? (?:incendio|evacuacion)\w*",
         r"\b(?:portatil|ordenador|pc|movil)\w* se (?:calienta|recalienta)\w*",
@@ -173,7 +240,19 @@ NOT_HARM: dict[str, re.Pattern[str]] = {
         r"\bmatar la app",
         r"\bcerrar la app a la fuerza",
     ),
-    "fr": _any(
+    "fr": _each(
+        r"\bdecharge (?:de |d')(?:la )?(?:batterie|responsabilite)|\bsigner une decharge\b",
+        r"\btomb\w* (?:bien|mal|a pic)\b|\btombe (?:un|le) (?:lundi|mardi|mercredi|jeudi|vendredi"
+        r"|samedi|dimanche|week-end)\b|\btomb\w* sur (?:un|une|le|la|votre|ce|cet|cette)\b",
+        r"\bexplosion (?:des|de) (?:demandes|mails|e-mails|tickets|appels|couts|prix)\b",
+        r"\btuer le temps\b",
+        r"\becraser (?:le|la|les|un|une) (?:fichier|donnees|version|sauvegarde)",
+        r"\ballergique (?:aux?|a la|a l'|a) (?:\w+ )?(?:formulaires|paperasse|reunions"
+        r"|mails|e-mails|bureaucratie|administration|demarches)",
+        r"\bfait tomber (?:le|la|les|l'|mon|ma|mes|son|sa|ses|notre|votre)\b",
+        r"\b(?:prix|tarifs?|couts?|ventes)\b[^.]{0,30}\bchut\w*",
+        r"\b(?:batterie|pile|ecran|appli|application|lien|telephone|tablette|lecteur|chargeur)s?"
+        r"\b[^.]{0,25}\b(?:est|etait|sont) (?:\w+ )?morte?s?\b",
         r"\bexercice\w*(?: d'evacuation| d'incendie| incendie| evacuation)+",
         r"\b(?:jeu|robot|personnage|dessin anime)\b[^.]{0,40}",
         r"\b(?:ordinateur|pc|portable|telephone)\w* (?:\w+ )?chauffe\w*",
@@ -225,7 +304,21 @@ NOT_HARM: dict[str, re.Pattern[str]] = {
         r"\bbouton bleu",
         r"\becran bleu",
     ),
-    "de": _any(
+    "de": _each(
+        r"\b(?:datenschutz|pflicht|vertrags|urheberrechts|sicherheits)\w*verletzung\w*",
+        r"\bverletz\w* (?:\w+ )?(?:die|den|das|unsere|ihre)? ?(?:dsgvo|datenschutz\w*|vertrag"
+        r"|richtlinie|vorschrift|regel|pflicht|privatsphaere|rechte|nutzungsbedingungen)",
+        r"\b(?:entscheidung|wahl|wuerfel|groschen|startschuss) (?:ist|sind|war) (?:\w+ )?gefallen",
+        r"\b(?:system|server|netz|verbindung|app|portal|seite|leitung|internet|wlan)\w* (?:\w+ )?"
+        r"zusammengebrochen|\bzusammenbruch de[sr] (?:systems|servers|netzes)",
+        r"\bjuckt (?:mich|uns|keinen|niemanden) nicht\b",
+        r"\b(?:kosten|preise|anfragen|zahlen|nachrichten|mails|tickets)\w* (?:\w+ )?explod\w*",
+        r"\b(?:war|bin|waren|sind) (?:\w+ )?geschockt\b",
+        r"\b(?:hat|haben|hatte|hatten|haette)\b(?: \w+){0,4} gefallen\b",
+        r"\bbrennt (?:mir|uns|ihm|ihr|euch|ihnen|allen) unter den naegeln",
+        r"\b(?:akku|batterie|display|geraet|lesegeraet|handy|tablet|app|bildschirm|ladegeraet)\w*"
+        r"\b[^.]{0,25}\b(?:ist|war|sind) (?:\w+ )?tot\b",
+        r"\b(?:preise|kosten|umsatz|tarife)\w*\b[^.]{0,30}\b(?:fallen|gefallen|sinken|stuerzen)",
         r"\b(?:spiel|roboter|figur|zeichentrick)\w*\b[^.]{0,40}",
         r"\b(?:laptop|computer|pc|rechner|handy)\w* (?:wird|ist|war) (?:\w+ )?(?:heiss|warm)",
         r"\bsturzprophylaxe\b",
@@ -279,6 +372,7 @@ NOT_HARM: dict[str, re.Pattern[str]] = {
         r"\bist (?:mir|uns) (?:\w+ ){0,3}gefallen",
     ),
 }
+NOT_HARM_GATES: dict[str, Gate] = {lang: Gate(list(senses)) for lang, senses in NOT_HARM.items()}
 
 # Negation cues: before a match within its clause.
 NEGATION: dict[str, re.Pattern[str]] = {
@@ -324,6 +418,7 @@ NEGATION: dict[str, re.Pattern[str]] = {
         r"\beviter\b",
         r"\bcontre\b",
         r"\bexclu\w*",
+        r"\becart\w*",
     ),
     "de": _any(
         r"\bkein\w*\b",
@@ -338,21 +433,57 @@ NEGATION: dict[str, re.Pattern[str]] = {
     ),
 }
 # Negation that follows the match ("verletzt wurde natuerlich niemand").
-NEGATION_AFTER: dict[str, re.Pattern[str]] = {
+NEGATION_AFTER: dict[str, re.Pattern[str]] = {  # within the clause: never past a comma
     "en": _any(
-        r"^\W*(?:was|were)? ?(?:not|none|ruled out)\b",
-        r"^\W*(?:\w+ ){0,2}as (?:it )?(?:should|expected|designed|intended)\b",
-        r"^\W*(?:\w+ ){0,2}ruled out\b",
+        r"^[^\w,;:.!?]*(?:was|were)? ?(?:not|none|ruled out)\b",
+        r"^[^\w,;:.!?]*(?:\w+ ){0,2}as (?:it )?(?:should|expected|designed|intended)\b",
+        r"^[^\w,;:.!?]*(?:\w+ ){0,2}ruled out\b",
     ),
-    "es": _any(r"^\W*(?:no|ninguno|ninguna)\b", r"^\W*(?:\w+ ){0,2}descart\w+"),
-    "fr": _any(r"^\W*(?:n'a pas|n'ont pas|aucun)\b"),
-    "de": _any(r"^\W*(?:wurde|hat|ist|war)? ?(?:\w+ )?(?:niemand|keiner|nicht)\b"),
+    "es": _any(r"^[^\w,;:.!?]*(?:no|ninguno|ninguna)\b", r"^[^\w,;:.!?]*(?:\w+ ){0,2}descart\w+"),
+    "fr": _any(r"^[^\w,;:.!?]*(?:n'a pas|n'ont pas|aucun)\b"),
+    "de": _any(r"^[^\w,;:.!?]*(?:wurde|hat|ist|war)? ?(?:\w+ )?(?:niemand|keiner|nicht)\b"),
 }
 # A clause ends at these: a negation never reaches past them.
 CLAUSE = re.compile(
     r",|:|\s-\s|\b(?:but|aber|pero|mais|sondern|however|then|dann|puis|luego|and|und|et|y|so|also"
     r"|donc|asi)\b"
 )
+
+# A sentence that rules harm out ("the ER ruled out an overdose") or only speaks figuratively
+# reports nothing.
+RULED_OUT: dict[str, re.Pattern[str]] = {
+    "en": _any(
+        r"\bruled (?:\w+ )?out\b",
+        r"\bexcluded\b",
+        r"\b(?:said|confirmed|found|told us|saw)\b[^.]{0,20}\b(?:there was |it was |it wasn'?t |"
+        r"it'?s )?(?:no|not an?|nothing like an?) (?:sign of )?(?:an? )?(?:overdose|injury|burn"
+        r"|fracture|harm|damage|poisoning|allergic reaction|allergy|reaction|seizure|infection)\b",
+        # a figure of speech about money: "I stopped breathing when I saw the quote"
+        r"\b(?:when|after) (?:i|we) (?:saw|read|opened|got|looked at) (?:the|your|our|my) "
+        r"(?:\w+ )?(?:bill|invoice|quote|price|renewal|statement)",
+    ),
+    "es": _any(
+        r"\bdescartad[oa]s?\b",
+        r"\bdescart(?:o|aron|amos)\b",
+        r"\b(?:dijo|dijeron|confirmo|confirmaron|vio|vieron) que no (?:hubo|habia|era|fue|tiene"
+        r"|tenia) (?:ninguna? |una? )?(?:sobredosis|lesion|quemadura|fractura|dano|reaccion"
+        r"|alergia|infeccion)",
+    ),
+    "fr": _any(
+        r"\becarte\w*",
+        r"\bexclu(?:e|s|es)?\b",
+        r"\b(?:a dit|ont dit|a confirme|ont confirme|a constate|ont constate) qu'il n'y (?:avait|a"
+        r"|a eu) (?:pas de |aucune? )(?:surdosage|surdose|blessure|brulure|fracture|lesion"
+        r"|reaction|allergie|infection)",
+    ),
+    "de": _any(
+        r"\bausgeschlossen\b",
+        r"\bschloss\w* (?:\w+ ){0,3}aus\b",
+        r"\b(?:sagte|sagten|bestaetigte\w*|meinte\w*|fand\w*),? (?:dass )?(?:es )?(?:\w+ )?"
+        r"(?:keine?|nicht) (?:\w+ )?(?:ueberdosis|verletzung|verbrennung|fraktur|bruch|schaden"
+        r"|reaktion|allergie|infektion)",
+    ),
+}
 
 # Hypotheticals and questions: strong cues always, weak cues only in a question.
 HYPOTHETICAL_STRONG: dict[str, re.Pattern[str]] = {
@@ -459,6 +590,10 @@ HISTORY: dict[str, re.Pattern[str]] = {
         r"\b(?:im jahr|seit|bis|anfang|ende|mitte|vor|im \w+) (?:19|20)\d\d\b",
         r"\b(?:19|20)\d\d (?:verstorben|gestorben)",
     ),
+}
+# History or a ruled-out harm: the whole sentence reports nothing now.
+DISMISSED: dict[str, re.Pattern[str]] = {
+    lang: re.compile(f"{HISTORY[lang].pattern}|{RULED_OUT[lang].pattern}") for lang in HISTORY
 }
 # Hedging: the writer is unsure, so a finding is "possible" (death and seizure stay events).
 HEDGE: dict[str, re.Pattern[str]] = {

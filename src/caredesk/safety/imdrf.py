@@ -6,6 +6,17 @@ the level-1 device problem terms in the annex's order, and the few health-effect
 level-2 terms were confirmed. Where a finer code could not be confirmed the higher-level code is
 used, and a health effect with no confirmed code is coded "Insufficient Information" for the
 clinician to refine in the complaint file.
+
+Sources: the IMDRF adverse event terminology page (imdrf.org, working group "Adverse Event
+Terminology": the annexes and their level structure) and manufacturers' published coding
+guides that quote Annex A and E codes with their terms (A24 "Adverse Event Without Identified
+Device or Use Problem", E0402 "Hypersensitivity/Allergic Reaction", E2401 "Insufficient
+Information", E2403 "No Clinical Signs, Symptoms or Conditions"). A second search (December
+2026) for the Annex E terms of burn, electric shock, fall, overdose, loss of consciousness,
+respiratory arrest, seizure and death, and for the Annex A level-2 terms of overheating, smoke
+or fire, unintended motion, failure to stop and alarm problems, found no source that quotes
+those codes with their terms, so none was added: those findings keep the level-1 device code
+and E2401.
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from caredesk.safety.context import NEGATION
+from caredesk.safety.families import FAMILIES
+from caredesk.safety.trigger import Gate
+
 
 class Concept(NamedTuple):
     kind: str
@@ -842,7 +846,8 @@ _RAW["en"] += [
         EVENT,
         r"\bstroke\b|\bhad a (?:bad |severe |big )?hypo\b|\bwent hypo\b|\bsevere hypo\w*"
         r"|\bhypoglyc\w+|\bgash\w*|\bconcussion"
-        r"|\bpinned\b|\btrapped (?:his|her|my|the)|\bentrap\w*|\bcrushed\b|\bpinched (?:his|her|my)"
+        r"|\bpinned\b|\btrapped (?:his|her|my|the)|\bentrap\w*|\bcrushed (?:his|her|my|their"
+        r"|the patient)\b|\bpinched (?:his|her|my)"
         r"|\bstitches\b|\bsprain\w*|\bdislocat\w*"
         r"|\bpunctur\w+ (?:his|her|my)|\bskin tear|\bnosebleed|\bchest pain|\bin (?:a lot of "
         r"|severe )?pain\b|\bsevere pain",
@@ -981,7 +986,7 @@ _RAW["es"] += [
     (
         "injury",
         EVENT,
-        r"\bse lesiono|\bsangrando\b|\bcardenal\w*|\bchichon\b|\bpuntos de sutura|\bse rompio\b"
+        r"\bse lesiono|\bsangrando\b|\bcardenal\w*|\bchichon\b|\bpuntos de sutura"
         r"|\batrapad[oa]\b|\baplastad[oa]\b"
         r"|\bpellizc\w+|\bdolor en el pecho|\bictus\b|\binfarto\b|\bhipoglucemia (?:fuerte|grave"
         r"|severa)|\bhipoglucemia\b|\bbajon de azucar",
@@ -1074,7 +1079,10 @@ _RAW["fr"] += [
     (
         "injury",
         EVENT,
-        r"\bsaigne\w*|\bdu sang\b|\bs'est casse|\bcasse (?:le|la|son|sa) |\bentorse|\bcoince\w*"
+        r"\bsaigne\w*|\bdu sang\b|\bs'est casse (?:le|la|les|un|une|son|sa|ses) (?:\w+ )?(?:bras"
+        r"|poignet|hanche|jambe|cheville|nez|cote|cotes|doigt|orteil|clavicule|epaule|machoire|col"
+        r"|dent|pied|genou|main)\b|\bcasse (?:le|la|son|sa) (?:bras|poignet|hanche|jambe|cheville"
+        r"|nez|cote|doigt|clavicule|epaule|col|main|pied)\b|\bentorse|\bcoince\w*"
         r"|\becrase\w*|\bpince\w* (?:le|la|son|sa)"
         r"|\bdouleur (?:forte|intense|thoracique)|\bavc\b|\binfarctus|\bcrise cardiaque"
         r"|\bhypo severe"
@@ -1622,17 +1630,62 @@ _RAW["de"] += [
     ),
 ]
 
+for _lang, _rows in FAMILIES.items():
+    _RAW[_lang] += [(kind, POSSIBLE, pattern, own) for kind, pattern, own in _rows]
 
-def _merged(rows: list[tuple[str, str, str, bool]]) -> tuple[Concept, ...]:
-    """One compiled pattern per (kind, level, own negation), in first-seen order: a sentence
-    is searched once per concept, not once per list above."""
+
+def _alternatives(pattern: str) -> list[str]:
+    """Split a pattern at its top-level `|` (outside groups, classes and escapes)."""
+    parts, current, depth, in_class, index = [], "", 0, False, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            current += pattern[index : index + 2]
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+            index += 1
+            continue
+        current += char
+        index += 1
+    return [*parts, current]
+
+
+def _concepts(lang: str, rows: list[tuple[str, str, str, bool]]) -> tuple[Concept, ...]:
+    """One compiled pattern per alternative of the lists above, grouped by (kind, level, own
+    negation) in first-seen order: the gate then sends a sentence only to the few
+    alternatives whose words it holds. An alternative that spells a negation itself ("could
+    not breathe", "no podía respirar") holds its own negation: the harm is in the negation."""
     groups: dict[tuple[str, str, bool], list[str]] = {}
     for kind, level, pattern, own in rows:
-        groups.setdefault((kind, level, own), []).append(pattern)
+        groups.setdefault((kind, level, own), []).extend(_alternatives(pattern))
     return tuple(
-        Concept(kind, level, re.compile("|".join(f"(?:{p})" for p in patterns)), own)
-        for (kind, level, own), patterns in groups.items()
+        Concept(kind, level, re.compile(alternative), own or _spells_negation(lang, alternative))
+        for (kind, level, own), alternatives in groups.items()
+        for alternative in dict.fromkeys(alternatives)
     )
 
 
-CONCEPTS: dict[str, tuple[Concept, ...]] = {lang: _merged(rows) for lang, rows in _RAW.items()}
+def _spells_negation(lang: str, pattern: str) -> bool:
+    words = re.sub(r"\\[bwWsSd]|[\\()?:*+|\[\]{}^$]", " ", pattern)
+    return bool(NEGATION[lang].search(words))
+
+
+CONCEPTS: dict[str, tuple[Concept, ...]] = {
+    lang: _concepts(lang, rows) for lang, rows in _RAW.items()
+}
+
+
+GATES: dict[str, Gate] = {
+    lang: Gate([concept.pattern for concept in concepts]) for lang, concepts in CONCEPTS.items()
+}

@@ -1,8 +1,15 @@
 """The safety screen: does a customer's text report harm, or a device behaving in a way that harms?
 
 Pure Python: no Django, no models, nothing downloaded. `screen()` folds the text, keeps the newest
-part of a mail, splits it into sentences and matches each language's concepts; a match is dropped
-when it is negated, hypothetical or historical, and downgraded to "possible" when the writer hedges.
+part of a mail, tells its language and splits it into sentences. A gate (`trigger.Gate`, one scan
+for the literal words every pattern needs) picks the few word-list patterns a sentence can match;
+only a sentence with a match has its senses that are not harm blanked out and its context weighed.
+Two layers of word lists (`lexicon`): phrases that name harm or a hazard outright ("event"), and
+word families per language and kind (`families`: stems with their inflections, compounds, clitics
+and slang) that make any other harm word at least "possible" (recall first). A match is dropped
+when it is negated within its clause, follows a hypothetical or a question's cue, or stands in a
+sentence that is historical or rules harm out; it is downgraded to "possible" when the writer
+hedges. Reasons name kinds and levels only, never the customer's words.
 """
 
 from __future__ import annotations
@@ -11,8 +18,8 @@ import re
 from dataclasses import dataclass
 
 from caredesk.safety import context
-from caredesk.safety.lexicon import CONCEPTS, EVENT, POSSIBLE, Concept
-from caredesk.safety.text import LANGUAGES, detect_language, fold, newest_part, sentences
+from caredesk.safety.lexicon import CONCEPTS, EVENT, GATES, POSSIBLE, Concept
+from caredesk.safety.text import LANGUAGES, fold, newest_part, sentences, tell_language
 
 OUTCOMES = ("event", "possible", "none")
 
@@ -45,6 +52,7 @@ HEALTH_KINDS = frozenset(
 )
 _NEVER_HEDGED = frozenset({"death", "seizure"})
 _NEGATION_WINDOW = 5  # words before a match that a negation cue may stand in
+_LANGUAGE_SAMPLE = 2000  # characters enough to tell the language of a long mail
 _HEALTH_UNCLASSIFIED = "E2401"
 _NO_DEVICE_PROBLEM = "A24"
 
@@ -65,36 +73,64 @@ class Finding:
 
 
 def screen(text: str, *, lang: str | None = None) -> Finding:
-    """Screen one inbound text for a safety event or a possible one."""
+    """Screen one inbound text for a safety event or a possible one.
+
+    A text too short to tell its language by (no stopword of any language) is screened in every
+    language, and the most serious finding kept: recall first."""
     newest = newest_part(text)
     folded = fold(newest)
-    language = lang if lang in LANGUAGES else detect_language(newest)
-    levels: dict[str, str] = {}
-    for sentence in sentences(folded):
-        for kind, level in _sentence_matches(sentence, language):
-            if levels.get(kind) != EVENT:
-                levels[kind] = level
-    if set(levels) == {"death"} and context.ACCOUNT_ADMIN[language].search(folded):
-        levels = {}
+    if lang in LANGUAGES:
+        language, sure = str(lang), True
+    else:
+        language, sure = tell_language(newest[:_LANGUAGE_SAMPLE])
+    levels = _levels(folded, language)
+    if not sure and not levels:
+        for other in LANGUAGES:
+            found = _levels(folded, other) if other != language else {}
+            if found:
+                return _finding(found, other)
     return _finding(levels, language)
 
 
-def _sentence_matches(sentence: str, lang: str) -> list[tuple[str, str]]:
-    cleaned = context.NOT_HARM[lang].sub(" ", sentence)
-    if context.HISTORY[lang].search(cleaned):
+def _levels(folded: str, language: str) -> dict[str, str]:
+    levels: dict[str, str] = {}
+    gate, concepts = GATES[language], CONCEPTS[language]
+    for sentence in sentences(folded):
+        hits = [
+            concepts[i] for i in gate.candidates(sentence) if concepts[i].pattern.search(sentence)
+        ]
+        if not hits:
+            continue  # no concept's word here: no context to weigh
+        for kind, level in _sentence_matches(sentence, language, hits):
+            if levels.get(kind) != EVENT:
+                levels[kind] = level
+    if set(levels) == {"death"} and context.ACCOUNT_ADMIN[language].search(folded):
+        return {}
+    return levels
+
+
+def _sentence_matches(sentence: str, lang: str, candidates: list[Concept]) -> list[tuple[str, str]]:
+    cleaned = sentence
+    senses = context.NOT_HARM[lang]
+    for index in context.NOT_HARM_GATES[lang].candidates(sentence):
+        cleaned = senses[index].sub(" ", cleaned)
+    if context.DISMISSED[lang].search(cleaned):
         return []
     hypothetical_from = _hypothetical_start(cleaned, lang)
-    hedged = bool(context.HEDGE[lang].search(cleaned))
+    hedged: bool | None = None  # looked up once, when an event needs it
     found: list[tuple[str, str]] = []
-    for concept in CONCEPTS[lang]:
+    for concept in candidates:
         for match in concept.pattern.finditer(cleaned):
             if match.start() >= hypothetical_from:
                 break
             if not concept.own_negation and _negated(cleaned, match, lang):
                 continue
             level = concept.level
-            if level == EVENT and hedged and concept.kind not in _NEVER_HEDGED:
-                level = POSSIBLE
+            if level == EVENT and concept.kind not in _NEVER_HEDGED:
+                if hedged is None:
+                    hedged = bool(context.HEDGE[lang].search(cleaned))
+                if hedged:
+                    level = POSSIBLE
             found.append((concept.kind, level))
             break
     return found
@@ -113,6 +149,8 @@ def _negated(sentence: str, match: re.Match[str], lang: str) -> bool:
     clause_start = 0
     for boundary in context.CLAUSE.finditer(before):
         clause_start = boundary.end()
+    if context.NEGATION[lang].search(match.group(0)):
+        return True  # "smells not burnt": a cue inside a pattern's gap
     window = " ".join(before[clause_start:].split()[-_NEGATION_WINDOW:])
     if window and context.NEGATION[lang].search(window):
         return True

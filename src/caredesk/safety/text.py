@@ -10,6 +10,7 @@ _QUOTE_HEADER = re.compile(
     r"|-{2,}\s*(original message|urspr\w+ nachricht|message d'origine|mensaje original)"
     r"|from:\s|von:\s|de:\s)",
 )
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SIGNATURE = re.compile(r"^\s*--\s*$")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[.!?])(?=[a-z¿¡])")
 
@@ -46,11 +47,13 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         "we you i he she they in what how can just our your"
     ),
     "es": _words(
-        "el la los las y es de que en un una mi se con por para lo al del pero su ya como esta"
+        "el la los las y es de que en un una mi se con por para lo al del pero su ya como esta "
+        "muy fue han ha tiene dos veces este hay"
     ),
     "fr": _words(
         "le la les et est de que en un une mon ma il elle avec pour pas ne du des sur au "
-        "je vous on ce notre votre nous merci d'une l'objet"
+        "je vous on ce notre votre nous merci d'une l'objet au aux dans sont mais ou cette ces "
+        "fois deux son sa ses leur lui tres"
     ),
     "de": _words(
         "der die das und ist ich nicht mit ein eine mein meine hat sich auf zu den dem von "
@@ -63,9 +66,10 @@ _WORD = re.compile(r"[a-z']+")
 
 def fold(text: str) -> str:
     """Lower-case `text`, drop accents and unify quotes and dashes."""
+    if text.isascii():
+        return text.lower().replace("`", "'")
     text = text.translate(_FOLD).lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 def newest_part(text: str) -> str:
@@ -91,21 +95,28 @@ def sentences(folded: str) -> list[str]:
 
 _HINTS: dict[str, re.Pattern[str]] = {
     "es": re.compile(r"[ñ¿¡]|ción\b"),
-    "fr": re.compile(r"[çèêœàùâîô]|\b(?:l|d|j|n|qu|c|s)'[a-zéèêàâîô]"),
+    "fr": re.compile(r"[çèêœàùâîô]|\b(?:l|d|j|n|qu|c|s)'[a-zéèêàâîô]|\w\wée?s?\b"),
     "de": re.compile(r"[äöüß]|sch|ung\b|cht\b|\bich\b"),
 }
 
 
 def detect_language(text: str) -> str:
     """Tell which of the screen's languages `text` is written in (English when unsure)."""
+    return tell_language(text)[0]
+
+
+def tell_language(text: str) -> tuple[str, bool]:
+    """The language of `text` (English when unsure) and whether any stopword told it."""
     raw = text.lower()
     words = _WORD.findall(fold(raw))
-    best, best_score = "en", 0
+    best, best_score, stopwords_seen = "en", 0, False
     for lang, stop in _STOPWORDS.items():
-        score = sum(2 for w in words if w in stop)
+        hits = sum(1 for w in words if w in stop)
+        stopwords_seen = stopwords_seen or hits > 0
+        score = 2 * hits
         hints = _HINTS.get(lang)
         if hints is not None:
             score += len(hints.findall(raw))
         if score > best_score:
             best, best_score = lang, score
-    return best
+    return best, stopwords_seen
