@@ -43,3 +43,29 @@ def test_a_page_is_pushed_to_the_paged_persons_socket_and_no_one_elses(
         await elsewhere.close()
 
     run(scenario)
+
+
+def test_every_desk_page_refreshes_the_pages_waiting_for_its_person(
+    clock: Any, twilio_peer: Any
+) -> None:
+    from django.test import Client
+
+    from caredesk.oncall.services import page_acknowledge
+    from tests.factories import login_verified
+
+    clinical = clinical_team()
+    page = page_open(team=clinical.team, text="Incident: video visits down")
+    primary, other = Client(), Client()
+    login_verified(primary, clinical.primary)
+    login_verified(other, clinical.secondary)
+
+    desk = primary.get("/agent/").content.decode()
+    assert 'hx-get="/agent/live/"' in desk and "X-CareDesk-Background" in desk
+
+    live = primary.get("/agent/live/", headers={"X-CareDesk-Background": "1"}).content.decode()
+    assert f"Acknowledge page {page.code}" in live and 'hx-swap-oob="true"' in live
+    assert "Incident: video visits down" in live
+    assert "Acknowledge page" not in other.get("/agent/live/").content.decode()
+
+    page_acknowledge(page=page, user=clinical.primary, via="desk")
+    assert "Acknowledge page" not in primary.get("/agent/live/").content.decode()

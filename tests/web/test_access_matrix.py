@@ -344,6 +344,12 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
     ),
     (
+        "desk:live",
+        lambda w: "/agent/live/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    (
         "desk:policies",
         lambda w: "/agent/policies/",
         "get",

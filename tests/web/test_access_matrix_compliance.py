@@ -69,6 +69,7 @@ SCREENS: dict[str, Any] = {
     "desk:ticket-update": NOT_FOUND,
     "desk:ticket-escalate": NOT_FOUND,
     "desk:notifications": OK,
+    "desk:live": OK,
     "desk:policies": FORBIDDEN,
     "desk:policy": FORBIDDEN,
     "desk:policy-new": FORBIDDEN,

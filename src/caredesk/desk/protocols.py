@@ -19,6 +19,7 @@ from caredesk.core.errors import DomainError
 from caredesk.core.models import Notification
 from caredesk.desk.forms import EscalateForm, PolicyForm, SimulateForm
 from caredesk.desk.views import _sidebar, _ticket_or_404, _user, recount
+from caredesk.oncall import selectors as oncall_selectors
 from caredesk.rules import policies as writers
 from caredesk.rules.models import Policy, PolicyVersion
 from caredesk.rules.simulation import run as simulate_run
@@ -87,6 +88,18 @@ def notifications(request: HttpRequest) -> HttpResponse:
         Notification.objects.filter(user=user).select_related("ticket").order_by("-id")[:100]
     )
     return render(request, "desk/notifications.html", {"items": items, **_sidebar(user)})
+
+
+@agent_required
+def live(request: HttpRequest) -> HttpResponse:
+    """What every desk page refreshes on its own every few seconds (a background request that
+    does not count as activity): the unread count, and the pages waiting for this person."""
+    user = _user(request)
+    context = {
+        "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        "waiting_pages": oncall_selectors.pages_waiting_for(user),
+    }
+    return render(request, "desk/_live.html", context)
 
 
 def _can(request: HttpRequest, perm: str) -> None:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tickets/<int:pk>/safety/", views.ticket_safety, name="ticket-safety"),
     path("tickets/<int:pk>/escalate/", protocols.escalate, name="ticket-escalate"),
     path("notifications/", protocols.notifications, name="notifications"),
+    path("live/", protocols.live, name="live"),
     path("policies/", protocols.policies, name="policies"),
     path("policies/new/", protocols.policy_edit, name="policy-new"),
     path("policies/import/", protocols.policies_import, name="policies-import"),

@@ -157,6 +157,16 @@ def pages_open_for(ticket: Any) -> QuerySet[Page]:
     ).select_related("team")
 
 
+def pages_waiting_for(user: User, *, limit: int = 5) -> list[Page]:
+    """Pages sent to `user` that nobody has acknowledged yet, newest first (the desk's alert)."""
+    return list(
+        Page.objects.filter(state=PageState.TRIGGERED, notifications__user=user)
+        .select_related("team", "ticket")
+        .distinct()
+        .order_by("-id")[:limit]
+    )
+
+
 def page_mtta(pages: list[Page]) -> dict[str, Any]:
     """Mean time to first SMS or call sent and to acknowledge, in seconds, over `pages`."""
     sent = [p.seconds_to_send for p in pages if p.seconds_to_send is not None]
