@@ -1,0 +1,122 @@
+"""The third held-out set keeps its documented shape.
+
+No database: these tests read ``data/heldout3.jsonl``, and the other ``data/*.jsonl`` sets only to
+make sure no text of this set repeats a text of another set. They check the set's shape and label
+mix, never what any screen says about it; a failure names report ids only, never texts.
+"""
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.safety.test_labelled_set import FIELDS, KINDS, LABELS, LANGS
+
+DATA = Path(__file__).parent / "data"
+THIS_SET = DATA / "heldout3.jsonl"
+
+MINIMUM_PER_LANGUAGE = {"en": 100, "es": 60, "fr": 60, "de": 60}
+LONG_MAIL = range(600, 3001)
+
+
+def _read(path: Path) -> list[dict]:
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            assert line.strip(), f"{path.name} line {number} is blank"
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:  # pragma: no cover - the message is the point
+                pytest.fail(f"{path.name} line {number} is not JSON: {exc}")
+    return rows
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@pytest.fixture(scope="module")
+def reports() -> list[dict]:
+    return _read(THIS_SET)
+
+
+def _by_language(reports: list[dict]) -> dict[str, list[dict]]:
+    return {lang: [r for r in reports if r["lang"] == lang] for lang in LANGS}
+
+
+def test_every_line_is_one_held_out_report_with_exactly_the_documented_fields(reports):
+    for report in reports:
+        assert isinstance(report, dict)
+        assert set(report) == FIELDS, report.get("id")
+        assert isinstance(report["text"], str) and report["text"].strip(), report["id"]
+        assert isinstance(report["why"], str) and report["why"].strip(), report["id"]
+        assert isinstance(report["kinds"], list), report["id"]
+        assert report["split"] == "heldout", report["id"]
+        assert report["lang"] in LANGS, report["id"]
+        assert report["label"] in LABELS, report["id"]
+
+
+def test_ids_are_unique_numbered_per_language_and_name_their_language(reports):
+    ids = [r["id"] for r in reports]
+    assert len(ids) == len(set(ids))
+    for report in reports:
+        match = re.fullmatch(r"t-(en|es|fr|de)-(\d{4})", report["id"])
+        assert match, report["id"]
+        assert match.group(1) == report["lang"], report["id"]
+    for lang, rows in _by_language(reports).items():
+        numbers = sorted(int(r["id"].rsplit("-", 1)[1]) for r in rows)
+        assert numbers == list(range(1, len(rows) + 1)), lang
+
+
+def test_kinds_come_from_the_list_and_are_empty_exactly_for_none(reports):
+    for report in reports:
+        kinds = report["kinds"]
+        assert set(kinds) <= KINDS, (report["id"], kinds)
+        assert len(kinds) == len(set(kinds)), report["id"]
+        assert (report["label"] == "none") == (kinds == []), report["id"]
+
+
+def test_every_language_has_its_minimum_number_of_reports(reports):
+    assert len(reports) >= 280
+    langs = Counter(r["lang"] for r in reports)
+    for lang, minimum in MINIMUM_PER_LANGUAGE.items():
+        assert langs[lang] >= minimum, (lang, langs[lang])
+
+
+def test_at_least_40_percent_safety_reports_in_every_language(reports):
+    for lang, rows in _by_language(reports).items():
+        labels = Counter(r["label"] for r in rows)
+        assert (labels["safety_event"] + labels["possible_safety"]) / len(rows) >= 0.40, lang
+        # both safety outcomes are present, the event being the larger part, and negatives too
+        assert labels["safety_event"] > labels["possible_safety"] > 0, lang
+        assert labels["none"] > 0, lang
+
+
+def test_every_kind_appears_three_times_and_every_language_covers_twelve_kinds(reports):
+    kinds = Counter(kind for r in reports for kind in r["kinds"])
+    assert {kind: kinds[kind] for kind in KINDS if kinds[kind] < 3} == {}
+    for lang, rows in _by_language(reports).items():
+        covered = {kind for r in rows for kind in r["kinds"]}
+        assert len(covered) >= 12, (lang, sorted(covered))
+
+
+def test_about_a_quarter_are_long_mails_and_none_is_longer_than_3000_characters(reports):
+    long_mails = [r for r in reports if len(r["text"]) in LONG_MAIL]
+    assert len(long_mails) / len(reports) >= 0.22
+    assert [r["id"] for r in reports if len(r["text"]) > LONG_MAIL[-1]] == []
+    # long mails are spread over the languages and carry both safety and plain reports
+    for lang in LANGS:
+        rows = [r for r in long_mails if r["lang"] == lang]
+        assert len(rows) / len(_by_language(reports)[lang]) >= 0.20, lang
+        assert {"safety_event", "none"} <= {r["label"] for r in rows}, lang
+
+
+def test_no_text_twice_and_none_copied_from_another_set(reports):
+    texts = Counter(_normalised(r["text"]) for r in reports)
+    assert sum(n > 1 for n in texts.values()) == 0
+    other_sets = sorted(path for path in DATA.glob("*.jsonl") if path != THIS_SET)
+    assert other_sets, "the other labelled sets are missing"
+    seen = {_normalised(row["text"]) for path in other_sets for row in _read(path)}
+    assert [r["id"] for r in reports if _normalised(r["text"]) in seen] == []
