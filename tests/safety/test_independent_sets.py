@@ -1,14 +1,15 @@
-"""The development set keeps its documented shape.
+"""The independently written labelled sets keep their documented shapes.
 
-No database: these tests read ``data/develop.jsonl``, and ``data/reports.jsonl`` and
-``data/heldout.jsonl`` only to make sure no development text repeats a text of another set. They
-check the set's shape and label mix, never what any screen says about it; a failure names report
-ids only, never texts.
+No database: these tests read ``data/heldout.jsonl`` (second held-out set), ``data/develop.jsonl``
+(development) and ``data/heldout3.jsonl`` (third held-out set), and the other ``data/*.jsonl``
+sets only to make sure no text of a set repeats a text of another. They check each set's shape
+and label mix, never what any screen says about it; a failure names report ids only, never texts.
 """
 
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,30 @@ import pytest
 from tests.safety.test_labelled_set import FIELDS, KINDS, LABELS, LANGS
 
 DATA = Path(__file__).parent / "data"
-DEVELOP = DATA / "develop.jsonl"
-OTHER_SETS = (DATA / "reports.jsonl", DATA / "heldout.jsonl")
-
-MINIMUM_PER_LANGUAGE = {"en": 100, "es": 60, "fr": 60, "de": 60}
 LONG_MAIL = range(600, 3001)
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    file: str
+    prefix: str  # ids are <prefix>-<lang>-NNNN
+    split: str
+    minimum: dict[str, int]  # reports per language
+    kind_minimum: int  # times every kind appears over the set
+    long_share_per_language: float
+
+    @property
+    def total_minimum(self) -> int:
+        return sum(self.minimum.values())
+
+
+SETS = [
+    LabelledSet("heldout.jsonl", "h", "heldout", {"en": 90, "es": 50, "fr": 50, "de": 50}, 2, 0.0),
+    LabelledSet("develop.jsonl", "d", "develop", {"en": 100, "es": 60, "fr": 60, "de": 60}, 3, 0.2),
+    LabelledSet(
+        "heldout3.jsonl", "t", "heldout", {"en": 100, "es": 60, "fr": 60, "de": 60}, 3, 0.2
+    ),
+]
 
 
 def _read(path: Path) -> list[dict]:
@@ -39,47 +59,46 @@ def _normalised(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-@pytest.fixture(scope="module")
-def reports() -> list[dict]:
-    return _read(DEVELOP)
+@pytest.fixture(scope="module", params=SETS, ids=[s.file for s in SETS])
+def labelled(request: pytest.FixtureRequest) -> tuple[LabelledSet, list[dict]]:
+    return request.param, _read(DATA / request.param.file)
 
 
 def _by_language(reports: list[dict]) -> dict[str, list[dict]]:
     return {lang: [r for r in reports if r["lang"] == lang] for lang in LANGS}
 
 
-def test_every_line_is_one_development_report_with_exactly_the_documented_fields(reports):
+def test_every_line_is_one_report_with_exactly_the_documented_fields(labelled):
+    spec, reports = labelled
     for report in reports:
         assert isinstance(report, dict)
         assert set(report) == FIELDS, report.get("id")
         assert isinstance(report["text"], str) and report["text"].strip(), report["id"]
         assert isinstance(report["why"], str) and report["why"].strip(), report["id"]
         assert isinstance(report["kinds"], list), report["id"]
-        assert report["split"] == "develop", report["id"]
+        assert report["split"] == spec.split, report["id"]
         assert report["lang"] in LANGS, report["id"]
         assert report["label"] in LABELS, report["id"]
 
 
-def test_ids_are_unique_numbered_per_language_and_name_their_language(reports):
+def test_ids_are_unique_numbered_per_language_and_name_their_language(labelled):
+    spec, reports = labelled
     ids = [r["id"] for r in reports]
     assert len(ids) == len(set(ids))
     for report in reports:
-        match = re.fullmatch(r"d-(en|es|fr|de)-(\d{4})", report["id"])
+        match = re.fullmatch(rf"{spec.prefix}-(en|es|fr|de)-(\d{{4}})", report["id"])
         assert match, report["id"]
         assert match.group(1) == report["lang"], report["id"]
     for lang, rows in _by_language(reports).items():
         numbers = sorted(int(r["id"].rsplit("-", 1)[1]) for r in rows)
         assert numbers == list(range(1, len(rows) + 1)), lang
-
-
-def test_ids_say_nothing_about_the_label(reports):
-    # shuffled before numbering: the first ten of every language are not all one label
-    for lang, rows in _by_language(reports).items():
+        # shuffled before numbering: the first ten of every language are not all one label
         first = sorted(rows, key=lambda r: r["id"])[:10]
         assert len({r["label"] for r in first}) > 1, lang
 
 
-def test_kinds_come_from_the_list_and_are_empty_exactly_for_none(reports):
+def test_kinds_come_from_the_list_and_are_empty_exactly_for_none(labelled):
+    _spec, reports = labelled
     for report in reports:
         kinds = report["kinds"]
         assert set(kinds) <= KINDS, (report["id"], kinds)
@@ -87,14 +106,16 @@ def test_kinds_come_from_the_list_and_are_empty_exactly_for_none(reports):
         assert (report["label"] == "none") == (kinds == []), report["id"]
 
 
-def test_every_language_has_its_minimum_number_of_reports(reports):
-    assert len(reports) >= 280
+def test_every_language_has_its_minimum_number_of_reports(labelled):
+    spec, reports = labelled
+    assert len(reports) >= spec.total_minimum
     langs = Counter(r["lang"] for r in reports)
-    for lang, minimum in MINIMUM_PER_LANGUAGE.items():
+    for lang, minimum in spec.minimum.items():
         assert langs[lang] >= minimum, (lang, langs[lang])
 
 
-def test_at_least_40_percent_safety_reports_in_every_language(reports):
+def test_at_least_40_percent_safety_reports_in_every_language(labelled):
+    _spec, reports = labelled
     for lang, rows in _by_language(reports).items():
         labels = Counter(r["label"] for r in rows)
         assert (labels["safety_event"] + labels["possible_safety"]) / len(rows) >= 0.40, lang
@@ -103,28 +124,32 @@ def test_at_least_40_percent_safety_reports_in_every_language(reports):
         assert labels["none"] > 0, lang
 
 
-def test_every_kind_appears_three_times_and_every_language_covers_twelve_kinds(reports):
+def test_every_kind_appears_and_every_language_covers_twelve_kinds(labelled):
+    spec, reports = labelled
     kinds = Counter(kind for r in reports for kind in r["kinds"])
-    assert {kind: kinds[kind] for kind in KINDS if kinds[kind] < 3} == {}
+    assert {kind: kinds[kind] for kind in KINDS if kinds[kind] < spec.kind_minimum} == {}
     for lang, rows in _by_language(reports).items():
         covered = {kind for r in rows for kind in r["kinds"]}
         assert len(covered) >= 12, (lang, sorted(covered))
 
 
-def test_about_a_quarter_are_long_mails_and_none_is_longer_than_3000_characters(reports):
+def test_about_a_quarter_are_long_mails_and_none_is_longer_than_3000_characters(labelled):
+    spec, reports = labelled
     long_mails = [r for r in reports if len(r["text"]) in LONG_MAIL]
     assert len(long_mails) / len(reports) >= 0.22
     assert [r["id"] for r in reports if len(r["text"]) > LONG_MAIL[-1]] == []
     # long mails are spread over the languages and carry both safety and plain reports
     for lang, rows in _by_language(reports).items():
         long_here = [r for r in rows if len(r["text"]) in LONG_MAIL]
-        assert len(long_here) / len(rows) >= 0.20, lang
+        assert len(long_here) / len(rows) >= spec.long_share_per_language, lang
         assert {"safety_event", "none"} <= {r["label"] for r in long_here}, lang
 
 
-def test_no_text_twice_and_none_copied_from_another_set(reports):
+def test_no_text_twice_and_none_copied_from_another_set(labelled):
+    spec, reports = labelled
     texts = Counter(_normalised(r["text"]) for r in reports)
     assert sum(n > 1 for n in texts.values()) == 0
-    for other in OTHER_SETS:
-        seen = {_normalised(row["text"]) for row in _read(other)}
-        assert [r["id"] for r in reports if _normalised(r["text"]) in seen] == [], other.name
+    others = sorted(path for path in DATA.glob("*.jsonl") if path.name != spec.file)
+    assert others, "the other labelled sets are missing"
+    seen = {_normalised(row["text"]) for path in others for row in _read(path)}
+    assert [r["id"] for r in reports if _normalised(r["text"]) in seen] == []
