@@ -51,6 +51,9 @@ HEALTH_KINDS = frozenset(
     }
 )
 _NEVER_HEDGED = frozenset({"death", "seizure"})
+# Kinds where the writer's question is the report ("could this reading be someone else's?"):
+# only a strong hypothetical ("what if", "in case") cancels them, not a question's cue.
+_ASKING_IS_REPORTING = frozenset({"wrong_patient_data"})
 _NEGATION_WINDOW = 5  # words before a match that a negation cue may stand in
 _LANGUAGE_SAMPLE = 2000  # characters enough to tell the language of a long mail
 _HEALTH_UNCLASSIFIED = "E2401"
@@ -116,12 +119,13 @@ def _sentence_matches(sentence: str, lang: str, candidates: list[Concept]) -> li
         cleaned = senses[index].sub(" ", cleaned)
     if context.DISMISSED[lang].search(cleaned):
         return []
-    hypothetical_from = _hypothetical_start(cleaned, lang)
+    hypothetical_from, strong_from = _hypothetical_starts(cleaned, lang)
     hedged: bool | None = None  # looked up once, when an event needs it
     found: list[tuple[str, str]] = []
     for concept in candidates:
+        limit = strong_from if concept.kind in _ASKING_IS_REPORTING else hypothetical_from
         for match in concept.pattern.finditer(cleaned):
-            if match.start() >= hypothetical_from:
+            if match.start() >= limit:
                 break
             if not concept.own_negation and _negated(cleaned, match, lang):
                 continue
@@ -136,12 +140,15 @@ def _sentence_matches(sentence: str, lang: str, candidates: list[Concept]) -> li
     return found
 
 
-def _hypothetical_start(sentence: str, lang: str) -> int:
-    """Where a hypothetical or a question begins: what follows it did not happen."""
-    starts = [m.start() for m in context.HYPOTHETICAL_STRONG[lang].finditer(sentence)]
+def _hypothetical_starts(sentence: str, lang: str) -> tuple[int, int]:
+    """Where a hypothetical or a question begins (what follows it did not happen), and where
+    a strong hypothetical alone begins."""
+    strong = [m.start() for m in context.HYPOTHETICAL_STRONG[lang].finditer(sentence)]
+    starts = list(strong)
     if sentence.rstrip().endswith("?"):
         starts += [m.start() for m in context.HYPOTHETICAL_WEAK[lang].finditer(sentence)]
-    return min(starts, default=len(sentence) + 1)
+    end = len(sentence) + 1
+    return min(starts, default=end), min(strong, default=end)
 
 
 def _negated(sentence: str, match: re.Match[str], lang: str) -> bool:
