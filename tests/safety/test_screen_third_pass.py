@@ -36,6 +36,9 @@ EVENTS = [
     ("fr", "La pompe a envoyé le bolus deux fois à une minute d'écart.", "wrong_dose"),
     ("de", "Die Pumpe hat den Bolus zweimal abgegeben, kurz hintereinander.", "wrong_dose"),
     ("de", "Die Rate 1,5 IE/h wurde als 15,0 IE/h übernommen.", "wrong_dose"),
+    # Surprise is not a shock, but a shock from a device still is.
+    ("en", "My mother was shocked by the heating pad when she unplugged it.", "shock"),
+    ("de", "Das Heizkissen hat mich beim Einstecken geschockt.", "shock"),
     # Hospital admission wording.
     ("de", "Der Notarzt kam, danach stationäre Aufnahme zur Beobachtung.", "hospital"),
 ]  # fmt: skip
@@ -47,6 +50,8 @@ POSSIBLE = [
     ("fr", "Il y a une dose de 5 unités que je ne me souviens pas d'avoir faite.", "wrong_dose"),
     ("de", "Im Verlauf steht ein Bolus von 3 Einheiten, an den ich mich nicht erinnern kann.",
      "wrong_dose"),
+    # Surprise is not a shock, but being shocked by touching a device still counts.
+    ("en", "She was shocked when she touched the plug of the heating pad.", "shock"),
     # A low glucose value.
     ("en", "His BG was 41 when the carer checked it.", "wrong_dose"),
     ("es", "A la noche bajó a 38 y le dimos azúcar.", "wrong_dose"),
@@ -136,3 +141,15 @@ def test_a_forwarded_message_is_screened_not_its_header():
 def test_a_hypothetical_about_someone_elses_data_is_not_flagged():
     text = "In case a reading ever belonged to someone else, what would you do?"
     assert screen(text, lang="en").outcome == "none"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "I borrowed someone else's charger for the night."),
+        ("es", "El cable es de otro equipo, no del monitor."),
+        ("de", "Jemand anderes aus der Praxis ruft Sie morgen an."),
+    ],
+)
+def test_someone_elses_things_are_not_anothers_data(lang, text):
+    assert screen(text, lang=lang).outcome == "none"

@@ -99,7 +99,9 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
         r"\b(?:price|prices|share price|costs?)\b[^.]{0,30}\b(?:fall|fell|falls|tumble\w*)",
         r"\bshock absorbers?",
         r"\bshocking(?:ly)?\b",
-        r"\bshocked (?:by|at|about|to see)",
+        r"\bshocked (?:by|at|about|to see)(?! (?:the|my|his|her|a|an|this|that) (?:\w+ )?(?:pad"
+        r"|pump|device|charger|cable|plug|unit|machine|bed|lift|electrodes?|tens|cuff|outlet"
+        r"|socket|wire|lead|adapter|blanket|stimulator)\b)",
         r"\b(?:got|get|had) a shock when i (?:saw|read|opened|looked)",
         r"\bkill(?:ing|ed|s)? (?:the |my |our )?(?:app|battery|process|sync|it|feature|time)\w*",
         r"\bkiller\b",
@@ -384,9 +386,10 @@ _MONEY = r"(?:[$€£] ?\d[\d.,]*|\d[\d.,]* ?(?:€|\$|£|eur|euros?|usd|chf|dol
 _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
     "en": (
         _MONEY,
-        r"\b(?:i'?m|i am|we'?re|we are|was|were|is|are|be|been) (?:\w+ ){0,2}shocked\b"
-        r"(?! (?:by|from|off) (?:the|it|my|a|his|her) (?:device|pump|unit|charger|cable|plug"
-        r"|machine|pad|bed|lift|electrode))",
+        r"\b(?:i'?m|i am|we'?re|we are|was|were|is|are|be|been) (?:\w+ ){0,2}shocked (?:at|that"
+        r"|how|it|to (?:see|hear|find|learn|read|get)|when (?:i|we) (?:saw|read|opened|got|heard)"
+        r"|by (?:the|this|your|a|their) (?:bill|price|invoice|quote|charge|cost|amount|fee"
+        r"|renewal|increase|news|response|reply|delay|change|letter))\b",
         r"\b(?:was|is|came as|quite|such|bit of) an? (?:real |bit of a |big |huge )?shock to\b",
         r"\b(?:income|budget|bill|charge|account|pay|price|cost)\b[^.]{0,80}\bit (?:really |"
         r"truly )?hurts\b",
@@ -421,8 +424,9 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
     ),
     "de": (
         _MONEY,
-        r"\b(?:ziemlich |total |echt |voellig |richtig )?(?:geschockt|schockiert)\b"
-        r"(?! (?:vom|von der|durch das|durch die) (?:geraet|pumpe|kabel|stecker|heizkissen))",
+        r"\bschockiert\b|\b(?:ziemlich|total|echt|voellig|sehr) geschockt\b(?! (?:vom|von der"
+        r"|durch))|\bgeschockt (?:ueber|von (?:der|den|dem) (?:rechnung|preis\w*|kosten"
+        r"|gebuehr\w*))",
         r"\bkein rauch,? kein geruch,? kein alarm\b",
         r"\b(?:delle|dellen|beule|beulen) (?:im|in der|am) (?:gehaeuse|karton|paket|deckel)",
         r"\b(?:karton|paket|verpackung)\w* (?:\w+ ){0,2}(?:zerdrueckt|eingedrueckt|beschaedigt)",

@@ -20,6 +20,7 @@ class Concept(NamedTuple):
     level: str
     pattern: re.Pattern[str]
     own_negation: bool
+    asked: bool = False  # a question's cue does not cancel it: the question is the report
 
 
 EVENT, POSSIBLE = "event", "possible"
@@ -1634,6 +1635,7 @@ _RAW["de"] += [
 # (each a whole concept, not a report's phrase; see docs/benchmarks.md, "Third pass").
 # - Cyanosis: a person's skin or lips turning blue or grey is a breathing event in any wording.
 # - Oxygen shorthand: "SOB", "desat", "sats dropped", "not enough air".
+# - Shocked by a named device ("shocked by the heating pad"), apart from surprise at a bill.
 # - Clinical shorthand: "s/p fall", "found down", "+LOC", "pt c/o".
 # - A progressive choking verb ("se estaba ahogando"): in voice-to-text with no punctuation a
 #   negation of the verb before it does not reach it.
@@ -1658,6 +1660,14 @@ _RAW["en"] += [
         True,
     ),
     ("breathing", EVENT, r"\bwas (?:choking|suffocating)\b", True),
+    (
+        "shock",
+        EVENT,
+        r"\bshocked (?:by|from|off) (?:the|my|his|her|a|an|this|that) (?:\w+ )?(?:pad|pump|device"
+        r"|charger|cable|plug|unit|machine|bed|lift|electrodes?|tens|cuff|outlet|socket|wire|lead"
+        r"|adapter|blanket|stimulator)\b",
+        False,
+    ),
     (
         "fall",
         EVENT,
@@ -1687,12 +1697,6 @@ _RAW["en"] += [
         r"to |read )?(?:[1-4]\d|5[0-4])\b(?! ?(?:min|minutes|hours|%|years|mmol))",
         False,
     ),
-    (
-        "wrong_patient_data",
-        POSSIBLE,
-        r"\bsomeone else'?s\b|\bsomebody else'?s\b|\bnot (?:even )?my name\b",
-        True,
-    ),
 ]
 _RAW["es"] += [
     (
@@ -1720,13 +1724,6 @@ _RAW["es"] += [
         r"(?:[1-4]\d|5[0-4])\b(?! ?(?:min|minutos|horas|%|anos))",
         True,
     ),
-    (
-        "wrong_patient_data",
-        POSSIBLE,
-        r"\bde otra persona\b|\bde alguien mas\b|\bde otro\b(?! lado| modo| modelo| color)"
-        r"|\bni siquiera (?:es )?mi nombre",
-        True,
-    ),
 ]
 _RAW["fr"] += [
     (
@@ -1750,12 +1747,6 @@ _RAW["fr"] += [
         POSSIBLE,
         r"\b(?:bolus|dose|unites|\d+ ?u)\b[^.]{0,50}\bne me (?:souviens|rappelle) pas (?:d'avoir"
         r"|de l'avoir|l'avoir)",
-        True,
-    ),
-    (
-        "wrong_patient_data",
-        POSSIBLE,
-        r"\bde quelqu'un d'autre\b|\bcelle d'un autre\b|\bcelles? de quelqu'un d'autre",
         True,
     ),
 ]
@@ -1791,14 +1782,26 @@ _RAW["de"] += [
         r"\bstationaere? aufnahme|\bstationaer aufgenommen|\bnotarzt\w*",
         False,
     ),
-    (
-        "wrong_patient_data",
-        POSSIBLE,
-        r"\bvon jemand (?:anderem|anders|anderen)\b|\bvon jemandem anderen\b"
-        r"|\bjemand anderes\b|\bnicht (?:mal )?mein name",
-        True,
-    ),
 ]
+
+# Data that may be someone else's, said as an attribution ("could it be someone else's?",
+# "¿puede ser de otra persona?"): asking it is the report, so only a strong hypothetical
+# ("what if", "in case") cancels it.
+_ASKED: dict[str, str] = {
+    "en": r"\b(?:be|is|are|was|were|belongs? to|from|maybe|probably|perhaps) (?:someone"
+    r"|somebody) else'?s?\b"
+    r"|\bnot (?:even )?my name\b",
+    "es": r"\b(?:sea|es|ser|sean|son|era|quizas|quiza|tal vez|capaz) (?:\w+ )?de (?:otra persona"
+    r"|alguien mas|otro paciente)\b"
+    r"|\bni siquiera (?:es )?mi nombre",
+    "fr": r"\b(?:est|soit|serait|c'est|etait|peut-etre) (?:\w+ )?(?:celle |celui |celles |ceux )?"
+    r"(?:de quelqu'un"
+    r" d'autre|d'un autre patient)|\b(?:pas|meme pas) mon nom\b",
+    "de": r"\bvon jemand(?:em)? (?:anderem|anderen|anders) (?:sein|ist|sind|stammen|stammt)\b"
+    r"|\b(?:vielleicht|wohl|eher|evtl) von jemand(?:em)? (?:anderem|anderen|anders)\b"
+    r"|\b(?:ist|sind|stammt|stammen) (?:\w+ )?von jemand(?:em)? (?:anderem|anderen|anders)\b"
+    r"|\bnicht (?:mal )?mein name",
+}
 
 for _lang, _rows in FAMILIES.items():
     _RAW[_lang] += [(kind, POSSIBLE, pattern, own) for kind, pattern, own in _rows]
@@ -1852,7 +1855,12 @@ def _spells_negation(lang: str, pattern: str) -> bool:
 
 
 CONCEPTS: dict[str, tuple[Concept, ...]] = {
-    lang: _concepts(lang, rows) for lang, rows in _RAW.items()
+    lang: _concepts(lang, rows)
+    + tuple(
+        Concept("wrong_patient_data", POSSIBLE, re.compile(alternative), True, asked=True)
+        for alternative in _alternatives(_ASKED[lang])
+    )
+    for lang, rows in _RAW.items()
 }
 
 

@@ -51,9 +51,6 @@ HEALTH_KINDS = frozenset(
     }
 )
 _NEVER_HEDGED = frozenset({"death", "seizure"})
-# Kinds where the writer's question is the report ("could this reading be someone else's?"):
-# only a strong hypothetical ("what if", "in case") cancels them, not a question's cue.
-_ASKING_IS_REPORTING = frozenset({"wrong_patient_data"})
 _NEGATION_WINDOW = 5  # words before a match that a negation cue may stand in
 _LANGUAGE_SAMPLE = 2000  # characters enough to tell the language of a long mail
 _HEALTH_UNCLASSIFIED = "E2401"
@@ -123,7 +120,7 @@ def _sentence_matches(sentence: str, lang: str, candidates: list[Concept]) -> li
     hedged: bool | None = None  # looked up once, when an event needs it
     found: list[tuple[str, str]] = []
     for concept in candidates:
-        limit = strong_from if concept.kind in _ASKING_IS_REPORTING else hypothetical_from
+        limit = strong_from if concept.asked else hypothetical_from
         for match in concept.pattern.finditer(cleaned):
             if match.start() >= limit:
                 break
