@@ -20,6 +20,7 @@ class Concept(NamedTuple):
     level: str
     pattern: re.Pattern[str]
     own_negation: bool
+    asked: bool = False  # a question's cue does not cancel it: the question is the report
 
 
 EVENT, POSSIBLE = "event", "possible"
@@ -1630,6 +1631,178 @@ _RAW["de"] += [
     ),
 ]
 
+# Third pass: families from general knowledge of clinical shorthand, voice-to-text and lay wording
+# (each a whole concept, not a report's phrase; see docs/benchmarks.md, "Third pass").
+# - Cyanosis: a person's skin or lips turning blue or grey is a breathing event in any wording.
+# - Oxygen shorthand: "SOB", "desat", "sats dropped", "not enough air".
+# - Shocked by a named device ("shocked by the heating pad"), apart from surprise at a bill.
+# - Clinical shorthand: "s/p fall", "found down", "+LOC", "pt c/o".
+# - A progressive choking verb ("se estaba ahogando"): in voice-to-text with no punctuation a
+#   negation of the verb before it does not reach it.
+# - Silence of an alarm told as "no beep, nothing".
+# - A dose in the history the patient does not remember giving: possible wrong dose.
+# - A bolus or dose delivered twice, in each language's word order.
+# - A low glucose value after a dose ("bajó a 45", "BZ 28"): possible wrong dose.
+# - Data that may be someone else's: a question about it is the report itself.
+_RAW["en"] += [
+    (
+        "breathing",
+        EVENT,
+        r"\bblu(?:e-?ish|ish)\b|\b(?:lips?|face|skin|fingers?) (?:\w+ )?(?:was |were |looked |went "
+        r"|turned |got )(?:all |a bit |kind of )?(?:blue|grey|gray|purple)\b|\bdesatt?(?:ed|ing)\b"
+        r"|\bsats? (?:dropped|fell|went down|plummeted|tanked|in the (?:70|80)s)",
+        False,
+    ),
+    (
+        "breathing",
+        POSSIBLE,
+        r"\b(?:enough|any) air\b|\bshort of breath|\bsob\b|\bshortness of breath|\bbreathless",
+        True,
+    ),
+    ("breathing", EVENT, r"\bwas (?:choking|suffocating)\b", True),
+    (
+        "shock",
+        EVENT,
+        r"\bshocked (?:by|from|off) (?:the|my|his|her|a|an|this|that) (?:\w+ )?(?:pad|pump|device"
+        r"|charger|cable|plug|unit|machine|bed|lift|electrodes?|tens|cuff|outlet|socket|wire|lead"
+        r"|adapter|blanket|stimulator)\b",
+        False,
+    ),
+    (
+        "fall",
+        EVENT,
+        r"\bs/p (?:a |mechanical |unwitnessed )?fall\b|\bfound down\b|\bunwitnessed fall\b",
+        False,
+    ),
+    ("unconscious", EVENT, r"(?<!\w)\+ ?loc\b|\bwith loc\b|\bbrief loc\b", False),
+    (
+        "alarm_failure",
+        EVENT,
+        r"\bno (?:beep|alarm|alert|sound|tone)s?,? (?:nothing|at all|whatsoever)\b"
+        r"|\bnot (?:a|one) (?:single )?(?:beep|alarm|sound)\b",
+        True,
+    ),
+    (
+        "wrong_dose",
+        POSSIBLE,
+        r"\b(?:bolus|dose|injection|units?|\d+ ?u)\b[^.]{0,50}\b(?:i|we|she|he) (?:don'?t|do not"
+        r"|didn'?t|did not|can'?t) (?:remember|recall) (?:giving|taking|doing|programming|entering"
+        r"|setting|ordering)",
+        True,
+    ),
+    (
+        "wrong_dose",
+        POSSIBLE,
+        r"\b(?:bg|bs|blood sugar|sugar|glucose|cbg)\w* (?:was |of |at |dropped to |down to |fell "
+        r"to |read )?(?:[1-4]\d|5[0-4])\b(?! ?(?:min|minutes|hours|%|years|mmol))",
+        False,
+    ),
+]
+_RAW["es"] += [
+    (
+        "breathing",
+        EVENT,
+        r"\bse (?:estaba|esta|estaban) (?:ahogando|asfixiando)|\b(?:labios|cara|piel) (?:\w+ )?"
+        r"(?:azul\w*|morad\w*)|\bazulad[oa]s?\b|\bamoratad[oa]s?\b",
+        True,
+    ),
+    ("breathing", POSSIBLE, r"\b(?:suficiente|bastante) aire\b", True),
+    ("alarm_failure", EVENT, r"\bni (?:un )?(?:pitido|pip|bip|alarma|sonido)\b", True),
+    (
+        "wrong_dose",
+        EVENT,
+        r"\b(?:bolo|dosis|inyeccion)\w* (?:\w+ ){0,2}dos veces\b|\bdos veces (?:el|la) (?:bolo"
+        r"|dosis)",
+        False,
+    ),
+    (
+        "wrong_dose",
+        POSSIBLE,
+        r"\b(?:bolo|dosis|unidades|\d+ ?u)\b[^.]{0,50}\bno (?:me )?(?:acuerdo|recuerdo) (?:de )?"
+        r"(?:haber|haberlo|haberla|poner|dar)"
+        r"|\b(?:bajo|cayo) a (?:[1-4]\d|5[0-4])\b|\b(?:glucosa|glucemia|azucar) (?:de |en |a )?"
+        r"(?:[1-4]\d|5[0-4])\b(?! ?(?:min|minutos|horas|%|anos))",
+        True,
+    ),
+]
+_RAW["fr"] += [
+    (
+        "breathing",
+        EVENT,
+        r"\b(?:etait|est) en train de s'etouffer|\b(?:levres|visage|peau) (?:\w+ )?(?:bleu\w*"
+        r"|violac\w*)|\bbleuatres?\b|\bbleute\w*\b",
+        True,
+    ),
+    ("breathing", POSSIBLE, r"\b(?:assez|suffisamment) d'air\b|\bmanqu\w+ d'air", True),
+    ("alarm_failure", EVENT, r"\bpas un (?:seul )?(?:bip|son)\b|\baucune alarme\b", True),
+    (
+        "wrong_dose",
+        EVENT,
+        r"\b(?:bolus|dose|injection)\w* (?:\w+ ){0,2}deux fois\b|\bdeux fois (?:le|la) (?:bolus"
+        r"|dose)",
+        False,
+    ),
+    (
+        "wrong_dose",
+        POSSIBLE,
+        r"\b(?:bolus|dose|unites|\d+ ?u)\b[^.]{0,50}\bne me (?:souviens|rappelle) pas (?:d'avoir"
+        r"|de l'avoir|l'avoir)",
+        True,
+    ),
+]
+_RAW["de"] += [
+    (
+        "breathing",
+        EVENT,
+        r"\bblau angelaufen|\bblaeulich\w*|\b(?:lippen|gesicht|haut) (?:\w+ )?(?:blau|lila|grau)\b"
+        r"|\b(?:ist|war) am ersticken|\berstickte fast",
+        True,
+    ),
+    ("breathing", POSSIBLE, r"\b(?:genug|genuegend) luft\b|\bluftnot\b|\batemnot\b", True),
+    ("alarm_failure", EVENT, r"\bkein (?:einziger )?(?:piep\w*|ton|alarm|mucks)\b", True),
+    (
+        "wrong_dose",
+        EVENT,
+        r"\b(?:bolus|dosis|injektion)\w* (?:\w+ ){0,2}zweimal\b|\bzweimal (?:den|die) (?:bolus"
+        r"|dosis)|\b\d+[.,]\d+ (?:ie|einheiten|ml)(?:/h)? (?:\w+ ){0,2}als \d+[.,]\d+",
+        False,
+    ),
+    (
+        "wrong_dose",
+        POSSIBLE,
+        r"\b(?:bolus|dosis|einheiten|\d+ ?ie)\b[^.]{0,50}\b(?:nicht erinnern|erinnere mich nicht"
+        r"|weiss nichts)"
+        r"|\b(?:bz|blutzucker|glukose)\w* (?:\w+ )?(?:von |bei |auf |nur )?(?:[1-4]\d|5[0-4])\b"
+        r"(?! ?(?:min|minuten|stunden|%|jahre|mmol))",
+        True,
+    ),
+    (
+        "hospital",
+        EVENT,
+        r"\bstationaere? aufnahme|\bstationaer aufgenommen|\bnotarzt\w*",
+        False,
+    ),
+]
+
+# Data that may be someone else's, said as an attribution ("could it be someone else's?",
+# "¿puede ser de otra persona?"): asking it is the report, so only a strong hypothetical
+# ("what if", "in case") cancels it.
+_ASKED: dict[str, str] = {
+    "en": r"\b(?:be|is|are|was|were|belongs? to|from|maybe|probably|perhaps) (?:someone"
+    r"|somebody) else'?s?\b"
+    r"|\bnot (?:even )?my name\b",
+    "es": r"\b(?:sea|es|ser|sean|son|era|quizas|quiza|tal vez|capaz) (?:\w+ )?de (?:otra persona"
+    r"|alguien mas|otro paciente)\b"
+    r"|\bni siquiera (?:es )?mi nombre",
+    "fr": r"\b(?:est|soit|serait|c'est|etait|peut-etre) (?:\w+ )?(?:celle |celui |celles |ceux )?"
+    r"(?:de quelqu'un"
+    r" d'autre|d'un autre patient)|\b(?:pas|meme pas) mon nom\b",
+    "de": r"\bvon jemand(?:em)? (?:anderem|anderen|anders) (?:sein|ist|sind|stammen|stammt)\b"
+    r"|\b(?:vielleicht|wohl|eher|evtl) von jemand(?:em)? (?:anderem|anderen|anders)\b"
+    r"|\b(?:ist|sind|stammt|stammen) (?:\w+ )?von jemand(?:em)? (?:anderem|anderen|anders)\b"
+    r"|\bnicht (?:mal )?mein name",
+}
+
 for _lang, _rows in FAMILIES.items():
     _RAW[_lang] += [(kind, POSSIBLE, pattern, own) for kind, pattern, own in _rows]
 
@@ -1682,7 +1855,12 @@ def _spells_negation(lang: str, pattern: str) -> bool:
 
 
 CONCEPTS: dict[str, tuple[Concept, ...]] = {
-    lang: _concepts(lang, rows) for lang, rows in _RAW.items()
+    lang: _concepts(lang, rows)
+    + tuple(
+        Concept("wrong_patient_data", POSSIBLE, re.compile(alternative), True, asked=True)
+        for alternative in _alternatives(_ASKED[lang])
+    )
+    for lang, rows in _RAW.items()
 }
 
 

@@ -116,12 +116,13 @@ def _sentence_matches(sentence: str, lang: str, candidates: list[Concept]) -> li
         cleaned = senses[index].sub(" ", cleaned)
     if context.DISMISSED[lang].search(cleaned):
         return []
-    hypothetical_from = _hypothetical_start(cleaned, lang)
+    hypothetical_from, strong_from = _hypothetical_starts(cleaned, lang)
     hedged: bool | None = None  # looked up once, when an event needs it
     found: list[tuple[str, str]] = []
     for concept in candidates:
+        limit = strong_from if concept.asked else hypothetical_from
         for match in concept.pattern.finditer(cleaned):
-            if match.start() >= hypothetical_from:
+            if match.start() >= limit:
                 break
             if not concept.own_negation and _negated(cleaned, match, lang):
                 continue
@@ -136,12 +137,15 @@ def _sentence_matches(sentence: str, lang: str, candidates: list[Concept]) -> li
     return found
 
 
-def _hypothetical_start(sentence: str, lang: str) -> int:
-    """Where a hypothetical or a question begins: what follows it did not happen."""
-    starts = [m.start() for m in context.HYPOTHETICAL_STRONG[lang].finditer(sentence)]
+def _hypothetical_starts(sentence: str, lang: str) -> tuple[int, int]:
+    """Where a hypothetical or a question begins (what follows it did not happen), and where
+    a strong hypothetical alone begins."""
+    strong = [m.start() for m in context.HYPOTHETICAL_STRONG[lang].finditer(sentence)]
+    starts = list(strong)
     if sentence.rstrip().endswith("?"):
         starts += [m.start() for m in context.HYPOTHETICAL_WEAK[lang].finditer(sentence)]
-    return min(starts, default=len(sentence) + 1)
+    end = len(sentence) + 1
+    return min(starts, default=end), min(strong, default=end)
 
 
 def _negated(sentence: str, match: re.Match[str], lang: str) -> bool:

@@ -10,6 +10,16 @@ _QUOTE_HEADER = re.compile(
     r"|-{2,}\s*(original message|urspr\w+ nachricht|message d'origine|mensaje original)"
     r"|from:\s|von:\s|de:\s)",
 )
+# A forward brings the forwarded message to the desk: its header lines are skipped, and its
+# text is read up to the next quote header.
+_FORWARD = re.compile(
+    r"^\s*(?:-{2,}\s*)?(?:forwarded message|weitergeleitete nachricht|mensaje reenviado"
+    r"|message transfere|begin forwarded message|debut du message reexpedie)"
+)
+_HEADER_FIELD = re.compile(
+    r"^\s*(?:from|von|de|to|an|a|para|cc|subject|betreff|asunto|objet|date|datum|fecha|sent"
+    r"|gesendet|envoye|enviado)\s*:"
+)
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SIGNATURE = re.compile(r"^\s*--\s*$")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[.!?])(?=[a-z¿¡])")
@@ -78,10 +88,18 @@ def newest_part(text: str) -> str:
     Works on the text as written (lines are folded only to be recognised), so a long quoted
     thread costs one look at each line."""
     kept: list[str] = []
+    in_forward_header = False
     for line in text.split("\n"):
         if line.lstrip().startswith(">"):
             continue
         head = fold(line[:120])
+        if _FORWARD.match(head):
+            in_forward_header = True
+            continue
+        if in_forward_header:
+            if _HEADER_FIELD.match(head) or not head.strip():
+                continue
+            in_forward_header = False
         if _QUOTE_HEADER.match(head) or _SIGNATURE.match(head):
             break
         kept.append(line)
