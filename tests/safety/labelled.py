@@ -10,6 +10,7 @@ from caredesk.safety import screen
 
 DATA = Path(__file__).parent / "data" / "reports.jsonl"
 HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"  # measured only, never tuned on
+HELDOUT3 = Path(__file__).parent / "data" / "heldout3.jsonl"  # measured only, never tuned on
 LANGS = ("en", "es", "fr", "de")
 
 

@@ -1,24 +1,32 @@
-"""The safety screen on the second held-out set (data/heldout.jsonl), written apart from the
-screen by someone who had not seen its rules; it is for measuring only.
+"""The safety screen on the held-out sets, written apart from it by people who had not seen its
+rules; they are for measuring only (tests/safety/data/README.md).
 
-A miss is reported by its language and kinds only, never by its text. Its one measurement
-(2026-12-06, docs/benchmarks.md, "Safety screen") fell short of the bar, so this test is
-expected to fail until a screen built without reading these texts reaches it.
+A miss is reported by its language and kinds only, never by its text. Each set's one measurement
+(docs/benchmarks.md, "Safety screen") fell short of the bar, so these tests are expected to fail
+until a screen built without reading these texts reaches it.
 """
 
 import pytest
 
-from tests.safety.labelled import HELDOUT, LANGS, measure
+from tests.safety.labelled import HELDOUT, HELDOUT3, LANGS, measure
+
+SHORT = {
+    HELDOUT.name: "recall 80.4 %, false alarms 25.4 % (second pass, 2026-12-06)",
+    HELDOUT3.name: "recall 81.8 %, false alarms 7.1 % (third pass, 2026-12-06)",
+}
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="held-out bar not reached at its one measurement: recall 80.4 %, false alarms "
-    "25.4 % (docs/benchmarks.md, Safety screen)",
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(p, marks=pytest.mark.xfail(strict=False, reason=f"short of the bar: {why}"))
+        for p, why in ((HELDOUT, SHORT[HELDOUT.name]), (HELDOUT3, SHORT[HELDOUT3.name]))
+    ],
+    ids=lambda p: p.name,
 )
-def test_heldout_recall_is_complete_and_false_alarms_stay_under_five_percent():
-    figures = measure(None, HELDOUT)
+def test_heldout_recall_is_complete_and_false_alarms_stay_under_five_percent(path):
+    figures = measure(None, path)
     for lang in LANGS:
-        assert figures.safety.get(lang), f"no {lang} safety reports in the held-out set"
+        assert figures.safety.get(lang), f"no {lang} safety reports in {path.name}"
     assert figures.recall() == 1.0, f"missed (language, kinds): {figures.misses}"
     assert figures.false_alarm_rate() <= 0.05
