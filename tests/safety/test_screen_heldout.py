@@ -19,7 +19,15 @@ SHORT = {
 @pytest.mark.parametrize(
     "path",
     [
-        pytest.param(p, marks=pytest.mark.xfail(strict=False, reason=f"short of the bar: {why}"))
+        pytest.param(
+            p,
+            marks=pytest.mark.xfail(
+                strict=True,  # a pass means the bar is reached: make it a plain test then
+                reason="the safety screen is short of issue 14's bar (recall 100 %, false alarms "
+                f"at most 5 %) on this unseen set: {why}; it stays unread, so only a screen "
+                "improved from other data can pass it",
+            ),
+        )
         for p, why in ((HELDOUT, SHORT[HELDOUT.name]), (HELDOUT3, SHORT[HELDOUT3.name]))
     ],
     ids=lambda p: p.name,
