@@ -11,6 +11,10 @@ from caredesk.settings import *  # noqa: E402, F403
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
+# No test reaches Twilio: pages go to a recording peer on 127.0.0.1 (tests/oncall/conftest.py),
+# and without it to a loopback port where nothing listens (the discard port), never outward.
+CAREDESK_TWILIO_API_BASE = "http://127.0.0.1:9"
+
 # Whitenoise looks for the collected-static folder at start-up; tests serve through the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 

@@ -60,3 +60,33 @@ def test_a_lead_adds_an_override_and_acknowledges_a_page(open_screen):
         page.get_by_role("button", name="Acknowledge").first.click()
     expect(page.get_by_role("status").first).to_contain_text("acknowledged")
     assert Page.objects.get().state == PageState.ACKNOWLEDGED
+
+
+def test_a_page_appears_on_the_desk_page_the_liaison_has_open_and_is_acknowledged_there(
+    open_screen,
+):
+    clinical = clinical_team()
+    screen = open_screen()
+    screen.login(clinical.primary.email, PASSWORD)
+    page = screen.page
+    screen.goto("/agent/")
+    desk_url = page.url
+    expect(page.locator("#live-pages")).to_be_empty()
+
+    paged = page_open(team=clinical.team, text="Incident: video visits failing")
+    # what the desk page's 15-second background refresh does, done now
+    page.evaluate(
+        "htmx.ajax('GET', '/agent/live/',"
+        " {source: '#live-notices', target: '#live-notices', swap: 'outerHTML'})"
+    )
+    alert = page.locator("#live-pages").get_by_role("region", name=f"Page {paged.code}")
+    expect(alert).to_contain_text("Incident: video visits failing")
+    screen.check("a page waiting on the desk")
+    screen.shoot("oncall-live-page")
+
+    with page.expect_navigation(wait_until="load"):
+        alert.get_by_role("button", name=f"Acknowledge page {paged.code}").click()
+    assert page.url == desk_url, "back on the page the liaison was working on"
+    expect(page.get_by_role("status").first).to_contain_text(f"Page {paged.code} acknowledged")
+    paged.refresh_from_db()
+    assert (paged.state, paged.acknowledged_by) == (PageState.ACKNOWLEDGED, clinical.primary)
