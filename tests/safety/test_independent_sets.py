@@ -1,8 +1,8 @@
 """The independently written labelled sets keep their documented shapes.
 
 No database: these tests read ``data/heldout.jsonl`` (second held-out set), ``data/develop.jsonl``
-(development) and ``data/heldout3.jsonl`` (third held-out set), and the other ``data/*.jsonl``
-sets only to make sure no text of a set repeats a text of another. They check each set's shape
+(development), ``data/heldout3.jsonl`` (third held-out set) and ``data/heldout4.jsonl`` (fourth
+held-out set), and the other ``data/*.jsonl`` sets only to make sure no text of a set repeats a text of another. They check each set's shape
 and label mix, never what any screen says about it; a failure names report ids only, never texts.
 """
 
@@ -40,7 +40,13 @@ SETS = [
     LabelledSet(
         "heldout3.jsonl", "t", "heldout", {"en": 100, "es": 60, "fr": 60, "de": 60}, 3, 0.2
     ),
+    LabelledSet(
+        "heldout4.jsonl", "h4", "heldout4", {"en": 100, "es": 100, "fr": 100, "de": 100}, 3, 0.2
+    ),
 ]
+
+# heldout4.jsonl was written to an exact mix: per language 45 events, 15 possible, 40 plain reports
+HELDOUT4_MIX = {"safety_event": 45, "possible_safety": 15, "none": 40}
 
 
 def _read(path: Path) -> list[dict]:
@@ -153,3 +159,13 @@ def test_no_text_twice_and_none_copied_from_another_set(labelled):
     assert others, "the other labelled sets are missing"
     seen = {_normalised(row["text"]) for path in others for row in _read(path)}
     assert [r["id"] for r in reports if _normalised(r["text"]) in seen] == []
+
+
+def test_heldout4_has_exactly_its_documented_mix_per_language():
+    reports = _read(DATA / "heldout4.jsonl")
+    assert Counter(r["lang"] for r in reports) == {lang: 100 for lang in LANGS}
+    for lang, rows in _by_language(reports).items():
+        assert Counter(r["label"] for r in rows) == HELDOUT4_MIX, lang
+        # every kind is named by at least two safety events in every language
+        kinds = Counter(k for r in rows if r["label"] == "safety_event" for k in r["kinds"])
+        assert {kind: kinds[kind] for kind in KINDS if kinds[kind] < 2} == {}, lang
