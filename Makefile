@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint install browser bench bench-smoke clean help
+.PHONY: run test test-sqlite test-postgres lint install browser bench bench-smoke safety-model clean help
 
 help:
 	@echo "make run            start CareDesk (embedded SQLite, in-process worker, demo data)"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint           ruff check, ruff format --check, the layers contract, mypy over all of src"
 	@echo "make bench          run the benchmarks in bench/ (see docs/benchmarks.md)"
 	@echo "make bench-smoke    the HTTP benchmark at 1,000 tickets: fails on any unexpected answer"
+	@echo "make safety-model   retrain the safety screen's model from the labelled reports"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,10 +41,13 @@ test-postgres: install browser
 	scripts/test-postgres $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/mypy
+
+safety-model: install
+	$(BIN)/python scripts/train_safety_model.py
 
 bench: install
 	$(BIN)/python bench/run.py

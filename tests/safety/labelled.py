@@ -9,8 +9,9 @@ from pathlib import Path
 from caredesk.safety import screen
 
 DATA = Path(__file__).parent / "data" / "reports.jsonl"
-HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"  # measured only, never tuned on
-HELDOUT3 = Path(__file__).parent / "data" / "heldout3.jsonl"  # measured only, never tuned on
+HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"  # measured once; training data since
+HELDOUT3 = Path(__file__).parent / "data" / "heldout3.jsonl"  # measured once; training data since
+HELDOUT4 = Path(__file__).parent / "data" / "heldout4.jsonl"  # measured only, never trained on
 LANGS = ("en", "es", "fr", "de")
 
 

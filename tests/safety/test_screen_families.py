@@ -310,16 +310,16 @@ def test_more_hard_negatives_are_not_flagged(lang, text):
     assert finding.language == lang
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "He could not breathe after the mask slipped.",
-        "Mi madre no podía respirar bien con la mascarilla nueva.",
-        "Il ne respirait plus quand l'alarme a sonné.",
-        "Mein Vater war plötzlich nicht mehr ansprechbar.",
-    ],
-)
-def test_a_harm_that_is_itself_a_negation_is_not_cancelled_by_it(text):
+HARM_THAT_IS_A_NEGATION = [
+    ("en", "He could not breathe after the mask slipped."),
+    ("es", "Mi madre no podía respirar bien con la mascarilla nueva."),
+    ("fr", "Il ne respirait plus quand l'alarme a sonné."),
+    ("de", "Mein Vater war plötzlich nicht mehr ansprechbar."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), HARM_THAT_IS_A_NEGATION)
+def test_a_harm_that_is_itself_a_negation_is_not_cancelled_by_it(lang, text):
     assert screen(text).flagged
 
 

@@ -143,13 +143,13 @@ def test_a_hypothetical_about_someone_elses_data_is_not_flagged():
     assert screen(text, lang="en").outcome == "none"
 
 
-@pytest.mark.parametrize(
-    ("lang", "text"),
-    [
-        ("en", "I borrowed someone else's charger for the night."),
-        ("es", "El cable es de otro equipo, no del monitor."),
-        ("de", "Jemand anderes aus der Praxis ruft Sie morgen an."),
-    ],
-)
+SOMEONE_ELSES_THINGS = [
+    ("en", "I borrowed someone else's charger for the night."),
+    ("es", "El cable es de otro equipo, no del monitor."),
+    ("de", "Jemand anderes aus der Praxis ruft Sie morgen an."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), SOMEONE_ELSES_THINGS)
 def test_someone_elses_things_are_not_anothers_data(lang, text):
     assert screen(text, lang=lang).outcome == "none"

@@ -1,0 +1,87 @@
+"""How the learned part of the safety screen generalises: leave one labelled file out.
+
+    .venv/bin/python bench/safety_model.py
+
+Each training file (scripts/train_safety_model.py's TRAINING) was written by a different hand
+in a different voice. For each file, the model is trained on all the others and scores the one
+left out, so every report is scored by a model that never saw its writer. Prints recall and
+false alarms per threshold for the model alone, and for the model and the word lists together
+(the word lists' outcomes are out of sample only on files they were never tuned on).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import train_safety_model as training  # noqa: E402
+
+from caredesk.safety import listed  # noqa: E402
+from caredesk.safety.features import features, marked  # noqa: E402
+
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+RULES_OUT_OF_SAMPLE = ("heldout.jsonl", "heldout3.jsonl", "develop2-a.jsonl", "develop2-b.jsonl")
+# the word lists were never tuned on these
+
+
+def out_of_file_scores() -> list[tuple[str, dict[str, object], float]]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    files = training.training_files()
+    by_file = {path.name: training.rows([path]) for path in files}
+    marks = {
+        name: [marked(str(r["text"]), str(r["lang"])) for r in rows]
+        for name, rows in by_file.items()
+    }
+    scored = []
+    for name, rows in by_file.items():
+        train_rows = [r for other, rs in by_file.items() if other != name for r in rs]
+        train_text = [t for other, ts in marks.items() if other != name for t in ts]
+        vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=training.MIN_DF)
+        model = LogisticRegression(C=training.C, max_iter=5000, class_weight="balanced")
+        model.fit(vectorizer.fit_transform(train_text), [r["label"] != "none" for r in train_rows])
+        probabilities = model.predict_proba(vectorizer.transform(marks[name]))[:, 1]
+        scored += [(name, row, float(p)) for row, p in zip(rows, probabilities, strict=True)]
+    return scored
+
+
+def figures(rows: list[tuple[bool, bool]]) -> str:
+    positives = [flag for truth, flag in rows if truth]
+    negatives = [flag for truth, flag in rows if not truth]
+    recall = sum(positives) / len(positives) if positives else 1.0
+    false = sum(negatives) / len(negatives) if negatives else 0.0
+    return f"{recall:6.1%} {false:6.1%}"
+
+
+def main() -> None:
+    scored = out_of_file_scores()
+    names = sorted({name for name, _, _ in scored})
+    print(f"{'file':22s} {'threshold':>9s}  recall  false alarms")
+    for name in [*names, "all"]:
+        part = [s for s in scored if name in ("all", s[0])]
+        for threshold in THRESHOLDS:
+            rows = [(r["label"] != "none", p >= threshold) for _, r, p in part]
+            print(f"{name:22s} {threshold:9.2f} {figures(rows)}")
+    print("\nword lists with the model, on the files the word lists were never tuned on")
+    part = [s for s in scored if s[0] in RULES_OUT_OF_SAMPLE]
+    outcomes = [listed(str(r["text"])).outcome for _, r, _ in part]
+    truth = [r["label"] != "none" for _, r, _ in part]
+    alone = [outcome != "none" for outcome in outcomes]
+    print(f"{'word lists alone':40s} {figures(list(zip(truth, alone, strict=True)))}")
+    for threshold in THRESHOLDS:
+        for veto in (0.0, 0.1, 0.2):
+            flags = [
+                p >= threshold or (o == "event" and p >= veto) or (o == "possible" and p >= veto)
+                for (_, _, p), o in zip(part, outcomes, strict=True)
+            ]
+            label = f"model >= {threshold} or lists with model >= {veto}"
+            print(f"{label:40s} {figures(list(zip(truth, flags, strict=True)))}")
+
+
+if __name__ == "__main__":
+    main()
