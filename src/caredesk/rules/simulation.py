@@ -17,7 +17,7 @@ from typing import Any
 
 from caredesk.core.errors import ValidationFailed
 from caredesk.rules.conditions import ConditionError, Facts, HistoryItem
-from caredesk.rules.engine import EVENTS, CompiledPolicy, compile_rules
+from caredesk.rules.engine import EVENTS, CompiledPolicy, compile_rules, compile_scope
 from caredesk.rules.policies import check_document, parse_yaml
 from caredesk.rules.selectors import calendars, rules_snapshot
 from caredesk.rules.services import Simulation, simulate
@@ -113,7 +113,13 @@ def compiled_from_yaml(text: str) -> tuple[CompiledPolicy, ...]:
     out = []
     for item in parse_yaml(text):
         check_document(item, references=False)  # trying a draft needs no live configuration
-        out.append(CompiledPolicy(str(item["name"]), tuple(compile_rules(item["rules"]))))
+        out.append(
+            CompiledPolicy(
+                str(item["name"]),
+                tuple(compile_rules(item["rules"])),
+                compile_scope(item.get("scope")),
+            )
+        )
     return tuple(out)
 
 
