@@ -254,11 +254,10 @@ def missing_references(rules: list[Any]) -> list[str]:
 
 def missing_in(document: Mapping[str, Any]) -> list[Missing]:
     """Everything a policy's document names that does not exist, in the order it names it."""
-    from caredesk.accounts.models import Organization, Team
-    from caredesk.rules.models import Macro
-    from caredesk.sla.models import Calendar
-    from caredesk.tickets.models import RequestType
+    return missing_in_many([document])[0]
 
+
+def _named(document: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     wanted: list[tuple[str, str, str]] = []
     for org in scope_values(document.get("scope")).get("organizations", []):
         wanted.append(("", "organization", org))
@@ -271,22 +270,46 @@ def missing_in(document: Mapping[str, Any]) -> list[Missing]:
         for action in rule.get("actions") or []:
             if isinstance(action, Mapping):
                 wanted += [(name, kind, ref) for kind, ref in _wants(action)]
+    return list(dict.fromkeys(wanted))
+
+
+def missing_in_many(documents: list[Mapping[str, Any]]) -> list[list[Missing]]:
+    """For each document, what it names that does not exist (a few queries for them all)."""
+    from caredesk.accounts.models import Organization, Team
+    from caredesk.rules.models import Macro
+    from caredesk.sla.models import Calendar
+    from caredesk.tickets.models import RequestType
+
+    named = [_named(d) for d in documents]
     existing = {
         "team": set(Team.objects.values_list("slug", flat=True)),
         "request type": set(RequestType.objects.values_list("slug", flat=True)),
         "macro": set(Macro.objects.values_list("slug", flat=True)),
         "calendar": set(Calendar.objects.values_list("name", flat=True)),
     }
-    if any(kind == "organization" for _r, kind, _n in wanted):
+    orgs = {ref for wanted in named for _r, kind, ref in wanted if kind == "organization"}
+    if orgs:
+        same = Q()
+        for org in orgs:
+            same |= Q(name__iexact=org)
         existing["organization"] = {
-            n.casefold() for n in Organization.objects.values_list("name", flat=True)
+            n.casefold() for n in Organization.objects.filter(same).values_list("name", flat=True)
         }
     existing.update((kind, set(names())) for kind, names in actions.references.items())
     return [
-        Missing(rule, kind, ref)
-        for rule, kind, ref in dict.fromkeys(wanted)
-        if (ref.casefold() if kind == "organization" else ref) not in existing.get(kind, ())
+        [
+            Missing(rule, kind, ref)
+            for rule, kind, ref in wanted
+            if (ref.casefold() if kind == "organization" else ref) not in existing.get(kind, ())
+        ]
+        for wanted in named
     ]
+
+
+def policies_problems(policies: list[Policy]) -> dict[int, list[Missing]]:
+    """`policy_problems` for a list of policies, by id."""
+    found = missing_in_many([p.document or {} for p in policies])
+    return {p.pk: problems for p, problems in zip(policies, found, strict=True)}
 
 
 def policy_problems(policy: Policy) -> list[Missing]:

@@ -123,6 +123,37 @@ def compiled_from_yaml(text: str) -> tuple[CompiledPolicy, ...]:
     return tuple(out)
 
 
+def run_on_ticket(
+    *,
+    ticket: Any,
+    now: datetime,
+    policy_yaml: str | None = None,
+    trigger: str = "ticket.created",
+) -> dict[str, Any]:
+    """The simulation's answer for a real ticket, as the rules would see it now (its fields,
+    first message, requester, history and safety finding). Nothing is written."""
+    from caredesk.rules.selectors import ticket_facts
+
+    if trigger not in EVENTS:
+        raise ValidationFailed(
+            "Unknown event.", errors={"event": [f"Choose one of: {', '.join(sorted(EVENTS))}."]}
+        )
+    policies = compiled_from_yaml(policy_yaml) if policy_yaml else rules_snapshot().policies
+    changed = frozenset({"*"}) if trigger == "ticket.created" else frozenset()
+    facts = ticket_facts(ticket, now, changed=changed)
+    result: Simulation = simulate(facts=facts, trigger=trigger, policies=policies)
+    return {
+        **result.as_dict(),
+        "ticket": ticket.ref,
+        "safety": {
+            "outcome": ticket.safety or "none",
+            "codes": list(ticket.safety_codes or ()),
+            "kinds": [],
+            "reasons": [],
+        },
+    }
+
+
 def run(
     *,
     ticket: Any,
