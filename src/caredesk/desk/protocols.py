@@ -181,7 +181,7 @@ def policy_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     form = PolicyForm(request.POST or None, initial={"yaml": text})
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None and data.get("pick_ref"):  # one of several matching tickets chosen
-        data["pick"], data["action"] = data["pick_ref"], "simulate"
+        data["pick"], data["action"] = str(data["pick_ref"]), "simulate"
     sim = SimulateForm(data)
     extra: dict[str, Any] = {}
     status = 200
