@@ -230,3 +230,29 @@ def test_an_agent_cannot_save_with_the_form(world):
     response = client.post(f"/agent/policies/{world['policy'].slug}/form/", {"name": "x"})
     assert response.status_code == 403
     assert Policy.objects.get().version == 1
+
+
+def test_the_policy_list_reads_a_constant_number_of_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world["client"]
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/agent/policies/").status_code == 200
+        return len(queries)
+
+    def more(numbers: range) -> None:
+        for n in numbers:
+            Organization.objects.create(name=f"Org {n}")
+            policy_save_yaml(
+                text=f"name: Extra {n}\nscope: {{organizations: [Org {n}]}}\n"
+                "rules: [{name: a, actions: [{type: set_team, team: billing}]}]\n",
+                actor=world["lead"],
+            )
+
+    more(range(1))
+    few = count()
+    more(range(1, 8))
+    assert count() == few

@@ -312,7 +312,12 @@ class PolicyFieldsForm(forms.Form):
             key = f"rule{i}_kw_{where}"
             self.fields[key] = forms.CharField(
                 label="Words and phrases it looks for",
-                help_text="One a line; any of them matches (case and spacing do not matter).",
+                help_text="One a line; any of them matches (case and spacing do not matter)."
+                + (
+                    " Their other wordings (synonyms) stay as the YAML has them."
+                    if leaf.get("synonyms")
+                    else ""
+                ),
                 initial="\n".join(str(p) for p in leaf.get("keywords") or []),
                 widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
                 max_length=MAX_TEXT * 5,

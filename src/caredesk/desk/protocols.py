@@ -124,7 +124,8 @@ def policies(request: HttpRequest) -> HttpResponse:
     rows = list(Policy.objects.select_related("updated_by").order_by("position", "id"))
     problems = policies_problems(rows)
     for row in rows:
-        row.problems = problems[row.pk]  # type: ignore[attr-defined]
+        # each missing name once (several rules may name the same team)
+        row.problems = list({m.key: m for m in problems[row.pk]}.values())  # type: ignore[attr-defined]
         row.scope_words = scope_words(row.scope)  # type: ignore[attr-defined]
     return render(request, "desk/policies.html", {"policies": rows, **_sidebar(user)})
 

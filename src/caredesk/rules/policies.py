@@ -467,5 +467,11 @@ def policy_yaml(policies: list[Policy] | Policy) -> str:
     if isinstance(policies, Policy):
         if policies.source.strip():
             return policies.source
-        return yaml.safe_dump(policy_data(policies), sort_keys=False, allow_unicode=True, width=100)
+        return yaml.safe_dump(
+            policy_data(policies),
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+            default_flow_style=None,  # the innermost lists and mappings on one line
+        )
     return "---\n".join(policy_yaml(p).rstrip("\n") + "\n" for p in policies)
