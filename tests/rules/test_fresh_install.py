@@ -87,3 +87,17 @@ def test_once_the_named_teams_exist_the_safety_event_reaches_them():
     )
     ticket = _open("Device shocked the patient", "The patient got an electric shock from it.")
     assert (ticket.team.slug, ticket.tier, ticket.priority) == ("engineering", 3, 1)
+
+
+def test_a_lead_can_change_a_shipped_policy_before_its_teams_exist_but_no_new_typo():
+    from caredesk.core.errors import ValidationFailed
+
+    install_shipped()
+    device = Policy.objects.get(slug="device-escalation")
+    text = policy_yaml(device).replace("Keep the device out of use", "Keep the device unplugged")
+    changed = policy_save_yaml(text=text, actor=None, note="wording", policy=device)
+    assert changed.version == 2  # engineering and clinical are still missing: kept
+    typo = text.replace("rotation: clinical", "rotation: clinicla", 1)
+    with pytest.raises(ValidationFailed) as refused:
+        policy_save_yaml(text=typo, actor=None, policy=changed)
+    assert any("no team 'clinicla'" in m for m in refused.value.errors["rules"])

@@ -256,3 +256,18 @@ def test_the_policy_list_reads_a_constant_number_of_queries(world):
     few = count()
     more(range(1, 8))
     assert count() == few
+
+
+@pytest.mark.parametrize(
+    "slug", ["member-services", "device-escalation", "technical-pipeline", "telehealth-triage"]
+)
+def test_every_shipped_policy_goes_through_the_form_unchanged(world, slug):
+    install_shipped()
+    client = world["client"]
+    before = Policy.objects.get(slug=slug)
+    response = client.post(f"/agent/policies/{slug}/form/", _fields(client, slug))
+    assert response.status_code == 302, response.context["form"].errors
+    after = Policy.objects.get(slug=slug)
+    assert after.version == before.version + 1
+    assert after.document == before.document
+    assert parse_yaml(policy_yaml(after))[0]["rules"] == before.rules

@@ -107,7 +107,8 @@ ACTION_WORDS = {
 
 
 def named_result(result: Mapping[str, Any]) -> dict[str, Any]:
-    """A simulation's answer with team and people names beside the slugs (two queries)."""
+    """A simulation's answer with request type, team and people names instead of slugs
+    (three queries)."""
     names = Names.load(_emails_in(result))
     steps = []
     for a in result.get("actions") or []:
@@ -136,8 +137,16 @@ def named_result(result: Mapping[str, Any]) -> dict[str, Any]:
             if kind == "add_tags":
                 what = ", ".join(str(t) for t in a.get("tags") or [])
         steps.append({"words": ACTION_WORDS.get(str(kind), str(kind)), "what": what, **a})
+    category = result.get("category")
+    kind = RequestType.objects.filter(slug=category).first() if category else None
     return {
         **result,
+        "category_name": kind.name
+        if kind
+        else (f"“{category}” (no such request type yet)" if category else "—"),
+        "priority_name": Priority(result["priority"]).label
+        if result.get("priority") in Priority.values
+        else str(result.get("priority", "")),
         "team_name": names.team(result.get("team")),
         "assignee_name": names.who(result.get("assignee")) if result.get("assignee") else "—",
         "escalated_to_name": names.team(result.get("escalated_to"))
