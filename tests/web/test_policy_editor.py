@@ -127,6 +127,13 @@ def test_a_lead_changes_a_keyword_list_and_a_route_with_the_form_and_the_yaml_sh
         ({"name": ""}, "name", "required"),
         ({"scope_organizations": "Nowhere Clinic"}, "scope_organizations", "Nowhere Clinic"),
         ({"scope_channels": ["fax"]}, "scope_channels", "Select a valid choice"),
+        ({"rule0_kw_all1": "in\x00voice"}, "rule0_kw_all1", "Null characters"),
+        ({"rule1_a0_reason": "x" * 2001}, "rule1_a0_reason", "at most 2000"),
+        (
+            {"scope_organizations": "\n".join(f"Org {n}" for n in range(201))},
+            "scope_organizations",
+            "at most 200",
+        ),
     ],
 )
 def test_form_errors_are_shown_on_their_field_and_nothing_is_saved(world, change, field, says):
