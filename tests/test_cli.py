@@ -161,6 +161,7 @@ def test_rules_simulate_export_and_import_from_the_command_line(tmp_path):
                 "subject": "Report export fails",
                 "channel": "email",
                 "organization": {"name": "Northgate"},
+                "requester": {"type": "client_admin"},
             }
         )
     )
@@ -223,6 +224,29 @@ def test_rules_simulate_export_and_import_from_the_command_line(tmp_path):
         [*CAREDESK, "rules", "import", str(policy)], env=env, capture_output=True, text=True
     )
     assert imported.returncode == 0 and "telehealth-triage: version 2" in imported.stdout
+
+
+def test_migrate_on_a_fresh_install_installs_the_shipped_policies_once(tmp_path):
+    env = _env(tmp_path)
+    first = subprocess.run(
+        [*CAREDESK, "migrate"], env=env, capture_output=True, text=True, check=True
+    )
+    assert "Installed the shipped policies: Member services routing, Device escalation" in (
+        first.stdout
+    )
+    assert "teams not set up yet (billing, clinical, coach-support, engineering" in first.stdout
+    exported = subprocess.run(
+        [*CAREDESK, "rules", "export", "device-escalation"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "name: Safety event" in exported.stdout
+    again = subprocess.run(
+        [*CAREDESK, "migrate"], env=env, capture_output=True, text=True, check=True
+    )
+    assert "Installed" not in again.stdout
 
 
 def test_mail_ingest_takes_a_message_on_standard_input_and_reports_every_outcome(tmp_path):

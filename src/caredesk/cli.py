@@ -67,6 +67,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if demo_wanted():
         print("Loading demo data (first start)…", flush=True)
         demo_load()
+    _install_shipped()
     consumer = None if args.no_worker else _consumer()
     if consumer is not None:
         consumer.start()
@@ -397,7 +398,27 @@ def cmd_audit_restored(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     _setup()
     _manage("migrate", "--noinput")
+    _install_shipped()
     return 0
+
+
+def _install_shipped() -> None:
+    """The shipped policies never installed before (the safety rules from the first start);
+    a lead's edits are never overwritten. Says which teams they name are not set up yet."""
+    from caredesk.rules.policies import policy_problems
+    from caredesk.rules.shipped import install_shipped
+
+    installed = install_shipped()
+    if not installed:
+        return
+    print(f"Installed the shipped policies: {', '.join(p.name for p in installed)}.", flush=True)
+    teams = sorted({m.ref for p in installed for m in policy_problems(p) if m.kind == "team"})
+    if teams:
+        print(
+            f"  They name teams not set up yet ({', '.join(teams)}): create them, or change "
+            "the policies at Protocols in the desk; until then those actions are skipped.",
+            flush=True,
+        )
 
 
 def cmd_keys_new(args: argparse.Namespace) -> int:

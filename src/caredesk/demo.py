@@ -497,22 +497,15 @@ def _setup_types(teams: dict[str, Team]) -> list[RequestType]:
     return types
 
 
-DEVELOPER_CALENDAR = "Developer support (Eastern, until 1 PM)"
-
-
 def _setup_protocols(teams: dict[str, Team]) -> None:
-    """The shipped policies, with what they need: the developer calendar and an on-call liaison."""
+    """The shipped policies, with the roles they name filled: Tier 2's lead is the technical
+    owner, and the clinical team has a hand-set on-call liaison."""
+    from caredesk.accounts.models import User
     from caredesk.rules.shipped import install_shipped
-    from caredesk.sla.models import Calendar
 
-    Calendar.objects.get_or_create(
-        name=DEVELOPER_CALENDAR,
-        defaults={
-            "timezone": "America/New_York",
-            "weekly_hours": {str(d): [["08:00", "13:00"]] for d in range(5)},
-            "holiday_country": "US",
-        },
-    )
+    tier2 = teams["tier-2"]
+    tier2.lead = User.objects.get(email="tomas.varga@caredesk.example")
+    tier2.save(update_fields=["lead"])
     clinical = teams["clinical"]
     clinical.on_call = clinical.members.order_by("pk").first()
     clinical.save(update_fields=["on_call"])

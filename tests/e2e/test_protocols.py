@@ -71,11 +71,11 @@ def test_a_lead_changes_a_rule_tries_it_and_saves_it_then_an_agent_meets_it(open
 
     editor.fill(editor.input_value().rstrip("\n") + "\n" + BLOCK)
     sample = {"subject": "Please cancel my membership", "category": "cancellation", "team": ""}
-    page.get_by_label("A ticket (JSON)").fill(json.dumps(sample))
+    page.get_by_label("Or a ticket described as JSON").fill(json.dumps(sample))
     page.get_by_role("button", name="Simulate").click()
     result = page.locator("#simulation")
     expect(result).to_contain_text("never escalated")
-    expect(result).to_contain_text("tier-1")
+    expect(result).to_contain_text("Route to Tier 1 support")  # names, not slugs
     expect(result.locator(".sim-actions li")).to_have_count(3)
     assert Policy.objects.get().version == 1, "simulating saves nothing"
     lead.check("policy simulation")

@@ -125,11 +125,9 @@ def test_export_and_import_round_trip(lead):
 
 
 def test_an_import_with_one_bad_policy_imports_nothing(lead):
-    # a list: the good policy, then one naming a team that does not exist
+    # a list: the good policy, then one with an action CareDesk does not know
     good = "- " + ROUTE.strip().replace("\n", "\n  ")
-    text = (
-        good + "\n- name: Broken\n  rules: [{name: a, actions: [{type: set_team, team: ghost}]}]\n"
-    )
+    text = good + "\n- name: Broken\n  rules: [{name: a, actions: [{type: teleport}]}]\n"
     with pytest.raises(ValidationFailed) as refused:
         policies_import(text=text, actor=lead)
     assert "1.rules" in refused.value.errors

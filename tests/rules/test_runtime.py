@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from caredesk.accounts.models import Contact, Organization, Team, User
+from caredesk.accounts.models import Contact, ContactKind, Organization, Team, User
 from caredesk.core.models import Notification, OutboxItem
 from caredesk.demo import demo_load
 from caredesk.integrations.models import TrackerIssue
@@ -190,7 +190,7 @@ def test_email_after_the_developer_cut_off_queues_until_the_next_opening(
     desk, clock, django_capture_on_commit_callbacks
 ):
     org = Organization.objects.filter(account_manager__isnull=False).first()
-    sender = Contact.objects.filter(organization=org).first()
+    sender = Contact.objects.filter(organization=org, kind=ContactKind.CLINICIAN).first()
     clock.set(datetime(2026, 11, 24, 21, 30, tzinfo=UTC))  # 4:30 PM in New York
     ticket = open_ticket(sender, None, subject="Report export fails", channel="email")
     queued = fresh(ticket)

@@ -279,10 +279,11 @@ def test_email_opens_a_technical_ticket_with_its_automations():
             "subject": "Report export fails",
             "channel": "email",
             "organization": {"name": "Northgate"},
+            "requester": {"type": "client_admin"},
         },
     )
     assert (result["category"], result["team"]) == ("technical-issue", "tier-2")
-    assert result["assignee"] == "tomas.varga@caredesk.example"  # the technical owner
+    assert result["assignee"] == "lead:tier-2"  # the technical owner: a role, not a person
     kinds = actions(result)
     assert kinds.count("notify") == 2  # the technical owner, then the account manager
     assert "open_tracker_issue" in kinds  # an engineering issue
@@ -292,11 +293,12 @@ def test_email_opens_a_technical_ticket_with_its_automations():
 
 
 def test_requests_after_1_pm_eastern_queue_to_the_next_developer_opening():
-    morning = simulate("technical-pipeline.yaml", {"subject": "Sync error", "channel": "email"})
+    client = {"subject": "Sync error", "channel": "email", "requester": {"type": "clinician"}}
+    morning = simulate("technical-pipeline.yaml", client)
     assert "queue_until_open" not in actions(morning)
     evening = simulate(
         "technical-pipeline.yaml",
-        {"subject": "Sync error", "channel": "email"},
+        client,
         now=TUESDAY_EVENING,
     )
     assert "queue_until_open" in actions(evening)

@@ -362,6 +362,12 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
     ),
     (
+        "desk:policy-form",
+        lambda w: f"/agent/policies/{w.protocol}/form/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    (
         "desk:policy-new",
         lambda w: "/agent/policies/new/",
         "get",

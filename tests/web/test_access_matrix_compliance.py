@@ -73,6 +73,7 @@ SCREENS: dict[str, Any] = {
     "desk:policies": FORBIDDEN,
     "desk:policy": FORBIDDEN,
     "desk:policy-new": FORBIDDEN,
+    "desk:policy-form": FORBIDDEN,
     "desk:policy-rollback": FORBIDDEN,
     "desk:policies-import": FORBIDDEN,
     "desk:ticket-take": NOT_FOUND,

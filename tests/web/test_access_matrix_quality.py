@@ -35,6 +35,7 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     "desk:policies": FORBIDDEN,
     "desk:policy": FORBIDDEN,
     "desk:policy-new": FORBIDDEN,
+    "desk:policy-form": FORBIDDEN,
     "desk:policy-rollback": FORBIDDEN,
     # moving people on call is the leads'; the liaisons see the schedules and acknowledge
     "oncall:override-add": FORBIDDEN,

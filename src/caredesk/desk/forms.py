@@ -189,9 +189,17 @@ SAMPLE_TICKET = """{
 
 
 class SimulateForm(forms.Form):
+    pick = forms.CharField(
+        required=False,
+        max_length=200,
+        label="A real ticket",
+        help_text="Its reference (e.g. CD-1042), or words from its subject or requester's name. "
+        "Empty: the ticket described below.",
+    )
     ticket = forms.CharField(
+        required=False,
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false", "class": "code"}),
-        label="A ticket (JSON)",
+        label="Or a ticket described as JSON",
         initial=SAMPLE_TICKET,
         max_length=50_000,
     )

@@ -18,11 +18,14 @@ from caredesk.core.access import agent_required, form_errors_from
 from caredesk.core.errors import DomainError
 from caredesk.core.models import Notification
 from caredesk.desk.forms import EscalateForm, PolicyForm, SimulateForm
+from caredesk.desk.policy_tools import PolicyFieldsForm, named_result, pick_ticket, scope_words
 from caredesk.desk.views import _sidebar, _ticket_or_404, _user, recount
 from caredesk.oncall import selectors as oncall_selectors
 from caredesk.rules import policies as writers
 from caredesk.rules.models import Policy, PolicyVersion
+from caredesk.rules.policies import policies_problems, policy_data, policy_problems
 from caredesk.rules.simulation import run as simulate_run
+from caredesk.rules.simulation import run_on_ticket
 from caredesk.tickets.services import EscalationBlocked, ticket_escalate
 
 NEW_POLICY = """name: New policy
@@ -119,6 +122,11 @@ def policies(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="caredesk-policies.yaml"'
         return response
     rows = list(Policy.objects.select_related("updated_by").order_by("position", "id"))
+    problems = policies_problems(rows)
+    for row in rows:
+        # each missing name once (several rules may name the same team)
+        row.problems = list({m.key: m for m in problems[row.pk]}.values())  # type: ignore[attr-defined]
+        row.scope_words = scope_words(row.scope)  # type: ignore[attr-defined]
     return render(request, "desk/policies.html", {"policies": rows, **_sidebar(user)})
 
 
@@ -129,24 +137,39 @@ def _policy(slug: str) -> Policy:
     return policy
 
 
-def _simulation(form: SimulateForm, yaml_text: str) -> dict[str, Any]:
-    """Run the draft against the sample ticket; field errors go onto the form."""
+def _simulation(form: SimulateForm, yaml_text: str, user: Any) -> dict[str, Any]:
+    """Run the draft against a real ticket (picked by reference or search) or the ticket
+    described as JSON; field errors go onto the form, several matches are offered."""
     if not form.is_valid():
         return {}
-    try:
-        ticket = json.loads(form.cleaned_data["ticket"])
-    except ValueError as exc:
-        form.add_error("ticket", f"Not valid JSON: {exc}.")
-        return {}
     now = form.cleaned_data["now"] or clock.now()
+    event = form.cleaned_data["event"]
+    pick = form.cleaned_data["pick"].strip()
     try:
-        result = simulate_run(
-            ticket=ticket, now=now, policy_yaml=yaml_text, trigger=form.cleaned_data["event"]
-        )
+        if pick:
+            found, matches = pick_ticket(user, pick)
+            if found is None:
+                if not matches:
+                    form.add_error("pick", "No ticket you can see has that reference or words.")
+                return {"matches": matches}
+            result = run_on_ticket(ticket=found, now=now, policy_yaml=yaml_text, trigger=event)
+        else:
+            if not form.cleaned_data["ticket"].strip():
+                form.add_error("ticket", "Pick a real ticket above, or describe one here.")
+                return {}
+            try:
+                ticket = json.loads(form.cleaned_data["ticket"])
+            except ValueError as exc:
+                form.add_error("ticket", f"Not valid JSON: {exc}.")
+                return {}
+            result = simulate_run(ticket=ticket, now=now, policy_yaml=yaml_text, trigger=event)
     except DomainError as exc:
         form_errors_from(form, exc)
         return {}
-    return {"result": result, "result_json": json.dumps(result, indent=2, default=str)}
+    return {
+        "result": named_result(result),
+        "result_json": json.dumps(result, indent=2, default=str),
+    }
 
 
 @agent_required
@@ -157,16 +180,19 @@ def policy_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     policy = _policy(slug) if slug else None
     text = writers.policy_yaml(policy) if policy else NEW_POLICY
     form = PolicyForm(request.POST or None, initial={"yaml": text})
-    sim = SimulateForm(request.POST or None)
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and data.get("pick_ref"):  # one of several matching tickets chosen
+        data["pick"], data["action"] = str(data["pick_ref"]), "simulate"
+    sim = SimulateForm(data)
     extra: dict[str, Any] = {}
     status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
+    if data is not None:
+        action = data.get("action")
         if action == "simulate":
             _can(request, "rules.simulate_policy")
             if form.is_valid():
-                extra = _simulation(sim, form.cleaned_data["yaml"])
-            status = 200 if extra else 422
+                extra = _simulation(sim, form.cleaned_data["yaml"], user)
+            status = 200 if extra.get("result") or extra.get("matches") else 422
         elif action == "save":
             _can(request, "rules.change_policy" if policy else "rules.add_policy")
             sim = SimulateForm()
@@ -194,6 +220,8 @@ def policy_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         "form": form,
         "sim": sim,
         "versions": versions,
+        "problems": policy_problems(policy) if policy else [],
+        "scope": scope_words(policy.scope) if policy else [],
         **extra,
         **_sidebar(user),
     }
@@ -230,3 +258,41 @@ def policies_import(request: HttpRequest) -> HttpResponse:
     else:
         flash.success(request, f"Imported {len(saved)} policies.")
     return redirect("desk:policies")
+
+
+@agent_required
+def policy_form(request: HttpRequest, slug: str) -> HttpResponse:
+    """The form editor beside the YAML: a policy's common settings (scope, rule names,
+    keyword lists, routes, levels, tags, guidance, blocks), saved as a new version of the
+    same policy."""
+    _can(request, "rules.view_policy")
+    user = _user(request)
+    policy = _policy(slug)
+    form = PolicyFieldsForm(request.POST or None, policy_data=policy_data(policy))
+    status = 200
+    if request.method == "POST":
+        _can(request, "rules.change_policy")
+        status = 422
+        if form.is_valid():
+            try:
+                saved = writers.policy_save(
+                    data=form.policy(),
+                    actor=user,
+                    note=str(request.POST.get("note", ""))[:300] or "changed with the form",
+                    policy=policy,
+                )
+            except DomainError as exc:
+                form.errors_from(exc.errors)
+            else:
+                flash.success(request, f"{saved.name}: version {saved.version} saved.")
+                return redirect("desk:policy-form", slug=saved.slug)
+    sections = [(s, [form[name] for name in s.fields]) for s in form.sections]
+    context = {
+        "policy": policy,
+        "form": form,
+        "sections": sections,
+        "problems": policy_problems(policy),
+        "note": request.POST.get("note", "") if request.method == "POST" else "",
+        **_sidebar(user),
+    }
+    return render(request, "desk/policy_form.html", context, status=status)

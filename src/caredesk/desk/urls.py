@@ -22,6 +22,7 @@ urlpatterns = [
     path("policies/import/", protocols.policies_import, name="policies-import"),
     path("policies/<slug:slug>/", protocols.policy_edit, name="policy"),
     path("policies/<slug:slug>/rollback/", protocols.policy_rollback, name="policy-rollback"),
+    path("policies/<slug:slug>/form/", protocols.policy_form, name="policy-form"),
     path("tokens/", views.tokens, name="tokens"),
     path("compliance/audit/", audit.audit_list, name="audit"),
     path("compliance/audit/export.csv", audit.audit_export, name="audit-export"),

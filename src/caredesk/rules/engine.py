@@ -172,10 +172,59 @@ FIELD_ACTIONS = {
 }
 
 
+# A policy's scope: which tickets it governs. Each key lists the values it accepts (any of
+# them); a ticket is in scope when every key given accepts it. No scope: every ticket.
+SCOPE_FACTS: dict[str, str] = {
+    "organizations": "organization",
+    "plans": "plan",
+    "channels": "channel",
+    "requester_types": "requester_type",
+}
+
+
+def compile_scope(spec: Any, where: str = "scope") -> Predicate | None:
+    """The predicate for a policy's `scope` (None: it governs every ticket)."""
+    if spec is None or spec == {}:
+        return None
+    if not isinstance(spec, Mapping):
+        raise ConditionError(f"{where}: a scope is a mapping, e.g. {{channels: [email]}}")
+    unknown = sorted(str(k) for k in spec if k not in SCOPE_FACTS)
+    if unknown:
+        raise ConditionError(f"{where}: unknown key {unknown[0]!r} (use {', '.join(SCOPE_FACTS)})")
+    accepted: list[tuple[str, frozenset[str]]] = []
+    for key, value in spec.items():
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not values:
+            raise ConditionError(f"{where}.{key}: give a list of one or more names")
+        if not all(isinstance(v, str) and v.strip() for v in values):
+            raise ConditionError(f"{where}.{key}: every entry is a name (text)")
+        accepted.append((SCOPE_FACTS[key], frozenset(v.strip().casefold() for v in values)))
+
+    def in_scope(f: Facts) -> bool:
+        return all(str(getattr(f, fact) or "").casefold() in ok for fact, ok in accepted)
+
+    return in_scope
+
+
+def scope_values(spec: Any) -> dict[str, list[str]]:
+    """A valid scope as lists of names per key (a single name becomes a list)."""
+    if not isinstance(spec, Mapping):
+        return {}
+    return {
+        str(k): [v] if isinstance(v, str) else [str(x) for x in v]
+        for k, v in spec.items()
+        if k in SCOPE_FACTS
+    }
+
+
 @dataclass(frozen=True)
 class CompiledPolicy:
     name: str
     rules: tuple[Rule, ...]
+    scope: Predicate | None = None  # None: every ticket
+
+    def governs(self, facts: Facts) -> bool:
+        return self.scope is None or self.scope(facts)
 
 
 @dataclass(frozen=True)
@@ -188,9 +237,19 @@ class Fired:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A rule that could not be evaluated (e.g. its calendar does not exist yet)."""
+
+    policy: str
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     fired: tuple[Fired, ...]
     facts: Facts  # the ticket as the actions leave it
+    skipped: tuple[Skipped, ...] = ()
 
     def last(self, kind: str) -> Fired | None:
         found = [f for f in self.fired if f.action.type == kind]
@@ -230,15 +289,25 @@ def plan(
     `max_rounds`, so rules cannot trigger each other endlessly.
     """
     fired: list[Fired] = []
+    skipped: list[Skipped] = []
     done: set[tuple[str, str]] = set()
     trigger = event
+    # A policy acts only on the tickets in its scope (organization, plan, channel, requester
+    # type: facts no rule changes, so the scope is decided once).
+    policies = [p for p in policies if p.governs(facts)]
     for _round in range(max_rounds):
         changed: set[str] = set()
         for policy in policies:
             for rule in policy.rules:
                 if (policy.name, rule.name) in done or trigger not in rule.on:
                     continue
-                if not rule.when(facts):  # facts as the rules before this one left them
+                try:
+                    hit = rule.when(facts)  # facts as the rules before this one left them
+                except ConditionError as exc:  # configuration missing: skip, never crash
+                    done.add((policy.name, rule.name))
+                    skipped.append(Skipped(policy.name, rule.name, str(exc)))
+                    continue
+                if not hit:
                     continue
                 done.add((policy.name, rule.name))
                 for action in rule.actions:
@@ -251,4 +320,4 @@ def plan(
             break
         trigger = "field.changed"
         facts = replace(facts, changed=frozenset(changed))
-    return Outcome(fired=tuple(fired), facts=facts)
+    return Outcome(fired=tuple(fired), facts=facts, skipped=tuple(skipped))

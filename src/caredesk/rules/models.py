@@ -42,6 +42,13 @@ class Policy(models.Model):
         rules = (self.document or {}).get("rules") or []
         return list(rules) if isinstance(rules, list) else []
 
+    @property
+    def scope(self) -> dict[str, list[str]]:
+        """Which tickets the policy governs (organizations, plans, channels, requester
+        types); empty: every ticket."""
+        scope = (self.document or {}).get("scope") or {}
+        return dict(scope) if isinstance(scope, dict) else {}
+
 
 class PolicyVersion(models.Model):
     """Append-only: what a policy said after each change, who changed it, when and why."""
@@ -65,6 +72,17 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy} v{self.number}"
+
+
+class ShippedInstall(models.Model):
+    """A shipped policy (or macro) once installed: never installed again, so a lead's edits,
+    and a policy a lead removed, stay as the lead left them."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    installed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class MacroKind(models.TextChoices):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -33,11 +34,11 @@ from caredesk.core import text as storable
 from caredesk.core.errors import NotFound, ValidationFailed
 from caredesk.rules import actions
 from caredesk.rules.conditions import ConditionError
-from caredesk.rules.engine import compile_rules
+from caredesk.rules.engine import compile_rules, compile_scope, scope_values
 from caredesk.rules.models import Policy, PolicyVersion
 
 MAX_YAML_CHARS = 200_000
-KEYS = {"name", "slug", "description", "active", "position", "rules"}
+KEYS = {"name", "slug", "description", "active", "position", "scope", "rules"}
 
 
 def parse_yaml(text: str) -> list[dict[str, Any]]:
@@ -112,9 +113,19 @@ def _with_on_keys(item: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-def check_document(data: Mapping[str, Any], *, references: bool = True) -> dict[str, Any]:
-    """Validate one policy's data (by compiling its rules, and unless `references` is false,
-    by finding the teams, request types, macros and calendars it names); returns the document."""
+def check_document(
+    data: Mapping[str, Any],
+    *,
+    references: bool = True,
+    already_missing: frozenset[tuple[str, str]] = frozenset(),
+) -> dict[str, Any]:
+    """Validate one policy's data (by compiling its rules and scope, and unless `references`
+    is false, by finding the teams, request types, macros, calendars and organizations it
+    names); returns the document.
+
+    A name that does not exist is refused only when this change brings it in: names the
+    policy already used while missing (a shipped policy on a desk without that team yet) are
+    kept, and the desk lists them (`policy_problems`)."""
     errors: dict[str, list[str]] = {}
     unknown = sorted(set(data) - KEYS)
     if unknown:
@@ -122,6 +133,13 @@ def check_document(data: Mapping[str, Any], *, references: bool = True) -> dict[
     name = str(data.get("name") or "").strip()
     if not name:
         errors["name"] = ["Give the policy a name."]
+    scope = data.get("scope")
+    try:
+        compile_scope(scope)
+    except ConditionError as exc:
+        errors["scope"] = [str(exc)]
+    else:
+        errors.update(_scope_errors(scope))
     rules = data.get("rules")
     if not isinstance(rules, list) or not rules:
         errors["rules"] = ["Give at least one rule."]
@@ -130,13 +148,63 @@ def check_document(data: Mapping[str, Any], *, references: bool = True) -> dict[
             compile_rules(rules)
         except ConditionError as exc:
             errors["rules"] = [str(exc)]
-    if not errors and references and isinstance(rules, list):
-        missing = missing_references(rules)
-        if missing:
-            errors["rules"] = missing
+    document: dict[str, Any] = {"rules": rules}
+    if scope:
+        document["scope"] = scope_values(scope)
+    if not errors and references:
+        brought_in = [m for m in missing_in(document) if m.key not in already_missing]
+        if brought_in:
+            for m in brought_in:
+                errors.setdefault("scope" if m.kind == "organization" else "rules", []).append(
+                    m.message
+                )
     if errors:
         raise ValidationFailed("The policy is not valid.", errors=errors)
-    return {"rules": rules}
+    return document
+
+
+def _scope_errors(scope: Any) -> dict[str, list[str]]:
+    """Plans, channels and requester types a scope names that CareDesk does not know."""
+    from caredesk.accounts.models import ContactKind, Plan
+    from caredesk.tickets.models import Channel
+
+    known = {
+        "plans": Plan.values,
+        "channels": Channel.values,
+        "requester_types": ContactKind.values,
+    }
+    out: dict[str, list[str]] = {}
+    for key, values in scope_values(scope).items():
+        allowed = known.get(key)
+        if allowed is None:
+            continue
+        wrong = [v for v in values if v.strip().casefold() not in allowed]
+        if wrong:
+            out["scope"] = [
+                *out.get("scope", []),
+                f"scope.{key}: no {key.rstrip('s').replace('_', ' ')} {wrong[0]!r} "
+                f"(choose from {', '.join(allowed)})",
+            ]
+    return out
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A team, request type, macro, calendar, endpoint or organization a policy names that
+    does not exist (yet)."""
+
+    rule: str  # "" for the policy's scope
+    kind: str
+    ref: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.ref)
+
+    @property
+    def message(self) -> str:
+        where = f"rule {self.rule!r}" if self.rule else "scope"
+        return f"{where}: no {self.kind} {self.ref!r}"
 
 
 def _calendars_in(condition: Any) -> set[str]:
@@ -173,38 +241,81 @@ def _wants(action: Mapping[str, Any]) -> list[tuple[str, str]]:
     if kind in ("notify", "set_assignee"):
         who = p.get("to", p.get("assignee"))
         for name in [who] if isinstance(who, str) else list(who or []):
-            if str(name).startswith(("team:", "on_call:")):
+            if str(name).startswith(("team:", "on_call:", "lead:")):
                 out.append(("team", str(name).split(":", 1)[1]))
     return out
 
 
 def missing_references(rules: list[Any]) -> list[str]:
-    """Teams, request types, macros, calendars and endpoints the rules name but that do not
-    exist, so a policy is not saved to fail later on a live ticket."""
-    from caredesk.accounts.models import Team
-    from caredesk.rules.models import Macro
-    from caredesk.sla.models import Calendar
-    from caredesk.tickets.models import RequestType
+    """Why a policy's rules would fail on a live ticket: each team, request type, macro,
+    calendar and endpoint they name that does not exist."""
+    return [m.message for m in missing_in({"rules": rules})]
 
+
+def missing_in(document: Mapping[str, Any]) -> list[Missing]:
+    """Everything a policy's document names that does not exist, in the order it names it."""
+    return missing_in_many([document])[0]
+
+
+def _named(document: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     wanted: list[tuple[str, str, str]] = []
-    for rule in rules:
+    for org in scope_values(document.get("scope")).get("organizations", []):
+        wanted.append(("", "organization", org))
+    for rule in document.get("rules") or []:
+        if not isinstance(rule, Mapping):
+            continue
         name = str(rule.get("name"))
         for cal in _calendars_in(rule.get("when")):
             wanted.append((name, "calendar", cal))
         for action in rule.get("actions") or []:
-            wanted += [(name, kind, ref) for kind, ref in _wants(action)]
+            if isinstance(action, Mapping):
+                wanted += [(name, kind, ref) for kind, ref in _wants(action)]
+    return list(dict.fromkeys(wanted))
+
+
+def missing_in_many(documents: list[Mapping[str, Any]]) -> list[list[Missing]]:
+    """For each document, what it names that does not exist (a few queries for them all)."""
+    from caredesk.accounts.models import Organization, Team
+    from caredesk.rules.models import Macro
+    from caredesk.sla.models import Calendar
+    from caredesk.tickets.models import RequestType
+
+    named = [_named(d) for d in documents]
     existing = {
         "team": set(Team.objects.values_list("slug", flat=True)),
         "request type": set(RequestType.objects.values_list("slug", flat=True)),
         "macro": set(Macro.objects.values_list("slug", flat=True)),
         "calendar": set(Calendar.objects.values_list("name", flat=True)),
     }
+    orgs = {ref for wanted in named for _r, kind, ref in wanted if kind == "organization"}
+    if orgs:
+        same = Q()
+        for org in orgs:
+            same |= Q(name__iexact=org)
+        existing["organization"] = {
+            n.casefold() for n in Organization.objects.filter(same).values_list("name", flat=True)
+        }
     existing.update((kind, set(names())) for kind, names in actions.references.items())
     return [
-        f"rule {rule!r}: no {kind} {ref!r}"
-        for rule, kind, ref in dict.fromkeys(wanted)
-        if ref not in existing.get(kind, ())
+        [
+            Missing(rule, kind, ref)
+            for rule, kind, ref in wanted
+            if (ref.casefold() if kind == "organization" else ref) not in existing.get(kind, ())
+        ]
+        for wanted in named
     ]
+
+
+def policies_problems(policies: list[Policy]) -> dict[int, list[Missing]]:
+    """`policy_problems` for a list of policies, by id."""
+    found = missing_in_many([p.document or {} for p in policies])
+    return {p.pk: problems for p, problems in zip(policies, found, strict=True)}
+
+
+def policy_problems(policy: Policy) -> list[Missing]:
+    """What a saved policy names that does not exist yet: the actions that need it are
+    skipped (and the ticket's history says so) until someone creates it."""
+    return missing_in(policy.document or {})
 
 
 @transaction.atomic
@@ -215,11 +326,18 @@ def policy_save(
     note: str = "",
     policy: Policy | None = None,
     source: str = "",
+    allow_missing: bool = False,
 ) -> Policy:
     """Create or change a policy from its data; writes a new version (who, when, why).
 
-    `source` is the YAML as written, kept so the editor shows the author's own layout."""
-    document = check_document(data)
+    `source` is the YAML as written, kept so the editor shows the author's own layout.
+    Names that do not exist are refused when the change brings them in, unless
+    `allow_missing` (an import: a file written for a desk whose teams are not set up yet)."""
+    if allow_missing:
+        document = check_document(data, references=False)
+    else:
+        before = frozenset(m.key for m in missing_in(policy.document or {})) if policy else None
+        document = check_document(data, already_missing=before or frozenset())
     name = str(data["name"]).strip()
     slug = str(data.get("slug") or (policy.slug if policy else "") or slugify(name))[:60]
     itself = Q(pk=policy.pk) if policy else Q()
@@ -278,7 +396,14 @@ def policies_import(*, text: str, actor: User | None, note: str = "imported") ->
             existing = Policy.objects.filter(slug=slug).first() if slug else None
             try:
                 saved.append(
-                    policy_save(data=item, actor=actor, note=note, policy=existing, source=single)
+                    policy_save(
+                        data=item,
+                        actor=actor,
+                        note=note,
+                        policy=existing,
+                        source=single,
+                        allow_missing=True,
+                    )
                 )
             except ValidationFailed as exc:
                 errors = {f"{i}.{k}": v for k, v in exc.errors.items()}
@@ -315,8 +440,13 @@ def policy_rollback(*, policy: Policy, number: int, actor: User | None) -> Polic
         data = parse_yaml(old.source)[0]
     else:
         data = {**policy_data(policy), "rules": old.document.get("rules"), "active": old.active}
+        data.pop("scope", None)
+        if old.document.get("scope"):
+            data["scope"] = old.document["scope"]
     note = f"rolled back to version {number}"
-    return policy_save(data=data, actor=actor, note=note, policy=policy, source=old.source)
+    return policy_save(
+        data=data, actor=actor, note=note, policy=policy, source=old.source, allow_missing=True
+    )
 
 
 def policy_data(policy: Policy) -> dict[str, Any]:
@@ -326,6 +456,7 @@ def policy_data(policy: Policy) -> dict[str, Any]:
         "description": policy.description,
         "active": policy.active,
         "position": policy.position,
+        **({"scope": policy.scope} if policy.scope else {}),
         "rules": policy.rules,
     }
 
@@ -336,5 +467,11 @@ def policy_yaml(policies: list[Policy] | Policy) -> str:
     if isinstance(policies, Policy):
         if policies.source.strip():
             return policies.source
-        return yaml.safe_dump(policy_data(policies), sort_keys=False, allow_unicode=True, width=100)
+        return yaml.safe_dump(
+            policy_data(policies),
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+            default_flow_style=None,  # the innermost lists and mappings on one line
+        )
     return "---\n".join(policy_yaml(p).rstrip("\n") + "\n" for p in policies)

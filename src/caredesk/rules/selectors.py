@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from caredesk.core.confcache import cached
 from caredesk.rules.conditions import ConditionError, Facts, HistoryItem
-from caredesk.rules.engine import CompiledPolicy, compile_rules
+from caredesk.rules.engine import CompiledPolicy, compile_rules, compile_scope
 from caredesk.rules.models import Macro, Policy
 from caredesk.sla.selectors import business_calendar
 from caredesk.sla.selectors import snapshot as sla_snapshot
@@ -32,7 +32,11 @@ def _load() -> RulesSnapshot:
     compiled, errors = [], {}
     for policy in Policy.objects.filter(active=True).order_by("position", "id"):
         try:
-            compiled.append(CompiledPolicy(policy.name, tuple(compile_rules(policy.rules))))
+            compiled.append(
+                CompiledPolicy(
+                    policy.name, tuple(compile_rules(policy.rules)), compile_scope(policy.scope)
+                )
+            )
         except ConditionError as exc:  # saved documents are validated; a bad one is skipped
             errors[policy.name] = str(exc)
     macros = {m.slug: m for m in Macro.objects.filter(active=True)}

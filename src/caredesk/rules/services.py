@@ -209,6 +209,8 @@ def _carry_out(ticket: Ticket, others: list[Fired], failed: list[tuple[Fired, st
 
 def _record(ticket: Ticket, outcome: Outcome, failed: list[tuple[Fired, str]]) -> None:
     """One rule_applied event per rule that fired (with any action that could not run)."""
+    for skipped in outcome.skipped:
+        log.warning("rule %s / %s skipped: %s", skipped.policy, skipped.rule, skipped.reason)
     for fired, error in failed:
         log.warning(
             "rule %s / %s could not %s: %s", fired.policy, fired.rule, fired.action.type, error
@@ -243,12 +245,13 @@ def _do(ticket: Ticket, fired: Fired) -> None:
 def _team(slug: str) -> Team:
     team = Team.objects.filter(slug=slug).first()
     if team is None:
-        raise ConditionError(f"no team with the slug {slug!r}")
+        raise ConditionError(f"no team with the slug {slug!r} (create it, or change the policy)")
     return team
 
 
 def _people(ticket: Ticket, who: Any) -> list[User]:
-    """Agents named by a rule: account_manager, assignee, team:<slug>, on_call:<slug>, email."""
+    """Agents named by a rule: account_manager, assignee, team:<slug>, on_call:<slug>,
+    lead:<slug> (the team's lead), or an agent's e-mail."""
     names = [who] if isinstance(who, str) else list(who)
     found: list[User] = []
     for raw in names:
@@ -261,6 +264,9 @@ def _people(ticket: Ticket, who: Any) -> list[User]:
         elif name.startswith("team:"):
             team = _team(name.removeprefix("team:"))
             found += list(team.members.filter(is_active=True))
+        elif name.startswith("lead:"):
+            team = _team(name.removeprefix("lead:"))
+            found += [team.lead] if team.lead and team.lead.is_active else []
         elif name.startswith("on_call:"):
             team = _team(name.removeprefix("on_call:"))
             found += [team.on_call] if team.on_call else list(team.members.filter(is_active=True))
@@ -507,6 +513,10 @@ class Simulation:
             "actions": [
                 {"type": x.action.type, "policy": x.policy, "rule": x.rule, **dict(x.action.params)}
                 for x in self.outcome.fired
+            ],
+            "skipped": [
+                {"policy": x.policy, "rule": x.rule, "reason": x.reason}
+                for x in self.outcome.skipped
             ],
         }
 

@@ -2,17 +2,26 @@
 
 Each policy reproduces one of the operating documents support teams gave us: the member-services
 routing protocol, a device maker's escalation matrix, a health-software support pipeline and a
-telehealth hub's keyword auto-triage. They name teams, request types and a calendar by slug;
-the demo creates those, and an installation adapts the YAML to its own names.
+telehealth hub's keyword auto-triage. They name teams and request types by slug, and roles
+(the account manager, a team's lead or on-call person), never people.
+
+Every start (`caredesk serve`, `caredesk migrate`) installs the shipped policies, the macros
+and the calendar they use that were never installed before: a fresh install has the safety
+rules at once, and a lead's later edits (or removal) are never undone. A team a policy names
+that does not exist yet is listed on the policy in the desk; until it is created, the actions
+that need it are skipped and the ticket's history says why.
 """
 
 from __future__ import annotations
 
 from importlib import resources
 
+from django.db import transaction
+
 from caredesk.accounts.models import User
-from caredesk.rules.models import Macro, MacroKind, Policy
-from caredesk.rules.policies import policies_import
+from caredesk.core import clock
+from caredesk.rules.models import Macro, MacroKind, Policy, ShippedInstall
+from caredesk.rules.policies import parse_yaml, policies_import
 
 POLICY_FILES = (
     "member-services.yaml",
@@ -70,15 +79,50 @@ def policy_text(filename: str) -> str:
     return resources.files("caredesk.rules.protocols").joinpath(filename).read_text()
 
 
+# The calendar the technical pipeline's cut-off uses: developer support, weekdays until 1 PM
+# Eastern (no public holidays until an administrator picks a country).
+DEVELOPER_CALENDAR = "Developer support (Eastern, until 1 PM)"
+
+
 def install_macros() -> None:
     for slug, name, kind, body in MACROS:
         Macro.objects.get_or_create(slug=slug, defaults={"name": name, "kind": kind, "body": body})
 
 
+def install_calendar() -> None:
+    from caredesk.sla.models import Calendar
+
+    Calendar.objects.get_or_create(
+        name=DEVELOPER_CALENDAR,
+        defaults={
+            "timezone": "America/New_York",
+            "weekly_hours": {str(d): [["08:00", "13:00"]] for d in range(5)},
+        },
+    )
+
+
+def _first_time(key: str) -> bool:
+    """True once per key, ever (and records it)."""
+    _row, created = ShippedInstall.objects.get_or_create(
+        slug=key, defaults={"installed_at": clock.now()}
+    )
+    return created
+
+
+@transaction.atomic
 def install_shipped(*, actor: User | None = None) -> list[Policy]:
-    """Create (or bring up to date) the shipped macros and policies."""
-    install_macros()
+    """Install the shipped macros, calendar and policies never installed before; returns the
+    policies installed now. Idempotent: a policy already there (or once installed and since
+    removed) is left exactly as it is."""
+    if _first_time("macros"):
+        install_macros()
+    if _first_time("developer-calendar"):
+        install_calendar()
     saved: list[Policy] = []
     for filename in POLICY_FILES:
-        saved += policies_import(text=policy_text(filename), actor=actor, note="shipped policy")
+        text = policy_text(filename)
+        slug = str(parse_yaml(text)[0]["slug"])
+        if not _first_time(slug) or Policy.objects.filter(slug=slug).exists():
+            continue
+        saved += policies_import(text=text, actor=actor, note="shipped policy")
     return saved

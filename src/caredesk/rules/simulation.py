@@ -17,7 +17,7 @@ from typing import Any
 
 from caredesk.core.errors import ValidationFailed
 from caredesk.rules.conditions import ConditionError, Facts, HistoryItem
-from caredesk.rules.engine import EVENTS, CompiledPolicy, compile_rules
+from caredesk.rules.engine import EVENTS, CompiledPolicy, compile_rules, compile_scope
 from caredesk.rules.policies import check_document, parse_yaml
 from caredesk.rules.selectors import calendars, rules_snapshot
 from caredesk.rules.services import Simulation, simulate
@@ -113,8 +113,45 @@ def compiled_from_yaml(text: str) -> tuple[CompiledPolicy, ...]:
     out = []
     for item in parse_yaml(text):
         check_document(item, references=False)  # trying a draft needs no live configuration
-        out.append(CompiledPolicy(str(item["name"]), tuple(compile_rules(item["rules"]))))
+        out.append(
+            CompiledPolicy(
+                str(item["name"]),
+                tuple(compile_rules(item["rules"])),
+                compile_scope(item.get("scope")),
+            )
+        )
     return tuple(out)
+
+
+def run_on_ticket(
+    *,
+    ticket: Any,
+    now: datetime,
+    policy_yaml: str | None = None,
+    trigger: str = "ticket.created",
+) -> dict[str, Any]:
+    """The simulation's answer for a real ticket, as the rules would see it now (its fields,
+    first message, requester, history and safety finding). Nothing is written."""
+    from caredesk.rules.selectors import ticket_facts
+
+    if trigger not in EVENTS:
+        raise ValidationFailed(
+            "Unknown event.", errors={"event": [f"Choose one of: {', '.join(sorted(EVENTS))}."]}
+        )
+    policies = compiled_from_yaml(policy_yaml) if policy_yaml else rules_snapshot().policies
+    changed = frozenset({"*"}) if trigger == "ticket.created" else frozenset()
+    facts = ticket_facts(ticket, now, changed=changed)
+    result: Simulation = simulate(facts=facts, trigger=trigger, policies=policies)
+    return {
+        **result.as_dict(),
+        "ticket": ticket.ref,
+        "safety": {
+            "outcome": ticket.safety or "none",
+            "codes": list(ticket.safety_codes or ()),
+            "kinds": [],
+            "reasons": [],
+        },
+    }
 
 
 def run(
