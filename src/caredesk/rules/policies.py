@@ -196,7 +196,7 @@ def missing_references(rules: list[Any]) -> list[str]:
     existing = {
         "team": set(Team.objects.values_list("slug", flat=True)),
         "request type": set(RequestType.objects.values_list("slug", flat=True)),
-        "macro": set(Macro.objects.values_list("slug", flat=True)),
+        "macro": set(Macro.objects.filter(owner__isnull=True).values_list("slug", flat=True)),
         "calendar": set(Calendar.objects.values_list("name", flat=True)),
     }
     existing.update((kind, set(names())) for kind, names in actions.references.items())

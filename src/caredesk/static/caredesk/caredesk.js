@@ -52,7 +52,7 @@
   });
   document.addEventListener("click", function (e) {
     var row = e.target.closest && e.target.closest("[data-keyboard-list] tbody tr");
-    if (row && !e.target.closest("a")) window.location.href = row.dataset.href;
+    if (row && !e.target.closest("a, input, label, td.pick")) window.location.href = row.dataset.href;
   });
   // Forms with data-confirm ask once before they are sent (deactivate, erase, mark done).
   document.addEventListener("submit", function (e) {
