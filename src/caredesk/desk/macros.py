@@ -62,7 +62,7 @@ class MacroForm(forms.Form):
             name=d["name"],
             body=d["body"],
             kind=d["kind"],
-            shared=d["shared"],
+            shared=d.get("shared", False),
             set_status=d["set_status"],
             set_priority=d["set_priority"],
             add_tags=tuple(t.strip() for t in d["add_tags"].split(",") if t.strip()),
@@ -206,7 +206,7 @@ def macro_edit(request: HttpRequest, macro_id: int | None = None) -> HttpRespons
         return redirect("desk:macros")
     form = MacroForm(request.POST or None, initial=_initial(macro))
     if not service.may_manage_shared(user) or macro is not None:
-        form.fields["shared"].disabled = True
+        del form.fields["shared"]  # an agent's macros are personal; a macro keeps its kind
     status = 200
     if request.method == "POST":
         status = 422

@@ -47,8 +47,8 @@
     var t = e.target;
     var onBox = t && t.matches && t.matches("input[name=ticket]");
     if (!onBox && t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
-    var row = document.querySelector("[data-keyboard-list] tbody tr.selected") ||
-      (t && t.closest && t.closest("[data-keyboard-list] tbody tr"));
+    var row = (t && t.closest && t.closest("[data-keyboard-list] tbody tr")) ||
+      document.querySelector("[data-keyboard-list] tbody tr.selected");
     var box = row && row.querySelector("input[name=ticket]");
     if (!box) return;
     e.preventDefault();

@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   function typing(el) {
-    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+    // a ticked checkbox (a queue's selection) takes no letters: j/k/x keep working from it
+    return el && ((el.tagName === "INPUT" && el.type !== "checkbox") || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
   }
   function rows() { return Array.from(document.querySelectorAll("[data-keyboard-list] tbody tr")); }
   function select(index) {
