@@ -159,7 +159,7 @@ def test_bulk_select_with_click_shift_click_and_x_then_change(desk, screen):
 
     refs = [r.locator("td.ref").inner_text() for r in rows.all()]
     ticked = [refs[i] for i in (0, 2, 3, 4)]
-    page.get_by_label("Team", exact=True).last.select_option(label="Technical support engineers")
+    page.get_by_label("Move to team").select_option(label="Technical support engineers")
     screen.check("queue with a selection")
     screen.shoot("queue-bulk")
     page.get_by_role("button", name="Apply to selected").click()

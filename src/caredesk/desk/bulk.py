@@ -37,17 +37,17 @@ class BulkForm(forms.Form):
     status = forms.ChoiceField(
         required=False,
         choices=[("", "Keep status"), *[(s.value, s.label) for s in Status if s != Status.NEW]],
-        label="Status",
+        label="Set status",
     )
     priority = forms.TypedChoiceField(
         required=False,
         coerce=int,
         empty_value=None,
         choices=[("", "Keep level"), *[(v, f"{v} · {label}") for v, label in Priority.choices]],
-        label="Level",
+        label="Set level",
     )
     team = forms.ModelChoiceField(
-        queryset=Team.objects.all(), required=False, empty_label="Keep team", label="Team"
+        queryset=Team.objects.all(), required=False, empty_label="Keep team", label="Move to team"
     )
     tags_add = forms.CharField(required=False, max_length=1000, label="Add tags")
     tags_remove = forms.CharField(required=False, max_length=1000, label="Remove tags")
