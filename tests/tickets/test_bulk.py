@@ -137,7 +137,7 @@ def test_assigning_to_someone_who_works_no_tickets_is_refused_up_front(agent):
     assert "assignee" in exc.value.errors
 
 
-PER_TICKET = {"assign": 16, "status": 16, "level": 16, "tags": 11}
+PER_TICKET = {"assign": 11, "status": 11, "level": 12, "tags": 11}
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from caredesk.accounts.models import Team, User
+from caredesk.core import confcache
 from caredesk.core.errors import DomainError, ValidationFailed
 from caredesk.core.registries import Registry
 from caredesk.tickets import selectors
@@ -168,10 +169,11 @@ def tickets_bulk_update(
         for t in selectors.tickets_visible(actor).filter(pk__in=ids).prefetch_related("tags")
     }
     results = []
-    for pk in ids:
-        ticket = tickets.get(pk)
-        if ticket is None:
-            results.append(BulkResult(pk, "", "refused", reason=NOT_VISIBLE))
-            continue
-        results.append(_one(ticket, _wanted(ticket, changes, add, remove), actor))
+    with confcache.pinned():  # SLA policies and protocols are read once for the selection
+        for pk in ids:
+            ticket = tickets.get(pk)
+            if ticket is None:
+                results.append(BulkResult(pk, "", "refused", reason=NOT_VISIBLE))
+                continue
+            results.append(_one(ticket, _wanted(ticket, changes, add, remove), actor))
     return results
