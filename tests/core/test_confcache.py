@@ -70,3 +70,25 @@ def test_a_rolled_back_change_leaves_no_stamp_a_later_change_could_reuse():
     assert confcache._stamp("sla") == before
     confcache.bump("sla")
     assert confcache._stamp("sla") not in (before, rolled_back)
+
+
+def test_a_pinned_block_checks_each_stamp_once_and_sees_its_own_changes(
+    django_assert_num_queries,
+):
+    loads = []
+
+    def loader() -> int:
+        loads.append(1)
+        return len(loads)
+
+    assert confcache.cached("pinned-probe", loader) == 1
+    with confcache.pinned():
+        with django_assert_num_queries(1):  # the first read in the block checks the stamp
+            assert confcache.cached("pinned-probe", loader) == 1
+            assert confcache.cached("pinned-probe", loader) == 1
+        another_process_changes("pinned-probe", "elsewhere-2")
+        assert confcache.cached("pinned-probe", loader) == 1  # one act, one configuration
+        confcache.bump("pinned-probe")  # a change made here is seen at once
+        assert confcache.cached("pinned-probe", loader) == 2
+    another_process_changes("pinned-probe", "elsewhere-3")
+    assert confcache.cached("pinned-probe", loader) == 3  # outside, every read checks

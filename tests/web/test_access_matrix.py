@@ -1035,6 +1035,92 @@ API_MATRIX += [
 ]
 
 
+# -- macros from the reply box and bulk actions ------------------------------------------------
+# Everyone who works tickets uses the shared macros and keeps their own; the shared ones are kept
+# by whoever holds rules.change_macro (support leads, administrators: tests/web/test_macros.py).
+
+
+def _macro(w: World, *, personal_of: str | None = None) -> int:
+    """A shared macro, or a personal one of `personal_of` (made on first use)."""
+    from caredesk.rules.models import Macro
+
+    owner = w.users[personal_of] if personal_of else None
+    name = f"Matrix macro {personal_of or 'shared'}"
+    macro = Macro.objects.filter(name=name).first() or Macro.objects.create(
+        name=name, slug=name.lower().replace(" ", "-"), body="Hello {{requester.name}}", owner=owner
+    )
+    return macro.pk
+
+
+TICKET_WORKERS = {
+    "anonymous": LOGIN,
+    **REQUESTERS_FORBIDDEN,
+    "agent": OK,
+    "other_agent": NOT_FOUND,
+    "supervisor": OK,
+    "admin": OK,
+}
+MATRIX += [
+    (
+        "desk:macros",
+        lambda w: "/agent/macros/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    (
+        "desk:macro-new",
+        lambda w: "/agent/macros/new/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    # a shared macro: everyone who works tickets reads it (only leads change it)
+    (
+        "desk:macro",
+        lambda w: f"/agent/macros/{_macro(w)}/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    (
+        "desk:macro (someone's personal)",
+        lambda w: f"/agent/macros/{_macro(w, personal_of='supervisor')}/",
+        "get",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            **dict.fromkeys(STAFF_OK, NOT_FOUND),
+            "supervisor": OK,
+        },
+    ),
+    (
+        "desk:ticket-macros",
+        lambda w: f"/agent/tickets/{w.ticket.pk}/macros/",
+        "get",
+        TICKET_WORKERS,
+    ),
+    (
+        "desk:ticket-macro",
+        lambda w: f"/agent/tickets/{w.ticket.pk}/macros/{_macro(w)}/",
+        "get",
+        TICKET_WORKERS,
+    ),
+    # an empty selection: back to the queue with the reason
+    (
+        "desk:bulk",
+        lambda w: "/agent/bulk/",
+        "post",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **dict.fromkeys(STAFF_OK, 302)},
+    ),
+]
+API_MATRIX += [
+    (
+        "ticket bulk",  # one result per ticket: team B's agent is answered "refused" for it
+        lambda w: f"{API}/tickets/bulk",
+        "post",
+        {"anonymous": UNAUTH, **{r: FORBIDDEN for r in PORTAL_OK}, **API_STAFF},
+    ),
+]
+
+
 def _expect(response: Any, expected: Any) -> None:
     if expected == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith("/login/"), response
@@ -1062,6 +1148,9 @@ def api_call(world: World, user: Any, path: Any, method: str) -> Any:
         kwargs.update(data=body, content_type="application/json")
     if method == "post" and path(world).endswith("/safety"):
         kwargs.update(data={"action": "review"}, content_type="application/json")
+    elif method == "post" and path(world).endswith("/tickets/bulk"):
+        body = {"tickets": [world.ticket.pk], "changes": {"priority": 2}}
+        kwargs.update(data=body, content_type="application/json")
     elif method == "post":
         item = {"subject": "Access check", "requester_id": world.ticket.requester_id}
         kwargs.update(data={"tickets": [item]}, content_type="application/json")
@@ -1115,6 +1204,7 @@ API_AUTHZ = {
     ("GET", "/api/v1/tickets"): "API_MATRIX ticket list",
     ("POST", "/api/v1/tickets"): "tests/api/test_tickets_api.py requester_cannot_open_for_others",
     ("POST", "/api/v1/tickets/batch"): "API_MATRIX ticket batch",
+    ("POST", "/api/v1/tickets/bulk"): "API_MATRIX ticket bulk; tests/api/test_bulk_api.py",
     ("GET", "/api/v1/tickets/{ticket_id}"): "API_MATRIX ticket get, colleague's ticket",
     ("PATCH", "/api/v1/tickets/{ticket_id}"): "API_MATRIX ticket patch",
     ("GET", "/api/v1/tickets/by-ref/{ref}"): "API_MATRIX ticket by ref",
@@ -1405,7 +1495,8 @@ ADMIN_RULES: dict[str, AdminRule] = {
     "sla.Calendar": AdminRule(
         _admin_first("sla.Calendar"), view=LEADS, add=ADMINS, change=ADMINS, delete=SUPER
     ),
-    "rules.Macro": AdminRule(_admin_macro, view=DESK, add=ADMINS, change=ADMINS, delete=SUPER),
+    # shared macros: kept by support leads and administrators (personal ones are not shown)
+    "rules.Macro": AdminRule(_admin_macro, view=DESK, add=LEADS, change=LEADS, delete=SUPER),
     "rules.Policy": AdminRule(_admin_first("rules.Policy"), view=LEADS, delete=SUPER),
     "rules.PolicyVersion": AdminRule(_admin_policy_version, view=ADMINS),  # evidence
     "integrations.WebhookEndpoint": AdminRule(

@@ -44,6 +44,8 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     "complaints:export": OK,
     "complaints:decision": 422,  # allowed: an empty decision is refused for its fields
     "complaints:export-one": OK,
+    # the supervisor's personal macro is the supervisor's alone
+    "desk:macro (someone's personal)": 404,
 }
 API_UNLIKE_A_LEAD: dict[str, Any] = {
     "complaint export": OK,

@@ -85,6 +85,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rules.change_policy",
         "rules.simulate_policy",
         "rules.view_macro",
+        # and keeps the desk's shared macros (everyone who works tickets keeps their own)
+        "rules.add_macro",
+        "rules.change_macro",
         *COMPLAINTS_WORK,
         *ONCALL_VIEW,
         *ONCALL_OVERRIDES,

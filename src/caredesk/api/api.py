@@ -17,6 +17,7 @@ from caredesk.api import auth, problems
 from caredesk.api.attachments import attachment_response
 from caredesk.api.audit import router as audit_router
 from caredesk.api.auth import AUTH, TokenAuth, needs_scope
+from caredesk.api.bulk import router as bulk_router
 from caredesk.api.complaints import router as complaints_router
 from caredesk.api.directory import router as directory_router
 from caredesk.api.integrations import router as integrations_router
@@ -91,6 +92,7 @@ api = CareDeskAPI(
 )
 problems.install(api)
 auth.install(api)
+api.add_router("/", bulk_router)  # before /tickets/{id}, so "bulk" is never read as an id
 api.add_router("/", ticket_router)
 api.add_router("/", directory_router)
 api.add_router("/", sla_router)

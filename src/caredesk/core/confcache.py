@@ -13,7 +13,9 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -22,6 +24,20 @@ T = TypeVar("T")
 
 _snapshots: dict[str, tuple[str, float, Any]] = {}  # name -> (stamp, checked at, value)
 _lock = threading.Lock()
+# names whose stamp was checked inside the current `pinned()` block
+_pinned: ContextVar[set[str] | None] = ContextVar("caredesk_confcache_pinned", default=None)
+
+
+@contextmanager
+def pinned() -> Iterator[None]:
+    """Inside the block, check each snapshot's stamp once: one act that changes many tickets
+    (a bulk action) reads its configuration once, as a single change does. A change made in
+    this process still drops its snapshot at once."""
+    token = _pinned.set(set())
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def _stamp(name: str) -> str:
@@ -49,9 +65,14 @@ def cached(name: str, loader: Callable[[], T], *, max_age: float = 0.0) -> T:
     """
     now = time.monotonic()
     entry = _snapshots.get(name)
-    if entry is not None and max_age and now - entry[1] < max_age:
+    pins = _pinned.get()
+    if entry is not None and (
+        (max_age and now - entry[1] < max_age) or (pins is not None and name in pins)
+    ):
         fresh: T = entry[2]
         return fresh
+    if pins is not None:
+        pins.add(name)
     stamp = _stamp(name)
     if entry is not None and entry[0] == stamp:
         with _lock:

@@ -32,7 +32,7 @@ _SAFETY = {
 }
 
 
-def _row(t: Ticket, url: str, sla: str, with_assignee: bool) -> SafeString:
+def _row(t: Ticket, url: str, sla: str, with_assignee: bool, pick: bool) -> SafeString:
     who = t.requester.name
     org = t.organization.name if t.organization else ""
     team = format_html('<span class="sub sub-wide">{}</span>', t.team.name) if t.team else ""
@@ -42,7 +42,7 @@ def _row(t: Ticket, url: str, sla: str, with_assignee: bool) -> SafeString:
             '<td class="assignee">{}</td>', t.assignee.name if t.assignee else _UNASSIGNED
         )
     return format_html(
-        '<tr class="level-{p}" data-href="{url}">'
+        '<tr class="level-{p}" data-href="{url}">{pick}'
         '<td class="ref"><a href="{url}">{ref}</a></td>'
         '<td class="subject"><a href="{url}" tabindex="-1" title="{subject}">{subject}</a>{team}'
         '<span class="sub sub-narrow">{who}{org_narrow}</span></td>'
@@ -52,6 +52,14 @@ def _row(t: Ticket, url: str, sla: str, with_assignee: bool) -> SafeString:
         '{assignee}<td class="updated">{updated}</td></tr>\n',
         p=t.priority,
         url=url,
+        pick=format_html(
+            '<td class="pick"><input type="checkbox" name="ticket" value="{}" form="bulk-form" '
+            'aria-label="Select {}"></td>',
+            t.pk,
+            t.ref,
+        )
+        if pick
+        else "",
         ref=t.ref,
         subject=t.subject,
         team=team,
@@ -69,17 +77,23 @@ def _row(t: Ticket, url: str, sla: str, with_assignee: bool) -> SafeString:
 
 
 def ticket_rows(
-    tickets: list[Ticket], headlines: dict[int, Any], queue: str, *, searched: bool = False
+    tickets: list[Ticket],
+    headlines: dict[int, Any],
+    queue: str,
+    *,
+    searched: bool = False,
+    pick: bool = True,
 ) -> list[SafeString]:
     """One <tr> per ticket: link, requester, level, status, SLA badge, assignee, last update.
 
     The assignee column is left out of queues where it says nothing (mine, unassigned). Links
     from search results say so (`?from=search`): the audit records a ticket opened from search.
+    With `pick`, each row starts with a checkbox for the bulk actions' form.
     """
     base = reverse("desk:ticket", args=[0]).removesuffix("0/")
     marker = "?from=search" if searched else ""
     with_assignee = queue not in ("unassigned", "mine")
     return [
-        _row(t, f"{base}{t.pk}/{marker}", sla_badge(headlines.get(t.pk)), with_assignee)
+        _row(t, f"{base}{t.pk}/{marker}", sla_badge(headlines.get(t.pk)), with_assignee, pick)
         for t in tickets
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caredesk.desk import audit, export, protocols, views
+from caredesk.desk import audit, bulk, export, macros, protocols, views
 
 app_name = "desk"
 urlpatterns = [
@@ -24,6 +24,13 @@ urlpatterns = [
     path("policies/<slug:slug>/rollback/", protocols.policy_rollback, name="policy-rollback"),
     path("policies/<slug:slug>/form/", protocols.policy_form, name="policy-form"),
     path("tokens/", views.tokens, name="tokens"),
+    # macros from the reply box, and bulk actions on a queue's selection
+    path("tickets/<int:pk>/macros/", macros.picker, name="ticket-macros"),
+    path("tickets/<int:pk>/macros/<int:macro_id>/", macros.preview, name="ticket-macro"),
+    path("macros/", macros.macro_list, name="macros"),
+    path("macros/new/", macros.macro_edit, name="macro-new"),
+    path("macros/<int:macro_id>/", macros.macro_edit, name="macro"),
+    path("bulk/", bulk.bulk_update, name="bulk"),
     path("compliance/audit/", audit.audit_list, name="audit"),
     path("compliance/audit/export.csv", audit.audit_export, name="audit-export"),
 ]

@@ -122,7 +122,13 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
             ("priority", "Level"),
             ("due", "SLA due soonest"),
         ],
-        "rows": ticket_rows(page.items, _sla_headlines(page.items), f.queue, searched=bool(f.q)),
+        "rows": ticket_rows(
+            page.items,
+            _sla_headlines(page.items),
+            f.queue,
+            searched=bool(f.q),
+            pick=works_tickets(user),
+        ),
         "next_url": "?" + next_query.urlencode() if page.next_cursor else None,
         "is_first_page": not request.GET.get("cursor"),
         "export_url": (

@@ -91,19 +91,49 @@ class MacroKind(models.TextChoices):
 
 
 class Macro(models.Model):
-    """A canned reply or note with placeholders, applied by agents or by rules."""
+    """A canned reply or note with placeholders, applied by agents or by rules.
 
-    name = models.CharField(max_length=120, unique=True)
+    A shared macro (no owner) is the desk's, kept by whoever may manage shared macros, and the
+    only kind the rules can name; a personal one belongs to its owner alone. Applying it may
+    also set the ticket's status and level and add tags."""
+
+    name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     kind = models.CharField(max_length=16, choices=MacroKind.choices, default=MacroKind.PUBLIC)
     body = models.TextField(
-        help_text="Placeholders: {requester_first_name}, {requester_name}, {ref}, {subject}, "
-        "{agent_name}, {support_phone}."
+        help_text="Placeholders: {{requester.first_name}}, {{requester.name}}, "
+        "{{ticket.reference}}, {{ticket.subject}}, {{agent.name}}, {{organization.name}}, "
+        "{{support.phone}} (and the older {requester_first_name}, {ref}, {agent_name}...)."
     )
     active = models.BooleanField(default=True)
+    owner = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="macros",
+        help_text="Empty: a shared macro.",
+    )
+    set_status = models.CharField(max_length=16, blank=True, default="")
+    set_priority = models.PositiveSmallIntegerField(null=True, blank=True)
+    add_tags = models.JSONField(default=list, blank=True)
+    usage_count = models.PositiveIntegerField(default=0)
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(owner__isnull=True),
+                name="macro_shared_name_unique",
+            ),
+            models.UniqueConstraint(fields=["owner", "name"], name="macro_personal_name_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def shared(self) -> bool:
+        return self.owner_id is None

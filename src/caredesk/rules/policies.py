@@ -284,7 +284,7 @@ def missing_in_many(documents: list[Mapping[str, Any]]) -> list[list[Missing]]:
     existing = {
         "team": set(Team.objects.values_list("slug", flat=True)),
         "request type": set(RequestType.objects.values_list("slug", flat=True)),
-        "macro": set(Macro.objects.values_list("slug", flat=True)),
+        "macro": set(Macro.objects.filter(owner__isnull=True).values_list("slug", flat=True)),
         "calendar": set(Calendar.objects.values_list("name", flat=True)),
     }
     orgs = {ref for wanted in named for _r, kind, ref in wanted if kind == "organization"}

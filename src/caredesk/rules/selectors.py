@@ -39,7 +39,8 @@ def _load() -> RulesSnapshot:
             )
         except ConditionError as exc:  # saved documents are validated; a bad one is skipped
             errors[policy.name] = str(exc)
-    macros = {m.slug: m for m in Macro.objects.filter(active=True)}
+    # personal macros are their owner's alone: the protocols name only shared ones
+    macros = {m.slug: m for m in Macro.objects.filter(active=True, owner__isnull=True)}
     return RulesSnapshot(policies=tuple(compiled), errors=errors, macros=macros)
 
 

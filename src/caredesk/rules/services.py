@@ -313,7 +313,9 @@ def _message_of(ticket: Ticket, action: Any) -> tuple[str, str]:
     macro = rules_snapshot().macros.get(str(action.params["macro"]))
     if macro is None:
         raise ConditionError(f"no active macro with the slug {action.params['macro']!r}")
-    return macro.kind, render(macro.body, ticket)
+    from caredesk.rules.macros import macro_text
+
+    return macro.kind, macro_text(macro, ticket, ticket.assignee).text
 
 
 def _add_message(ticket: Ticket, fired: Fired) -> None:

@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   function typing(el) {
-    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+    // a ticked checkbox (a queue's selection) takes no letters: j/k/x keep working from it
+    return el && ((el.tagName === "INPUT" && el.type !== "checkbox") || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
   }
   function rows() { return Array.from(document.querySelectorAll("[data-keyboard-list] tbody tr")); }
   function select(index) {
@@ -52,7 +53,7 @@
   });
   document.addEventListener("click", function (e) {
     var row = e.target.closest && e.target.closest("[data-keyboard-list] tbody tr");
-    if (row && !e.target.closest("a")) window.location.href = row.dataset.href;
+    if (row && !e.target.closest("a, input, label, td.pick")) window.location.href = row.dataset.href;
   });
   // Forms with data-confirm ask once before they are sent (deactivate, erase, mark done).
   document.addEventListener("submit", function (e) {

@@ -2,6 +2,7 @@
 
 from caredesk.tickets.services.attachments import Upload
 from caredesk.tickets.services.break_glass import break_glass_open
+from caredesk.tickets.services.bulk import BulkChanges, BulkResult, tickets_bulk_update
 from caredesk.tickets.services.escalation import EscalationBlocked, ticket_escalate
 from caredesk.tickets.services.followers import follower_add, follower_remove
 from caredesk.tickets.services.messages import Body, message_add
@@ -12,6 +13,8 @@ from caredesk.tickets.services.updates import ticket_update
 
 __all__ = [
     "Body",
+    "BulkChanges",
+    "BulkResult",
     "EscalationBlocked",
     "NewTicket",
     "Opened",
@@ -24,6 +27,7 @@ __all__ = [
     "ticket_escalate",
     "ticket_open",
     "ticket_update",
+    "tickets_bulk_update",
     "tickets_open",
     "tracker_linked",
     "tracker_status_changed",
