@@ -85,6 +85,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rules.change_policy",
         "rules.simulate_policy",
         "rules.view_macro",
+        # a support lead shares saved views with a team
+        "workspace.share_savedview",
         *COMPLAINTS_WORK,
         *ONCALL_VIEW,
         *ONCALL_OVERRIDES,
@@ -154,6 +156,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rules.view_macro",
         "rules.add_macro",
         "rules.change_macro",
+        "workspace.share_savedview",
         "integrations.view_webhookendpoint",
         "integrations.add_webhookendpoint",
         "integrations.change_webhookendpoint",

@@ -13,11 +13,14 @@ from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessTha
 from django.utils.dateparse import parse_datetime
 
 from caredesk.accounts.capabilities import (
+    TICKETS_ALL,
+    assignable_users,
+    holding,
     reads_internal_notes,
     sees_all_tickets,
     works_tickets,
 )
-from caredesk.accounts.models import User
+from caredesk.accounts.models import Organization, User
 from caredesk.accounts.scopes import organization_limit
 from caredesk.core import clock
 from caredesk.core.errors import NotFound, ValidationFailed
@@ -46,7 +49,7 @@ SORTS: dict[str, tuple[str, bool]] = {
     "priority": ("priority", False),
     "due": ("sla_due_at", False),
 }
-QUEUES = ("mine", "team", "unassigned", "breaching", "open", "all")
+QUEUES = ("mine", "team", "unassigned", "breaching", "open", "all", "clients")
 # Queues whose tickets everyone who has the queue may see (mine: assigned to me; team: my
 # teams), so their lists and counts need no visibility filter.
 SELF_VISIBLE_QUEUES = ("mine", "team")
@@ -266,9 +269,10 @@ def _queue_filter(user: User, queue: str) -> Q:
         return Q(assignee__isnull=True, is_open=True)
     if queue == "breaching":
         return Q(is_open=True, sla_due_at__lte=clock.now() + BREACHING_WINDOW)
-    if queue == "open":
-        return Q(is_open=True)
-    return Q()
+    if queue == "clients":  # an account manager's organizations (organization index)
+        managed = Organization.objects.filter(account_manager=user).values("pk")
+        return Q(organization__in=managed, is_open=True)
+    return Q(is_open=True) if queue == "open" else Q()
 
 
 def _search_filter(text: str, *, phi: bool) -> Q:
@@ -486,3 +490,29 @@ def _count_all(querysets: list[QuerySet[Any]]) -> list[int]:
         cursor.execute("SELECT " + ", ".join(selects), params)
         row = cursor.fetchone()
     return [int(n) for n in row]
+
+
+def mentionable_people(ticket: Ticket) -> QuerySet[User]:
+    """The people who may be mentioned in a note on `ticket`: those who work tickets and may
+    see this one (every ticket, its team, its assignee, a follower; any, if it has no team)."""
+    people = assignable_users()
+    if ticket.team_id is None:
+        return people
+    followers = Ticket.followers.through.objects.filter(ticket_id=ticket.pk).values("user_id")
+    return people.filter(
+        Q(is_superuser=True)
+        | Q(pk__in=User.objects.filter(holding(TICKETS_ALL)).values("pk"))
+        | Q(teams=ticket.team_id)
+        | Q(pk=ticket.assignee_id)
+        | Q(pk__in=followers)
+    ).distinct()
+
+
+def tickets_matching(user: User, filters: TicketFilters) -> QuerySet[Ticket]:
+    """The tickets a list with these filters shows the user, unordered (for counting saved
+    views in the sidebar's one statement)."""
+    qs = _matching(user, filters)
+    if works_tickets(user) and filters.queue in SELF_VISIBLE_QUEUES:
+        return qs
+    visible = visibility_filter(user)
+    return qs if visible is None else qs.filter(visible)
