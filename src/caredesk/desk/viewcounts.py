@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from caredesk.accounts.capabilities import works_tickets
 from caredesk.accounts.models import User
-from caredesk.core.errors import ValidationFailed
 from caredesk.tickets import selectors
 from caredesk.workspace.models import SavedView
 from caredesk.workspace.selectors import manages_clients, view_filters, views_for
@@ -37,14 +36,14 @@ def sidebar_views(user: User) -> SidebarViews:
     if not works_tickets(user):
         return SidebarViews()
     found = SidebarViews(views=views_for(user), manages_clients=manages_clients(user))
-    for view in found.views:
-        try:
-            found.extra[count_key(view)] = selectors.tickets_matching(user, view_filters(view))
-        except ValidationFailed:  # a filter this person may not use (health information)
-            continue
+    keys = [count_key(v) for v in found.views]
+    wanted = [view_filters(v) for v in found.views]
     if found.manages_clients:
-        clients = selectors.TicketFilters(queue=CLIENTS)
-        found.extra[CLIENTS] = selectors.tickets_matching(user, clients)
+        keys.append(CLIENTS)
+        wanted.append(selectors.TicketFilters(queue=CLIENTS))
+    for key, qs in zip(keys, selectors.tickets_matching(user, wanted), strict=True):
+        if qs is not None:  # None: a filter this person may not use (health information)
+            found.extra[key] = qs
     return found
 
 

@@ -293,8 +293,10 @@ def _search_filter(text: str, *, phi: bool) -> Q:
     return found
 
 
-def _matching(user: User, f: TicketFilters) -> QuerySet[Ticket]:
-    """The tickets matching the filters, before visibility."""
+def _matching(
+    user: User, f: TicketFilters, base: QuerySet[Ticket] | None = None
+) -> QuerySet[Ticket]:
+    """The tickets matching the filters, before visibility (or within `base`)."""
     errors: dict[str, list[str]] = {}
     if f.queue not in QUEUES:
         errors["queue"] = [f"Choose one of: {', '.join(QUEUES)}."]
@@ -308,7 +310,8 @@ def _matching(user: User, f: TicketFilters) -> QuerySet[Ticket]:
             errors[field] = ["Searching by health information needs access to PHI."]
     if errors:
         raise ValidationFailed("The ticket filters are not valid.", errors=errors)
-    qs = token_limited(Ticket.objects.filter(_queue_filter(user, f.queue)), user)
+    start = Ticket.objects.all() if base is None else base
+    qs = token_limited(start.filter(_queue_filter(user, f.queue)), user)
     for field in PHI_FIELDS:
         if getattr(f, field) is not None:
             qs = qs.filter(phi_match(field, getattr(f, field)))
@@ -508,11 +511,18 @@ def mentionable_people(ticket: Ticket) -> QuerySet[User]:
     ).distinct()
 
 
-def tickets_matching(user: User, filters: TicketFilters) -> QuerySet[Ticket]:
-    """The tickets a list with these filters shows the user, unordered (for counting saved
-    views in the sidebar's one statement)."""
-    qs = _matching(user, filters)
-    if works_tickets(user) and filters.queue in SELF_VISIBLE_QUEUES:
-        return qs
+def tickets_matching(user: User, filters: list[TicketFilters]) -> list[QuerySet[Ticket] | None]:
+    """The tickets lists with these filters show the user, unordered, for counting saved views
+    in the sidebar's one statement (None for filters this user may not use). The visibility
+    condition is resolved once and shared, so each more list costs only its own filters."""
     visible = visibility_filter(user)
-    return qs if visible is None else qs.filter(visible)
+    every = Ticket.objects.all()
+    seen = every if visible is None else every.filter(visible)
+    out: list[QuerySet[Ticket] | None] = []
+    for f in filters:
+        self_visible = works_tickets(user) and f.queue in SELF_VISIBLE_QUEUES
+        try:
+            out.append(_matching(user, f, base=every if self_visible else seen))
+        except ValidationFailed:
+            out.append(None)
+    return out
