@@ -167,3 +167,29 @@ def test_an_unknown_filter_value_posted_is_a_422_not_a_crash(clock) -> None:  # 
     assert response.status_code == 422
     body = response.content.decode()
     assert "queue: Choose one of" in body and "team: Choose one from the list." in body
+
+
+def test_a_views_count_stops_at_99_plus(clock, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.CAREDESK_SIDEBAR_COUNTS_SECONDS = 0
+    lead = supervisor()
+    from caredesk.tickets.models import Ticket
+
+    first = make_ticket(priority=1)
+    rows = [
+        Ticket(
+            subject=f"Copy {i}",
+            requester_id=first.requester_id,
+            organization_id=first.organization_id,
+            priority=1,
+            created_at=first.created_at,
+            updated_at=first.updated_at,
+        )
+        for i in range(120)
+    ]
+    Ticket.objects.bulk_create(rows)
+    savedview_save(actor=lead, data=ViewData(name="Level 1", filters={"priority": 1}))
+
+    page = _signed_in(lead).get("/agent/views/")
+
+    assert [n for _v, _url, n in page.context["saved_views"]] == [100]
+    assert 'aria-label="more than 99 tickets">99+</span>' in page.content.decode()

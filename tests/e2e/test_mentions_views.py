@@ -143,6 +143,12 @@ def test_a_lead_saves_a_view_shares_it_and_the_team_sees_it_counted(open_screen)
     expect(page.locator("table.tickets th.col-updated")).to_be_hidden()
     view = SavedView.objects.get()
     assert view.team == tier1 and view.filters == {"queue": "open", "priority": 1}
+    with page.expect_navigation():
+        page.get_by_role("link", name="Manage views").click()
+    expect(page.get_by_role("table")).to_contain_text("Level 1 now")
+    expect(page.get_by_role("table")).to_contain_text("Tier 1 support")
+    screen.check("the views page")
+    screen.shoot("views-page")
 
     # The agent in the team finds it in the sidebar with its count, and opens it by keyboard.
     member = open_screen()

@@ -17,6 +17,9 @@ from caredesk.workspace.models import SavedView
 from caredesk.workspace.selectors import manages_clients, view_filters, views_for
 
 CLIENTS = "clients"
+# A saved view's count stops at this many (shown "99+"): each view reads at most this many
+# index entries, so thirty views cost what three built-in queues do.
+VIEW_COUNT_CAP = 100
 
 
 @dataclass
@@ -43,7 +46,8 @@ def sidebar_views(user: User) -> SidebarViews:
         wanted.append(selectors.TicketFilters(queue=CLIENTS))
     for key, qs in zip(keys, selectors.tickets_matching(user, wanted), strict=True):
         if qs is not None:  # None: a filter this person may not use (health information)
-            found.extra[key] = qs
+            # "My clients" counts like the built-in queues (to 999+); views to 99+
+            found.extra[key] = qs if key == CLIENTS else qs.values("pk")[:VIEW_COUNT_CAP]
     return found
 
 
