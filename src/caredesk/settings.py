@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "caredesk.governance",
     "caredesk.complaints",
     "caredesk.oncall",
+    "caredesk.workspace",
     "caredesk.desk",
     "caredesk.portal",
     "caredesk.selfserve",
@@ -252,6 +253,10 @@ CAREDESK_ATTACHMENT_TYPES = env.list(
 
 # Seconds an agent's sidebar counts are reused between page loads (0: count on every page).
 CAREDESK_SIDEBAR_COUNTS_SECONDS = env.float("CAREDESK_SIDEBAR_COUNTS_SECONDS", default=10.0)
+
+# Minutes without a page or an action on the desk after which a person is "away": a mention
+# then also reaches them by mail (as does closing every desk page for a minute).
+CAREDESK_AWAY_MINUTES = env.float("CAREDESK_AWAY_MINUTES", default=10.0)
 
 # Product settings.
 CAREDESK_TICKET_PREFIX = env.str("CAREDESK_TICKET_PREFIX", default="CD")

@@ -97,6 +97,24 @@ def world() -> World:
     )
 
 
+def team_view(world: World) -> int:
+    """A view the supervisor shared with the ticket's team (team A), made on first use."""
+    from caredesk.workspace.models import SavedView
+
+    lead = world.users["supervisor"]
+    view = SavedView.objects.filter(owner=lead).first()
+    if view is None:
+        now = world.ticket.created_at
+        view = SavedView.objects.create(
+            name="Team A backlog",
+            owner=lead,
+            team=world.ticket.team,
+            created_at=now,
+            updated_at=now,
+        )
+    return view.pk
+
+
 def client_for(world: World, role: str) -> Client:
     client = Client()
     user = world.users[role]
@@ -348,6 +366,53 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         lambda w: "/agent/live/",
         "get",
         {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    # @mentions: the note box's list of people who may see the ticket
+    (
+        "desk:ticket-mention-options",
+        lambda w: f"/agent/tickets/{w.ticket.pk}/mentions/?q=a",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK, "other_agent": NOT_FOUND},
+    ),
+    # saved views: anyone who works tickets keeps their own; a team's view is its lead's (or
+    # its owner's) to change; people outside the team do not find it
+    (
+        "desk:views",
+        lambda w: "/agent/views/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    (
+        "desk:view-new",
+        lambda w: "/agent/views/new/",
+        "post",  # an empty form: refused for its fields
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **dict.fromkeys(STAFF_OK, 422)},
+    ),
+    (
+        "desk:view-change",
+        lambda w: f"/agent/views/{team_view(w)}/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            "agent": FORBIDDEN,
+            "other_agent": NOT_FOUND,
+            "supervisor": 422,
+            "admin": NOT_FOUND,
+        },
+    ),
+    (
+        "desk:view-delete",
+        lambda w: f"/agent/views/{team_view(w)}/delete/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            "agent": FORBIDDEN,
+            "other_agent": NOT_FOUND,
+            "supervisor": 302,
+            "admin": NOT_FOUND,
+        },
     ),
     (
         "desk:policies",

@@ -70,6 +70,12 @@ SCREENS: dict[str, Any] = {
     "desk:ticket-escalate": NOT_FOUND,
     "desk:notifications": OK,
     "desk:live": OK,
+    # mentions and saved views are for the people who work tickets
+    "desk:ticket-mention-options": FORBIDDEN,
+    "desk:views": FORBIDDEN,
+    "desk:view-new": FORBIDDEN,
+    "desk:view-change": FORBIDDEN,
+    "desk:view-delete": FORBIDDEN,
     "desk:policies": FORBIDDEN,
     "desk:policy": FORBIDDEN,
     "desk:policy-new": FORBIDDEN,

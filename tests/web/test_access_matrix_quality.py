@@ -20,6 +20,7 @@ from tests.web.test_access_matrix import (
     API_MATRIX,
     FORBIDDEN,
     MATRIX,
+    NOT_FOUND,
     OK,
     _expect,
     api_call,
@@ -40,6 +41,9 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     # moving people on call is the leads'; the liaisons see the schedules and acknowledge
     "oncall:override-add": FORBIDDEN,
     "oncall:override-delete": FORBIDDEN,
+    # a team's saved view is its lead's to change; this role is outside the team
+    "desk:view-change": NOT_FOUND,
+    "desk:view-delete": NOT_FOUND,
     # the reportability decision and the auditor's exports are this role's
     "complaints:export": OK,
     "complaints:decision": 422,  # allowed: an empty decision is refused for its fields

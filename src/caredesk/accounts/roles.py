@@ -88,6 +88,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # and keeps the desk's shared macros (everyone who works tickets keeps their own)
         "rules.add_macro",
         "rules.change_macro",
+        # a support lead shares saved views with a team
+        "workspace.share_savedview",
         *COMPLAINTS_WORK,
         *ONCALL_VIEW,
         *ONCALL_OVERRIDES,
@@ -157,6 +159,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rules.view_macro",
         "rules.add_macro",
         "rules.change_macro",
+        "workspace.share_savedview",
         "integrations.view_webhookendpoint",
         "integrations.add_webhookendpoint",
         "integrations.change_webhookendpoint",

@@ -89,3 +89,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class DeskPresence(models.Model):
+    """When a person's desk last checked in (an open page asks every few seconds) and when they
+    last did something there: who is "away" for mail about mentions (`core/presence.py`)."""
+
+    user = models.OneToOneField(
+        "accounts.User", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    live_at = models.DateTimeField()  # the last check-in of an open desk page
+    active_at = models.DateTimeField()  # the last page or action the person asked for
+
+    def __str__(self) -> str:
+        return f"presence of {self.user_id}"

@@ -17,6 +17,7 @@ from django.db import transaction
 from caredesk.core import clock
 from caredesk.core.models import Notification, OutboxKind
 from caredesk.core.outbox import outbox_add
+from caredesk.core.presence import away_ids
 
 log = logging.getLogger(__name__)
 Pusher = Callable[[list[int], dict[str, Any]], None]
@@ -44,9 +45,17 @@ def push(*, user_ids: list[int], notice: dict[str, Any]) -> None:
 
 
 def notify(
-    *, users: list[Any], text: str, ticket: Any = None, urgent: bool = False
+    *,
+    users: list[Any],
+    text: str,
+    ticket: Any = None,
+    urgent: bool = False,
+    mail_when_away: bool = False,
 ) -> list[Notification]:
-    """Notify each distinct active user once; returns the notifications written."""
+    """Notify each distinct active user once; returns the notifications written.
+
+    With `mail_when_away`, only the people away from their desk (`core/presence.py`) are
+    mailed: the others see it on their open desk at once."""
     seen: set[int] = set()
     targets = []
     for user in users:
@@ -65,8 +74,9 @@ def notify(
         notice={"text": text[:500], "url": path, "urgent": urgent},
     )
     prefix = "URGENT: " if urgent else ""
+    away = away_ids([u.pk for u in targets]) if mail_when_away and targets else None
     for user in targets:
-        if not user.email:
+        if not user.email or (away is not None and user.pk not in away):
             continue
         outbox_add(
             kind=OutboxKind.EMAIL,

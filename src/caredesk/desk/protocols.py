@@ -18,6 +18,7 @@ from caredesk.core.access import agent_required, form_errors_from
 from caredesk.core.errors import DomainError
 from caredesk.core.models import Notification
 from caredesk.desk.forms import EscalateForm, PolicyForm, SimulateForm
+from caredesk.desk.mentions import live_notices
 from caredesk.desk.policy_tools import PolicyFieldsForm, named_result, pick_ticket, scope_words
 from caredesk.desk.views import _sidebar, _ticket_or_404, _user, recount
 from caredesk.oncall import selectors as oncall_selectors
@@ -101,6 +102,7 @@ def live(request: HttpRequest) -> HttpResponse:
     context = {
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "waiting_pages": oncall_selectors.pages_waiting_for(user),
+        **live_notices(request, user),  # presence for mention mail, and new notices
     }
     return render(request, "desk/_live.html", context)
 

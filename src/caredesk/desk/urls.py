@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caredesk.desk import audit, bulk, export, macros, protocols, views
+from caredesk.desk import audit, bulk, export, macros, mentions, protocols, savedviews, views
 
 app_name = "desk"
 urlpatterns = [
@@ -15,7 +15,12 @@ urlpatterns = [
     path("tickets/<int:pk>/follow/", views.ticket_follow, name="ticket-follow"),
     path("tickets/<int:pk>/safety/", views.ticket_safety, name="ticket-safety"),
     path("tickets/<int:pk>/escalate/", protocols.escalate, name="ticket-escalate"),
+    path("tickets/<int:pk>/mentions/", mentions.mention_options, name="ticket-mention-options"),
     path("notifications/", protocols.notifications, name="notifications"),
+    path("views/", savedviews.views_page, name="views"),
+    path("views/new/", savedviews.view_new, name="view-new"),
+    path("views/<int:pk>/", savedviews.view_change, name="view-change"),
+    path("views/<int:pk>/delete/", savedviews.view_delete, name="view-delete"),
     path("live/", protocols.live, name="live"),
     path("policies/", protocols.policies, name="policies"),
     path("policies/new/", protocols.policy_edit, name="policy-new"),

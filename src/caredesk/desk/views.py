@@ -36,8 +36,10 @@ from caredesk.desk.forms import (
     TokenForm,
     agents,
 )
+from caredesk.desk.listviews import saved_view_context
 from caredesk.desk.phi import form_answers, requester_birth_date, ticket_details
 from caredesk.desk.rows import ticket_rows
+from caredesk.desk.viewcounts import CLIENTS, SidebarViews, count_key, sidebar_views, view_url
 from caredesk.oncall import selectors as oncall_selectors
 from caredesk.safety import imdrf
 from caredesk.sla.selectors import headline, sla_views
@@ -54,6 +56,7 @@ QUEUE_LABELS = {
     "breaching": "Breaching soon",
     "open": "All open",
     "all": "All tickets",
+    "clients": "My clients",  # in the sidebar only for account managers
 }
 
 
@@ -109,6 +112,7 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "filters": f,
         "queue_label": QUEUE_LABELS[f.queue],
+        **saved_view_context(request, user),
         **_sidebar(user),
         "statuses": Status.choices,
         "priorities": Priority.choices,
@@ -150,7 +154,7 @@ def _sla_headlines(tickets: list[Ticket]) -> dict[int, Any]:
 
 # Sidebar counts per agent, kept for a few seconds: every desk page shows them, and an agent
 # moving through a queue reloads it many times a minute. An agent's own change drops theirs.
-_counts: dict[int, tuple[float, dict[str, int]]] = {}
+_counts: dict[int, tuple[float, dict[str, int], SidebarViews]] = {}
 
 
 def forget_counts(user: Any) -> None:
@@ -169,24 +173,27 @@ def recount(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapped
 
 
-def _queue_counts(user: User) -> dict[str, int]:
+def _queue_counts(user: User) -> tuple[dict[str, int], SidebarViews]:
     ttl = settings.CAREDESK_SIDEBAR_COUNTS_SECONDS
     now = time.monotonic()
     hit = _counts.get(user.pk)
     if ttl > 0 and hit is not None and now - hit[0] < ttl:
-        return hit[1]
+        return hit[1], hit[2]
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    counts = selectors.queue_counts(user, extra={"unread": unread})
+    mine = sidebar_views(user)  # saved views and "My clients" count in the same statement
+    counts = selectors.queue_counts(user, extra={"unread": unread, **mine.extra})
     if ttl > 0:
-        _counts[user.pk] = (now, counts)
-    return counts
+        _counts[user.pk] = (now, counts, mine)
+    return counts, mine
 
 
 def _sidebar(user: User) -> dict[str, Any]:
-    counts = _queue_counts(user)
+    counts, mine = _queue_counts(user)
+    shown = [k for k in QUEUE_LABELS if k != CLIENTS or mine.manages_clients]
     return {
-        "queues": [(k, label, counts.get(k)) for k, label in QUEUE_LABELS.items()],
+        "queues": [(k, QUEUE_LABELS[k], counts.get(k)) for k in shown],
         "unread": counts["unread"],
+        "saved_views": [(v, view_url(v), counts.get(count_key(v))) for v in mine.views],
     }
 
 

@@ -13,11 +13,14 @@ from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessTha
 from django.utils.dateparse import parse_datetime
 
 from caredesk.accounts.capabilities import (
+    TICKETS_ALL,
+    assignable_users,
+    holding,
     reads_internal_notes,
     sees_all_tickets,
     works_tickets,
 )
-from caredesk.accounts.models import User
+from caredesk.accounts.models import Organization, User
 from caredesk.accounts.scopes import organization_limit
 from caredesk.core import clock
 from caredesk.core.errors import NotFound, ValidationFailed
@@ -46,7 +49,7 @@ SORTS: dict[str, tuple[str, bool]] = {
     "priority": ("priority", False),
     "due": ("sla_due_at", False),
 }
-QUEUES = ("mine", "team", "unassigned", "breaching", "open", "all")
+QUEUES = ("mine", "team", "unassigned", "breaching", "open", "all", "clients")
 # Queues whose tickets everyone who has the queue may see (mine: assigned to me; team: my
 # teams), so their lists and counts need no visibility filter.
 SELF_VISIBLE_QUEUES = ("mine", "team")
@@ -266,9 +269,10 @@ def _queue_filter(user: User, queue: str) -> Q:
         return Q(assignee__isnull=True, is_open=True)
     if queue == "breaching":
         return Q(is_open=True, sla_due_at__lte=clock.now() + BREACHING_WINDOW)
-    if queue == "open":
-        return Q(is_open=True)
-    return Q()
+    if queue == "clients":  # an account manager's organizations (organization index)
+        managed = Organization.objects.filter(account_manager=user).values("pk")
+        return Q(organization__in=managed, is_open=True)
+    return Q(is_open=True) if queue == "open" else Q()
 
 
 def _search_filter(text: str, *, phi: bool) -> Q:
@@ -289,8 +293,10 @@ def _search_filter(text: str, *, phi: bool) -> Q:
     return found
 
 
-def _matching(user: User, f: TicketFilters) -> QuerySet[Ticket]:
-    """The tickets matching the filters, before visibility."""
+def _matching(
+    user: User, f: TicketFilters, base: QuerySet[Ticket] | None = None
+) -> QuerySet[Ticket]:
+    """The tickets matching the filters, before visibility (or within `base`)."""
     errors: dict[str, list[str]] = {}
     if f.queue not in QUEUES:
         errors["queue"] = [f"Choose one of: {', '.join(QUEUES)}."]
@@ -304,7 +310,8 @@ def _matching(user: User, f: TicketFilters) -> QuerySet[Ticket]:
             errors[field] = ["Searching by health information needs access to PHI."]
     if errors:
         raise ValidationFailed("The ticket filters are not valid.", errors=errors)
-    qs = token_limited(Ticket.objects.filter(_queue_filter(user, f.queue)), user)
+    start = Ticket.objects.all() if base is None else base
+    qs = token_limited(start.filter(_queue_filter(user, f.queue)), user)
     for field in PHI_FIELDS:
         if getattr(f, field) is not None:
             qs = qs.filter(phi_match(field, getattr(f, field)))
@@ -486,3 +493,36 @@ def _count_all(querysets: list[QuerySet[Any]]) -> list[int]:
         cursor.execute("SELECT " + ", ".join(selects), params)
         row = cursor.fetchone()
     return [int(n) for n in row]
+
+
+def mentionable_people(ticket: Ticket) -> QuerySet[User]:
+    """The people who may be mentioned in a note on `ticket`: those who work tickets and may
+    see this one (every ticket, its team, its assignee, a follower; any, if it has no team)."""
+    people = assignable_users()
+    if ticket.team_id is None:
+        return people
+    followers = Ticket.followers.through.objects.filter(ticket_id=ticket.pk).values("user_id")
+    return people.filter(
+        Q(is_superuser=True)
+        | Q(pk__in=User.objects.filter(holding(TICKETS_ALL)).values("pk"))
+        | Q(teams=ticket.team_id)
+        | Q(pk=ticket.assignee_id)
+        | Q(pk__in=followers)
+    ).distinct()
+
+
+def tickets_matching(user: User, filters: list[TicketFilters]) -> list[QuerySet[Ticket] | None]:
+    """The tickets lists with these filters show the user, unordered, for counting saved views
+    in the sidebar's one statement (None for filters this user may not use). The visibility
+    condition is resolved once and shared, so each more list costs only its own filters."""
+    visible = visibility_filter(user)
+    every = Ticket.objects.all()
+    seen = every if visible is None else every.filter(visible)
+    out: list[QuerySet[Ticket] | None] = []
+    for f in filters:
+        self_visible = works_tickets(user) and f.queue in SELF_VISIBLE_QUEUES
+        try:
+            out.append(_matching(user, f, base=every if self_visible else seen))
+        except ValidationFailed:
+            out.append(None)
+    return out

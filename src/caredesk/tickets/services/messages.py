@@ -18,6 +18,7 @@ from caredesk.tickets.services.attachments import Upload, check_uploads, store_u
 from caredesk.tickets.services.clocks import clocks_sync
 from caredesk.tickets.services.delivery import delivered_live
 from caredesk.tickets.services.events import Actor
+from caredesk.tickets.services.mentions import mentions_check, mentions_notify
 from caredesk.tickets.services.reactions import react
 from caredesk.tickets.services.requester_mail import notify_requester
 from caredesk.tickets.services.safety import SAFETY_COLUMNS, safety_screen
@@ -115,6 +116,7 @@ def message_add(
     `notify=False` sends no mail for a public reply: the requester is reading it live (chat).
     A reply on a ticket whose chat is still going is shown in the chat instead of mailed."""
     _check_message(kind, body, actor, uploads)
+    mentioned = mentions_check(ticket=ticket, kind=kind, text=body.rendered()[1], actor=actor)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status == Status.CLOSED:
         raise Conflict("This ticket is closed. Open a new ticket to follow up.")
@@ -152,6 +154,7 @@ def message_add(
         customer_message=public and by_requester,
         agent_reply=public and by_agent,
     )
+    mentions_notify(ticket=ticket, message=message, people=mentioned)
     react(ticket, "message.added", actor, body=message.body_text)
     if changed:
         react(ticket, "field.changed", actor, changed=frozenset(changed))

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from caredesk.accounts.models import Team
-from caredesk.core.registries import Slot
+from caredesk.core.registries import Registry, Slot
 from caredesk.tickets.models import Ticket, TicketEvent
 from caredesk.tickets.services.events import Actor
 
@@ -63,9 +63,27 @@ def reactor_register(reactor: Reactor) -> None:
     _reactor.fill(reactor)
 
 
+class Watcher(Protocol):
+    """Code above the tickets that wants to hear of changes and SLA events (same transaction),
+    whatever the protocols say: the account managers' notices (caredesk.workspace)."""
+
+    def changed(self, *, ticket: Ticket, trigger: str, changed: frozenset[str]) -> None: ...
+
+    def clocks_fired(self, *, written: list[TicketEvent]) -> None: ...
+
+
+watchers: Registry[Watcher] = Registry("ticket watchers")
+
+
+def watcher_register(name: str, watcher: Watcher) -> None:
+    watchers.register(name, watcher)
+
+
 def react(ticket: Ticket, trigger: str, actor: Actor, **facts: Any) -> None:
     """Let the active policies react to what just happened (same transaction)."""
     _reactor.get().react(ticket=ticket, trigger=trigger, actor=actor, **facts)
+    for watcher in watchers:
+        watcher.changed(ticket=ticket, trigger=trigger, changed=facts.get("changed", frozenset()))
 
 
 def routing_decide(*, drafts: list[tuple[Ticket, str, list[str]]]) -> Sequence[Decision | None]:
@@ -92,3 +110,5 @@ def escalation_block(*, ticket: Ticket, team: Team, actor: Actor) -> str:
 def clocks_fired(*, written: list[TicketEvent]) -> None:
     """The SLA sweep wrote these warnings and breaches: the policies react to them."""
     _reactor.get().react_sla(written=written)
+    for watcher in watchers:
+        watcher.clocks_fired(written=written)
