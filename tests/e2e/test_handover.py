@@ -10,10 +10,18 @@ import pytest
 from playwright.sync_api import expect
 
 from caredesk.accounts.models import Tier
+from caredesk.sla.defaults import install_defaults
+from caredesk.sla.models import Calendar, SlaPolicy, SlaTarget
 from caredesk.tickets.services import ticket_update
 from tests.factories import PASSWORD, AgentFactory, ContactFactory, TeamFactory, make_ticket
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(autouse=True)
+def _sla_defaults():
+    # Browser tests run on a flushed database: put back what the data migration installed.
+    install_defaults(Calendar, SlaPolicy, SlaTarget)
 
 
 def test_tier_2_escalates_to_engineering_and_the_engineer_reads_the_hand_over(open_screen):
