@@ -185,3 +185,15 @@ def test_my_requests_reads_the_same_number_of_rows_for_one_request_or_many(
         make_ticket(basic_client, priority=level)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert portal.get("/portal/").status_code == 200
+
+
+def test_an_acknowledgement_written_after_the_reply_time_says_it_has_passed(basic_client, clock):
+    from caredesk.intake.acknowledge import acknowledgement_text
+
+    ticket = make_ticket(basic_client, priority=2)
+    reply_by = _due_text(ticket, Metric.FIRST_RESPONSE)
+    clock.set(SlaClock.objects.get(ticket=ticket, metric=Metric.FIRST_RESPONSE).due_at)
+    clock.advance(minutes=1)
+    text = acknowledgement_text(ticket, "")
+    assert f"We promised to reply by {reply_by} and have not yet." in text
+    assert "You will hear from us by" not in text
