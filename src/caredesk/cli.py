@@ -55,6 +55,7 @@ def web_server_options() -> dict[str, Any]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("CAREDESK_INSECURE_HTTP", "1")
+    os.environ["PORT"] = str(args.port)  # links in mail follow it unless CAREDESK_BASE_URL is set
     _setup()
     import uvicorn
     from django.conf import settings

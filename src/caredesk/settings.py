@@ -262,7 +262,10 @@ CAREDESK_AWAY_MINUTES = env.float("CAREDESK_AWAY_MINUTES", default=10.0)
 CAREDESK_TICKET_PREFIX = env.str("CAREDESK_TICKET_PREFIX", default="CD")
 CAREDESK_SUPPORT_PHONE = env.str("CAREDESK_SUPPORT_PHONE", default="+1-800-555-0142")
 CAREDESK_SITE_NAME = env.str("CAREDESK_SITE_NAME", default="CareDesk")
-CAREDESK_BASE_URL: str = env.str("CAREDESK_BASE_URL", default="http://127.0.0.1:8000")
+# The public address; unset, it follows the port `caredesk serve` listens on (PORT).
+CAREDESK_BASE_URL: str = env.str(
+    "CAREDESK_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+).rstrip("/")
 
 # Mailboxes polled for new mail every minute: imaps://user:password@host:993/INBOX, comma
 # separated. Handled mail is flagged, or moved to CAREDESK_IMAP_MOVE_TO when it is set.

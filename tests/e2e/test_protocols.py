@@ -114,6 +114,8 @@ def test_a_lead_changes_a_rule_tries_it_and_saves_it_then_an_agent_meets_it(open
     expect(page.get_by_role("alert")).to_contain_text("never escalated")
     page.get_by_label("Escalate to").select_option(label="Technical support engineers")
     page.get_by_label("Why it needs escalating").fill("The member insists on talking to Tier 2.")
+    page.get_by_label("What you have done").fill("Explained the cancellation steps twice.")
+    page.get_by_label("What should happen next").fill("Tier 2 calls the member back today.")
     page.get_by_role("button", name="Escalate").click()
     expect(page.locator(".field-error")).to_contain_text("The protocol says")
     agent.check("blocked escalation")

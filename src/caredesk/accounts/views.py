@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
@@ -273,7 +274,28 @@ def _enrol(
     if refused is not None:
         return refused
     on_done()
-    return render(request, "auth/recovery_codes.html", {"codes": codes, "next_url": next_url})
+    return _codes_page(request, user, codes, next_url)
+
+
+def _codes_page(request: HttpRequest, user: User, codes: list[str], next_url: str) -> HttpResponse:
+    """The new recovery codes, shown once: to copy, to download as a .txt file, to write down."""
+    site = settings.CAREDESK_SITE_NAME
+    made = clock.now().strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"{site} recovery codes for {user.email} (made {made})",
+        "Each code works once, instead of the authenticator app's code.",
+        "",
+        *codes,
+        "",
+    ]
+    context = {
+        "codes": codes,
+        "next_url": next_url,
+        "codes_text": "\n".join(codes),
+        "codes_file": "\r\n".join(lines),
+        "codes_filename": f"{slugify(site) or 'caredesk'}-recovery-codes.txt",
+    }
+    return render(request, "auth/recovery_codes.html", context)
 
 
 # --- one's own security page -------------------------------------------------------------------
@@ -333,7 +355,7 @@ def account_codes(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         flash.error(request, exc.detail)
         return redirect("account")
-    return render(request, "auth/recovery_codes.html", {"codes": codes, "next_url": "/account/"})
+    return _codes_page(request, user, codes, "/account/")
 
 
 @login_required

@@ -57,6 +57,11 @@ class PermanentFailure(DeliveryFailed):
     permanent = True
 
 
+class NotConfigured(PermanentFailure):
+    """The integration this item needs is not set up: nothing was tried, so it is not logged as
+    a failure (the item is kept, failed, with the reason, and can be replayed once set up)."""
+
+
 class Outcome:
     SENT = "sent"
     RETRYING = "retrying"  # failed; another attempt is scheduled
@@ -248,7 +253,10 @@ def _failed(item: OutboxItem, handler: Handler | None, exc: Exception) -> str:
     error = text[:2000]
     if permanent or item.attempts >= max_attempts():
         settled = Settled(item.pk, Outcome.FAILED, item.attempts, now, error, code, None, permanent)
-        if _settle(item, handler, settled, status=OutboxStatus.FAILED, last_error=error):
+        settled_now = _settle(item, handler, settled, status=OutboxStatus.FAILED, last_error=error)
+        if settled_now and isinstance(exc, NotConfigured):
+            log.info("outbox item %s (%s) not sent: %s", item.pk, item.kind, error)
+        elif settled_now:
             log.warning(
                 "outbox item %s (%s) given up after attempt %s (%s)",
                 item.pk,

@@ -135,18 +135,21 @@ class EscalateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         label="Why it needs escalating",
+        error_messages={"required": "Say why the ticket needs escalating."},
     )
     action_taken = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        required=False,
         label="What you have done",
+        help_text="What you checked or tried, so the next team does not repeat it.",
+        error_messages={"required": "Say what you have done so far (or “nothing yet”)."},
     )
     next_steps = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        required=False,
         label="What should happen next",
+        help_text="What you expect the receiving team to do.",
+        error_messages={"required": "Say what the receiving team should do next."},
     )
     override_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from caredesk.accounts.models import Team
 from caredesk.core import clock
 from caredesk.core.access import agent_required, form_errors_from
-from caredesk.core.errors import DomainError
+from caredesk.core.errors import DomainError, NotFound
 from caredesk.core.models import Notification
 from caredesk.desk.forms import EscalateForm, PolicyForm, SimulateForm
 from caredesk.desk.mentions import live_notices
@@ -27,6 +27,7 @@ from caredesk.rules.models import Policy, PolicyVersion
 from caredesk.rules.policies import policies_problems, policy_data, policy_problems
 from caredesk.rules.simulation import run as simulate_run
 from caredesk.rules.simulation import run_on_ticket
+from caredesk.tickets.selectors import ticket_get
 from caredesk.tickets.services import EscalationBlocked, ticket_escalate
 
 NEW_POLICY = """name: New policy
@@ -43,6 +44,16 @@ rules:
 def _next_team(ticket: Any) -> Team | None:
     """The team one tier up from the ticket, the usual escalation target."""
     return Team.objects.filter(tier=min((ticket.tier or 1) + 1, 3)).order_by("name").first()
+
+
+def _escalated_message(user: Any, ticket: Any, team: Team) -> str:
+    """The sender's confirmation, saying whether they can still open the ticket."""
+    text = f"{ticket.ref} “{ticket.subject}” escalated to {team.name}."
+    try:
+        ticket_get(user=user, pk=ticket.pk)
+    except NotFound:
+        return f"{text} It has left your teams' queues; {team.name} has your hand-over notes."
+    return f"{text} {team.name} sees your hand-over notes at the top of the ticket."
 
 
 @recount
@@ -75,8 +86,9 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 form_errors_from(form, exc)
             else:
-                flash.success(request, f"{ticket.ref} escalated to {d['team'].name}.")
-                return redirect("desk:ticket", pk=ticket.pk)
+                # back to the queue: the ticket may now be outside the sender's teams
+                flash.success(request, _escalated_message(user, ticket, d["team"]))
+                return redirect("desk:queue")
     context = {"ticket": ticket, "form": form, **_sidebar(user)}
     return render(request, "desk/escalate.html", context, status=status)
 

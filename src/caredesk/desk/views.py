@@ -37,6 +37,7 @@ from caredesk.desk.forms import (
     agents,
 )
 from caredesk.desk.listviews import saved_view_context
+from caredesk.desk.history import history_lines, latest_handover
 from caredesk.desk.phi import form_answers, requester_birth_date, ticket_details
 from caredesk.desk.rows import ticket_rows
 from caredesk.desk.viewcounts import CLIENTS, SidebarViews, count_key, sidebar_views, view_url
@@ -227,9 +228,10 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "break_glass_form": BreakGlassForm(),
         "break_glass_minutes": settings.CAREDESK_BREAK_GLASS_MINUTES,
         "conversation": list(selectors.messages_for(user=user, ticket=ticket)),
-        "events": list(
-            ticket.events.select_related("actor_user", "actor_contact").order_by("-id")[:20]
+        "history": history_lines(
+            list(ticket.events.select_related("actor_user", "actor_contact").order_by("-id")[:20])
         ),
+        "handover": latest_handover(ticket),
         "recent": selectors.recent_for_requester(user=user, ticket=ticket),
         "tags": tags,
         "followers": list(ticket.followers.all()),

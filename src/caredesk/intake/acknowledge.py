@@ -17,8 +17,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import dateformat
 
+from caredesk.core.phi import is_phi_json
 from caredesk.core.ratelimit import hit
 from caredesk.sla.models import Metric, SlaClock
+from caredesk.sla.requester import Standing, dues_of, when_text
 from caredesk.sla.selectors import snapshot
 from caredesk.tickets.models import Message, MessageKind, Priority, RequestField, Ticket
 from caredesk.tickets.services.opening import Opened
@@ -109,22 +111,46 @@ def first_response_due(
         return clock.due_at, "UTC"
 
 
+def _answers_for_mail(ticket: Ticket) -> list[tuple[str, str]]:
+    """The form answers a receipt lists; health information is never put in mail (as the
+    acknowledgement never quotes the request), only named."""
+    out = []
+    for label, value in (ticket.form_data or {}).items():
+        if is_phi_json(value):
+            out.append((str(label), "(health information: not sent by email; see it online)"))
+        elif value not in (None, ""):
+            out.append((str(label), str(value)))
+    return out
+
+
 def acknowledgement_text(
     ticket: Ticket,
     text: str,
     *,
     tags: list[str] | None = None,
     clocks: list[SlaClock] | None = None,
+    answers: bool = False,
 ) -> str:
-    """The acknowledgement's body; tags and clocks just written may be given to save reads."""
+    """The acknowledgement's body; tags and clocks just written may be given to save reads.
+    With `answers`, it is the portal's receipt and lists what the requester filled in."""
     due = first_response_due(ticket, clocks)
+    if clocks is None:
+        clocks = list(SlaClock.objects.filter(ticket=ticket))
+    dues = dues_of(clocks).get(ticket.pk, {})
+    first = dues.get(Metric.FIRST_RESPONSE)
+    resolution = dues.get(Metric.RESOLUTION)
     context = {
         "ticket": ticket,
         # formatted here: the template's date filter would move it back to the server's zone
         "due": dateformat.format(due[0], "l j F, H:i") if due else "",
         "zone": due[1] if due else "",
+        "due_passed": bool(first and first.standing == Standing.PASSED),
+        "resolve_by": when_text(resolution)
+        if resolution and resolution.due_at and resolution.standing == Standing.AHEAD
+        else "",
         "urgent": ticket.priority == Priority.LEVEL1,
         "asks": device_questions(ticket, text, tags).asks(),
+        "answers": _answers_for_mail(ticket) if answers else [],
         "phone": settings.CAREDESK_SUPPORT_PHONE,
         "base_url": settings.CAREDESK_BASE_URL,
         "site_name": settings.CAREDESK_SITE_NAME,
@@ -132,9 +158,9 @@ def acknowledgement_text(
     return render_to_string("mail/acknowledgement.txt", context)
 
 
-def acknowledge(opened: Opened, text: str) -> bool:
+def acknowledge(opened: Opened, text: str, *, receipt: bool = False) -> bool:
     """Queue the acknowledgement of a ticket just opened (in its transaction); False when none
-    is due."""
+    is due. A `receipt` (the portal's) also lists the answers the requester gave."""
     ticket = opened.ticket
     email = ticket.requester.email
     if not email or not settings.CAREDESK_ACKNOWLEDGE:
@@ -144,7 +170,9 @@ def acknowledge(opened: Opened, text: str) -> bool:
     mail_requester(
         ticket,
         subject=f"[{ticket.ref}] Received: {ticket.subject}",
-        body=acknowledgement_text(ticket, text, tags=opened.tags, clocks=opened.clocks),
+        body=acknowledgement_text(
+            ticket, text, tags=opened.tags, clocks=opened.clocks, answers=receipt
+        ),
         auto="auto-replied",
     )
     return True

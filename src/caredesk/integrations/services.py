@@ -25,7 +25,14 @@ from django.db.models import F
 from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
 from caredesk.core.models import OutboxKind
-from caredesk.core.outbox import DeliveryFailed, Outcome, PermanentFailure, Settled, outbox_add
+from caredesk.core.outbox import (
+    DeliveryFailed,
+    NotConfigured,
+    Outcome,
+    PermanentFailure,
+    Settled,
+    outbox_add,
+)
 from caredesk.integrations.models import (
     DeliveryStatus,
     TrackerIssue,
@@ -340,7 +347,7 @@ def tracker_send(payload: dict[str, Any]) -> int | None:
         return None
     base = settings.CAREDESK_JIRA_URL.rstrip("/")
     if not base:
-        raise PermanentFailure("No tracker is configured (CAREDESK_JIRA_URL).")
+        raise NotConfigured("No tracker is configured (CAREDESK_JIRA_URL).")
     ticket = issue.ticket
     what = str(payload.get("kind") or "") or (
         ticket.category.name if ticket.category else "Support ticket"

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 
-from caredesk.core.outbox import DeliveryFailed, Outcome, PermanentFailure, Settled
+from caredesk.core.outbox import DeliveryFailed, NotConfigured, Outcome, PermanentFailure, Settled
 from caredesk.oncall.models import Channel, Page, PageNotification, PageState
 from caredesk.oncall.services import ack_link
 
@@ -72,7 +72,7 @@ def _send(payload: dict[str, Any], resource: str) -> int | None:
         PageNotification.objects.filter(pk=n.pk).update(error=f"not sent: page {page.state}")
         return None
     if not (settings.CAREDESK_TWILIO_ACCOUNT_SID and settings.CAREDESK_TWILIO_FROM_NUMBER):
-        raise PermanentFailure("Twilio is not configured (CAREDESK_TWILIO_ACCOUNT_SID)")
+        raise NotConfigured("Twilio is not configured (CAREDESK_TWILIO_ACCOUNT_SID)")
     form = {"To": n.to, "From": settings.CAREDESK_TWILIO_FROM_NUMBER}
     if resource == "Messages":
         form["Body"] = (

@@ -41,7 +41,11 @@ def _field_for(rf: RequestField) -> forms.Field:
 
 class RequestForm(forms.Form):
     priority = forms.TypedChoiceField(
-        choices=level_choices, coerce=int, widget=forms.RadioSelect, label="How urgent is it?"
+        choices=level_choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="How urgent is it?",
+        error_messages={"required": "Choose how urgent it is."},
     )
     subject = forms.CharField(
         max_length=300,
@@ -64,7 +68,7 @@ class RequestForm(forms.Form):
         self.fields["attachments"] = forms.FileField(
             required=False, label="Attach a file (optional)"
         )
-        self.initial.setdefault("priority", request_type.default_level)
+        # no level is chosen for the requester: they pick the one that describes their problem
 
 
 class PortalReplyForm(forms.Form):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages as flash
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -13,11 +15,14 @@ from caredesk.accounts.models import Contact, User
 from caredesk.compliance import access as audit
 from caredesk.core.access import form_errors_from, requester_required
 from caredesk.core.errors import DomainError, NotFound, ValidationFailed
+from caredesk.core.phi import Unreadable, is_phi_json
+from caredesk.intake.acknowledge import acknowledge
 from caredesk.portal.forms import PortalReplyForm, RequestForm
 from caredesk.sla import selectors as sla_selectors
+from caredesk.sla.requester import promise_lines, requester_dues
 from caredesk.tickets import selectors, services
 from caredesk.tickets.models import Channel, FieldKind, RequestType, Ticket
-from caredesk.tickets.pure import Level
+from caredesk.tickets.pure import Level, masked
 from caredesk.tickets.services import Body, NewTicket, Upload
 
 
@@ -39,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         page = selectors.ticket_page(user=user, filters=filters, cursor=request.GET.get("cursor"))
     except ValidationFailed:
         page = selectors.ticket_page(user=user, filters=filters)
+    _tell(page.items)
     return render(request, "portal/home.html", {"page": page, "contact": _contact(request)})
 
 
@@ -81,8 +87,8 @@ def new_request(request: HttpRequest, slug: str) -> HttpResponse:
             if rf.maps_to and text:
                 structured[rf.maps_to] = text
         try:
-            ticket = services.ticket_open(
-                data=NewTicket(
+            ticket = _open_with_receipt(
+                NewTicket(
                     requester=_contact(request),
                     subject=d["subject"],
                     body=Body(text=d["body"]),
@@ -92,7 +98,7 @@ def new_request(request: HttpRequest, slug: str) -> HttpResponse:
                     form_data=answers,
                     uploads=_uploads(request, file_fields),
                 ),
-                actor=_user(request),
+                _user(request),
             )
         except DomainError as exc:
             form_errors_from(form, exc)
@@ -112,6 +118,14 @@ def new_request(request: HttpRequest, slug: str) -> HttpResponse:
         {"form": form, "rtype": rtype, "levels": levels},
         status=status,
     )
+
+
+@transaction.atomic
+def _open_with_receipt(data: NewTicket, actor: User) -> Ticket:
+    """Open the request and queue its receipt (the answers as sent, with the due times)."""
+    (opened,) = services.tickets_open(items=[data], actor=actor)
+    acknowledge(opened, data.body.text, receipt=True)
+    return opened.ticket
 
 
 def _span(delta: timedelta, around_the_clock: bool) -> str:
@@ -136,6 +150,33 @@ def _promise_text(p: sla_selectors.Promise) -> str:
     return text + "."
 
 
+def _tell(tickets: list[Ticket]) -> None:
+    """Attach what each ticket's own clocks promise, in words (one query for the page)."""
+    dues = requester_dues([t.pk for t in tickets])
+    for t in tickets:
+        t.promised = promise_lines(dues[t.pk])  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    value: str
+    hidden: bool = False
+
+
+def _answers(ticket: Ticket, *, own: bool) -> list[Answer]:
+    """The form answers as sent; health information is masked for anyone but the requester."""
+    out = []
+    for label, value in (ticket.form_data or {}).items():
+        if isinstance(value, Unreadable):
+            out.append(Answer(str(label), "could not be read", hidden=True))
+        elif is_phi_json(value) and not own:
+            out.append(Answer(str(label), masked(str(value)), hidden=True))
+        elif value not in (None, ""):
+            out.append(Answer(str(label), str(value)))
+    return out
+
+
 def _ticket_or_404(request: HttpRequest, pk: int) -> Ticket:
     try:
         return selectors.ticket_get(user=_user(request), pk=pk)
@@ -146,7 +187,8 @@ def _ticket_or_404(request: HttpRequest, pk: int) -> Ticket:
 @requester_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
-    if ticket.requester_id != _contact(request).pk:
+    own = ticket.requester_id == _contact(request).pk
+    if not own:
         # an organization's administrator reading a colleague's request
         audit.ticket_viewed(request=request, ticket=ticket)
     form = PortalReplyForm(request.POST or None, request.FILES or None)
@@ -166,9 +208,11 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("portal:ticket", pk=ticket.pk)
     conversation = selectors.messages_for(user=_user(request), ticket=ticket)
     status = 422 if request.method == "POST" else 200
-    return render(
-        request,
-        "portal/ticket.html",
-        {"ticket": ticket, "conversation": conversation, "form": form},
-        status=status,
-    )
+    _tell([ticket])
+    context = {
+        "ticket": ticket,
+        "conversation": conversation,
+        "form": form,
+        "answers": _answers(ticket, own=own),
+    }
+    return render(request, "portal/ticket.html", context, status=status)

@@ -15,8 +15,6 @@ REF_OFFSET = 1000
 class LevelInfo:
     short: str
     definition: str
-    first_response_hours: int
-    resolution_hours: int
     advice: str
     call_now: bool
 
@@ -28,8 +26,6 @@ _LEVELS: dict[int, LevelInfo] = {
             "Critical functions have stopped working and there is no workaround: "
             "some or all users cannot message or use the web or app."
         ),
-        first_response_hours=1,
-        resolution_hours=24,
         advice="Call support now instead of submitting a ticket.",
         call_now=True,
     ),
@@ -39,8 +35,6 @@ _LEVELS: dict[int, LevelInfo] = {
             "Service is degraded, or some or all users have trouble messaging or using the "
             "web or app, with a high impact on patient care."
         ),
-        first_response_hours=2,
-        resolution_hours=72,
         advice="Call support now instead of submitting a ticket.",
         call_now=True,
     ),
@@ -50,8 +44,6 @@ _LEVELS: dict[int, LevelInfo] = {
             "The issue affects a single user's ability to message or use the web or app, "
             "or the request is urgent."
         ),
-        first_response_hours=4,
-        resolution_hours=120,
         advice="You may call support, or submit this form.",
         call_now=False,
     ),
@@ -61,8 +53,6 @@ _LEVELS: dict[int, LevelInfo] = {
             "A task users could do themselves through self-administration, or a non-urgent "
             "change on the admin side of the service."
         ),
-        first_response_hours=48,
-        resolution_hours=240,
         advice="Submit this form through the portal.",
         call_now=False,
     ),

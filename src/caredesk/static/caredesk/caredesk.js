@@ -55,6 +55,23 @@
     var row = e.target.closest && e.target.closest("[data-keyboard-list] tbody tr");
     if (row && !e.target.closest("a, input, label, td.pick")) window.location.href = row.dataset.href;
   });
+  // Copy buttons (hidden until a script can copy): data-copy names the element whose text is
+  // copied; the button's status line says what happened.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("[data-copy]").forEach(function (b) { b.hidden = false; });
+  });
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.getElementById(button.dataset.copy);
+    var status = document.getElementById(button.dataset.copyStatus || "");
+    var say = function (text) { if (status) status.textContent = text; };
+    navigator.clipboard.writeText(source ? source.textContent.trim() + "\n" : "").then(
+      function () { say("Copied to the clipboard."); },
+      function () { say("Could not copy: select the codes and copy them, or download them."); }
+    );
+  });
   // Forms with data-confirm ask once before they are sent (deactivate, erase, mark done).
   document.addEventListener("submit", function (e) {
     var form = e.target;
