@@ -36,8 +36,8 @@ from caredesk.desk.forms import (
     TokenForm,
     agents,
 )
-from caredesk.desk.listviews import saved_view_context
 from caredesk.desk.history import history_lines, latest_handover
+from caredesk.desk.listviews import saved_view_context
 from caredesk.desk.phi import form_answers, requester_birth_date, ticket_details
 from caredesk.desk.rows import ticket_rows
 from caredesk.desk.viewcounts import CLIENTS, SidebarViews, count_key, sidebar_views, view_url
