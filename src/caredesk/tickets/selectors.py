@@ -23,6 +23,7 @@ from caredesk.core import clock
 from caredesk.core.errors import NotFound, ValidationFailed
 from caredesk.core.pagination import BadCursor, decode_cursor, encode_cursor
 from caredesk.core.phi import indexes_of
+from caredesk.tickets import search
 from caredesk.tickets.models import (
     PHI_FIELDS,
     BreakGlassGrant,
@@ -271,15 +272,16 @@ def _queue_filter(user: User, queue: str) -> Q:
     return Q()
 
 
-def _search_filter(text: str, *, phi: bool) -> Q:
-    """Subject and requester by part; with access to PHI, also a patient, clinician or
-    encounter ID typed in full."""
+def _search_filter(user: User, text: str, *, phi: bool) -> Q:
+    """Every word in the subject, messages, form answers or tags (as the user may read them:
+    the full-text index), or the requester by part; with access to PHI, also a patient,
+    clinician or encounter ID typed in full."""
     text = text.strip()
     pk = pk_from_ref(text)
     if pk is not None:
         return Q(pk=pk)
     found = (
-        Q(subject__icontains=text)
+        search.text_match(user, text)
         | Q(requester__name__icontains=text)
         | Q(requester__email__icontains=text)
     )
@@ -318,7 +320,7 @@ def _matching(user: User, f: TicketFilters) -> QuerySet[Ticket]:
     }
     qs = qs.filter(**{k: v for k, v in exact.items() if v is not None})
     if f.q.strip():
-        qs = qs.filter(_search_filter(f.q, phi=phi))
+        qs = qs.filter(_search_filter(user, f.q, phi=phi))
     return qs
 
 
