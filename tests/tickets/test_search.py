@@ -88,6 +88,20 @@ def test_accents_and_case_do_not_matter_either_way(lead):
     assert found(lead, "arztin grun") == ["Réanimation: l'écran reste noir"]
     assert found(lead, "nina sesion") == ["Cita cancelada"]
     assert found(lead, "sesión niña") == ["Cita cancelada"]
+    # letters that are not an accented form stay themselves, on both databases
+    make_ticket(subject="Łódź office: Øresund straße")
+    assert found(lead, "łódz") == ["Łódź office: Øresund straße"]
+    assert found(lead, "øresund straße") == ["Łódź office: Øresund straße"]
+    assert found(lead, "lodz") == []
+
+
+def test_addresses_versions_and_hyphens_split_into_words_on_both_databases(lead):
+    make_ticket(
+        subject="Forwarded by nurse.okafor@clinic.example",
+        body="App v2.14.3 on a Nokia-G21; see C:/logs/visit_trace.txt",
+    )
+    for words in ("okafor", "clinic example", "nokia g21", "14", "visit trace", "nurse"):
+        assert found(lead, words) == ["Forwarded by nurse.okafor@clinic.example"], words
 
 
 def test_word_beginnings_match_and_every_word_is_needed(lead):

@@ -93,9 +93,9 @@ def test_an_empty_search_says_what_to_type_and_no_match_says_what_to_try(lead_cl
 def test_bad_filters_are_named_on_their_field(lead_client, params, field, message):
     _lead, client = lead_client
     response = client.get("/agent/search/", params)
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
-    assert f'id="id_{field}-error"' in html
+    assert f'id="id_{field}_error"' in html
     assert message in html
 
 

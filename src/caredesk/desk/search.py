@@ -57,7 +57,7 @@ class SearchForm(forms.Form):
             Organization.objects.values_list("pk", "name"), "Any"
         )
         fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": "Words, a reference or an ID", "autofocus": True}
+            {"type": "search", "placeholder": "Words, a reference or an ID"}
         )
 
     def filters(self) -> search.SearchFilters:
@@ -94,9 +94,9 @@ def search_results(request: HttpRequest) -> HttpResponse:
             result = search.ticket_search(user=user, filters=form.filters())
         except ValidationFailed as exc:
             form_errors_from(form, exc)
-            status = 400
+            status = 422
     elif form.is_bound and form.errors:
-        status = 400
+        status = 422
     context: dict[str, Any] = {
         **_sidebar(user),
         "form": form,
@@ -105,7 +105,7 @@ def search_results(request: HttpRequest) -> HttpResponse:
         "previous_url": _page_link(request, result.page - 1) if result and result.page > 1 else "",
         "next_url": _page_link(request, result.page + 1) if result and result.has_more else "",
     }
-    template = "desk/search.html"
-    if getattr(request, "htmx", None) and request.htmx.target == "search-results":  # type: ignore[attr-defined]
-        template = "desk/_search_results.html"
+    partial = bool(getattr(request, "htmx", None)) and request.htmx.target == "search-results"  # type: ignore[attr-defined]
+    context["partial"] = partial
+    template = "desk/_search_results.html" if partial else "desk/search.html"
     return render(request, template, context, status=status)

@@ -39,20 +39,14 @@ MAX_PAGE = 25
 SNIPPET_WIDTH = 180
 
 
-# The accents the index folds (SQLite's unicode61 tokenizer with remove_diacritics 2, which
-# migration 0013 mirrors for PostgreSQL): Latin letters whose decomposition is one ASCII letter
-# and combining marks.
-def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for cp in range(0xC0, 0x250):
-        ch = chr(cp)
-        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
-        if base != ch and len(base) == 1 and base.isascii():
-            table[cp] = base.lower()
-    return table
+# Accents as the index folds them (SQLite's unicode61 tokenizer with remove_diacritics 2; on
+# PostgreSQL `tickets_search_fold`, migration 0013): a letter decomposed (NFD) without its
+# combining marks U+0300-U+036F.
+def _unaccented(ch: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not 0x300 <= ord(c) <= 0x36F)
+    return base if len(base) == 1 else ch
 
 
-_FOLD = _fold_table()
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -61,9 +55,11 @@ def fold(text: str) -> str:
     character (so positions found in the folded text mark the original)."""
     out = []
     for ch in text:
+        if ch.isascii():
+            out.append(ch.lower())
+            continue
         low = ch.lower()
-        low = low if len(low) == 1 else ch
-        out.append(_FOLD.get(ord(low), low))
+        out.append(_unaccented(low if len(low) == 1 else ch))
     return "".join(out)
 
 

@@ -10,8 +10,9 @@ lines, tags).
 SQLite: an FTS5 table (`unicode61 remove_diacritics 2`: case and accents folded) whose rowid is
 the ticket id, with columns subject, public and internal. PostgreSQL: a table of two tsvectors
 (`public`, `everything`) with GIN indexes, built with the `simple` configuration from text
-folded by `tickets_search_fold` (lower case, the accents SQLite's tokenizer removes, and the
-characters that would make compound tokens such as e-mail addresses turned into spaces).
+folded by `tickets_search_fold` (lower case, accents removed as SQLite's tokenizer removes
+them, and the characters that would make compound tokens such as e-mail addresses turned into
+spaces).
 `simple` because one desk holds English, Spanish, French and German side by side and the
 language of a message is not known: a stemmer for one language mangles the others, and with
 no stemming both databases find the same tickets for the same words.
@@ -23,13 +24,20 @@ the change, whichever code wrote it. This migration indexes the tickets that exi
 
 from django.db import migrations
 
-FOLD_FROM = "ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǦǧǨǩǪǫǬǭǰǴǵǸǹǺǻȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȞȟȦȧȨȩȪȫȬȭȮȯȰȱȲȳ@./-_:+'~#%&=?!,;*()[]{}<>|`^$"
-FOLD_TO = "aaaaaaceeeeiiiinooooouuuuyaaaaaaceeeeiiiinooooouuuuyyaaaaaaccccccccddeeeeeeeeeegggggggghhiiiiiiiiijjkkllllllnnnnnnoooooorrrrrrssssssssttttuuuuuuuuuuuuwwyyyzzzzzzoouuaaiioouuuuuuuuuuaaaaggkkoooojggnnaaaaaaeeeeiiiioooorrrruuuusstthhaaeeooooooooyy                              "
+# Accents: decomposed (NFD), then the combining marks U+0300-U+036F dropped, as SQLite's
+# unicode61 tokenizer does for Latin letters (normalize() needs a UTF8 database; on another
+# encoding only the case is folded).
+UNACCENTED = {
+    True: "regexp_replace(normalize(lower(coalesce(value, '')), NFD), '[\\u0300-\\u036f]', '', 'g')",
+    False: "lower(coalesce(value, ''))",
+}
+# Characters that join words into one token for PostgreSQL's parser (e-mail addresses, paths,
+# hyphenated words, versions) and never for SQLite's: spaces, so both see the same words.
+PUNCTUATION = "'[-@./_:+''~#%&=?!,;*()<>|`^$]'"
 # Characters indexed per part of a ticket, at most (a tsvector holds at most 1 MB).
 CAP = "500000"
 
-PG_CREATE = (
-    """
+PG_CREATE = """
 CREATE TABLE tickets_ticketsearch (
     ticket_id bigint PRIMARY KEY REFERENCES tickets_ticket (id) ON DELETE CASCADE,
     public tsvector NOT NULL,
@@ -39,7 +47,7 @@ CREATE INDEX tickets_ticketsearch_public_gin ON tickets_ticketsearch USING gin (
 CREATE INDEX tickets_ticketsearch_everything_gin ON tickets_ticketsearch USING gin (everything);
 CREATE FUNCTION tickets_search_fold(value text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $fold$ SELECT translate(lower(coalesce(value, '')), 'FOLD_FROM', 'FOLD_TO') $fold$;
+    AS $fold$ SELECT regexp_replace(UNACCENTED, PUNCTUATION, ' ', 'g') $fold$;
 CREATE FUNCTION tickets_search_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $refresh$
 INSERT INTO tickets_ticketsearch (ticket_id, public, everything)
 SELECT d.id, d.subject || d.public, d.subject || d.public || d.internal FROM (
@@ -114,10 +122,7 @@ CREATE TRIGGER tickets_search_tags AFTER INSERT OR DELETE OR UPDATE ON tickets_t
 CREATE TRIGGER tickets_search_tag_rename AFTER UPDATE OF name ON tickets_tag FOR EACH ROW
     WHEN (OLD.name IS DISTINCT FROM NEW.name)
     EXECUTE FUNCTION tickets_search_tag_renamed();
-""".replace("FOLD_FROM", FOLD_FROM.replace("'", "''"))
-    .replace("FOLD_TO", FOLD_TO)
-    .replace("CAP", CAP)
-)
+""".replace("PUNCTUATION", PUNCTUATION).replace("CAP", CAP)
 PG_DROP = """
 DROP TRIGGER IF EXISTS tickets_search_tag_rename ON tickets_tag;
 DROP TRIGGER IF EXISTS tickets_search_tags ON tickets_ticket_tags;
@@ -220,7 +225,10 @@ def backfill(connection, batch: int = BATCH):  # type: ignore[no-untyped-def]
 def create(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_CREATE, params=None)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SHOW server_encoding")
+            utf8 = cursor.fetchone()[0].upper() in ("UTF8", "UTF-8")
+        schema_editor.execute(PG_CREATE.replace("UNACCENTED", UNACCENTED[utf8]), params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_CREATE:
             schema_editor.execute(statement, params=None)
