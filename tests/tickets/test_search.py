@@ -176,6 +176,19 @@ def test_a_changed_subject_and_an_erased_requester_change_what_is_found(lead):
     assert found(lead, "wilhelmina") == []
 
 
+def test_the_requesters_name_and_address_find_their_tickets(lead):
+    requester = ContactFactory(name="Henrietta Vasquez-Lund", email="h.vlund@harbour.example")
+    make_ticket(requester, subject="Cannot log in")
+    assert found(lead, "vasquez") == ["Cannot log in"]
+    assert found(lead, "vlund harbour") == ["Cannot log in"]
+    hit = ticket_search(user=lead, filters=SearchFilters(q="henrietta")).hits[0]
+    assert hit.snippets[0].where == "Requester"
+    requester.name = "Henrietta Okafor"
+    requester.save()
+    assert found(lead, "okafor") == ["Cannot log in"]
+    assert found(lead, "vasquez") == []
+
+
 def test_an_agent_finds_only_the_tickets_they_may_see(clock):
     ours, theirs = TeamFactory(name="Tier 1"), TeamFactory(name="Devices")
     agent = AgentFactory(teams=[ours])

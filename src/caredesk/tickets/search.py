@@ -117,22 +117,23 @@ def text_match(user: User, text: str) -> Q:
     return Q(pk__in=RawSQL(sql, params))  # noqa: S611
 
 
-def _ranked_sql(
-    terms: list[Term], *, internal: bool, within: str, limit: int, offset: int
-) -> tuple[str, list[Any]]:
-    """SQL of the matching ticket ids among `within` (a subquery of ids), best first."""
+def _ranked_sql(terms: list[Term], *, internal: bool, within: str | None) -> tuple[str, list[Any]]:
+    """SQL of the matching ticket ids among `within` (a subquery of ids; None: all), best
+    first, with its LIMIT and OFFSET parameters last."""
     if connection.vendor == "postgresql":
         column = "everything" if internal else "public"
+        among = f"AND s.ticket_id IN ({within}) " if within else ""
         sql = (
             f"SELECT s.ticket_id FROM tickets_ticketsearch s, to_tsquery('simple', %s) q "  # noqa: S608
-            f"WHERE s.{column} @@ q AND s.ticket_id IN ({within}) "
+            f"WHERE s.{column} @@ q {among}"
             f"ORDER BY ts_rank(s.{column}, q, 1) DESC, s.ticket_id DESC LIMIT %s OFFSET %s"
         )
         return sql, [_tsquery(terms)]
     # bm25: lower is better; the subject weighs ten times a message
+    among = f"AND rowid IN ({within}) " if within else ""
     sql = (
         "SELECT rowid FROM tickets_ticketsearch WHERE tickets_ticketsearch MATCH %s "  # noqa: S608
-        f"AND rowid IN ({within}) "
+        f"{among}"
         "ORDER BY bm25(tickets_ticketsearch, 10.0, 1.0, 1.0), rowid DESC LIMIT %s OFFSET %s"
     )
     return sql, [_fts5_query(terms, internal=internal)]
@@ -243,17 +244,14 @@ def _exact_ids(user: User, f: SearchFilters, qs: QuerySet[Ticket]) -> list[int]:
 def _ranked_ids(user: User, terms: list[Term], qs: QuerySet[Ticket], page: int) -> list[int]:
     if not terms:
         return []
-    try:
-        within, params = qs.values("pk").query.sql_with_params()
-    except EmptyResultSet:
-        return []
-    sql, head = _ranked_sql(
-        terms,
-        internal=reads_internal_notes(user),
-        within=within,
-        limit=PAGE_SIZE + 1,
-        offset=(page - 1) * PAGE_SIZE,
-    )
+    within: str | None = None
+    params: tuple[Any, ...] = ()
+    if qs.query.where:  # filters or visibility: only the tickets they leave
+        try:
+            within, params = qs.values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            return []
+    sql, head = _ranked_sql(terms, internal=reads_internal_notes(user), within=within)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*head, *params, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
         return [int(row[0]) for row in cursor.fetchall()]
@@ -311,8 +309,11 @@ def _snippets(
     ticket: Ticket, messages: list[tuple[str, str]], terms: list[Term], *, internal: bool
 ) -> list[Snippet]:
     """Up to two places, besides the subject, where the words were found: messages (newest
-    first), then form answers that are not health information, then tags (for agents)."""
+    first), the requester, form answers that are not health information, then tags (for
+    agents)."""
     places: list[tuple[str, str]] = [(WHERE[MessageKind(k)], body) for k, body in messages]
+    requester = ticket.requester
+    places.append(("Requester", f"{requester.name} {requester.email or ''}".strip()))
     for key, value in (ticket.form_data or {}).items():
         if isinstance(value, str) and not isinstance(value, PhiText | Unreadable):
             places.append((f"Answer: {key}", value))

@@ -273,18 +273,14 @@ def _queue_filter(user: User, queue: str) -> Q:
 
 
 def _search_filter(user: User, text: str, *, phi: bool) -> Q:
-    """Every word in the subject, messages, form answers or tags (as the user may read them:
-    the full-text index), or the requester by part; with access to PHI, also a patient,
-    clinician or encounter ID typed in full."""
+    """Every word in the subject, requester, messages, form answers or tags (as the user may
+    read them: the full-text index); with access to PHI, also a patient, clinician or
+    encounter ID typed in full."""
     text = text.strip()
     pk = pk_from_ref(text)
     if pk is not None:
         return Q(pk=pk)
-    found = (
-        search.text_match(user, text)
-        | Q(requester__name__icontains=text)
-        | Q(requester__email__icontains=text)
-    )
+    found = search.text_match(user, text)
     if phi:
         for field in PHI_FIELDS:
             found |= phi_match(field, text)

@@ -1,10 +1,10 @@
 """Full-text search over tickets: one search document per ticket, kept in step by triggers.
 
-What is indexed: the subject, the form answers that are not encrypted, every message body, and
-the tags. Encrypted health information (the PHI structured fields and PHI answers, stored as
+What is indexed: the subject, the requester's name and address, the form answers that are not
+encrypted, every message body, and the tags. Encrypted health information (the PHI structured fields and PHI answers, stored as
 `phi1:` tokens) is never indexed: it stays searchable only by exact value through its blind
-index. Each document keeps the part every reader of the ticket may see (subject, answers,
-public replies) apart from the part only people who read internal notes see (notes, system
+index. Each document keeps the part every reader of the ticket may see (subject, requester,
+answers, public replies) apart from the part only people who read internal notes see (notes, system
 lines, tags).
 
 SQLite: an FTS5 table (`unicode61 remove_diacritics 2`: case and accents folded) whose rowid is
@@ -17,8 +17,8 @@ spaces).
 language of a message is not known: a stemmer for one language mangles the others, and with
 no stemming both databases find the same tickets for the same words.
 
-Triggers on tickets, messages and tags refresh a ticket's document in the same transaction as
-the change, whichever code wrote it. This migration indexes the tickets that exist already;
+Triggers on tickets, messages, tags and requesters refresh a ticket's document in the same
+transaction as the change, whichever code wrote it. This migration indexes the tickets that exist already;
 `caredesk search rebuild` does it again, in batches.
 """
 
@@ -53,11 +53,13 @@ INSERT INTO tickets_ticketsearch (ticket_id, public, everything)
 SELECT d.id, d.subject || d.public, d.subject || d.public || d.internal FROM (
     SELECT t.id,
         setweight(to_tsvector('simple', tickets_search_fold(t.subject)), 'A') AS subject,
-        to_tsvector('simple', tickets_search_fold(left(concat_ws(' ', f.answers, m.public), CAP)))
-            AS public,
+        to_tsvector('simple', tickets_search_fold(
+            left(concat_ws(' ', c.name, c.email, f.answers, m.public), CAP)
+        )) AS public,
         to_tsvector('simple', tickets_search_fold(left(concat_ws(' ', m.internal, g.tags), CAP)))
             AS internal
     FROM tickets_ticket t
+    LEFT JOIN accounts_contact c ON c.id = t.requester_id
     LEFT JOIN LATERAL (
         SELECT string_agg(body_text, ' ' ORDER BY id) FILTER (WHERE kind = 'public') AS public,
             string_agg(body_text, ' ' ORDER BY id) FILTER (WHERE kind <> 'public') AS internal
@@ -104,11 +106,23 @@ BEGIN
     RETURN NULL;
 END
 $t$;
+CREATE FUNCTION tickets_search_requester_renamed() RETURNS trigger LANGUAGE plpgsql AS $t$
+BEGIN
+    PERFORM tickets_search_refresh(
+        ARRAY(SELECT id FROM tickets_ticket WHERE requester_id = NEW.id)::bigint[]
+    );
+    RETURN NULL;
+END
+$t$;
+CREATE TRIGGER tickets_search_requester_rename AFTER UPDATE OF name, email ON accounts_contact
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.email IS DISTINCT FROM NEW.email)
+    EXECUTE FUNCTION tickets_search_requester_renamed();
 CREATE TRIGGER tickets_search_ticket_insert AFTER INSERT ON tickets_ticket
     FOR EACH ROW EXECUTE FUNCTION tickets_search_ticket_changed();
-CREATE TRIGGER tickets_search_ticket_update AFTER UPDATE OF subject, form_data ON tickets_ticket
-    FOR EACH ROW
-    WHEN (OLD.subject IS DISTINCT FROM NEW.subject OR OLD.form_data IS DISTINCT FROM NEW.form_data)
+CREATE TRIGGER tickets_search_ticket_update
+    AFTER UPDATE OF subject, form_data, requester_id ON tickets_ticket FOR EACH ROW
+    WHEN (OLD.subject IS DISTINCT FROM NEW.subject OR OLD.form_data IS DISTINCT FROM NEW.form_data
+          OR OLD.requester_id IS DISTINCT FROM NEW.requester_id)
     EXECUTE FUNCTION tickets_search_ticket_changed();
 CREATE TRIGGER tickets_search_message_insert_delete AFTER INSERT OR DELETE ON tickets_message
     FOR EACH ROW EXECUTE FUNCTION tickets_search_part_changed();
@@ -124,12 +138,14 @@ CREATE TRIGGER tickets_search_tag_rename AFTER UPDATE OF name ON tickets_tag FOR
     EXECUTE FUNCTION tickets_search_tag_renamed();
 """.replace("PUNCTUATION", PUNCTUATION).replace("CAP", CAP)
 PG_DROP = """
+DROP TRIGGER IF EXISTS tickets_search_requester_rename ON accounts_contact;
 DROP TRIGGER IF EXISTS tickets_search_tag_rename ON tickets_tag;
 DROP TRIGGER IF EXISTS tickets_search_tags ON tickets_ticket_tags;
 DROP TRIGGER IF EXISTS tickets_search_message_update ON tickets_message;
 DROP TRIGGER IF EXISTS tickets_search_message_insert_delete ON tickets_message;
 DROP TRIGGER IF EXISTS tickets_search_ticket_update ON tickets_ticket;
 DROP TRIGGER IF EXISTS tickets_search_ticket_insert ON tickets_ticket;
+DROP FUNCTION IF EXISTS tickets_search_requester_renamed();
 DROP FUNCTION IF EXISTS tickets_search_tag_renamed();
 DROP FUNCTION IF EXISTS tickets_search_part_changed();
 DROP FUNCTION IF EXISTS tickets_search_ticket_changed();
@@ -143,7 +159,9 @@ SQLITE_REFRESH = """
 DELETE FROM tickets_ticketsearch WHERE rowid IN (IDS);
 INSERT INTO tickets_ticketsearch (rowid, subject, public, internal)
 SELECT t.id, t.subject,
-    substr(coalesce((SELECT group_concat(j.value, ' ') FROM json_tree(t.form_data) j
+    substr(coalesce((SELECT c.name || ' ' || coalesce(c.email, '') FROM accounts_contact c
+                     WHERE c.id = t.requester_id), '')
+           || ' ' || coalesce((SELECT group_concat(j.value, ' ') FROM json_tree(t.form_data) j
                      WHERE j.type = 'text' AND substr(j.value, 1, 5) <> 'phi1:'), '')
            || ' ' || coalesce((SELECT group_concat(body_text, ' ') FROM tickets_message
                                WHERE ticket_id = t.id AND kind = 'public'), ''), 1, CAP),
@@ -158,9 +176,15 @@ FROM tickets_ticket t WHERE t.id IN (IDS);
 SQLITE_TRIGGERS = {
     "tickets_search_ticket_insert": ("AFTER INSERT ON tickets_ticket", "NEW.id"),
     "tickets_search_ticket_update": (
-        "AFTER UPDATE OF subject, form_data ON tickets_ticket "
-        "WHEN OLD.subject IS NOT NEW.subject OR OLD.form_data IS NOT NEW.form_data",
+        "AFTER UPDATE OF subject, form_data, requester_id ON tickets_ticket "
+        "WHEN OLD.subject IS NOT NEW.subject OR OLD.form_data IS NOT NEW.form_data "
+        "OR OLD.requester_id IS NOT NEW.requester_id",
         "NEW.id",
+    ),
+    "tickets_search_requester_rename": (
+        "AFTER UPDATE OF name, email ON accounts_contact "
+        "WHEN OLD.name IS NOT NEW.name OR OLD.email IS NOT NEW.email",
+        "SELECT id FROM tickets_ticket WHERE requester_id = NEW.id",
     ),
     "tickets_search_message_insert": ("AFTER INSERT ON tickets_message", "NEW.ticket_id"),
     "tickets_search_message_delete": ("AFTER DELETE ON tickets_message", "OLD.ticket_id"),
