@@ -11,6 +11,7 @@ so the same words find the same tickets on both.
 from __future__ import annotations
 
 import importlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -117,12 +118,11 @@ def text_match(user: User, text: str) -> Q:
     terms = terms_of(text)
     if not terms:
         return Q(pk__in=[])
-    sql, params = _matching_ids_sql(terms, internal=reads_internal_notes(user))
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} LIMIT %s", [*params, FEW_MATCHES + 1])
-        ids = [int(row[0]) for row in cursor.fetchall()]
-    if len(ids) <= FEW_MATCHES:
-        return Q(pk__in=ids)
+    internal = reads_internal_notes(user)
+    few = _few_matches(terms, internal=internal)
+    if few is not None:
+        return Q(pk__in=few)
+    sql, params = _matching_ids_sql(terms, internal=internal)
     # the SQL is fixed text; the words travel as a parameter
     return Q(pk__in=RawSQL(sql, params))  # noqa: S611
 
@@ -251,16 +251,41 @@ def _exact_ids(user: User, f: SearchFilters, qs: QuerySet[Ticket]) -> list[int]:
     return list(qs.filter(found).order_by("-updated_at", "-pk").values_list("pk", flat=True)[:10])
 
 
+def _few_matches(terms: list[Term], *, internal: bool) -> list[int] | None:
+    """The ids of the matching tickets when there are at most FEW_MATCHES, else None."""
+    sql, params = _matching_ids_sql(terms, internal=internal)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [*params, FEW_MATCHES + 1])
+        ids = [int(row[0]) for row in cursor.fetchall()]
+    return ids if len(ids) <= FEW_MATCHES else None
+
+
+def _id_list(ids: list[int]) -> tuple[str, tuple[Any, ...]]:
+    """A subquery of these ids, as one parameter."""
+    if connection.vendor == "postgresql":
+        return "SELECT unnest(%s::bigint[])", (ids,)
+    return "SELECT value FROM json_each(%s)", (json.dumps(ids),)
+
+
 def _ranked_ids(user: User, terms: list[Term], qs: QuerySet[Ticket], page: int) -> list[int]:
     if not terms:
         return []
     within: str | None = None
     params: tuple[Any, ...] = ()
     if qs.query.where:  # filters or visibility: only the tickets they leave
-        try:
-            within, params = qs.values("pk").query.sql_with_params()
-        except EmptyResultSet:
-            return []
+        internal = reads_internal_notes(user)
+        few = _few_matches(terms, internal=internal)
+        if few is not None:
+            # few matches: which of them pass is read by primary key, then only those ranked
+            kept = list(qs.filter(pk__in=few).values_list("pk", flat=True))
+            if not kept:
+                return []
+            within, params = _id_list(kept)
+        else:
+            try:
+                within, params = qs.values("pk").query.sql_with_params()
+            except EmptyResultSet:
+                return []
     sql, head = _ranked_sql(terms, internal=reads_internal_notes(user), within=within)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*head, *params, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
