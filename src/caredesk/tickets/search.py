@@ -38,7 +38,7 @@ PREFIX_FROM = 3  # words of this length or more match as word beginnings
 PAGE_SIZE = 20
 MAX_PAGE = 25
 SNIPPET_WIDTH = 180
-FEW_MATCHES = 5000  # the queue's search filters by this many ids at most, else by a subquery
+FEW_MATCHES = 20_000  # the queue's search filters by this many ids at most, else by a subquery
 
 
 # Accents as the index folds them (SQLite's unicode61 tokenizer with remove_diacritics 2; on

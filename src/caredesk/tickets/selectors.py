@@ -10,6 +10,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
+from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
 from caredesk.accounts.capabilities import (
@@ -385,7 +386,9 @@ def ticket_page(
         )
     qs, column, desc = _ordered(user, filters, cursor)
     self_visible = works_tickets(user) and filters.queue in SELF_VISIBLE_QUEUES
-    branches = None if self_visible else _union_branches(user)
+    # a search is answered from the matching ids, not by walking each branch's list index
+    searched = bool(filters.q.strip())
+    branches = None if self_visible or searched else _union_branches(user)
     if branches:
         # One index-ordered, limited query per branch; then fetch just the winners.
         ids = _union_ids([qs.filter(b) for b in branches], column, desc, limit + 1)
@@ -403,7 +406,12 @@ def _listed(
     if not (works_tickets(user) and filters.queue in SELF_VISIBLE_QUEUES):
         visible = visibility_filter(user)
         qs = qs if visible is None else qs.filter(visible)
-    order = [f"-{column}", "-pk"] if desc else [column, "pk"]
+    order: list[Any] = [f"-{column}", "-pk"] if desc else [column, "pk"]
+    if filters.q.strip():
+        # searched: the matches are found by id and sorted, never by walking the list's
+        # index past every ticket that does not match (the sort key is then no index's)
+        key = Coalesce(F(column), F(column))
+        order = [key.desc(), F("pk").desc()] if desc else [key.asc(), F("pk").asc()]
     return list(qs.select_related(*LIST_RELATED).order_by(*order)[:limit])
 
 
