@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -483,6 +484,7 @@ def main(argv: list[str] | None = None) -> int:
         connections.close_all()
         if not (args.keep_db or args.reuse_db):
             run.recreate_database(url, drop_only=True)
+            shutil.rmtree(data_dir, ignore_errors=True)  # its keys go with the database
     result["seconds"] = round(time.perf_counter() - started, 1)
     out = HERE / "results"
     out.mkdir(exist_ok=True)
@@ -491,8 +493,6 @@ def main(argv: list[str] | None = None) -> int:
 
     path.write_text(json.dumps(result, indent=2, default=str))
     log(f"results in {path}")
-    if args.smoke and not all(r["shown"] >= 0 for r in result["rows"]):
-        return 1
     return 0
 
 
