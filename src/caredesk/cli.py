@@ -586,6 +586,28 @@ def _outbox_parser(sub: Any) -> None:
     rp.set_defaults(func=cmd_outbox_replay)
 
 
+def cmd_search_rebuild(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.tickets.search import index_rebuild
+
+    print(f"Building the search index again, {args.batch} tickets a batch…", flush=True)
+    done = 0
+    for done in index_rebuild(batch=args.batch):
+        print(f"{done} tickets indexed", flush=True)
+    print(f"Done: {done} tickets in the search index.")
+    return 0
+
+
+def _search_parser(sub: Any) -> None:
+    search = sub.add_parser("search", help="the full-text search index")
+    ssub = search.add_subparsers(dest="search_command", required=True)
+    sr = ssub.add_parser(
+        "rebuild", help="index every ticket again (after loading data past the triggers)"
+    )
+    sr.add_argument("--batch", type=int, default=2000, help="tickets per transaction")
+    sr.set_defaults(func=cmd_search_rebuild)
+
+
 def _keys_parser(sub: Any) -> None:
     keys = sub.add_parser("keys", help="encryption keys for health information")
     ksub = keys.add_subparsers(dest="keys_command", required=True)
@@ -728,6 +750,7 @@ def parser() -> argparse.ArgumentParser:
     _rules_parser(sub)
     _retention_parser(sub)
     _keys_parser(sub)
+    _search_parser(sub)
     mail = sub.add_parser("mail", help="incoming mail")
     msub = mail.add_subparsers(dest="mail_command", required=True)
     mi = msub.add_parser(

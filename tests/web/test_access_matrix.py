@@ -236,6 +236,13 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         "get",
         {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
     ),
+    # ranked search results: every staff member (each sees only the tickets they may see)
+    (
+        "desk:search",
+        lambda w: "/agent/search/?q=connect",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
     # the queue as CSV: people allowed to export (supervisors; superusers)
     (
         "desk:queue-export",
@@ -883,6 +890,13 @@ API_MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         {"anonymous": UNAUTH, **PORTAL_OK, **API_STAFF},
     ),
     (
+        # requesters search their own tickets (public replies only; tests/tickets/test_search.py)
+        "ticket search",
+        lambda w: f"{API}/search?q=connect",
+        "get",
+        {"anonymous": UNAUTH, **PORTAL_OK, **API_STAFF},
+    ),
+    (
         "ticket batch",
         lambda w: f"{API}/tickets/batch",
         "post",
@@ -1267,6 +1281,7 @@ def test_home_sends_each_role_to_its_place(world):
 # until it is given a row here (and the test it names exists).
 API_AUTHZ = {
     ("GET", "/api/v1/tickets"): "API_MATRIX ticket list",
+    ("GET", "/api/v1/search"): "API_MATRIX ticket search",
     ("POST", "/api/v1/tickets"): "tests/api/test_tickets_api.py requester_cannot_open_for_others",
     ("POST", "/api/v1/tickets/batch"): "API_MATRIX ticket batch",
     ("POST", "/api/v1/tickets/bulk"): "API_MATRIX ticket bulk; tests/api/test_bulk_api.py",

@@ -59,6 +59,7 @@ SCREENS: dict[str, Any] = {
     "selfserve:sent": OK,
     "desk:queue": OK,
     "desk:queue-export": FORBIDDEN,
+    "desk:search": OK,  # finds nothing: the role works no ticket
     "desk:ticket-new": FORBIDDEN,  # opening tickets is for the roles that work them
     "desk:tokens": OK,
     "desk:audit": OK,
@@ -145,6 +146,7 @@ SCREENS: dict[str, Any] = {
 API: dict[str, Any] = {
     "access audit": OK,
     "ticket list": FORBIDDEN,
+    "ticket search": FORBIDDEN,
     "ticket batch": FORBIDDEN,
     "ticket bulk": FORBIDDEN,
     "ticket get": FORBIDDEN,

@@ -25,6 +25,7 @@ from caredesk.api.oncall import router as oncall_router
 from caredesk.api.parser import StorableTextParser
 from caredesk.api.rules import router as rules_router
 from caredesk.api.schemas import Id
+from caredesk.api.search import router as search_router
 from caredesk.api.sla import router as sla_router
 from caredesk.api.tickets import _user
 from caredesk.api.tickets import router as ticket_router
@@ -102,6 +103,7 @@ api.add_router("/", video_router)
 api.add_router("/", audit_router)
 api.add_router("/", complaints_router)
 api.add_router("/", oncall_router)
+api.add_router("/", search_router)
 
 
 @api.get(

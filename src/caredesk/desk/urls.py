@@ -1,11 +1,22 @@
 from django.urls import path
 
-from caredesk.desk import audit, bulk, export, macros, mentions, protocols, savedviews, views
+from caredesk.desk import (
+    audit,
+    bulk,
+    export,
+    macros,
+    mentions,
+    protocols,
+    savedviews,
+    search,
+    views,
+)
 
 app_name = "desk"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("export.csv", export.queue_export, name="queue-export"),
+    path("search/", search.search_results, name="search"),
     path("tickets/new/", views.ticket_new, name="ticket-new"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket"),
     path("tickets/<int:pk>/reply/", views.ticket_reply, name="ticket-reply"),

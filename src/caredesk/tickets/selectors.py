@@ -10,6 +10,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
+from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
 from caredesk.accounts.capabilities import (
@@ -26,6 +27,7 @@ from caredesk.core import clock
 from caredesk.core.errors import NotFound, ValidationFailed
 from caredesk.core.pagination import BadCursor, decode_cursor, encode_cursor
 from caredesk.core.phi import indexes_of
+from caredesk.tickets import search
 from caredesk.tickets.models import (
     PHI_FIELDS,
     BreakGlassGrant,
@@ -275,18 +277,15 @@ def _queue_filter(user: User, queue: str) -> Q:
     return Q(is_open=True) if queue == "open" else Q()
 
 
-def _search_filter(text: str, *, phi: bool) -> Q:
-    """Subject and requester by part; with access to PHI, also a patient, clinician or
+def _search_filter(user: User, text: str, *, phi: bool) -> Q:
+    """Every word in the subject, requester, messages, form answers or tags (as the user may
+    read them: the full-text index); with access to PHI, also a patient, clinician or
     encounter ID typed in full."""
     text = text.strip()
     pk = pk_from_ref(text)
     if pk is not None:
         return Q(pk=pk)
-    found = (
-        Q(subject__icontains=text)
-        | Q(requester__name__icontains=text)
-        | Q(requester__email__icontains=text)
-    )
+    found = search.text_match(user, text)
     if phi:
         for field in PHI_FIELDS:
             found |= phi_match(field, text)
@@ -325,7 +324,7 @@ def _matching(
     }
     qs = qs.filter(**{k: v for k, v in exact.items() if v is not None})
     if f.q.strip():
-        qs = qs.filter(_search_filter(f.q, phi=phi))
+        qs = qs.filter(_search_filter(user, f.q, phi=phi))
     return qs
 
 
@@ -394,7 +393,9 @@ def ticket_page(
         )
     qs, column, desc = _ordered(user, filters, cursor)
     self_visible = works_tickets(user) and filters.queue in SELF_VISIBLE_QUEUES
-    branches = None if self_visible else _union_branches(user)
+    # a search is answered from the matching ids, not by walking each branch's list index
+    searched = bool(filters.q.strip())
+    branches = None if self_visible or searched else _union_branches(user)
     if branches:
         # One index-ordered, limited query per branch; then fetch just the winners.
         ids = _union_ids([qs.filter(b) for b in branches], column, desc, limit + 1)
@@ -412,7 +413,12 @@ def _listed(
     if not (works_tickets(user) and filters.queue in SELF_VISIBLE_QUEUES):
         visible = visibility_filter(user)
         qs = qs if visible is None else qs.filter(visible)
-    order = [f"-{column}", "-pk"] if desc else [column, "pk"]
+    order: list[Any] = [f"-{column}", "-pk"] if desc else [column, "pk"]
+    if filters.q.strip():
+        # searched: the matches are found by id and sorted, never by walking the list's
+        # index past every ticket that does not match (the sort key is then no index's)
+        key = Coalesce(F(column), F(column))
+        order = [key.desc(), F("pk").desc()] if desc else [key.asc(), F("pk").asc()]
     return list(qs.select_related(*LIST_RELATED).order_by(*order)[:limit])
 
 

@@ -72,6 +72,15 @@
       function () { say("Could not copy: select the codes and copy them, or download them."); }
     );
   });
+  // A region marked data-swap-errors shows the answer to a refused request (422: what to fix)
+  // in place, where htmx would otherwise keep the stale content.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var target = e.detail.target;
+    if (e.detail.xhr.status === 422 && target && target.hasAttribute("data-swap-errors")) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
   // Forms with data-confirm ask once before they are sent (deactivate, erase, mark done).
   document.addEventListener("submit", function (e) {
     var form = e.target;
