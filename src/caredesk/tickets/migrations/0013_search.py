@@ -39,7 +39,7 @@ CAP = "500000"
 
 PG_CREATE = """
 CREATE TABLE tickets_ticketsearch (
-    ticket_id bigint PRIMARY KEY REFERENCES tickets_ticket (id) ON DELETE CASCADE,
+    ticket_id bigint PRIMARY KEY,
     public tsvector NOT NULL,
     everything tsvector NOT NULL
 );
@@ -136,8 +136,30 @@ CREATE TRIGGER tickets_search_tags AFTER INSERT OR DELETE OR UPDATE ON tickets_t
 CREATE TRIGGER tickets_search_tag_rename AFTER UPDATE OF name ON tickets_tag FOR EACH ROW
     WHEN (OLD.name IS DISTINCT FROM NEW.name)
     EXECUTE FUNCTION tickets_search_tag_renamed();
+-- No foreign key: a ticket's document leaves with it by these triggers, so emptying the
+-- ticket table (TRUNCATE, as a flush does) never trips over the search table.
+CREATE FUNCTION tickets_search_ticket_deleted() RETURNS trigger LANGUAGE plpgsql AS $t$
+BEGIN
+    DELETE FROM tickets_ticketsearch WHERE ticket_id = OLD.id;
+    RETURN NULL;
+END
+$t$;
+CREATE FUNCTION tickets_search_tickets_truncated() RETURNS trigger LANGUAGE plpgsql AS $t$
+BEGIN
+    TRUNCATE tickets_ticketsearch;
+    RETURN NULL;
+END
+$t$;
+CREATE TRIGGER tickets_search_ticket_delete AFTER DELETE ON tickets_ticket
+    FOR EACH ROW EXECUTE FUNCTION tickets_search_ticket_deleted();
+CREATE TRIGGER tickets_search_ticket_truncate AFTER TRUNCATE ON tickets_ticket
+    FOR EACH STATEMENT EXECUTE FUNCTION tickets_search_tickets_truncated();
 """.replace("PUNCTUATION", PUNCTUATION).replace("CAP", CAP)
 PG_DROP = """
+DROP TRIGGER IF EXISTS tickets_search_ticket_truncate ON tickets_ticket;
+DROP TRIGGER IF EXISTS tickets_search_ticket_delete ON tickets_ticket;
+DROP FUNCTION IF EXISTS tickets_search_tickets_truncated();
+DROP FUNCTION IF EXISTS tickets_search_ticket_deleted();
 DROP TRIGGER IF EXISTS tickets_search_requester_rename ON accounts_contact;
 DROP TRIGGER IF EXISTS tickets_search_tag_rename ON tickets_tag;
 DROP TRIGGER IF EXISTS tickets_search_tags ON tickets_ticket_tags;
