@@ -84,9 +84,7 @@ def rescope(slug: str, scope: dict, actor: User) -> None:
     policy_save(data=data, actor=actor, policy=policy, note="scoped to its mailbox")
 
 
-def test_two_brands_policies_side_by_side_neither_captures_the_others_mail(
-    desk, imap_server, smtp
-):
+def test_two_brands_policies_side_by_side_neither_captures_the_others_mail(desk, imap_server, smtp):
     # the health-software pipeline takes every mail to the device maker's support address
     # (whoever writes); member services governs its own brand's addresses
     rescope("technical-pipeline", {"mailboxes": [DEVICE]}, desk)
@@ -100,9 +98,7 @@ def test_two_brands_policies_side_by_side_neither_captures_the_others_mail(
     cancel = Ticket.objects.select_related("team", "received_via").get(
         subject="Cancel my membership"
     )
-    device = Ticket.objects.select_related("team", "received_via").get(
-        subject="Pump will not pair"
-    )
+    device = Ticket.objects.select_related("team", "received_via").get(subject="Pump will not pair")
     # the member's cancellation stays in Tier 1: the technical pipeline never saw it
     assert cancel.received_via.address == MEMBERS
     assert (cancel.team.slug, cancel.tier, cancel.category, cancel.assignee) == (
