@@ -52,8 +52,9 @@ class MailboxForm(forms.Form):
     )
     is_default = forms.BooleanField(
         required=False,
-        label="Default mailbox: the brand of portal, help form, API, chat and phone tickets, and "
-        "of mail to an address no mailbox has",
+        label="Default mailbox",
+        help_text="Its brand is the brand of portal, help form, API, chat and phone tickets, and "
+        "of mail to an address no mailbox has; their replies are sent from it.",
     )
     active = forms.BooleanField(required=False, label="Active (receives mail)")
 
