@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from caredesk.accounts.models import Team
 from caredesk.core.access import agent_required, form_errors_from
 from caredesk.core.errors import DomainError
+from caredesk.desk.protocols import _can
 from caredesk.desk.views import _sidebar, _user
 from caredesk.tickets.models import Mailbox
 from caredesk.tickets.services.mailboxes import MailboxIn, mailbox_save
@@ -69,11 +70,6 @@ class MailboxForm(forms.Form):
             is_default=bool(d["is_default"]),
             active=bool(d["active"]),
         )
-
-
-def _can(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
 
 
 @agent_required
