@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 import pytest
+from django.test import Client
 
 from caredesk.accounts.models import Contact, ContactKind, Team, User
 from caredesk.core.outbox import outbox_deliver
@@ -21,7 +22,13 @@ from caredesk.rules.policies import policy_data, policy_save
 from caredesk.tickets.models import Mailbox, Ticket
 from caredesk.tickets.services import Body, message_add
 from caredesk.tickets.services.mailboxes import MailboxIn, mailbox_save
-from tests.factories import AgentFactory, ContactFactory, TeamFactory, make_ticket
+from tests.factories import (
+    AgentFactory,
+    ContactFactory,
+    TeamFactory,
+    login_verified,
+    make_ticket,
+)
 
 pytestmark = pytest.mark.django_db
 TUESDAY_10_AM_NEW_YORK = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -140,6 +147,11 @@ def test_an_agents_reply_goes_out_from_the_tickets_mailbox_and_its_answer_finds_
     answer = letter(member.email, reply["Reply-To"], "thanks", "Thank you!")
     assert mail_ingest(raw=answer).ticket == ticket.ref
     assert Ticket.objects.count() == 1
+    # the agent sees where it came in
+    client = Client()
+    login_verified(client, agent)
+    page = client.get(f"/agent/tickets/{ticket.pk}/").content.decode()
+    assert f"via Email to {MEMBERS}" in page
 
 
 def test_the_delivered_to_address_and_a_tagged_address_find_their_mailbox(desk):
