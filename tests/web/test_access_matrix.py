@@ -123,6 +123,15 @@ def client_for(world: World, role: str) -> Client:
     return client
 
 
+def _mailbox() -> int:
+    from caredesk.tickets.models import Mailbox
+
+    box, _new = Mailbox.objects.get_or_create(
+        address="members@matrix.example", defaults={"name": "Members", "brand": "members"}
+    )
+    return box.pk
+
+
 def _sent_path() -> str:
     from django.core import signing
 
@@ -419,6 +428,45 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
             "other_agent": NOT_FOUND,
             "supervisor": 302,
             "admin": NOT_FOUND,
+        },
+    ),
+    # mailboxes: support leads read them (policies are scoped to them); administrators keep them
+    (
+        "desk:mailboxes",
+        lambda w: "/agent/mailboxes/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    (
+        "desk:mailbox-new",
+        lambda w: "/agent/mailboxes/new/",
+        "post",  # an empty form: refused for its fields
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            "agent": FORBIDDEN,
+            "other_agent": FORBIDDEN,
+            "supervisor": FORBIDDEN,
+            "admin": 422,
+        },
+    ),
+    (
+        "desk:mailbox",
+        lambda w: f"/agent/mailboxes/{_mailbox()}/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    (
+        "desk:mailbox (changed)",
+        lambda w: f"/agent/mailboxes/{_mailbox()}/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            "agent": FORBIDDEN,
+            "other_agent": FORBIDDEN,
+            "supervisor": FORBIDDEN,
+            "admin": 422,
         },
     ),
     (

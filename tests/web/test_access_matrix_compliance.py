@@ -77,6 +77,11 @@ SCREENS: dict[str, Any] = {
     "desk:view-new": FORBIDDEN,
     "desk:view-change": FORBIDDEN,
     "desk:view-delete": FORBIDDEN,
+    # the mailboxes are read by support leads and kept by administrators
+    "desk:mailboxes": FORBIDDEN,
+    "desk:mailbox-new": FORBIDDEN,
+    "desk:mailbox": FORBIDDEN,
+    "desk:mailbox (changed)": FORBIDDEN,
     "desk:policies": FORBIDDEN,
     "desk:policy": FORBIDDEN,
     "desk:policy-new": FORBIDDEN,

@@ -33,6 +33,11 @@ pytestmark = pytest.mark.django_db
 SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     # the protocols, and queue exports, are the support leads'
     "desk:queue-export": FORBIDDEN,
+    # the mailboxes are read by support leads and kept by administrators
+    "desk:mailboxes": FORBIDDEN,
+    "desk:mailbox-new": FORBIDDEN,
+    "desk:mailbox": FORBIDDEN,
+    "desk:mailbox (changed)": FORBIDDEN,
     "desk:policies": FORBIDDEN,
     "desk:policy": FORBIDDEN,
     "desk:policy-new": FORBIDDEN,

@@ -85,6 +85,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rules.change_policy",
         "rules.simulate_policy",
         "rules.view_macro",
+        # and reads the mailboxes the protocols can be scoped to
+        "tickets.view_mailbox",
         # and keeps the desk's shared macros (everyone who works tickets keeps their own)
         "rules.add_macro",
         "rules.change_macro",
@@ -121,6 +123,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.add_requestfield",
         "tickets.change_requestfield",
         "tickets.delete_requestfield",
+        "tickets.view_mailbox",
+        "tickets.add_mailbox",
+        "tickets.change_mailbox",
         "accounts.view_contact",
         "accounts.add_contact",
         "accounts.change_contact",

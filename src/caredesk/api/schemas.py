@@ -224,8 +224,12 @@ Reason = Annotated[str, StringConstraints(max_length=2000)]
 
 
 class EscalateIn(Strict):
+    """What the desk's escalation form asks: why, what was done and what is next. All three are
+    required; the operation says which is missing or blank (after deciding whether the caller
+    may escalate this ticket at all, so a 422 never tells an outsider that it exists)."""
+
     team: Id
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    reason: Reason = ""
     action_taken: Reason = ""
     next_steps: Reason = ""
     tier: Annotated[int, Field(ge=1, le=3)] | None = None

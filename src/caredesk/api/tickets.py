@@ -393,14 +393,24 @@ def message_create(
     return Status(201, serialize.message_out(message))
 
 
+# the hand-over the desk's escalation form asks for, with its words for what is missing
+HANDOVER = {
+    "reason": "Say why the ticket needs escalating.",
+    "action_taken": "Say what you have done so far (or “nothing yet”).",
+    "next_steps": "Say what the receiving team should do next.",
+}
+
+
 @router.post(
     "/tickets/{ticket_id}/escalate",
     auth=needs_scope(TICKETS_WRITE),
     response=TicketOut,
     summary="Escalate a ticket (as the protocol allows)",
     description=(
-        "Moves the ticket to `team` (and its tier), recording why, what was done and what is "
-        "next. If a protocol says not to escalate, the answer is 409 with the protocol's reason; "
+        "Moves the ticket to `team` (and its tier), recording why (`reason`), what was done "
+        "(`action_taken`) and what is next (`next_steps`): all three are required, as on the "
+        "desk, and a missing or blank one is a 422 naming it. If a protocol says not to "
+        "escalate, the answer is 409 with the protocol's reason; "
         "send `override_reason` to go ahead anyway (it is recorded). Agents only."
     ),
     openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
@@ -410,14 +420,18 @@ def ticket_escalate(request: HttpRequest, ticket_id: Id, payload: EscalateIn) ->
     ticket = selectors.ticket_get(user=user, pk=ticket_id)
     if not works_tickets(user):
         raise PermissionDenied("Only agents can escalate tickets.")
+    said = {k: str(getattr(payload, k)).strip() for k in HANDOVER}
+    missing = {k: [HANDOVER[k]] for k, v in said.items() if not v}
+    if missing:
+        raise ValidationFailed("The ticket could not be escalated.", errors=missing)
     team = _Refs.get(Team.objects.in_bulk([payload.team]), payload.team, "team")
     services.ticket_escalate(
         ticket=ticket,
         team=team,
         actor=user,
-        reason=payload.reason,
-        action_taken=payload.action_taken,
-        next_steps=payload.next_steps,
+        reason=said["reason"],
+        action_taken=said["action_taken"],
+        next_steps=said["next_steps"],
         tier=payload.tier,
         override_reason=payload.override_reason,
     )

@@ -5,6 +5,7 @@ from caredesk.desk import (
     bulk,
     export,
     macros,
+    mailboxes,
     mentions,
     protocols,
     savedviews,
@@ -39,6 +40,9 @@ urlpatterns = [
     path("policies/<slug:slug>/", protocols.policy_edit, name="policy"),
     path("policies/<slug:slug>/rollback/", protocols.policy_rollback, name="policy-rollback"),
     path("policies/<slug:slug>/form/", protocols.policy_form, name="policy-form"),
+    path("mailboxes/", mailboxes.mailbox_list, name="mailboxes"),
+    path("mailboxes/new/", mailboxes.mailbox_edit, name="mailbox-new"),
+    path("mailboxes/<int:pk>/", mailboxes.mailbox_edit, name="mailbox"),
     path("tokens/", views.tokens, name="tokens"),
     # macros from the reply box, and bulk actions on a queue's selection
     path("tickets/<int:pk>/macros/", macros.picker, name="ticket-macros"),

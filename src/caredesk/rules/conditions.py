@@ -53,6 +53,8 @@ class Facts:
     organization: str = ""
     plan: str = ""
     requester_type: str = ""
+    mailbox: str = ""  # the address the ticket arrived on (email), or the default mailbox's
+    brand: str = ""  # that mailbox's brand
     tags: frozenset[str] = frozenset()
     fields: Mapping[str, Any] = field(default_factory=dict)
     history: Sequence[HistoryItem] = ()
@@ -77,7 +79,7 @@ class Facts:
 
 _FACT_NAMES = {
     "subject", "body", "channel", "category", "priority", "status", "team", "tier", "assignee",
-    "organization", "plan", "requester_type", "tags", "escalate_to",
+    "organization", "plan", "requester_type", "mailbox", "brand", "tags", "escalate_to",
     "safety", "safety_codes", "safety_flagged_at", "safety_reviewed",
 }  # fmt: skip
 

@@ -179,6 +179,8 @@ SCOPE_FACTS: dict[str, str] = {
     "plans": "plan",
     "channels": "channel",
     "requester_types": "requester_type",
+    "mailboxes": "mailbox",
+    "brands": "brand",
 }
 
 
@@ -293,7 +295,7 @@ def plan(
     done: set[tuple[str, str]] = set()
     trigger = event
     # A policy acts only on the tickets in its scope (organization, plan, channel, requester
-    # type: facts no rule changes, so the scope is decided once).
+    # type, mailbox, brand: facts no rule changes, so the scope is decided once).
     policies = [p for p in policies if p.governs(facts)]
     for _round in range(max_rounds):
         changed: set[str] = set()

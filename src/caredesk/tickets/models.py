@@ -146,6 +146,43 @@ class RequestField(models.Model):
         return [c.strip() for c in self.choices.splitlines() if c.strip()]
 
 
+class Mailbox(models.Model):
+    """An address tickets arrive on, and the brand it speaks for.
+
+    Mail to the address opens tickets that remember it (Ticket.received_via); replies to them
+    go out from it, under its name and signature, so each brand's customers see only their own
+    address. The default mailbox is the brand of everything that arrives another way (portal,
+    help form, API, chat, phone) or on an address no mailbox has."""
+
+    address = models.EmailField(max_length=254, unique=True, help_text="Stored in lower case.")
+    name = models.CharField(max_length=120, help_text="The sender's name on replies.")
+    brand = models.SlugField(
+        max_length=50, help_text="Several addresses may share one brand (policies name it)."
+    )
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="New tickets from this address start in this team.",
+    )
+    signature = models.TextField(blank=True, default="", help_text="Ends every reply mailed.")
+    is_default = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["brand", "address"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="mailbox_one_default"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.address}>"
+
+
 class Ticket(models.Model):
     subject = models.CharField(max_length=300)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
@@ -168,6 +205,10 @@ class Ticket(models.Model):
     )
     followers = models.ManyToManyField(User, blank=True, related_name="followed_tickets")
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
+    # the mailbox mail arrived on; empty: the default mailbox's brand (see Mailbox)
+    received_via = models.ForeignKey(
+        Mailbox, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
 
     patient_id = EncryptedCharField(max_length=64, blank=True, default="")
     clinician_id = EncryptedCharField(max_length=64, blank=True, default="")

@@ -125,7 +125,12 @@ def ticket_get(*, user: User, pk: int) -> Ticket:
     ticket = (
         tickets_visible(user)
         .select_related(
-            "requester", "organization__account_manager", "team", "assignee", "category"
+            "requester",
+            "organization__account_manager",
+            "team",
+            "assignee",
+            "category",
+            "received_via",
         )
         .filter(pk=pk)
         .first()

@@ -15,6 +15,7 @@ from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
 from caredesk.tickets.models import (
     Channel,
+    Mailbox,
     Message,
     MessageKind,
     Priority,
@@ -63,6 +64,7 @@ class NewTicket:
     structured: Mapping[str, str] = field(default_factory=dict)
     form_data: Mapping[str, Any] = field(default_factory=dict)
     uploads: tuple[Upload, ...] = ()
+    received_via: Mailbox | None = None  # the mailbox mail arrived on (None: the default brand)
 
 
 def _check_new(data: NewTicket) -> tuple[str, list[str], dict[str, str]]:
@@ -118,7 +120,10 @@ def _new_ticket(
         category=category,
         requester=data.requester,
         organization=data.organization or data.requester.organization,
-        team=data.team or (category.default_team if category else None),
+        team=data.team
+        or (category.default_team if category else None)
+        or (data.received_via.team if data.received_via else None),
+        received_via=data.received_via,
         tier=data.tier,
         assignee=data.assignee,
         form_data=seal_answers(data.form_data, phi_names[key]) if data.form_data else {},
