@@ -38,6 +38,7 @@ from caredesk.tickets.services.reactions import (
 from caredesk.tickets.services.requester_mail import notify_requester
 from caredesk.tickets.services.safety import safety_screen
 from caredesk.tickets.services.tags import set_tags_many
+from caredesk.tickets.services.statuses import name_statuses
 from caredesk.tickets.services.updates import ref_value, status_side_columns, validate_changes
 from caredesk.tickets.services.validation import (
     check_assignee,
@@ -217,6 +218,7 @@ def _prepare(drafts: list[_Draft], actor: Actor, now: Any) -> None:
 
 def _insert(drafts: list[_Draft], actor: Actor) -> None:
     """One INSERT per table for all the drafts."""
+    name_statuses([d.ticket for d in drafts])
     Ticket.objects.bulk_create([d.ticket for d in drafts])
     set_tags_many([(d.ticket, d.tags) for d in drafts if d.tags])
     for d in drafts:  # now that references exist, the protocols' notes and replies
