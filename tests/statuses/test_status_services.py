@@ -89,9 +89,7 @@ def test_awaiting_lab_pauses_the_resolution_clock_exactly_as_pending(clock):
     clock.advance(days=2)
     ticket_update(ticket=one, changes={"status": "open"}, actor=agent)
     ticket_update(ticket=two, changes={"status": "open"}, actor=agent)
-    first, second = (
-        SlaClock.objects.get(ticket=t, metric=Metric.RESOLUTION) for t in (one, two)
-    )
+    first, second = (SlaClock.objects.get(ticket=t, metric=Metric.RESOLUTION) for t in (one, two))
     assert first.elapsed_seconds == second.elapsed_seconds == 7200
     assert first.due_at == second.due_at is not None
 
@@ -136,12 +134,16 @@ def test_saving_statuses_checks_fields():
     assert twice.value.errors["agent_label"] == ["Another status already has this name."]
     pending = default("pending")
     with pytest.raises(ValidationFailed) as off:
-        status_save(status=pending, data=StatusIn("Waiting", "Waiting for you", "pending", "", False))
+        status_save(
+            status=pending, data=StatusIn("Waiting", "Waiting for you", "pending", "", False)
+        )
     assert off.value.errors["active"] == ["A category's default status cannot be deactivated."]
     with pytest.raises(ValidationFailed) as moved:
         status_save(status=pending, data=StatusIn("Waiting", "Waiting for you", "open"))
     assert "category" in moved.value.errors
-    renamed = status_save(status=pending, data=StatusIn("Waiting on client", "Over to you", "pending"))
+    renamed = status_save(
+        status=pending, data=StatusIn("Waiting on client", "Over to you", "pending")
+    )
     assert renamed.agent_label == "Waiting on client" and renamed.default
 
 

@@ -8,7 +8,16 @@ from caredesk.accounts.capabilities import assignable_users
 from caredesk.accounts.models import Contact, Organization, Team, Tier, User
 from caredesk.accounts.scopes import PERSONAL_DEFAULT_DAYS, SCOPES, TICKETS_READ
 from caredesk.rules.engine import EVENTS
-from caredesk.tickets.models import Channel, MessageKind, Priority, RequestType, Status
+from caredesk.tickets.models import (
+    Channel,
+    CustomStatus,
+    MessageKind,
+    Priority,
+    RequestType,
+    Status,
+    Ticket,
+)
+from caredesk.tickets.services.statuses import grouped
 
 
 def agents() -> Any:
@@ -62,8 +71,35 @@ class SafetyForm(forms.Form):
     )
 
 
+class StatusField(forms.ChoiceField):
+    """The desk's statuses grouped by category (values: a custom status's id, or `new` and
+    `closed`, the system's states). A built-in category is accepted too: it picks that
+    category's default status."""
+
+    def valid_value(self, value: Any) -> bool:
+        return value in Status.values or super().valid_value(value)
+
+
+def status_choices(statuses: list[CustomStatus], *, ticket: Ticket | None = None) -> list[Any]:
+    """Active statuses by category (and the ticket's own, if no longer in use), for a select."""
+    keep = ticket.custom_status_id if ticket is not None else None
+    shown = [s for s in statuses if s.active or s.pk == keep]
+    choices: list[Any] = []
+    if ticket is not None and ticket.status == Status.NEW:
+        choices.append((Status.NEW.value, Status.NEW.label))
+    for label, members in grouped(shown):
+        choices.append((label, [(str(s.pk), s.agent_label) for s in members]))
+    choices.append((Status.CLOSED.value, Status.CLOSED.label))
+    return choices
+
+
+def status_changes(value: str) -> dict[str, Any]:
+    """What a chosen status changes: a custom status (by id) or a built-in one."""
+    return {"custom_status": int(value)} if value.isdigit() else {"status": value}
+
+
 class PropertiesForm(forms.Form):
-    status = forms.ChoiceField(choices=Status.choices)
+    status = StatusField(choices=Status.choices)
     priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, label="Level")
     team = forms.ModelChoiceField(
         queryset=Team.objects.all(), required=False, empty_label="No team"
@@ -74,9 +110,20 @@ class PropertiesForm(forms.Form):
     )
     tags = forms.CharField(required=False, help_text="Separate tags with commas.", max_length=1000)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, ticket: Ticket | None = None, statuses: list[CustomStatus], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = agents()  # type: ignore[attr-defined]
+        status = self.fields["status"]
+        assert isinstance(status, StatusField)
+        status.choices = status_choices(statuses, ticket=ticket)
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["tags"] = [t.strip() for t in data["tags"].split(",") if t.strip()]
+        status = data.pop("status")
+        return {**data, **status_changes(status)}
 
 
 class NewTicketForm(forms.Form):

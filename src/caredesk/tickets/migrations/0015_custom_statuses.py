@@ -18,38 +18,77 @@ def defaults(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0013_search'),
+        ("tickets", "0013_search"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CustomStatus',
+            name="CustomStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agent_label', models.CharField(max_length=60)),
-                ('requester_label', models.CharField(help_text='What the requester sees, in the portal and in mails.', max_length=60)),
-                ('description', models.CharField(blank=True, default='', max_length=300)),
-                ('category', models.CharField(choices=[('open', 'Open'), ('pending', 'Pending'), ('on_hold', 'On hold'), ('solved', 'Solved')], max_length=16)),
-                ('active', models.BooleanField(default=True)),
-                ('default', models.BooleanField(default=False)),
-                ('position', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("agent_label", models.CharField(max_length=60)),
+                (
+                    "requester_label",
+                    models.CharField(
+                        help_text="What the requester sees, in the portal and in mails.",
+                        max_length=60,
+                    ),
+                ),
+                ("description", models.CharField(blank=True, default="", max_length=300)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("pending", "Pending"),
+                            ("on_hold", "On hold"),
+                            ("solved", "Solved"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("default", models.BooleanField(default=False)),
+                ("position", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name_plural': 'custom statuses',
-                'ordering': ['position', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('default', True)), fields=('category',), name='customstatus_one_default'), models.UniqueConstraint(fields=('agent_label',), name='customstatus_label_uniq')],
+                "verbose_name_plural": "custom statuses",
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("default", True)),
+                        fields=("category",),
+                        name="customstatus_one_default",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("agent_label",), name="customstatus_label_uniq"
+                    ),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='custom_status',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='tickets.customstatus'),
+            model_name="ticket",
+            name="custom_status",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tickets",
+                to="tickets.customstatus",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['custom_status', 'updated_at', 'id'], name='ticket_custom_status_idx'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["custom_status", "updated_at", "id"], name="ticket_custom_status_idx"
+            ),
         ),
         migrations.RunPython(defaults, migrations.RunPython.noop),
     ]

@@ -134,9 +134,7 @@ def message_add(
             also.append("first_response_at")
         if ticket.status == Status.NEW:
             changes["status"] = Status.OPEN
-    if public and not by_requester:
-        notify_requester(ticket, message, mail=notify and not delivered_live(ticket, message))
-    elif public and ticket.status in (Status.PENDING, Status.SOLVED):
+    if public and by_requester and ticket.status in (Status.PENDING, Status.SOLVED):
         changes["status"] = Status.OPEN
     if status_after:
         changes["status"] = status_after
@@ -144,6 +142,8 @@ def message_add(
     if flagged is not None:
         also += SAFETY_COLUMNS
     changed, written = apply_changes(ticket, changes, actor, now, also=also)
+    if public and not by_requester:  # after the status changed: the mail names the new one
+        notify_requester(ticket, message, mail=notify and not delivered_live(ticket, message))
     events.record(events.message_added(ticket, actor, message), *written)
     if flagged is not None:
         events.record(flagged)

@@ -37,8 +37,8 @@ from caredesk.tickets.services.reactions import (
 )
 from caredesk.tickets.services.requester_mail import notify_requester
 from caredesk.tickets.services.safety import safety_screen
-from caredesk.tickets.services.tags import set_tags_many
 from caredesk.tickets.services.statuses import name_statuses
+from caredesk.tickets.services.tags import set_tags_many
 from caredesk.tickets.services.updates import ref_value, status_side_columns, validate_changes
 from caredesk.tickets.services.validation import (
     check_assignee,
@@ -292,7 +292,7 @@ def _route_new(
 def _reread(opened: list[Opened], ids: set[int]) -> list[Opened]:
     """The tickets rules changed, as they are now (three queries, however many)."""
     fresh = Ticket.objects.select_related(
-        "requester", "organization", "team", "assignee", "category"
+        "requester", "organization", "team", "assignee", "category", "custom_status"
     ).in_bulk(ids)
     tags: dict[int, list[str]] = {}
     for ticket_id, name in Ticket.tags.through.objects.filter(ticket_id__in=ids).values_list(

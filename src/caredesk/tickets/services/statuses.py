@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Max, Value, When
 from django.db.models.functions import Lower
 
+from caredesk.core import confcache
 from caredesk.core.errors import NotFound, ValidationFailed
 from caredesk.tickets.defaults import install_default_statuses
 from caredesk.tickets.models import CustomStatus, StatusCategory, Ticket
@@ -75,19 +76,34 @@ def status_get(pk: Any) -> CustomStatus:
 
 def default_status(category: str) -> CustomStatus | None:
     """The category's default status (None for `new` and `closed`, which have none)."""
-    if category not in StatusCategory.values:
-        return None
-    found = CustomStatus.objects.filter(category=category, default=True).first()
-    return found if found is not None else _defaults().get(category)
+    return _defaults().get(category)
+
+
+CONFIG = "custom_statuses"
 
 
 def _defaults() -> dict[str, CustomStatus]:
-    """Each category's default status (one query; they are made again if missing)."""
-    found = {s.category: s for s in CustomStatus.objects.filter(default=True)}
-    if len(found) < len(StatusCategory.values):
-        install_default_statuses(CustomStatus)
-        found = {s.category: s for s in CustomStatus.objects.filter(default=True)}
-    return found
+    """Each category's default status, from the process's snapshot."""
+    return {s.category: s for s in _snapshot().values() if s.default}
+
+
+def status_by_id(pk: int | None) -> CustomStatus | None:
+    """A status by id, from the process's snapshot (None if there is no such status)."""
+    return _snapshot().get(pk) if pk is not None else None
+
+
+def _snapshot() -> dict[int, CustomStatus]:
+    """Every status by id, kept current by `confcache` (a stamp read per change, none inside a
+    bulk change): a ticket's status change reads no status row."""
+    return confcache.cached(CONFIG, _load)
+
+
+def _load() -> dict[int, CustomStatus]:
+    found = list(CustomStatus.objects.all())
+    if len({s.category for s in found if s.default}) < len(StatusCategory.values):
+        install_default_statuses(CustomStatus)  # made again in an emptied database
+        found = list(CustomStatus.objects.all())
+    return {s.pk: s for s in found}
 
 
 def name_statuses(tickets: Sequence[Ticket]) -> None:
@@ -178,3 +194,4 @@ def status_move(*, status: CustomStatus, up: bool) -> None:
     for i, s in enumerate(siblings):
         s.position = base + i * 10
     CustomStatus.objects.bulk_update(siblings, ["position"])
+    confcache.bump(CONFIG)

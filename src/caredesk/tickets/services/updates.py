@@ -26,7 +26,7 @@ from caredesk.tickets.services.clocks import clocks_sync
 from caredesk.tickets.services.events import Actor
 from caredesk.tickets.services.phi import phi_answer_names, seal_answers
 from caredesk.tickets.services.reactions import react
-from caredesk.tickets.services.statuses import custom_for
+from caredesk.tickets.services.statuses import custom_for, status_by_id
 from caredesk.tickets.services.tags import set_tags
 from caredesk.tickets.services.validation import check_assignee, check_structured, clean_tags
 
@@ -96,10 +96,10 @@ def _check_custom(ticket: Ticket, changes: Mapping[str, Any], errors: dict[str, 
 
 def resolve_custom(value: Any) -> Any:
     """A custom status given by id (API, forms) as the row, or the value as it came."""
-    if isinstance(value, CustomStatus) or isinstance(value, bool):
+    if isinstance(value, CustomStatus | bool):
         return value
     if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-        return CustomStatus.objects.filter(pk=int(value)).first() or value
+        return status_by_id(int(value)) or value
     return value
 
 
@@ -225,7 +225,7 @@ def _apply_status(
 ) -> tuple[list[str], TicketEvent | None]:
     """A new category, custom status or both: one event, naming the statuses as the desk does
     ("Open → Awaiting lab results (Pending)")."""
-    old_status, old_custom = ticket.status, ticket.custom_status
+    old_status, old_custom = ticket.status, status_by_id(ticket.custom_status_id)
     new_status = changes.get("status", old_status)
     if "custom_status" in changes:
         new_custom = changes["custom_status"]
@@ -241,12 +241,18 @@ def _apply_status(
     if not dirty:
         return [], None
     rule = via.get("custom_status") or via.get("status")
-    event = events.field_changed(ticket, actor, "status", old_status, new_status, rule=rule)
-    event.data = {
-        **event.data,
-        "custom_status": [old_custom.pk if old_custom else None, ticket.custom_status_id],
-        "labels": [_label(old_custom, old_status), _label(new_custom, new_status)],
-    }
+    event = events.field_changed(
+        ticket,
+        actor,
+        "status",
+        old_status,
+        new_status,
+        rule=rule,
+        data={
+            "custom_status": [old_custom.pk if old_custom else None, ticket.custom_status_id],
+            "labels": [_label(old_custom, old_status), _label(new_custom, new_status)],
+        },
+    )
     return dirty, event
 
 

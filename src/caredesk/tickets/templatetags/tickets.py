@@ -11,7 +11,6 @@ from caredesk.tickets.pure import Level, ref_for
 register = template.Library()
 
 
-
 @register.filter
 def requester_status(status: str) -> str:
     return REQUESTER_STATUS.get(status, status)
