@@ -228,3 +228,26 @@ def test_the_portal_and_the_mail_show_the_requester_label():
     last = OutboxItem.objects.order_by("-id").first()
     assert last is not None
     assert "Status of your request: Waiting for your lab results" in last.payload["body"]
+
+
+def test_a_reply_then_sets_a_custom_status():
+    team = TeamFactory()
+    user = AgentFactory(teams=[team])
+    agent = signed_in(user)
+    ticket = make_ticket(team=team, assignee=user)
+    status = lab()
+    page = agent.get(f"/agent/tickets/{ticket.pk}/").content.decode()
+    assert f'<option value="{status.pk}">Awaiting lab results</option>' in page
+    sent = agent.post(
+        f"/agent/tickets/{ticket.pk}/reply/",
+        {"kind": "public", "body": "We sent the sample.", "status_after": str(status.pk)},
+    )
+    assert sent.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.custom_status_id) == ("pending", status.pk)
+    refused = agent.post(
+        f"/agent/tickets/{ticket.pk}/reply/",
+        {"kind": "public", "body": "Again.", "status_after": "new"},
+    )
+    assert refused.status_code == 422
+    assert ticket.messages.count() == 2  # the first message and the reply, not the refused one

@@ -33,12 +33,15 @@ class ReplyForm(forms.Form):
         widget=forms.RadioSelect,
     )
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000)
-    status_after = forms.ChoiceField(
-        choices=[("", "Keep status"), *[(s.value, s.label) for s in Status if s != Status.NEW]],
-        required=False,
-        label="Then set status",
-    )
+    status_after = forms.ChoiceField(required=False, label="Then set status")
     attachments = forms.FileField(required=False, widget=forms.ClearableFileInput())
+
+    def __init__(self, *args: Any, statuses: list[CustomStatus], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["status_after"]
+        assert isinstance(field, forms.ChoiceField)
+        # the statuses in use by category, then closed (a reply never sets a ticket back to new)
+        field.choices = [("", "Keep status"), *status_choices(statuses)]
 
 
 class BreakGlassForm(forms.Form):

@@ -49,7 +49,7 @@ from caredesk.tickets.models import Priority, Status, Ticket
 from caredesk.tickets.services import Body, NewTicket, Upload
 from caredesk.tickets.services.delivery import live_status
 from caredesk.tickets.services.safety import SAFETY_EVENT_KINDS, SAFETY_REVIEW_MINUTES
-from caredesk.tickets.services.statuses import grouped, statuses_all
+from caredesk.tickets.services.statuses import grouped, statuses_active, statuses_all
 
 QUEUE_LABELS = {
     "mine": "Assigned to me",
@@ -220,6 +220,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
     details = ticket_details(ticket, visible=visible)
     answers = form_answers(ticket, visible=visible)
     birth = requester_birth_date(ticket, visible=visible)
+    statuses = [s for s in statuses_all() if s.active or s.pk == ticket.custom_status_id]
     context = {
         **_sidebar(user),
         "ticket": ticket,
@@ -242,13 +243,13 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "trackers": list(ticket.tracker_issues.all()),
         "complaint": complaint_for_ticket(ticket.pk) if user.has_perm(VIEW_COMPLAINT) else None,
         "pages": list(oncall_selectors.pages_open_for(ticket)),
-        "reply_form": ReplyForm(),
+        "reply_form": ReplyForm(statuses=statuses),
         "safety_form": SafetyForm(),
         **_safety_context(ticket),
         "live_note": live_status(ticket),
         "props_form": PropertiesForm(
             ticket=ticket,
-            statuses=statuses_all(),
+            statuses=statuses,
             initial={
                 "status": str(ticket.custom_status_id or ticket.status),
                 "priority": ticket.priority,
@@ -363,7 +364,7 @@ def ticket_safety(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     ticket = _ticket_or_404(user, pk)
-    form = ReplyForm(request.POST, request.FILES)
+    form = ReplyForm(request.POST, request.FILES, statuses=statuses_active())
     if form.is_valid():
         try:
             services.message_add(
