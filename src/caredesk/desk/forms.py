@@ -26,6 +26,33 @@ def agents() -> Any:
     return assignable_users()
 
 
+class StatusField(forms.ChoiceField):
+    """The desk's statuses grouped by category (values: a custom status's id, or `new` and
+    `closed`, the system's states). A built-in category is accepted too: it picks that
+    category's default status."""
+
+    def valid_value(self, value: Any) -> bool:
+        return value in Status.values or super().valid_value(value)
+
+
+def status_choices(statuses: list[CustomStatus], *, ticket: Ticket | None = None) -> list[Any]:
+    """Active statuses by category (and the ticket's own, if no longer in use), for a select."""
+    keep = ticket.custom_status_id if ticket is not None else None
+    shown = [s for s in statuses if s.active or s.pk == keep]
+    choices: list[Any] = []
+    if ticket is not None and ticket.status == Status.NEW:
+        choices.append((Status.NEW.value, Status.NEW.label))
+    for label, members in grouped(shown):
+        choices.append((label, [(str(s.pk), s.agent_label) for s in members]))
+    choices.append((Status.CLOSED.value, Status.CLOSED.label))
+    return choices
+
+
+def status_changes(value: str) -> dict[str, Any]:
+    """What a chosen status changes: a custom status (by id) or a built-in one."""
+    return {"custom_status": int(value)} if value.isdigit() else {"status": value}
+
+
 class ReplyForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[(MessageKind.PUBLIC, "Public reply"), (MessageKind.INTERNAL, "Internal note")],
@@ -33,15 +60,21 @@ class ReplyForm(forms.Form):
         widget=forms.RadioSelect,
     )
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000)
-    status_after = forms.ChoiceField(required=False, label="Then set status")
+    status_after = StatusField(required=False, label="Then set status")
     attachments = forms.FileField(required=False, widget=forms.ClearableFileInput())
 
     def __init__(self, *args: Any, statuses: list[CustomStatus], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["status_after"]
-        assert isinstance(field, forms.ChoiceField)
+        assert isinstance(field, StatusField)
         # the statuses in use by category, then closed (a reply never sets a ticket back to new)
         field.choices = [("", "Keep status"), *status_choices(statuses)]
+
+    def clean_status_after(self) -> str:
+        value = str(self.cleaned_data["status_after"] or "")
+        if value == Status.NEW:
+            raise forms.ValidationError("A reply never sets a ticket back to new.")
+        return value
 
 
 class BreakGlassForm(forms.Form):
@@ -72,33 +105,6 @@ class SafetyForm(forms.Form):
         required=False,
         max_length=1000,
     )
-
-
-class StatusField(forms.ChoiceField):
-    """The desk's statuses grouped by category (values: a custom status's id, or `new` and
-    `closed`, the system's states). A built-in category is accepted too: it picks that
-    category's default status."""
-
-    def valid_value(self, value: Any) -> bool:
-        return value in Status.values or super().valid_value(value)
-
-
-def status_choices(statuses: list[CustomStatus], *, ticket: Ticket | None = None) -> list[Any]:
-    """Active statuses by category (and the ticket's own, if no longer in use), for a select."""
-    keep = ticket.custom_status_id if ticket is not None else None
-    shown = [s for s in statuses if s.active or s.pk == keep]
-    choices: list[Any] = []
-    if ticket is not None and ticket.status == Status.NEW:
-        choices.append((Status.NEW.value, Status.NEW.label))
-    for label, members in grouped(shown):
-        choices.append((label, [(str(s.pk), s.agent_label) for s in members]))
-    choices.append((Status.CLOSED.value, Status.CLOSED.label))
-    return choices
-
-
-def status_changes(value: str) -> dict[str, Any]:
-    """What a chosen status changes: a custom status (by id) or a built-in one."""
-    return {"custom_status": int(value)} if value.isdigit() else {"status": value}
 
 
 class PropertiesForm(forms.Form):

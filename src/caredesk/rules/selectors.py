@@ -16,6 +16,7 @@ from caredesk.rules.models import Macro, Policy
 from caredesk.sla.selectors import business_calendar
 from caredesk.sla.selectors import snapshot as sla_snapshot
 from caredesk.tickets.models import STRUCTURED_FIELDS, Message, MessageKind, Ticket, TicketEvent
+from caredesk.tickets.services.statuses import status_by_id
 
 HISTORY_DAYS = 90  # how far back history conditions can look
 HISTORY_LIMIT = 50
@@ -80,6 +81,7 @@ def ticket_facts(
     fields: dict[str, Any] = {f: getattr(ticket, f) for f in STRUCTURED_FIELDS}
     fields.update({str(k): v for k, v in (ticket.form_data or {}).items()})
     org = ticket.organization
+    custom = status_by_id(ticket.custom_status_id)
     return Facts(
         now=now,
         subject=ticket.subject,
@@ -88,6 +90,7 @@ def ticket_facts(
         category=ticket.category.slug if ticket.category else "",
         priority=ticket.priority,
         status=ticket.status,
+        custom_status=custom.agent_label if custom is not None else "",
         status_since=ticket.status_changed_at or ticket.created_at,
         team=ticket.team.slug if ticket.team else "",
         tier=ticket.tier,

@@ -23,7 +23,16 @@ from caredesk.rules.selectors import calendars, rules_snapshot
 from caredesk.rules.services import Simulation, simulate
 from caredesk.safety import Finding, screen
 
-TEXT_KEYS = ("subject", "body", "channel", "category", "status", "team", "assignee")
+TEXT_KEYS = (
+    "subject",
+    "body",
+    "channel",
+    "category",
+    "status",
+    "custom_status",
+    "team",
+    "assignee",
+)
 
 
 def instant(value: Any, field: str) -> datetime:
@@ -89,6 +98,7 @@ def facts_from_json(data: Any, now: datetime) -> Facts:
         category=data.get("category", ""),
         priority=data.get("priority", 3),
         status=data.get("status", "new"),
+        custom_status=str(data.get("custom_status") or ""),
         status_since=instant(status_since, "status_since") if status_since else now,
         team=data.get("team", ""),
         tier=data.get("tier", 1),

@@ -92,6 +92,14 @@ def status_by_id(pk: int | None) -> CustomStatus | None:
     return _snapshot().get(pk) if pk is not None else None
 
 
+def status_named(name: str) -> CustomStatus | None:
+    """The status in use whose name for agents is `name` (whatever the capitals)."""
+    wanted = name.strip().casefold()
+    return next(
+        (s for s in _snapshot().values() if s.active and s.agent_label.casefold() == wanted), None
+    )
+
+
 def _snapshot() -> dict[int, CustomStatus]:
     """Every status by id, kept current by `confcache` (a stamp read per change, none inside a
     bulk change): a ticket's status change reads no status row."""
