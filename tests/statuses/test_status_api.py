@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from caredesk.tickets.models import CustomStatus
+from caredesk.tickets.models import CustomStatus, Ticket
 from caredesk.tickets.services.statuses import StatusIn, status_save
 from tests.api.conftest import api, assert_problem, world  # noqa: F401 - the fixtures
 from tests.factories import make_ticket
@@ -70,4 +70,22 @@ def test_bad_custom_status_is_a_422_naming_the_field(world, api):  # noqa: F811
         client.patch(f"/tickets/{ticket.pk}", {"custom_status": status.pk, "status": "open"}),
         422,
         "status",
+    )
+
+
+def test_bulk_sets_a_custom_status(world, api):  # noqa: F811
+    status = lab()
+    one = make_ticket(world.requester, team=world.team_a)
+    two = make_ticket(world.requester, team=world.team_a)
+    client = api(world.agent)
+    done = client.post(
+        "/tickets/bulk", {"tickets": [one.pk, two.pk], "changes": {"custom_status": status.pk}}
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["changed"] == 2
+    assert set(Ticket.objects.values_list("custom_status", flat=True)) == {status.pk}
+    assert_problem(
+        client.post("/tickets/bulk", {"tickets": [one.pk], "changes": {"custom_status": 999999}}),
+        422,
+        "custom_status",
     )

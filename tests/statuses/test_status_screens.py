@@ -29,6 +29,21 @@ def signed_in(user) -> Client:
     return client
 
 
+@pytest.fixture
+def team():
+    return TeamFactory()
+
+
+@pytest.fixture
+def user(team):
+    return AgentFactory(teams=[team])
+
+
+@pytest.fixture
+def agent(user) -> Client:
+    return signed_in(user)
+
+
 def lab() -> CustomStatus:
     return status_save(
         status=None,
@@ -99,10 +114,7 @@ def test_agents_use_statuses_but_do_not_keep_them():
     assert "/agent/statuses/" not in agent.get("/agent/").content.decode()
 
 
-def test_the_ticket_page_offers_statuses_by_category_and_saves_one():
-    team = TeamFactory()
-    user = AgentFactory(teams=[team])
-    agent = signed_in(user)
+def test_the_ticket_page_offers_statuses_by_category_and_saves_one(team, user, agent):
     ticket = make_ticket(team=team, assignee=user)
     status = lab()
     page = agent.get(f"/agent/tickets/{ticket.pk}/").content.decode()
@@ -127,10 +139,7 @@ def test_the_ticket_page_offers_statuses_by_category_and_saves_one():
     assert ">Awaiting lab results</span>" in queue
 
 
-def test_a_status_no_longer_in_use_is_a_field_error_on_the_ticket_page():
-    team = TeamFactory()
-    user = AgentFactory(teams=[team])
-    agent = signed_in(user)
+def test_a_status_no_longer_in_use_is_a_field_error_on_the_ticket_page(team, user, agent):
     ticket = make_ticket(team=team, assignee=user)
     status = lab()
     status_save(status=status, data=StatusIn(status.agent_label, "x", "pending", active=False))
@@ -144,10 +153,9 @@ def test_a_status_no_longer_in_use_is_a_field_error_on_the_ticket_page():
     )
 
 
-def test_the_queue_filters_by_a_custom_status_or_its_category(django_assert_max_num_queries):
-    team = TeamFactory()
-    user = AgentFactory(teams=[team])
-    agent = signed_in(user)
+def test_the_queue_filters_by_a_custom_status_or_its_category(
+    team, user, agent, django_assert_max_num_queries
+):
     status = lab()
     waiting = make_ticket(team=team, subject="Waiting on the lab")
     plain = make_ticket(team=team, subject="Waiting on the patient")
@@ -188,10 +196,7 @@ def test_a_saved_view_keeps_a_custom_status_filter():
     assert view_filters(view).custom_status == status.pk
 
 
-def test_bulk_set_a_custom_status():
-    team = TeamFactory()
-    user = AgentFactory(teams=[team])
-    agent = signed_in(user)
+def test_bulk_set_a_custom_status(team, user, agent):
     status = lab()
     one, two = make_ticket(team=team), make_ticket(team=team)
     page = agent.get("/agent/?queue=open").content.decode()
@@ -205,9 +210,7 @@ def test_bulk_set_a_custom_status():
     assert "A ticket cannot go back to new." in refused.content.decode()
 
 
-def test_the_portal_and_the_mail_show_the_requester_label():
-    team = TeamFactory()
-    user = AgentFactory(teams=[team])
+def test_the_portal_and_the_mail_show_the_requester_label(team, user):
     requester = requester_with_login()
     ticket = make_ticket(requester, team=team)
     status = lab()
@@ -230,10 +233,7 @@ def test_the_portal_and_the_mail_show_the_requester_label():
     assert "Status of your request: Waiting for your lab results" in last.payload["body"]
 
 
-def test_a_reply_then_sets_a_custom_status():
-    team = TeamFactory()
-    user = AgentFactory(teams=[team])
-    agent = signed_in(user)
+def test_a_reply_then_sets_a_custom_status(team, user, agent):
     ticket = make_ticket(team=team, assignee=user)
     status = lab()
     page = agent.get(f"/agent/tickets/{ticket.pk}/").content.decode()

@@ -81,7 +81,8 @@ def ticket_facts(
     fields: dict[str, Any] = {f: getattr(ticket, f) for f in STRUCTURED_FIELDS}
     fields.update({str(k): v for k, v in (ticket.form_data or {}).items()})
     org = ticket.organization
-    custom = status_by_id(ticket.custom_status_id)
+    # the name as of a few seconds ago at worst (a rename made in this process shows at once)
+    custom = status_by_id(ticket.custom_status_id, max_age=5.0)
     return Facts(
         now=now,
         subject=ticket.subject,

@@ -87,9 +87,10 @@ def _defaults() -> dict[str, CustomStatus]:
     return {s.category: s for s in _snapshot().values() if s.default}
 
 
-def status_by_id(pk: int | None) -> CustomStatus | None:
-    """A status by id, from the process's snapshot (None if there is no such status)."""
-    return _snapshot().get(pk) if pk is not None else None
+def status_by_id(pk: int | None, *, max_age: float = 0.0) -> CustomStatus | None:
+    """A status by id, from the process's snapshot (None if there is no such status, or none
+    asked for); `max_age` as for `confcache.cached` (readers that only look)."""
+    return _snapshot(max_age).get(pk) if pk is not None else None
 
 
 def status_named(name: str) -> CustomStatus | None:
@@ -100,10 +101,10 @@ def status_named(name: str) -> CustomStatus | None:
     )
 
 
-def _snapshot() -> dict[int, CustomStatus]:
+def _snapshot(max_age: float = 0.0) -> dict[int, CustomStatus]:
     """Every status by id, kept current by `confcache` (a stamp read per change, none inside a
     bulk change): a ticket's status change reads no status row."""
-    return confcache.cached(CONFIG, _load)
+    return confcache.cached(CONFIG, _load, max_age=max_age)
 
 
 def _load() -> dict[int, CustomStatus]:
