@@ -53,6 +53,11 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     "complaints:export": OK,
     "complaints:decision": 422,  # allowed: an empty decision is refused for its fields
     "complaints:export-one": OK,
+    # the desk's custom statuses are kept by support leads and administrators
+    "desk:statuses": FORBIDDEN,
+    "desk:status-new": FORBIDDEN,
+    "desk:status": FORBIDDEN,
+    "desk:status-move": FORBIDDEN,
     # the supervisor's personal macro is the supervisor's alone
     "desk:macro (someone's personal)": 404,
 }

@@ -53,6 +53,14 @@ ONCALL_SETUP = [
     for verb in ("view", "add", "change", "delete")
 ] + ["oncall.view_pagingcontact", "oncall.add_pagingcontact", "oncall.change_pagingcontact"]
 
+# the desk's custom statuses (everyone who works tickets uses them): support leads and
+# administrators add, rename, reorder and deactivate them
+CUSTOM_STATUSES = [
+    "tickets.view_customstatus",
+    "tickets.add_customstatus",
+    "tickets.change_customstatus",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -92,6 +100,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rules.change_macro",
         # a support lead shares saved views with a team
         "workspace.share_savedview",
+        *CUSTOM_STATUSES,
         *COMPLAINTS_WORK,
         *ONCALL_VIEW,
         *ONCALL_OVERRIDES,
@@ -126,6 +135,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.view_mailbox",
         "tickets.add_mailbox",
         "tickets.change_mailbox",
+        *CUSTOM_STATUSES,
         "accounts.view_contact",
         "accounts.add_contact",
         "accounts.change_contact",

@@ -104,7 +104,12 @@ class TicketOut(Schema):
     id: int
     ref: str
     subject: str
-    status: StatusName
+    status: StatusName = Field(
+        description="The status category the service levels, queues and rules read."
+    )
+    custom_status: Ref | None = Field(
+        description="The desk's own name for the status (none while new or closed)."
+    )
     priority: int
     priority_name: str
     channel: ChannelName
@@ -180,6 +185,11 @@ class TicketBatchOut(Schema):
 
 class TicketUpdateIn(Strict):
     status: StatusName | None = None
+    custom_status: Id | None = Field(
+        default=None,
+        description="A custom status's id (GET /statuses): sets its category too. A `status` "
+        "alone picks that category's default status.",
+    )
     priority: PriorityNumber | None = None
     team: Id | None = None
     tier: Annotated[int, Field(ge=1, le=3)] | None = None
@@ -190,6 +200,16 @@ class TicketUpdateIn(Strict):
         | None
     ) = None
     fields: StructuredFields | None = None
+
+
+class CustomStatusOut(Schema):
+    id: int
+    name: str = Field(description="What agents see.")
+    requester_name: str = Field(description="What the requester sees (portal, mails).")
+    description: str
+    category: Literal["open", "pending", "on_hold", "solved"]
+    default: bool = Field(description="The status a ticket takes when set to the category.")
+    active: bool
 
 
 class AttachmentOut(Schema):
@@ -314,6 +334,7 @@ class TeamOut(Schema):
 class TicketQuery(Clean):
     queue: QueueName = "all"
     status: StatusName | None = None
+    custom_status: Id | None = None
     priority: PriorityNumber | None = None
     team: Id | None = None
     assignee: Id | None = None

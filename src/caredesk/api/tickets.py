@@ -21,6 +21,7 @@ from caredesk.api.problems import documented
 from caredesk.api.schemas import (
     MAX_BATCH,
     AttachmentIn,
+    CustomStatusOut,
     EscalateIn,
     Id,
     MessageIn,
@@ -38,9 +39,10 @@ from caredesk.compliance import access as audit
 from caredesk.core.errors import PermissionDenied, ValidationFailed
 from caredesk.sla.selectors import sla_views, views_of
 from caredesk.tickets import selectors, services
-from caredesk.tickets.models import RequestType, Ticket
+from caredesk.tickets.models import CustomStatus, RequestType, Ticket
 from caredesk.tickets.services import Body, NewTicket, Upload
 from caredesk.tickets.services.safety import safety_decide
+from caredesk.tickets.services.statuses import statuses_all
 
 router = Router(tags=["tickets"])
 
@@ -53,7 +55,9 @@ def _user(request: HttpRequest) -> User:
 
 def _with_relations(pk: int) -> Ticket:
     return (
-        Ticket.objects.select_related("requester", "organization", "team", "assignee", "category")
+        Ticket.objects.select_related(
+            "requester", "organization", "team", "assignee", "category", "custom_status"
+        )
         .prefetch_related("tags")
         .get(pk=pk)
     )
@@ -101,6 +105,7 @@ def ticket_list(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str, 
     f = selectors.TicketFilters(
         queue=filters.queue,
         status=filters.status,
+        custom_status=filters.custom_status,
         priority=filters.priority,
         team=filters.team,
         assignee=filters.assignee,
@@ -341,9 +346,11 @@ def ticket_update(request: HttpRequest, ticket_id: Id, payload: TicketUpdateIn) 
         changes["assignee"] = _lookup(User, changes["assignee"], "assignee")
     if "category" in changes:
         changes["category"] = _lookup(RequestType, changes["category"], "category")
+    if "custom_status" in changes:
+        changes["custom_status"] = _lookup(CustomStatus, changes["custom_status"], "custom_status")
     if payload.fields is not None:
         changes.update(payload.fields.model_dump(exclude_unset=True))
-    for key in ("status", "priority", "tier", "tags"):
+    for key in ("status", "custom_status", "priority", "tier", "tags"):
         if key in changes and changes[key] is None:
             raise ValidationFailed("A value is required.", errors={key: ["Cannot be empty."]})
     services.ticket_update(ticket=ticket, changes=changes, actor=user)
@@ -465,3 +472,27 @@ def ticket_safety(request: HttpRequest, ticket_id: Id, payload: SafetyIn) -> dic
         actor=user,
     )
     return _ticket_json(ticket.pk, user)
+
+
+@router.get(
+    "/statuses",
+    auth=needs_scope(TICKETS_READ),
+    response=list[CustomStatusOut],
+    summary="List the desk's statuses (custom statuses and their categories)",
+    openapi_extra=documented(401, 403),
+)
+def status_list(request: HttpRequest) -> list[dict[str, Any]]:
+    if not works_tickets(_user(request)):
+        raise PermissionDenied("Only agents can list the desk's statuses.")
+    return [
+        {
+            "id": s.pk,
+            "name": s.agent_label,
+            "requester_name": s.requester_label,
+            "description": s.description,
+            "category": s.category,
+            "default": s.default,
+            "active": s.active,
+        }
+        for s in statuses_all()
+    ]

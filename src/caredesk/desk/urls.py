@@ -10,6 +10,7 @@ from caredesk.desk import (
     protocols,
     savedviews,
     search,
+    statuses,
     views,
 )
 
@@ -51,6 +52,11 @@ urlpatterns = [
     path("macros/new/", macros.macro_edit, name="macro-new"),
     path("macros/<int:macro_id>/", macros.macro_edit, name="macro"),
     path("bulk/", bulk.bulk_update, name="bulk"),
+    # the desk's custom statuses, kept by support leads and administrators
+    path("statuses/", statuses.status_list, name="statuses"),
+    path("statuses/new/", statuses.status_new, name="status-new"),
+    path("statuses/<int:pk>/", statuses.status_edit, name="status"),
+    path("statuses/<int:pk>/move/", statuses.status_move, name="status-move"),
     path("compliance/audit/", audit.audit_list, name="audit"),
     path("compliance/audit/export.csv", audit.audit_export, name="audit-export"),
 ]

@@ -46,6 +46,7 @@ class Facts:
     category: str = ""
     priority: int = 3
     status: str = "new"
+    custom_status: str = ""  # the desk's name for the status ("Awaiting lab results")
     status_since: datetime | None = None
     team: str = ""
     tier: int = 1
@@ -78,8 +79,9 @@ class Facts:
 
 
 _FACT_NAMES = {
-    "subject", "body", "channel", "category", "priority", "status", "team", "tier", "assignee",
-    "organization", "plan", "requester_type", "mailbox", "brand", "tags", "escalate_to",
+    "subject", "body", "channel", "category", "priority", "status", "custom_status", "team",
+    "tier", "assignee", "organization", "plan", "requester_type", "mailbox", "brand", "tags",
+    "escalate_to",
     "safety", "safety_codes", "safety_flagged_at", "safety_reviewed",
 }  # fmt: skip
 

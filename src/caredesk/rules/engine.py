@@ -33,6 +33,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "set_tier": ("tier",),
     "set_assignee": ("assignee",),
     "set_status": ("status",),
+    "set_custom_status": ("custom_status",),
     "add_tags": ("tags",),
     "add_note": ("text",),
     "apply_macro": ("macro",),
@@ -168,6 +169,7 @@ FIELD_ACTIONS = {
     "set_tier": "tier",
     "set_assignee": "assignee",
     "set_status": "status",
+    "set_custom_status": "custom_status",
     "add_tags": "tags",
 }
 

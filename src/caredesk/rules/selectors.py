@@ -23,6 +23,7 @@ from caredesk.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from caredesk.tickets.services.statuses import status_by_id
 
 HISTORY_DAYS = 90  # how far back history conditions can look
 HISTORY_LIMIT = 50
@@ -104,6 +105,8 @@ def ticket_facts(
     if mailboxes is None:
         mailboxes = rules_snapshot().mailboxes
     mailbox, brand = mailboxes.get(ticket.received_via_id) or mailboxes.get(None) or ("", "")
+    # the name as of a few seconds ago at worst (a rename made in this process shows at once)
+    custom = status_by_id(ticket.custom_status_id, max_age=5.0)
     return Facts(
         now=now,
         subject=ticket.subject,
@@ -112,6 +115,7 @@ def ticket_facts(
         category=ticket.category.slug if ticket.category else "",
         priority=ticket.priority,
         status=ticket.status,
+        custom_status=custom.agent_label if custom is not None else "",
         status_since=ticket.status_changed_at or ticket.created_at,
         team=ticket.team.slug if ticket.team else "",
         tier=ticket.tier,

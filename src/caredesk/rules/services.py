@@ -37,6 +37,7 @@ from caredesk.rules.selectors import (
 )
 from caredesk.tickets.models import EventKind, MessageKind, RequestType, Ticket
 from caredesk.tickets.services import events
+from caredesk.tickets.services.statuses import status_named
 
 log = logging.getLogger(__name__)
 _applying: ContextVar[bool] = ContextVar("caredesk_rules_applying", default=False)
@@ -424,6 +425,14 @@ def _category_of(ticket: Ticket, p: Mapping[str, Any], so_far: Mapping[str, Any]
     return {"category": category}
 
 
+def _custom_status(name: str) -> Any:
+    """A custom status in use, by its name for agents (whatever the capitals)."""
+    found = status_named(name)
+    if found is None:
+        raise ConditionError(f"no status in use named {name!r}")
+    return found
+
+
 def _wake_at(ticket: Ticket, p: Mapping[str, Any], so_far: Mapping[str, Any]) -> dict[str, Any]:
     cal = calendars().get(str(p["calendar"]))
     if cal is None:
@@ -441,6 +450,7 @@ _FIELDS: dict[str, Any] = {
     "set_tier": lambda t, p, c: {"tier": int(p["tier"])},
     "set_assignee": _assignee_of,
     "set_status": lambda t, p, c: {"status": str(p["status"])},
+    "set_custom_status": lambda t, p, c: {"custom_status": _custom_status(str(p["custom_status"]))},
     "add_tags": _tags_after,
     "block_escalation": lambda t, p, c: {"escalation_block": str(p["reason"])},
     "queue_until_open": _wake_at,

@@ -24,7 +24,8 @@ from caredesk.rules.services import Simulation, simulate
 from caredesk.safety import Finding, screen
 
 TEXT_KEYS = (
-    "subject", "body", "channel", "category", "status", "team", "assignee", "mailbox", "brand",
+    "subject", "body", "channel", "category", "status", "custom_status", "team", "assignee",
+    "mailbox", "brand",
 )  # fmt: skip
 
 
@@ -91,6 +92,7 @@ def facts_from_json(data: Any, now: datetime) -> Facts:
         category=data.get("category", ""),
         priority=data.get("priority", 3),
         status=data.get("status", "new"),
+        custom_status=str(data.get("custom_status") or ""),
         status_since=instant(status_since, "status_since") if status_since else now,
         team=data.get("team", ""),
         tier=data.get("tier", 1),
