@@ -65,6 +65,8 @@ class ParsedMail:
     html: str  # sanitized, empty when the message had no HTML
     attachments: list[Part] = field(default_factory=list)
     automatic: str = ""  # why it is automatic mail (auto-reply, bounce, bulk), or ""
+    # the To and Cc addresses with the names given them, in order
+    named_recipients: list[tuple[str, str]] = field(default_factory=list)
 
 
 # Characters no Message-ID or address holds: blanks, control characters, angle brackets, and
@@ -170,12 +172,18 @@ def parse(raw: bytes) -> ParsedMail:
     try:
         name, address = parseaddr(str(msg.get("From", "")))
         subject = " ".join(str(msg.get("Subject", "")).split())
-        recipients = [
-            a.lower()
-            for _n, a in getaddresses(
+        pairs = [
+            (a.lower(), n)
+            for n, a in getaddresses(
                 [str(v) for v in msg.get_all("To", []) + msg.get_all("Cc", [])]
             )
             if a
+        ]
+        recipients = [a for a, _n in pairs]
+        named = [
+            (a, storable.clean(n).strip()[:200])
+            for a, n in pairs
+            if len(a) <= MAX_ADDRESS and not _NOT_IN_ADDRESS.search(a)
         ]
     except Exception as exc:  # noqa: BLE001 - malformed headers of every kind
         raise MailError(f"unreadable headers ({type(exc).__name__})") from None
@@ -203,4 +211,5 @@ def parse(raw: bytes) -> ParsedMail:
         html=safe_html,
         attachments=attachments,
         automatic=storable.clean(_automatic(msg, address)),
+        named_recipients=named,
     )

@@ -14,10 +14,12 @@ from caredesk.core.models import OutboxKind
 from caredesk.core.outbox import outbox_add
 from caredesk.tickets.models import Message, Ticket
 from caredesk.tickets.pure import build_reply_token
+from caredesk.tickets.services.ccs import cc_addresses
 
 
 def notify_requester(ticket: Ticket, message: Message, *, mail: bool = True) -> None:
-    """Mail a public reply to the requester, threaded so their answer finds this ticket."""
+    """Mail a public reply to the requester and the people in copy (CC), threaded so their
+    answer finds this ticket."""
     if not mail:
         return
     context = {"ticket": ticket, "message": message, "base_url": settings.CAREDESK_BASE_URL}
@@ -26,6 +28,7 @@ def notify_requester(ticket: Ticket, message: Message, *, mail: bool = True) -> 
         subject=f"[{ticket.ref}] {ticket.subject}",
         body=render_to_string("mail/agent_reply.txt", context),
         message=message,
+        cc=cc_addresses(ticket),
     )
 
 
@@ -36,9 +39,11 @@ def mail_requester(
     body: str,
     message: Message | None = None,
     auto: str = "auto-generated",
+    cc: list[str] | None = None,
 ) -> None:
-    """Queue mail to the requester: threaded on the conversation so far, from the organization's
-    own sender when it has one, with a Reply-To that leads back to this ticket."""
+    """Queue mail to the requester (and `cc`, the people in copy of a public reply): threaded on
+    the conversation so far, from the organization's own sender when it has one, with a
+    Reply-To that leads back to this ticket."""
     if not ticket.requester.email:
         return
     tag = f"cd{ticket.pk}.{message.pk}" if message else f"cd{ticket.pk}.ack"
@@ -62,6 +67,8 @@ def mail_requester(
         "body": body,
         "headers": headers,
     }
+    if cc:
+        payload["cc"] = cc
     org = ticket.organization
     if org is not None and org.mail_from:
         payload["from"] = org.mail_from
