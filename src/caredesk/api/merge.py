@@ -17,7 +17,7 @@ from caredesk.api.tickets import _ticket_json, _user
 from caredesk.core.errors import NotFound, PermissionDenied
 from caredesk.tickets import selectors
 from caredesk.tickets.models import Ticket, TicketCC
-from caredesk.tickets.services.ccs import cc_add, cc_remove
+from caredesk.tickets.services.ccs import cc_add, cc_remove_by_id
 from caredesk.tickets.services.merge import ticket_merge
 
 router = Router(tags=["tickets"])
@@ -120,8 +120,6 @@ def cc_create(request: HttpRequest, ticket_id: Id, payload: CcIn) -> Status[dict
 )
 def cc_delete(request: HttpRequest, ticket_id: Id, cc_id: Id) -> Status[None]:
     ticket = _ticket_for_ccs(request, ticket_id)
-    cc = ticket.ccs.filter(pk=cc_id).first()
-    if cc is None:
+    if not cc_remove_by_id(ticket=ticket, cc_id=cc_id, actor=_user(request)):
         raise NotFound("No such person in copy.")
-    cc_remove(ticket=ticket, email=cc.email, actor=_user(request))
     return Status(204, None)

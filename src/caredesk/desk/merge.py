@@ -22,7 +22,7 @@ from caredesk.tickets.forms import CcForm
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.pure import pk_from_ref
 from caredesk.tickets.services.bulk import MAX_BULK, selection_operations
-from caredesk.tickets.services.ccs import cc_add, cc_remove
+from caredesk.tickets.services.ccs import cc_remove_by_id
 from caredesk.tickets.services.merge import (
     MERGE_PERMISSION,
     merge_refusal,
@@ -170,19 +170,10 @@ def ticket_cc_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     ticket = _ticket_or_404(user, pk)
     form = CcForm(request.POST)
-    if form.is_valid():
-        try:
-            cc = cc_add(
-                ticket=ticket,
-                email=form.cleaned_data["email"],
-                name=form.cleaned_data["name"],
-                actor=user,
-            )
-        except DomainError as exc:
-            form_errors_from(form, exc)
-        else:
-            flash.success(request, f"{cc.email} gets the public replies of {ticket.ref}.")
-            return redirect("desk:ticket", pk=ticket.pk)
+    cc = form.add_to(ticket, user)
+    if cc is not None:
+        flash.success(request, f"{cc.email} gets the public replies of {ticket.ref}.")
+        return redirect("desk:ticket", pk=ticket.pk)
     context = _ticket_context(request, ticket, cc_form=form)
     return render(request, "desk/ticket.html", context, status=422)
 
@@ -192,8 +183,7 @@ def ticket_cc_add(request: HttpRequest, pk: int) -> HttpResponse:
 def ticket_cc_remove(request: HttpRequest, pk: int, cc_id: int) -> HttpResponse:
     user = _user(request)
     ticket = _ticket_or_404(user, pk)
-    cc = ticket.ccs.filter(pk=cc_id).first()
-    if cc is not None:
-        cc_remove(ticket=ticket, email=cc.email, actor=user)
-        flash.success(request, f"{cc.email} no longer gets the replies of {ticket.ref}.")
+    email = cc_remove_by_id(ticket=ticket, cc_id=cc_id, actor=user)
+    if email:
+        flash.success(request, f"{email} no longer gets the replies of {ticket.ref}.")
     return redirect("desk:ticket", pk=ticket.pk)

@@ -26,7 +26,7 @@ from caredesk.tickets.forms import CcForm
 from caredesk.tickets.models import Channel, FieldKind, RequestType, Ticket
 from caredesk.tickets.pure import Level, masked
 from caredesk.tickets.services import Body, NewTicket, Upload
-from caredesk.tickets.services.ccs import cc_add, cc_remove
+from caredesk.tickets.services.ccs import cc_remove_by_id
 from caredesk.tickets.services.merge import final_ticket
 
 
@@ -243,19 +243,10 @@ def ticket_cc_add(request: HttpRequest, pk: int) -> HttpResponse:
     """The requester puts someone in copy of the replies to their request."""
     ticket = _own_open_ticket(request, pk)
     form = CcForm(request.POST)
-    if form.is_valid():
-        try:
-            cc = cc_add(
-                ticket=ticket,
-                email=form.cleaned_data["email"],
-                name=form.cleaned_data["name"],
-                actor=_user(request),
-            )
-        except DomainError as exc:
-            form_errors_from(form, exc)
-        else:
-            flash.success(request, f"{cc.email} will get our replies to this request.")
-            return redirect("portal:ticket", pk=ticket.pk)
+    cc = form.add_to(ticket, _user(request))
+    if cc is not None:
+        flash.success(request, f"{cc.email} will get our replies to this request.")
+        return redirect("portal:ticket", pk=ticket.pk)
     context = {
         "ticket": ticket,
         "conversation": selectors.messages_for(user=_user(request), ticket=ticket),
@@ -272,8 +263,7 @@ def ticket_cc_add(request: HttpRequest, pk: int) -> HttpResponse:
 @requester_required
 def ticket_cc_remove(request: HttpRequest, pk: int, cc_id: int) -> HttpResponse:
     ticket = _own_open_ticket(request, pk)
-    cc = ticket.ccs.filter(pk=cc_id).first()
-    if cc is not None:
-        cc_remove(ticket=ticket, email=cc.email, actor=_user(request))
-        flash.success(request, f"{cc.email} no longer gets our replies to this request.")
+    email = cc_remove_by_id(ticket=ticket, cc_id=cc_id, actor=_user(request))
+    if email:
+        flash.success(request, f"{email} no longer gets our replies to this request.")
     return redirect("portal:ticket", pk=ticket.pk)

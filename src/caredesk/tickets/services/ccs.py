@@ -83,6 +83,15 @@ def cc_remove(*, ticket: Ticket, email: str, actor: Actor) -> None:
         events.record(events.happened(ticket, EventKind.CC_REMOVED, actor, email=address))
 
 
+def cc_remove_by_id(*, ticket: Ticket, cc_id: int, actor: Actor) -> str:
+    """Take the ticket's CC `cc_id` out of copy; returns its address ('' when there is none)."""
+    cc = ticket.ccs.filter(pk=cc_id).first()
+    if cc is None:
+        return ""
+    cc_remove(ticket=ticket, email=cc.email, actor=actor)
+    return cc.email
+
+
 def ccs_add_quietly(
     *, ticket: Ticket, people: Iterable[tuple[str, str]], actor: Actor
 ) -> list[TicketCC]:
