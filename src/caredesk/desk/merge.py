@@ -57,11 +57,11 @@ def _pk_of(text: str) -> int | None:
 
 def _side(ticket: Ticket, user: Any) -> dict[str, Any]:
     """One ticket of the preview: what it is and its latest messages."""
-    latest = list(selectors.messages_for(user=user, ticket=ticket).order_by("-created_at", "-id"))
+    thread = selectors.messages_for(user=user, ticket=ticket)
     return {
         "ticket": ticket,
-        "messages": latest[:PREVIEW_MESSAGES],
-        "count": len(latest),
+        "messages": list(thread.order_by("-created_at", "-id")[:PREVIEW_MESSAGES]),
+        "count": thread.count(),
         "ccs": list(ticket.ccs.all()),
     }
 
