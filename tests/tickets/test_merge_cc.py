@@ -215,3 +215,15 @@ def test_a_cc_gets_the_public_reply_and_nothing_of_a_note(agent, team, clock):
     message_add(ticket=ticket, kind=MessageKind.PUBLIC, body=Body(text="Done."), actor=agent)
     (sent,) = mails()
     assert sent["to"] == [ticket.requester.email] and sent["cc"] == ["carer@family.example"]
+
+
+def test_the_merged_words_are_found_on_the_ticket_merged_into(agent, team, org):
+    from caredesk.tickets import search
+
+    target = make_ticket(requester=ContactFactory(organization=org), team=team)
+    source = make_ticket(
+        requester=ContactFactory(organization=org), team=team, body="The otoscope flickers."
+    )
+    ticket_merge(source=source, into=target, actor=agent)
+    page = search.ticket_search(user=agent, filters=search.SearchFilters(q="otoscope"))
+    assert target.pk in [h.ticket.pk for h in page.hits]
