@@ -227,3 +227,21 @@ def test_the_merged_words_are_found_on_the_ticket_merged_into(agent, team, org):
     ticket_merge(source=source, into=target, actor=agent)
     page = search.ticket_search(user=agent, filters=search.SearchFilters(q="otoscope"))
     assert target.pk in [h.ticket.pk for h in page.hits]
+
+
+def test_a_merge_costs_the_same_queries_however_long_the_conversation(agent, team, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost(replies: int) -> int:
+        target = make_ticket(requester=ContactFactory(organization=org), team=team)
+        source = make_ticket(requester=ContactFactory(organization=org), team=team)
+        for n in range(replies):
+            message_add(
+                ticket=source, kind=MessageKind.PUBLIC, body=Body(text=f"Reply {n}"), actor=agent
+            )
+        with CaptureQueriesContext(connection) as queries:
+            ticket_merge(source=source, into=target, actor=agent)
+        return len(queries)
+
+    assert cost(1) == cost(25)
