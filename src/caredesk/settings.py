@@ -368,6 +368,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="support@caredesk.exa
 # changes; empty: no Reply-To.
 CAREDESK_REPLY_ADDRESS = env.str("CAREDESK_REPLY_ADDRESS", default=DEFAULT_FROM_EMAIL)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Other addresses that deliver into the desk (aliases, the mailboxes polled by IMAP): mail sent
+# to them is never put in copy (CC) of a ticket. The two above and the organizations' own
+# sender and reply addresses are known already.
+CAREDESK_OWN_ADDRESSES = [
+    a.strip().lower() for a in env.list("CAREDESK_OWN_ADDRESSES", default=[]) if a.strip()
+]
 # A mail provider's HTTP API instead of SMTP (django-anymail): set EMAIL_BACKEND to e.g.
 # anymail.backends.postmark.EmailBackend and ANYMAIL to its settings as JSON.
 ANYMAIL = env.json("ANYMAIL", default={})

@@ -1284,12 +1284,119 @@ MATRIX += [
         },
     ),
 ]
+# merging (tickets.merge_ticket: agents, support leads, clinical and quality staff; the
+# administrator here is a superuser) and the people in copy
+MATRIX += [
+    ("desk:ticket-merge", lambda w: f"/agent/tickets/{w.ticket.pk}/merge/", "get", TICKET_WORKERS),
+    (
+        "desk:ticket-cc-add",  # an empty form: the field's error
+        lambda w: f"/agent/tickets/{w.ticket.pk}/ccs/",
+        "post",
+        {**TICKET_WORKERS, "agent": 422, "supervisor": 422, "admin": 422},
+    ),
+    (
+        "desk:ticket-cc-remove",
+        lambda w: f"/agent/tickets/{w.ticket.pk}/ccs/999999/remove/",
+        "post",
+        {**TICKET_WORKERS, "agent": 302, "supervisor": 302, "admin": 302},
+    ),
+    (
+        "desk:bulk-merge",  # an empty selection: back to the queue with the reason
+        lambda w: "/agent/bulk/merge/",
+        "post",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **dict.fromkeys(STAFF_OK, 302)},
+    ),
+    (
+        "portal:ticket-cc-add",  # the requester's own request only; an empty form: 422
+        lambda w: f"/portal/tickets/{w.ticket.pk}/ccs/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            "requester": 422,
+            "client_admin": NOT_FOUND,
+            "other_requester": NOT_FOUND,
+            **STAFF_FORBIDDEN,
+        },
+    ),
+    (
+        "portal:ticket-cc-remove",
+        lambda w: f"/portal/tickets/{w.ticket.pk}/ccs/999999/remove/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            "requester": 302,
+            "client_admin": NOT_FOUND,
+            "other_requester": NOT_FOUND,
+            **STAFF_FORBIDDEN,
+        },
+    ),
+]
 API_MATRIX += [
     (
         "statuses",  # the desk's statuses: for the people who work tickets
         lambda w: f"{API}/statuses",
         "get",
         {"anonymous": UNAUTH, **{r: FORBIDDEN for r in PORTAL_OK}, **API_STAFF},
+    ),
+    (
+        "ticket merge",  # into the colleague's ticket (same organization, team A)
+        lambda w: f"{API}/tickets/{w.ticket.pk}/merge",
+        "post",
+        {
+            "anonymous": UNAUTH,
+            "requester": FORBIDDEN,
+            "client_admin": FORBIDDEN,
+            "other_requester": NOT_FOUND,
+            "agent": OK,
+            "other_agent": NOT_FOUND,
+            "supervisor": OK,
+            "admin": OK,
+        },
+    ),
+    (
+        "ticket ccs",
+        lambda w: f"{API}/tickets/{w.ticket.pk}/ccs",
+        "get",
+        {
+            "anonymous": UNAUTH,
+            "requester": OK,
+            "client_admin": OK,
+            "other_requester": NOT_FOUND,
+            "agent": OK,
+            "other_agent": NOT_FOUND,
+            "supervisor": OK,
+            "admin": OK,
+        },
+    ),
+    (
+        "ticket cc add",  # the requester and the agents; not a colleague's administrator
+        lambda w: f"{API}/tickets/{w.ticket.pk}/ccs",
+        "post",
+        {
+            "anonymous": UNAUTH,
+            "requester": 201,
+            "client_admin": FORBIDDEN,
+            "other_requester": NOT_FOUND,
+            "agent": 201,
+            "other_agent": NOT_FOUND,
+            "supervisor": 201,
+            "admin": 201,
+        },
+    ),
+    (
+        "ticket cc delete",  # nobody in copy with that id
+        lambda w: f"{API}/tickets/{w.ticket.pk}/ccs/999999",
+        "delete",
+        {
+            "anonymous": UNAUTH,
+            "requester": NOT_FOUND,
+            "client_admin": FORBIDDEN,
+            "other_requester": NOT_FOUND,
+            "agent": NOT_FOUND,
+            "other_agent": NOT_FOUND,
+            "supervisor": NOT_FOUND,
+            "admin": NOT_FOUND,
+        },
     ),
 ]
 API_MATRIX += [
@@ -1329,6 +1436,10 @@ def api_call(world: World, user: Any, path: Any, method: str) -> Any:
         kwargs.update(data=body, content_type="application/json")
     if method == "post" and path(world).endswith("/safety"):
         kwargs.update(data={"action": "review"}, content_type="application/json")
+    elif method == "post" and path(world).endswith("/merge"):
+        kwargs.update(data={"into": world.colleague_ticket.pk}, content_type="application/json")
+    elif method == "post" and path(world).endswith("/ccs"):
+        kwargs.update(data={"email": "carer@family.example"}, content_type="application/json")
     elif method == "post" and path(world).endswith("/tickets/bulk"):
         body = {"tickets": [world.ticket.pk], "changes": {"priority": 2}}
         kwargs.update(data=body, content_type="application/json")
@@ -1429,6 +1540,13 @@ API_AUTHZ = {
     ("DELETE", "/api/v1/oncall/overrides/{override_id}"): "API_MATRIX oncall override delete",
     ("GET", "/api/v1/oncall/pages"): "API_MATRIX oncall pages",
     ("POST", "/api/v1/oncall/pages/{page_id}/ack"): "API_MATRIX oncall page ack",
+    (
+        "POST",
+        "/api/v1/tickets/{ticket_id}/merge",
+    ): "API_MATRIX ticket merge; tests/api/test_merge_api.py",
+    ("GET", "/api/v1/tickets/{ticket_id}/ccs"): "API_MATRIX ticket ccs",
+    ("POST", "/api/v1/tickets/{ticket_id}/ccs"): "API_MATRIX ticket cc add",
+    ("DELETE", "/api/v1/tickets/{ticket_id}/ccs/{cc_id}"): "API_MATRIX ticket cc delete",
 }
 
 

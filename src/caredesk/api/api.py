@@ -21,6 +21,7 @@ from caredesk.api.bulk import router as bulk_router
 from caredesk.api.complaints import router as complaints_router
 from caredesk.api.directory import router as directory_router
 from caredesk.api.integrations import router as integrations_router
+from caredesk.api.merge import router as merge_router
 from caredesk.api.oncall import router as oncall_router
 from caredesk.api.parser import StorableTextParser
 from caredesk.api.rules import router as rules_router
@@ -95,6 +96,7 @@ problems.install(api)
 auth.install(api)
 api.add_router("/", bulk_router)  # before /tickets/{id}, so "bulk" is never read as an id
 api.add_router("/", ticket_router)
+api.add_router("/", merge_router)
 api.add_router("/", directory_router)
 api.add_router("/", sla_router)
 api.add_router("/", integrations_router)

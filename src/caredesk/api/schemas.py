@@ -135,6 +135,9 @@ class TicketOut(Schema):
         "or empty."
     )
     safety_codes: list[str] = Field(description="IMDRF codes of the finding (Annex A and E).")
+    merged_into: int | None = Field(
+        default=None, description="Closed by a merge: the id of the ticket it continues on."
+    )
 
 
 class TicketPageOut(Schema):

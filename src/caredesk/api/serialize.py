@@ -95,6 +95,7 @@ def ticket_out(
         "sla": sla_out(t, sla),
         "safety": t.safety,
         "safety_codes": list(t.safety_codes or []),
+        "merged_into": t.merged_into_id,
     }
 
 

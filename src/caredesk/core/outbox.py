@@ -451,6 +451,7 @@ def email_send(payload: dict[str, Any]) -> None:
         subject=payload["subject"],
         body=payload["body"],
         to=payload["to"],
+        cc=payload.get("cc") or None,
         from_email=payload.get("from") or None,
         headers=payload.get("headers") or {},
     )

@@ -243,6 +243,13 @@ _EVENTS: dict[str, Callable[[TicketEvent, Names], str]] = {
         f"was due by {_instant((e.data or {}).get('due_at'))}"
     ),
     EventKind.RULE_APPLIED: lambda e, _n: _rule_applied(e.data or {}),
+    EventKind.MERGED_INTO: lambda e, _n: f"Merged into {(e.data or {}).get('ref', '')}",
+    EventKind.MERGED_IN: lambda e, _n: (
+        f"{(e.data or {}).get('ref', 'A ticket')} merged in "
+        f"({(e.data or {}).get('messages', 0)} messages)"
+    ),
+    EventKind.CC_ADDED: lambda e, _n: f"Put in copy: {(e.data or {}).get('email', '')}",
+    EventKind.CC_REMOVED: lambda e, _n: f"Taken out of copy: {(e.data or {}).get('email', '')}",
 }
 
 

@@ -7,6 +7,7 @@ from caredesk.desk import (
     macros,
     mailboxes,
     mentions,
+    merge,
     protocols,
     savedviews,
     search,
@@ -26,6 +27,11 @@ urlpatterns = [
     path("tickets/<int:pk>/take/", views.ticket_take, name="ticket-take"),
     path("tickets/<int:pk>/break-glass/", views.ticket_break_glass, name="ticket-break-glass"),
     path("tickets/<int:pk>/follow/", views.ticket_follow, name="ticket-follow"),
+    path("tickets/<int:pk>/merge/", merge.ticket_merge_view, name="ticket-merge"),
+    path("tickets/<int:pk>/ccs/", merge.ticket_cc_add, name="ticket-cc-add"),
+    path(
+        "tickets/<int:pk>/ccs/<int:cc_id>/remove/", merge.ticket_cc_remove, name="ticket-cc-remove"
+    ),
     path("tickets/<int:pk>/safety/", views.ticket_safety, name="ticket-safety"),
     path("tickets/<int:pk>/escalate/", protocols.escalate, name="ticket-escalate"),
     path("tickets/<int:pk>/mentions/", mentions.mention_options, name="ticket-mention-options"),
@@ -57,6 +63,7 @@ urlpatterns = [
     path("statuses/new/", statuses.status_new, name="status-new"),
     path("statuses/<int:pk>/", statuses.status_edit, name="status"),
     path("statuses/<int:pk>/move/", statuses.status_move, name="status-move"),
+    path("bulk/merge/", merge.bulk_merge, name="bulk-merge"),
     path("compliance/audit/", audit.audit_list, name="audit"),
     path("compliance/audit/export.csv", audit.audit_export, name="audit-export"),
 ]

@@ -45,9 +45,11 @@ from caredesk.oncall import selectors as oncall_selectors
 from caredesk.safety import imdrf
 from caredesk.sla.selectors import headline, sla_views
 from caredesk.tickets import selectors, services
+from caredesk.tickets.forms import CcForm
 from caredesk.tickets.models import Priority, Status, Ticket
 from caredesk.tickets.services import Body, NewTicket, Upload
 from caredesk.tickets.services.delivery import live_status
+from caredesk.tickets.services.merge import final_ticket
 from caredesk.tickets.services.safety import SAFETY_EVENT_KINDS, SAFETY_REVIEW_MINUTES
 from caredesk.tickets.services.statuses import grouped, statuses_active, statuses_all
 
@@ -239,6 +241,8 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "recent": selectors.recent_for_requester(user=user, ticket=ticket),
         "tags": tags,
         "followers": list(ticket.followers.all()),
+        "ccs": list(ticket.ccs.all()),
+        "cc_form": CcForm(),
         "sla_clocks": sla_views([ticket.pk])[ticket.pk],
         "trackers": list(ticket.tracker_issues.all()),
         "complaint": complaint_for_ticket(ticket.pk) if user.has_perm(VIEW_COMPLAINT) else None,
@@ -267,6 +271,10 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
 @agent_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(_user(request), pk)
+    if ticket.merged_into_id is not None:
+        target = final_ticket(ticket)
+        flash.info(request, f"{ticket.ref} was merged into {target.ref}; it continues here.")
+        return redirect("desk:ticket", pk=target.pk)
     audit.ticket_viewed(
         request=request, ticket=ticket, from_search=request.GET.get("from") == "search"
     )

@@ -71,6 +71,8 @@ class ParsedMail:
     # the addresses the mail was delivered to (Delivered-To, X-Original-To, Envelope-To): the
     # mailbox it arrived on, even when the requester wrote to us in Bcc
     delivered_to: list[str] = field(default_factory=list)
+    # the To and Cc addresses with the names given them, in order
+    named_recipients: list[tuple[str, str]] = field(default_factory=list)
 
 
 # Characters no Message-ID or address holds: blanks, control characters, angle brackets, and
@@ -176,12 +178,18 @@ def parse(raw: bytes) -> ParsedMail:
     try:
         name, address = parseaddr(str(msg.get("From", "")))
         subject = " ".join(str(msg.get("Subject", "")).split())
-        recipients = [
-            a.lower()
-            for _n, a in getaddresses(
+        pairs = [
+            (a.lower(), n)
+            for n, a in getaddresses(
                 [str(v) for v in msg.get_all("To", []) + msg.get_all("Cc", [])]
             )
             if a
+        ]
+        recipients = [a for a, _n in pairs]
+        named = [
+            (a, storable.clean(n).strip()[:200])
+            for a, n in pairs
+            if len(a) <= MAX_ADDRESS and not _NOT_IN_ADDRESS.search(a)
         ]
         delivered_to = [
             a.lower()
@@ -217,4 +225,5 @@ def parse(raw: bytes) -> ParsedMail:
         attachments=attachments,
         automatic=storable.clean(_automatic(msg, address)),
         delivered_to=delivered_to,
+        named_recipients=named,
     )

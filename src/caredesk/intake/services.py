@@ -12,13 +12,14 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
 from django.db import DataError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import QuerySet
 
-from caredesk.accounts.models import Contact
+from caredesk.accounts.models import Contact, Organization, User
 from caredesk.accounts.services import requester_for_email
 from caredesk.core import clock
 from caredesk.core import text as storable
@@ -31,7 +32,10 @@ from caredesk.tickets.models import Channel, Mailbox, Message, MessageKind, Stat
 from caredesk.tickets.pure import pk_from_ref, read_reply_token
 from caredesk.tickets.services import Body, NewTicket, Upload, message_add, tickets_open
 from caredesk.tickets.services.attachments import clean_filename
+from caredesk.tickets.services.ccs import MAX_CCS, ccs_add_quietly
+from caredesk.tickets.services.followers import follower_add
 from caredesk.tickets.services.mailboxes import mailbox_for
+from caredesk.tickets.services.merge import final_ticket
 
 log = logging.getLogger(__name__)
 DONE = (MailStatus.CREATED, MailStatus.APPENDED, MailStatus.IGNORED)
@@ -231,6 +235,12 @@ _REF = re.compile(r"\[([A-Za-z]+-\d+)\]")
 def _thread(parsed: ParsedMail, contact: Contact) -> Ticket | None:
     """The ticket this mail answers: a signed reply address, our Message-IDs it refers to, or
     the reference in its subject when it comes from that ticket's requester."""
+    ticket = _answered(parsed, contact)
+    # a merged ticket's conversation continues on the ticket it was merged into
+    return final_ticket(ticket) if ticket is not None else None
+
+
+def _answered(parsed: ParsedMail, contact: Contact) -> Ticket | None:
     token_ticket = read_reply_token(settings.SECRET_KEY.encode(), parsed.recipients)
     if token_ticket:
         return Ticket.objects.filter(pk=token_ticket).first()
@@ -242,10 +252,73 @@ def _thread(parsed: ParsedMail, contact: Contact) -> Ticket | None:
     for ref in _REF.findall(parsed.subject):
         pk = pk_from_ref(ref)
         ticket = Ticket.objects.filter(pk=pk).first() if pk else None
+        if ticket is not None and ticket.merged_into_id is not None:
+            ticket = final_ticket(ticket) if ticket.requester_id == contact.pk else None
         # a reference alone proves nothing: only the ticket's own requester may add to it
         if ticket is not None and ticket.requester_id == contact.pk:
             return ticket
     return None
+
+
+def own_addresses() -> set[str]:
+    """The desk's own mailboxes: never put in copy of a ticket."""
+    found = {
+        settings.DEFAULT_FROM_EMAIL,
+        settings.CAREDESK_REPLY_ADDRESS,
+        *settings.CAREDESK_OWN_ADDRESSES,
+        *Mailbox.objects.values_list("address", flat=True),
+    }
+    for reply_to, sender in Organization.objects.values_list("mail_reply_to", "mail_from"):
+        found.add(reply_to)
+        found.add(parseaddr(sender)[1])
+    return {a.strip().lower() for a in found if a and "@" in a}
+
+
+def _is_own(address: str, own: set[str]) -> bool:
+    """One of our mailboxes, also with a +tag (a ticket's signed reply address)."""
+    local, _at, domain = address.partition("@")
+    return address in own or f"{local.split('+', 1)[0]}@{domain}" in own
+
+
+def _others(parsed: ParsedMail, *leave_out: str) -> list[tuple[str, str]]:
+    """The To and Cc people who are not our mailboxes, the sender or `leave_out`."""
+    own = own_addresses()
+    skip = {parsed.sender, *(a.lower() for a in leave_out if a)}
+    people: dict[str, str] = {}
+    for address, name in parsed.named_recipients:
+        if address in skip or address in people or _is_own(address, own):
+            continue
+        people[address] = name
+        if len(people) >= MAX_CCS:
+            break
+    return list(people.items())
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who a new mail's ticket is for: the requester, and the account manager who wrote for
+    them (who then follows the ticket instead of being its requester)."""
+
+    requester: Contact
+    manager: User | None = None
+
+
+def _for_client(parsed: ParsedMail) -> Sender | None:
+    """An account manager writing to support with their client in copy: the client (a contact
+    of an organization they manage, named in To or Cc) is the requester."""
+    manager = User.objects.filter(email__iexact=parsed.sender, is_active=True).first()
+    if manager is None or not manager.is_agent:
+        return None
+    managed = Organization.objects.filter(account_manager=manager)
+    addresses = [a for a, _n in parsed.named_recipients if a != parsed.sender]
+    client = (
+        Contact.objects.select_related("organization")
+        .filter(organization__in=managed, email__in=addresses)
+        .first()
+        if addresses
+        else None
+    )
+    return Sender(requester=client, manager=manager) if client is not None else None
 
 
 def _uploads(parsed: ParsedMail) -> tuple[tuple[Upload, ...], str]:
@@ -276,8 +349,18 @@ def _arrived_on(mail: InboundMail, parsed: ParsedMail) -> Mailbox | None:
 
 
 def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
+    for_client = _for_client(parsed)
+    if for_client is not None:
+        ticket = _thread(parsed, for_client.requester)
+        if ticket is None or ticket.status == Status.CLOSED:
+            return _open(mail, parsed, for_client, ticket)
     contact = _requester(parsed)
-    ticket = _thread(parsed, contact)
+    return _join_or_open(mail, parsed, contact, _thread(parsed, contact))
+
+
+def _join_or_open(
+    mail: InboundMail, parsed: ParsedMail, contact: Contact, ticket: Ticket | None
+) -> Outcome:
     uploads, removed = _uploads(parsed)
     body = Body(
         text=(parsed.text or parsed.full_text) + removed, email_message_id=parsed.message_id
@@ -290,7 +373,19 @@ def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
             actor=contact,
             uploads=uploads,
         )
+        ccs_add_quietly(ticket=ticket, people=_others(parsed), actor=contact)
         return _finish(mail, MailStatus.APPENDED, "", ticket=ticket, message=message)
+    return _open(mail, parsed, Sender(requester=contact), ticket)
+
+
+def _open(mail: InboundMail, parsed: ParsedMail, sender: Sender, ticket: Ticket | None) -> Outcome:
+    """A new ticket from this mail (`ticket`: the closed one it follows up, if any)."""
+    contact = sender.requester
+    author: Contact | User = sender.manager or contact
+    uploads, removed = _uploads(parsed)
+    body = Body(
+        text=(parsed.text or parsed.full_text) + removed, email_message_id=parsed.message_id
+    )
     subject = _REF.sub("", parsed.subject).strip() or "(no subject)"
     subject = re.sub(r"^((re|fwd?|aw|wg)\s*:\s*)+", "", subject, flags=re.IGNORECASE) or subject
     (opened,) = tickets_open(
@@ -307,8 +402,11 @@ def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
                 received_via=_arrived_on(mail, parsed),
             )
         ],
-        actor=contact,
+        actor=author,
     )
+    if sender.manager is not None:
+        follower_add(ticket=opened.ticket, follower=sender.manager, actor=sender.manager)
+    ccs_add_quietly(ticket=opened.ticket, people=_others(parsed, contact.email or ""), actor=author)
     first = opened.message
     acknowledge(opened, parsed.text or parsed.full_text)
     reason = f"follow-up to closed {ticket.ref}" if ticket is not None else ""

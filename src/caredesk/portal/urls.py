@@ -8,4 +8,10 @@ urlpatterns = [
     path("new/", views.choose_type, name="new"),
     path("new/<slug:slug>/", views.new_request, name="new-form"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket"),
+    path("tickets/<int:pk>/ccs/", views.ticket_cc_add, name="ticket-cc-add"),
+    path(
+        "tickets/<int:pk>/ccs/<int:cc_id>/remove/",
+        views.ticket_cc_remove,
+        name="ticket-cc-remove",
+    ),
 ]

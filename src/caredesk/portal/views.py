@@ -10,6 +10,7 @@ from django.contrib import messages as flash
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import Contact, User
 from caredesk.compliance import access as audit
@@ -21,9 +22,12 @@ from caredesk.portal.forms import PortalReplyForm, RequestForm
 from caredesk.sla import selectors as sla_selectors
 from caredesk.sla.requester import promise_lines, requester_dues
 from caredesk.tickets import selectors, services
+from caredesk.tickets.forms import CcForm
 from caredesk.tickets.models import Channel, FieldKind, RequestType, Ticket
 from caredesk.tickets.pure import Level, masked
 from caredesk.tickets.services import Body, NewTicket, Upload
+from caredesk.tickets.services.ccs import cc_remove_by_id
+from caredesk.tickets.services.merge import final_ticket
 
 
 def _user(request: HttpRequest) -> User:
@@ -187,6 +191,11 @@ def _ticket_or_404(request: HttpRequest, pk: int) -> Ticket:
 @requester_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
+    if ticket.merged_into_id is not None:
+        target = final_ticket(ticket)
+        if selectors.tickets_visible(_user(request)).filter(pk=target.pk).exists():
+            flash.info(request, f"{ticket.ref} was joined with {target.ref}: it continues here.")
+            return redirect("portal:ticket", pk=target.pk)
     own = ticket.requester_id == _contact(request).pk
     if not own:
         # an organization's administrator reading a colleague's request
@@ -214,5 +223,47 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "conversation": conversation,
         "form": form,
         "answers": _answers(ticket, own=own),
+        "own": own,
+        "ccs": list(ticket.ccs.all()) if own else [],
+        "cc_form": CcForm(),
     }
     return render(request, "portal/ticket.html", context, status=status)
+
+
+def _own_open_ticket(request: HttpRequest, pk: int) -> Ticket:
+    ticket = _ticket_or_404(request, pk)
+    if ticket.requester_id != _contact(request).pk:
+        raise Http404("No such request")
+    return ticket
+
+
+@require_POST
+@requester_required
+def ticket_cc_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The requester puts someone in copy of the replies to their request."""
+    ticket = _own_open_ticket(request, pk)
+    form = CcForm(request.POST)
+    cc = form.add_to(ticket, _user(request))
+    if cc is not None:
+        flash.success(request, f"{cc.email} will get our replies to this request.")
+        return redirect("portal:ticket", pk=ticket.pk)
+    context = {
+        "ticket": ticket,
+        "conversation": selectors.messages_for(user=_user(request), ticket=ticket),
+        "form": PortalReplyForm(),
+        "answers": _answers(ticket, own=True),
+        "own": True,
+        "ccs": list(ticket.ccs.all()),
+        "cc_form": form,
+    }
+    return render(request, "portal/ticket.html", context, status=422)
+
+
+@require_POST
+@requester_required
+def ticket_cc_remove(request: HttpRequest, pk: int, cc_id: int) -> HttpResponse:
+    ticket = _own_open_ticket(request, pk)
+    email = cc_remove_by_id(ticket=ticket, cc_id=cc_id, actor=_user(request))
+    if email:
+        flash.success(request, f"{email} no longer gets our replies to this request.")
+    return redirect("portal:ticket", pk=ticket.pk)

@@ -12,3 +12,6 @@ class TicketsConfig(AppConfig):
         from caredesk.tickets.services.statuses import CONFIG
 
         bump_on_change(CONFIG, CustomStatus)
+        from caredesk.tickets.services import merge
+
+        merge.register()

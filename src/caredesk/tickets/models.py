@@ -309,12 +309,17 @@ class Ticket(models.Model):
     safety_codes = models.JSONField(default=list, blank=True)
     safety_flagged_at = models.DateTimeField(null=True, blank=True)
     safety_reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the ticket was merged into another: closed, and its links lead there.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
 
     class Meta:
         permissions = [
             ("view_all_tickets", "Can see tickets of every team"),
             ("view_phi", "Can see health information (PHI) unmasked"),
             ("export_ticket", "Can export ticket lists (CSV)"),
+            ("merge_ticket", "Can merge tickets"),
         ]
         indexes = [
             models.Index(fields=["updated_at", "id"], name="ticket_updated_idx"),
@@ -400,6 +405,10 @@ class Message(models.Model):
     # The Message-ID of the mail that brought it, or of the mail that sent it: replies find
     # their ticket through it, and a mail received twice is recognised.
     email_message_id = models.CharField(max_length=500, blank=True, default="")
+    # The ticket this message was written on, when that ticket was merged into this one.
+    merged_from = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -422,6 +431,15 @@ class Message(models.Model):
         if self.author_contact_id:
             return self.author_contact.name if self.author_contact else ""
         return "CareDesk"
+
+    @property
+    def merged_from_ref(self) -> str:
+        """The reference of the ticket it was written on, when that was merged in."""
+        return (
+            ref_for(settings.CAREDESK_TICKET_PREFIX, self.merged_from_id)
+            if self.merged_from_id
+            else ""
+        )
 
     @property
     def from_requester(self) -> bool:
@@ -475,6 +493,10 @@ class EventKind(models.TextChoices):
     SAFETY_MARKED = "safety.marked", "Safety marked"
     SAFETY_CLEARED = "safety.cleared", "Safety cleared"
     SAFETY_REVIEWED = "safety.reviewed", "Safety reviewed"
+    MERGED_INTO = "merged_into", "Merged into another ticket"
+    MERGED_IN = "merged_in", "Another ticket merged in"
+    CC_ADDED = "cc_added", "CC added"
+    CC_REMOVED = "cc_removed", "CC removed"
 
 
 class TicketEvent(models.Model):
@@ -520,6 +542,33 @@ class TicketEvent(models.Model):
         if self.actor_contact_id and self.actor_contact:
             return self.actor_contact.name
         return "CareDesk"
+
+
+class TicketCC(models.Model):
+    """Someone besides the requester who gets the ticket's public replies (never its notes)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="ccs")
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=200, blank=True, default="")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_by_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_by_contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "email"], name="ticketcc_email_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
 
 
 class BreakGlassGrant(models.Model):

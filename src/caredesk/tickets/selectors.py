@@ -35,6 +35,7 @@ from caredesk.tickets.models import (
     MessageKind,
     Status,
     Ticket,
+    TicketCC,
 )
 from caredesk.tickets.pure import pk_from_ref
 
@@ -83,9 +84,11 @@ def visibility_branches(user: User) -> list[Q] | None:
     contact = getattr(user, "contact", None)
     if contact is None:
         return [Q(pk__in=[])]
+    # a requester also sees (the public replies of) the tickets they are in copy of
+    in_copy = Q(pk__in=TicketCC.objects.filter(contact=contact).values("ticket_id"))
     if contact.is_org_admin:
-        return [Q(organization_id=contact.organization_id), Q(requester=contact)]
-    return [Q(requester=contact)]
+        return [Q(organization_id=contact.organization_id), Q(requester=contact), in_copy]
+    return [Q(requester=contact), in_copy]
 
 
 def visibility_filter(user: User) -> Q | None:

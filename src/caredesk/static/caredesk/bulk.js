@@ -62,6 +62,14 @@
       if (count) count.textContent = "Tick at least one ticket first";
     }
   });
+  // Enter in "Merge selected into" merges (it would otherwise apply the bar's changes)
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter" || !e.target || e.target.id !== "bulk-merge-into") return;
+    var merge = document.getElementById("bulk-merge");
+    if (!merge) return;
+    e.preventDefault();
+    merge.click();
+  });
   document.addEventListener("htmx:afterSwap", function () { last = null; update(); });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", update);
   else update();

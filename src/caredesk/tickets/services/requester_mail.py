@@ -14,11 +14,13 @@ from caredesk.core.models import OutboxKind
 from caredesk.core.outbox import outbox_add
 from caredesk.tickets.models import Mailbox, Message, Ticket
 from caredesk.tickets.pure import build_reply_token
+from caredesk.tickets.services.ccs import cc_addresses
 from caredesk.tickets.services.mailboxes import mailbox_of, sender
 
 
 def notify_requester(ticket: Ticket, message: Message, *, mail: bool = True) -> None:
-    """Mail a public reply to the requester, threaded so their answer finds this ticket."""
+    """Mail a public reply to the requester and the people in copy (CC), threaded so their
+    answer finds this ticket."""
     if not mail:
         return
     context = {"ticket": ticket, "message": message, "base_url": settings.CAREDESK_BASE_URL}
@@ -27,6 +29,7 @@ def notify_requester(ticket: Ticket, message: Message, *, mail: bool = True) -> 
         subject=f"[{ticket.ref}] {ticket.subject}",
         body=render_to_string("mail/agent_reply.txt", context),
         message=message,
+        cc=cc_addresses(ticket),
     )
 
 
@@ -37,10 +40,12 @@ def mail_requester(
     body: str,
     message: Message | None = None,
     auto: str = "auto-generated",
+    cc: list[str] | None = None,
 ) -> None:
-    """Queue mail to the requester: threaded on the conversation so far, from the mailbox the
-    ticket arrived on (else the organization's own sender, else the default mailbox), with its
-    signature and a Reply-To on the same address that leads back to this ticket."""
+    """Queue mail to the requester (and `cc`, the people in copy of a public reply): threaded on
+    the conversation so far, from the mailbox the ticket arrived on (else the organization's own
+    sender, else the default mailbox), with its signature and a Reply-To on the same address that
+    leads back to this ticket."""
     if not ticket.requester.email:
         return
     org = ticket.organization
@@ -69,6 +74,8 @@ def mail_requester(
         "body": body,
         "headers": headers,
     }
+    if cc:
+        payload["cc"] = cc
     if mailbox is not None:
         payload["from"] = sender(mailbox)
     elif org is not None and org.mail_from:
