@@ -5,3 +5,11 @@ class TicketsConfig(AppConfig):
     name = "caredesk.tickets"
     label = "tickets"
     verbose_name = "Tickets"
+
+    def ready(self) -> None:
+        from caredesk.tickets.services.checklists import checklist_guard
+        from caredesk.tickets.services.guards import solve_guard_register
+        from caredesk.tickets.services.tasks import tasks_guard
+
+        solve_guard_register("tasks", tasks_guard)
+        solve_guard_register("checklist", checklist_guard)

@@ -83,9 +83,13 @@ def visibility_branches(user: User) -> list[Q] | None:
     contact = getattr(user, "contact", None)
     if contact is None:
         return [Q(pk__in=[])]
+    # tasks are internal work: never shown to the requester side
     if contact.is_org_admin:
-        return [Q(organization_id=contact.organization_id), Q(requester=contact)]
-    return [Q(requester=contact)]
+        return [
+            Q(organization_id=contact.organization_id, parent__isnull=True),
+            Q(requester=contact, parent__isnull=True),
+        ]
+    return [Q(requester=contact, parent__isnull=True)]
 
 
 def visibility_filter(user: User) -> Q | None:

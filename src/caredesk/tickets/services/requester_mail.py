@@ -38,8 +38,9 @@ def mail_requester(
     auto: str = "auto-generated",
 ) -> None:
     """Queue mail to the requester: threaded on the conversation so far, from the organization's
-    own sender when it has one, with a Reply-To that leads back to this ticket."""
-    if not ticket.requester.email:
+    own sender when it has one, with a Reply-To that leads back to this ticket. A task is
+    internal work: its requester is never mailed about it."""
+    if ticket.parent_id is not None or not ticket.requester.email:
         return
     tag = f"cd{ticket.pk}.{message.pk}" if message else f"cd{ticket.pk}.ack"
     message_id = make_msgid(idstring=tag, domain=mail_domain())

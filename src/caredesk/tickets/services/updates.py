@@ -23,6 +23,7 @@ from caredesk.tickets.models import (
 from caredesk.tickets.services import events
 from caredesk.tickets.services.clocks import clocks_sync
 from caredesk.tickets.services.events import Actor
+from caredesk.tickets.services.guards import check_solvable
 from caredesk.tickets.services.phi import phi_answer_names, seal_answers
 from caredesk.tickets.services.reactions import react
 from caredesk.tickets.services.tags import set_tags
@@ -139,6 +140,7 @@ def apply_changes(
     """
     dirty: list[str] = list(also)
     written: list[TicketEvent] = []
+    was_open = ticket.is_open
     formed: set[str] = set()
     for key, new in changes.items():
         if key == "form":  # form answers: merged, one event per answer that changed
@@ -168,6 +170,8 @@ def apply_changes(
         old = getattr(ticket, key)
         if ref_value(old) == ref_value(new):
             continue
+        if key == "status":
+            check_solvable(ticket, old, new)
         setattr(ticket, key, new)
         dirty.append(key)
         written.append(
@@ -179,6 +183,10 @@ def apply_changes(
             dirty += status_side_columns(ticket, new, now)
     ticket.updated_at = now
     ticket.save(update_fields=[*dirty, "updated_at"])
+    if ticket.parent_id is not None and was_open != ticket.is_open:
+        from caredesk.tickets.services.tasks import task_status_changed
+
+        task_status_changed(ticket, actor)
     return (set(dirty) - set(also) - {"form_data"}) | formed, written
 
 
