@@ -90,6 +90,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rules.change_macro",
         # a support lead shares saved views with a team
         "workspace.share_savedview",
+        # and keeps the checklists agents tick on tickets
+        "tickets.view_checklisttemplate",
+        "tickets.add_checklisttemplate",
+        "tickets.change_checklisttemplate",
         *COMPLAINTS_WORK,
         *ONCALL_VIEW,
         *ONCALL_OVERRIDES,
@@ -121,6 +125,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.add_requestfield",
         "tickets.change_requestfield",
         "tickets.delete_requestfield",
+        "tickets.view_checklisttemplate",
+        "tickets.add_checklisttemplate",
+        "tickets.change_checklisttemplate",
         "accounts.view_contact",
         "accounts.add_contact",
         "accounts.change_contact",

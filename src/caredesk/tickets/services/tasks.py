@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 
-from caredesk.accounts.capabilities import assignable_users
+from caredesk.accounts.capabilities import assignable_users, may_be_assigned
 from caredesk.accounts.models import Team, User
 from caredesk.core.errors import Conflict, ValidationFailed
 from caredesk.core.notify import notify
@@ -68,7 +68,9 @@ def task_open(
     if errors:
         raise ValidationFailed("The task could not be opened.", errors=errors)
     assert team is not None
-    parent = Ticket.objects.select_for_update().select_related("requester").get(pk=parent.pk)
+    parent = (
+        Ticket.objects.select_for_update().select_related("requester", "assignee").get(pk=parent.pk)
+    )
     if not parent.is_open:
         raise Conflict(f"{parent.ref} is {parent.get_status_display().lower()}: reopen it first.")
     task = tickets_open(
@@ -90,10 +92,15 @@ def task_open(
         message_add(
             ticket=task, kind=MessageKind.INTERNAL, body=Body(text=instructions), actor=actor
         )
+    # whoever opened it, and the parent's assignee, follow it (and so see it, whatever its team)
+    watchers = [p for p in (actor, parent.assignee) if isinstance(p, User) and may_be_assigned(p)]
+    watchers = list(dict.fromkeys(watchers))
+    task.followers.add(*watchers)
     about = {"task": task.pk, "task_ref": task.ref, "parent": parent.pk, "parent_ref": parent.ref}
     events.record(
         events.happened(parent, EventKind.TASK_OPENED, actor, team=team.name, **about),
         events.happened(task, EventKind.TASK_OPENED, actor, team=team.name, **about),
+        *[events.follower_added(task, actor, person) for person in watchers],
     )
     if parent.status != Status.ON_HOLD:
         ticket_update(ticket=parent, changes={"status": Status.ON_HOLD}, actor=actor)
