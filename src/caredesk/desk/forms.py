@@ -228,10 +228,18 @@ class TaskForm(forms.Form):
         help_text="An internal note on the task; the requester never sees tasks.",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "task_%s")  # beside the properties form on the same page
+        super().__init__(*args, **kwargs)
+
 
 class ChecklistStepForm(forms.Form):
     text = forms.CharField(max_length=300, label="New step")
     required = forms.BooleanField(required=False, label="Required before solving")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "step_%s")
+        super().__init__(*args, **kwargs)
 
 
 class ChecklistTemplateForm(forms.Form):
