@@ -216,3 +216,12 @@ def test_ticking_a_step_of_another_ticket_is_not_found(desk):
     with pytest.raises(NotFound):
         checklist_item_tick(ticket=ticket, item_id=step.pk, done=True, actor=agent)
     assert ChecklistItem.objects.get(pk=step.pk).done_at is None
+
+
+def test_a_tasks_words_are_the_desks_not_a_report_for_the_safety_screen(desk):
+    agent, _engineer, engineering, _requester, ticket = desk
+    task = task_open(
+        parent=ticket, subject="Camera went black at 10:02", team=engineering, actor=agent
+    )
+    task.refresh_from_db()
+    assert task.safety == "" and not task.events.filter(kind=EventKind.SAFETY_FLAGGED).exists()

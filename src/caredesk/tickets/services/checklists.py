@@ -21,6 +21,7 @@ from caredesk.tickets.models import (
     ChecklistTemplateItem,
     EventKind,
     Ticket,
+    TicketEvent,
 )
 from caredesk.tickets.services import events
 from caredesk.tickets.services.events import Actor
@@ -177,9 +178,7 @@ def checklist_apply(*, ticket: Ticket, template: ChecklistTemplate, actor: Actor
     return len(steps)
 
 
-def _applied(
-    ticket: Ticket, template: ChecklistTemplate, count: int, actor: Actor
-) -> events.TicketEvent:
+def _applied(ticket: Ticket, template: ChecklistTemplate, count: int, actor: Actor) -> TicketEvent:
     return events.happened(
         ticket,
         EventKind.CHECKLIST_CHANGED,
@@ -191,7 +190,7 @@ def _applied(
     )
 
 
-def checklists_for_new(tickets: Sequence[Ticket], actor: Actor) -> list[events.TicketEvent]:
+def checklists_for_new(tickets: Sequence[Ticket], actor: Actor) -> list[TicketEvent]:
     """The checklists of newly inserted tickets whose request type carries one: the steps are
     written (one INSERT), their events returned for the caller to record with the rest."""
     wanted = {t.category.checklist_id for t in tickets if t.category and t.category.checklist_id}
@@ -246,7 +245,7 @@ def checklist_template_save(
         errors.setdefault("name", []).append("Keep the name to 120 characters or fewer.")
     elif (
         ChecklistTemplate.objects.filter(name__iexact=name)
-        .exclude(pk=template.pk if template else None)
+        .exclude(pk=template.pk if template else 0)
         .exists()
     ):
         errors.setdefault("name", []).append("Another checklist has this name.")

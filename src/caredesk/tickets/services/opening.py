@@ -202,7 +202,8 @@ def _prepare(drafts: list[_Draft], actor: Actor, now: Any) -> None:
         d.ticket._opening_tags = d.tags  # type: ignore[attr-defined]  # read by add_tags
         # the report is screened before the protocols decide, so they see its safety
         report = "\n".join([d.ticket.subject, d.message.body_text if d.message else ""])
-        d.flagged = safety_screen(d.ticket, report, d.author or actor)
+        if d.data.parent is None:  # a task is the desk's own words, not a customer's report
+            d.flagged = safety_screen(d.ticket, report, d.author or actor)
     decided = routing_decide(
         drafts=[(d.ticket, d.message.body_text if d.message else "", d.tags) for d in drafts]
     )

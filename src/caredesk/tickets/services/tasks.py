@@ -116,7 +116,7 @@ def task_status_changed(task: Ticket, actor: Actor) -> None:
     parent = (
         Ticket.objects.select_for_update()
         .select_related("assignee", "team")
-        .filter(pk=task.parent_id, is_open=True)
+        .filter(pk=task.parent_id or 0, is_open=True)
         .first()
     )
     if parent is None:
