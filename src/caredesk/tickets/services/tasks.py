@@ -69,7 +69,9 @@ def task_open(
         raise ValidationFailed("The task could not be opened.", errors=errors)
     assert team is not None
     parent = (
-        Ticket.objects.select_for_update().select_related("requester", "assignee").get(pk=parent.pk)
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("requester", "assignee")
+        .get(pk=parent.pk)
     )
     if not parent.is_open:
         raise Conflict(f"{parent.ref} is {parent.get_status_display().lower()}: reopen it first.")
@@ -114,7 +116,7 @@ def task_open(
 def task_status_changed(task: Ticket, actor: Actor) -> None:
     """A task was solved or closed, or reopened: its parent resumes, or waits again."""
     parent = (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("assignee", "team")
         .filter(pk=task.parent_id or 0, is_open=True)
         .first()
