@@ -10,15 +10,10 @@ from playwright.sync_api import expect
 from caredesk.core.models import Notification
 from caredesk.tickets.models import Status, Ticket
 from caredesk.tickets.services.checklists import checklist_item_add
+from tests.e2e.test_mentions_views import _check_in
 from tests.factories import PASSWORD, AgentFactory, TeamFactory, make_ticket
 
 pytestmark = pytest.mark.e2e
-
-
-def _check_in(screen) -> None:  # type: ignore[no-untyped-def]
-    """Let the page's background check-in run (the browser's clock, not the wall's)."""
-    with screen.page.expect_response(re.compile(r"/agent/live/")):
-        screen.page.clock.run_for(16_000)
 
 
 def test_a_task_for_another_team_holds_the_parent_until_it_is_solved(open_screen):

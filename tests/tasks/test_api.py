@@ -6,18 +6,13 @@ import pytest
 
 from caredesk.tickets.models import Status, Ticket
 from tests.api.conftest import PROBLEM, ApiClient
-from tests.factories import AgentFactory, TeamFactory, make_ticket, requester_with_login
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
-    support, engineering = TeamFactory(name="Support"), TeamFactory(name="Engineering")
-    agent = AgentFactory(teams=[support])
-    engineer = AgentFactory(teams=[engineering])
-    requester = requester_with_login()
-    ticket = make_ticket(requester, team=support, assignee=agent)
+def world(desk):
+    agent, engineer, engineering, requester, ticket = desk
     return ApiClient(agent), ApiClient(engineer), ApiClient(requester.user), engineering, ticket
 
 

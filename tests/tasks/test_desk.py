@@ -9,26 +9,14 @@ from caredesk.tickets.models import ChecklistTemplate, RequestType, Status, Tick
 from caredesk.tickets.services import ticket_update
 from caredesk.tickets.services.checklists import checklist_item_add, checklist_template_save
 from caredesk.tickets.services.tasks import task_open
-from tests.factories import (
-    AgentFactory,
-    RequestTypeFactory,
-    TeamFactory,
-    login_verified,
-    make_ticket,
-    requester_with_login,
-    supervisor,
-)
+from tests.factories import RequestTypeFactory, login_verified, supervisor
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
-    support, engineering = TeamFactory(name="Support"), TeamFactory(name="Engineering")
-    agent = AgentFactory(teams=[support], name="Ada Support")
-    engineer = AgentFactory(teams=[engineering], name="Eli Engineer")
-    requester = requester_with_login()
-    ticket = make_ticket(requester, team=support, assignee=agent, subject="Camera froze")
+def world(desk):
+    agent, engineer, engineering, _requester, ticket = desk
     return agent, engineer, engineering, ticket
 
 

@@ -18,25 +18,9 @@ from caredesk.tickets.services.checklists import (
 )
 from caredesk.tickets.services.guards import solve_blockers
 from caredesk.tickets.services.tasks import task_open
-from tests.factories import (
-    AgentFactory,
-    RequestTypeFactory,
-    TeamFactory,
-    make_ticket,
-    requester_with_login,
-)
+from tests.factories import RequestTypeFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk():
-    support, engineering = TeamFactory(name="Support"), TeamFactory(name="Engineering")
-    agent = AgentFactory(teams=[support], name="Ada Support")
-    engineer = AgentFactory(teams=[engineering], name="Eli Engineer")
-    requester = requester_with_login()
-    ticket = make_ticket(requester, team=support, assignee=agent)
-    return agent, engineer, engineering, requester, ticket
 
 
 def _kinds(ticket: Ticket) -> list[str]:
