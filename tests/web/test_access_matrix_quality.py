@@ -33,6 +33,10 @@ pytestmark = pytest.mark.django_db
 SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     # the protocols, and queue exports, are the support leads'
     "desk:queue-export": FORBIDDEN,
+    # and so are the checklist templates
+    "desk:checklists": FORBIDDEN,
+    "desk:checklist-new": FORBIDDEN,
+    "desk:checklist": FORBIDDEN,
     "desk:policies": FORBIDDEN,
     "desk:policy": FORBIDDEN,
     "desk:policy-new": FORBIDDEN,
