@@ -1409,6 +1409,86 @@ API_MATRIX += [
 ]
 
 
+# -- tasks and checklists: on a ticket, whoever works it; templates, the leads and admins ------
+
+
+def _checklist_template(w: World) -> int:
+    from caredesk.tickets.models import ChecklistTemplate
+    from caredesk.tickets.services.checklists import checklist_template_save
+
+    found = ChecklistTemplate.objects.filter(name="Matrix checklist").first()
+    return (found or checklist_template_save(name="Matrix checklist", steps=[("Step", True)])).pk
+
+
+def _checklist_item(w: World) -> int:
+    from caredesk.tickets.services.checklists import checklist_item_add
+
+    item = w.ticket.checklist.first() or checklist_item_add(
+        ticket=w.ticket, text="Matrix step", actor=None
+    )
+    return item.pk
+
+
+ON_TICKET_FORM = {  # an empty form is refused with its errors by everyone who sees the ticket
+    "anonymous": LOGIN,
+    **REQUESTERS_FORBIDDEN,
+    "agent": 422,
+    "other_agent": NOT_FOUND,
+    "supervisor": 422,
+    "admin": 422,
+}
+TEMPLATE_KEEPERS = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY}
+MATRIX += [
+    ("desk:ticket-tasks", lambda w: f"/agent/tickets/{w.ticket.pk}/tasks/", "post", ON_TICKET_FORM),
+    (
+        "desk:ticket-checklist",
+        lambda w: f"/agent/tickets/{w.ticket.pk}/checklist/",
+        "post",
+        ON_TICKET_FORM,
+    ),
+    ("desk:checklists", lambda w: "/agent/checklists/", "get", TEMPLATE_KEEPERS),
+    ("desk:checklist-new", lambda w: "/agent/checklists/new/", "get", TEMPLATE_KEEPERS),
+    (
+        "desk:checklist",
+        lambda w: f"/agent/checklists/{_checklist_template(w)}/",
+        "get",
+        TEMPLATE_KEEPERS,
+    ),
+]
+ON_TICKET_API = {  # requesters see the ticket but not its internal work
+    "anonymous": UNAUTH,
+    "requester": FORBIDDEN,
+    "client_admin": FORBIDDEN,
+    "other_requester": NOT_FOUND,
+    "agent": OK,
+    "other_agent": NOT_FOUND,
+    "supervisor": OK,
+    "admin": OK,
+}
+CREATED = 201
+API_MATRIX += [
+    (
+        "ticket tasks",
+        lambda w: f"{API}/tickets/{w.ticket.pk}/tasks",
+        "post",
+        {**ON_TICKET_API, "agent": CREATED, "supervisor": CREATED, "admin": CREATED},
+    ),
+    ("ticket checklist", lambda w: f"{API}/tickets/{w.ticket.pk}/checklist", "get", ON_TICKET_API),
+    (
+        "ticket checklist add",
+        lambda w: f"{API}/tickets/{w.ticket.pk}/checklist",
+        "post",
+        {**ON_TICKET_API, "agent": CREATED, "supervisor": CREATED, "admin": CREATED},
+    ),
+    (
+        "ticket checklist tick",
+        lambda w: f"{API}/tickets/{w.ticket.pk}/checklist/{_checklist_item(w)}",
+        "patch",
+        ON_TICKET_API,
+    ),
+]
+
+
 def _expect(response: Any, expected: Any) -> None:
     if expected == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith("/login/"), response
@@ -1433,8 +1513,15 @@ def api_call(world: World, user: Any, path: Any, method: str) -> Any:
     kwargs: dict[str, Any] = {"headers": headers}
     if method == "patch":
         body = {"active": True} if "/sla/" in path(world) else {"priority": 2}
+        if "/checklist/" in path(world):
+            body = {"done": True}
         kwargs.update(data=body, content_type="application/json")
-    if method == "post" and path(world).endswith("/safety"):
+    if method == "post" and path(world).endswith("/tasks"):
+        body = {"subject": "Check the logs", "team": world.ticket.team_id}
+        kwargs.update(data=body, content_type="application/json")
+    elif method == "post" and path(world).endswith("/checklist"):
+        kwargs.update(data={"text": "Call back"}, content_type="application/json")
+    elif method == "post" and path(world).endswith("/safety"):
         kwargs.update(data={"action": "review"}, content_type="application/json")
     elif method == "post" and path(world).endswith("/merge"):
         kwargs.update(data={"into": world.colleague_ticket.pk}, content_type="application/json")
@@ -1522,6 +1609,10 @@ API_AUTHZ = {
     ("POST", "/api/v1/integrations/tracker/webhook"): "tests/integrations/test_tracker.py (secret)",
     ("POST", "/api/v1/tickets/{ticket_id}/escalate"): "tests/api/test_rules_api.py",
     ("POST", "/api/v1/tickets/{ticket_id}/safety"): "API_MATRIX ticket safety",
+    ("POST", "/api/v1/tickets/{ticket_id}/tasks"): "API_MATRIX ticket tasks",
+    ("GET", "/api/v1/tickets/{ticket_id}/checklist"): "API_MATRIX ticket checklist",
+    ("POST", "/api/v1/tickets/{ticket_id}/checklist"): "API_MATRIX ticket checklist add",
+    ("PATCH", "/api/v1/tickets/{ticket_id}/checklist/{item_id}"): "API_MATRIX checklist tick",
     ("POST", "/api/v1/rules/simulate"): "tests/api/test_rules_api.py",
     ("POST", "/api/v1/video-failures"): "tests/api/test_video_failures.py only_partners_and_agents",
     ("GET", "/api/v1/audit"): "API_MATRIX access audit; tests/api/test_audit_api.py",

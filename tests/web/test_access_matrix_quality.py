@@ -38,6 +38,10 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     "desk:mailbox-new": FORBIDDEN,
     "desk:mailbox": FORBIDDEN,
     "desk:mailbox (changed)": FORBIDDEN,
+    # and so are the checklist templates
+    "desk:checklists": FORBIDDEN,
+    "desk:checklist-new": FORBIDDEN,
+    "desk:checklist": FORBIDDEN,
     "desk:policies": FORBIDDEN,
     "desk:policy": FORBIDDEN,
     "desk:policy-new": FORBIDDEN,

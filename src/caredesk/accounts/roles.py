@@ -103,6 +103,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # a support lead shares saved views with a team
         "workspace.share_savedview",
         *CUSTOM_STATUSES,
+        # and keeps the checklists agents tick on tickets
+        "tickets.view_checklisttemplate",
+        "tickets.add_checklisttemplate",
+        "tickets.change_checklisttemplate",
         *COMPLAINTS_WORK,
         *ONCALL_VIEW,
         *ONCALL_OVERRIDES,
@@ -139,6 +143,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.add_mailbox",
         "tickets.change_mailbox",
         *CUSTOM_STATUSES,
+        "tickets.view_checklisttemplate",
+        "tickets.add_checklisttemplate",
+        "tickets.change_checklisttemplate",
         "accounts.view_contact",
         "accounts.add_contact",
         "accounts.change_contact",

@@ -100,6 +100,18 @@ class SlaOut(Schema):
     clocks: list[SlaClockOut]
 
 
+class TicketRef(Schema):
+    id: int
+    ref: str
+
+
+class TaskRef(Schema):
+    id: int
+    ref: str
+    status: StatusName
+    team_id: int | None
+
+
 class TicketOut(Schema):
     id: int
     ref: str
@@ -137,6 +149,12 @@ class TicketOut(Schema):
     safety_codes: list[str] = Field(description="IMDRF codes of the finding (Annex A and E).")
     merged_into: int | None = Field(
         default=None, description="Closed by a merge: the id of the ticket it continues on."
+    )
+    parent: TicketRef | None = Field(
+        description="The ticket this one is a task of (tasks are internal: never a requester's)."
+    )
+    tasks: list[TaskRef] = Field(
+        description="This ticket's tasks, oldest first (shown to agents; empty for requesters)."
     )
 
 
@@ -369,3 +387,42 @@ class ContactPageOut(Page):
 
 class OrganizationPageOut(Page):
     items: list[OrganizationOut]
+
+
+class TaskIn(Strict):
+    subject: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    team: Id
+    assignee: Id | None = None
+    instructions: Annotated[str, StringConstraints(max_length=10_000)] = ""
+
+
+class ChecklistItemIn(Strict):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    required: bool = False
+
+
+class ChecklistTickIn(Strict):
+    done: bool
+
+
+class ChecklistItemOut(Schema):
+    id: int
+    text: str
+    required: bool
+    position: int
+    done: bool
+    done_at: datetime | None
+    done_by: PersonRef | None
+
+
+class ChecklistStateOut(Schema):
+    total: int
+    done: int
+    required: int
+    required_done: int
+    complete: bool = Field(description="Every required step is done: the ticket may be solved.")
+
+
+class ChecklistOut(Schema):
+    state: ChecklistStateOut
+    items: list[ChecklistItemOut]

@@ -15,6 +15,7 @@ from caredesk.api import serialize
 from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
 from caredesk.api.schemas import ChannelName, Clean, Id, PriorityNumber, StatusName, TicketOut
+from caredesk.api.tickets import tasks_for
 from caredesk.compliance import access as audit
 from caredesk.sla.selectors import sla_views
 from caredesk.tickets import search, selectors
@@ -70,11 +71,15 @@ def ticket_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, 
     ids = [t.pk for t in tickets]
     views = sla_views(ids)
     shown = selectors.phi_shown_ids(user, ids)
+    tasks = tasks_for(user, ids)
     return {
         "items": [
             {
                 "ticket": serialize.ticket_out(
-                    h.ticket, views[h.ticket.pk], phi_shown=h.ticket.pk in shown
+                    h.ticket,
+                    views[h.ticket.pk],
+                    phi_shown=h.ticket.pk in shown,
+                    tasks=tasks.get(h.ticket.pk),
                 ),
                 "exact": h.exact,
                 "subject_html": search.Snippet("Subject", h.subject).html,

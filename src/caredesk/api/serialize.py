@@ -61,10 +61,11 @@ def ticket_out(
     tags: list[str] | None = None,
     *,
     phi_shown: bool,
+    tasks: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Ticket JSON; `sla` is the ticket's clock views, loaded by the caller for a whole page;
     `tags`, when the caller knows them, saves reading them. Health information is masked
-    unless `phi_shown`."""
+    unless `phi_shown`. `tasks`: the ticket's tasks (selectors.task_refs), for agents only."""
     return {
         "id": t.pk,
         "ref": t.ref,
@@ -96,6 +97,20 @@ def ticket_out(
         "safety": t.safety,
         "safety_codes": list(t.safety_codes or []),
         "merged_into": t.merged_into_id,
+        "parent": {"id": t.parent_id, "ref": t.parent_ref} if t.parent_id else None,
+        "tasks": tasks or [],
+    }
+
+
+def checklist_item_out(item: Any) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "text": item.text,
+        "required": item.required,
+        "position": item.position,
+        "done": item.done_at is not None,
+        "done_at": item.done_at,
+        "done_by": person(item.done_by),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import asdict
 from typing import Any
 
 from django.db import transaction
@@ -21,12 +22,16 @@ from caredesk.api.problems import documented
 from caredesk.api.schemas import (
     MAX_BATCH,
     AttachmentIn,
+    ChecklistItemIn,
+    ChecklistOut,
+    ChecklistTickIn,
     CustomStatusOut,
     EscalateIn,
     Id,
     MessageIn,
     MessageOut,
     SafetyIn,
+    TaskIn,
     TicketBatchIn,
     TicketBatchOut,
     TicketCreateIn,
@@ -41,8 +46,14 @@ from caredesk.sla.selectors import sla_views, views_of
 from caredesk.tickets import selectors, services
 from caredesk.tickets.models import CustomStatus, RequestType, Ticket
 from caredesk.tickets.services import Body, NewTicket, Upload
+from caredesk.tickets.services.checklists import (
+    checklist_item_add,
+    checklist_item_tick,
+    checklist_state,
+)
 from caredesk.tickets.services.safety import safety_decide
 from caredesk.tickets.services.statuses import statuses_all
+from caredesk.tickets.services.tasks import task_open
 
 router = Router(tags=["tickets"])
 
@@ -66,7 +77,13 @@ def _with_relations(pk: int) -> Ticket:
 def _ticket_json(pk: int, user: User) -> dict[str, Any]:
     ticket = _with_relations(pk)
     shown = selectors.phi_shown(user, ticket)
-    return serialize.ticket_out(ticket, sla_views([pk])[pk], phi_shown=shown)
+    tasks = tasks_for(user, [pk]).get(pk)
+    return serialize.ticket_out(ticket, sla_views([pk])[pk], phi_shown=shown, tasks=tasks)
+
+
+def tasks_for(user: User, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The tasks of these tickets, for people who work tickets (one query; none otherwise)."""
+    return selectors.task_refs(ids) if works_tickets(user) else {}
 
 
 def _uploads(items: list[AttachmentIn]) -> tuple[Upload, ...]:
@@ -124,9 +141,11 @@ def ticket_list(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str, 
     ids = [t.pk for t in page.items]
     views = sla_views(ids)
     shown = selectors.phi_shown_ids(user, ids)
+    tasks = tasks_for(user, ids)
     return {
         "items": [
-            serialize.ticket_out(t, views[t.pk], phi_shown=t.pk in shown) for t in page.items
+            serialize.ticket_out(t, views[t.pk], phi_shown=t.pk in shown, tasks=tasks.get(t.pk))
+            for t in page.items
         ],
         "next_cursor": page.next_cursor,
     }
@@ -496,3 +515,92 @@ def status_list(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for s in statuses_all()
     ]
+
+
+def _agent_ticket(request: HttpRequest, ticket_id: int, doing: str) -> tuple[User, Ticket]:
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    if not works_tickets(user):
+        raise PermissionDenied(f"Only agents can {doing}.")
+    return user, ticket
+
+
+@router.post(
+    "/tickets/{ticket_id}/tasks",
+    auth=needs_scope(TICKETS_WRITE),
+    response={201: TicketOut},
+    summary="Open a task of a ticket for another team",
+    description=(
+        "A task is an internal ticket for `team` (same requester and organization, never shown "
+        "or mailed to the requester); `instructions` become its first internal note. The ticket "
+        "goes on hold until its tasks are solved, then opens again and its assignee (or team) "
+        "is told. Solving a ticket with open tasks is refused (409). Agents only."
+    ),
+    openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
+)
+def task_create(request: HttpRequest, ticket_id: Id, payload: TaskIn) -> Status[dict[str, Any]]:
+    user, ticket = _agent_ticket(request, ticket_id, "open tasks")
+    task = task_open(
+        parent=ticket,
+        subject=payload.subject,
+        team=_lookup(Team, payload.team, "team"),
+        assignee=_lookup(User, payload.assignee, "assignee"),
+        instructions=payload.instructions,
+        actor=user,
+    )
+    return Status(201, _ticket_json(task.pk, user))
+
+
+def _checklist_json(ticket: Ticket) -> dict[str, Any]:
+    state = checklist_state(ticket)
+    return {
+        "state": {**asdict(state), "complete": state.complete},
+        "items": [serialize.checklist_item_out(i) for i in selectors.checklist_of(ticket)],
+    }
+
+
+@router.get(
+    "/tickets/{ticket_id}/checklist",
+    auth=needs_scope(TICKETS_READ),
+    response=ChecklistOut,
+    summary="A ticket's checklist",
+    description=(
+        "The steps in order, who did each and when, and the state other systems check: "
+        "`complete` is false while a required step is open (the ticket cannot be solved). "
+        "Agents only."
+    ),
+    openapi_extra=documented(401, 403, 404, 422),
+)
+def checklist_get(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
+    _user_, ticket = _agent_ticket(request, ticket_id, "read checklists")
+    return _checklist_json(ticket)
+
+
+@router.post(
+    "/tickets/{ticket_id}/checklist",
+    auth=needs_scope(TICKETS_WRITE),
+    response={201: ChecklistOut},
+    summary="Add a step to a ticket's checklist",
+    openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
+)
+def checklist_add(
+    request: HttpRequest, ticket_id: Id, payload: ChecklistItemIn
+) -> Status[dict[str, Any]]:
+    user, ticket = _agent_ticket(request, ticket_id, "change checklists")
+    checklist_item_add(ticket=ticket, text=payload.text, required=payload.required, actor=user)
+    return Status(201, _checklist_json(ticket))
+
+
+@router.patch(
+    "/tickets/{ticket_id}/checklist/{item_id}",
+    auth=needs_scope(TICKETS_WRITE),
+    response=ChecklistOut,
+    summary="Mark a checklist step done or not done",
+    openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
+)
+def checklist_tick(
+    request: HttpRequest, ticket_id: Id, item_id: Id, payload: ChecklistTickIn
+) -> dict[str, Any]:
+    user, ticket = _agent_ticket(request, ticket_id, "change checklists")
+    checklist_item_tick(ticket=ticket, item_id=item_id, done=payload.done, actor=user)
+    return _checklist_json(ticket)

@@ -271,3 +271,39 @@ class SimulateForm(forms.Form):
         help_text="ISO 8601 with an offset, e.g. 2026-11-24T16:30:00-05:00. Empty: now.",
         widget=forms.TextInput(),
     )
+
+
+class TaskForm(forms.Form):
+    subject = forms.CharField(max_length=300, label="Task")
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), label="For team")
+    assignee = forms.ModelChoiceField(queryset=agents(), required=False, label="Assignee")
+    instructions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=10_000,
+        help_text="An internal note on the task; the requester never sees tasks.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "task_%s")  # beside the properties form on the same page
+        super().__init__(*args, **kwargs)
+
+
+class ChecklistStepForm(forms.Form):
+    text = forms.CharField(max_length=300, label="New step")
+    required = forms.BooleanField(required=False, label="Required before solving")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "step_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ChecklistTemplateForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    active = forms.BooleanField(required=False, initial=True, label="Offered to agents")
+    request_types = forms.ModelMultipleChoiceField(
+        queryset=RequestType.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Put on new tickets of these request types",
+    )

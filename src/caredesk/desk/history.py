@@ -219,6 +219,30 @@ def _status(label: Any, category: Any) -> str:
     return str(label) if str(label) == kind else f"{label} ({kind})"
 
 
+def _task_opened(e: TicketEvent) -> str:
+    d = e.data or {}
+    if e.ticket_id == d.get("parent"):
+        return f"Task {d.get('task_ref', '')} opened for {d.get('team', 'another team')}"
+    return f"Opened as a task of {d.get('parent_ref', '')} for {d.get('team', 'another team')}"
+
+
+def _task_finished(e: TicketEvent) -> str:
+    d = e.data or {}
+    status = _choice(Status, d.get("status"), "done").lower()
+    return f"Task {d.get('task_ref', '')} {status}: no task left open, the wait is over"
+
+
+def _checklist(e: TicketEvent) -> str:
+    d = e.data or {}
+    if e.kind == EventKind.CHECKLIST_TICKED:
+        return f"Checklist: “{d.get('text', '')}” {'done' if d.get('done') else 'not done'}"
+    if d.get("action") == "applied":
+        count = d.get("count", 0)
+        return f"Checklist “{d.get('name', '')}” applied ({count} step{'s' if count != 1 else ''})"
+    required = " (required)" if d.get("required") else ""
+    return f"Checklist step added: “{d.get('text', '')}”{required}"
+
+
 _EVENTS: dict[str, Callable[[TicketEvent, Names], str]] = {
     EventKind.FIELD_CHANGED: _change,
     EventKind.STATUS_CHANGED: _change,
@@ -250,6 +274,10 @@ _EVENTS: dict[str, Callable[[TicketEvent, Names], str]] = {
     ),
     EventKind.CC_ADDED: lambda e, _n: f"Put in copy: {(e.data or {}).get('email', '')}",
     EventKind.CC_REMOVED: lambda e, _n: f"Taken out of copy: {(e.data or {}).get('email', '')}",
+    EventKind.TASK_OPENED: lambda e, _n: _task_opened(e),
+    EventKind.TASK_FINISHED: lambda e, _n: _task_finished(e),
+    EventKind.CHECKLIST_TICKED: lambda e, _n: _checklist(e),
+    EventKind.CHECKLIST_CHANGED: lambda e, _n: _checklist(e),
 }
 
 

@@ -13,6 +13,7 @@ from caredesk.desk import (
     search,
     statuses,
     views,
+    worklists,
 )
 
 app_name = "desk"
@@ -34,6 +35,11 @@ urlpatterns = [
     ),
     path("tickets/<int:pk>/safety/", views.ticket_safety, name="ticket-safety"),
     path("tickets/<int:pk>/escalate/", protocols.escalate, name="ticket-escalate"),
+    path("tickets/<int:pk>/tasks/", worklists.ticket_tasks, name="ticket-tasks"),
+    path("tickets/<int:pk>/checklist/", worklists.ticket_checklist, name="ticket-checklist"),
+    path("checklists/", worklists.checklist_templates, name="checklists"),
+    path("checklists/new/", worklists.checklist_template_edit, name="checklist-new"),
+    path("checklists/<int:template_id>/", worklists.checklist_template_edit, name="checklist"),
     path("tickets/<int:pk>/mentions/", mentions.mention_options, name="ticket-mention-options"),
     path("notifications/", protocols.notifications, name="notifications"),
     path("views/", savedviews.views_page, name="views"),

@@ -38,6 +38,7 @@ from caredesk.desk.forms import (
 )
 from caredesk.desk.history import history_lines, latest_handover
 from caredesk.desk.listviews import saved_view_context
+from caredesk.desk.panels import worklist_context
 from caredesk.desk.phi import form_answers, requester_birth_date, ticket_details
 from caredesk.desk.rows import ticket_rows
 from caredesk.desk.viewcounts import CLIENTS, SidebarViews, count_key, sidebar_views, view_url
@@ -251,6 +252,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "safety_form": SafetyForm(),
         **_safety_context(ticket),
         "live_note": live_status(ticket),
+        **worklist_context(user, ticket),
         "props_form": PropertiesForm(
             ticket=ticket,
             statuses=statuses,

@@ -15,3 +15,9 @@ class TicketsConfig(AppConfig):
         from caredesk.tickets.services import merge
 
         merge.register()
+        from caredesk.tickets.services.checklists import checklist_guard
+        from caredesk.tickets.services.guards import solve_guard_register
+        from caredesk.tickets.services.tasks import tasks_guard
+
+        solve_guard_register("tasks", tasks_guard)
+        solve_guard_register("checklist", checklist_guard)

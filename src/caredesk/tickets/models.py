@@ -118,6 +118,35 @@ class Tag(models.Model):
         return self.name
 
 
+class ChecklistTemplate(models.Model):
+    """A named, ordered list of steps; a request type may carry one, and agents apply one to a
+    ticket. Changing a template leaves the checklists already on tickets as they are."""
+
+    name = models.CharField(max_length=120, unique=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistTemplateItem(models.Model):
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
+    text = models.CharField(max_length=300)
+    required = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class RequestType(models.Model):
     """A category of request with the structured form requesters fill in."""
 
@@ -131,6 +160,14 @@ class RequestType(models.Model):
     portal_visible = models.BooleanField(default=True)
     active = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0)
+    checklist = models.ForeignKey(
+        ChecklistTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="request_types",
+        help_text="Put on every ticket of this type when it opens.",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -272,6 +309,11 @@ class Ticket(models.Model):
     received_via = models.ForeignKey(
         Mailbox, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
     )
+    # A task: internal work another team does for this ticket, which waits on hold for it.
+    # Tasks are never shown to the requester nor mailed to them.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
 
     patient_id = EncryptedCharField(max_length=64, blank=True, default="")
     clinician_id = EncryptedCharField(max_length=64, blank=True, default="")
@@ -351,6 +393,11 @@ class Ticket(models.Model):
             models.Index(
                 fields=["wake_at"], name="ticket_wake_idx", condition=Q(wake_at__isnull=False)
             ),
+            models.Index(
+                fields=["parent", "id"],
+                name="ticket_parent_idx",
+                condition=Q(parent__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -382,6 +429,14 @@ class Ticket(models.Model):
         if self.custom_status_id and self.custom_status:
             return self.custom_status.requester_label
         return REQUESTER_STATUS.get(self.status, self.status)
+
+    @property
+    def is_task(self) -> bool:
+        return self.parent_id is not None
+
+    @property
+    def parent_ref(self) -> str:
+        return ref_for(settings.CAREDESK_TICKET_PREFIX, self.parent_id) if self.parent_id else ""
 
 
 class MessageKind(models.TextChoices):
@@ -497,6 +552,10 @@ class EventKind(models.TextChoices):
     MERGED_IN = "merged_in", "Another ticket merged in"
     CC_ADDED = "cc_added", "CC added"
     CC_REMOVED = "cc_removed", "CC removed"
+    TASK_OPENED = "task.opened", "Task opened"
+    TASK_FINISHED = "task.finished", "Task finished"
+    CHECKLIST_CHANGED = "checklist.changed", "Checklist changed"
+    CHECKLIST_TICKED = "checklist.ticked", "Checklist item ticked"
 
 
 class TicketEvent(models.Model):
@@ -589,3 +648,32 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on #{self.ticket_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class ChecklistItem(models.Model):
+    """One step of a ticket's checklist; a required step must be done before the ticket is
+    solved."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="checklist")
+    text = models.CharField(max_length=300)
+    required = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+    template = models.ForeignKey(
+        ChecklistTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["ticket", "position", "id"], name="checklist_ticket_idx")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None

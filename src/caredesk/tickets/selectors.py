@@ -84,11 +84,18 @@ def visibility_branches(user: User) -> list[Q] | None:
     contact = getattr(user, "contact", None)
     if contact is None:
         return [Q(pk__in=[])]
-    # a requester also sees (the public replies of) the tickets they are in copy of
-    in_copy = Q(pk__in=TicketCC.objects.filter(contact=contact).values("ticket_id"))
+    # a requester also sees (the public replies of) the tickets they are in copy of; tasks are
+    # internal work, never shown to the requester side
+    in_copy = Q(
+        pk__in=TicketCC.objects.filter(contact=contact).values("ticket_id"), parent__isnull=True
+    )
     if contact.is_org_admin:
-        return [Q(organization_id=contact.organization_id), Q(requester=contact), in_copy]
-    return [Q(requester=contact), in_copy]
+        return [
+            Q(organization_id=contact.organization_id, parent__isnull=True),
+            Q(requester=contact, parent__isnull=True),
+            in_copy,
+        ]
+    return [Q(requester=contact, parent__isnull=True), in_copy]
 
 
 def visibility_filter(user: User) -> Q | None:
@@ -544,3 +551,39 @@ def tickets_matching(user: User, filters: list[TicketFilters]) -> list[QuerySet[
         except ValidationFailed:
             out.append(None)
     return out
+
+
+def tasks_of(ticket: Ticket) -> list[Ticket]:
+    """The ticket's tasks, oldest first, with their team and assignee (one query)."""
+    return list(
+        Ticket.objects.filter(parent_id=ticket.pk).select_related("team", "assignee").order_by("id")
+    )
+
+
+def task_refs(parent_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The tasks of these tickets as small records, by parent id (one query for a page)."""
+    out: dict[int, list[dict[str, Any]]] = {pk: [] for pk in parent_ids}
+    if not parent_ids:
+        return out
+    rows = (
+        Ticket.objects.filter(parent_id__in=parent_ids)
+        .order_by("id")
+        .values_list("parent_id", "pk", "status", "team_id")
+    )
+    for parent_id, pk, status, team_id in rows:
+        out[parent_id].append(
+            {"id": pk, "ref": Ticket(pk=pk).ref, "status": status, "team_id": team_id}
+        )
+    return out
+
+
+def parent_shown(*, user: User, ticket: Ticket) -> Ticket | None:
+    """The task's parent when `user` may see it (else the page names only its reference)."""
+    if ticket.parent_id is None:
+        return None
+    return tickets_visible(user).filter(pk=ticket.parent_id).only("id", "subject", "status").first()
+
+
+def checklist_of(ticket: Ticket) -> list[Any]:
+    """The ticket's checklist steps in order, with who did each (one query)."""
+    return list(ticket.checklist.select_related("done_by").order_by("position", "id"))

@@ -26,6 +26,7 @@ from caredesk.tickets.models import (
 )
 from caredesk.tickets.services import events
 from caredesk.tickets.services.attachments import Upload, check_uploads, store_uploads
+from caredesk.tickets.services.checklists import checklists_for_new
 from caredesk.tickets.services.clocks import clocks_insert, clocks_of, clocks_plan
 from caredesk.tickets.services.events import Actor
 from caredesk.tickets.services.messages import Body, check_body, message_new
@@ -66,6 +67,7 @@ class NewTicket:
     form_data: Mapping[str, Any] = field(default_factory=dict)
     uploads: tuple[Upload, ...] = ()
     received_via: Mailbox | None = None  # the mailbox mail arrived on (None: the default brand)
+    parent: Ticket | None = None  # opened as a task of this ticket (services.tasks)
 
 
 def _check_new(data: NewTicket) -> tuple[str, list[str], dict[str, str]]:
@@ -127,6 +129,7 @@ def _new_ticket(
         received_via=data.received_via,
         tier=data.tier,
         assignee=data.assignee,
+        parent=data.parent,
         form_data=seal_answers(data.form_data, phi_names[key]) if data.form_data else {},
         created_at=now,
         updated_at=now,
@@ -205,7 +208,8 @@ def _prepare(drafts: list[_Draft], actor: Actor, now: Any) -> None:
         d.ticket._opening_tags = d.tags  # type: ignore[attr-defined]  # read by add_tags
         # the report is screened before the protocols decide, so they see its safety
         report = "\n".join([d.ticket.subject, d.message.body_text if d.message else ""])
-        d.flagged = safety_screen(d.ticket, report, d.author or actor)
+        if d.data.parent is None:  # a task is the desk's own words, not a customer's report
+            d.flagged = safety_screen(d.ticket, report, d.author or actor)
     decided = routing_decide(
         drafts=[(d.ticket, d.message.body_text if d.message else "", d.tags) for d in drafts]
     )
@@ -225,6 +229,7 @@ def _insert(drafts: list[_Draft], actor: Actor) -> None:
     """One INSERT per table for all the drafts."""
     name_statuses([d.ticket for d in drafts])
     Ticket.objects.bulk_create([d.ticket for d in drafts])
+    listed = checklists_for_new([d.ticket for d in drafts], actor)
     set_tags_many([(d.ticket, d.tags) for d in drafts if d.tags])
     for d in drafts:  # now that references exist, the protocols' notes and replies
         if d.decision is not None:
@@ -242,7 +247,7 @@ def _insert(drafts: list[_Draft], actor: Actor) -> None:
             d.written.append(events.message_added(d.ticket, d.author, d.message))
         d.written += d.routed
         d.written += [events.message_added(d.ticket, None, m, rule=r) for m, r in d.extra]
-    events.record(*[e for d in drafts for e in d.written])
+    events.record(*[e for d in drafts for e in d.written], *listed)
     clocks_insert([c for d in drafts for c in d.clocks])
 
 

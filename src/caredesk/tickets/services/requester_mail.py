@@ -45,8 +45,8 @@ def mail_requester(
     """Queue mail to the requester (and `cc`, the people in copy of a public reply): threaded on
     the conversation so far, from the mailbox the ticket arrived on (else the organization's own
     sender, else the default mailbox), with its signature and a Reply-To on the same address that
-    leads back to this ticket."""
-    if not ticket.requester.email:
+    leads back to this ticket. A task is internal work: its requester is never mailed about it."""
+    if ticket.parent_id is not None or not ticket.requester.email:
         return
     org = ticket.organization
     own_sender = org is not None and bool(org.mail_from)

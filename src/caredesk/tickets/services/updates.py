@@ -24,6 +24,7 @@ from caredesk.tickets.models import (
 from caredesk.tickets.services import events
 from caredesk.tickets.services.clocks import clocks_sync
 from caredesk.tickets.services.events import Actor
+from caredesk.tickets.services.guards import check_solvable
 from caredesk.tickets.services.phi import phi_answer_names, seal_answers
 from caredesk.tickets.services.reactions import react
 from caredesk.tickets.services.statuses import custom_for, status_by_id
@@ -173,6 +174,7 @@ def apply_changes(
     """
     dirty: list[str] = list(also)
     written: list[TicketEvent] = []
+    was_open = ticket.is_open
     formed: set[str] = set()
     if "status" in changes or "custom_status" in changes:
         status_dirty, event = _apply_status(ticket, changes, actor, now, via or {})
@@ -217,6 +219,10 @@ def apply_changes(
         )
     ticket.updated_at = now
     ticket.save(update_fields=[*dirty, "updated_at"])
+    if ticket.parent_id is not None and was_open != ticket.is_open:
+        from caredesk.tickets.services.tasks import task_status_changed
+
+        task_status_changed(ticket, actor)
     return (set(dirty) - set(also) - {"form_data"}) | formed, written
 
 
@@ -227,6 +233,7 @@ def _apply_status(
     ("Open → Awaiting lab results (Pending)")."""
     old_status, old_custom = ticket.status, status_by_id(ticket.custom_status_id)
     new_status = changes.get("status", old_status)
+    check_solvable(ticket, old_status, new_status)  # open tasks or required steps refuse it
     if "custom_status" in changes:
         new_custom = changes["custom_status"]
     else:
