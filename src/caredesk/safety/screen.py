@@ -69,11 +69,12 @@ _NO_DEVICE_PROBLEM = "A24"
 
 # The learned model decides whether a text is flagged; the word lists say what it is about.
 # The model reads the word lists' finding as features, so it has learnt from the labelled
-# reports how far to trust them. The threshold is where false alarms on writers the model had
-# not seen stay at most 5 % (bench/safety_model.py, leave one writer out); a text the word lists
-# name an event in flags a little lower, which on those writers caught more for as many alarms.
-MODEL_THRESHOLD = 0.61
-EVENT_THRESHOLD = 0.55
+# reports how far to trust them. A text the word lists name an event in flags from 0.4 (a
+# short report, "it caught fire an hour ago", has few words to score), any other from 0.65: over
+# writers the model had not seen, false alarms stay under 5 % (bench/safety_model.py, leave one
+# writer out).
+MODEL_THRESHOLD = 0.65
+EVENT_THRESHOLD = 0.4
 
 
 @dataclass(frozen=True)
