@@ -36,10 +36,12 @@ class Model:
         table = self.table
         total = 0.0
         norm = 0.0
-        counts = Counter(features(marked(text, lang), listed))
-        for feature in counts.keys() & table.keys():  # features never seen in training weigh 0
-            idf, weight = table[feature]
-            count = counts[feature]
+        get = table.get
+        for feature, count in Counter(features(marked(text, lang), listed)).items():
+            entry = get(feature)
+            if entry is None:
+                continue  # a feature never seen in training weighs 0
+            idf, weight = entry
             value = idf if count == 1 else (1.0 + math.log(count)) * idf
             norm += value * value
             total += value * weight
