@@ -11,6 +11,7 @@ false alarms per threshold for the model alone, and for the model and the word l
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -21,11 +22,17 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import train_safety_model as training  # noqa: E402
 
 from caredesk.safety import listed  # noqa: E402
-from caredesk.safety.features import features, marked  # noqa: E402
+from caredesk.safety.screen import EVENT_THRESHOLD, MODEL_THRESHOLD  # noqa: E402
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
-RULES_OUT_OF_SAMPLE = ("heldout.jsonl", "heldout3.jsonl", "develop2-a.jsonl", "develop2-b.jsonl")
-# the word lists were never tuned on these
+RULES_OUT_OF_SAMPLE = (
+    "heldout.jsonl",
+    "heldout3.jsonl",
+    "heldout4.jsonl",
+    "develop2-a.jsonl",
+    "develop2-b.jsonl",
+)  # the word lists were never tuned on these
+FALSE_ALARM_BAR = 0.05
 
 
 def out_of_file_scores() -> list[tuple[str, dict[str, object], float]]:
@@ -34,20 +41,24 @@ def out_of_file_scores() -> list[tuple[str, dict[str, object], float]]:
 
     files = training.training_files()
     by_file = {path.name: training.rows([path]) for path in files}
-    marks = {
-        name: [marked(str(r["text"]), str(r["lang"])) for r in rows]
-        for name, rows in by_file.items()
-    }
+    documents = {name: training.documents(rows) for name, rows in by_file.items()}
     scored = []
     for name, rows in by_file.items():
         train_rows = [r for other, rs in by_file.items() if other != name for r in rs]
-        train_text = [t for other, ts in marks.items() if other != name for t in ts]
-        vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=training.MIN_DF)
+        train_docs = [d for other, ds in documents.items() if other != name for d in ds]
+        vectorizer = TfidfVectorizer(
+            analyzer=training.analyzer, sublinear_tf=True, min_df=training.MIN_DF
+        )
         model = LogisticRegression(C=training.C, max_iter=5000, class_weight="balanced")
-        model.fit(vectorizer.fit_transform(train_text), [r["label"] != "none" for r in train_rows])
-        probabilities = model.predict_proba(vectorizer.transform(marks[name]))[:, 1]
+        model.fit(vectorizer.fit_transform(train_docs), [r["label"] != "none" for r in train_rows])
+        probabilities = model.predict_proba(vectorizer.transform(documents[name]))[:, 1]
         scored += [(name, row, float(p)) for row, p in zip(rows, probabilities, strict=True)]
     return scored
+
+
+def threshold(outcome: str) -> float:
+    """The screen's threshold for a text the word lists found `outcome` in."""
+    return EVENT_THRESHOLD if outcome == "event" else MODEL_THRESHOLD
 
 
 def figures(rows: list[tuple[bool, bool]]) -> str:
@@ -67,19 +78,30 @@ def main() -> None:
         for threshold in THRESHOLDS:
             rows = [(r["label"] != "none", p >= threshold) for _, r, p in part]
             print(f"{name:22s} {threshold:9.2f} {figures(rows)}")
+    negatives = sorted(p for _, r, p in scored if r["label"] == "none")
+    bar = math.nextafter(negatives[int(len(negatives) * (1 - FALSE_ALARM_BAR))], 1.0)
+    at_bar = [(r["label"] != "none", p >= bar) for _, r, p in scored]
+    print(
+        f"\nall writers, model alone from {bar:.3f} (false alarms at most 5 %): {figures(at_bar)}"
+    )
+    shipped = [
+        (r["label"] != "none", p >= threshold(listed(str(r["text"])).outcome)) for _, r, p in scored
+    ]
+    rule = f"from {MODEL_THRESHOLD}, a list event from {EVENT_THRESHOLD}"
+    print(f"all writers, the screen ({rule}): {figures(shipped)}")
     print("\nword lists with the model, on the files the word lists were never tuned on")
     part = [s for s in scored if s[0] in RULES_OUT_OF_SAMPLE]
     outcomes = [listed(str(r["text"])).outcome for _, r, _ in part]
     truth = [r["label"] != "none" for _, r, _ in part]
     alone = [outcome != "none" for outcome in outcomes]
     print(f"{'word lists alone':40s} {figures(list(zip(truth, alone, strict=True)))}")
-    for threshold in THRESHOLDS:
-        for veto in (0.0, 0.1, 0.2):
+    for threshold in (*THRESHOLDS, MODEL_THRESHOLD):
+        for event in (0.4, 0.5, EVENT_THRESHOLD, MODEL_THRESHOLD):
             flags = [
-                p >= threshold or (o == "event" and p >= veto) or (o == "possible" and p >= veto)
+                p >= (event if o == "event" else threshold)
                 for (_, _, p), o in zip(part, outcomes, strict=True)
             ]
-            label = f"model >= {threshold} or lists with model >= {veto}"
+            label = f"model >= {threshold}, a list event from {event}"
             print(f"{label:40s} {figures(list(zip(truth, flags, strict=True)))}")
 
 

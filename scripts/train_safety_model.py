@@ -26,8 +26,12 @@ TRAINING = (
     "develop.jsonl",
     "heldout.jsonl",  # measured once (second pass), training data since
     "heldout3.jsonl",  # measured once (third pass), training data since
+    "heldout4.jsonl",  # measured once (with the first model), training data since
 )
-TRAINING_GLOB = "develop2-*.jsonl"
+# Sets read when present: development sets in new voices and more everyday traffic
+# ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
+# like these; when one has been measured, add it to TRAINING above.
+TRAINING_GLOBS = ("develop[0-9]*.jsonl", "everyday[0-9]*.jsonl")
 EVERYDAY = "everyday.jsonl"  # plain everyday traffic: what the desk mostly receives
 # The hand-written sentences of the screen's own tests: (module, list, is it harm?)
 SENTENCES = (
@@ -44,7 +48,7 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout4",)  # the held-out split of record: refused if ever listed
+NEVER = ("heldout5",)  # the held-out set of record (files heldout5*, split "heldout5"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2
@@ -52,7 +56,8 @@ MIN_DF = 2
 
 def training_files() -> list[Path]:
     modules = sorted({module for module, _, _ in SENTENCES})
-    files = [DATA / name for name in (*TRAINING, EVERYDAY)] + sorted(DATA.glob(TRAINING_GLOB))
+    files = [DATA / name for name in (*TRAINING, EVERYDAY)]
+    files += sorted({path for pattern in TRAINING_GLOBS for path in DATA.glob(pattern)})
     files += [ROOT / (module.replace(".", "/") + ".py") for module in modules]
     for path in files:
         if any(word in path.name for word in NEVER):
@@ -94,17 +99,34 @@ def rows(files: list[Path]) -> list[dict[str, object]]:
     return out
 
 
+def documents(data: list[dict[str, object]]) -> list[tuple[str, tuple[str, ...]]]:
+    """What the model reads of each report: its `marked` text and the word lists' finding, as
+    the screen computes them (the word lists tell the language; the label's language marks)."""
+    from caredesk.safety import listed
+    from caredesk.safety.features import findings, marked
+
+    out = []
+    for row in data:
+        text = str(row["text"])
+        found = listed(text)
+        out.append((marked(text, str(row["lang"])), findings(found.outcome, found.kinds)))
+    return out
+
+
+def analyzer(document: tuple[str, tuple[str, ...]]) -> list[str]:
+    from caredesk.safety.features import features
+
+    return features(*document)
+
+
 def train(data: list[dict[str, object]], c: float = C) -> dict[str, object]:
     """Fit the model on `data`; return what ships: intercept and feature -> [idf, weight]."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from caredesk.safety.features import features, marked
-
-    texts = [marked(str(row["text"]), str(row["lang"])) for row in data]
     labels = [row["label"] != "none" for row in data]
-    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF)
-    matrix = vectorizer.fit_transform(texts)
+    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=MIN_DF)
+    matrix = vectorizer.fit_transform(documents(data))
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
     model.fit(matrix, labels)
     weights = model.coef_[0]

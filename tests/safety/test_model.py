@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from caredesk.safety import listed, model, screen
+from caredesk.safety.features import findings
+from caredesk.safety.screen import MODEL_THRESHOLD
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,33 +38,48 @@ def test_the_shipped_model_was_trained_on_the_labelled_data_as_it_is_now():
     )
 
 
-def test_no_held_out_set_is_ever_trained_on():
+def test_the_held_out_set_of_record_is_refused_until_it_is_measured(monkeypatch, tmp_path):
     training = _training()
     names = [path.name for path in training.training_files()]
-    assert not [name for name in names if "heldout4" in name]
-    assert all(row.get("split") != "heldout4" for row in training.rows(training.training_files()))
+    assert not [name for name in names if name.startswith("heldout5")]
+    monkeypatch.setattr(training, "TRAINING", (*training.TRAINING, "heldout5.jsonl"))
+    with pytest.raises(SystemExit, match="held out"):
+        training.training_files()  # refused by its name, before anything is read
+    smuggled = tmp_path / "develop9.jsonl"
+    smuggled.write_text('{"lang": "en", "text": "x", "label": "none", "split": "heldout5"}\n')
+    with pytest.raises(SystemExit, match="held-out row"):
+        training.rows([smuggled])
+
+
+def test_spent_held_out_sets_and_new_development_sets_are_trained_on(monkeypatch, tmp_path):
+    training = _training()
+    names = [path.name for path in training.training_files()]
+    assert {"heldout.jsonl", "heldout3.jsonl", "heldout4.jsonl"} <= set(names)
+    for name in ("develop3.jsonl", "everyday2.jsonl"):
+        (tmp_path / name).write_text("")
+    monkeypatch.setattr(training, "DATA", tmp_path)
+    found = {path.name for path in training.training_files()}
+    assert {"develop3.jsonl", "everyday2.jsonl"} <= found  # taken when present
 
 
 def test_the_standard_library_reading_equals_scikit_learn():
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from caredesk.safety.features import features, marked
-
     training = _training()
     rows = training.rows(training.training_files())[::7]
-    texts = [marked(str(r["text"]), str(r["lang"])) for r in rows]
-    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=2)
+    vectorizer = TfidfVectorizer(analyzer=training.analyzer, sublinear_tf=True, min_df=2)
     fitted = LogisticRegression(C=4.0, max_iter=5000, class_weight="balanced").fit(
-        vectorizer.fit_transform(texts), [r["label"] != "none" for r in rows]
+        vectorizer.fit_transform(training.documents(rows)), [r["label"] != "none" for r in rows]
     )
     ours = model.from_json(training.train(rows, c=4.0))
     probe = [*rows[:40], {"text": "Unseen words only: zzqx plorf.", "lang": "en"}]
-    expected = fitted.predict_proba(
-        vectorizer.transform([marked(str(r["text"]), str(r["lang"])) for r in probe])
-    )[:, 1]
+    expected = fitted.predict_proba(vectorizer.transform(training.documents(probe)))[:, 1]
     for row, want in zip(probe, expected, strict=True):
-        assert ours.probability(str(row["text"]), str(row["lang"])) == pytest.approx(want, abs=1e-5)
+        found = listed(str(row["text"]))
+        lists = findings(found.outcome, found.kinds)
+        got = ours.probability(str(row["text"]), str(row["lang"]), lists)
+        assert got == pytest.approx(want, abs=1e-5)
 
 
 @pytest.mark.parametrize(
@@ -76,7 +93,7 @@ def test_the_model_flags_harm_the_word_lists_do_not_know(text):
     assert listed(text).outcome == "none"  # wording from no word list
     finding = screen(text)
     assert finding.outcome == "possible"  # a clinician reviews it within 15 minutes
-    assert finding.score >= 0.4
+    assert finding.score >= MODEL_THRESHOLD
     assert finding.reasons == (f"model: {finding.score:.2f}",)
 
 
@@ -87,6 +104,14 @@ def test_a_word_list_event_is_kept_only_when_the_model_agrees():
     assert finding.outcome == "event"
     assert "smoke_fire" in finding.kinds
     assert "A07" in finding.codes
+
+
+def test_the_model_weighs_what_the_word_lists_found():
+    text = "The pump alarm kept going off all night."
+    found = listed(text)
+    with_lists = model.score(text, found.language, findings(found.outcome, found.kinds))
+    assert with_lists != model.score(text, found.language, findings("event", ("burn",)))
+    assert model.shipped().table.keys() >= {"l:none", "l:event", "l:possible", "l:k:burn"}
 
 
 def test_reasons_never_copy_the_customers_words():

@@ -6,13 +6,16 @@ newsletter") become one token, words after a negation cue within their clause ca
 words from where a hypothetical or a question starts carry `h_`: a linear model then tells
 "the pump burnt her" from "nobody got burnt" and "could it burn?". Features are character
 n-grams within words (spelling, inflections, compounds in four languages) and word uni- to
-trigrams. Training (scripts/train_safety_model.py) and screening call the same function, so
-what the model learnt and what it reads cannot drift apart.
+trigrams, and the word lists' own finding (`l:` and the outcome, `l:k:` and each kind), so the
+model learns from the labelled reports how far to trust the word lists. Training
+(scripts/train_safety_model.py) and screening call the same functions, so what the model learnt
+and what it reads cannot drift apart.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from caredesk.safety import context
@@ -81,10 +84,15 @@ def _hypothetical_start(sentence: str, lang: str) -> int:
     return min(starts, default=len(sentence) + 1)
 
 
-def features(text: str) -> list[str]:
+def findings(outcome: str, kinds: Iterable[str]) -> tuple[str, ...]:
+    """The word lists' finding on a text as features: its outcome and the kinds it names."""
+    return ("l:" + outcome, *["l:k:" + kind for kind in kinds])
+
+
+def features(text: str, listed: Sequence[str] = ()) -> list[str]:
     """The features of an already `marked` text: `c:` character n-grams within words (with a
-    space at each end of a word) and `w:` word n-grams."""
-    out: list[str] = []
+    space at each end of a word), `w:` word n-grams, and the word lists' `findings`."""
+    out: list[str] = list(listed)
     words = text.split()
     for word in words:
         if word != ".":
@@ -101,4 +109,4 @@ def _grams(word: str) -> tuple[str, ...]:
     return tuple(["c:" + padded[i : i + n] for n in CHAR_SIZES for i in range(size - n + 1)])
 
 
-__all__ = ["LIMIT", "features", "marked"]
+__all__ = ["LIMIT", "features", "findings", "marked"]

@@ -3,7 +3,8 @@
 A logistic regression trained on the labelled reports in the repository
 (scripts/train_safety_model.py) and shipped as a table of feature -> (idf, weight) in
 `model.json.gz`; reading it needs nothing but the standard library. The score is the model's
-probability that the text reports harm or a hazard.
+probability that the text reports harm or a hazard, given its words and what the word lists
+found in it (`features.findings`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import gzip
 import json
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,14 +30,18 @@ class Model:
     intercept: float
     table: dict[str, tuple[float, float]]  # feature -> (idf, weight)
 
-    def probability(self, text: str, lang: str | None = None) -> float:
+    def probability(self, text: str, lang: str | None = None, listed: Sequence[str] = ()) -> float:
+        """The probability that `text` reports harm; `listed` is the word lists' finding on it
+        (`features.findings`)."""
         table = self.table
         total = 0.0
         norm = 0.0
-        counts = Counter(features(marked(text, lang)))
-        for feature in counts.keys() & table.keys():  # features never seen in training weigh 0
-            idf, weight = table[feature]
-            count = counts[feature]
+        get = table.get
+        for feature, count in Counter(features(marked(text, lang), listed)).items():
+            entry = get(feature)
+            if entry is None:
+                continue  # a feature never seen in training weighs 0
+            idf, weight = entry
             value = idf if count == 1 else (1.0 + math.log(count)) * idf
             norm += value * value
             total += value * weight
@@ -58,9 +64,9 @@ def shipped() -> Model:
         return from_json(json.load(stored))
 
 
-def score(text: str, lang: str | None = None) -> float:
+def score(text: str, lang: str | None = None, listed: Sequence[str] = ()) -> float:
     """The shipped model's probability that `text` reports harm or a hazard."""
-    return shipped().probability(text, lang)
+    return shipped().probability(text, lang, listed)
 
 
 __all__ = ["PATH", "Model", "from_json", "score", "shipped"]
