@@ -209,6 +209,13 @@ EXACT_SETS = [
         8,
     ),
     ExactSet("everyday2.jsonl", "e2", "everyday2", {"none": 120}, 6),
+    ExactSet(
+        "heldout5.jsonl",
+        "h5",
+        "heldout5",
+        {"safety_event": 45, "possible_safety": 15, "none": 40},
+        11,
+    ),
 ]
 
 
