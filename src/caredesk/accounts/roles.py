@@ -53,6 +53,15 @@ ONCALL_SETUP = [
     for verb in ("view", "add", "change", "delete")
 ] + ["oncall.view_pagingcontact", "oncall.add_pagingcontact", "oncall.change_pagingcontact"]
 
+# devices: everyone who works tickets sees assets and product models; support leads and
+# administrators register, change and import assets; administrators keep the product catalogue
+DEVICES_VIEW = ["devices.view_asset", "devices.view_productmodel", "devices.view_productclass"]
+DEVICES_WORK = [*DEVICES_VIEW, "devices.add_asset", "devices.change_asset", "devices.import_asset"]
+DEVICES_CATALOGUE = [
+    f"devices.{verb}_{model}"
+    for model in ("productclass", "productmodel")
+    for verb in ("add", "change")
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -65,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_team",
         *COMPLAINTS_WORK,
         *ONCALL_VIEW,
+        *DEVICES_VIEW,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -93,6 +103,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *COMPLAINTS_WORK,
         *ONCALL_VIEW,
         *ONCALL_OVERRIDES,
+        *DEVICES_WORK,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -108,6 +119,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rules.view_macro",
         *COMPLAINTS_DECIDE,
         *ONCALL_VIEW,
+        *DEVICES_VIEW,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -174,6 +186,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_VIEW,
         *ONCALL_OVERRIDES,
         *ONCALL_SETUP,
+        *DEVICES_WORK,
+        *DEVICES_CATALOGUE,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too
