@@ -88,8 +88,11 @@ def _warranty_q(state: str, on: date) -> Q:
 
 def asset_list(filters: AssetFilters, on: date | None = None) -> QuerySet[Asset]:
     qs = assets()
-    if filters.q:
-        qs = qs.filter(serial__icontains=filters.q.strip())
+    q = filters.q.strip()
+    if q.endswith("*"):  # a prefix: the serial index serves it
+        qs = qs.filter(serial__startswith=q.rstrip("*"))
+    elif q:
+        qs = qs.filter(serial=q)
     if filters.organization:
         qs = qs.filter(organization_id=filters.organization)
     if filters.product_model:
@@ -97,6 +100,10 @@ def asset_list(filters: AssetFilters, on: date | None = None) -> QuerySet[Asset]
     if filters.warranty in (Warranty.IN, Warranty.ENDING, Warranty.OUT, Warranty.UNKNOWN):
         qs = qs.filter(_warranty_q(filters.warranty, on or today()))
     return qs.order_by("serial", "id")
+
+
+def model_id_for_sku(sku: str) -> int | None:
+    return ProductModel.objects.filter(sku__iexact=sku.strip()).values_list("pk", flat=True).first()
 
 
 def asset_get(pk: int) -> Asset | None:

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 
 from caredesk.accounts.models import Organization
 from caredesk.core import clock
-from caredesk.core.errors import Conflict, ValidationFailed
+from caredesk.core.errors import ValidationFailed
 from caredesk.devices.models import Asset, AssetEvent, AssetEventKind, ProductModel
 from caredesk.devices.selectors import today
 
@@ -74,7 +74,12 @@ class RowResult:
     line: int
     serial: str
     errors: list[str] = field(default_factory=list)
+    fields: dict[str, list[str]] = field(default_factory=dict)  # the same reasons by column
     asset: Asset | None = None
+
+    def refuse(self, column: str, reason: str) -> None:
+        self.errors.append(reason)
+        self.fields.setdefault(column, []).append(reason)
 
     @property
     def ok(self) -> bool:
@@ -169,54 +174,58 @@ class _RowChecker:
         self.seen: set[tuple[int, str]] = set()
         self.today = today()
 
-    def model(self, serial: str, sku: str, errors: list[str]) -> ProductModel | None:
+    def model(self, serial: str, sku: str, result: RowResult) -> ProductModel | None:
         model = self.models.get(sku.casefold())
         if not sku:
-            errors.append("no model")
+            result.refuse("model", "no model")
         elif model is None:
-            errors.append(f"unknown model {sku!r}")
+            result.refuse("model", f"unknown model {sku!r}")
         elif serial:
             key = (model.pk, serial)
             if key in self.taken:
-                errors.append(f"duplicate serial: {serial} is already registered for {model.sku}")
+                result.refuse(
+                    "serial", f"duplicate serial: {serial} is already registered for {model.sku}"
+                )
             elif key in self.seen:
-                errors.append(f"duplicate serial: {serial} is on an earlier line of this file")
+                result.refuse(
+                    "serial", f"duplicate serial: {serial} is on an earlier line of this file"
+                )
             self.seen.add(key)
         return model
 
-    def dates(self, row: Mapping[str, str], errors: list[str]) -> dict[str, date]:
+    def dates(self, row: Mapping[str, str], result: RowResult) -> dict[str, date]:
         out = {}
         for name in ("purchased_on", "installed_on"):
             if row.get(name):
                 try:
                     out[name] = parse_date(row[name])
                 except ValueError:
-                    errors.append(f"bad date in {name}: {row[name]!r} (write YYYY-MM-DD)")
+                    result.refuse(name, f"bad date in {name}: {row[name]!r} (write YYYY-MM-DD)")
         if out.get("purchased_on") and out["purchased_on"] > self.today:
-            errors.append("purchased_on is in the future")
+            result.refuse("purchased_on", "purchased_on is in the future")
         return out
 
     def check(self, line: int, row: Mapping[str, str]) -> tuple[RowResult, dict[str, Any]]:
         serial = row.get("serial", "")
         result = RowResult(line=line, serial=serial)
-        errors = result.errors
         if not serial:
-            errors.append("no serial number")
-        errors.extend(
-            f"{name} is longer than {limit} characters"
-            for name, limit in LIMITS.items()
-            if len(row.get(name, "")) > limit
-        )
-        model = self.model(serial, row.get("model", ""), errors)
+            result.refuse("serial", "no serial number")
+        for name, limit in LIMITS.items():
+            if len(row.get(name, "")) > limit:
+                result.refuse(name, f"{name} is longer than {limit} characters")
+        model = self.model(serial, row.get("model", ""), result)
         org_name = row.get("organization", "")
         org = self.orgs.get(org_name.casefold()) if org_name else None
         if org_name and org is None:
-            errors.append(f"unknown organization {org_name!r}")
-        values: dict[str, Any] = self.dates(row, errors)
+            result.refuse("organization", f"unknown organization {org_name!r}")
+        values: dict[str, Any] = self.dates(row, result)
         try:
             values["in_clinical_use"] = parse_flag(row.get("in_clinical_use", ""))
         except ValueError:
-            errors.append(f"in_clinical_use must be yes or no, not {row['in_clinical_use']!r}")
+            result.refuse(
+                "in_clinical_use",
+                f"in_clinical_use must be yes or no, not {row['in_clinical_use']!r}",
+            )
         values.update(serial=serial, product_model=model, organization=org)
         values.update({k: row.get(k, "") for k in TEXT_COLUMNS})
         return result, values
@@ -244,7 +253,9 @@ def assets_import(*, rows: Sequence[Mapping[str, str]], actor: Any, dry_run: boo
                 with transaction.atomic():
                     asset.save()
             except IntegrityError:  # registered by someone else meanwhile
-                result.errors.append(f"duplicate serial: {asset.serial} was registered meanwhile")
+                result.refuse(
+                    "serial", f"duplicate serial: {asset.serial} was registered meanwhile"
+                )
                 continue
             result.asset = asset
         AssetEvent.objects.bulk_create(
@@ -269,35 +280,6 @@ def _validate(values: Mapping[str, Any]) -> dict[str, list[str]]:
         if len(str(values.get(name) or "")) > limit:
             errors[name] = [f"At most {limit} characters."]
     return errors
-
-
-def asset_create(*, values: Mapping[str, Any], actor: Any) -> Asset:
-    """Register one asset. `values` holds model instances (product_model, organization)."""
-    errors = _validate(values)
-    if not str(values.get("serial") or "").strip():
-        errors["serial"] = ["Give the serial number."]
-    if values.get("product_model") is None:
-        errors["model"] = ["Give the product model."]
-    if errors:
-        raise ValidationFailed("The asset is not valid.", errors=errors)
-    now = clock.now()
-    asset = Asset(
-        **{**values, "serial": str(values["serial"]).strip()}, created_at=now, updated_at=now
-    )
-    try:
-        with transaction.atomic():
-            asset.save()
-            AssetEvent.objects.create(
-                asset=asset, kind=AssetEventKind.CREATED, actor=actor, created_at=now
-            )
-    except IntegrityError:
-        raise Conflict(
-            "This serial is already registered for that model.",
-            errors={
-                "serial": [f"{asset.serial} is already registered for {asset.product_model.sku}."]
-            },
-        ) from None
-    return asset
 
 
 def asset_update(*, asset: Asset, changes: Mapping[str, Any], actor: Any) -> Asset:

@@ -39,7 +39,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         filters = selectors.AssetFilters(
-            q=d["q"] or "",
+            q=f"{d['q'].strip().rstrip('*')}*" if d["q"] else "",  # the serial's start
             organization=d["organization"].pk if d["organization"] else None,
             product_model=d["product_model"].pk if d["product_model"] else None,
             warranty=d["warranty"] or "",
