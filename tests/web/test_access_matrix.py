@@ -1114,6 +1114,42 @@ API_MATRIX += [
 ]
 
 
+# -- devices: everyone who works tickets reads assets and the product models; support leads and
+# administrators import (and, through the API, register and change: tests/devices/test_api.py)
+def _asset(w: World) -> int:
+    from caredesk.devices.models import Asset, ProductClass, ProductModel
+
+    found = Asset.objects.first()
+    if found is None:
+        pclass, _ = ProductClass.objects.get_or_create(name="Electronics")
+        model, _ = ProductModel.objects.get_or_create(
+            sku="MX-1", defaults={"name": "Matrix unit", "product_class": pclass}
+        )
+        now = w.ticket.created_at
+        found = Asset.objects.create(
+            serial="MX-0001", product_model=model, created_at=now, updated_at=now
+        )
+    return found.pk
+
+
+DEVICES_ANON = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN}
+MATRIX += [
+    ("devices:assets", lambda w: "/agent/devices/", "get", {**DEVICES_ANON, **STAFF_OK}),
+    ("devices:models", lambda w: "/agent/devices/models/", "get", {**DEVICES_ANON, **STAFF_OK}),
+    (
+        "devices:asset",
+        lambda w: f"/agent/devices/{_asset(w)}/",
+        "get",
+        {**DEVICES_ANON, **STAFF_OK},
+    ),
+    ("devices:import", lambda w: "/agent/devices/import/", "get", {**DEVICES_ANON, **LEADS_ONLY}),
+]
+API_MATRIX += [
+    ("asset list", lambda w: f"{API}/assets", "get", {**API_NOT_PORTAL, **API_STAFF}),
+    ("asset get", lambda w: f"{API}/assets/{_asset(w)}", "get", {**API_NOT_PORTAL, **API_STAFF}),
+]
+
+
 # -- macros from the reply box and bulk actions ------------------------------------------------
 # Everyone who works tickets uses the shared macros and keeps their own; the shared ones are kept
 # by whoever holds rules.change_macro (support leads, administrators: tests/web/test_macros.py).
@@ -1326,6 +1362,11 @@ API_AUTHZ = {
     ("DELETE", "/api/v1/oncall/overrides/{override_id}"): "API_MATRIX oncall override delete",
     ("GET", "/api/v1/oncall/pages"): "API_MATRIX oncall pages",
     ("POST", "/api/v1/oncall/pages/{page_id}/ack"): "API_MATRIX oncall page ack",
+    ("GET", "/api/v1/assets"): "API_MATRIX asset list",
+    ("GET", "/api/v1/assets/{asset_id}"): "API_MATRIX asset get",
+    ("POST", "/api/v1/assets"): "tests/devices/test_api.py agents_read_but_do_not_register",
+    ("PATCH", "/api/v1/assets/{asset_id}"): "tests/devices/test_api.py",
+    ("POST", "/api/v1/assets/import"): "tests/devices/test_api.py agents_read_but_do_not_register",
 }
 
 
@@ -1532,6 +1573,14 @@ def _oncall_override_row(w: World) -> Any:
     return Override.objects.get(pk=_oncall_override(w))
 
 
+def _admin_product_model(w: World) -> Any:
+    from caredesk.devices.models import Asset
+
+    return (
+        Asset.objects.select_related("product_model__product_class").get(pk=_asset(w)).product_model
+    )
+
+
 def _admin_escalation_policy(w: World) -> Any:
     from caredesk.oncall.models import EscalationPolicy
 
@@ -1629,6 +1678,17 @@ ADMIN_RULES: dict[str, AdminRule] = {
     ),
     "oncall.PagingContact": AdminRule(
         _admin_paging_contact, view=ADMINS, add=ADMINS, change=ADMINS, delete=SUPER
+    ),
+    # the product catalogue: read by the desk, kept by administrators
+    "devices.ProductClass": AdminRule(
+        lambda w: _admin_product_model(w).product_class,
+        view=DESK,
+        add=ADMINS,
+        change=ADMINS,
+        delete=SUPER,
+    ),
+    "devices.ProductModel": AdminRule(
+        _admin_product_model, view=DESK, add=ADMINS, change=ADMINS, delete=SUPER
     ),
 }
 

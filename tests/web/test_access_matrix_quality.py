@@ -48,6 +48,8 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     "complaints:export": OK,
     "complaints:decision": 422,  # allowed: an empty decision is refused for its fields
     "complaints:export-one": OK,
+    # importing assets is the support leads' and administrators'
+    "devices:import": FORBIDDEN,
     # the supervisor's personal macro is the supervisor's alone
     "desk:macro (someone's personal)": 404,
 }
