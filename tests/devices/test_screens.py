@@ -165,3 +165,17 @@ def test_the_import_screen_refuses_a_file_without_the_columns(unit):
 
 def test_agents_cannot_import(unit, agent):
     assert _client(agent).get("/agent/devices/import/").status_code == 403
+
+
+def test_the_demo_registers_assets_some_named_by_its_tickets(clock):
+    from caredesk.demo import demo_load
+
+    demo_load(tickets=40)
+    assert Asset.objects.count() >= 6
+    named = Asset.objects.filter(serial__startswith="PT-").first()
+    assert named is not None
+    from caredesk.tickets.models import Ticket
+
+    ticket = Ticket.objects.filter(device_serial=named.serial).first()
+    page = _client(supervisor()).get(f"/agent/tickets/{ticket.pk}/").content.decode()
+    assert 'id="asset-card"' in page and named.product_model.name in page
