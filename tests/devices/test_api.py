@@ -161,3 +161,9 @@ def test_a_firmware_change_through_the_api_is_an_event(clock, lead, catalogue):
     )
     assert_problem(lead.patch(f"/assets/{asset.pk}", {"serial": "NEW"}), 422)
     assert_problem(lead.get("/assets/999999"), 404)
+
+
+def test_a_date_must_be_written_as_a_date(clock, lead):
+    body = {"serial": "N-1", "model": "PX-200", "installed_on": 0}
+    assert_problem(lead.post("/assets", body), 422)
+    assert_problem(lead.post("/assets/import", {"assets": [body]}), 422)

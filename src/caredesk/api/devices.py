@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from caredesk.accounts.models import Organization, User
 from caredesk.accounts.scopes import DEVICES
@@ -31,7 +31,15 @@ VIEW, ADD, CHANGE, IMPORT = (
 )
 MASK = "••••••"
 MAX_IMPORT = 1000
-LooseDate = Annotated[date, Field(strict=False)]
+
+
+def _date_text(value: Any) -> Any:
+    if not isinstance(value, str | date):  # a number is not a date here
+        raise ValueError("Give a date as YYYY-MM-DD.")
+    return value
+
+
+LooseDate = Annotated[date, BeforeValidator(_date_text), Field(strict=False)]
 Text64 = Annotated[str, StringConstraints(max_length=64)]
 Text200 = Annotated[str, StringConstraints(max_length=200)]
 Notes = Annotated[str, StringConstraints(max_length=5000)]

@@ -40,19 +40,8 @@ REQUIRED_COLUMNS = ("serial", "model")
 LIMITS = {"serial": 64, "lot": 64, "udi": 200, "firmware": 64, "site": 200, "patient_id": 64}
 TRUE = {"1", "yes", "y", "true", "x"}
 FALSE = {"", "0", "no", "n", "false"}
-# what an edit may change; firmware changes are events of their own
-EDITABLE = (
-    "lot",
-    "udi",
-    "firmware",
-    "organization",
-    "site",
-    "patient_id",
-    "purchased_on",
-    "installed_on",
-    "in_clinical_use",
-    "notes",
-)
+# what an edit may change (all but the serial and model); firmware changes are events of their own
+EDITABLE = tuple(c for c in COLUMNS if c not in REQUIRED_COLUMNS)
 
 
 def parse_date(value: str) -> date:
