@@ -179,3 +179,19 @@ def test_the_demo_registers_assets_some_named_by_its_tickets(clock):
     ticket = Ticket.objects.filter(device_serial=named.serial).first()
     page = _client(supervisor()).get(f"/agent/tickets/{ticket.pk}/").content.decode()
     assert 'id="asset-card"' in page and named.product_model.name in page
+
+
+def test_the_portal_shows_the_organizations_devices_to_its_clinicians_not_patients(unit, catalogue):
+    from caredesk.accounts.models import ContactKind
+    from tests.factories import requester_with_login
+
+    other = make_asset(catalogue["PX-200"], "PX-ELSEWHERE", organization=OrganizationFactory())
+    clinician = requester_with_login(organization=unit.organization, kind=ContactKind.CLINICIAN)
+    unit.patient_id = "P-777"
+    unit.save()
+    page = _client(clinician.user).get("/portal/devices/").content.decode()
+    assert "PX-4410" in page and "In warranty" in page
+    assert other.serial not in page and "P-777" not in page
+    patient = requester_with_login(organization=unit.organization)
+    assert _client(patient.user).get("/portal/devices/").status_code == 403
+    assert 'href="/portal/devices/"' not in _client(patient.user).get("/portal/").content.decode()

@@ -528,6 +528,19 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         },
     ),
     (
+        # the organization's clinicians and administrators: its devices; patients do not
+        "portal:devices",
+        lambda w: "/portal/devices/",
+        "get",
+        {
+            "anonymous": LOGIN,
+            "requester": FORBIDDEN,
+            "client_admin": OK,
+            "other_requester": FORBIDDEN,
+            **STAFF_FORBIDDEN,
+        },
+    ),
+    (
         "portal:ticket (a colleague's)",
         lambda w: f"/portal/tickets/{w.colleague_ticket.pk}/",
         "get",

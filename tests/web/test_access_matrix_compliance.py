@@ -99,6 +99,7 @@ SCREENS: dict[str, Any] = {
     "portal:new-form": FORBIDDEN,
     "portal:ticket": FORBIDDEN,
     "portal:ticket (a colleague's)": FORBIDDEN,
+    "portal:devices": FORBIDDEN,
     "admin:index": OK,
     # live chat is for agents (a chat is a ticket), not for every staff role
     "chat-desk:chats": FORBIDDEN,

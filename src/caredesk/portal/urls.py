@@ -8,4 +8,5 @@ urlpatterns = [
     path("new/", views.choose_type, name="new"),
     path("new/<slug:slug>/", views.new_request, name="new-form"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket"),
+    path("devices/", views.devices, name="devices"),
 ]
