@@ -338,6 +338,32 @@ def cmd_rules_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_devices_import(args: argparse.Namespace) -> int:
+    _setup()
+    from pathlib import Path
+
+    from caredesk.core.errors import DomainError
+    from caredesk.devices.services import assets_import, read_csv
+
+    try:
+        rows = read_csv(Path(args.file).read_bytes())
+        report = assets_import(rows=rows, actor=None, dry_run=args.dry_run)
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        print(f"error: {exc.detail} {' '.join(sum(exc.errors.values(), []))}", file=sys.stderr)
+        return 2
+    for row in report.refused:
+        print(f"line {row.line}: refused {row.serial or '(no serial)'}: {'; '.join(row.errors)}")
+    accepted, refused = len(report.accepted), len(report.refused)
+    if args.dry_run:
+        print(f"dry run: {accepted} row(s) would be imported, {refused} refused; nothing written")
+    else:
+        print(f"{report.written} asset(s) imported, {refused} row(s) refused")
+    return 1 if refused else 0
+
+
 def cmd_rules_export(args: argparse.Namespace) -> int:
     _setup()
     from caredesk.rules.models import Policy
@@ -748,6 +774,14 @@ def parser() -> argparse.ArgumentParser:
     st = slasub.add_parser("tick", help="fire due SLA warnings and breaches now")
     st.set_defaults(func=cmd_sla_tick)
     _rules_parser(sub)
+    dev = sub.add_parser("devices", help="devices and their warranty")
+    dsub = dev.add_subparsers(dest="devices_command", required=True)
+    di = dsub.add_parser(
+        "import", help="register assets from a CSV file (rows that pass; refused rows listed)"
+    )
+    di.add_argument("file")
+    di.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    di.set_defaults(func=cmd_devices_import)
     _retention_parser(sub)
     _keys_parser(sub)
     _search_parser(sub)

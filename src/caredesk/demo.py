@@ -21,6 +21,8 @@ from caredesk.accounts.roles import (
 )
 from caredesk.accounts.services import agent_create, requester_create
 from caredesk.core import clock
+from caredesk.devices.models import ProductClass, ProductModel
+from caredesk.devices.services import assets_import
 from caredesk.tickets.models import (
     Channel,
     FieldKind,
@@ -28,6 +30,7 @@ from caredesk.tickets.models import (
     RequestField,
     RequestType,
     Status,
+    Ticket,
 )
 from caredesk.tickets.services import Body, NewTicket, message_add, ticket_open, ticket_update
 from caredesk.tickets.services.statuses import StatusIn, status_save
@@ -652,6 +655,51 @@ def _one_ticket(
         ticket_update(ticket=ticket, changes={"status": final}, actor=agent)
 
 
+# invented product catalogue: (class, warranty months) and (name, SKU, class, firmware versions)
+DEVICE_CLASSES = [("Consumables", 12), ("Electronics", 24), ("Extended-life systems", 36)]
+DEVICE_MODELS = [
+    ("Pulsetrak Home Monitor", "PT-HM2", "Electronics", ["3.2.0", "3.4.1"]),
+    ("Kinetra Rehab Stimulator", "KR-ST5", "Electronics", ["1.9.4", "2.0.0"]),
+    ("Kinetra Electrode Kit", "KR-EK1", "Consumables", []),
+    ("Aerolux Clinic Console", "AL-CC9", "Extended-life systems", ["5.1.2"]),
+]
+
+
+def _setup_devices(now: datetime) -> None:
+    """The catalogue, and assets for the demo organizations: the first device tickets' serials
+    are registered (their tickets show the asset card), a few more are not (said unknown)."""
+    classes = {
+        name: ProductClass.objects.create(name=name, warranty_months=months)
+        for name, months in DEVICE_CLASSES
+    }
+    for name, sku, cls, firmware in DEVICE_MODELS:
+        ProductModel.objects.create(
+            name=name, sku=sku, product_class=classes[cls], firmware_versions=firmware
+        )
+    named = Ticket.objects.filter(device_serial__startswith="PT-").order_by("created_at", "id")
+    serials = list(dict.fromkeys(named.values_list("device_serial", flat=True)[:50]))[:8]
+    serials += [f"KR-{200100 + i}" for i in range(6)]
+    rows = []
+    for i, serial in enumerate(serials):
+        model = DEVICE_MODELS[0] if serial.startswith("PT-") else DEVICE_MODELS[1 + i % 3]
+        # purchases spread over the last four years: some in warranty, some ending, some out
+        bought = (now - timedelta(days=90 + 173 * i)).date()
+        rows.append(
+            {
+                "serial": serial,
+                "model": model[1],
+                "lot": f"L{bought:%y%m}",
+                "firmware": (model[3] or [""])[-1],
+                "organization": ORGS[i % len(ORGS)][0],
+                "site": ["Room 1", "Therapy gym", "Front desk", "Ward B"][i % 4],
+                "purchased_on": bought.isoformat(),
+                "installed_on": (bought + timedelta(days=7)).isoformat(),
+                "in_clinical_use": "yes" if i % 3 == 0 else "no",
+            }
+        )
+    assets_import(rows=rows, actor=None, dry_run=False)
+
+
 def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
     """Load the demo organizations, people, request types and tickets (once)."""
     rng = random.Random(seed)
@@ -679,5 +727,7 @@ def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
                     agents=agents,
                     by_team=by_team,
                 )
+            clock.set_source(lambda: now)
+            _setup_devices(now)
     finally:
         clock.set_source(previous)

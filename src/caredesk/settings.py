@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "caredesk.complaints",
     "caredesk.oncall",
     "caredesk.workspace",
+    "caredesk.devices",
     "caredesk.desk",
     "caredesk.portal",
     "caredesk.selfserve",

@@ -17,6 +17,7 @@ from caredesk.accounts.scopes import (
     AUDIT_READ,
     COMPLAINTS,
     CONTACTS,
+    DEVICES,
     ONCALL,
     TICKETS_READ,
     TICKETS_WRITE,
@@ -99,6 +100,7 @@ REPRESENTATIVE = [
     (ONCALL, "get", "/oncall/schedules", None),
     (ONCALL, "get", "/oncall/pages", None),
     (COMPLAINTS, "get", "/complaints", None),
+    (DEVICES, "get", "/assets", None),
     (AUDIT_READ, "get", "/audit", None),
     (ADMIN, "patch", "/sla/policies/{policy}", {"active": True}),
     (ADMIN, "post", "/rules/simulate", {"ticket": {"subject": "Cannot connect"}}),
@@ -170,10 +172,13 @@ def test_a_session_has_every_scope_of_its_user(world):
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        (ROLE_AGENT, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS]),
-        (ROLE_SUPERVISOR, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, ADMIN]),
+        (ROLE_AGENT, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES]),
+        (
+            ROLE_SUPERVISOR,
+            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES, ADMIN],
+        ),
         # administrators configure the desk; complaint files are not theirs to read
-        (ROLE_ADMIN, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, ADMIN]),
+        (ROLE_ADMIN, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, DEVICES, ADMIN]),
         (ROLE_COMPLIANCE, [AUDIT_READ]),
     ],
 )

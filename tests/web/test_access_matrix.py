@@ -576,6 +576,19 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
         },
     ),
     (
+        # the organization's clinicians and administrators: its devices; patients do not
+        "portal:devices",
+        lambda w: "/portal/devices/",
+        "get",
+        {
+            "anonymous": LOGIN,
+            "requester": FORBIDDEN,
+            "client_admin": OK,
+            "other_requester": FORBIDDEN,
+            **STAFF_FORBIDDEN,
+        },
+    ),
+    (
         "portal:ticket (a colleague's)",
         lambda w: f"/portal/tickets/{w.colleague_ticket.pk}/",
         "get",
@@ -1162,6 +1175,42 @@ API_MATRIX += [
 ]
 
 
+# -- devices: everyone who works tickets reads assets and the product models; support leads and
+# administrators import (and, through the API, register and change: tests/devices/test_api.py)
+def _asset(w: World) -> int:
+    from caredesk.devices.models import Asset, ProductClass, ProductModel
+
+    found = Asset.objects.first()
+    if found is None:
+        pclass, _ = ProductClass.objects.get_or_create(name="Electronics")
+        model, _ = ProductModel.objects.get_or_create(
+            sku="MX-1", defaults={"name": "Matrix unit", "product_class": pclass}
+        )
+        now = w.ticket.created_at
+        found = Asset.objects.create(
+            serial="MX-0001", product_model=model, created_at=now, updated_at=now
+        )
+    return found.pk
+
+
+DEVICES_ANON = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN}
+MATRIX += [
+    ("devices:assets", lambda w: "/agent/devices/", "get", {**DEVICES_ANON, **STAFF_OK}),
+    ("devices:models", lambda w: "/agent/devices/models/", "get", {**DEVICES_ANON, **STAFF_OK}),
+    (
+        "devices:asset",
+        lambda w: f"/agent/devices/{_asset(w)}/",
+        "get",
+        {**DEVICES_ANON, **STAFF_OK},
+    ),
+    ("devices:import", lambda w: "/agent/devices/import/", "get", {**DEVICES_ANON, **LEADS_ONLY}),
+]
+API_MATRIX += [
+    ("asset list", lambda w: f"{API}/assets", "get", {**API_NOT_PORTAL, **API_STAFF}),
+    ("asset get", lambda w: f"{API}/assets/{_asset(w)}", "get", {**API_NOT_PORTAL, **API_STAFF}),
+]
+
+
 # -- macros from the reply box and bulk actions ------------------------------------------------
 # Everyone who works tickets uses the shared macros and keeps their own; the shared ones are kept
 # by whoever holds rules.change_macro (support leads, administrators: tests/web/test_macros.py).
@@ -1638,6 +1687,11 @@ API_AUTHZ = {
     ("GET", "/api/v1/tickets/{ticket_id}/ccs"): "API_MATRIX ticket ccs",
     ("POST", "/api/v1/tickets/{ticket_id}/ccs"): "API_MATRIX ticket cc add",
     ("DELETE", "/api/v1/tickets/{ticket_id}/ccs/{cc_id}"): "API_MATRIX ticket cc delete",
+    ("GET", "/api/v1/assets"): "API_MATRIX asset list",
+    ("GET", "/api/v1/assets/{asset_id}"): "API_MATRIX asset get",
+    ("POST", "/api/v1/assets"): "tests/devices/test_api.py agents_read_but_do_not_register",
+    ("PATCH", "/api/v1/assets/{asset_id}"): "tests/devices/test_api.py",
+    ("POST", "/api/v1/assets/import"): "tests/devices/test_api.py agents_read_but_do_not_register",
 }
 
 
@@ -1844,6 +1898,14 @@ def _oncall_override_row(w: World) -> Any:
     return Override.objects.get(pk=_oncall_override(w))
 
 
+def _admin_product_model(w: World) -> Any:
+    from caredesk.devices.models import Asset
+
+    return (
+        Asset.objects.select_related("product_model__product_class").get(pk=_asset(w)).product_model
+    )
+
+
 def _admin_escalation_policy(w: World) -> Any:
     from caredesk.oncall.models import EscalationPolicy
 
@@ -1941,6 +2003,17 @@ ADMIN_RULES: dict[str, AdminRule] = {
     ),
     "oncall.PagingContact": AdminRule(
         _admin_paging_contact, view=ADMINS, add=ADMINS, change=ADMINS, delete=SUPER
+    ),
+    # the product catalogue: read by the desk, kept by administrators
+    "devices.ProductClass": AdminRule(
+        lambda w: _admin_product_model(w).product_class,
+        view=DESK,
+        add=ADMINS,
+        change=ADMINS,
+        delete=SUPER,
+    ),
+    "devices.ProductModel": AdminRule(
+        _admin_product_model, view=DESK, add=ADMINS, change=ADMINS, delete=SUPER
     ),
 }
 

@@ -120,6 +120,7 @@ SCREENS: dict[str, Any] = {
     "portal:new-form": FORBIDDEN,
     "portal:ticket": FORBIDDEN,
     "portal:ticket (a colleague's)": FORBIDDEN,
+    "portal:devices": FORBIDDEN,
     "admin:index": OK,
     # live chat is for agents (a chat is a ticket), not for every staff role
     "chat-desk:chats": FORBIDDEN,
@@ -154,6 +155,10 @@ SCREENS: dict[str, Any] = {
     "complaints:export-one": FORBIDDEN,
     # on call is for the roles that work tickets
     "oncall:schedules": FORBIDDEN,
+    "devices:assets": FORBIDDEN,
+    "devices:models": FORBIDDEN,
+    "devices:asset": FORBIDDEN,
+    "devices:import": FORBIDDEN,
     "oncall:override-add": FORBIDDEN,
     "oncall:override-delete": FORBIDDEN,
     "oncall:pages": FORBIDDEN,
@@ -197,6 +202,8 @@ API: dict[str, Any] = {
     "complaint export": FORBIDDEN,
     "complaint trends": FORBIDDEN,
     "oncall schedules": FORBIDDEN,
+    "asset list": FORBIDDEN,
+    "asset get": FORBIDDEN,
     "oncall now": FORBIDDEN,
     "oncall override delete": FORBIDDEN,
     "oncall pages": FORBIDDEN,

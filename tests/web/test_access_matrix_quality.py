@@ -62,6 +62,8 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     "desk:status-new": FORBIDDEN,
     "desk:status": FORBIDDEN,
     "desk:status-move": FORBIDDEN,
+    # importing assets is the support leads' and administrators'
+    "devices:import": FORBIDDEN,
     # the supervisor's personal macro is the supervisor's alone
     "desk:macro (someone's personal)": 404,
 }

@@ -61,6 +61,15 @@ CUSTOM_STATUSES = [
     "tickets.change_customstatus",
 ]
 
+# devices: everyone who works tickets sees assets and product models; support leads and
+# administrators register, change and import assets; administrators keep the product catalogue
+DEVICES_VIEW = ["devices.view_asset", "devices.view_productmodel", "devices.view_productclass"]
+DEVICES_WORK = [*DEVICES_VIEW, "devices.add_asset", "devices.change_asset", "devices.import_asset"]
+DEVICES_CATALOGUE = [
+    f"devices.{verb}_{model}"
+    for model in ("productclass", "productmodel")
+    for verb in ("add", "change")
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -74,6 +83,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_team",
         *COMPLAINTS_WORK,
         *ONCALL_VIEW,
+        *DEVICES_VIEW,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -110,6 +120,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *COMPLAINTS_WORK,
         *ONCALL_VIEW,
         *ONCALL_OVERRIDES,
+        *DEVICES_WORK,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -126,6 +137,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rules.view_macro",
         *COMPLAINTS_DECIDE,
         *ONCALL_VIEW,
+        *DEVICES_VIEW,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -199,6 +211,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_VIEW,
         *ONCALL_OVERRIDES,
         *ONCALL_SETUP,
+        *DEVICES_WORK,
+        *DEVICES_CATALOGUE,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too

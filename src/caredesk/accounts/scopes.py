@@ -20,6 +20,7 @@ CONTACTS = "contacts"
 AUDIT_READ = "audit:read"
 ONCALL = "oncall"
 COMPLAINTS = "complaints"
+DEVICES = "devices"
 ADMIN = "admin"
 
 # Personal tokens expire; this many days unless their owner chooses (up to the maximum).
@@ -89,6 +90,13 @@ SCOPES: dict[str, Scope] = {
             "Read, open and complete complaint files, record reportability decisions, export "
             "them and read their trends.",
             ("complaints.view_complaint",),
+        ),
+        Scope(
+            DEVICES,
+            "Devices",
+            "Read assets (serials, owners, warranty and entitlement); register, change and "
+            "import them where the owner's role allows.",
+            ("devices.view_asset",),
         ),
         Scope(
             AUDIT_READ,

@@ -42,6 +42,7 @@ from caredesk.desk.panels import worklist_context
 from caredesk.desk.phi import form_answers, requester_birth_date, ticket_details
 from caredesk.desk.rows import ticket_rows
 from caredesk.desk.viewcounts import CLIENTS, SidebarViews, count_key, sidebar_views, view_url
+from caredesk.devices.selectors import card_for_serial
 from caredesk.oncall import selectors as oncall_selectors
 from caredesk.safety import imdrf
 from caredesk.sla.selectors import headline, sla_views
@@ -248,6 +249,9 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "trackers": list(ticket.tracker_issues.all()),
         "complaint": complaint_for_ticket(ticket.pk) if user.has_perm(VIEW_COMPLAINT) else None,
         "pages": list(oncall_selectors.pages_open_for(ticket)),
+        "asset_card": (
+            card_for_serial(ticket.device_serial) if user.has_perm("devices.view_asset") else None
+        ),
         "reply_form": ReplyForm(statuses=statuses),
         "safety_form": SafetyForm(),
         **_safety_context(ticket),

@@ -14,4 +14,5 @@ urlpatterns = [
         views.ticket_cc_remove,
         name="ticket-cc-remove",
     ),
+    path("devices/", views.devices, name="devices"),
 ]

@@ -7,16 +7,18 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages as flash
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from caredesk.accounts.models import Contact, User
+from caredesk.accounts.models import Contact, ContactKind, User
 from caredesk.compliance import access as audit
 from caredesk.core.access import form_errors_from, requester_required
 from caredesk.core.errors import DomainError, NotFound, ValidationFailed
 from caredesk.core.phi import Unreadable, is_phi_json
+from caredesk.devices import selectors as device_selectors
 from caredesk.intake.acknowledge import acknowledge
 from caredesk.portal.forms import PortalReplyForm, RequestForm
 from caredesk.sla import selectors as sla_selectors
@@ -50,6 +52,26 @@ def home(request: HttpRequest) -> HttpResponse:
         page = selectors.ticket_page(user=user, filters=filters)
     _tell(page.items)
     return render(request, "portal/home.html", {"page": page, "contact": _contact(request)})
+
+
+def _sees_devices(contact: Contact) -> bool:
+    """An organization's clinicians and administrators see its devices; patients do not."""
+    return contact.organization_id is not None and contact.kind in (
+        ContactKind.CLINICIAN,
+        ContactKind.CLIENT_ADMIN,
+    )
+
+
+@requester_required
+def devices(request: HttpRequest) -> HttpResponse:
+    """The organization's devices with their warranty, read-only (never the patient)."""
+    contact = _contact(request)
+    if not _sees_devices(contact) or contact.organization_id is None:
+        raise PermissionDenied
+    on = device_selectors.today()
+    rows = device_selectors.assets().filter(organization_id=contact.organization_id)
+    items = [(a, device_selectors.entitlement_of(a, on)) for a in rows.order_by("serial")[:500]]
+    return render(request, "portal/devices.html", {"items": items, "contact": contact})
 
 
 @requester_required

@@ -69,10 +69,14 @@ class Facts:
     safety_codes: frozenset[str] = frozenset()
     safety_flagged_at: datetime | None = None
     safety_reviewed: bool = False
+    # facts other apps add by name (caredesk.rules.facts), e.g. "asset.warranty"
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def value(self, name: str) -> Any:
         if name.startswith("fields."):
             return self.fields.get(name.removeprefix("fields."))
+        if name in _EXTRA_NAMES:
+            return self.extra.get(name)
         if name in _FACT_NAMES:
             return getattr(self, name)
         raise ConditionError(f"unknown field {name!r}")
@@ -84,6 +88,13 @@ _FACT_NAMES = {
     "escalate_to",
     "safety", "safety_codes", "safety_flagged_at", "safety_reviewed",
 }  # fmt: skip
+_EXTRA_NAMES: set[str] = set()
+
+
+def declare_fact_names(names: frozenset[str] | set[str]) -> None:
+    """Let conditions name facts another app adds (filled at start-up)."""
+    _EXTRA_NAMES.update(names)
+
 
 Predicate = Callable[[Facts], bool]
 
@@ -128,7 +139,7 @@ def _field(spec: Mapping[str, Any], where: str) -> Predicate:
     name, op = spec["field"], spec.get("op", "eq")
     if op not in OPS:
         raise ConditionError(f"{where}: unknown operator {op!r}")
-    if name not in _FACT_NAMES and not str(name).startswith("fields."):
+    if name not in _FACT_NAMES and name not in _EXTRA_NAMES and not str(name).startswith("fields."):
         raise ConditionError(f"{where}: unknown field {name!r}")
     if op in ("in", "not_in") and not isinstance(spec.get("value"), list):
         raise ConditionError(f"{where}: {op} needs a list value")

@@ -12,6 +12,7 @@ from django.db.models import Q
 from caredesk.core.confcache import cached
 from caredesk.rules.conditions import ConditionError, Facts, HistoryItem
 from caredesk.rules.engine import CompiledPolicy, compile_rules, compile_scope
+from caredesk.rules.facts import extra_facts
 from caredesk.rules.models import Macro, Policy
 from caredesk.sla.selectors import business_calendar
 from caredesk.sla.selectors import snapshot as sla_snapshot
@@ -135,6 +136,7 @@ def ticket_facts(
         safety_codes=frozenset(ticket.safety_codes or ()),
         safety_flagged_at=ticket.safety_flagged_at,
         safety_reviewed=ticket.safety_reviewed_at is not None,
+        extra=extra_facts(ticket),
     )
 
 

@@ -14,7 +14,16 @@ NEW = {
 }
 TICKET_SCOPES = {"tickets:read", "tickets:write"}
 # the catalogue's order, which tokens keep their scopes in
-ORDER = ["tickets:read", "tickets:write", "contacts", "oncall", "complaints", "audit:read", "admin"]
+ORDER = [
+    "tickets:read",
+    "tickets:write",
+    "contacts",
+    "oncall",
+    "complaints",
+    "devices",
+    "audit:read",
+    "admin",
+]
 
 
 def widen_existing(apps, schema_editor):

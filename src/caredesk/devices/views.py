@@ -1,0 +1,96 @@
+"""Device screens: the asset list, an asset's page, the CSV import and the product models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from caredesk.accounts.models import User
+from caredesk.core.access import form_errors_from, staff_with
+from caredesk.core.agent_pages import sidebar
+from caredesk.core.errors import DomainError
+from caredesk.devices import selectors
+from caredesk.devices.forms import AssetFilterForm, ImportForm
+from caredesk.devices.models import ProductModel
+from caredesk.devices.services import assets_import, read_csv
+from caredesk.tickets.selectors import can_view_phi
+
+VIEW, IMPORT = "devices.view_asset", "devices.import_asset"
+PAGE = 100
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    return render(request, template, {**sidebar(_user(request)), **context}, status=status)
+
+
+@staff_with(VIEW)
+def asset_list(request: HttpRequest) -> HttpResponse:
+    form = AssetFilterForm(request.GET or None)
+    filters = selectors.AssetFilters()
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        filters = selectors.AssetFilters(
+            q=f"{d['q'].strip().rstrip('*')}*" if d["q"] else "",  # the serial's start
+            organization=d["organization"].pk if d["organization"] else None,
+            product_model=d["product_model"].pk if d["product_model"] else None,
+            warranty=d["warranty"] or "",
+        )
+    on = selectors.today()
+    rows = list(selectors.asset_list(filters, on)[: PAGE + 1])
+    items = [(a, selectors.entitlement_of(a, on)) for a in rows[:PAGE]]
+    context = {"form": form, "items": items, "more": len(rows) > PAGE, "tab": "assets"}
+    status = 422 if form.is_bound and not form.is_valid() else 200
+    return _page(request, "devices/list.html", context, status=status)
+
+
+@staff_with(VIEW)
+def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    asset = selectors.asset_get(pk)
+    if asset is None:
+        raise Http404("No such asset")
+    context = {
+        "asset": asset,
+        "entitlement": selectors.entitlement_of(asset),
+        "patient_shown": can_view_phi(_user(request)),
+        "events": selectors.events_of(asset),
+        "tickets": selectors.tickets_naming(asset),
+        "tab": "assets",
+    }
+    return _page(request, "devices/asset.html", context)
+
+
+@staff_with(IMPORT)
+def asset_import(request: HttpRequest) -> HttpResponse:
+    report, status = None, 200
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        status = 422
+        if form.is_valid():
+            try:
+                rows = read_csv(form.cleaned_data["file"].read())
+                report = assets_import(
+                    rows=rows, actor=_user(request), dry_run=form.cleaned_data["dry_run"]
+                )
+                status = 200
+            except DomainError as exc:
+                form_errors_from(form, exc)
+    else:
+        form = ImportForm()
+    return _page(
+        request, "devices/import.html", {"form": form, "report": report, "tab": "import"}, status
+    )
+
+
+@staff_with(VIEW)
+def model_list(request: HttpRequest) -> HttpResponse:
+    models = list(ProductModel.objects.select_related("product_class").order_by("name"))
+    return _page(request, "devices/models.html", {"models": models, "tab": "models"})
