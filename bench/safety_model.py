@@ -56,7 +56,7 @@ def out_of_file_scores() -> list[tuple[str, dict[str, object], float]]:
     return scored
 
 
-def threshold(outcome: str) -> float:
+def threshold_for(outcome: str) -> float:
     """The screen's threshold for a text the word lists found `outcome` in."""
     return EVENT_THRESHOLD if outcome == "event" else MODEL_THRESHOLD
 
@@ -85,7 +85,8 @@ def main() -> None:
         f"\nall writers, model alone from {bar:.3f} (false alarms at most 5 %): {figures(at_bar)}"
     )
     shipped = [
-        (r["label"] != "none", p >= threshold(listed(str(r["text"])).outcome)) for _, r, p in scored
+        (r["label"] != "none", p >= threshold_for(listed(str(r["text"])).outcome))
+        for _, r, p in scored
     ]
     rule = f"from {MODEL_THRESHOLD}, a list event from {EVENT_THRESHOLD}"
     print(f"all writers, the screen ({rule}): {figures(shipped)}")
