@@ -1167,10 +1167,10 @@ API_MATRIX += [
     ),
     ("oncall pages", lambda w: f"{API}/oncall/pages", "get", {**API_NOT_PORTAL, **API_STAFF}),
     (
-        "oncall page ack",
+        "oncall page ack",  # a requester's token cannot carry the on-call scope: refused first
         lambda w: f"{API}/oncall/pages/{_oncall_page(w)}/ack",
         "post",
-        {"anonymous": UNAUTH, **{r: NOT_FOUND for r in PORTAL_OK}, **API_STAFF},
+        {**API_NOT_PORTAL, **API_STAFF},
     ),
 ]
 
