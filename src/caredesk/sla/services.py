@@ -9,6 +9,7 @@ idempotent periodic sweep; its events go through the ticket services' event writ
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +26,7 @@ from caredesk.sla.models import Calendar, Metric, SlaClock, SlaPolicy, SlaTarget
 from caredesk.sla.selectors import (
     business_calendar,
     calendar_for,
+    policies,
     policy_for,
     pure_clock,
     snapshot,
@@ -199,6 +201,45 @@ def sla_sync(
     for row in plan.drop:
         row.delete()
     return Synced(due_at=plan.due_at, events=plan.events)
+
+
+CLOCK_COLUMNS = [
+    "policy",
+    "calendar",
+    "target_seconds",
+    "started_at",
+    "elapsed_seconds",
+    "running_since",
+    "due_at",
+    "stopped_at",
+    "breached_at",
+    "warnings_fired",
+    "next_check_at",
+]
+
+
+def sla_sync_many(*, tickets: Sequence[Ticket], now: datetime) -> list[Synced]:
+    """`sla_sync` for many tickets changed together (a bulk change; no message with it): one
+    read of their clocks and the policies, then one statement each for the clocks updated,
+    added and dropped, whatever the number of tickets."""
+    rows: dict[int, dict[str, SlaClock]] = {t.pk: {} for t in tickets}
+    for row in SlaClock.objects.filter(ticket_id__in=rows):
+        rows[row.ticket_id][row.metric] = row
+    candidates = policies()
+    plans = [
+        _reconcile(
+            t, rows[t.pk], now, customer_message=False, agent_reply=False, candidates=candidates
+        )
+        for t in tickets
+    ]
+    kept = [row for p in plans for row in p.keep]
+    if changed := [row for row in kept if row.pk]:
+        SlaClock.objects.bulk_update(changed, CLOCK_COLUMNS)
+    if added := [row for row in kept if not row.pk]:
+        SlaClock.objects.bulk_create(added)
+    if dropped := [row.pk for p in plans for row in p.drop]:
+        SlaClock.objects.filter(pk__in=dropped).delete()
+    return [Synced(due_at=p.due_at, events=p.events) for p in plans]
 
 
 # -- the periodic tick ------------------------------------------------------------------------

@@ -3,15 +3,20 @@ a new status also sets its side columns (open or not, solved, closed, when it ch
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from caredesk.accounts.models import Tier
 from caredesk.core import clock
-from caredesk.core.errors import Conflict, ValidationFailed
+from caredesk.core.errors import Conflict, DomainError, ValidationFailed
 from caredesk.tickets.models import (
     OPEN_STATUSES,
     STRUCTURED_FIELDS,
@@ -21,11 +26,11 @@ from caredesk.tickets.models import (
     TicketEvent,
 )
 from caredesk.tickets.services import events
-from caredesk.tickets.services.clocks import clocks_sync
+from caredesk.tickets.services.clocks import clocks_sync, clocks_sync_many
 from caredesk.tickets.services.events import Actor
 from caredesk.tickets.services.phi import phi_answer_names, seal_answers
 from caredesk.tickets.services.reactions import react
-from caredesk.tickets.services.tags import set_tags
+from caredesk.tickets.services.tags import set_tags, tags_named
 from caredesk.tickets.services.validation import check_assignee, check_structured, clean_tags
 
 UPDATABLE = {
@@ -73,6 +78,24 @@ def validate_changes(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, li
     return errors
 
 
+def checked_changes(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The values `changes` will write to `ticket`, cleaned; raises ValidationFailed, or
+    Conflict for a closed ticket asked to reopen."""
+    errors = validate_changes(ticket, changes)
+    values = dict(changes)
+    if "tags" in values:
+        values["tags"] = clean_tags(list(values["tags"] or []), errors)
+    structured = {k: v for k, v in values.items() if k in STRUCTURED_FIELDS}
+    values.update(check_structured(structured, errors))
+    if errors:
+        raise ValidationFailed("The ticket could not be updated.", errors=errors)
+    if ticket.status == Status.CLOSED and values.get("status", Status.CLOSED) != Status.CLOSED:
+        raise Conflict("This ticket is closed and cannot be reopened.")
+    if values.get("assignee") and values.get("status", ticket.status) == Status.NEW:
+        values["status"] = Status.OPEN  # someone owns it now
+    return values
+
+
 @transaction.atomic
 def ticket_update(
     *,
@@ -86,18 +109,7 @@ def ticket_update(
     `via` names, per field, the rule that decided the change (the rules apply a whole plan's
     field changes in one update)."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    errors = validate_changes(ticket, changes)
-    values = dict(changes)
-    if "tags" in values:
-        values["tags"] = clean_tags(list(values["tags"] or []), errors)
-    structured = {k: v for k, v in values.items() if k in STRUCTURED_FIELDS}
-    values.update(check_structured(structured, errors))
-    if errors:
-        raise ValidationFailed("The ticket could not be updated.", errors=errors)
-    if ticket.status == Status.CLOSED and values.get("status", Status.CLOSED) != Status.CLOSED:
-        raise Conflict("This ticket is closed and cannot be reopened.")
-    if values.get("assignee") and values.get("status", ticket.status) == Status.NEW:
-        values["status"] = Status.OPEN  # someone owns it now
+    values = checked_changes(ticket, changes)
     now = clock.now()
     changed, written = apply_changes(ticket, values, actor, now, via=via)
     events.record(*written)
@@ -111,6 +123,95 @@ def ticket_update(
 
 
 RULE_FIELDS = frozenset({"guidance", "escalation_block", "wake_at"})
+MANY_FIELDS = frozenset({"status", "priority", "team", "assignee", "tags"})
+
+
+class ReactionRefused(DomainError):
+    """A protocol's reaction to one ticket's change refused it (`tickets_update_many`)."""
+
+    def __init__(self, ticket_id: int, cause: DomainError) -> None:
+        super().__init__(cause.detail, errors=cause.errors)
+        self.ticket_id = ticket_id
+        self.cause = cause
+
+
+def tickets_update_many(
+    *, changes: Sequence[tuple[Ticket, Mapping[str, Any]]], actor: Actor
+) -> None:
+    """`ticket_update` for many tickets, written together: the caller has locked the tickets
+    (tags prefetched, organization selected) and checked each one's values
+    (`checked_changes`). The same events, SLA clocks and protocol reactions as one change at a
+    time, in statements whose number does not grow with the tickets: one UPDATE per set of
+    equal values, one for the tags removed and one for those added, the SLA clocks together,
+    one INSERT of the events. Protocol reactions follow, ticket by ticket (nothing to read
+    when no protocol listens); one that refuses raises ReactionRefused, and the caller's
+    transaction takes everything back. Only MANY_FIELDS may change."""
+    now = clock.now()
+    written: list[TicketEvent] = []
+    columns: dict[tuple[tuple[str, Any], ...], list[int]] = {}
+    tagged: list[tuple[Ticket, list[str], list[str]]] = []
+    done: list[tuple[Ticket, set[str]]] = []
+    for ticket, values in changes:
+        if set(values) - MANY_FIELDS:
+            raise ValueError(f"Not changed together: {sorted(set(values) - MANY_FIELDS)}")
+        staged = stage_changes(ticket, values, actor, now)
+        written += staged.events
+        if staged.tags is not None:
+            tagged.append((ticket, *staged.tags))
+        ticket.updated_at = now
+        key = tuple(sorted(_column_values(ticket, [*staged.columns, "updated_at"]).items()))
+        columns.setdefault(key, []).append(ticket.pk)
+        done.append((ticket, staged.changed))
+    for key, pks in columns.items():
+        Ticket.objects.filter(pk__in=pks).update(**{k: _in_db(k, v, now) for k, v in key})
+    _retag(tagged)
+    timed = [t for t, changed in done if changed & SLA_FIELDS]
+    written += clocks_sync_many(tickets=timed, now=now)
+    events.record(*written)
+    for ticket, changed in done:
+        try:
+            if changed - RULE_FIELDS:
+                react(ticket, "field.changed", actor, changed=frozenset(changed))
+            if "status" in changed:
+                react(ticket, "status.changed", actor, changed=frozenset(changed))
+        except DomainError as exc:
+            raise ReactionRefused(ticket.pk, exc) from exc
+
+
+_COALESCE = object()  # closing keeps the instant the ticket was solved, if it was
+
+
+def _column_values(ticket: Ticket, names: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in names:
+        attname = Ticket._meta.get_field(name).attname
+        out[attname] = getattr(ticket, attname)
+    if ticket.status == Status.CLOSED and "closed_at" in out:
+        out["solved_at"] = _COALESCE
+    return out
+
+
+def _in_db(name: str, value: Any, now: datetime) -> Any:
+    return Coalesce(F(name), Value(now)) if value is _COALESCE else value
+
+
+def _retag(tagged: list[tuple[Ticket, list[str], list[str]]]) -> None:
+    """Tags of many tickets: one DELETE of the links dropped, one INSERT of those added."""
+    if not tagged:
+        return
+    through = Ticket.tags.through
+    tags = tags_named({n for _t, old, new in tagged for n in [*old, *new]})
+    dropped: list[Q] = []
+    added = []
+    for ticket, old, new in tagged:
+        if gone := [tags[n].pk for n in set(old) - set(new)]:
+            dropped.append(Q(ticket_id=ticket.pk, tag_id__in=gone))
+        added += [through(ticket_id=ticket.pk, tag_id=tags[n].pk) for n in set(new) - set(old)]
+        getattr(ticket, "_prefetched_objects_cache", {}).pop("tags", None)  # stale now
+    if dropped:
+        through.objects.filter(reduce(operator.or_, dropped)).delete()
+    if added:
+        through.objects.bulk_create(added, ignore_conflicts=True)
 
 
 def ref_value(value: Any) -> Any:
@@ -137,49 +238,79 @@ def apply_changes(
     """Write the changed fields (and the columns in `also`, already set on the ticket) in one
     UPDATE; returns the names of the fields changed and their events, for the caller to record.
     """
-    dirty: list[str] = list(also)
-    written: list[TicketEvent] = []
-    formed: set[str] = set()
+    staged = stage_changes(ticket, changes, actor, now, via=via)
+    if staged.tags is not None:
+        set_tags(ticket, staged.tags[1])
+    ticket.updated_at = now
+    ticket.save(update_fields=[*also, *staged.columns, "updated_at"])
+    return staged.changed - set(also), staged.events
+
+
+@dataclass
+class Staged:
+    """Changes set on a ticket in memory, not yet written: the columns to write, the fields
+    changed (form answers as `form.<name>`), their events, and the tags (old, new) if changed."""
+
+    columns: list[str] = field(default_factory=list)
+    changed: set[str] = field(default_factory=set)
+    events: list[TicketEvent] = field(default_factory=list)
+    tags: tuple[list[str], list[str]] | None = None
+
+
+def stage_changes(
+    ticket: Ticket,
+    changes: Mapping[str, Any],
+    actor: Actor,
+    now: Any,
+    *,
+    via: Mapping[str, str] | None = None,
+) -> Staged:
+    """Set the changed fields on the ticket in memory and build one event per real change."""
+    staged = Staged()
     for key, new in changes.items():
         if key == "form":  # form answers: merged, one event per answer that changed
-            answers = dict(ticket.form_data or {})
+            answers, formed = dict(ticket.form_data or {}), False
             for name, value in seal_answers(new, phi_answer_names(ticket.category_id)).items():
                 if answers.get(name) != value:
-                    written.append(
+                    staged.events.append(
                         events.field_changed(
                             ticket, actor, f"form.{name}", answers.get(name), value
                         )
                     )
                     answers[name] = value
-                    formed.add(f"form.{name}")
+                    staged.changed.add(f"form.{name}")
+                    formed = True
             if formed:
                 ticket.form_data = answers
-                dirty.append("form_data")
+                staged.columns.append("form_data")
             continue
         if key == "tags":
-            old_tags = sorted(ticket.tags.values_list("name", flat=True))
+            old_tags = sorted(t.name for t in ticket.tags.all())
             if old_tags != new:
-                set_tags(ticket, new)
+                staged.tags = (old_tags, list(new))  # not a column: no field reaction
                 rule = (via or {}).get("tags")
-                written.append(
+                staged.events.append(
                     events.field_changed(ticket, actor, "tags", old_tags, new, rule=rule)
                 )
             continue
-        old = getattr(ticket, key)
+        column = Ticket._meta.get_field(key)
+        # a row is compared by its id: no read of the row it replaces
+        old = getattr(ticket, column.attname if column.is_relation else key)
         if ref_value(old) == ref_value(new):
             continue
         setattr(ticket, key, new)
-        dirty.append(key)
-        written.append(
+        staged.columns.append(key)
+        staged.changed.add(key)
+        staged.events.append(
             events.field_changed(
                 ticket, actor, key, ref_value(old), ref_value(new), rule=(via or {}).get(key)
             )
         )
         if key == "status":
-            dirty += status_side_columns(ticket, new, now)
-    ticket.updated_at = now
-    ticket.save(update_fields=[*dirty, "updated_at"])
-    return (set(dirty) - set(also) - {"form_data"}) | formed, written
+            side = status_side_columns(ticket, new, now)
+            staged.columns += side
+            staged.changed.update(side)
+    return staged
 
 
 def status_side_columns(ticket: Ticket, status: str, now: Any) -> list[str]:
