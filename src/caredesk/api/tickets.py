@@ -124,6 +124,7 @@ def ticket_list(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str, 
             serialize.ticket_out(t, views[t.pk], phi_shown=t.pk in shown) for t in page.items
         ],
         "next_cursor": page.next_cursor,
+        "among_recent": page.among,
     }
 
 

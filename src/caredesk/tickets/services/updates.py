@@ -178,13 +178,18 @@ def tickets_update_many(
             raise ReactionRefused(ticket.pk, exc) from exc
 
 
+def _attname(name: str) -> str:
+    """The column attribute of a field: `team_id` for `team`."""
+    return str(getattr(Ticket._meta.get_field(name), "attname", name))
+
+
 _COALESCE = object()  # closing keeps the instant the ticket was solved, if it was
 
 
 def _column_values(ticket: Ticket, names: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in names:
-        attname = Ticket._meta.get_field(name).attname
+        attname = _attname(name)
         out[attname] = getattr(ticket, attname)
     if ticket.status == Status.CLOSED and "closed_at" in out:
         out["solved_at"] = _COALESCE
@@ -293,9 +298,7 @@ def stage_changes(
                     events.field_changed(ticket, actor, "tags", old_tags, new, rule=rule)
                 )
             continue
-        column = Ticket._meta.get_field(key)
-        # a row is compared by its id: no read of the row it replaces
-        old = getattr(ticket, column.attname if column.is_relation else key)
+        old = getattr(ticket, _attname(key))  # a row by its id: no read of the row replaced
         if ref_value(old) == ref_value(new):
             continue
         setattr(ticket, key, new)
