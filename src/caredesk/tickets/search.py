@@ -41,10 +41,9 @@ SNIPPET_WIDTH = 180
 # ticket number) are ranked, or listed by the queue's search box, and the page says so. Reading
 # and scoring every match of a word in a third of the desk took seconds; this bounds the work.
 BROAD = 2_000
-# On PostgreSQL the most recent matches of a common word are looked for first among this many
-# most recent tickets, walking the primary key backwards: a bounded read, whereas the planner,
-# left to choose, may walk it past a million tickets when the word's matches are old.
-RECENT_WINDOW = 10 * BROAD
+# On PostgreSQL the most recent matches of a common word are looked for among this many most
+# recent tickets, walking the primary key backwards (`_most_recent`).
+RECENT_WINDOW = 50 * BROAD
 
 
 # Accents as the index folds them (SQLite's unicode61 tokenizer with remove_diacritics 2; on
@@ -142,7 +141,7 @@ def text_match_among(user: User, text: str, *, every: bool = False) -> tuple[Q, 
 
 def _matches(terms: list[Term], *, internal: bool) -> tuple[list[int], int | None]:
     """The ids of the matching tickets when there are at most BROAD (and None), else the ids
-    of the BROAD most recent ones (and BROAD). Three statements at most, however broad."""
+    of the BROAD most recent ones (and BROAD). Five statements at most, however broad."""
     sql, params = _matching_ids_sql(terms, internal=internal)
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} LIMIT %s", [*params, BROAD + 1])
@@ -152,21 +151,34 @@ def _matches(terms: list[Term], *, internal: bool) -> tuple[list[int], int | Non
         if connection.vendor != "postgresql":  # FTS5 reads its matches by rowid, either way
             cursor.execute(f"{sql} ORDER BY rowid DESC LIMIT %s", [*params, BROAD])
             return [int(row[0]) for row in cursor.fetchall()], BROAD
+        return _most_recent(cursor, sql, params, internal=internal), BROAD
+
+
+def _most_recent(cursor: Any, sql: str, params: list[Any], *, internal: bool) -> list[int]:
+    """PostgreSQL: the ids of the BROAD most recent matches of a query known to match more.
+    Where the planner expects that many among the RECENT_WINDOW most recent tickets (a common
+    word), they are read from the end of the primary key, a bounded read; else from every
+    match (the GIN index), sorted: reading each match costs more than walking past a ticket,
+    so that pays only for rarer words (and the planner, left to choose, may walk the key past
+    a million tickets when a word's matches are old)."""
+    cursor.execute("SELECT max(ticket_id) FROM tickets_ticketsearch")
+    floor = int(cursor.fetchone()[0]) - RECENT_WINDOW
+    cursor.execute(f"EXPLAIN (FORMAT JSON) {sql} AND ticket_id > %s", [*params, floor])
+    plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    if plan[0]["Plan"]["Plan Rows"] >= BROAD:
         column = "everything" if internal else "public"
-        # A common word: its most recent matches are among the last few tickets, read from
-        # the end of the primary key (the condition is kept off the GIN index on purpose).
         cursor.execute(
-            f"SELECT ticket_id FROM tickets_ticketsearch WHERE ticket_id > "  # noqa: S608
-            "(SELECT max(ticket_id) FROM tickets_ticketsearch) - %s "
-            f"AND coalesce({column} @@ to_tsquery('simple', %s), false) "
+            "SELECT ticket_id FROM tickets_ticketsearch WHERE ticket_id > %s "  # noqa: S608
+            f"AND coalesce({column} @@ to_tsquery('simple', %s), false) "  # not by the GIN
             "ORDER BY ticket_id DESC LIMIT %s",
-            [RECENT_WINDOW, *params, BROAD],
+            [floor, *params, BROAD],
         )
         ids = [int(row[0]) for row in cursor.fetchall()]
-        if len(ids) < BROAD:  # rarer than that: from every match (the GIN index), then sorted
-            cursor.execute(f"{sql} ORDER BY ticket_id + 0 DESC LIMIT %s", [*params, BROAD])
-            ids = [int(row[0]) for row in cursor.fetchall()]
-        return ids, BROAD
+        if len(ids) == BROAD:
+            return ids
+    cursor.execute(f"{sql} ORDER BY ticket_id + 0 DESC LIMIT %s", [*params, BROAD])
+    return [int(row[0]) for row in cursor.fetchall()]
 
 
 def _ranked_sql(terms: list[Term], *, internal: bool, within: str | None) -> tuple[str, list[Any]]:
