@@ -358,6 +358,10 @@ def test_the_documented_production_minimum_passes_the_deploy_check_and_writes_no
     assert insecure.returncode != 0
     assert "SESSION_COOKIE_SECURE" in insecure.stdout + insecure.stderr
     assert _files_under(tmp_path) == before, "not even a failing check writes a key file"
+    # without Redis (which also puts the job queue in the data folder), each web process would
+    # count failed sign-ins apart
+    redisless = deploy_check({"REDIS_URL": ""})
+    assert redisless.returncode != 0 and "caredesk.W034" in redisless.stderr
 
 
 def test_the_embedded_checks_never_write_a_key_file(tmp_path):

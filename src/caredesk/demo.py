@@ -30,6 +30,7 @@ from caredesk.tickets.models import (
     Status,
 )
 from caredesk.tickets.services import Body, NewTicket, message_add, ticket_open, ticket_update
+from caredesk.tickets.services.statuses import StatusIn, status_save
 
 PASSWORD = "caredesk-demo"  # noqa: S105 - published demo password for the local demo only
 COMPLIANCE_LOGIN = "hana.ostrowski@caredesk.example"
@@ -519,6 +520,15 @@ LIAISONS = [
 ]
 
 
+def _setup_statuses() -> None:
+    """Two of the desk's own statuses beside the shipped defaults."""
+    for agent_label, requester_label, category in (
+        ("Awaiting lab results", "Waiting for your lab results", "pending"),
+        ("Waiting on device vendor", "We're on it", "on_hold"),
+    ):
+        status_save(status=None, data=StatusIn(agent_label, requester_label, category))
+
+
 def _setup_oncall(teams: dict[str, Team]) -> None:
     """A 24/7 clinical liaison schedule (weekly, Mondays 09:00 New York time, the hand-set
     liaison's shift running now) and its default escalation policy: the liaison on call, then
@@ -653,6 +663,7 @@ def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
             types = _setup_types(teams)
             _setup_protocols(teams)
             _setup_oncall(teams)
+            _setup_statuses()
             by_team: dict[int | None, list[Any]] = {}
             for agent in agents:
                 for team_id in agent.teams.values_list("pk", flat=True):

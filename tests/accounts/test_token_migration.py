@@ -18,6 +18,7 @@ from tests.factories import AgentFactory, OrganizationFactory, requester_with_lo
 pytestmark = pytest.mark.django_db
 
 migration = import_module("caredesk.accounts.migrations.0007_api_token_scopes")
+own_scopes = import_module("caredesk.accounts.migrations.0010_oncall_complaints_scopes")
 
 
 def _as_before_scopes(user: User) -> tuple[ApiToken, str]:
@@ -38,6 +39,7 @@ def test_existing_tokens_get_the_scopes_of_their_owners_role_and_keep_working():
     }
     tokens = {who: _as_before_scopes(user) for who, user in owners.items()}
     migration.scopes_for_existing(apps, None)
+    own_scopes.widen_existing(apps, None)  # the on-call and complaint scopes came later
     for who, (token, _secret) in tokens.items():
         token.refresh_from_db()
         assert token.scopes == scopes_allowed(owners[who]), who
@@ -72,3 +74,16 @@ def test_the_partner_account_becomes_a_service_account_limited_to_its_organizati
     assert everything.scopes == ["tickets:read", "tickets:write", "contacts", "audit:read", "admin"]
     gone.refresh_from_db()
     assert gone.scopes == []
+
+
+def test_a_token_from_before_the_on_call_and_complaint_scopes_keeps_reaching_them():
+    """Those operations took the ticket scopes once; such a token gains what its role allows."""
+    agent = AgentFactory()
+    token, secret = token_create(user=agent, name="paging bridge", scopes=["tickets:read"])
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert Client().get("/api/v1/oncall/pages", headers=headers).status_code == 403
+    own_scopes.widen_existing(apps, None)
+    token.refresh_from_db()
+    assert token.scopes == ["tickets:read", "oncall", "complaints"]
+    assert Client().get("/api/v1/oncall/pages", headers=headers).status_code == 200
+    assert Client().get("/api/v1/complaints", headers=headers).status_code == 200

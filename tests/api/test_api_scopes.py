@@ -15,7 +15,9 @@ from caredesk.accounts.scopes import (
     ADMIN,
     ALL_SCOPES,
     AUDIT_READ,
+    COMPLAINTS,
     CONTACTS,
+    ONCALL,
     TICKETS_READ,
     TICKETS_WRITE,
     scopes_allowed,
@@ -94,6 +96,9 @@ REPRESENTATIVE = [
     (CONTACTS, "get", "/contacts", None),
     (CONTACTS, "get", "/organizations", None),
     (CONTACTS, "post", "/contacts", {"name": "Rhea Vantongeren", "email": "rhea@vh.example"}),
+    (ONCALL, "get", "/oncall/schedules", None),
+    (ONCALL, "get", "/oncall/pages", None),
+    (COMPLAINTS, "get", "/complaints", None),
     (AUDIT_READ, "get", "/audit", None),
     (ADMIN, "patch", "/sla/policies/{policy}", {"active": True}),
     (ADMIN, "post", "/rules/simulate", {"ticket": {"subject": "Cannot connect"}}),
@@ -165,9 +170,10 @@ def test_a_session_has_every_scope_of_its_user(world):
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        (ROLE_AGENT, [TICKETS_READ, TICKETS_WRITE, CONTACTS]),
-        (ROLE_SUPERVISOR, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ADMIN]),
-        (ROLE_ADMIN, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ADMIN]),
+        (ROLE_AGENT, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS]),
+        (ROLE_SUPERVISOR, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, ADMIN]),
+        # administrators configure the desk; complaint files are not theirs to read
+        (ROLE_ADMIN, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, ADMIN]),
         (ROLE_COMPLIANCE, [AUDIT_READ]),
     ],
 )

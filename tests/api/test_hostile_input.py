@@ -60,7 +60,9 @@ CASES: dict[str, tuple[str, str, str, Callable[[str], Any], str]] = {
         "agent", "post", "/tickets/{ticket}/messages", lambda b: {"body_html": b}, "body_html"
     ),
     "escalation reason": (
-        "agent", "post", "/tickets/{ticket}/escalate", lambda b: {"team": 1, "reason": b}, "reason"
+        "agent", "post", "/tickets/{ticket}/escalate",
+        lambda b: {"team": 1, "reason": b, "action_taken": "x", "next_steps": "y"},
+        "reason",
     ),
     "contact name": (
         "admin", "post", "/contacts", lambda b: {"email": "nb@patients.example", "name": b}, "name"

@@ -30,6 +30,9 @@ def ticket(world, clock):
     return make_ticket(world.requester, team=world.team_a, subject="Please cancel my plan")
 
 
+HANDOVER = {"reason": "Member insists", "action_taken": "Checked", "next_steps": "Call back"}
+
+
 def test_an_agent_escalates_with_reason_action_and_next_steps(world, api, ticket):
     response = api(world.agent).post(
         f"/tickets/{ticket.pk}/escalate",
@@ -48,7 +51,7 @@ def test_an_agent_escalates_with_reason_action_and_next_steps(world, api, ticket
 
 def test_a_protocol_block_is_a_409_with_its_reason_until_overridden(world, api, ticket):
     policy_save(data=BLOCK_CANCELLATIONS, actor=None)
-    body = {"team": world.team_b.pk, "reason": "Member insists"}
+    body = {**HANDOVER, "team": world.team_b.pk, "reason": "Member insists"}
     refused = api(world.agent).post(f"/tickets/{ticket.pk}/escalate", body)
     problem = assert_problem(refused, 409, "override_reason")
     assert problem["detail"] == "Cancellations stay in Tier 1."
@@ -80,8 +83,8 @@ def test_only_agents_who_see_the_ticket_escalate_it(world, api, ticket, who, sta
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"team": 999_999, "reason": "x"}, "team"),
-        ({"team": 1, "reason": ""}, "reason"),
+        ({**HANDOVER, "team": 999_999}, "team"),
+        ({**HANDOVER, "team": 1, "reason": ""}, "reason"),
         ({"reason": "x"}, "team"),
     ],
 )
@@ -89,10 +92,38 @@ def test_a_bad_escalation_names_the_field(world, api, ticket, body, field):
     assert_problem(api(world.agent).post(f"/tickets/{ticket.pk}/escalate", body), 422, field)
 
 
+@pytest.mark.parametrize(
+    ("left_out", "says"),
+    [
+        (["reason"], {"reason": ["Say why the ticket needs escalating."]}),
+        (["action_taken"], {"action_taken": ["Say what you have done so far (or “nothing yet”)."]}),
+        (
+            ["action_taken", "next_steps"],
+            {
+                "action_taken": ["Say what you have done so far (or “nothing yet”)."],
+                "next_steps": ["Say what the receiving team should do next."],
+            },
+        ),
+    ],
+)
+def test_the_api_asks_for_the_same_hand_over_as_the_desk(world, api, ticket, left_out, says):
+    for blank in (None, "   "):
+        body = {**HANDOVER, "team": world.team_b.pk}
+        for key in left_out:
+            if blank is None:
+                del body[key]
+            else:
+                body[key] = blank
+        problem = assert_problem(api(world.agent).post(f"/tickets/{ticket.pk}/escalate", body), 422)
+        assert problem["errors"] == says
+    assert not TicketEvent.objects.filter(ticket=ticket, kind=EventKind.ESCALATED).exists()
+    assert Ticket.objects.get(pk=ticket.pk).team == world.team_a
+
+
 def test_a_closed_ticket_cannot_be_escalated(world, api, ticket):
     ticket_update(ticket=ticket, changes={"status": "closed"}, actor=world.agent)
     response = api(world.agent).post(
-        f"/tickets/{ticket.pk}/escalate", {"team": world.team_b.pk, "reason": "x"}
+        f"/tickets/{ticket.pk}/escalate", {**HANDOVER, "team": world.team_b.pk}
     )
     assert_problem(response, 409)
 

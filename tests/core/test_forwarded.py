@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.checks import run_checks
+from django.db import connection
 from django.test import RequestFactory
 
 from caredesk.core.forwarded import (
@@ -72,6 +73,24 @@ def test_behind_a_proxy_without_trusted_proxies_the_system_check_says_so(setting
     assert "caredesk.E010" in [m.id for m in run_checks()]
     settings.CAREDESK_TRUSTED_PROXIES = parse_networks(["10.0.0.5"])
     assert "caredesk.E010" not in [m.id for m in run_checks()]
+
+
+@pytest.mark.parametrize(
+    ("vendor", "cache", "warned"),
+    [
+        ("postgresql", "django.core.cache.backends.locmem.LocMemCache", True),
+        ("postgresql", "django.core.cache.backends.redis.RedisCache", False),
+        ("sqlite", "django.core.cache.backends.locmem.LocMemCache", False),
+    ],
+)
+def test_the_deploy_check_warns_when_several_processes_would_count_sign_ins_apart(
+    settings, monkeypatch, vendor, cache, warned
+):
+    monkeypatch.setattr(connection, "vendor", vendor)
+    settings.CACHES = {"default": {"BACKEND": cache, "LOCATION": "redis://127.0.0.1:6379/0"}}
+    found = [m for m in run_checks(include_deployment_checks=True) if m.id == "caredesk.W034"]
+    assert bool(found) is warned
+    assert not [m for m in run_checks() if m.id == "caredesk.W034"]  # a start does not warn
 
 
 @pytest.mark.django_db

@@ -1,5 +1,5 @@
 """A policy governs only the tickets in its scope (organizations, plans, channels, requester
-types), so several customers' protocols run side by side in one desk."""
+types, mailboxes, brands), so several customers' protocols run side by side in one desk."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def test_each_policy_acts_only_on_tickets_in_its_scope(facts, teams):
     ("scope", "says"),
     [
         ("email", "a scope is a mapping"),
-        ({"brands": ["x"]}, "unknown key 'brands'"),
+        ({"colours": ["x"]}, "unknown key 'colours'"),
         ({"plans": []}, "give a list of one or more names"),
         ({"channels": [3]}, "every entry is a name"),
     ],
@@ -74,6 +74,11 @@ def lead():
         ("{requester_types: [robot]}", "no requester type 'robot'"),
         ("{organizations: [Nowhere Clinic]}", "no organization 'Nowhere Clinic'"),
         ("{colours: [blue]}", "unknown key 'colours'"),
+        (
+            "{mailboxes: [help@nowhere.example]}",
+            "no mailbox 'help@nowhere.example' (no mailboxes yet)",
+        ),
+        ("{brands: [nowhere]}", "no brand 'nowhere' (no brands yet)"),
     ],
 )
 def test_saving_a_scope_that_names_nothing_real_is_refused_on_the_scope_field(lead, scope, says):
@@ -164,3 +169,30 @@ def test_two_customers_routing_the_same_words_each_keep_their_own_tickets(desk, 
         "Brookfield Family Clinic": "billing",
         "Harborview Pediatrics": None,
     }
+
+
+def test_a_scope_names_mailboxes_by_address_and_brands_by_slug(lead):
+    from caredesk.tickets.services.mailboxes import MailboxIn, mailbox_save
+
+    lead.is_superuser = True
+    lead.save()
+    mailbox_save(
+        mailbox=None,
+        data=MailboxIn(address="members@harbor.example", name="Members", brand="members"),
+        actor=lead,
+    )
+    rule = "rules: [{name: a, actions: [{type: guidance, text: hi}]}]\n"
+    saved = policy_save_yaml(
+        text=f"name: Members\nscope: {{mailboxes: [Members@Harbor.example], brands: [members]}}\n{rule}",
+        actor=lead,
+    )
+    assert saved.scope == {"mailboxes": ["Members@Harbor.example"], "brands": ["members"]}
+    with pytest.raises(ValidationFailed) as refused:
+        policy_save_yaml(text=f"name: Other\nscope: {{brands: [device]}}\n{rule}", actor=lead)
+    assert refused.value.errors["scope"] == [
+        "scope.brands: no brand 'device' (choose from members)"
+    ]
+    facts = Facts(now=TUESDAY_10_AM_NEW_YORK, mailbox="members@harbor.example", brand="members")
+    scope = compile_scope(saved.scope)
+    assert scope is not None and scope(facts)
+    assert not scope(Facts(now=TUESDAY_10_AM_NEW_YORK, mailbox="x@harbor.example", brand="members"))

@@ -1,8 +1,9 @@
 """The independently written labelled sets keep their documented shapes.
 
 No database: these tests read ``data/heldout.jsonl`` (second held-out set), ``data/develop.jsonl``
-(development), ``data/heldout3.jsonl`` (third held-out set) and ``data/heldout4.jsonl`` (fourth
-held-out set), and the other ``data/*.jsonl`` sets only to make sure no text of a set repeats a text of another. They check each set's shape
+(development), ``data/heldout3.jsonl`` (third held-out set), ``data/heldout4.jsonl`` (fourth
+held-out set), ``data/develop3.jsonl`` and ``data/everyday2.jsonl`` (development and training),
+and the other ``data/*.jsonl`` sets only to make sure no text of a set repeats a text of another. They check each set's shape
 and label mix, never what any screen says about it; a failure names report ids only, never texts.
 """
 
@@ -74,42 +75,64 @@ def _by_language(reports: list[dict]) -> dict[str, list[dict]]:
     return {lang: [r for r in reports if r["lang"] == lang] for lang in LANGS}
 
 
-def test_every_line_is_one_report_with_exactly_the_documented_fields(labelled):
-    spec, reports = labelled
+def _assert_fields(reports: list[dict], split: str) -> None:
     for report in reports:
         assert isinstance(report, dict)
         assert set(report) == FIELDS, report.get("id")
         assert isinstance(report["text"], str) and report["text"].strip(), report["id"]
         assert isinstance(report["why"], str) and report["why"].strip(), report["id"]
         assert isinstance(report["kinds"], list), report["id"]
-        assert report["split"] == spec.split, report["id"]
+        assert report["split"] == split, report["id"]
         assert report["lang"] in LANGS, report["id"]
         assert report["label"] in LABELS, report["id"]
 
 
-def test_ids_are_unique_numbered_per_language_and_name_their_language(labelled):
-    spec, reports = labelled
+def _assert_ids(reports: list[dict], prefix: str) -> None:
     ids = [r["id"] for r in reports]
     assert len(ids) == len(set(ids))
     for report in reports:
-        match = re.fullmatch(rf"{spec.prefix}-(en|es|fr|de)-(\d{{4}})", report["id"])
+        match = re.fullmatch(rf"{prefix}-(en|es|fr|de)-(\d{{4}})", report["id"])
         assert match, report["id"]
         assert match.group(1) == report["lang"], report["id"]
     for lang, rows in _by_language(reports).items():
         numbers = sorted(int(r["id"].rsplit("-", 1)[1]) for r in rows)
         assert numbers == list(range(1, len(rows) + 1)), lang
-        # shuffled before numbering: the first ten of every language are not all one label
-        first = sorted(rows, key=lambda r: r["id"])[:10]
-        assert len({r["label"] for r in first}) > 1, lang
+        if len({r["label"] for r in rows}) > 1:
+            # shuffled before numbering: the first ten of every language are not all one label
+            first = sorted(rows, key=lambda r: r["id"])[:10]
+            assert len({r["label"] for r in first}) > 1, lang
 
 
-def test_kinds_come_from_the_list_and_are_empty_exactly_for_none(labelled):
-    _spec, reports = labelled
+def _assert_kinds(reports: list[dict]) -> None:
     for report in reports:
         kinds = report["kinds"]
         assert set(kinds) <= KINDS, (report["id"], kinds)
         assert len(kinds) == len(set(kinds)), report["id"]
         assert (report["label"] == "none") == (kinds == []), report["id"]
+
+
+def _assert_no_text_twice_nor_copied(reports: list[dict], file: str) -> None:
+    texts = Counter(_normalised(r["text"]) for r in reports)
+    assert sum(n > 1 for n in texts.values()) == 0
+    others = sorted(path for path in DATA.glob("*.jsonl") if path.name != file)
+    assert others, "the other labelled sets are missing"
+    seen = {_normalised(row["text"]) for path in others for row in _read(path)}
+    assert [r["id"] for r in reports if _normalised(r["text"]) in seen] == []
+
+
+def test_every_line_is_one_report_with_exactly_the_documented_fields(labelled):
+    spec, reports = labelled
+    _assert_fields(reports, spec.split)
+
+
+def test_ids_are_unique_numbered_per_language_and_name_their_language(labelled):
+    spec, reports = labelled
+    _assert_ids(reports, spec.prefix)
+
+
+def test_kinds_come_from_the_list_and_are_empty_exactly_for_none(labelled):
+    _spec, reports = labelled
+    _assert_kinds(reports)
 
 
 def test_every_language_has_its_minimum_number_of_reports(labelled):
@@ -153,12 +176,7 @@ def test_about_a_quarter_are_long_mails_and_none_is_longer_than_3000_characters(
 
 def test_no_text_twice_and_none_copied_from_another_set(labelled):
     spec, reports = labelled
-    texts = Counter(_normalised(r["text"]) for r in reports)
-    assert sum(n > 1 for n in texts.values()) == 0
-    others = sorted(path for path in DATA.glob("*.jsonl") if path.name != spec.file)
-    assert others, "the other labelled sets are missing"
-    seen = {_normalised(row["text"]) for path in others for row in _read(path)}
-    assert [r["id"] for r in reports if _normalised(r["text"]) in seen] == []
+    _assert_no_text_twice_nor_copied(reports, spec.file)
 
 
 def test_heldout4_has_exactly_its_documented_mix_per_language():
@@ -169,3 +187,64 @@ def test_heldout4_has_exactly_its_documented_mix_per_language():
         # every kind is named by at least two safety events in every language
         kinds = Counter(k for r in rows if r["label"] == "safety_event" for k in r["kinds"])
         assert {kind: kinds[kind] for kind in KINDS if kinds[kind] < 2} == {}, lang
+
+
+@dataclass(frozen=True)
+class ExactSet:
+    """A set written to an exact mix of labels per language."""
+
+    file: str
+    prefix: str
+    split: str
+    mix: dict[str, int]  # reports per label in every language
+    long_minimum: int  # long mails (600 to 3000 characters) in every language
+
+
+EXACT_SETS = [
+    ExactSet(
+        "develop3.jsonl",
+        "d3",
+        "develop3",
+        {"safety_event": 50, "possible_safety": 20, "none": 50},
+        8,
+    ),
+    ExactSet("everyday2.jsonl", "e2", "everyday2", {"none": 120}, 6),
+]
+
+
+@pytest.fixture(scope="module", params=EXACT_SETS, ids=[s.file for s in EXACT_SETS])
+def exact(request: pytest.FixtureRequest) -> tuple[ExactSet, list[dict]]:
+    return request.param, _read(DATA / request.param.file)
+
+
+def test_exact_sets_have_the_documented_fields_ids_and_split(exact):
+    spec, reports = exact
+    _assert_fields(reports, spec.split)
+    _assert_ids(reports, spec.prefix)
+
+
+def test_exact_sets_have_their_mix_and_kinds_in_every_language(exact):
+    spec, reports = exact
+    _assert_kinds(reports)
+    for lang, rows in _by_language(reports).items():
+        assert Counter(r["label"] for r in rows) == spec.mix, lang
+        if spec.mix.get("safety_event"):
+            # every kind is named by at least two safety events in every language
+            kinds = Counter(k for r in rows if r["label"] == "safety_event" for k in r["kinds"])
+            assert {kind: kinds[kind] for kind in KINDS if kinds[kind] < 2} == {}, lang
+
+
+def test_exact_sets_have_long_mails_and_none_longer_than_3000_characters(exact):
+    spec, reports = exact
+    assert [r["id"] for r in reports if len(r["text"]) > LONG_MAIL[-1]] == []
+    for lang, rows in _by_language(reports).items():
+        long_here = [r for r in rows if len(r["text"]) in LONG_MAIL]
+        assert len(long_here) >= spec.long_minimum, lang
+        # in a labelled mix, long mails carry both safety events and plain reports
+        wanted = {"none"} if set(spec.mix) == {"none"} else {"safety_event", "none"}
+        assert wanted <= {r["label"] for r in long_here}, lang
+
+
+def test_exact_sets_repeat_no_text_of_their_own_or_of_another_set(exact):
+    spec, reports = exact
+    _assert_no_text_twice_nor_copied(reports, spec.file)

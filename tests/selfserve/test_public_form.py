@@ -106,8 +106,15 @@ def test_a_request_opens_a_portal_ticket_for_a_new_requester(client, clock):
     html = page.content.decode()
     assert ticket.ref in html
     assert "What happens next" in html
-    # Monday 14:00 UTC is 09:00 in New York: the standard policy's 4 business hours end at 13:00
-    assert "will reply by <strong>Monday 2 November, 18:00 UTC</strong> at the latest" in html
+    # Monday 14:00 UTC is 09:00 in New York: the standard policy's 4 business hours end at 13:00,
+    # said in the calendar's time zone, with the resolution time, as the portal says them
+    assert "We will reply by Monday 2 November, 13:00 (America/New_York)." in html
+    from caredesk.sla.requester import promise_lines, requester_dues
+
+    promised = [t.text for t in promise_lines(requester_dues([ticket.pk])[ticket.pk])]
+    assert len(promised) == 2 and promised[1].startswith("We aim to resolve it by ")
+    for line in promised:
+        assert line in html
     # and the visitor, who has no account, gets the reference by mail
     (ack,) = OutboxItem.objects.filter(kind="email")
     assert ack.payload["to"] == ["ola.brandt@brightwater.example"]

@@ -123,6 +123,15 @@ def client_for(world: World, role: str) -> Client:
     return client
 
 
+def _mailbox() -> int:
+    from caredesk.tickets.models import Mailbox
+
+    box, _new = Mailbox.objects.get_or_create(
+        address="members@matrix.example", defaults={"name": "Members", "brand": "members"}
+    )
+    return box.pk
+
+
 def _sent_path() -> str:
     from django.core import signing
 
@@ -419,6 +428,45 @@ MATRIX: list[tuple[str, Any, str, dict[str, Any]]] = [
             "other_agent": NOT_FOUND,
             "supervisor": 302,
             "admin": NOT_FOUND,
+        },
+    ),
+    # mailboxes: support leads read them (policies are scoped to them); administrators keep them
+    (
+        "desk:mailboxes",
+        lambda w: "/agent/mailboxes/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    (
+        "desk:mailbox-new",
+        lambda w: "/agent/mailboxes/new/",
+        "post",  # an empty form: refused for its fields
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            "agent": FORBIDDEN,
+            "other_agent": FORBIDDEN,
+            "supervisor": FORBIDDEN,
+            "admin": 422,
+        },
+    ),
+    (
+        "desk:mailbox",
+        lambda w: f"/agent/mailboxes/{_mailbox()}/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    (
+        "desk:mailbox (changed)",
+        lambda w: f"/agent/mailboxes/{_mailbox()}/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            "agent": FORBIDDEN,
+            "other_agent": FORBIDDEN,
+            "supervisor": FORBIDDEN,
+            "admin": 422,
         },
     ),
     (
@@ -1190,6 +1238,60 @@ MATRIX += [
         {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **dict.fromkeys(STAFF_OK, 302)},
     ),
 ]
+# -- custom statuses: everyone who works tickets uses them; support leads and administrators
+# keep them (tickets.add/change_customstatus; tests/statuses/test_status_screens.py).
+
+
+def _status(w: World) -> int:
+    """A custom status to open and move (made on first use)."""
+    from caredesk.tickets.models import CustomStatus
+
+    status, _ = CustomStatus.objects.get_or_create(
+        agent_label="Matrix status", defaults={"requester_label": "Matrix", "category": "pending"}
+    )
+    return status.pk
+
+
+MATRIX += [
+    (
+        "desk:statuses",
+        lambda w: "/agent/statuses/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    (
+        "desk:status-new",
+        lambda w: "/agent/statuses/new/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    (
+        "desk:status",
+        lambda w: f"/agent/statuses/{_status(w)}/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    (
+        "desk:status-move",
+        lambda w: f"/agent/statuses/{_status(w)}/move/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            **LEADS_ONLY,
+            "supervisor": 302,
+            "admin": 302,
+        },
+    ),
+]
+API_MATRIX += [
+    (
+        "statuses",  # the desk's statuses: for the people who work tickets
+        lambda w: f"{API}/statuses",
+        "get",
+        {"anonymous": UNAUTH, **{r: FORBIDDEN for r in PORTAL_OK}, **API_STAFF},
+    ),
+]
 API_MATRIX += [
     (
         "ticket bulk",  # one result per ticket: team B's agent is answered "refused" for it
@@ -1297,6 +1399,7 @@ API_AUTHZ = {
     ("POST", "/api/v1/contacts"): "tests/api/test_directory_api.py requesters_cannot_create",
     ("GET", "/api/v1/contacts/{contact_id}"): "tests/api/test_directory_api.py",
     ("GET", "/api/v1/teams"): "API_MATRIX teams",
+    ("GET", "/api/v1/statuses"): "API_MATRIX statuses",
     ("GET", "/api/v1/sla/policies"): "API_MATRIX sla policies",
     ("POST", "/api/v1/sla/policies"): "tests/api/test_sla_api.py",
     ("GET", "/api/v1/sla/policies/{policy_id}"): "API_MATRIX",

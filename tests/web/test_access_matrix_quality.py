@@ -33,6 +33,11 @@ pytestmark = pytest.mark.django_db
 SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     # the protocols, and queue exports, are the support leads'
     "desk:queue-export": FORBIDDEN,
+    # the mailboxes are read by support leads and kept by administrators
+    "desk:mailboxes": FORBIDDEN,
+    "desk:mailbox-new": FORBIDDEN,
+    "desk:mailbox": FORBIDDEN,
+    "desk:mailbox (changed)": FORBIDDEN,
     "desk:policies": FORBIDDEN,
     "desk:policy": FORBIDDEN,
     "desk:policy-new": FORBIDDEN,
@@ -48,6 +53,11 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     "complaints:export": OK,
     "complaints:decision": 422,  # allowed: an empty decision is refused for its fields
     "complaints:export-one": OK,
+    # the desk's custom statuses are kept by support leads and administrators
+    "desk:statuses": FORBIDDEN,
+    "desk:status-new": FORBIDDEN,
+    "desk:status": FORBIDDEN,
+    "desk:status-move": FORBIDDEN,
     # the supervisor's personal macro is the supervisor's alone
     "desk:macro (someone's personal)": 404,
 }

@@ -41,6 +41,12 @@ def is_staff_member(user: Any) -> bool:
     return bool(user.is_superuser or user.get_all_permissions())
 
 
+def guarded_strictly(user: Any) -> bool:
+    """Who signs in with a second factor and has the shorter idle limit: anyone a role gives a
+    permission, and anyone who may open Django's admin site (`is_staff` opens only that door)."""
+    return is_staff_member(user) or bool(_signed_in(user) and user.is_staff)
+
+
 def works_tickets(user: Any) -> bool:
     """Sees the desk's tickets (by team) and works them: notes, replies, changes. A service
     account acting in such a role does too (through the API)."""

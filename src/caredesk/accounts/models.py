@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
 from caredesk.core.phi import EncryptedCharField
@@ -96,6 +97,14 @@ class User(AbstractUser):
         ).hexdigest()
 
 
+def desk_people() -> Q:
+    """The people an account manager or an on-call post may name: those whose role works
+    tickets (decided by permissions, as everywhere; never by `is_staff`)."""
+    from caredesk.accounts.capabilities import assignable_users  # it reads this module
+
+    return Q(pk__in=assignable_users().values("pk"))
+
+
 class Plan(models.TextChoices):
     BASIC = "basic", "Basic"
     STANDARD = "standard", "Standard"
@@ -134,7 +143,7 @@ class Organization(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="managed_organizations",
-        limit_choices_to={"is_staff": True},
+        limit_choices_to=desk_people,
     )
     email_domain = models.CharField(max_length=200, blank=True, default="")
     phone = models.CharField(max_length=40, blank=True, default="")
@@ -217,7 +226,7 @@ class Team(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        limit_choices_to={"is_staff": True},
+        limit_choices_to=desk_people,
         help_text="Who is paged now (for example the on-call clinical liaison).",
     )
     lead = models.ForeignKey(

@@ -53,6 +53,14 @@ ONCALL_SETUP = [
     for verb in ("view", "add", "change", "delete")
 ] + ["oncall.view_pagingcontact", "oncall.add_pagingcontact", "oncall.change_pagingcontact"]
 
+# the desk's custom statuses (everyone who works tickets uses them): support leads and
+# administrators add, rename, reorder and deactivate them
+CUSTOM_STATUSES = [
+    "tickets.view_customstatus",
+    "tickets.add_customstatus",
+    "tickets.change_customstatus",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -85,11 +93,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rules.change_policy",
         "rules.simulate_policy",
         "rules.view_macro",
+        # and reads the mailboxes the protocols can be scoped to
+        "tickets.view_mailbox",
         # and keeps the desk's shared macros (everyone who works tickets keeps their own)
         "rules.add_macro",
         "rules.change_macro",
         # a support lead shares saved views with a team
         "workspace.share_savedview",
+        *CUSTOM_STATUSES,
         *COMPLAINTS_WORK,
         *ONCALL_VIEW,
         *ONCALL_OVERRIDES,
@@ -121,6 +132,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.add_requestfield",
         "tickets.change_requestfield",
         "tickets.delete_requestfield",
+        "tickets.view_mailbox",
+        "tickets.add_mailbox",
+        "tickets.change_mailbox",
+        *CUSTOM_STATUSES,
         "accounts.view_contact",
         "accounts.add_contact",
         "accounts.change_contact",

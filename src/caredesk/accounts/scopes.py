@@ -18,6 +18,8 @@ TICKETS_READ = "tickets:read"
 TICKETS_WRITE = "tickets:write"
 CONTACTS = "contacts"
 AUDIT_READ = "audit:read"
+ONCALL = "oncall"
+COMPLAINTS = "complaints"
 ADMIN = "admin"
 
 # Personal tokens expire; this many days unless their owner chooses (up to the maximum).
@@ -73,6 +75,20 @@ SCOPES: dict[str, Scope] = {
             "Read organizations, contacts and teams; create contacts.",
             ("accounts.view_contact", "accounts.view_organization"),
             requesters=True,
+        ),
+        Scope(
+            ONCALL,
+            "On-call",
+            "Read on-call schedules and who is on call now, add and remove overrides, list "
+            "pages and acknowledge them.",
+            ("oncall.view_schedule", "oncall.view_page", "oncall.acknowledge_page"),
+        ),
+        Scope(
+            COMPLAINTS,
+            "Complaint files",
+            "Read, open and complete complaint files, record reportability decisions, export "
+            "them and read their trends.",
+            ("complaints.view_complaint",),
         ),
         Scope(
             AUDIT_READ,

@@ -46,7 +46,9 @@ class Limits:
 
 def limits_for(user: Any) -> Limits:
     """The idle and absolute limits that apply to this person (read at request time)."""
-    staff = bool(user.is_staff or user.is_superuser)
+    from caredesk.accounts.capabilities import guarded_strictly  # it reads the models
+
+    staff = guarded_strictly(user)
     minutes = settings.CAREDESK_STAFF_IDLE_MINUTES if staff else settings.CAREDESK_IDLE_MINUTES
     return Limits(int(minutes * 60), int(settings.CAREDESK_SESSION_MAX_HOURS * 3600))
 
@@ -73,12 +75,13 @@ def mark_signed_in(session: Any, method: str) -> None:
 
 
 def _second_step_passed(session: Any, user: Any) -> bool:
+    from caredesk.accounts.capabilities import guarded_strictly
     from caredesk.accounts.signin import mfa_required
 
     marker = session.get(MFA)
     if marker in PASSED:
         return True
-    if marker == NOT_NEEDED and not (user.is_staff or user.is_superuser):
+    if marker == NOT_NEEDED and not guarded_strictly(user):
         return True
     if marker is None and not mfa_required(user):
         session[MFA] = NOT_NEEDED

@@ -12,6 +12,7 @@ import secrets
 from django.db import transaction
 
 from caredesk.accounts import totp
+from caredesk.accounts.capabilities import guarded_strictly
 from caredesk.accounts.models import RecoveryCode, SecondFactor, User
 from caredesk.accounts.roles import ROLE_PERMISSIONS
 from caredesk.compliance import audit
@@ -28,7 +29,7 @@ BAD_CODE = "That code did not match. Type the 6-digit code your app shows now, o
 
 def mfa_role(user: User) -> bool:
     """Whether the person works the desk (staff or any desk role): a second factor is a must."""
-    if user.is_staff or user.is_superuser:
+    if guarded_strictly(user):
         return True
     return user.groups.filter(name__in=ROLE_PERMISSIONS).exists()
 

@@ -28,6 +28,9 @@ class BulkChangesIn(Strict):
     """Fields left out are left alone; `assignee: null` unassigns."""
 
     status: StatusAfterName | None = None
+    custom_status: Id | None = Field(
+        default=None, description="A custom status's id (GET /statuses), sets its category too."
+    )
     priority: PriorityNumber | None = None
     team: Id | None = None
     assignee: Id | None = None
@@ -80,6 +83,7 @@ def tickets_bulk(request: HttpRequest, payload: BulkUpdateIn) -> dict[str, Any]:
     assignee = _lookup(User, raw.get("assignee"), "changes.assignee")
     changes = BulkChanges(
         status=raw.get("status"),
+        custom_status=raw.get("custom_status"),
         priority=raw.get("priority"),
         team=_lookup(Team, raw.get("team"), "changes.team"),
         assignee=assignee,

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, StringConstraints
 
 from caredesk.accounts.models import User
-from caredesk.accounts.scopes import TICKETS_READ, TICKETS_WRITE
+from caredesk.accounts.scopes import COMPLAINTS
 from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
 from caredesk.api.schemas import Clean, Id, Short, Strict
@@ -133,7 +133,7 @@ class ComplaintListOut(Schema):
 
 @router.get(
     "/complaints",
-    auth=needs_scope(TICKETS_READ),
+    auth=needs_scope(COMPLAINTS),
     response=ComplaintListOut,
     summary="List complaint files",
     description="Open files by default, nearest MDR due date first. The complainant's details "
@@ -160,7 +160,7 @@ class ComplaintOpenIn(Strict):
 
 @router.post(
     "/complaints",
-    auth=needs_scope(TICKETS_WRITE),
+    auth=needs_scope(COMPLAINTS),
     response={200: ComplaintOut, 201: ComplaintOut},
     summary="Open a ticket's complaint file",
     description="201 with the new file, or 200 with the one the ticket already has.",
@@ -177,7 +177,7 @@ def complaint_create(request: HttpRequest, payload: ComplaintOpenIn) -> Status[d
 
 @router.get(
     "/complaints/export.csv",
-    auth=needs_scope(TICKETS_READ),
+    auth=needs_scope(COMPLAINTS),
     response={200: None},
     summary="Export the complaint files received in a period (CSV)",
     openapi_extra=csv_documented(401, 403, 422),
@@ -222,7 +222,7 @@ class TrendsOut(Schema):
 
 @router.get(
     "/complaints/trends",
-    auth=needs_scope(TICKETS_READ),
+    auth=needs_scope(COMPLAINTS),
     response=TrendsOut,
     summary="Complaints per week or month by failure mode and by IMDRF code",
     openapi_extra=documented(401, 403, 422),
@@ -249,7 +249,7 @@ def complaint_trends(
 
 @router.get(
     "/complaints/{complaint_id}",
-    auth=needs_scope(TICKETS_READ),
+    auth=needs_scope(COMPLAINTS),
     response=ComplaintOut,
     summary="Get a complaint file",
     openapi_extra=documented(401, 403, 404, 422),
@@ -286,7 +286,7 @@ class ComplaintPatchIn(Strict):
 
 @router.patch(
     "/complaints/{complaint_id}",
-    auth=needs_scope(TICKETS_WRITE),
+    auth=needs_scope(COMPLAINTS),
     response=ComplaintOut,
     summary="Change a complaint file (writes a new version with the note)",
     openapi_extra=documented(400, 401, 403, 404, 413, 422),
@@ -313,7 +313,7 @@ class DecisionIn(Strict):
 
 @router.post(
     "/complaints/{complaint_id}/decision",
-    auth=needs_scope(TICKETS_WRITE),
+    auth=needs_scope(COMPLAINTS),
     response=ComplaintOut,
     summary="Record the MDR reportability decision (sets the report's due date)",
     openapi_extra=documented(400, 401, 403, 404, 413, 422),
@@ -340,7 +340,7 @@ class VersionOut(Schema):
 
 @router.get(
     "/complaints/{complaint_id}/versions",
-    auth=needs_scope(TICKETS_READ),
+    auth=needs_scope(COMPLAINTS),
     response=list[VersionOut],
     summary="A complaint file's versions, oldest first",
     description="Each version's snapshot holds every field but the complainant's details.",
@@ -365,7 +365,7 @@ def _version(v: ComplaintVersion) -> dict[str, Any]:
 
 @router.get(
     "/complaints/{complaint_id}/export.csv",
-    auth=needs_scope(TICKETS_READ),
+    auth=needs_scope(COMPLAINTS),
     response={200: None},
     summary="Export one complaint file with its versions (CSV)",
     openapi_extra=csv_documented(401, 403, 404, 422),

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, StringConstraints
 
 from caredesk.accounts.models import User
-from caredesk.accounts.scopes import TICKETS_READ, TICKETS_WRITE
+from caredesk.accounts.scopes import ONCALL
 from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
 from caredesk.core import clock
@@ -127,7 +127,7 @@ def _page_out(p: Page) -> dict[str, Any]:
 
 @router.get(
     "/oncall/schedules",
-    auth=needs_scope(TICKETS_READ),
+    auth=needs_scope(ONCALL),
     response=list[ScheduleOut],
     summary="List on-call schedules",
     openapi_extra=documented(401, 403),
@@ -139,7 +139,7 @@ def schedule_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/oncall/schedules/{int:schedule_id}/now",
-    auth=needs_scope(TICKETS_READ),
+    auth=needs_scope(ONCALL),
     response=NowOut,
     summary="Who is on call now, who is next and from when",
     openapi_extra=documented(401, 403, 404, 422),
@@ -159,7 +159,7 @@ def schedule_now(request: HttpRequest, schedule_id: int) -> dict[str, Any]:
 
 @router.post(
     "/oncall/schedules/{int:schedule_id}/overrides",
-    auth=needs_scope(TICKETS_WRITE),
+    auth=needs_scope(ONCALL),
     response={201: OverrideOut},
     summary="Put someone on call for a while (an override)",
     openapi_extra=documented(400, 401, 403, 404, 413, 422),
@@ -191,7 +191,7 @@ def override_create(
 
 @router.delete(
     "/oncall/overrides/{int:override_id}",
-    auth=needs_scope(TICKETS_WRITE),
+    auth=needs_scope(ONCALL),
     response={204: None},
     summary="Remove an override",
     openapi_extra=documented(401, 403, 404, 422),
@@ -207,7 +207,7 @@ def override_remove(request: HttpRequest, override_id: int) -> Status[None]:
 
 @router.get(
     "/oncall/pages",
-    auth=needs_scope(TICKETS_READ),
+    auth=needs_scope(ONCALL),
     response=list[PageOut],
     summary="Recent pages, newest first, with time to first SMS or call and to acknowledge",
     openapi_extra=documented(401, 403, 422),
@@ -219,7 +219,7 @@ def page_list(request: HttpRequest, filters: Query[PageQuery]) -> list[dict[str,
 
 @router.post(
     "/oncall/pages/{int:page_id}/ack",
-    auth=needs_scope(TICKETS_WRITE),
+    auth=needs_scope(ONCALL),
     response=PageOut,
     summary="Acknowledge a page (stops its escalation)",
     openapi_extra=documented(400, 401, 403, 404, 413, 422),

@@ -104,7 +104,12 @@ class TicketOut(Schema):
     id: int
     ref: str
     subject: str
-    status: StatusName
+    status: StatusName = Field(
+        description="The status category the service levels, queues and rules read."
+    )
+    custom_status: Ref | None = Field(
+        description="The desk's own name for the status (none while new or closed)."
+    )
     priority: int
     priority_name: str
     channel: ChannelName
@@ -185,6 +190,11 @@ class TicketBatchOut(Schema):
 
 class TicketUpdateIn(Strict):
     status: StatusName | None = None
+    custom_status: Id | None = Field(
+        default=None,
+        description="A custom status's id (GET /statuses): sets its category too. A `status` "
+        "alone picks that category's default status.",
+    )
     priority: PriorityNumber | None = None
     team: Id | None = None
     tier: Annotated[int, Field(ge=1, le=3)] | None = None
@@ -195,6 +205,16 @@ class TicketUpdateIn(Strict):
         | None
     ) = None
     fields: StructuredFields | None = None
+
+
+class CustomStatusOut(Schema):
+    id: int
+    name: str = Field(description="What agents see.")
+    requester_name: str = Field(description="What the requester sees (portal, mails).")
+    description: str
+    category: Literal["open", "pending", "on_hold", "solved"]
+    default: bool = Field(description="The status a ticket takes when set to the category.")
+    active: bool
 
 
 class AttachmentOut(Schema):
@@ -229,8 +249,12 @@ Reason = Annotated[str, StringConstraints(max_length=2000)]
 
 
 class EscalateIn(Strict):
+    """What the desk's escalation form asks: why, what was done and what is next. All three are
+    required; the operation says which is missing or blank (after deciding whether the caller
+    may escalate this ticket at all, so a 422 never tells an outsider that it exists)."""
+
     team: Id
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    reason: Reason = ""
     action_taken: Reason = ""
     next_steps: Reason = ""
     tier: Annotated[int, Field(ge=1, le=3)] | None = None
@@ -315,6 +339,7 @@ class TeamOut(Schema):
 class TicketQuery(Clean):
     queue: QueueName = "all"
     status: StatusName | None = None
+    custom_status: Id | None = None
     priority: PriorityNumber | None = None
     team: Id | None = None
     assignee: Id | None = None

@@ -70,6 +70,11 @@ def ticket_out(
         "ref": t.ref,
         "subject": t.subject,
         "status": t.status,
+        "custom_status": (
+            {"id": t.custom_status.pk, "name": t.custom_status.agent_label}
+            if t.custom_status_id and t.custom_status
+            else None
+        ),
         "priority": t.priority,
         "priority_name": t.level.short,
         "channel": t.channel,

@@ -21,6 +21,7 @@ from caredesk.api.problems import documented
 from caredesk.api.schemas import (
     MAX_BATCH,
     AttachmentIn,
+    CustomStatusOut,
     EscalateIn,
     Id,
     MessageIn,
@@ -38,9 +39,10 @@ from caredesk.compliance import access as audit
 from caredesk.core.errors import PermissionDenied, ValidationFailed
 from caredesk.sla.selectors import sla_views, views_of
 from caredesk.tickets import selectors, services
-from caredesk.tickets.models import RequestType, Ticket
+from caredesk.tickets.models import CustomStatus, RequestType, Ticket
 from caredesk.tickets.services import Body, NewTicket, Upload
 from caredesk.tickets.services.safety import safety_decide
+from caredesk.tickets.services.statuses import statuses_all
 
 router = Router(tags=["tickets"])
 
@@ -53,7 +55,9 @@ def _user(request: HttpRequest) -> User:
 
 def _with_relations(pk: int) -> Ticket:
     return (
-        Ticket.objects.select_related("requester", "organization", "team", "assignee", "category")
+        Ticket.objects.select_related(
+            "requester", "organization", "team", "assignee", "category", "custom_status"
+        )
         .prefetch_related("tags")
         .get(pk=pk)
     )
@@ -101,6 +105,7 @@ def ticket_list(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str, 
     f = selectors.TicketFilters(
         queue=filters.queue,
         status=filters.status,
+        custom_status=filters.custom_status,
         priority=filters.priority,
         team=filters.team,
         assignee=filters.assignee,
@@ -342,9 +347,11 @@ def ticket_update(request: HttpRequest, ticket_id: Id, payload: TicketUpdateIn) 
         changes["assignee"] = _lookup(User, changes["assignee"], "assignee")
     if "category" in changes:
         changes["category"] = _lookup(RequestType, changes["category"], "category")
+    if "custom_status" in changes:
+        changes["custom_status"] = _lookup(CustomStatus, changes["custom_status"], "custom_status")
     if payload.fields is not None:
         changes.update(payload.fields.model_dump(exclude_unset=True))
-    for key in ("status", "priority", "tier", "tags"):
+    for key in ("status", "custom_status", "priority", "tier", "tags"):
         if key in changes and changes[key] is None:
             raise ValidationFailed("A value is required.", errors={key: ["Cannot be empty."]})
     services.ticket_update(ticket=ticket, changes=changes, actor=user)
@@ -394,14 +401,24 @@ def message_create(
     return Status(201, serialize.message_out(message))
 
 
+# the hand-over the desk's escalation form asks for, with its words for what is missing
+HANDOVER = {
+    "reason": "Say why the ticket needs escalating.",
+    "action_taken": "Say what you have done so far (or “nothing yet”).",
+    "next_steps": "Say what the receiving team should do next.",
+}
+
+
 @router.post(
     "/tickets/{ticket_id}/escalate",
     auth=needs_scope(TICKETS_WRITE),
     response=TicketOut,
     summary="Escalate a ticket (as the protocol allows)",
     description=(
-        "Moves the ticket to `team` (and its tier), recording why, what was done and what is "
-        "next. If a protocol says not to escalate, the answer is 409 with the protocol's reason; "
+        "Moves the ticket to `team` (and its tier), recording why (`reason`), what was done "
+        "(`action_taken`) and what is next (`next_steps`): all three are required, as on the "
+        "desk, and a missing or blank one is a 422 naming it. If a protocol says not to "
+        "escalate, the answer is 409 with the protocol's reason; "
         "send `override_reason` to go ahead anyway (it is recorded). Agents only."
     ),
     openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
@@ -411,14 +428,18 @@ def ticket_escalate(request: HttpRequest, ticket_id: Id, payload: EscalateIn) ->
     ticket = selectors.ticket_get(user=user, pk=ticket_id)
     if not works_tickets(user):
         raise PermissionDenied("Only agents can escalate tickets.")
+    said = {k: str(getattr(payload, k)).strip() for k in HANDOVER}
+    missing = {k: [HANDOVER[k]] for k, v in said.items() if not v}
+    if missing:
+        raise ValidationFailed("The ticket could not be escalated.", errors=missing)
     team = _Refs.get(Team.objects.in_bulk([payload.team]), payload.team, "team")
     services.ticket_escalate(
         ticket=ticket,
         team=team,
         actor=user,
-        reason=payload.reason,
-        action_taken=payload.action_taken,
-        next_steps=payload.next_steps,
+        reason=said["reason"],
+        action_taken=said["action_taken"],
+        next_steps=said["next_steps"],
         tier=payload.tier,
         override_reason=payload.override_reason,
     )
@@ -452,3 +473,27 @@ def ticket_safety(request: HttpRequest, ticket_id: Id, payload: SafetyIn) -> dic
         actor=user,
     )
     return _ticket_json(ticket.pk, user)
+
+
+@router.get(
+    "/statuses",
+    auth=needs_scope(TICKETS_READ),
+    response=list[CustomStatusOut],
+    summary="List the desk's statuses (custom statuses and their categories)",
+    openapi_extra=documented(401, 403),
+)
+def status_list(request: HttpRequest) -> list[dict[str, Any]]:
+    if not works_tickets(_user(request)):
+        raise PermissionDenied("Only agents can list the desk's statuses.")
+    return [
+        {
+            "id": s.pk,
+            "name": s.agent_label,
+            "requester_name": s.requester_label,
+            "description": s.description,
+            "category": s.category,
+            "default": s.default,
+            "active": s.active,
+        }
+        for s in statuses_all()
+    ]

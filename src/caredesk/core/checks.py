@@ -74,6 +74,27 @@ def outbox_settings_check(app_configs: Any = None, **_: Any) -> list[CheckMessag
     return []
 
 
+@register(Tags.security, deploy=True)
+def shared_cache_check(app_configs: Any = None, **_: Any) -> list[CheckMessage]:
+    """On PostgreSQL (the scale-out mode) without Redis, what must be counted across processes
+    is counted in each one: the failed sign-in limits, and the guard that takes a single sign-on
+    answer once. Fine for one web process; not for several."""
+    from django.db import connection
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    if connection.vendor == "postgresql" and backend.endswith("LocMemCache"):
+        return [
+            Warning(
+                "PostgreSQL without REDIS_URL: failed sign-ins are limited, and single sign-on "
+                "answers taken once, in each web process separately.",
+                hint="Set REDIS_URL when more than one web process serves the desk "
+                "(see docs/operator-guide.md, Scale-out mode).",
+                id="caredesk.W034",
+            )
+        ]
+    return []
+
+
 @register()
 def trusted_proxies_check(app_configs: Any = None, **_: Any) -> list[Error]:
     """Behind a reverse proxy, the proxy's addresses must be named: without them every client

@@ -21,24 +21,27 @@ from caredesk.accounts.capabilities import works_tickets
 from caredesk.accounts.models import Team, User
 from caredesk.core.access import guard
 from caredesk.core.errors import DomainError
-from caredesk.desk.forms import agents
+from caredesk.desk.forms import StatusField, agents, status_changes, status_choices
 from caredesk.desk.views import _user, recount
 from caredesk.tickets.models import Priority, Status
 from caredesk.tickets.services import BulkChanges, BulkResult, tickets_bulk_update
 from caredesk.tickets.services.bulk import MAX_BULK
+from caredesk.tickets.services.statuses import statuses_active
 
 ME, NOBODY = "me", "nobody"
-FIELD_WORDS = {"status": "status", "priority": "level", "team": "team", "assignee": "assignee"}
+FIELD_WORDS = {
+    "status": "status",
+    "custom_status": "status",
+    "priority": "level",
+    "team": "team",
+    "assignee": "assignee",
+}
 
 
 class BulkForm(forms.Form):
     ticket = forms.TypedMultipleChoiceField(coerce=int, required=False)
     assignee = forms.ChoiceField(required=False, label="Assign to")
-    status = forms.ChoiceField(
-        required=False,
-        choices=[("", "Keep status"), *[(s.value, s.label) for s in Status if s != Status.NEW]],
-        label="Set status",
-    )
+    status = StatusField(required=False, label="Set status")
     priority = forms.TypedChoiceField(
         required=False,
         coerce=int,
@@ -55,6 +58,9 @@ class BulkForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = [(str(u.pk), u.name) for u in agents()]
+        status = self.fields["status"]
+        assert isinstance(status, StatusField)
+        status.choices = [("", "Keep status"), *status_choices(statuses_active())]
         self.fields["assignee"].choices = [  # type: ignore[attr-defined]
             ("", "Keep assignee"),
             (ME, "Me"),
@@ -64,6 +70,12 @@ class BulkForm(forms.Form):
         ids = self.data.getlist("ticket") if hasattr(self.data, "getlist") else []
         self.fields["ticket"].choices = [(i, i) for i in ids[: MAX_BULK + 1]]  # type: ignore[attr-defined]
 
+    def clean_status(self) -> str:
+        value = str(self.cleaned_data["status"] or "")
+        if value == Status.NEW:
+            raise forms.ValidationError("A ticket cannot go back to new.")
+        return value
+
     def changes(self, user: User) -> BulkChanges:
         d = self.cleaned_data
         who = d["assignee"]
@@ -72,8 +84,10 @@ class BulkForm(forms.Form):
             assignee = user
         elif who and who != NOBODY:
             assignee = agents().filter(pk=int(who)).first()
+        status = status_changes(d["status"]) if d["status"] else {}
         return BulkChanges(
-            status=d["status"] or None,
+            status=status.get("status"),
+            custom_status=status.get("custom_status"),
             priority=d["priority"],
             team=d["team"],
             assignee=assignee,

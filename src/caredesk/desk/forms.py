@@ -8,13 +8,49 @@ from caredesk.accounts.capabilities import assignable_users
 from caredesk.accounts.models import Contact, Organization, Team, Tier, User
 from caredesk.accounts.scopes import PERSONAL_DEFAULT_DAYS, SCOPES, TICKETS_READ
 from caredesk.rules.engine import EVENTS
-from caredesk.tickets.models import Channel, MessageKind, Priority, RequestType, Status
+from caredesk.tickets.models import (
+    Channel,
+    CustomStatus,
+    MessageKind,
+    Priority,
+    RequestType,
+    Status,
+    Ticket,
+)
+from caredesk.tickets.services.statuses import grouped
 
 
 def agents() -> Any:
     """People tickets may be assigned to: those whose role works tickets (never a service
     account, never a role such as the compliance officer's that works none)."""
     return assignable_users()
+
+
+class StatusField(forms.ChoiceField):
+    """The desk's statuses grouped by category (values: a custom status's id, or `new` and
+    `closed`, the system's states). A built-in category is accepted too: it picks that
+    category's default status."""
+
+    def valid_value(self, value: Any) -> bool:
+        return value in Status.values or super().valid_value(value)
+
+
+def status_choices(statuses: list[CustomStatus], *, ticket: Ticket | None = None) -> list[Any]:
+    """Active statuses by category (and the ticket's own, if no longer in use), for a select."""
+    keep = ticket.custom_status_id if ticket is not None else None
+    shown = [s for s in statuses if s.active or s.pk == keep]
+    choices: list[Any] = []
+    if ticket is not None and ticket.status == Status.NEW:
+        choices.append((Status.NEW.value, Status.NEW.label))
+    for label, members in grouped(shown):
+        choices.append((label, [(str(s.pk), s.agent_label) for s in members]))
+    choices.append((Status.CLOSED.value, Status.CLOSED.label))
+    return choices
+
+
+def status_changes(value: str) -> dict[str, Any]:
+    """What a chosen status changes: a custom status (by id) or a built-in one."""
+    return {"custom_status": int(value)} if value.isdigit() else {"status": value}
 
 
 class ReplyForm(forms.Form):
@@ -24,12 +60,21 @@ class ReplyForm(forms.Form):
         widget=forms.RadioSelect,
     )
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000)
-    status_after = forms.ChoiceField(
-        choices=[("", "Keep status"), *[(s.value, s.label) for s in Status if s != Status.NEW]],
-        required=False,
-        label="Then set status",
-    )
+    status_after = StatusField(required=False, label="Then set status")
     attachments = forms.FileField(required=False, widget=forms.ClearableFileInput())
+
+    def __init__(self, *args: Any, statuses: list[CustomStatus], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["status_after"]
+        assert isinstance(field, StatusField)
+        # the statuses in use by category, then closed (a reply never sets a ticket back to new)
+        field.choices = [("", "Keep status"), *status_choices(statuses)]
+
+    def clean_status_after(self) -> str:
+        value = str(self.cleaned_data["status_after"] or "")
+        if value == Status.NEW:
+            raise forms.ValidationError("A reply never sets a ticket back to new.")
+        return value
 
 
 class BreakGlassForm(forms.Form):
@@ -63,7 +108,7 @@ class SafetyForm(forms.Form):
 
 
 class PropertiesForm(forms.Form):
-    status = forms.ChoiceField(choices=Status.choices)
+    status = StatusField(choices=Status.choices)
     priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, label="Level")
     team = forms.ModelChoiceField(
         queryset=Team.objects.all(), required=False, empty_label="No team"
@@ -74,9 +119,20 @@ class PropertiesForm(forms.Form):
     )
     tags = forms.CharField(required=False, help_text="Separate tags with commas.", max_length=1000)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, ticket: Ticket | None = None, statuses: list[CustomStatus], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = agents()  # type: ignore[attr-defined]
+        status = self.fields["status"]
+        assert isinstance(status, StatusField)
+        status.choices = status_choices(statuses, ticket=ticket)
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["tags"] = [t.strip() for t in data["tags"].split(",") if t.strip()]
+        status = data.pop("status")
+        return {**data, **status_changes(status)}
 
 
 class NewTicketForm(forms.Form):

@@ -24,6 +24,7 @@ from caredesk.tickets.models import (
     EventKind,
     RequestType,
     Status,
+    StatusCategory,
     Ticket,
     TicketEvent,
 )
@@ -203,7 +204,19 @@ def _rule_applied(data: Mapping[str, Any]) -> str:
 
 
 def _change(e: TicketEvent, n: Names) -> str:
+    labels = (e.data or {}).get("labels")
+    if e.field == "status" and isinstance(labels, list) and len(labels) == 2:
+        return f"Status: {_status(labels[0], e.old)} → {_status(labels[1], e.new)}"
     return change_in_words(e.field, e.old, e.new, n)
+
+
+def _status(label: Any, category: Any) -> str:
+    """A custom status with its category when the names differ: "Awaiting lab (Pending)"."""
+    try:
+        kind = str(StatusCategory(category).label)
+    except ValueError:
+        return str(label)
+    return str(label) if str(label) == kind else f"{label} ({kind})"
 
 
 _EVENTS: dict[str, Callable[[TicketEvent, Names], str]] = {

@@ -15,7 +15,7 @@ from django.db.models import Q
 from caredesk.accounts.models import ContactKind, Organization, Plan, Team, User
 from caredesk.rules.engine import SCOPE_FACTS
 from caredesk.tickets import selectors
-from caredesk.tickets.models import Channel, Priority, RequestType, Ticket
+from caredesk.tickets.models import Channel, Mailbox, Priority, RequestType, Ticket
 from caredesk.tickets.pure import pk_from_ref
 
 MAX_TEXT = 2000
@@ -188,6 +188,8 @@ SCOPE_LABELS = {
     "plans": "Plans",
     "channels": "Channels",
     "requester_types": "Requesters",
+    "mailboxes": "Mailboxes",
+    "brands": "Brands",
 }
 EDITABLE = ("set_team", "escalate", "set_priority", "set_category", "add_tags", "guidance",
             "block_escalation")  # fmt: skip
@@ -278,6 +280,19 @@ class PolicyFieldsForm(forms.Form):
         label="Requesters",
         help_text="None ticked: every requester.",
     )
+    scope_mailboxes = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Mailboxes",
+        help_text="The addresses mail arrived on. None ticked: every mailbox.",
+    )
+    scope_brands = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Brands",
+        help_text="Mail to any of a brand's addresses, and for the default mailbox's brand the "
+        "portal, help form, API, chat and phone. None ticked: every brand.",
+    )
 
     def __init__(self, data: Any = None, *, policy_data: Mapping[str, Any]) -> None:
         self.source_data = copy.deepcopy(dict(policy_data))
@@ -290,8 +305,11 @@ class PolicyFieldsForm(forms.Form):
             "scope_plans": list(scope.get("plans") or []),
             "scope_channels": list(scope.get("channels") or []),
             "scope_requester_types": list(scope.get("requester_types") or []),
+            "scope_mailboxes": list(scope.get("mailboxes") or []),
+            "scope_brands": list(scope.get("brands") or []),
         }
         super().__init__(data, initial=initial)
+        self._mailbox_choices(scope)
         self.sections = [
             Section("Policy", ["name", "description", "active"]),
             Section(
@@ -305,6 +323,20 @@ class PolicyFieldsForm(forms.Form):
         for i, rule in enumerate(self.source_data.get("rules") or []):
             if isinstance(rule, Mapping):
                 self._rule_fields(i, rule, teams, types)
+
+    def _mailbox_choices(self, scope: Mapping[str, Any]) -> None:
+        """The mailboxes and brands to tick (one query); names the policy already uses that no
+        mailbox has any more are shown as such, so the save says what is wrong."""
+        rows = list(Mailbox.objects.order_by("brand", "address").values_list("address", "brand"))
+        boxes = [(a, a) for a, _b in rows]
+        brands = [(b, b) for b in dict.fromkeys(b for _a, b in rows)]
+        for key, choices, what in (("mailboxes", boxes, "mailbox"), ("brands", brands, "brand")):
+            known = {c for c, _l in choices}
+            gone = [v for v in scope.get(key) or [] if v not in known]
+            choices += [(v, f"{v} (no such {what})") for v in gone]
+            box = self.fields[f"scope_{key}"]
+            assert isinstance(box, forms.MultipleChoiceField)
+            box.choices = choices
 
     def _rule_fields(
         self,
@@ -446,7 +478,7 @@ class PolicyFieldsForm(forms.Form):
         scope: dict[str, list[str]] = {}
         if _lines(d["scope_organizations"]):
             scope["organizations"] = _lines(d["scope_organizations"])
-        for key in ("plans", "channels", "requester_types"):
+        for key in ("plans", "channels", "requester_types", "mailboxes", "brands"):
             if d[f"scope_{key}"]:
                 scope[key] = list(d[f"scope_{key}"])
         data.pop("scope", None)
@@ -473,10 +505,14 @@ class PolicyFieldsForm(forms.Form):
     def errors_from(self, errors: Mapping[str, list[str]]) -> None:
         """Put a save's field errors on the fields they concern (the rest on the form)."""
         for key, messages in errors.items():
-            target = {"name": "name", "description": "description"}.get(key)
-            if key == "scope" and any("organization" in m for m in messages):
-                target = "scope_organizations"
             for message in messages:
+                target = {"name": "name", "description": "description"}.get(key)
+                if key == "scope":
+                    target = next(
+                        (f"scope_{k}" for k in SCOPE_FACTS if f"scope.{k}:" in message), None
+                    )
+                    if target is None and "organization" in message:
+                        target = "scope_organizations"
                 self.add_error(target, message)
 
 

@@ -14,10 +14,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from caredesk.core.templatetags.caredesk import when
 from caredesk.sla.templatetags.sla import sla_badge
-from caredesk.tickets.models import Status, Ticket
+from caredesk.tickets.models import Ticket
 from caredesk.tickets.templatetags.tickets import level_short
 
-_STATUS = dict(Status.choices)
 _UNASSIGNED = mark_safe('<span class="muted">Unassigned</span>')  # noqa: S308 - a constant
 # the safety screen's finding stands out in every list: icon and words, never colour alone
 _SAFETY = {
@@ -68,7 +67,7 @@ def _row(t: Ticket, url: str, sla: str, with_assignee: bool, pick: bool) -> Safe
         org_wide=format_html('<span class="sub">{}</span>', org) if org else "",
         level=level_short(t.priority),
         status=t.status,
-        status_label=_STATUS.get(t.status, t.status),
+        status_label=t.status_label,
         sla=sla,
         safety=_SAFETY.get(t.safety, ""),
         assignee=assignee,

@@ -54,6 +54,9 @@ def _posted_filters(request: HttpRequest) -> tuple[dict[str, Any], str]:
         value = request.POST.get(key, "").strip()
         if not value:
             continue
+        if key == "status" and value.isdigit():  # a custom status, by id
+            filters["custom_status"] = int(value)
+            continue
         filters[key] = int(value) if key in INT_FILTERS and value.isdigit() else value
     return filters, request.POST.get("sort", "-updated")
 

@@ -5,10 +5,12 @@ from caredesk.desk import (
     bulk,
     export,
     macros,
+    mailboxes,
     mentions,
     protocols,
     savedviews,
     search,
+    statuses,
     views,
 )
 
@@ -39,6 +41,9 @@ urlpatterns = [
     path("policies/<slug:slug>/", protocols.policy_edit, name="policy"),
     path("policies/<slug:slug>/rollback/", protocols.policy_rollback, name="policy-rollback"),
     path("policies/<slug:slug>/form/", protocols.policy_form, name="policy-form"),
+    path("mailboxes/", mailboxes.mailbox_list, name="mailboxes"),
+    path("mailboxes/new/", mailboxes.mailbox_edit, name="mailbox-new"),
+    path("mailboxes/<int:pk>/", mailboxes.mailbox_edit, name="mailbox"),
     path("tokens/", views.tokens, name="tokens"),
     # macros from the reply box, and bulk actions on a queue's selection
     path("tickets/<int:pk>/macros/", macros.picker, name="ticket-macros"),
@@ -47,6 +52,11 @@ urlpatterns = [
     path("macros/new/", macros.macro_edit, name="macro-new"),
     path("macros/<int:macro_id>/", macros.macro_edit, name="macro"),
     path("bulk/", bulk.bulk_update, name="bulk"),
+    # the desk's custom statuses, kept by support leads and administrators
+    path("statuses/", statuses.status_list, name="statuses"),
+    path("statuses/new/", statuses.status_new, name="status-new"),
+    path("statuses/<int:pk>/", statuses.status_edit, name="status"),
+    path("statuses/<int:pk>/move/", statuses.status_move, name="status-move"),
     path("compliance/audit/", audit.audit_list, name="audit"),
     path("compliance/audit/export.csv", audit.audit_export, name="audit-export"),
 ]

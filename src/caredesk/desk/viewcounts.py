@@ -55,5 +55,7 @@ def view_url(view: SavedView) -> str:
     """The queue page with the view's filters and sort (and the view, for its name and
     columns)."""
     query = {k: v for k, v in (view.filters or {}).items() if v not in (None, "")}
+    if "custom_status" in query:  # the queue's status filter takes a custom status's id
+        query["status"] = query.pop("custom_status")
     query.update(sort=view.sort, view=view.pk)
     return reverse("desk:queue") + "?" + urlencode(query)

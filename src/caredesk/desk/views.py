@@ -49,6 +49,7 @@ from caredesk.tickets.models import Priority, Status, Ticket
 from caredesk.tickets.services import Body, NewTicket, Upload
 from caredesk.tickets.services.delivery import live_status
 from caredesk.tickets.services.safety import SAFETY_EVENT_KINDS, SAFETY_REVIEW_MINUTES
+from caredesk.tickets.services.statuses import grouped, statuses_active, statuses_all
 
 QUEUE_LABELS = {
     "mine": "Assigned to me",
@@ -77,10 +78,11 @@ def _filters(request: HttpRequest) -> selectors.TicketFilters:
     g = request.GET
     queue = g.get("queue", "open")
     sort = g.get("sort", "-updated")
-    status = g.get("status") or None
+    status = g.get("status") or ""
     return selectors.TicketFilters(
         queue=queue if queue in selectors.QUEUES else "open",
         status=status if status in Status.values else None,
+        custom_status=_int(status) if status.isdigit() else None,
         priority=_int(g.get("priority")),
         team=_int(g.get("team")),
         assignee=_int(g.get("assignee")),
@@ -116,6 +118,7 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
         **saved_view_context(request, user),
         **_sidebar(user),
         "statuses": Status.choices,
+        "status_groups": grouped(statuses_all()),
         "priorities": Priority.choices,
         "teams": Team.objects.all(),
         "agents": agents(),
@@ -217,6 +220,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
     details = ticket_details(ticket, visible=visible)
     answers = form_answers(ticket, visible=visible)
     birth = requester_birth_date(ticket, visible=visible)
+    statuses = [s for s in statuses_all() if s.active or s.pk == ticket.custom_status_id]
     context = {
         **_sidebar(user),
         "ticket": ticket,
@@ -239,19 +243,21 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "trackers": list(ticket.tracker_issues.all()),
         "complaint": complaint_for_ticket(ticket.pk) if user.has_perm(VIEW_COMPLAINT) else None,
         "pages": list(oncall_selectors.pages_open_for(ticket)),
-        "reply_form": ReplyForm(),
+        "reply_form": ReplyForm(statuses=statuses),
         "safety_form": SafetyForm(),
         **_safety_context(ticket),
         "live_note": live_status(ticket),
         "props_form": PropertiesForm(
+            ticket=ticket,
+            statuses=statuses,
             initial={
-                "status": ticket.status,
+                "status": str(ticket.custom_status_id or ticket.status),
                 "priority": ticket.priority,
                 "team": ticket.team_id,
                 "tier": ticket.tier,
                 "assignee": ticket.assignee_id,
                 "tags": ", ".join(tags),
-            }
+            },
         ),
     }
     context.update(extra)
@@ -358,7 +364,7 @@ def ticket_safety(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     ticket = _ticket_or_404(user, pk)
-    form = ReplyForm(request.POST, request.FILES)
+    form = ReplyForm(request.POST, request.FILES, statuses=statuses_active())
     if form.is_valid():
         try:
             services.message_add(
@@ -387,13 +393,14 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
 def ticket_properties(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     ticket = _ticket_or_404(user, pk)
-    form = PropertiesForm(request.POST)
+    form = PropertiesForm(request.POST, ticket=ticket, statuses=statuses_all())
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        data["tags"] = [t.strip() for t in data["tags"].split(",") if t.strip()]
         try:
-            services.ticket_update(ticket=ticket, changes=data, actor=user)
+            services.ticket_update(ticket=ticket, changes=form.changes(), actor=user)
         except DomainError as exc:
+            exc.errors = {
+                ("status" if k == "custom_status" else k): v for k, v in exc.errors.items()
+            }
             form_errors_from(form, exc)
         else:
             flash.success(request, f"{ticket.ref} updated.")

@@ -39,6 +39,9 @@ _ROBOT_SENDERS = re.compile(
 )
 
 
+_DELIVERY_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To")
+
+
 class MailError(ValueError):
     """The message cannot be read; it goes to quarantine with this reason."""
 
@@ -65,6 +68,9 @@ class ParsedMail:
     html: str  # sanitized, empty when the message had no HTML
     attachments: list[Part] = field(default_factory=list)
     automatic: str = ""  # why it is automatic mail (auto-reply, bounce, bulk), or ""
+    # the addresses the mail was delivered to (Delivered-To, X-Original-To, Envelope-To): the
+    # mailbox it arrived on, even when the requester wrote to us in Bcc
+    delivered_to: list[str] = field(default_factory=list)
 
 
 # Characters no Message-ID or address holds: blanks, control characters, angle brackets, and
@@ -177,6 +183,13 @@ def parse(raw: bytes) -> ParsedMail:
             )
             if a
         ]
+        delivered_to = [
+            a.lower()
+            for _n, a in getaddresses(
+                [str(v) for h in _DELIVERY_HEADERS for v in msg.get_all(h, [])]
+            )
+            if a and len(a) <= MAX_ADDRESS and not _NOT_IN_ADDRESS.search(a)
+        ]
     except Exception as exc:  # noqa: BLE001 - malformed headers of every kind
         raise MailError(f"unreadable headers ({type(exc).__name__})") from None
     address = address.strip().lower()
@@ -203,4 +216,5 @@ def parse(raw: bytes) -> ParsedMail:
         html=safe_html,
         attachments=attachments,
         automatic=storable.clean(_automatic(msg, address)),
+        delivered_to=delivered_to,
     )

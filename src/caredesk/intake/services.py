@@ -27,10 +27,11 @@ from caredesk.core.filetypes import program_kind
 from caredesk.intake.acknowledge import acknowledge
 from caredesk.intake.mail import MailError, ParsedMail, parse
 from caredesk.intake.models import InboundMail, MailStatus
-from caredesk.tickets.models import Channel, Message, MessageKind, Status, Ticket
+from caredesk.tickets.models import Channel, Mailbox, Message, MessageKind, Status, Ticket
 from caredesk.tickets.pure import pk_from_ref, read_reply_token
 from caredesk.tickets.services import Body, NewTicket, Upload, message_add, tickets_open
 from caredesk.tickets.services.attachments import clean_filename
+from caredesk.tickets.services.mailboxes import mailbox_for
 
 log = logging.getLogger(__name__)
 DONE = (MailStatus.CREATED, MailStatus.APPENDED, MailStatus.IGNORED)
@@ -266,6 +267,14 @@ def _uploads(parsed: ParsedMail) -> tuple[tuple[Upload, ...], str]:
     ), f"\n\n[Not attached, because programs and scripts are not accepted: {names}]"
 
 
+def _arrived_on(mail: InboundMail, parsed: ParsedMail) -> Mailbox | None:
+    """The mailbox the mail was sent to: the address it was delivered to, else the first of
+    its recipients that is one of ours, else the IMAP account it was read from."""
+    polled = mail.source.removeprefix("imap:").split("/", 1)[0].rsplit("@", 1)[0]
+    account = [polled] if mail.source.startswith("imap:") and "@" in polled else []
+    return mailbox_for([*parsed.delivered_to, *parsed.recipients, *account])
+
+
 def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
     contact = _requester(parsed)
     ticket = _thread(parsed, contact)
@@ -295,6 +304,7 @@ def _into_ticket(mail: InboundMail, parsed: ParsedMail) -> Outcome:
                 ),
                 channel=Channel.EMAIL,
                 uploads=uploads,
+                received_via=_arrived_on(mail, parsed),
             )
         ],
         actor=contact,

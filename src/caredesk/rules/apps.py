@@ -10,7 +10,8 @@ class RulesConfig(AppConfig):
         from caredesk.core.confcache import bump_on_change
         from caredesk.rules.models import Macro, Policy
         from caredesk.rules.reactor import RulesReactor
+        from caredesk.tickets.models import Mailbox
         from caredesk.tickets.services.reactions import reactor_register
 
-        bump_on_change("rules", Policy, Macro)
+        bump_on_change("rules", Policy, Macro, Mailbox)  # facts read the mailboxes' brands
         reactor_register(RulesReactor())

@@ -46,6 +46,7 @@ class Facts:
     category: str = ""
     priority: int = 3
     status: str = "new"
+    custom_status: str = ""  # the desk's name for the status ("Awaiting lab results")
     status_since: datetime | None = None
     team: str = ""
     tier: int = 1
@@ -53,6 +54,8 @@ class Facts:
     organization: str = ""
     plan: str = ""
     requester_type: str = ""
+    mailbox: str = ""  # the address the ticket arrived on (email), or the default mailbox's
+    brand: str = ""  # that mailbox's brand
     tags: frozenset[str] = frozenset()
     fields: Mapping[str, Any] = field(default_factory=dict)
     history: Sequence[HistoryItem] = ()
@@ -76,8 +79,9 @@ class Facts:
 
 
 _FACT_NAMES = {
-    "subject", "body", "channel", "category", "priority", "status", "team", "tier", "assignee",
-    "organization", "plan", "requester_type", "tags", "escalate_to",
+    "subject", "body", "channel", "category", "priority", "status", "custom_status", "team",
+    "tier", "assignee", "organization", "plan", "requester_type", "mailbox", "brand", "tags",
+    "escalate_to",
     "safety", "safety_codes", "safety_flagged_at", "safety_reviewed",
 }  # fmt: skip
 

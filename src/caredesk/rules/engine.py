@@ -33,6 +33,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "set_tier": ("tier",),
     "set_assignee": ("assignee",),
     "set_status": ("status",),
+    "set_custom_status": ("custom_status",),
     "add_tags": ("tags",),
     "add_note": ("text",),
     "apply_macro": ("macro",),
@@ -168,6 +169,7 @@ FIELD_ACTIONS = {
     "set_tier": "tier",
     "set_assignee": "assignee",
     "set_status": "status",
+    "set_custom_status": "custom_status",
     "add_tags": "tags",
 }
 
@@ -179,6 +181,8 @@ SCOPE_FACTS: dict[str, str] = {
     "plans": "plan",
     "channels": "channel",
     "requester_types": "requester_type",
+    "mailboxes": "mailbox",
+    "brands": "brand",
 }
 
 
@@ -293,7 +297,7 @@ def plan(
     done: set[tuple[str, str]] = set()
     trigger = event
     # A policy acts only on the tickets in its scope (organization, plan, channel, requester
-    # type: facts no rule changes, so the scope is decided once).
+    # type, mailbox, brand: facts no rule changes, so the scope is decided once).
     policies = [p for p in policies if p.governs(facts)]
     for _round in range(max_rounds):
         changed: set[str] = set()

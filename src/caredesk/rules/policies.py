@@ -164,26 +164,33 @@ def check_document(
 
 
 def _scope_errors(scope: Any) -> dict[str, list[str]]:
-    """Plans, channels and requester types a scope names that CareDesk does not know."""
+    """Plans, channels, requester types, mailboxes and brands a scope names that CareDesk does
+    not know."""
     from caredesk.accounts.models import ContactKind, Plan
-    from caredesk.tickets.models import Channel
+    from caredesk.tickets.models import Channel, Mailbox
 
-    known = {
+    known: dict[str, list[str]] = {
         "plans": Plan.values,
         "channels": Channel.values,
         "requester_types": ContactKind.values,
     }
+    named = scope_values(scope)
+    if "mailboxes" in named or "brands" in named:
+        rows = list(Mailbox.objects.values_list("address", "brand"))
+        known["mailboxes"] = sorted({a for a, _b in rows})
+        known["brands"] = sorted({b for _a, b in rows})
     out: dict[str, list[str]] = {}
-    for key, values in scope_values(scope).items():
+    for key, values in named.items():
         allowed = known.get(key)
         if allowed is None:
             continue
         wrong = [v for v in values if v.strip().casefold() not in allowed]
         if wrong:
+            singular = {"mailboxes": "mailbox"}.get(key, key.rstrip("s")).replace("_", " ")
+            choices = f"choose from {', '.join(allowed)}" if allowed else f"no {key} yet"
             out["scope"] = [
                 *out.get("scope", []),
-                f"scope.{key}: no {key.rstrip('s').replace('_', ' ')} {wrong[0]!r} "
-                f"(choose from {', '.join(allowed)})",
+                f"scope.{key}: no {singular} {wrong[0]!r} ({choices})",
             ]
     return out
 

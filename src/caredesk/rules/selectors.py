@@ -3,7 +3,7 @@ a ticket as the conditions see them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,7 +15,15 @@ from caredesk.rules.engine import CompiledPolicy, compile_rules, compile_scope
 from caredesk.rules.models import Macro, Policy
 from caredesk.sla.selectors import business_calendar
 from caredesk.sla.selectors import snapshot as sla_snapshot
-from caredesk.tickets.models import STRUCTURED_FIELDS, Message, MessageKind, Ticket, TicketEvent
+from caredesk.tickets.models import (
+    STRUCTURED_FIELDS,
+    Mailbox,
+    Message,
+    MessageKind,
+    Ticket,
+    TicketEvent,
+)
+from caredesk.tickets.services.statuses import status_by_id
 
 HISTORY_DAYS = 90  # how far back history conditions can look
 HISTORY_LIMIT = 50
@@ -26,6 +34,9 @@ class RulesSnapshot:
     policies: tuple[CompiledPolicy, ...]
     errors: dict[str, str]  # policy name -> why it could not be compiled (it is skipped)
     macros: dict[str, Macro]
+    # mailbox id -> (address, brand); None -> the default mailbox's (the brand of tickets that
+    # did not arrive by mail on one of the mailboxes)
+    mailboxes: dict[int | None, tuple[str, str]] = field(default_factory=dict)
 
 
 def _load() -> RulesSnapshot:
@@ -41,7 +52,16 @@ def _load() -> RulesSnapshot:
             errors[policy.name] = str(exc)
     # personal macros are their owner's alone: the protocols name only shared ones
     macros = {m.slug: m for m in Macro.objects.filter(active=True, owner__isnull=True)}
-    return RulesSnapshot(policies=tuple(compiled), errors=errors, macros=macros)
+    mailboxes: dict[int | None, tuple[str, str]] = {}
+    for pk, address, brand, default in Mailbox.objects.values_list(
+        "pk", "address", "brand", "is_default"
+    ):
+        mailboxes[pk] = (address, brand)
+        if default:
+            mailboxes[None] = (address, brand)
+    return RulesSnapshot(
+        policies=tuple(compiled), errors=errors, macros=macros, mailboxes=mailboxes
+    )
 
 
 def rules_snapshot() -> RulesSnapshot:
@@ -65,10 +85,12 @@ def ticket_facts(
     body: str | None = None,
     tags: list[str] | None = None,
     history: tuple[HistoryItem, ...] | None = None,
+    mailboxes: dict[int | None, tuple[str, str]] | None = None,
 ) -> Facts:
     """The facts rules see for `ticket`: its fields, first message, requester, history.
 
-    Callers that already hold the body, tags or history (a batch being opened) pass them."""
+    Callers that already hold the body, tags, history or the mailboxes (a batch being opened,
+    the rules service with its snapshot) pass them."""
     if body is None:
         first = (
             Message.objects.filter(ticket=ticket, kind=MessageKind.PUBLIC)
@@ -80,6 +102,11 @@ def ticket_facts(
     fields: dict[str, Any] = {f: getattr(ticket, f) for f in STRUCTURED_FIELDS}
     fields.update({str(k): v for k, v in (ticket.form_data or {}).items()})
     org = ticket.organization
+    if mailboxes is None:
+        mailboxes = rules_snapshot().mailboxes
+    mailbox, brand = mailboxes.get(ticket.received_via_id) or mailboxes.get(None) or ("", "")
+    # the name as of a few seconds ago at worst (a rename made in this process shows at once)
+    custom = status_by_id(ticket.custom_status_id, max_age=5.0)
     return Facts(
         now=now,
         subject=ticket.subject,
@@ -88,6 +115,7 @@ def ticket_facts(
         category=ticket.category.slug if ticket.category else "",
         priority=ticket.priority,
         status=ticket.status,
+        custom_status=custom.agent_label if custom is not None else "",
         status_since=ticket.status_changed_at or ticket.created_at,
         team=ticket.team.slug if ticket.team else "",
         tier=ticket.tier,
@@ -95,6 +123,8 @@ def ticket_facts(
         organization=org.name if org else "",
         plan=org.plan if org else "",
         requester_type=ticket.requester.kind,
+        mailbox=mailbox,
+        brand=brand,
         tags=frozenset(tags if tags is not None else (t.name for t in ticket.tags.all())),
         fields=fields,
         history=history if history is not None else _history(ticket, now),

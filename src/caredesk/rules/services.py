@@ -28,9 +28,16 @@ from caredesk.core.notify import notify
 from caredesk.rules import actions
 from caredesk.rules.conditions import ConditionError, Facts, HistoryItem
 from caredesk.rules.engine import CompiledPolicy, Fired, Outcome, categories_for, plan
-from caredesk.rules.selectors import calendars, related_history, rules_snapshot, ticket_facts
+from caredesk.rules.selectors import (
+    RulesSnapshot,
+    calendars,
+    related_history,
+    rules_snapshot,
+    ticket_facts,
+)
 from caredesk.tickets.models import EventKind, MessageKind, RequestType, Ticket
 from caredesk.tickets.services import events
+from caredesk.tickets.services.statuses import status_named
 
 log = logging.getLogger(__name__)
 _applying: ContextVar[bool] = ContextVar("caredesk_rules_applying", default=False)
@@ -47,12 +54,18 @@ def _quiet() -> Iterator[None]:
 
 def _wanted(trigger: str) -> tuple[CompiledPolicy, ...]:
     """The active policies, or none when no rule listens for `trigger` (saves the facts)."""
+    snapshot = _wanted_snapshot(trigger)
+    return snapshot.policies if snapshot is not None else ()
+
+
+def _wanted_snapshot(trigger: str) -> RulesSnapshot | None:
+    """The rules' snapshot, or None when no rule listens for `trigger`."""
     if _applying.get():
-        return ()
-    policies = rules_snapshot().policies
-    if not any(trigger in rule.on for p in policies for rule in p.rules):
-        return ()
-    return policies
+        return None
+    snapshot = rules_snapshot()
+    if not any(trigger in rule.on for p in snapshot.policies for rule in p.rules):
+        return None
+    return snapshot
 
 
 def rules_react(
@@ -64,12 +77,12 @@ def rules_react(
     body: str | None = None,
 ) -> Outcome | None:
     """Run the active policies for `trigger` on `ticket` and apply what they decide."""
-    policies = _wanted(trigger)
-    if not policies:
+    snapshot = _wanted_snapshot(trigger)
+    if snapshot is None:
         return None
     now = clock.now()
-    facts = ticket_facts(ticket, now, changed=changed, body=body)
-    outcome = plan(policies, trigger, facts)
+    facts = ticket_facts(ticket, now, changed=changed, body=body, mailboxes=snapshot.mailboxes)
+    outcome = plan(snapshot.policies, trigger, facts)
     if outcome.fired:
         apply_outcome(ticket=ticket, outcome=outcome)
     return outcome
@@ -91,16 +104,23 @@ def rules_decide_new(*, drafts: list[tuple[Ticket, str, list[str]]]) -> list[Dec
     """`ticket.created` for tickets not yet inserted (ticket, first message, tags), so routing
     is written with the ticket in the same INSERT. One read of the policies and one of the
     related history for the whole batch."""
-    policies = _wanted("ticket.created")
-    if not policies:
+    snapshot = _wanted_snapshot("ticket.created")
+    if snapshot is None:
         return [None] * len(drafts)
+    policies, mailboxes = snapshot.policies, snapshot.mailboxes
     now = clock.now()
     related = related_history([t for t, _b, _t in drafts], now)
     out: list[Decided | None] = []
     for i, (ticket, body, tags) in enumerate(drafts):
         own = (HistoryItem(at=ticket.created_at, type=EventKind.CREATED),)
         facts = ticket_facts(
-            ticket, now, body=body, tags=tags, history=own + related[i], changed=NEW
+            ticket,
+            now,
+            body=body,
+            tags=tags,
+            history=own + related[i],
+            changed=NEW,
+            mailboxes=mailboxes,
         )
         outcome = plan(policies, "ticket.created", facts)
         out.append(_split(ticket, outcome) if outcome.fired else None)
@@ -140,10 +160,12 @@ def escalation_check(*, ticket: Ticket, team: Team, actor: Any) -> str:
     for `escalate.requested` may block the request or add actions (notify, page...).
     """
     block = ticket.escalation_block
-    policies = _wanted("escalate.requested")
-    if policies:
-        facts = ticket_facts(ticket, clock.now(), escalate_to=team.slug)
-        outcome = plan(policies, "escalate.requested", facts)
+    snapshot = _wanted_snapshot("escalate.requested")
+    if snapshot is not None:
+        facts = ticket_facts(
+            ticket, clock.now(), escalate_to=team.slug, mailboxes=snapshot.mailboxes
+        )
+        outcome = plan(snapshot.policies, "escalate.requested", facts)
         found = outcome.last("block_escalation")
         if found is not None:
             block = str(found.action.params["reason"])
@@ -403,6 +425,14 @@ def _category_of(ticket: Ticket, p: Mapping[str, Any], so_far: Mapping[str, Any]
     return {"category": category}
 
 
+def _custom_status(name: str) -> Any:
+    """A custom status in use, by its name for agents (whatever the capitals)."""
+    found = status_named(name)
+    if found is None:
+        raise ConditionError(f"no status in use named {name!r}")
+    return found
+
+
 def _wake_at(ticket: Ticket, p: Mapping[str, Any], so_far: Mapping[str, Any]) -> dict[str, Any]:
     cal = calendars().get(str(p["calendar"]))
     if cal is None:
@@ -420,6 +450,7 @@ _FIELDS: dict[str, Any] = {
     "set_tier": lambda t, p, c: {"tier": int(p["tier"])},
     "set_assignee": _assignee_of,
     "set_status": lambda t, p, c: {"status": str(p["status"])},
+    "set_custom_status": lambda t, p, c: {"custom_status": _custom_status(str(p["custom_status"]))},
     "add_tags": _tags_after,
     "block_escalation": lambda t, p, c: {"escalation_block": str(p["reason"])},
     "queue_until_open": _wake_at,

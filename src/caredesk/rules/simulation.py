@@ -23,7 +23,10 @@ from caredesk.rules.selectors import calendars, rules_snapshot
 from caredesk.rules.services import Simulation, simulate
 from caredesk.safety import Finding, screen
 
-TEXT_KEYS = ("subject", "body", "channel", "category", "status", "team", "assignee")
+TEXT_KEYS = (
+    "subject", "body", "channel", "category", "status", "custom_status", "team", "assignee",
+    "mailbox", "brand",
+)  # fmt: skip
 
 
 def instant(value: Any, field: str) -> datetime:
@@ -89,6 +92,7 @@ def facts_from_json(data: Any, now: datetime) -> Facts:
         category=data.get("category", ""),
         priority=data.get("priority", 3),
         status=data.get("status", "new"),
+        custom_status=str(data.get("custom_status") or ""),
         status_since=instant(status_since, "status_since") if status_since else now,
         team=data.get("team", ""),
         tier=data.get("tier", 1),
@@ -96,6 +100,8 @@ def facts_from_json(data: Any, now: datetime) -> Facts:
         organization=str(org.get("name", "")),
         plan=str(org.get("plan", "")),
         requester_type=str((data.get("requester") or {}).get("type", "")),
+        mailbox=str(data.get("mailbox", "")).strip().lower(),
+        brand=str(data.get("brand", "")).strip().lower(),
         tags=frozenset(str(t) for t in data.get("tags") or []),
         fields=dict(data.get("fields") or {}),
         history=tuple(history),

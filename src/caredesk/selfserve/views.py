@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from django.conf import settings
@@ -26,7 +25,7 @@ from caredesk.core.ratelimit import Verdict, hit_request
 from caredesk.intake.acknowledge import acknowledge
 from caredesk.selfserve import checks
 from caredesk.selfserve.forms import PublicRequestForm
-from caredesk.sla.models import Metric
+from caredesk.sla.requester import dues_of, promise_lines
 from caredesk.tickets.services import Body, NewTicket, Upload, tickets_open
 from caredesk.tickets.services.attachments import clean_filename
 
@@ -159,12 +158,10 @@ def _size(limit: int) -> str:
     return f"{max(1, limit // 1024)} KB"
 
 
-def _first_response_due(opened: Any) -> datetime | None:
-    for c in opened.clocks:
-        if c.metric == Metric.FIRST_RESPONSE and c.due_at is not None:
-            due: datetime = c.due_at
-            return due
-    return None
+def _promised(opened: Any) -> list[str]:
+    """What the ticket's own SLA clocks promise (reply, resolution), as the portal says it."""
+    dues = dues_of(list(opened.clocks)).get(opened.ticket.pk, {})
+    return [told.text for told in promise_lines(dues)]
 
 
 def _open(request: HttpRequest, form: PublicRequestForm) -> HttpResponse | None:
@@ -187,10 +184,7 @@ def _open(request: HttpRequest, form: PublicRequestForm) -> HttpResponse | None:
     except DomainError as exc:
         form_errors_from(form, exc)
         return None
-    due = _first_response_due(opened)
-    token = signing.dumps(
-        {"ref": opened.ticket.ref, "due": due.isoformat() if due else ""}, salt=SENT_SALT
-    )
+    token = signing.dumps({"ref": opened.ticket.ref, "promised": _promised(opened)}, salt=SENT_SALT)
     return redirect("selfserve:sent", token=token)
 
 
@@ -285,6 +279,11 @@ def sent(request: HttpRequest, token: str) -> HttpResponse:
         data = signing.loads(token, salt=SENT_SALT, max_age=SENT_MAX_AGE)
     except signing.BadSignature:
         return render(request, "selfserve/sent.html", {"expired": True}, status=404)
-    due = parse_datetime(data.get("due") or "")
-    context = {"ref": data.get("ref", ""), "due": timezone.localtime(due) if due else None}
+    promised = [str(line) for line in data.get("promised") or []]
+    due = parse_datetime(data.get("due") or "")  # a link written before the promises were
+    context = {
+        "ref": data.get("ref", ""),
+        "promised": promised,
+        "due": timezone.localtime(due) if due and not promised else None,
+    }
     return _no_store(render(request, "selfserve/sent.html", context))

@@ -29,6 +29,60 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
 
+# How a requester reads a built-in status (a custom status names itself).
+REQUESTER_STATUS = {
+    "new": "Received",
+    "open": "We're on it",
+    "pending": "Waiting for you",
+    "on_hold": "We're on it",
+    "solved": "Solved",
+    "closed": "Closed",
+}
+
+
+class StatusCategory(models.TextChoices):
+    """The built-in statuses a custom status stands for (`new` and `closed` are the system's
+    own): the SLA engine, the queues and the rules read the category, never the custom name."""
+
+    OPEN = Status.OPEN.value, "Open"
+    PENDING = Status.PENDING.value, "Pending"
+    ON_HOLD = Status.ON_HOLD.value, "On hold"
+    SOLVED = Status.SOLVED.value, "Solved"
+
+
+class CustomStatus(models.Model):
+    """A status the desk names itself (e.g. "Awaiting lab results"), within one category.
+
+    Each category has one default status (shipped, renamable, never deactivated or deleted):
+    a ticket set to a category without a status of its own takes that category's default."""
+
+    agent_label = models.CharField(max_length=60)
+    requester_label = models.CharField(
+        max_length=60, help_text="What the requester sees, in the portal and in mails."
+    )
+    description = models.CharField(max_length=300, blank=True, default="")
+    category = models.CharField(max_length=16, choices=StatusCategory.choices)
+    active = models.BooleanField(default=True)
+    default = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "custom statuses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category"], condition=Q(default=True), name="customstatus_one_default"
+            ),
+            models.UniqueConstraint(fields=["agent_label"], name="customstatus_label_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return self.agent_label
+
+    @property
+    def category_label(self) -> str:
+        return str(StatusCategory(self.category).label)
+
 
 class Priority(models.IntegerChoices):
     LEVEL1 = 1, Level.L1.short
@@ -146,9 +200,55 @@ class RequestField(models.Model):
         return [c.strip() for c in self.choices.splitlines() if c.strip()]
 
 
+class Mailbox(models.Model):
+    """An address tickets arrive on, and the brand it speaks for.
+
+    Mail to the address opens tickets that remember it (Ticket.received_via); replies to them
+    go out from it, under its name and signature, so each brand's customers see only their own
+    address. The default mailbox is the brand of everything that arrives another way (portal,
+    help form, API, chat, phone) or on an address no mailbox has."""
+
+    address = models.EmailField(max_length=254, unique=True, help_text="Stored in lower case.")
+    name = models.CharField(max_length=120, help_text="The sender's name on replies.")
+    brand = models.SlugField(
+        max_length=50, help_text="Several addresses may share one brand (policies name it)."
+    )
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="New tickets from this address start in this team.",
+    )
+    signature = models.TextField(blank=True, default="", help_text="Ends every reply mailed.")
+    is_default = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["brand", "address"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="mailbox_one_default"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.address}>"
+
+
 class Ticket(models.Model):
     subject = models.CharField(max_length=300)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    # The desk's name for the status (its category is `status`); none while new or closed.
+    custom_status = models.ForeignKey(
+        CustomStatus,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        db_index=False,
+    )
     is_open = models.BooleanField(default=True)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.LEVEL3)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.PORTAL)
@@ -168,6 +268,10 @@ class Ticket(models.Model):
     )
     followers = models.ManyToManyField(User, blank=True, related_name="followed_tickets")
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
+    # the mailbox mail arrived on; empty: the default mailbox's brand (see Mailbox)
+    received_via = models.ForeignKey(
+        Mailbox, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
 
     patient_id = EncryptedCharField(max_length=64, blank=True, default="")
     clinician_id = EncryptedCharField(max_length=64, blank=True, default="")
@@ -226,6 +330,9 @@ class Ticket(models.Model):
             models.Index(fields=["team", "is_open", "updated_at", "id"], name="ticket_team_idx"),
             models.Index(fields=["status", "updated_at", "id"], name="ticket_status_idx"),
             models.Index(
+                fields=["custom_status", "updated_at", "id"], name="ticket_custom_status_idx"
+            ),
+            models.Index(
                 fields=["organization", "updated_at", "id"], name="ticket_org_updated_idx"
             ),
             models.Index(fields=["requester", "updated_at", "id"], name="ticket_requester_idx"),
@@ -256,6 +363,20 @@ class Ticket(models.Model):
     @property
     def level(self) -> Level:
         return Level(self.priority)
+
+    @property
+    def status_label(self) -> str:
+        """The status as the desk names it (the custom status, else the built-in one)."""
+        if self.custom_status_id and self.custom_status:
+            return self.custom_status.agent_label
+        return str(self.get_status_display())
+
+    @property
+    def requester_status_label(self) -> str:
+        """The status as the requester reads it (portal, mails)."""
+        if self.custom_status_id and self.custom_status:
+            return self.custom_status.requester_label
+        return REQUESTER_STATUS.get(self.status, self.status)
 
 
 class MessageKind(models.TextChoices):

@@ -125,7 +125,13 @@ def ticket_get(*, user: User, pk: int) -> Ticket:
     ticket = (
         tickets_visible(user)
         .select_related(
-            "requester", "organization__account_manager", "team", "assignee", "category"
+            "requester",
+            "organization__account_manager",
+            "team",
+            "assignee",
+            "category",
+            "received_via",
+            "custom_status",
         )
         .filter(pk=pk)
         .first()
@@ -243,6 +249,7 @@ def ticket_ids_for_patient(value: str) -> list[int]:
 class TicketFilters:
     queue: str = "open"
     status: str | None = None
+    custom_status: int | None = None
     priority: int | None = None
     team: int | None = None
     assignee: int | None = None
@@ -319,6 +326,7 @@ def _matching(
             qs = qs.filter(phi_match(field, getattr(f, field)))
     exact: dict[str, Any] = {
         "status": f.status,
+        "custom_status_id": f.custom_status,
         "priority": f.priority,
         "team_id": f.team,
         "assignee_id": f.assignee,
@@ -386,7 +394,7 @@ def _union_ids(branches: list[QuerySet[Ticket]], column: str, desc: bool, limit:
     return [pk for pk, _value in keyed[:limit]]
 
 
-LIST_RELATED = ("requester", "organization", "team", "assignee", "category")
+LIST_RELATED = ("requester", "organization", "team", "assignee", "category", "custom_status")
 
 
 def ticket_page(
@@ -460,6 +468,7 @@ def recent_for_requester(*, user: User, ticket: Ticket, limit: int = 5) -> list[
         tickets_visible(user)
         .filter(requester_id=ticket.requester_id)
         .exclude(pk=ticket.pk)
+        .select_related("custom_status")
         .order_by("-updated_at", "-pk")[:limit]
     )
 

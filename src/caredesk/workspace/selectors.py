@@ -53,6 +53,7 @@ def view_filters(view: SavedView) -> TicketFilters:
     return TicketFilters(
         queue=str(f.get("queue") or "open"),
         status=f.get("status") or None,
+        custom_status=f.get("custom_status"),
         priority=f.get("priority"),
         team=f.get("team"),
         assignee=f.get("assignee"),

@@ -16,7 +16,7 @@ from caredesk.tickets.selectors import QUEUES, SORTS
 from caredesk.workspace.models import Column, SavedView
 from caredesk.workspace.selectors import SHARE, SIDEBAR_VIEWS, may_change
 
-ID_FILTERS = ("team", "assignee", "organization")
+ID_FILTERS = ("custom_status", "team", "assignee", "organization")
 
 
 @dataclass(frozen=True)

@@ -45,15 +45,18 @@ def _select_html(bf: BoundField) -> str:
     if bf.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", bf.auto_id)
     context = widget.get_context(bf.html_name, bf.value(), attrs)["widget"]
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (opt["value"], flatatt(opt["attrs"]), opt["label"])
-            for _group, choices, _index in context["optgroups"]
-            for opt in choices
-        ),
-    )
+    parts = []
+    for group, choices, _index in context["optgroups"]:
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((opt["value"], flatatt(opt["attrs"]), opt["label"]) for opt in choices),
+        )
+        # named groups of choices are <optgroup>s (the statuses of a category, for one)
+        parts.append(
+            format_html('<optgroup label="{}">{}</optgroup>', group, options) if group else options
+        )
+    options = mark_safe("".join(parts))  # noqa: S308 - each part built by format_html
     return format_html(
         '<select name="{}"{}>{}</select>', context["name"], flatatt(context["attrs"]), options
     )

@@ -26,7 +26,7 @@ from caredesk.core import confcache
 from caredesk.core.errors import DomainError, ValidationFailed
 from caredesk.core.registries import Registry
 from caredesk.tickets import selectors
-from caredesk.tickets.models import Ticket
+from caredesk.tickets.models import CustomStatus, Ticket
 from caredesk.tickets.services.updates import (
     ReactionRefused,
     checked_changes,
@@ -43,6 +43,7 @@ class BulkChanges:
     """The same change for every ticket of a selection; None (or empty) leaves a field alone."""
 
     status: str | None = None
+    custom_status: int | None = None  # a custom status's id (sets its category too)
     priority: int | None = None
     team: Team | None = None
     assignee: User | None = None
@@ -53,6 +54,7 @@ class BulkChanges:
     def empty(self) -> bool:
         return not (
             self.status
+            or self.custom_status
             or self.priority
             or self.team
             or self.assignee
@@ -101,6 +103,10 @@ def _check(changes: BulkChanges, ticket_ids: Sequence[int]) -> tuple[list[str], 
     if changes.assignee is not None and changes.unassign:
         errors["assignee"] = ["Either assign the tickets or leave them unassigned."]
     check_assignee(changes.assignee, errors)
+    if changes.custom_status is not None and not (
+        CustomStatus.objects.filter(pk=changes.custom_status, active=True).exists()
+    ):
+        errors["custom_status"] = ["Choose a status from the list."]
     add = clean_tags(list(changes.tags_add), errors)
     remove = clean_tags(list(changes.tags_remove), errors)
     if set(add) & set(remove):
@@ -116,6 +122,8 @@ def _wanted(
     wanted: dict[str, Any] = {}
     if changes.status:
         wanted["status"] = changes.status
+    if changes.custom_status:
+        wanted["custom_status"] = changes.custom_status
     if changes.priority:
         wanted["priority"] = changes.priority
     if changes.team is not None:
@@ -134,6 +142,8 @@ def _differs(ticket: Ticket, wanted: dict[str, Any]) -> tuple[str, ...]:
         new = wanted_value
         if key == "tags":
             old: Any = sorted(t.name for t in ticket.tags.all())
+        elif key == "custom_status":
+            old = ticket.custom_status_id
         elif key in ("team", "assignee"):
             old, new = getattr(ticket, f"{key}_id"), new.pk if new is not None else None
         else:

@@ -81,7 +81,14 @@ def created(ticket: Ticket, actor: Actor) -> TicketEvent:
 
 
 def field_changed(
-    ticket: Ticket, actor: Actor, field: str, old: Any, new: Any, *, rule: str | None = None
+    ticket: Ticket,
+    actor: Actor,
+    field: str,
+    old: Any,
+    new: Any,
+    *,
+    rule: str | None = None,
+    data: dict[str, Any] | None = None,
 ) -> TicketEvent:
     kind = {
         "status": EventKind.STATUS_CHANGED,
@@ -90,7 +97,8 @@ def field_changed(
     }.get(field, EventKind.FIELD_CHANGED)
     if field in PHI_FIELDS:  # recorded encrypted, like the field itself
         old, new = _phi(old), _phi(new)
-    return _build(ticket, kind, actor, rule=rule, field=field, old=old, new=new)
+    extra = {"data": data} if data else {}
+    return _build(ticket, kind, actor, rule=rule, field=field, old=old, new=new, **extra)
 
 
 def _phi(value: Any) -> Any:

@@ -12,7 +12,7 @@ from caredesk.accounts.models import User
 from caredesk.core import clock
 from caredesk.core.errors import Conflict, ValidationFailed
 from caredesk.core.html import html_to_text, sanitize, text_to_html
-from caredesk.tickets.models import Message, MessageKind, Status, Ticket
+from caredesk.tickets.models import CustomStatus, Message, MessageKind, Status, Ticket
 from caredesk.tickets.services import events
 from caredesk.tickets.services.attachments import Upload, check_uploads, store_uploads
 from caredesk.tickets.services.clocks import clocks_sync
@@ -22,7 +22,7 @@ from caredesk.tickets.services.mentions import mentions_check, mentions_notify
 from caredesk.tickets.services.reactions import react
 from caredesk.tickets.services.requester_mail import notify_requester
 from caredesk.tickets.services.safety import SAFETY_COLUMNS, safety_screen
-from caredesk.tickets.services.updates import apply_changes
+from caredesk.tickets.services.updates import apply_changes, resolve_custom
 
 MAX_BODY_CHARS = 100_000
 
@@ -120,6 +120,7 @@ def message_add(
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status == Status.CLOSED:
         raise Conflict("This ticket is closed. Open a new ticket to follow up.")
+    after = status_after_changes(ticket, status_after) if status_after else {}
 
     message = _message_create(ticket, kind, body, actor, uploads)
     now = clock.now()
@@ -134,16 +135,15 @@ def message_add(
             also.append("first_response_at")
         if ticket.status == Status.NEW:
             changes["status"] = Status.OPEN
-    if public and not by_requester:
-        notify_requester(ticket, message, mail=notify and not delivered_live(ticket, message))
-    elif public and ticket.status in (Status.PENDING, Status.SOLVED):
+    if public and by_requester and ticket.status in (Status.PENDING, Status.SOLVED):
         changes["status"] = Status.OPEN
-    if status_after:
-        changes["status"] = status_after
+    changes.update(after)
     flagged = safety_screen(ticket, message.body_text, actor) if public and by_requester else None
     if flagged is not None:
         also += SAFETY_COLUMNS
     changed, written = apply_changes(ticket, changes, actor, now, also=also)
+    if public and not by_requester:  # after the status changed: the mail names the new one
+        notify_requester(ticket, message, mail=notify and not delivered_live(ticket, message))
     events.record(events.message_added(ticket, actor, message), *written)
     if flagged is not None:
         events.record(flagged)
@@ -159,3 +159,21 @@ def message_add(
     if changed:
         react(ticket, "field.changed", actor, changed=frozenset(changed))
     return message
+
+
+def status_after_changes(ticket: Ticket, status_after: Any) -> dict[str, Any]:
+    """What "then set status" changes: a custom status (a row or its id) and its category, or
+    a category alone (which takes its default status)."""
+    custom = resolve_custom(status_after)
+    if isinstance(custom, CustomStatus):
+        if not custom.active and custom.pk != ticket.custom_status_id:
+            raise ValidationFailed(
+                "The message was not added.",
+                errors={"status_after": ["This status is no longer in use."]},
+            )
+        return {"custom_status": custom, "status": custom.category}
+    if custom not in Status.values or custom == Status.NEW:
+        raise ValidationFailed(
+            "The message was not added.", errors={"status_after": ["Choose a status."]}
+        )
+    return {"status": custom}

@@ -15,6 +15,7 @@ from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
 from caredesk.tickets.models import (
     Channel,
+    Mailbox,
     Message,
     MessageKind,
     Priority,
@@ -37,6 +38,7 @@ from caredesk.tickets.services.reactions import (
 )
 from caredesk.tickets.services.requester_mail import notify_requester
 from caredesk.tickets.services.safety import safety_screen
+from caredesk.tickets.services.statuses import name_statuses
 from caredesk.tickets.services.tags import set_tags_many
 from caredesk.tickets.services.updates import ref_value, status_side_columns, validate_changes
 from caredesk.tickets.services.validation import (
@@ -63,6 +65,7 @@ class NewTicket:
     structured: Mapping[str, str] = field(default_factory=dict)
     form_data: Mapping[str, Any] = field(default_factory=dict)
     uploads: tuple[Upload, ...] = ()
+    received_via: Mailbox | None = None  # the mailbox mail arrived on (None: the default brand)
 
 
 def _check_new(data: NewTicket) -> tuple[str, list[str], dict[str, str]]:
@@ -118,7 +121,10 @@ def _new_ticket(
         category=category,
         requester=data.requester,
         organization=data.organization or data.requester.organization,
-        team=data.team or (category.default_team if category else None),
+        team=data.team
+        or (category.default_team if category else None)
+        or (data.received_via.team if data.received_via else None),
+        received_via=data.received_via,
         tier=data.tier,
         assignee=data.assignee,
         form_data=seal_answers(data.form_data, phi_names[key]) if data.form_data else {},
@@ -217,6 +223,7 @@ def _prepare(drafts: list[_Draft], actor: Actor, now: Any) -> None:
 
 def _insert(drafts: list[_Draft], actor: Actor) -> None:
     """One INSERT per table for all the drafts."""
+    name_statuses([d.ticket for d in drafts])
     Ticket.objects.bulk_create([d.ticket for d in drafts])
     set_tags_many([(d.ticket, d.tags) for d in drafts if d.tags])
     for d in drafts:  # now that references exist, the protocols' notes and replies
@@ -290,7 +297,7 @@ def _route_new(
 def _reread(opened: list[Opened], ids: set[int]) -> list[Opened]:
     """The tickets rules changed, as they are now (three queries, however many)."""
     fresh = Ticket.objects.select_related(
-        "requester", "organization", "team", "assignee", "category"
+        "requester", "organization", "team", "assignee", "category", "custom_status"
     ).in_bulk(ids)
     tags: dict[int, list[str]] = {}
     for ticket_id, name in Ticket.tags.through.objects.filter(ticket_id__in=ids).values_list(

@@ -12,8 +12,9 @@ from django.template.loader import render_to_string
 
 from caredesk.core.models import OutboxKind
 from caredesk.core.outbox import outbox_add
-from caredesk.tickets.models import Message, Ticket
+from caredesk.tickets.models import Mailbox, Message, Ticket
 from caredesk.tickets.pure import build_reply_token
+from caredesk.tickets.services.mailboxes import mailbox_of, sender
 
 
 def notify_requester(ticket: Ticket, message: Message, *, mail: bool = True) -> None:
@@ -37,10 +38,16 @@ def mail_requester(
     message: Message | None = None,
     auto: str = "auto-generated",
 ) -> None:
-    """Queue mail to the requester: threaded on the conversation so far, from the organization's
-    own sender when it has one, with a Reply-To that leads back to this ticket."""
+    """Queue mail to the requester: threaded on the conversation so far, from the mailbox the
+    ticket arrived on (else the organization's own sender, else the default mailbox), with its
+    signature and a Reply-To on the same address that leads back to this ticket."""
     if not ticket.requester.email:
         return
+    org = ticket.organization
+    own_sender = org is not None and bool(org.mail_from)
+    mailbox = mailbox_of(ticket, fall_back=not own_sender)
+    if mailbox is not None and mailbox.signature:
+        body = f"{body.rstrip()}\n\n-- \n{mailbox.signature}\n"
     tag = f"cd{ticket.pk}.{message.pk}" if message else f"cd{ticket.pk}.ack"
     message_id = make_msgid(idstring=tag, domain=mail_domain())
     earlier = Message.objects.filter(ticket=ticket).exclude(email_message_id="")
@@ -51,7 +58,7 @@ def mail_requester(
     if refs:
         headers["In-Reply-To"] = refs[0]
         headers["References"] = " ".join(reversed(refs))
-    reply_to = reply_address(ticket)
+    reply_to = reply_address(ticket, mailbox)
     if reply_to:
         headers["Reply-To"] = reply_to
     if message is not None:
@@ -62,8 +69,9 @@ def mail_requester(
         "body": body,
         "headers": headers,
     }
-    org = ticket.organization
-    if org is not None and org.mail_from:
+    if mailbox is not None:
+        payload["from"] = sender(mailbox)
+    elif org is not None and org.mail_from:
         payload["from"] = org.mail_from
     outbox_add(kind=OutboxKind.EMAIL, payload=payload)
 
@@ -73,10 +81,15 @@ def mail_domain() -> str:
     return urlsplit(settings.CAREDESK_BASE_URL).hostname or "caredesk.local"
 
 
-def reply_address(ticket: Ticket) -> str:
-    """support+t1042-<signature>@domain: a reply to it finds the ticket whatever the subject."""
+def reply_address(ticket: Ticket, mailbox: Mailbox | None = None) -> str:
+    """support+t1042-<signature>@domain: a reply to it finds the ticket whatever the subject
+    (on the ticket's mailbox when it has one, so the answer comes back to the same brand)."""
     org = ticket.organization
-    address = (org.mail_reply_to if org is not None else "") or settings.CAREDESK_REPLY_ADDRESS
+    address = (
+        (mailbox.address if mailbox is not None else "")
+        or (org.mail_reply_to if org is not None else "")
+        or settings.CAREDESK_REPLY_ADDRESS
+    )
     if not address or "@" not in address:
         return ""
     local, domain = address.rsplit("@", 1)

@@ -20,6 +20,7 @@ from caredesk.core.errors import Conflict, DomainError, ValidationFailed
 from caredesk.tickets.models import (
     OPEN_STATUSES,
     STRUCTURED_FIELDS,
+    CustomStatus,
     Priority,
     Status,
     Ticket,
@@ -30,11 +31,13 @@ from caredesk.tickets.services.clocks import clocks_sync, clocks_sync_many
 from caredesk.tickets.services.events import Actor
 from caredesk.tickets.services.phi import phi_answer_names, seal_answers
 from caredesk.tickets.services.reactions import react
+from caredesk.tickets.services.statuses import custom_for, status_by_id
 from caredesk.tickets.services.tags import set_tags, tags_named
 from caredesk.tickets.services.validation import check_assignee, check_structured, clean_tags
 
 UPDATABLE = {
     "status",
+    "custom_status",
     "priority",
     "team",
     "tier",
@@ -65,6 +68,8 @@ def validate_changes(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, li
         errors.setdefault("priority", []).append("Choose a level from 1 to 4.")
     if "tier" in changes and changes["tier"] not in Tier.values:
         errors.setdefault("tier", []).append("Choose tier 1, 2 or 3.")
+    if "custom_status" in changes:
+        _check_custom(ticket, changes, errors)
     if "assignee" in changes:
         check_assignee(changes["assignee"], errors)
     form = changes.get("form")
@@ -78,17 +83,47 @@ def validate_changes(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, li
     return errors
 
 
+def _check_custom(ticket: Ticket, changes: Mapping[str, Any], errors: dict[str, list[str]]) -> None:
+    """A custom status must be a status, in use (or the ticket's own), agreeing with any
+    category given beside it."""
+    custom = changes["custom_status"]
+    if not isinstance(custom, CustomStatus):
+        errors.setdefault("custom_status", []).append("Choose a status from the list.")
+        return
+    if not custom.active and custom.pk != ticket.custom_status_id:
+        errors.setdefault("custom_status", []).append("This status is no longer in use.")
+    status = changes.get("status")
+    if status is not None and status != custom.category:
+        errors.setdefault("status", []).append(
+            f"“{custom.agent_label}” is a status of the {custom.category_label} category."
+        )
+
+
+def resolve_custom(value: Any) -> Any:
+    """A custom status given by id (API, forms) as the row, or the value as it came."""
+    if isinstance(value, CustomStatus | bool):
+        return value
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        return status_by_id(int(value)) or value
+    return value
+
+
 def checked_changes(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, Any]:
-    """The values `changes` will write to `ticket`, cleaned; raises ValidationFailed, or
-    Conflict for a closed ticket asked to reopen."""
-    errors = validate_changes(ticket, changes)
+    """The values `changes` will write to `ticket`, cleaned (a custom status given by id as
+    its row, with its category); raises ValidationFailed, or Conflict for a closed ticket
+    asked to reopen."""
     values = dict(changes)
+    if "custom_status" in values:
+        values["custom_status"] = resolve_custom(values["custom_status"])
+    errors = validate_changes(ticket, values)
     if "tags" in values:
         values["tags"] = clean_tags(list(values["tags"] or []), errors)
     structured = {k: v for k, v in values.items() if k in STRUCTURED_FIELDS}
     values.update(check_structured(structured, errors))
     if errors:
         raise ValidationFailed("The ticket could not be updated.", errors=errors)
+    if "custom_status" in values:  # a custom status sets its category too
+        values["status"] = values["custom_status"].category
     if ticket.status == Status.CLOSED and values.get("status", Status.CLOSED) != Status.CLOSED:
         raise Conflict("This ticket is closed and cannot be reopened.")
     if values.get("assignee") and values.get("status", ticket.status) == Status.NEW:
@@ -123,7 +158,7 @@ def ticket_update(
 
 
 RULE_FIELDS = frozenset({"guidance", "escalation_block", "wake_at"})
-MANY_FIELDS = frozenset({"status", "priority", "team", "assignee", "tags"})
+MANY_FIELDS = frozenset({"status", "custom_status", "priority", "team", "assignee", "tags"})
 
 
 class ReactionRefused(DomainError):
@@ -272,7 +307,14 @@ def stage_changes(
 ) -> Staged:
     """Set the changed fields on the ticket in memory and build one event per real change."""
     staged = Staged()
+    if "status" in changes or "custom_status" in changes:
+        status_columns, event = _apply_status(ticket, changes, actor, now, via or {})
+        staged.columns += status_columns
+        staged.changed.update(status_columns)
+        staged.events += [event] if event is not None else []
     for key, new in changes.items():
+        if key in ("status", "custom_status"):
+            continue
         if key == "form":  # form answers: merged, one event per answer that changed
             answers, formed = dict(ticket.form_data or {}), False
             for name, value in seal_answers(new, phi_answer_names(ticket.category_id)).items():
@@ -309,11 +351,47 @@ def stage_changes(
                 ticket, actor, key, ref_value(old), ref_value(new), rule=(via or {}).get(key)
             )
         )
-        if key == "status":
-            side = status_side_columns(ticket, new, now)
-            staged.columns += side
-            staged.changed.update(side)
     return staged
+
+
+def _apply_status(
+    ticket: Ticket, changes: Mapping[str, Any], actor: Actor, now: Any, via: Mapping[str, str]
+) -> tuple[list[str], TicketEvent | None]:
+    """A new category, custom status or both: one event, naming the statuses as the desk does
+    ("Open → Awaiting lab results (Pending)")."""
+    old_status, old_custom = ticket.status, status_by_id(ticket.custom_status_id)
+    new_status = changes.get("status", old_status)
+    if "custom_status" in changes:
+        new_custom = changes["custom_status"]
+    else:
+        new_custom = custom_for(new_status, old_custom)
+    dirty: list[str] = []
+    if (new_custom.pk if new_custom else None) != ticket.custom_status_id:
+        ticket.custom_status = new_custom
+        dirty.append("custom_status")
+    if new_status != old_status:
+        ticket.status = new_status
+        dirty += ["status", *status_side_columns(ticket, new_status, now)]
+    if not dirty:
+        return [], None
+    rule = via.get("custom_status") or via.get("status")
+    event = events.field_changed(
+        ticket,
+        actor,
+        "status",
+        old_status,
+        new_status,
+        rule=rule,
+        data={
+            "custom_status": [old_custom.pk if old_custom else None, ticket.custom_status_id],
+            "labels": [_label(old_custom, old_status), _label(new_custom, new_status)],
+        },
+    )
+    return dirty, event
+
+
+def _label(custom: CustomStatus | None, status: str) -> str:
+    return custom.agent_label if custom is not None else str(Status(status).label)
 
 
 def status_side_columns(ticket: Ticket, status: str, now: Any) -> list[str]:

@@ -5,18 +5,10 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 
+from caredesk.tickets.models import REQUESTER_STATUS
 from caredesk.tickets.pure import Level, ref_for
 
 register = template.Library()
-
-REQUESTER_STATUS = {
-    "new": "Received",
-    "open": "We're on it",
-    "pending": "Waiting for you",
-    "on_hold": "We're on it",
-    "solved": "Solved",
-    "closed": "Closed",
-}
 
 
 @register.filter
