@@ -145,8 +145,9 @@ def test_assigning_to_someone_who_works_no_tickets_is_refused_up_front(agent):
         BulkChanges(priority=2),
         BulkChanges(team="other"),  # type: ignore[arg-type]
         BulkChanges(tags_add=("follow-up",), tags_remove=("vip",)),
+        BulkChanges(custom_status="lab"),  # type: ignore[arg-type]
     ],
-    ids=["assign", "status", "level", "team", "tags"],
+    ids=["assign", "status", "level", "team", "tags", "custom-status"],
 )
 def test_a_page_of_25_tickets_takes_as_many_statements_as_5(
     changes, django_assert_max_num_queries, team
@@ -157,6 +158,11 @@ def test_a_page_of_25_tickets_takes_as_many_statements_as_5(
         changes = BulkChanges(assignee=lead)
     if changes.team == "other":
         changes = BulkChanges(team=other)
+    if changes.custom_status == "lab":
+        from caredesk.tickets.services.statuses import StatusIn, status_save
+
+        data = StatusIn("Awaiting lab results", "Waiting for your lab results", "pending")
+        changes = BulkChanges(custom_status=status_save(status=None, data=data).pk)
 
     def run(n: int) -> int:
         ids = [make_ticket(team=team, tags=["vip"]).pk for _ in range(n)]
