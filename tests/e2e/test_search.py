@@ -105,3 +105,23 @@ def test_filters_swap_the_results_in_place_and_accents_do_not_matter(desk_with_w
     expect(page.get_by_label("Search for")).to_have_value("reanimation")
     screen.check("search with a bad period")
     screen.shoot("search-error")
+
+
+def test_a_broad_query_says_it_ranked_only_the_most_recent_matches(screen, monkeypatch):
+    from caredesk.tickets import search
+
+    desk = build_desk()
+    monkeypatch.setattr(search, "BROAD", 3)
+    for n in range(5):
+        make_ticket(desk.requester, subject=f"Tablet {n} will not charge")
+    screen.login(desk.agent.email, PASSWORD)
+    screen.goto("/agent/search/?q=tablet")
+    summary = screen.page.locator(".search-summary")
+    expect(summary).to_contain_text("best of the 3 most recent matches")
+    expect(rows(screen.page)).to_have_count(3)
+    screen.check("broad search")
+    screen.shoot("search-broad")
+    screen.goto("/agent/?queue=all&q=tablet")
+    expect(screen.page.locator(".search-summary")).to_contain_text("only the 3 most recent")
+    screen.check("broad queue search")
+    screen.shoot("queue-broad-search")

@@ -313,3 +313,40 @@ def test_the_rebuild_command_indexes_every_ticket(lead, capsys):
     assert cli.main(["search", "rebuild", "--batch", "5"]) == 0
     assert "1 tickets in the search index" in capsys.readouterr().out
     assert found(lead, "oximeter") == ["Pulse oximeter offline"]
+
+
+@pytest.mark.parametrize("window", [1_000, 1], ids=["recent-common", "recent-rarer"])
+def test_a_broad_query_ranks_only_its_most_recent_matches_and_says_so(lead, monkeypatch, window):
+    # Given more tickets saying "tablet" than the bound on ranking, and one other
+    monkeypatch.setattr(search, "BROAD", 3)
+    monkeypatch.setattr(search, "RECENT_WINDOW", window)  # found near the end, or not
+    tablets = [make_ticket(subject=f"Tablet {n} will not charge") for n in range(5)]
+    make_ticket(subject="Password reset")
+    # When the lead searches for the word
+    page = ticket_search(user=lead, filters=SearchFilters(q="tablet"))
+    # Then only the three most recent matches are ranked, and the page says how many
+    assert page.among == 3
+    assert sorted(h.ticket.pk for h in page.hits) == [t.pk for t in tablets[-3:]]
+    # and the queue's search box lists the same three, saying so too
+    listed = selectors.ticket_page(user=lead, filters=selectors.TicketFilters(q="tablet"))
+    assert listed.among == 3
+    assert sorted(t.pk for t in listed.items) == [t.pk for t in tablets[-3:]]
+
+
+def test_a_query_within_the_bound_ranks_every_match(lead, monkeypatch):
+    monkeypatch.setattr(search, "BROAD", 5)
+    tablets = [make_ticket(subject=f"Tablet {n} will not charge") for n in range(5)]
+    page = ticket_search(user=lead, filters=SearchFilters(q="tablet"))
+    assert page.among is None
+    assert sorted(h.ticket.pk for h in page.hits) == [t.pk for t in tablets]
+    listed = selectors.ticket_page(user=lead, filters=selectors.TicketFilters(q="tablet"))
+    assert listed.among is None and len(listed.items) == 5
+
+
+def test_an_export_of_a_broad_search_holds_every_match(lead, monkeypatch):
+    monkeypatch.setattr(search, "BROAD", 2)
+    tablets = [make_ticket(subject=f"Tablet {n} will not charge") for n in range(4)]
+    rows = selectors.ticket_export(
+        user=lead, filters=selectors.TicketFilters(q="tablet"), limit=100
+    )
+    assert sorted(t.pk for t in rows) == [t.pk for t in tablets]

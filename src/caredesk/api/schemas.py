@@ -161,6 +161,11 @@ class TicketOut(Schema):
 class TicketPageOut(Schema):
     items: list[TicketOut]
     next_cursor: str | None
+    among_recent: int | None = Field(
+        None,
+        description="A broad search (`q`): the list holds only this many of the most recent "
+        "matches (null: every match).",
+    )
 
 
 class RequesterIn(Strict):

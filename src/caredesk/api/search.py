@@ -52,6 +52,11 @@ class SearchPageOut(Schema):
     items: list[HitOut]
     page: int
     has_more: bool
+    among_recent: int | None = Field(
+        None,
+        description="A broad query: only this many of the most recent matches were ranked "
+        "(null: every match was).",
+    )
 
 
 @router.get(
@@ -89,4 +94,5 @@ def ticket_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, 
         ],
         "page": page.page,
         "has_more": page.has_more,
+        "among_recent": page.among,
     }

@@ -148,6 +148,7 @@ def ticket_list(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str, 
             for t in page.items
         ],
         "next_cursor": page.next_cursor,
+        "among_recent": page.among,
     }
 
 

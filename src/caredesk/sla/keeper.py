@@ -8,7 +8,7 @@ from typing import Any
 
 from caredesk.sla.models import SlaClock
 from caredesk.sla.selectors import policies
-from caredesk.sla.services import sla_open, sla_sync
+from caredesk.sla.services import sla_open, sla_sync, sla_sync_many
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.services.clocks import Planned, Synced
 
@@ -29,6 +29,9 @@ class SlaClocks:
         return sla_sync(
             ticket=ticket, now=now, customer_message=customer_message, agent_reply=agent_reply
         )
+
+    def sync_many(self, *, tickets: Sequence[Ticket], now: datetime) -> list[Synced]:
+        return sla_sync_many(tickets=tickets, now=now)
 
     def current(self, *, ticket_ids: set[int]) -> dict[int, list[Any]]:
         found: dict[int, list[Any]] = {}

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -38,7 +37,13 @@ PREFIX_FROM = 3  # words of this length or more match as word beginnings
 PAGE_SIZE = 20
 MAX_PAGE = 25
 SNIPPET_WIDTH = 180
-FEW_MATCHES = 20_000  # the queue's search filters by this many ids at most, else by a subquery
+# A query matching more tickets than this is broad: only its BROAD most recent matches (by
+# ticket number) are ranked, or listed by the queue's search box, and the page says so. Reading
+# and scoring every match of a word in a third of the desk took seconds; this bounds the work.
+BROAD = 2_000
+# On PostgreSQL the most recent matches of a common word are looked for among this many most
+# recent tickets, walking the primary key backwards (`_most_recent`).
+RECENT_WINDOW = 50 * BROAD
 
 
 # Accents as the index folds them (SQLite's unicode61 tokenizer with remove_diacritics 2; on
@@ -109,22 +114,71 @@ def _matching_ids_sql(terms: list[Term], *, internal: bool) -> tuple[str, list[A
     )
 
 
-def text_match(user: User, text: str) -> Q:
-    """Tickets whose indexed text (as `user` may read it) has every word of `text`.
+def text_match(user: User, text: str, *, every: bool = False) -> Q:
+    """Tickets whose indexed text (as `user` may read it) has every word of `text`: all of
+    them, or for a broad query (unless `every`) the BROAD most recent; `text_match_among`
+    says which.
 
-    The matches are read first: when they are few (the usual case), the list filters by
-    primary key; a list ordered by another index would otherwise walk that index past every
-    ticket that does not match. Many matches stay a subquery (they are soon found that way)."""
+    The matches are read first and the list filters by primary key: a list ordered by another
+    index would otherwise walk that index past every ticket that does not match. With `every`
+    (an export), the matches of a broad query stay a subquery."""
+    return text_match_among(user, text, every=every)[0]
+
+
+def text_match_among(user: User, text: str, *, every: bool = False) -> tuple[Q, int | None]:
+    """`text_match`, and None when every match is in it, else how many of the most recent."""
     terms = terms_of(text)
     if not terms:
-        return Q(pk__in=[])
+        return Q(pk__in=[]), None
     internal = reads_internal_notes(user)
-    few = _few_matches(terms, internal=internal)
-    if few is not None:
-        return Q(pk__in=few)
+    ids, among = _matches(terms, internal=internal)
+    if among and every:
+        sql, params = _matching_ids_sql(terms, internal=internal)
+        # the SQL is fixed text; the words travel as a parameter
+        return Q(pk__in=RawSQL(sql, params)), None  # noqa: S611
+    return Q(pk__in=ids), among
+
+
+def _matches(terms: list[Term], *, internal: bool) -> tuple[list[int], int | None]:
+    """The ids of the matching tickets when there are at most BROAD (and None), else the ids
+    of the BROAD most recent ones (and BROAD). Five statements at most, however broad."""
     sql, params = _matching_ids_sql(terms, internal=internal)
-    # the SQL is fixed text; the words travel as a parameter
-    return Q(pk__in=RawSQL(sql, params))  # noqa: S611
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [*params, BROAD + 1])
+        ids = [int(row[0]) for row in cursor.fetchall()]
+        if len(ids) <= BROAD:
+            return ids, None
+        if connection.vendor != "postgresql":  # FTS5 reads its matches by rowid, either way
+            cursor.execute(f"{sql} ORDER BY rowid DESC LIMIT %s", [*params, BROAD])
+            return [int(row[0]) for row in cursor.fetchall()], BROAD
+        return _most_recent(cursor, sql, params, internal=internal), BROAD
+
+
+def _most_recent(cursor: Any, sql: str, params: list[Any], *, internal: bool) -> list[int]:
+    """PostgreSQL: the ids of the BROAD most recent matches of a query known to match more.
+    Where the planner expects that many among the RECENT_WINDOW most recent tickets (a common
+    word), they are read from the end of the primary key, a bounded read; else from every
+    match (the GIN index), sorted: reading each match costs more than walking past a ticket,
+    so that pays only for rarer words (and the planner, left to choose, may walk the key past
+    a million tickets when a word's matches are old)."""
+    cursor.execute("SELECT max(ticket_id) FROM tickets_ticketsearch")
+    floor = int(cursor.fetchone()[0]) - RECENT_WINDOW
+    cursor.execute(f"EXPLAIN (FORMAT JSON) {sql} AND ticket_id > %s", [*params, floor])
+    plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    if plan[0]["Plan"]["Plan Rows"] >= BROAD:
+        column = "everything" if internal else "public"
+        cursor.execute(
+            "SELECT ticket_id FROM tickets_ticketsearch WHERE ticket_id > %s "  # noqa: S608
+            f"AND coalesce({column} @@ to_tsquery('simple', %s), false) "  # not by the GIN
+            "ORDER BY ticket_id DESC LIMIT %s",
+            [floor, *params, BROAD],
+        )
+        ids = [int(row[0]) for row in cursor.fetchall()]
+        if len(ids) == BROAD:
+            return ids
+    cursor.execute(f"{sql} ORDER BY ticket_id + 0 DESC LIMIT %s", [*params, BROAD])
+    return [int(row[0]) for row in cursor.fetchall()]
 
 
 def _ranked_sql(terms: list[Term], *, internal: bool, within: str | None) -> tuple[str, list[Any]]:
@@ -192,6 +246,7 @@ class SearchPage:
     page: int
     has_more: bool
     terms: list[Term]
+    among: int | None = None  # a broad query: only this many of the most recent matches ranked
 
 
 def _check(f: SearchFilters) -> list[Term]:
@@ -251,15 +306,6 @@ def _exact_ids(user: User, f: SearchFilters, qs: QuerySet[Ticket]) -> list[int]:
     return list(qs.filter(found).order_by("-updated_at", "-pk").values_list("pk", flat=True)[:10])
 
 
-def _few_matches(terms: list[Term], *, internal: bool) -> list[int] | None:
-    """The ids of the matching tickets when there are at most FEW_MATCHES, else None."""
-    sql, params = _matching_ids_sql(terms, internal=internal)
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} LIMIT %s", [*params, FEW_MATCHES + 1])
-        ids = [int(row[0]) for row in cursor.fetchall()]
-    return ids if len(ids) <= FEW_MATCHES else None
-
-
 def _id_list(ids: list[int]) -> tuple[str, tuple[Any, ...]]:
     """A subquery of these ids, as one parameter."""
     if connection.vendor == "postgresql":
@@ -267,29 +313,26 @@ def _id_list(ids: list[int]) -> tuple[str, tuple[Any, ...]]:
     return "SELECT value FROM json_each(%s)", (json.dumps(ids),)
 
 
-def _ranked_ids(user: User, terms: list[Term], qs: QuerySet[Ticket], page: int) -> list[int]:
+def _ranked_ids(
+    user: User, terms: list[Term], qs: QuerySet[Ticket], page: int
+) -> tuple[list[int], int | None]:
+    """One page of matching ids, best first (and one more, if any); and None when every match
+    was ranked, else how many of the most recent matches were."""
     if not terms:
-        return []
+        return [], None
+    internal = reads_internal_notes(user)
+    ids, among = _matches(terms, internal=internal)
     within: str | None = None
     params: tuple[Any, ...] = ()
-    if qs.query.where:  # filters or visibility: only the tickets they leave
-        internal = reads_internal_notes(user)
-        few = _few_matches(terms, internal=internal)
-        if few is not None:
-            # few matches: which of them pass is read by primary key, then only those ranked
-            kept = list(qs.filter(pk__in=few).values_list("pk", flat=True))
-            if not kept:
-                return []
-            within, params = _id_list(kept)
-        else:
-            try:
-                within, params = qs.values("pk").query.sql_with_params()
-            except EmptyResultSet:
-                return []
-    sql, head = _ranked_sql(terms, internal=reads_internal_notes(user), within=within)
+    if qs.query.where or among:  # filters or visibility, or a broad query: these only
+        kept = list(qs.filter(pk__in=ids).values_list("pk", flat=True)) if qs.query.where else ids
+        if not kept:
+            return [], among
+        within, params = _id_list(kept)
+    sql, head = _ranked_sql(terms, internal=internal, within=within)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*head, *params, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
-        return [int(row[0]) for row in cursor.fetchall()]
+        return [int(row[0]) for row in cursor.fetchall()], among
 
 
 LIST_RELATED = ("requester", "organization", "team", "assignee", "category")
@@ -301,7 +344,8 @@ def ticket_search(*, user: User, filters: SearchFilters) -> SearchPage:
     terms = _check(filters)
     qs = _filtered(user, filters)
     exact = _exact_ids(user, filters, qs) if filters.page == 1 else []
-    ranked = [pk for pk in _ranked_ids(user, terms, qs, filters.page) if pk not in exact]
+    ranked_ids, among = _ranked_ids(user, terms, qs, filters.page)
+    ranked = [pk for pk in ranked_ids if pk not in exact]
     has_more = len(ranked) > PAGE_SIZE
     ids = exact + ranked[:PAGE_SIZE]
     found = Ticket.objects.select_related(*LIST_RELATED).prefetch_related("tags").in_bulk(ids)
@@ -316,7 +360,7 @@ def ticket_search(*, user: User, filters: SearchFilters) -> SearchPage:
         )
         for t in tickets
     ]
-    return SearchPage(hits=hits, page=filters.page, has_more=has_more, terms=terms)
+    return SearchPage(hits=hits, page=filters.page, has_more=has_more, terms=terms, among=among)
 
 
 WHERE = {

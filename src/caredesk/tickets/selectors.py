@@ -277,6 +277,7 @@ class Page:
     items: list[Ticket]
     next_cursor: str | None
     has_more: bool
+    among: int | None = None  # a broad search: drawn from only this many most recent matches
 
 
 def _queue_filter(user: User, queue: str) -> Q:
@@ -294,25 +295,27 @@ def _queue_filter(user: User, queue: str) -> Q:
     return Q(is_open=True) if queue == "open" else Q()
 
 
-def _search_filter(user: User, text: str, *, phi: bool) -> Q:
+def _search_filter(user: User, text: str, *, phi: bool, every: bool) -> tuple[Q, int | None]:
     """Every word in the subject, requester, messages, form answers or tags (as the user may
     read them: the full-text index); with access to PHI, also a patient, clinician or
-    encounter ID typed in full."""
+    encounter ID typed in full. For a broad query, only the most recent matches unless
+    `every`: how many, or None."""
     text = text.strip()
     pk = pk_from_ref(text)
     if pk is not None:
-        return Q(pk=pk)
-    found = search.text_match(user, text)
+        return Q(pk=pk), None
+    found, among = search.text_match_among(user, text, every=every)
     if phi:
         for field in PHI_FIELDS:
             found |= phi_match(field, text)
-    return found
+    return found, among
 
 
 def _matching(
-    user: User, f: TicketFilters, base: QuerySet[Ticket] | None = None
-) -> QuerySet[Ticket]:
-    """The tickets matching the filters, before visibility (or within `base`)."""
+    user: User, f: TicketFilters, base: QuerySet[Ticket] | None = None, *, every: bool = False
+) -> tuple[QuerySet[Ticket], int | None]:
+    """The tickets matching the filters, before visibility (or within `base`); and, for a
+    broad search (unless `every`), how many of its most recent matches they are drawn from."""
     errors: dict[str, list[str]] = {}
     if f.queue not in QUEUES:
         errors["queue"] = [f"Choose one of: {', '.join(QUEUES)}."]
@@ -341,9 +344,11 @@ def _matching(
         "requester_id": f.requester,
     }
     qs = qs.filter(**{k: v for k, v in exact.items() if v is not None})
+    among = None
     if f.q.strip():
-        qs = qs.filter(_search_filter(user, f.q, phi=phi))
-    return qs
+        found, among = _search_filter(user, f.q, phi=phi, every=every)
+        qs = qs.filter(found)
+    return qs, among
 
 
 def _after(column: str, desc: bool, value: Any, pk: int) -> Any:
@@ -368,10 +373,11 @@ def _cursor_value(column: str, raw: str | int | None) -> Any:
 
 
 def _ordered(
-    user: User, filters: TicketFilters, cursor: str | None
-) -> tuple[QuerySet[Ticket], str, bool]:
-    """The matching tickets after the cursor, and the sort column and direction."""
-    qs = _matching(user, filters)
+    user: User, filters: TicketFilters, cursor: str | None, *, every: bool = False
+) -> tuple[QuerySet[Ticket], str, bool, int | None]:
+    """The matching tickets after the cursor, the sort column and direction, and for a broad
+    search how many of its most recent matches they come from (see `_matching`)."""
+    qs, among = _matching(user, filters, every=every)
     if filters.queue == "breaching":
         filters = replace(filters, sort="due")  # the most urgent first, always
     column, desc = SORTS[filters.sort]
@@ -385,7 +391,7 @@ def _ordered(
             raise ValidationFailed(
                 "The cursor is not valid.", errors={"cursor": ["Start again from the first page."]}
             ) from None
-    return qs, column, desc
+    return qs, column, desc, among
 
 
 def _union_ids(branches: list[QuerySet[Ticket]], column: str, desc: bool, limit: int) -> list[int]:
@@ -409,7 +415,7 @@ def ticket_page(
         raise ValidationFailed(
             "The page size is not valid.", errors={"limit": [f"Use 1 to {MAX_PAGE_SIZE}."]}
         )
-    qs, column, desc = _ordered(user, filters, cursor)
+    qs, column, desc, among = _ordered(user, filters, cursor)
     self_visible = works_tickets(user) and filters.queue in SELF_VISIBLE_QUEUES
     # a search is answered from the matching ids, not by walking each branch's list index
     searched = bool(filters.q.strip())
@@ -421,7 +427,7 @@ def ticket_page(
         rows = [found[pk] for pk in ids if pk in found]
     else:
         rows = _listed(user, filters, qs, column=column, desc=desc, limit=limit + 1)
-    return _page(rows, column, limit)
+    return replace(_page(rows, column, limit), among=among)
 
 
 def _listed(
@@ -443,7 +449,7 @@ def _listed(
 def ticket_export(*, user: User, filters: TicketFilters, limit: int) -> list[Ticket]:
     """Every ticket the queue would list, in its order, up to `limit + 1` (so the caller can
     tell there are more): one query, whatever the number."""
-    qs, column, desc = _ordered(user, filters, None)
+    qs, column, desc, _among = _ordered(user, filters, None, every=True)
     return _listed(user, filters, qs, column=column, desc=desc, limit=limit + 1)
 
 
@@ -547,7 +553,7 @@ def tickets_matching(user: User, filters: list[TicketFilters]) -> list[QuerySet[
     for f in filters:
         self_visible = works_tickets(user) and f.queue in SELF_VISIBLE_QUEUES
         try:
-            out.append(_matching(user, f, base=every if self_visible else seen))
+            out.append(_matching(user, f, base=every if self_visible else seen)[0])
         except ValidationFailed:
             out.append(None)
     return out

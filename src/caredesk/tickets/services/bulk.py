@@ -1,9 +1,13 @@
 """Changing many tickets at once (the desk's selection, the API's bulk operation).
 
-Each ticket goes through `ticket_update` on its own savepoint, so its events, SLA clocks and
-protocol reactions are exactly those of a single change, and one refusal (a ticket the agent
-cannot see, a protocol's block, a transition the ticket cannot make) leaves the others alone.
-The answer says, per ticket, what changed or why nothing did.
+The selection is locked and each ticket's outcome decided first (a ticket the agent cannot see,
+a protocol's block, a transition the ticket cannot make: refused, the others still change);
+then the changes of all are written together (`tickets_update_many`): the same events, SLA
+clocks and protocol reactions as a single change, in a number of statements that does not grow
+with the selection. Should a protocol refuse a ticket's change in reacting to it, everything is
+taken back and the selection goes through `ticket_update` one ticket at a time, each on its own
+savepoint, so that only that ticket is refused. The answer says, per ticket, what changed or
+why nothing did.
 
 Merging is not a bulk change of fields: other operations on a selection register themselves in
 `selection_operations` (a name, a label and a callable), and the desk offers them beside these.
@@ -15,13 +19,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.db import transaction
+
 from caredesk.accounts.models import Team, User
 from caredesk.core import confcache
 from caredesk.core.errors import DomainError, ValidationFailed
 from caredesk.core.registries import Registry
 from caredesk.tickets import selectors
 from caredesk.tickets.models import CustomStatus, Ticket
-from caredesk.tickets.services.updates import ticket_update
+from caredesk.tickets.services.updates import (
+    ReactionRefused,
+    checked_changes,
+    ticket_update,
+    tickets_update_many,
+)
 from caredesk.tickets.services.validation import check_assignee, clean_tags
 
 MAX_BULK = 100
@@ -150,6 +161,13 @@ def _blocked(ticket: Ticket, wanted: dict[str, Any]) -> str:
     return ""
 
 
+def _refused(ticket: Ticket, exc: DomainError) -> BulkResult:
+    reason = exc.detail
+    if exc.errors:
+        reason = " ".join(m for messages in exc.errors.values() for m in messages)
+    return BulkResult(ticket.pk, ticket.ref, "refused", reason=reason, errors=exc.errors)
+
+
 def _one(ticket: Ticket, wanted: dict[str, Any], actor: User) -> BulkResult:
     changing = _differs(ticket, wanted)
     if not changing:
@@ -160,30 +178,81 @@ def _one(ticket: Ticket, wanted: dict[str, Any], actor: User) -> BulkResult:
     try:  # ticket_update is atomic: a refusal rolls back this ticket's savepoint only
         ticket_update(ticket=ticket, changes={k: wanted[k] for k in changing}, actor=actor)
     except DomainError as exc:
-        reason = exc.detail
-        if exc.errors:
-            reason = " ".join(m for messages in exc.errors.values() for m in messages)
-        return BulkResult(ticket.pk, ticket.ref, "refused", reason=reason, errors=exc.errors)
+        return _refused(ticket, exc)
     return BulkResult(ticket.pk, ticket.ref, "changed", changed=changing)
 
 
-def tickets_bulk_update(
-    *, ticket_ids: Sequence[int], changes: BulkChanges, actor: User
+def _one_by_one(
+    ids: list[int], changes: BulkChanges, add: list[str], remove: list[str], actor: User
 ) -> list[BulkResult]:
-    """Apply the same change to each ticket `actor` may see, through `ticket_update` (one event
-    per field that really changed); returns one result per requested ticket, in order."""
-    add, remove = _check(changes, ticket_ids)
-    ids = list(dict.fromkeys(ticket_ids))
+    """Each ticket through `ticket_update` on its own savepoint (when a protocol refuses a
+    ticket's change in reaction to it, the others must still change)."""
     tickets = {
         t.pk: t
         for t in selectors.tickets_visible(actor).filter(pk__in=ids).prefetch_related("tags")
     }
     results = []
-    with confcache.pinned():  # SLA policies and protocols are read once for the selection
-        for pk in ids:
-            ticket = tickets.get(pk)
-            if ticket is None:
-                results.append(BulkResult(pk, "", "refused", reason=NOT_VISIBLE))
-                continue
-            results.append(_one(ticket, _wanted(ticket, changes, add, remove), actor))
+    for pk in ids:
+        ticket = tickets.get(pk)
+        if ticket is None:
+            results.append(BulkResult(pk, "", "refused", reason=NOT_VISIBLE))
+            continue
+        results.append(_one(ticket, _wanted(ticket, changes, add, remove), actor))
     return results
+
+
+def _together(
+    ids: list[int], changes: BulkChanges, add: list[str], remove: list[str], actor: User
+) -> list[BulkResult]:
+    """Lock the tickets `actor` may see (one query), decide each one's outcome in memory, and
+    write the changes of all in one go (`tickets_update_many`)."""
+    tickets = {
+        t.pk: t
+        for t in selectors.tickets_visible(actor)
+        .filter(pk__in=ids)
+        .select_related("organization")  # the SLA policies match on the client's plan
+        .prefetch_related("tags")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    }
+    results: dict[int, BulkResult] = {}
+    writes: list[tuple[Ticket, dict[str, Any]]] = []
+    for pk in ids:
+        ticket = tickets.get(pk)
+        if ticket is None:
+            results[pk] = BulkResult(pk, "", "refused", reason=NOT_VISIBLE)
+            continue
+        wanted = _wanted(ticket, changes, add, remove)
+        changing = _differs(ticket, wanted)
+        blocked = _blocked(ticket, wanted) if changing else ""
+        if not changing:
+            results[pk] = BulkResult(pk, ticket.ref, "unchanged")
+        elif blocked:
+            results[pk] = BulkResult(pk, ticket.ref, "refused", reason=blocked)
+        else:
+            try:
+                writes.append((ticket, checked_changes(ticket, {k: wanted[k] for k in changing})))
+            except DomainError as exc:
+                results[pk] = _refused(ticket, exc)
+                continue
+            results[pk] = BulkResult(pk, ticket.ref, "changed", changed=changing)
+    tickets_update_many(changes=writes, actor=actor)
+    return [results[pk] for pk in ids]
+
+
+def tickets_bulk_update(
+    *, ticket_ids: Sequence[int], changes: BulkChanges, actor: User
+) -> list[BulkResult]:
+    """Apply the same change to each ticket `actor` may see: the same events (one per field
+    that really changed), SLA clocks and protocol reactions as `ticket_update` one ticket at a
+    time, in a number of statements that does not grow with the selection; returns one result
+    per requested ticket, in order."""
+    add, remove = _check(changes, ticket_ids)
+    ids = list(dict.fromkeys(ticket_ids))
+    with confcache.pinned():  # SLA policies and protocols are read once for the selection
+        try:
+            with transaction.atomic():
+                return _together(ids, changes, add, remove, actor)
+        except ReactionRefused:
+            pass  # all taken back: again one ticket at a time, so that only that one is refused
+        return _one_by_one(ids, changes, add, remove, actor)

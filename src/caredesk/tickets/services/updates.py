@@ -3,15 +3,20 @@ a new status also sets its side columns (open or not, solved, closed, when it ch
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from caredesk.accounts.models import Tier
 from caredesk.core import clock
-from caredesk.core.errors import Conflict, ValidationFailed
+from caredesk.core.errors import Conflict, DomainError, ValidationFailed
 from caredesk.tickets.models import (
     OPEN_STATUSES,
     STRUCTURED_FIELDS,
@@ -22,13 +27,13 @@ from caredesk.tickets.models import (
     TicketEvent,
 )
 from caredesk.tickets.services import events
-from caredesk.tickets.services.clocks import clocks_sync
+from caredesk.tickets.services.clocks import clocks_sync, clocks_sync_many
 from caredesk.tickets.services.events import Actor
 from caredesk.tickets.services.guards import check_solvable
 from caredesk.tickets.services.phi import phi_answer_names, seal_answers
 from caredesk.tickets.services.reactions import react
 from caredesk.tickets.services.statuses import custom_for, status_by_id
-from caredesk.tickets.services.tags import set_tags
+from caredesk.tickets.services.tags import set_tags, tags_named
 from caredesk.tickets.services.validation import check_assignee, check_structured, clean_tags
 
 UPDATABLE = {
@@ -104,19 +109,10 @@ def resolve_custom(value: Any) -> Any:
     return value
 
 
-@transaction.atomic
-def ticket_update(
-    *,
-    ticket: Ticket,
-    changes: Mapping[str, Any],
-    actor: Actor,
-    via: Mapping[str, str] | None = None,
-) -> Ticket:
-    """Change ticket properties; writes one event per field that really changed.
-
-    `via` names, per field, the rule that decided the change (the rules apply a whole plan's
-    field changes in one update)."""
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+def checked_changes(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The values `changes` will write to `ticket`, cleaned (a custom status given by id as
+    its row, with its category); raises ValidationFailed, or Conflict for a closed ticket
+    asked to reopen."""
     values = dict(changes)
     if "custom_status" in values:
         values["custom_status"] = resolve_custom(values["custom_status"])
@@ -133,6 +129,23 @@ def ticket_update(
         raise Conflict("This ticket is closed and cannot be reopened.")
     if values.get("assignee") and values.get("status", ticket.status) == Status.NEW:
         values["status"] = Status.OPEN  # someone owns it now
+    return values
+
+
+@transaction.atomic
+def ticket_update(
+    *,
+    ticket: Ticket,
+    changes: Mapping[str, Any],
+    actor: Actor,
+    via: Mapping[str, str] | None = None,
+) -> Ticket:
+    """Change ticket properties; writes one event per field that really changed.
+
+    `via` names, per field, the rule that decided the change (the rules apply a whole plan's
+    field changes in one update)."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    values = checked_changes(ticket, changes)
     now = clock.now()
     changed, written = apply_changes(ticket, values, actor, now, via=via)
     events.record(*written)
@@ -146,6 +159,105 @@ def ticket_update(
 
 
 RULE_FIELDS = frozenset({"guidance", "escalation_block", "wake_at"})
+MANY_FIELDS = frozenset({"status", "custom_status", "priority", "team", "assignee", "tags"})
+
+
+class ReactionRefused(DomainError):
+    """A protocol's reaction to one ticket's change refused it (`tickets_update_many`)."""
+
+    def __init__(self, ticket_id: int, cause: DomainError) -> None:
+        super().__init__(cause.detail, errors=cause.errors)
+        self.ticket_id = ticket_id
+        self.cause = cause
+
+
+def tickets_update_many(
+    *, changes: Sequence[tuple[Ticket, Mapping[str, Any]]], actor: Actor
+) -> None:
+    """`ticket_update` for many tickets, written together: the caller has locked the tickets
+    (tags prefetched, organization selected) and checked each one's values
+    (`checked_changes`). The same events, SLA clocks and protocol reactions as one change at a
+    time, in statements whose number does not grow with the tickets: one UPDATE per set of
+    equal values, one for the tags removed and one for those added, the SLA clocks together,
+    one INSERT of the events. Protocol reactions follow, ticket by ticket (nothing to read
+    when no protocol listens); one that refuses raises ReactionRefused, and the caller's
+    transaction takes everything back. Only MANY_FIELDS may change."""
+    now = clock.now()
+    written: list[TicketEvent] = []
+    columns: dict[tuple[tuple[str, Any], ...], list[int]] = {}
+    tagged: list[tuple[Ticket, list[str], list[str]]] = []
+    done: list[tuple[Ticket, set[str]]] = []
+    was_open = {ticket.pk: ticket.is_open for ticket, _values in changes}
+    for ticket, values in changes:
+        if set(values) - MANY_FIELDS:
+            raise ValueError(f"Not changed together: {sorted(set(values) - MANY_FIELDS)}")
+        try:
+            staged = stage_changes(ticket, values, actor, now)
+        except DomainError as exc:  # e.g. solving with open tasks: this ticket goes alone
+            raise ReactionRefused(ticket.pk, exc) from exc
+        written += staged.events
+        if staged.tags is not None:
+            tagged.append((ticket, *staged.tags))
+        ticket.updated_at = now
+        key = tuple(sorted(_column_values(ticket, [*staged.columns, "updated_at"]).items()))
+        columns.setdefault(key, []).append(ticket.pk)
+        done.append((ticket, staged.changed))
+    for key, pks in columns.items():
+        Ticket.objects.filter(pk__in=pks).update(**{k: _in_db(k, v, now) for k, v in key})
+    _retag(tagged)
+    timed = [t for t, changed in done if changed & SLA_FIELDS]
+    written += clocks_sync_many(tickets=timed, now=now)
+    events.record(*written)
+    for ticket, changed in done:
+        _task_moved(ticket, was_open[ticket.pk], actor)
+        try:
+            if changed - RULE_FIELDS:
+                react(ticket, "field.changed", actor, changed=frozenset(changed))
+            if "status" in changed:
+                react(ticket, "status.changed", actor, changed=frozenset(changed))
+        except DomainError as exc:
+            raise ReactionRefused(ticket.pk, exc) from exc
+
+
+def _attname(name: str) -> str:
+    """The column attribute of a field: `team_id` for `team`."""
+    return str(getattr(Ticket._meta.get_field(name), "attname", name))
+
+
+_COALESCE = object()  # closing keeps the instant the ticket was solved, if it was
+
+
+def _column_values(ticket: Ticket, names: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in names:
+        attname = _attname(name)
+        out[attname] = getattr(ticket, attname)
+    if ticket.status == Status.CLOSED and "closed_at" in out:
+        out["solved_at"] = _COALESCE
+    return out
+
+
+def _in_db(name: str, value: Any, now: datetime) -> Any:
+    return Coalesce(F(name), Value(now)) if value is _COALESCE else value
+
+
+def _retag(tagged: list[tuple[Ticket, list[str], list[str]]]) -> None:
+    """Tags of many tickets: one DELETE of the links dropped, one INSERT of those added."""
+    if not tagged:
+        return
+    through = Ticket.tags.through
+    tags = tags_named({n for _t, old, new in tagged for n in [*old, *new]})
+    dropped: list[Q] = []
+    added = []
+    for ticket, old, new in tagged:
+        if gone := [tags[n].pk for n in set(old) - set(new)]:
+            dropped.append(Q(ticket_id=ticket.pk, tag_id__in=gone))
+        added += [through(ticket_id=ticket.pk, tag_id=tags[n].pk) for n in set(new) - set(old)]
+        getattr(ticket, "_prefetched_objects_cache", {}).pop("tags", None)  # stale now
+    if dropped:
+        through.objects.filter(reduce(operator.or_, dropped)).delete()
+    if added:
+        through.objects.bulk_create(added, ignore_conflicts=True)
 
 
 def ref_value(value: Any) -> Any:
@@ -172,58 +284,90 @@ def apply_changes(
     """Write the changed fields (and the columns in `also`, already set on the ticket) in one
     UPDATE; returns the names of the fields changed and their events, for the caller to record.
     """
-    dirty: list[str] = list(also)
-    written: list[TicketEvent] = []
     was_open = ticket.is_open
-    formed: set[str] = set()
+    staged = stage_changes(ticket, changes, actor, now, via=via)
+    if staged.tags is not None:
+        set_tags(ticket, staged.tags[1])
+    ticket.updated_at = now
+    ticket.save(update_fields=[*also, *staged.columns, "updated_at"])
+    _task_moved(ticket, was_open, actor)
+    return staged.changed - set(also), staged.events
+
+
+def _task_moved(ticket: Ticket, was_open: bool, actor: Actor) -> None:
+    """A task that opened or finished: its parent waits for it or stops waiting."""
+    if ticket.parent_id is not None and was_open != ticket.is_open:
+        from caredesk.tickets.services.tasks import task_status_changed
+
+        task_status_changed(ticket, actor)
+
+
+@dataclass
+class Staged:
+    """Changes set on a ticket in memory, not yet written: the columns to write, the fields
+    changed (form answers as `form.<name>`), their events, and the tags (old, new) if changed."""
+
+    columns: list[str] = field(default_factory=list)
+    changed: set[str] = field(default_factory=set)
+    events: list[TicketEvent] = field(default_factory=list)
+    tags: tuple[list[str], list[str]] | None = None
+
+
+def stage_changes(
+    ticket: Ticket,
+    changes: Mapping[str, Any],
+    actor: Actor,
+    now: Any,
+    *,
+    via: Mapping[str, str] | None = None,
+) -> Staged:
+    """Set the changed fields on the ticket in memory and build one event per real change."""
+    staged = Staged()
     if "status" in changes or "custom_status" in changes:
-        status_dirty, event = _apply_status(ticket, changes, actor, now, via or {})
-        dirty += status_dirty
-        written += [event] if event is not None else []
+        status_columns, event = _apply_status(ticket, changes, actor, now, via or {})
+        staged.columns += status_columns
+        staged.changed.update(status_columns)
+        staged.events += [event] if event is not None else []
     for key, new in changes.items():
         if key in ("status", "custom_status"):
             continue
         if key == "form":  # form answers: merged, one event per answer that changed
-            answers = dict(ticket.form_data or {})
+            answers, formed = dict(ticket.form_data or {}), False
             for name, value in seal_answers(new, phi_answer_names(ticket.category_id)).items():
                 if answers.get(name) != value:
-                    written.append(
+                    staged.events.append(
                         events.field_changed(
                             ticket, actor, f"form.{name}", answers.get(name), value
                         )
                     )
                     answers[name] = value
-                    formed.add(f"form.{name}")
+                    staged.changed.add(f"form.{name}")
+                    formed = True
             if formed:
                 ticket.form_data = answers
-                dirty.append("form_data")
+                staged.columns.append("form_data")
             continue
         if key == "tags":
-            old_tags = sorted(ticket.tags.values_list("name", flat=True))
+            old_tags = sorted(t.name for t in ticket.tags.all())
             if old_tags != new:
-                set_tags(ticket, new)
+                staged.tags = (old_tags, list(new))  # not a column: no field reaction
                 rule = (via or {}).get("tags")
-                written.append(
+                staged.events.append(
                     events.field_changed(ticket, actor, "tags", old_tags, new, rule=rule)
                 )
             continue
-        old = getattr(ticket, key)
+        old = getattr(ticket, _attname(key))  # a row by its id: no read of the row replaced
         if ref_value(old) == ref_value(new):
             continue
         setattr(ticket, key, new)
-        dirty.append(key)
-        written.append(
+        staged.columns.append(key)
+        staged.changed.add(key)
+        staged.events.append(
             events.field_changed(
                 ticket, actor, key, ref_value(old), ref_value(new), rule=(via or {}).get(key)
             )
         )
-    ticket.updated_at = now
-    ticket.save(update_fields=[*dirty, "updated_at"])
-    if ticket.parent_id is not None and was_open != ticket.is_open:
-        from caredesk.tickets.services.tasks import task_status_changed
-
-        task_status_changed(ticket, actor)
-    return (set(dirty) - set(also) - {"form_data"}) | formed, written
+    return staged
 
 
 def _apply_status(
