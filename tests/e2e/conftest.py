@@ -205,6 +205,14 @@ class Screen:
     def goto(self, path: str) -> Any:
         return self.page.goto(self.url(path), wait_until="load")
 
+    def settings(self, link: str) -> None:
+        """Open the top bar's Settings menu from the keyboard and follow one of its links."""
+        page = self.page
+        page.locator("#settings-menu > summary").focus()
+        page.keyboard.press("Enter")
+        with page.expect_navigation(wait_until="load"):
+            page.locator("#settings-menu").get_by_role("link", name=link, exact=True).click()
+
     def login(self, email: str, password: str) -> None:
         """Sign in as a person does, including the second step where the account needs one:
         staff without an authenticator set one up from the key the page shows."""

@@ -23,8 +23,7 @@ def test_admin_adds_a_status_agent_sets_it_requester_reads_it(open_screen):
     admin.login("p.lindqvist@caredesk.example", PASSWORD)
     admin.goto("/agent/")
     page = admin.page
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("link", name="Statuses").click()
+    admin.settings("Statuses")
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("link", name="New status").click()
     admin.allow("status of 422")  # the form answers 422 with its field errors

@@ -94,7 +94,7 @@ def test_removing_an_inserted_macro_sends_a_plain_reply(desk, screen):
     page = screen.page
     screen.login(desk.agent.email, PASSWORD)
     screen.goto(f"/agent/tickets/{desk.earlier.pk}/")
-    page.get_by_role("link", name="Macros").last.click()
+    page.get_by_role("link", name="Macros").last.click()  # the reply box's picker
     dialog = page.locator("dialog#macro-dialog")
     dialog.get_by_role("option", name=re.compile("Password reset steps")).click()
     expect(dialog.locator("[data-macro-text]")).to_have_text("Open the portal and choose Reset.")

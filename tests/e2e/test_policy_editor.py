@@ -51,7 +51,7 @@ def test_a_lead_edits_a_shipped_policy_with_the_form_and_tries_it_on_a_real_tick
     page = screen.page
 
     # --- the list: what each policy governs, and what is not set up yet ---------------------
-    page.get_by_role("link", name="Protocols").click()
+    screen.settings("Protocols")
     pipeline = page.get_by_role("row", name=re.compile("Technical support pipeline"))
     expect(pipeline).to_contain_text("Requesters: Client admin, Clinician")
     device = page.get_by_role("row", name=re.compile("Device escalation matrix"))
@@ -108,7 +108,7 @@ def test_a_lead_edits_a_shipped_policy_with_the_form_and_tries_it_on_a_real_tick
     screen.shoot("policy-try-real-ticket")
 
     # the technical pipeline's owner is a role, shown with the person who holds it
-    page.get_by_role("navigation", name="Account").get_by_role("link", name="Protocols").click()
+    screen.settings("Protocols")
     page.get_by_role("link", name="Technical support pipeline").click()
     page.get_by_label("Or a ticket described as JSON").fill(
         '{"subject": "Export fails", "channel": "email", "requester": {"type": "clinician"}}'

@@ -61,7 +61,7 @@ def test_a_lead_changes_a_rule_tries_it_and_saves_it_then_an_agent_meets_it(open
     lead = open_screen()
     lead.login(world["lead"].email, PASSWORD)
     page = lead.page
-    page.get_by_role("link", name="Protocols").click()
+    lead.settings("Protocols")
     expect(page.get_by_role("heading", level=1)).to_have_text("Protocols")
     page.get_by_role("link", name="Member services routing").click()
     editor = page.get_by_label("Policy (YAML)")

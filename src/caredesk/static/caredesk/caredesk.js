@@ -88,4 +88,19 @@
       e.preventDefault();
     }
   });
+  // The top bar's menus (<details>): Escape closes the open one and gives focus back to its
+  // button; a click elsewhere closes it.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var open = document.querySelector("details.topmenu[open]");
+    if (open) {
+      open.removeAttribute("open");
+      open.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", function (e) {
+    document.querySelectorAll("details.topmenu[open]").forEach(function (menu) {
+      if (!menu.contains(e.target)) menu.removeAttribute("open");
+    });
+  });
 })();
