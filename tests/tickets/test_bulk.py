@@ -142,12 +142,13 @@ def test_assigning_to_someone_who_works_no_tickets_is_refused_up_front(agent):
     [
         BulkChanges(assignee="lead"),  # type: ignore[arg-type]
         BulkChanges(status=Status.PENDING),
+        BulkChanges(status=Status.SOLVED),  # the solve guards read the page at once
         BulkChanges(priority=2),
         BulkChanges(team="other"),  # type: ignore[arg-type]
         BulkChanges(tags_add=("follow-up",), tags_remove=("vip",)),
         BulkChanges(custom_status="lab"),  # type: ignore[arg-type]
     ],
-    ids=["assign", "status", "level", "team", "tags", "custom-status"],
+    ids=["assign", "status", "solve", "level", "team", "tags", "custom-status"],
 )
 def test_a_page_of_25_tickets_takes_as_many_statements_as_5(
     changes, django_assert_max_num_queries, team
@@ -244,3 +245,19 @@ def test_a_protocol_refusing_one_ticket_in_reaction_leaves_the_others_changed(
         assert Ticket.objects.get(pk=t.pk).priority == 1
         assert _events(t, EventKind.FIELD_CHANGED).count() == 1  # the first pass left nothing
     assert heard.count(first.pk) == 2  # heard in the pass taken back, then on its own
+
+
+def test_solving_a_page_refuses_only_the_ticket_with_unfinished_work(agent, team):
+    from caredesk.tickets.services.checklists import checklist_item_add
+
+    ready, unfinished = make_ticket(team=team), make_ticket(team=team)
+    checklist_item_add(ticket=unfinished, text="Confirm the serial", required=True, actor=agent)
+    results = tickets_bulk_update(
+        ticket_ids=[ready.pk, unfinished.pk], changes=BulkChanges(status=Status.SOLVED), actor=agent
+    )
+    outcome = {r.ticket_id: (r.outcome, r.reason) for r in results}
+    assert outcome[ready.pk] == ("changed", "")
+    assert outcome[unfinished.pk][0] == "refused"
+    assert "Confirm the serial" in outcome[unfinished.pk][1]
+    assert Ticket.objects.get(pk=ready.pk).status == Status.SOLVED
+    assert Ticket.objects.get(pk=unfinished.pk).status != Status.SOLVED

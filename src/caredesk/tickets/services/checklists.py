@@ -55,24 +55,23 @@ def checklist_state(ticket: Ticket | int) -> ChecklistState:
     return ChecklistState(**{k.removeprefix("n_"): v or 0 for k, v in counts.items()})
 
 
-def checklist_open_required(ticket: Ticket | int) -> list[str]:
-    """The text of the required steps not done yet, in order."""
-    pk = ticket if isinstance(ticket, int) else ticket.pk
-    return list(
-        ChecklistItem.objects.filter(ticket_id=pk, required=True, done_at__isnull=True)
-        .order_by("position", "id")
-        .values_list("text", flat=True)
+def checklist_guard(tickets: Sequence[Ticket]) -> dict[int, list[str]]:
+    """The solve guard: the required steps still open (one query for every ticket)."""
+    missing: dict[int, list[str]] = {}
+    found = ChecklistItem.objects.filter(
+        ticket_id__in=[t.pk for t in tickets], required=True, done_at__isnull=True
     )
+    for ticket_id, text in found.order_by("ticket_id", "position", "id").values_list(
+        "ticket_id", "text"
+    ):
+        missing.setdefault(ticket_id, []).append(text)
+    return {pk: [_steps_not_done(texts)] for pk, texts in missing.items()}
 
 
-def checklist_guard(ticket: Ticket) -> list[str]:
-    """The solve guard: the required steps still open."""
-    missing = checklist_open_required(ticket)
-    if not missing:
-        return []
-    quoted = ", ".join(f"“{text}”" for text in missing)
-    steps = "step is" if len(missing) == 1 else "steps are"
-    return [f"{len(missing)} required checklist {steps} not done ({quoted})"]
+def _steps_not_done(texts: list[str]) -> str:
+    quoted = ", ".join(f"“{text}”" for text in texts)
+    steps = "step is" if len(texts) == 1 else "steps are"
+    return f"{len(texts)} required checklist {steps} not done ({quoted})"
 
 
 def _clean_text(text: str, errors: dict[str, list[str]], key: str = "text") -> str:

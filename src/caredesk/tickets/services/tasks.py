@@ -8,6 +8,8 @@ assignee (or, without one, its team) is told which task finished.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -31,16 +33,20 @@ def open_tasks(parent: Ticket | int) -> QuerySet[Ticket]:
     return Ticket.objects.filter(parent_id=pk, is_open=True)
 
 
-def tasks_guard(ticket: Ticket) -> list[str]:
-    """The solve guard: a ticket waits for its open tasks."""
-    refs = [
-        Ticket(pk=pk).ref for pk in open_tasks(ticket).order_by("id").values_list("pk", flat=True)
-    ]
-    if not refs:
-        return []
-    if len(refs) == 1:
-        return [f"its task {refs[0]} is still open"]
-    return [f"its tasks {', '.join(refs)} are still open"]
+def tasks_guard(tickets: Sequence[Ticket]) -> dict[int, list[str]]:
+    """The solve guard: a ticket waits for its open tasks (one query for every ticket)."""
+    refs: dict[int, list[str]] = {}
+    found = Ticket.objects.filter(parent_id__in=[t.pk for t in tickets], is_open=True)
+    for parent_id, pk in found.order_by("id").values_list("parent_id", "pk"):
+        refs.setdefault(parent_id, []).append(Ticket(pk=pk).ref)
+    return {
+        parent: [
+            f"its task {open_refs[0]} is still open"
+            if len(open_refs) == 1
+            else f"its tasks {', '.join(open_refs)} are still open"
+        ]
+        for parent, open_refs in refs.items()
+    }
 
 
 @transaction.atomic

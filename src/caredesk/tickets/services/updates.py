@@ -29,7 +29,7 @@ from caredesk.tickets.models import (
 from caredesk.tickets.services import events
 from caredesk.tickets.services.clocks import clocks_sync, clocks_sync_many
 from caredesk.tickets.services.events import Actor
-from caredesk.tickets.services.guards import check_solvable
+from caredesk.tickets.services.guards import check_solvable, refusal, solve_blockers_many, solving
 from caredesk.tickets.services.phi import phi_answer_names, seal_answers
 from caredesk.tickets.services.reactions import react
 from caredesk.tickets.services.statuses import custom_for, status_by_id
@@ -188,13 +188,21 @@ def tickets_update_many(
     tagged: list[tuple[Ticket, list[str], list[str]]] = []
     done: list[tuple[Ticket, set[str]]] = []
     was_open = {ticket.pk: ticket.is_open for ticket, _values in changes}
+    # the solve guards read every ticket being solved or closed at once; one with unfinished
+    # work (open tasks, required steps) sends the caller to change the tickets one at a time
+    finishing = [
+        ticket
+        for ticket, values in changes
+        if solving(ticket.status, values.get("status", ticket.status))
+    ]
+    blocked = solve_blockers_many(finishing)
+    for ticket in finishing:
+        if blocked[ticket.pk]:
+            raise ReactionRefused(ticket.pk, refusal(ticket, blocked[ticket.pk]))
     for ticket, values in changes:
         if set(values) - MANY_FIELDS:
             raise ValueError(f"Not changed together: {sorted(set(values) - MANY_FIELDS)}")
-        try:
-            staged = stage_changes(ticket, values, actor, now)
-        except DomainError as exc:  # e.g. solving with open tasks: this ticket goes alone
-            raise ReactionRefused(ticket.pk, exc) from exc
+        staged = stage_changes(ticket, values, actor, now, guarded=True)
         written += staged.events
         if staged.tags is not None:
             tagged.append((ticket, *staged.tags))
@@ -320,11 +328,15 @@ def stage_changes(
     now: Any,
     *,
     via: Mapping[str, str] | None = None,
+    guarded: bool = False,
 ) -> Staged:
-    """Set the changed fields on the ticket in memory and build one event per real change."""
+    """Set the changed fields on the ticket in memory and build one event per real change
+    (`guarded`: the solve guards were asked already, for many tickets at once)."""
     staged = Staged()
     if "status" in changes or "custom_status" in changes:
-        status_columns, event = _apply_status(ticket, changes, actor, now, via or {})
+        status_columns, event = _apply_status(
+            ticket, changes, actor, now, via or {}, guarded=guarded
+        )
         staged.columns += status_columns
         staged.changed.update(status_columns)
         staged.events += [event] if event is not None else []
@@ -371,13 +383,20 @@ def stage_changes(
 
 
 def _apply_status(
-    ticket: Ticket, changes: Mapping[str, Any], actor: Actor, now: Any, via: Mapping[str, str]
+    ticket: Ticket,
+    changes: Mapping[str, Any],
+    actor: Actor,
+    now: Any,
+    via: Mapping[str, str],
+    *,
+    guarded: bool = False,
 ) -> tuple[list[str], TicketEvent | None]:
     """A new category, custom status or both: one event, naming the statuses as the desk does
     ("Open → Awaiting lab results (Pending)")."""
     old_status, old_custom = ticket.status, status_by_id(ticket.custom_status_id)
     new_status = changes.get("status", old_status)
-    check_solvable(ticket, old_status, new_status)  # open tasks or required steps refuse it
+    if not guarded:
+        check_solvable(ticket, old_status, new_status)  # open tasks or required steps refuse it
     if "custom_status" in changes:
         new_custom = changes["custom_status"]
     else:
