@@ -47,13 +47,18 @@ def warranty_state(ends_on: date | None, today: date) -> str:
 
 @dataclass(frozen=True)
 class Entitlement:
-    """What a unit is entitled to today. Warranty alone for now; service plans and contracts
-    add to it (`plan`, and what they include) when they exist."""
+    """What a unit is entitled to today: its warranty, and the service plan and contract that
+    cover it (when they exist) with what they include."""
 
     warranty: str
     warranty_ends_on: date | None
     free_repair: bool
     plan: str = ""  # "" is "no plan"
+    contract: str = ""  # the contract's reference; "" is "no contract"
+    loaner: bool = False  # a loaner unit while the device is away
+    replacement_hours: int | None = None  # a replacement unit shipped within this many hours
+    response_minutes: int | None = None  # the plan's first-response target, if it sets one
+    channels: tuple[str, ...] = ()  # the channels the plan opens ("" tuple: the usual ones)
 
     @property
     def warranty_label(self) -> str:
