@@ -25,6 +25,7 @@ from caredesk.safety import listed  # noqa: E402
 from caredesk.safety.screen import EVENT_THRESHOLD, MODEL_THRESHOLD  # noqa: E402
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+GRID = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65)
 RULES_OUT_OF_SAMPLE = (
     "heldout.jsonl",
     "heldout3.jsonl",
@@ -104,6 +105,20 @@ def main() -> None:
             ]
             label = f"model >= {threshold}, a list event from {event}"
             print(f"{label:40s} {figures(list(zip(truth, flags, strict=True)))}")
+    print("\nthe earlier held-out sets (heldout*.jsonl), each scored by a model that never saw it")
+    held = [s for s in scored if s[0].startswith("heldout")]
+    held_outcomes = [listed(str(r["text"])).outcome for _, r, _ in held]
+    held_truth = [r["label"] != "none" for _, r, _ in held]
+    for threshold in GRID:
+        for event in GRID:
+            if event > threshold:
+                continue
+            flags = [
+                p >= (event if o == "event" else threshold)
+                for (_, _, p), o in zip(held, held_outcomes, strict=True)
+            ]
+            label = f"model >= {threshold}, a list event from {event}"
+            print(f"{label:40s} {figures(list(zip(held_truth, flags, strict=True)))}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ DATA = Path(__file__).parent / "data" / "reports.jsonl"
 HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"  # measured once; training data since
 HELDOUT3 = Path(__file__).parent / "data" / "heldout3.jsonl"  # measured once; training data since
 HELDOUT4 = Path(__file__).parent / "data" / "heldout4.jsonl"  # measured once; training data since
-HELDOUT5 = Path(__file__).parent / "data" / "heldout5.jsonl"  # measured only, never trained on
+HELDOUT5 = Path(__file__).parent / "data" / "heldout5.jsonl"  # measured once; training data since
+HELDOUT6 = Path(__file__).parent / "data" / "heldout6.jsonl"  # measured only, never trained on
 LANGS = ("en", "es", "fr", "de")
 
 
