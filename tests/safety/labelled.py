@@ -13,7 +13,8 @@ HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"  # measured once; tra
 HELDOUT3 = Path(__file__).parent / "data" / "heldout3.jsonl"  # measured once; training data since
 HELDOUT4 = Path(__file__).parent / "data" / "heldout4.jsonl"  # measured once; training data since
 HELDOUT5 = Path(__file__).parent / "data" / "heldout5.jsonl"  # measured once; training data since
-HELDOUT6 = Path(__file__).parent / "data" / "heldout6.jsonl"  # measured only, never trained on
+HELDOUT6 = Path(__file__).parent / "data" / "heldout6.jsonl"  # measured once; training data since
+HELDOUT7 = Path(__file__).parent / "data" / "heldout7.jsonl"  # measured only, never trained on
 LANGS = ("en", "es", "fr", "de")
 
 

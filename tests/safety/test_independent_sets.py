@@ -3,7 +3,7 @@
 No database: these tests read ``data/heldout.jsonl`` (second held-out set), ``data/develop.jsonl``
 (development), ``data/heldout3.jsonl`` (third held-out set), ``data/heldout4.jsonl`` (fourth
 held-out set), ``data/develop3.jsonl``, ``data/develop4.jsonl`` and ``data/everyday2.jsonl``
-(development and training), ``data/heldout5.jsonl`` (fifth held-out set), ``data/heldout6.jsonl`` (the held-out set of record),
+(development and training), ``data/heldout5.jsonl`` (fifth held-out set), ``data/heldout6.jsonl`` (sixth held-out set), ``data/develop5.jsonl`` (development and training),
 and the other ``data/*.jsonl`` sets only to make sure no text of a set repeats a text of another. They check each set's shape
 and label mix, never what any screen says about it; a failure names report ids only, never texts.
 """
@@ -199,6 +199,7 @@ class ExactSet:
     split: str
     mix: dict[str, int]  # reports per label in every language
     long_minimum: int  # long mails (600 to 3000 characters) in every language
+    kind_minimum: int = 2  # safety events naming each kind, in every language
 
 
 EXACT_SETS = [
@@ -223,6 +224,14 @@ EXACT_SETS = [
         "develop4",
         {"safety_event": 40, "possible_safety": 40, "none": 40},
         10,
+    ),
+    ExactSet(
+        "develop5.jsonl",
+        "d5",
+        "develop5",
+        {"safety_event": 45, "possible_safety": 25, "none": 50},
+        10,
+        kind_minimum=1,  # weighted to wrong doses and another patient's data
     ),
     ExactSet(
         "heldout6.jsonl",
@@ -251,9 +260,10 @@ def test_exact_sets_have_their_mix_and_kinds_in_every_language(exact):
     for lang, rows in _by_language(reports).items():
         assert Counter(r["label"] for r in rows) == spec.mix, lang
         if spec.mix.get("safety_event"):
-            # every kind is named by at least two safety events in every language
+            # every kind is named by enough safety events in every language
             kinds = Counter(k for r in rows if r["label"] == "safety_event" for k in r["kinds"])
-            assert {kind: kinds[kind] for kind in KINDS if kinds[kind] < 2} == {}, lang
+            thin = {kind: kinds[kind] for kind in KINDS if kinds[kind] < spec.kind_minimum}
+            assert thin == {}, lang
 
 
 def test_exact_sets_have_long_mails_and_none_longer_than_3000_characters(exact):
