@@ -247,3 +247,14 @@ def test_the_asset_page_and_the_ticket_card_cost_the_same_whatever_the_history(
         assert "3.49.0" in body  # the newest entry is shown
     page = client.get(pages[1]).content.decode()
     assert "Recent history" in page
+
+
+def test_the_demo_has_parts_two_locations_movements_and_one_alert(clock):
+    from caredesk.demo import demo_load
+    from caredesk.devices.models import ReorderAlert
+
+    demo_load(tickets=20)
+    assert StockLocation.objects.count() == 2 and Part.objects.count() >= 4
+    assert StockMovement.objects.count() > 40
+    alerts = list(ReorderAlert.objects.filter(cleared_at__isnull=True).values_list("part__number"))
+    assert alerts == [("PT-BAT-02",)]
