@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 from datetime import datetime, timedelta
@@ -709,6 +710,10 @@ DEMO_PARTS = [
 ]
 
 
+def _at(instant: datetime) -> datetime:
+    return instant
+
+
 def _setup_parts(now: datetime) -> None:
     """Two stock locations, a few parts, and 90 days of receipts, repair use, a transfer and a
     count; the battery pack ends below its floor (a reorder alert on the parts screen)."""
@@ -737,7 +742,7 @@ def _setup_parts(now: datetime) -> None:
         for week in range(12):
             for i in range(weekly):
                 at = start + timedelta(days=7 * week + 2 + i)
-                clock.set_source(lambda at=at: at)
+                clock.set_source(functools.partial(_at, at))
                 take_for_repair(part, 1, actor=lead, reference=f"RMA-{1000 + week * 10 + i}")
     battery = Part.objects.get(number="PT-BAT-02")
     clock.set_source(lambda: now - timedelta(days=2))
