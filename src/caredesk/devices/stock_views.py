@@ -42,8 +42,10 @@ def part_list(request: HttpRequest) -> HttpResponse:
         q, below = form.cleaned_data["q"], form.cleaned_data["below"]
     rows = list(stock_selectors.parts(q, below_floor_only=below)[: PAGE + 1])
     shown = rows[:PAGE]
-    states = stock_selectors.stock_states(shown)
     alerts = stock_selectors.open_alerts()
+    states = stock_selectors.stock_states(
+        {p.pk: p for p in [*shown, *(a.part for a in alerts.values())]}.values()
+    )
     places = stock_selectors.locations()
     items = [
         {
@@ -58,7 +60,7 @@ def part_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "items": items,
         "locations": places,
-        "alerts": list(alerts.values()),
+        "alerts": [(a, states[a.part_id]) for a in alerts.values()],
         "more": len(rows) > PAGE,
         "tab": "parts",
     }
