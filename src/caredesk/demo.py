@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 from datetime import datetime, timedelta
@@ -700,6 +701,55 @@ def _setup_devices(now: datetime) -> None:
     assets_import(rows=rows, actor=None, dry_run=False)
 
 
+DEMO_PARTS = [
+    # number, name, critical, lead time (days), unit cost, models, received, used per week
+    ("PT-BAT-02", "Home monitor battery pack", True, 30, "38.50", ["PT-HM2"], 44, 3),
+    ("PT-CUF-11", "Blood pressure cuff, adult", False, 14, "21.00", ["PT-HM2"], 20, 1),
+    ("KR-LED-04", "Stimulator lead set", True, 21, "64.00", ["KR-ST5"], 60, 2),
+    ("AL-PSU-90", "Console power supply", True, 45, "212.00", ["AL-CC9"], 3, 0),
+]
+
+
+def _at(instant: datetime) -> datetime:
+    return instant
+
+
+def _setup_parts(now: datetime) -> None:
+    """Two stock locations, a few parts, and 90 days of receipts, repair use, a transfer and a
+    count; the battery pack ends below its floor (a reorder alert on the parts screen)."""
+    from caredesk.accounts.models import User
+    from caredesk.devices.models import Part, StockLocation
+    from caredesk.devices.stock import stock_count, stock_receive, stock_transfer, take_for_repair
+
+    lead = User.objects.filter(email="rosa.lindqvist@caredesk.example").first()
+    depot = StockLocation.objects.create(name="Central depot", repair_default=True)
+    van = StockLocation.objects.create(name="Field van North")
+    models = {m.sku: m for m in ProductModel.objects.all()}
+    start = now - timedelta(days=88)
+    for number, name, critical, lead_days, cost, skus, received, weekly in DEMO_PARTS:
+        part = Part.objects.create(
+            number=number, name=name, critical=critical, lead_time_days=lead_days, unit_cost=cost
+        )
+        part.product_models.set([models[s] for s in skus if s in models])
+        clock.set_source(lambda: start)
+        stock_receive(part=part, location=depot, quantity=received, actor=lead, reference="PO-2207")
+        if weekly:
+            clock.set_source(lambda: start + timedelta(days=1))
+            stock_transfer(
+                part=part, source=depot, destination=van, quantity=2, actor=lead,
+                reason="van kit",
+            )  # fmt: skip
+        for week in range(12):
+            for i in range(weekly):
+                at = start + timedelta(days=7 * week + 2 + i)
+                clock.set_source(functools.partial(_at, at))
+                take_for_repair(part, 1, actor=lead, reference=f"RMA-{1000 + week * 10 + i}")
+    battery = Part.objects.get(number="PT-BAT-02")
+    clock.set_source(lambda: now - timedelta(days=2))
+    stock_count(part=battery, location=depot, counted=4, actor=lead, reason="quarterly shelf count")
+    clock.set_source(lambda: now)
+
+
 def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
     """Load the demo organizations, people, request types and tickets (once)."""
     rng = random.Random(seed)
@@ -729,5 +779,6 @@ def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
                 )
             clock.set_source(lambda: now)
             _setup_devices(now)
+            _setup_parts(now)
     finally:
         clock.set_source(previous)

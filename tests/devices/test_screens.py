@@ -115,7 +115,7 @@ def test_the_asset_page_shows_its_tickets_and_firmware_history(unit, agent):
     asset_update(asset=unit, changes={"firmware": "2.1.0"}, actor=lead)
     page = _client(agent).get(f"/agent/devices/{unit.pk}/").content.decode()
     assert ticket.ref in page
-    assert "Firmware changed none → 2.1.0" in page
+    assert "Firmware changed" in page and "none → 2.1.0" in page
     assert "In warranty" in page
 
 

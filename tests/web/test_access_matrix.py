@@ -1211,6 +1211,64 @@ API_MATRIX += [
 ]
 
 
+# -- spare parts and stock: support leads and administrators see the parts and manage stock;
+# agents edit no asset (support leads and administrators do). An empty stock form is refused for
+# its fields (422) once the person may use it.
+def _part(w: World) -> int:
+    from caredesk.devices.models import Part
+
+    part, _ = Part.objects.get_or_create(number="MX-P1", defaults={"name": "Matrix part"})
+    return part.pk
+
+
+LEADS_422 = {"agent": FORBIDDEN, "other_agent": FORBIDDEN, "supervisor": 422, "admin": 422}
+MATRIX += [
+    ("devices:parts", lambda w: "/agent/devices/parts/", "get", {**DEVICES_ANON, **LEADS_ONLY}),
+    (
+        "devices:part",
+        lambda w: f"/agent/devices/parts/{_part(w)}/",
+        "get",
+        {**DEVICES_ANON, **LEADS_ONLY},
+    ),
+    (
+        "devices:part-receive",
+        lambda w: f"/agent/devices/parts/{_part(w)}/receive/",
+        "post",
+        {**DEVICES_ANON, **LEADS_422},
+    ),
+    (
+        "devices:part-adjust",
+        lambda w: f"/agent/devices/parts/{_part(w)}/adjust/",
+        "post",
+        {**DEVICES_ANON, **LEADS_422},
+    ),
+    (
+        "devices:part-transfer",
+        lambda w: f"/agent/devices/parts/{_part(w)}/transfer/",
+        "post",
+        {**DEVICES_ANON, **LEADS_422},
+    ),
+    (
+        "devices:asset-edit",
+        lambda w: f"/agent/devices/{_asset(w)}/edit/",
+        "get",
+        {**DEVICES_ANON, **LEADS_ONLY},
+    ),
+]
+API_LEADS = {"agent": FORBIDDEN, "other_agent": FORBIDDEN, "supervisor": OK, "admin": OK}
+API_MATRIX += [
+    ("part list", lambda w: f"{API}/parts", "get", {**API_NOT_PORTAL, **API_LEADS}),
+    ("part get", lambda w: f"{API}/parts/{_part(w)}", "get", {**API_NOT_PORTAL, **API_LEADS}),
+    (
+        "part movements",
+        lambda w: f"{API}/parts/{_part(w)}/movements",
+        "get",
+        {**API_NOT_PORTAL, **API_LEADS},
+    ),
+    ("stock locations", lambda w: f"{API}/stock-locations", "get", {**API_NOT_PORTAL, **API_LEADS}),
+]
+
+
 # -- macros from the reply box and bulk actions ------------------------------------------------
 # Everyone who works tickets uses the shared macros and keeps their own; the shared ones are kept
 # by whoever holds rules.change_macro (support leads, administrators: tests/web/test_macros.py).
@@ -1692,6 +1750,12 @@ API_AUTHZ = {
     ("POST", "/api/v1/assets"): "tests/devices/test_api.py agents_read_but_do_not_register",
     ("PATCH", "/api/v1/assets/{asset_id}"): "tests/devices/test_api.py",
     ("POST", "/api/v1/assets/import"): "tests/devices/test_api.py agents_read_but_do_not_register",
+    ("GET", "/api/v1/parts"): "API_MATRIX part list",
+    ("GET", "/api/v1/parts/{part_id}"): "API_MATRIX part get",
+    ("GET", "/api/v1/parts/{part_id}/movements"): "API_MATRIX part movements",
+    ("GET", "/api/v1/stock-locations"): "API_MATRIX stock locations",
+    ("POST", "/api/v1/parts/{part_id}/receive"): "tests/devices/test_parts_api.py agents_neither",
+    ("POST", "/api/v1/parts/{part_id}/adjust"): "tests/devices/test_parts_api.py agents_neither",
 }
 
 
@@ -1906,6 +1970,18 @@ def _admin_product_model(w: World) -> Any:
     )
 
 
+def _admin_part(w: World) -> Any:
+    from caredesk.devices.models import Part
+
+    return Part.objects.get(pk=_part(w))
+
+
+def _admin_stock_location(w: World) -> Any:
+    from caredesk.devices.models import StockLocation
+
+    return StockLocation.objects.get_or_create(name="Matrix depot")[0]
+
+
 def _admin_escalation_policy(w: World) -> Any:
     from caredesk.oncall.models import EscalationPolicy
 
@@ -2014,6 +2090,11 @@ ADMIN_RULES: dict[str, AdminRule] = {
     ),
     "devices.ProductModel": AdminRule(
         _admin_product_model, view=DESK, add=ADMINS, change=ADMINS, delete=SUPER
+    ),
+    # the parts catalogue and the stock locations: seen by support leads, kept by administrators
+    "devices.Part": AdminRule(_admin_part, view=LEADS, add=ADMINS, change=ADMINS, delete=SUPER),
+    "devices.StockLocation": AdminRule(
+        _admin_stock_location, view=LEADS, add=ADMINS, change=ADMINS, delete=SUPER
     ),
 }
 

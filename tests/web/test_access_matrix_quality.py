@@ -62,13 +62,24 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     "desk:status-new": FORBIDDEN,
     "desk:status": FORBIDDEN,
     "desk:status-move": FORBIDDEN,
-    # importing assets is the support leads' and administrators'
+    # importing and editing assets, spare parts and stock are the support leads' and
+    # administrators'
     "devices:import": FORBIDDEN,
+    "devices:asset-edit": FORBIDDEN,
+    "devices:parts": FORBIDDEN,
+    "devices:part": FORBIDDEN,
+    "devices:part-receive": FORBIDDEN,
+    "devices:part-adjust": FORBIDDEN,
+    "devices:part-transfer": FORBIDDEN,
     # the supervisor's personal macro is the supervisor's alone
     "desk:macro (someone's personal)": 404,
 }
 API_UNLIKE_A_LEAD: dict[str, Any] = {
     "complaint export": OK,
+    "part list": FORBIDDEN,
+    "part get": FORBIDDEN,
+    "part movements": FORBIDDEN,
+    "stock locations": FORBIDDEN,
     "oncall override delete": FORBIDDEN,
 }
 

@@ -70,6 +70,13 @@ DEVICES_CATALOGUE = [
     for model in ("productclass", "productmodel")
     for verb in ("add", "change")
 ]
+# spare parts: support leads and administrators see the parts and their stock and receive,
+# adjust, count and transfer it (and are told when a part drops below its floor);
+# administrators keep the parts catalogue and the stock locations
+PARTS_STOCK = ["devices.view_part", "devices.view_stocklocation", "devices.manage_stock"]
+PARTS_CATALOGUE = [
+    f"devices.{verb}_{model}" for model in ("part", "stocklocation") for verb in ("add", "change")
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -121,6 +128,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_VIEW,
         *ONCALL_OVERRIDES,
         *DEVICES_WORK,
+        *PARTS_STOCK,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -213,6 +221,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_SETUP,
         *DEVICES_WORK,
         *DEVICES_CATALOGUE,
+        *PARTS_STOCK,
+        *PARTS_CATALOGUE,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too

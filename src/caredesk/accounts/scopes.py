@@ -95,7 +95,8 @@ SCOPES: dict[str, Scope] = {
             DEVICES,
             "Devices",
             "Read assets (serials, owners, warranty and entitlement); register, change and "
-            "import them where the owner's role allows.",
+            "import them where the owner's role allows; read spare parts and their stock, "
+            "receive and adjust it where the role allows.",
             ("devices.view_asset",),
         ),
         Scope(

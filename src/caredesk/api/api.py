@@ -25,6 +25,7 @@ from caredesk.api.integrations import router as integrations_router
 from caredesk.api.merge import router as merge_router
 from caredesk.api.oncall import router as oncall_router
 from caredesk.api.parser import StorableTextParser
+from caredesk.api.parts import router as parts_router
 from caredesk.api.rules import router as rules_router
 from caredesk.api.schemas import Id
 from caredesk.api.search import router as search_router
@@ -107,6 +108,7 @@ api.add_router("/", audit_router)
 api.add_router("/", complaints_router)
 api.add_router("/", oncall_router)
 api.add_router("/", devices_router)
+api.add_router("/", parts_router)
 api.add_router("/", search_router)
 
 

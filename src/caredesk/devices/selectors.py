@@ -10,11 +10,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from caredesk.core import clock
+from caredesk.devices.history import HistoryEntry, asset_history
 from caredesk.devices.models import Asset, AssetEvent, ProductModel
 from caredesk.devices.pure import ENDING_DAYS, Entitlement, Warranty, add_months, entitlement
 from caredesk.tickets.models import Ticket
 
 HISTORY_LIMIT = 50
+CARD_HISTORY = 3  # entries of the unit's history on a ticket's asset card
 
 
 def today() -> date:
@@ -43,6 +45,13 @@ class AssetCard:
     @property
     def unknown(self) -> bool:
         return not self.found
+
+    def recent(self) -> list[HistoryEntry]:
+        """The newest few entries of the (first) unit's history: one query per section,
+        whatever its length."""
+        if not self.found:
+            return []
+        return asset_history(self.found[0][0], limit=CARD_HISTORY)
 
 
 def card_for_serial(serial: str, on: date | None = None) -> AssetCard | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from caredesk.accounts.models import User
 from caredesk.core.access import form_errors_from, staff_with
@@ -13,11 +14,14 @@ from caredesk.core.agent_pages import sidebar
 from caredesk.core.errors import DomainError
 from caredesk.devices import selectors
 from caredesk.devices.forms import AssetFilterForm, ImportForm
+from caredesk.devices.history import HISTORY_LIMIT, asset_history
 from caredesk.devices.models import ProductModel
-from caredesk.devices.services import assets_import, read_csv
+from caredesk.devices.services import asset_update, assets_import, read_csv
+from caredesk.devices.stock_forms import AssetEditForm
+from caredesk.devices.stock_selectors import parts_of_model
 from caredesk.tickets.selectors import can_view_phi
 
-VIEW, IMPORT = "devices.view_asset", "devices.import_asset"
+VIEW, IMPORT, CHANGE = "devices.view_asset", "devices.import_asset", "devices.change_asset"
 PAGE = 100
 
 
@@ -61,11 +65,35 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "asset": asset,
         "entitlement": selectors.entitlement_of(asset),
         "patient_shown": can_view_phi(_user(request)),
-        "events": selectors.events_of(asset),
-        "tickets": selectors.tickets_naming(asset),
+        "history": asset_history(asset),
+        "history_limit": HISTORY_LIMIT,
         "tab": "assets",
     }
     return _page(request, "devices/asset.html", context)
+
+
+@staff_with(CHANGE)
+def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    asset = selectors.asset_get(pk)
+    if asset is None:
+        raise Http404("No such asset")
+    phi = can_view_phi(_user(request))
+    status = 200
+    if request.method == "POST":
+        form = AssetEditForm(request.POST, asset=asset, phi=phi)
+        status = 422
+        if form.is_valid():
+            try:
+                asset_update(asset=asset, changes=form.changes(), actor=_user(request))
+            except DomainError as exc:
+                form_errors_from(form, exc)
+            else:
+                flash.success(request, f"Asset {asset.serial} saved.")
+                return redirect("devices:asset", asset.pk)
+    else:
+        form = AssetEditForm(asset=asset, phi=phi)
+    context = {"asset": asset, "form": form, "tab": "assets"}
+    return _page(request, "devices/asset_edit.html", context, status)
 
 
 @staff_with(IMPORT)
@@ -93,4 +121,9 @@ def asset_import(request: HttpRequest) -> HttpResponse:
 @staff_with(VIEW)
 def model_list(request: HttpRequest) -> HttpResponse:
     models = list(ProductModel.objects.select_related("product_class").order_by("name"))
-    return _page(request, "devices/models.html", {"models": models, "tab": "models"})
+    parts: dict[int, Any] = {}
+    if _user(request).has_perm("devices.view_part"):
+        parts = parts_of_model([m.pk for m in models])
+    items = [(m, parts.get(m.pk, [])) for m in models]
+    context = {"items": items, "parts_shown": _user(request).has_perm("devices.view_part")}
+    return _page(request, "devices/models.html", {**context, "tab": "models"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from caredesk.devices import history
 from caredesk.devices.models import Asset
 from caredesk.devices.selectors import facts_for_serial, today
 from caredesk.rules.facts import FactSource, fact_source_register
@@ -19,5 +20,6 @@ def _asset_facts(ticket: Any) -> dict[str, Any]:
 
 
 def register() -> None:
+    history.register_own()
     fact_source_register(FactSource("asset", ASSET_FACTS, _asset_facts))
     sealed_register(Sealed("assets", Asset, ("patient_id",), index_part="asset patient indexes"))
