@@ -6,7 +6,16 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, TypeAlias
 
 from ninja import Schema
-from pydantic import ConfigDict, EmailStr, Field, StringConstraints, field_validator
+from pydantic import (
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+)
 
 from caredesk.tickets.selectors import QUEUES, SORTS
 
@@ -24,6 +33,20 @@ PriorityNumber = Annotated[int, Field(ge=1, le=4)]
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _one_status_error(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """One message for the field, not one per branch of the union."""
+    try:
+        return handler(value)
+    except ValidationError:
+        raise ValueError(
+            "Choose open, pending, on_hold, solved or closed, or a custom status's id."
+        ) from None
+
+
+# "then set status": a category, or a custom status by its id
+StatusAfter = Annotated[StatusAfterName | Id, WrapValidator(_one_status_error)]
 
 
 def _has_nul(value: Any) -> bool:
@@ -262,7 +285,12 @@ class MessageIn(Strict):
     kind: Literal["public", "internal"] = "public"
     body: Body = ""
     body_html: Body = ""
-    status_after: StatusAfterName | None = None
+    status_after: StatusAfter | None = Field(
+        None,
+        description="Then set the status: a built-in category (which keeps the ticket's status "
+        "if already in it, else takes the category's default) or a custom status by its id "
+        "(`GET /statuses`).",
+    )
     attachments: Annotated[list[AttachmentIn], Field(max_length=10)] = []
 
 
