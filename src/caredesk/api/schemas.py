@@ -135,6 +135,13 @@ class TaskRef(Schema):
     team_id: int | None
 
 
+class MailboxRef(Schema):
+    id: int
+    address: str
+    name: str
+    brand: str
+
+
 class TicketOut(Schema):
     id: int
     ref: str
@@ -172,6 +179,12 @@ class TicketOut(Schema):
     safety_codes: list[str] = Field(description="IMDRF codes of the finding (Annex A and E).")
     merged_into: int | None = Field(
         default=None, description="Closed by a merge: the id of the ticket it continues on."
+    )
+    received_via: MailboxRef | None = Field(
+        default=None,
+        description="The mailbox the ticket came in by (its address and brand); null when it "
+        "came in another way (portal, API, chat, phone) or on an address no mailbox has, which "
+        "is the default mailbox's brand.",
     )
     parent: TicketRef | None = Field(
         description="The ticket this one is a task of (tasks are internal: never a requester's)."

@@ -207,6 +207,7 @@ def _ranked_sql(terms: list[Term], *, internal: bool, within: str | None) -> tup
 class SearchFilters:
     q: str
     status: str | None = None
+    custom_status: int | None = None  # a custom status's id (its tickets only)
     priority: int | None = None
     team: int | None = None
     assignee: int | None = None
@@ -276,6 +277,7 @@ def _filtered(user: User, f: SearchFilters) -> QuerySet[Ticket]:
 
     exact: dict[str, Any] = {
         "status": f.status,
+        "custom_status_id": f.custom_status,
         "priority": f.priority,
         "team_id": f.team,
         "assignee_id": f.assignee,
@@ -335,7 +337,15 @@ def _ranked_ids(
         return [int(row[0]) for row in cursor.fetchall()], among
 
 
-LIST_RELATED = ("requester", "organization", "team", "assignee", "category")
+LIST_RELATED = (
+    "requester",
+    "organization",
+    "team",
+    "assignee",
+    "category",
+    "custom_status",
+    "received_via",
+)
 
 
 def ticket_search(*, user: User, filters: SearchFilters) -> SearchPage:
