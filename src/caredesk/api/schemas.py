@@ -182,7 +182,8 @@ class TicketOut(Schema):
     )
     received_via: MailboxRef | None = Field(
         default=None,
-        description="The mailbox the ticket came in by (its address and brand); null when it "
+        description="The mailbox the ticket came in by (its address and brand; a portal request "
+        "sent from a brand's portal link has that brand's mailbox); null when it "
         "came in another way (portal, API, chat, phone) or on an address no mailbox has, which "
         "is the default mailbox's brand.",
     )
