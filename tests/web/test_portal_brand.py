@@ -4,24 +4,11 @@ link names (`?brand=`)."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from caredesk.tickets.models import Mailbox, Ticket
-from tests.factories import RequestTypeFactory, login_verified, make_ticket, requester_with_login
+from tests.factories import RequestTypeFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def requester():
-    return requester_with_login(name="Wilhelmina Fairweather")
-
-
-@pytest.fixture
-def portal(requester) -> Client:
-    client = Client()
-    login_verified(client, requester.user)
-    return client
 
 
 @pytest.fixture

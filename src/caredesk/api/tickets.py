@@ -66,17 +66,7 @@ def _user(request: HttpRequest) -> User:
 
 def _with_relations(pk: int) -> Ticket:
     return (
-        Ticket.objects.select_related(
-            "requester",
-            "organization",
-            "team",
-            "assignee",
-            "category",
-            "custom_status",
-            "received_via",
-        )
-        .prefetch_related("tags")
-        .get(pk=pk)
+        Ticket.objects.select_related(*selectors.LIST_RELATED).prefetch_related("tags").get(pk=pk)
     )
 
 

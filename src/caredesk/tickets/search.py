@@ -337,20 +337,11 @@ def _ranked_ids(
         return [int(row[0]) for row in cursor.fetchall()], among
 
 
-LIST_RELATED = (
-    "requester",
-    "organization",
-    "team",
-    "assignee",
-    "category",
-    "custom_status",
-    "received_via",
-)
-
-
 def ticket_search(*, user: User, filters: SearchFilters) -> SearchPage:
     """One page of the tickets `user` may see that match, best first, with snippets: a
     ticket named exactly comes first; a constant number of queries per page."""
+    from caredesk.tickets.selectors import LIST_RELATED
+
     terms = _check(filters)
     qs = _filtered(user, filters)
     exact = _exact_ids(user, filters, qs) if filters.page == 1 else []
