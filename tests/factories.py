@@ -166,6 +166,13 @@ def complete_second_step(client: Client, user: User) -> Any:
     return client.post("/login/code/", {"code": second_step_code(user)})
 
 
+def signed_in(user: User) -> Client:
+    """A test client signed in as `user`, past the second step."""
+    client = Client()
+    login_verified(client, user)
+    return client
+
+
 def login_verified(client: Client, user: User) -> None:
     """`client.force_login` for a session that passed the second step (as a real sign-in does).
 

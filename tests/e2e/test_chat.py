@@ -118,15 +118,30 @@ def open_window(browser: Any, desk_url: str) -> Iterator[Callable[[], Screen]]:
         context.close()
 
 
+def _available(open_window: Callable[[], Screen], email: str) -> Screen:
+    """An agent's window, signed in, available for chats."""
+    agent = open_window()
+    agent.login(email, PASSWORD)
+    agent.goto("/agent/chats/")
+    agent.page.get_by_role("button", name="Become available").click()
+    expect(agent.page.get_by_text("You are available for chats.")).to_be_visible()
+    return agent
+
+
+def _widget(open_window: Callable[[], Screen], clinic_url: str) -> tuple[Screen, Any, Any]:
+    """A visitor's window on the clinic's site with the chat widget opened."""
+    visitor = open_window()
+    page = visitor.page
+    page.goto(clinic_url, wait_until="load")
+    page.get_by_role("button", name="Chat with us").click()
+    return visitor, page, page.get_by_role("dialog", name="Chat with us")
+
+
 def test_a_visitor_and_an_agent_chat(
     open_window: Callable[[], Screen], clinic_url: str, clock: Any
 ) -> None:
     AgentFactory(name="Amara Osei", email="amara.osei@caredesk.example")
-    agent = open_window()
-    agent.login("amara.osei@caredesk.example", PASSWORD)
-    agent.goto("/agent/chats/")
-    agent.page.get_by_role("button", name="Become available").click()
-    expect(agent.page.get_by_text("You are available for chats.")).to_be_visible()
+    agent = _available(open_window, "amara.osei@caredesk.example")
 
     visitor = open_window()
     page = visitor.page
@@ -202,11 +217,7 @@ def test_with_nobody_available_the_widget_takes_a_message(
     open_window: Callable[[], Screen], clinic_url: str, clock: Any
 ) -> None:
     availability_set(agent=AgentFactory(), available=False)
-    visitor = open_window()
-    page = visitor.page
-    page.goto(clinic_url, wait_until="load")
-    page.get_by_role("button", name="Chat with us").click()
-    dialog = page.get_by_role("dialog", name="Chat with us")
+    visitor, page, dialog = _widget(open_window, clinic_url)
     expect(dialog.get_by_text("No one is free to chat right now.")).to_be_visible()
     form = dialog.get_by_role("form", name="Leave a message")
     visitor.allow("status of 422")  # the form's answer when fields are missing
@@ -230,17 +241,9 @@ def test_a_reply_on_the_ticket_page_and_a_file_reach_the_chat(
 ) -> None:
     AgentFactory(name="Amara Osei", email="amara.osei@caredesk.example")
     AgentFactory(name="Bram Olsen", email="bram.olsen@caredesk.example")
-    agent = open_window()
-    agent.login("amara.osei@caredesk.example", PASSWORD)
-    agent.goto("/agent/chats/")
-    agent.page.get_by_role("button", name="Become available").click()
-    expect(agent.page.get_by_text("You are available for chats.")).to_be_visible()
+    agent = _available(open_window, "amara.osei@caredesk.example")
 
-    visitor = open_window()
-    page = visitor.page
-    page.goto(clinic_url, wait_until="load")
-    page.get_by_role("button", name="Chat with us").click()
-    dialog = page.get_by_role("dialog", name="Chat with us")
+    visitor, page, dialog = _widget(open_window, clinic_url)
     form = dialog.get_by_role("form", name="Start a chat")
     form.get_by_label("Your name").fill("Liesel Varga")
     form.get_by_label("Email").fill("liesel.varga@patients.example")
@@ -301,11 +304,7 @@ def test_a_chat_nobody_takes_offers_the_message_form(
     settings.CAREDESK_CHAT_VISITOR_GONE_MINUTES = 60
     settings.CAREDESK_CHAT_AGENT_AWAY_MINUTES = 60
     availability_set(agent=AgentFactory(), available=True)
-    visitor = open_window()
-    page = visitor.page
-    page.goto(clinic_url, wait_until="load")
-    page.get_by_role("button", name="Chat with us").click()
-    dialog = page.get_by_role("dialog", name="Chat with us")
+    visitor, page, dialog = _widget(open_window, clinic_url)
     form = dialog.get_by_role("form", name="Start a chat")
     form.get_by_label("Your name").fill("Odile Brenner")
     form.get_by_label("Email").fill("odile@patients.example")

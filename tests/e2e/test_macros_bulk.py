@@ -117,7 +117,7 @@ def test_agent_manages_macros(desk, screen):
     page.get_by_role("link", name="New macro").click()
     page.get_by_label("Name").fill("Closing note")
     page.get_by_label("Text").fill("Thanks {{requester.first_name}}, closing this now.")
-    page.get_by_label("Then set status").select_option("solved")
+    page.get_by_label("Then set status").select_option(label="Solved")
     screen.check("new macro")
     screen.shoot("macro-edit")
     page.get_by_role("button", name="Save macro").click()

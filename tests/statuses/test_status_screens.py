@@ -14,19 +14,13 @@ from caredesk.tickets.services.statuses import StatusIn, status_save
 from tests.factories import (
     AgentFactory,
     TeamFactory,
-    login_verified,
     make_ticket,
     requester_with_login,
+    signed_in,
     supervisor,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    login_verified(client, user)
-    return client
 
 
 @pytest.fixture

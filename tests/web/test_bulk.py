@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from caredesk.tickets.models import Status, Ticket
 from caredesk.tickets.services import ticket_update
-from tests.factories import AgentFactory, TeamFactory, login_verified, make_ticket
+from tests.factories import TeamFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -15,18 +14,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def team():
     return TeamFactory(name="Frontline", slug="tier-1")
-
-
-@pytest.fixture
-def agent(team):
-    return AgentFactory(name="Ines Marlow", teams=[team])
-
-
-@pytest.fixture
-def desk(agent) -> Client:
-    client = Client()
-    login_verified(client, agent)
-    return client
 
 
 def test_each_row_has_a_checkbox_for_the_bulk_form(desk, team):

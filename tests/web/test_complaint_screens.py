@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from caredesk.accounts.roles import ROLE_ADMIN, ROLE_QUALITY
@@ -19,7 +18,13 @@ from caredesk.complaints.services import (
     complaint_update,
 )
 from caredesk.compliance.models import AuditAction, AuditEntry
-from tests.factories import AgentFactory, ContactFactory, TeamFactory, login_verified, make_ticket
+from tests.factories import (
+    AgentFactory,
+    ContactFactory,
+    TeamFactory,
+    make_ticket,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +39,6 @@ def team(clock, settings):
 def ticket(team):
     requester = ContactFactory(name="Ottoline Berrisford", email="o.berrisford@patients.example")
     return make_ticket(requester, subject="Walker brake failed, patient fell", team=team)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    login_verified(client, user)
-    return client
 
 
 @pytest.fixture

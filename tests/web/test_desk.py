@@ -26,13 +26,6 @@ def agent():
     return AgentFactory(teams=[TeamFactory(slug="tier-1")])
 
 
-@pytest.fixture
-def desk(agent) -> Client:
-    client = Client()
-    login_verified(client, agent)
-    return client
-
-
 def test_every_response_carries_a_strict_csp(desk):
     response = desk.get("/agent/")
     csp = response["Content-Security-Policy"]

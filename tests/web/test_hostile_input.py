@@ -30,6 +30,7 @@ from tests.factories import (
     login_verified,
     make_ticket,
     requester_with_login,
+    signed_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +38,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def desk(admin_user) -> Client:
-    client = Client()
-    login_verified(client, admin_user)
-    return client
+    return signed_in(admin_user)
 
 
 @pytest.mark.parametrize(

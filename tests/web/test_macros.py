@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from caredesk.rules.macros import MacroIn, macro_save
 from caredesk.rules.models import Macro
 from caredesk.tickets.models import Message, Status, Ticket
 from tests.factories import (
-    AgentFactory,
     OrganizationFactory,
     TeamFactory,
-    login_verified,
     make_ticket,
     requester_with_login,
+    signed_in,
     supervisor,
 )
 
@@ -27,11 +25,6 @@ def team():
 
 
 @pytest.fixture
-def agent(team):
-    return AgentFactory(name="Ines Marlow", teams=[team])
-
-
-@pytest.fixture
 def lead(team):
     return supervisor(name="Ruth Calloway", teams=[team])
 
@@ -40,12 +33,6 @@ def lead(team):
 def ticket(team):
     june = requester_with_login(name="June Halloway", organization=OrganizationFactory())
     return make_ticket(june, team=team, subject="Camera does not start")
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    login_verified(client, user)
-    return client
 
 
 @pytest.fixture

@@ -4,13 +4,12 @@ policy form's mailbox and brand scope."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from caredesk.accounts.roles import ROLE_ADMIN
 from caredesk.rules.models import Policy
 from caredesk.rules.policies import policy_save_yaml
 from caredesk.tickets.models import Mailbox
-from tests.factories import AgentFactory, TeamFactory, login_verified, supervisor
+from tests.factories import AgentFactory, TeamFactory, signed_in, supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +21,6 @@ NEW = {
     "active": "on",
     "is_default": "on",
 }
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    login_verified(client, user)
-    return client
 
 
 @pytest.fixture

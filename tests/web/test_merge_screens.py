@@ -9,11 +9,8 @@ from django.test import Client
 from caredesk.tickets.models import Status, Ticket, TicketCC
 from caredesk.tickets.services.merge import ticket_merge
 from tests.factories import (
-    AgentFactory,
     ContactFactory,
     OrganizationFactory,
-    TeamFactory,
-    login_verified,
     make_ticket,
     requester_with_login,
 )
@@ -22,25 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def team():
-    return TeamFactory(name="Frontline", slug="frontline")
-
-
-@pytest.fixture
-def agent(team):
-    return AgentFactory(name="Ines Marlow", teams=[team])
-
-
-@pytest.fixture
 def org():
     return OrganizationFactory(name="Northgate Health")
-
-
-@pytest.fixture
-def desk(agent) -> Client:
-    client = Client()
-    login_verified(client, agent)
-    return client
 
 
 def test_the_merge_page_previews_both_and_merges_on_confirm(desk, team, org):

@@ -23,18 +23,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def requester():
-    return requester_with_login(name="Wilhelmina Fairweather")
-
-
-@pytest.fixture
-def portal(requester) -> Client:
-    client = Client()
-    login_verified(client, requester.user)
-    return client
-
-
-@pytest.fixture
 def device_form():
     rtype = RequestTypeFactory(
         name="Device error", slug="device-error", default_team=TeamFactory(slug="tier-2")

@@ -20,6 +20,7 @@ from tests.factories import (
     login_verified,
     make_ticket,
     requester_with_login,
+    signed_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +37,7 @@ def basic_client():
 
 @pytest.fixture
 def portal(basic_client) -> Client:
-    client = Client()
-    login_verified(client, basic_client.user)
-    return client
+    return signed_in(basic_client.user)
 
 
 @pytest.fixture

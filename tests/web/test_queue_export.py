@@ -22,6 +22,7 @@ from tests.factories import (
     login_verified,
     make_ticket,
     requester_with_login,
+    signed_in,
     supervisor,
 )
 
@@ -31,9 +32,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def lead(clock):
     person = supervisor(name="Noor Castellan")
-    client = Client()
-    login_verified(client, person)
-    return person, client
+    return person, signed_in(person)
 
 
 def rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]

@@ -10,9 +10,9 @@ from caredesk.tickets.services import Body, message_add
 from tests.factories import (
     AgentFactory,
     TeamFactory,
-    login_verified,
     make_ticket,
     requester_with_login,
+    signed_in,
     supervisor,
 )
 
@@ -22,9 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def lead_client(clock):
     lead = supervisor()
-    client = Client()
-    login_verified(client, lead)
-    return lead, client
+    return lead, signed_in(lead)
 
 
 def _api(user):

@@ -19,13 +19,6 @@ def agent():
     return AgentFactory(name="Ines Marlow")
 
 
-@pytest.fixture
-def desk(agent) -> Client:
-    client = Client()
-    login_verified(client, agent)
-    return client
-
-
 def test_the_page_offers_only_the_scopes_the_role_allows(desk):
     page = desk.get("/agent/tokens/").content.decode()
     for offered in ("tickets:read", "tickets:write", "contacts"):

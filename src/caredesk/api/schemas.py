@@ -6,7 +6,16 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, TypeAlias
 
 from ninja import Schema
-from pydantic import ConfigDict, EmailStr, Field, StringConstraints, field_validator
+from pydantic import (
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+)
 
 from caredesk.tickets.selectors import QUEUES, SORTS
 
@@ -24,6 +33,20 @@ PriorityNumber = Annotated[int, Field(ge=1, le=4)]
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _one_status_error(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """One message for the field, not one per branch of the union."""
+    try:
+        return handler(value)
+    except ValidationError:
+        raise ValueError(
+            "Choose open, pending, on_hold, solved or closed, or a custom status's id."
+        ) from None
+
+
+# "then set status": a category, or a custom status by its id
+StatusAfter = Annotated[StatusAfterName | Id, WrapValidator(_one_status_error)]
 
 
 def _has_nul(value: Any) -> bool:
@@ -112,6 +135,13 @@ class TaskRef(Schema):
     team_id: int | None
 
 
+class MailboxRef(Schema):
+    id: int
+    address: str
+    name: str
+    brand: str
+
+
 class TicketOut(Schema):
     id: int
     ref: str
@@ -149,6 +179,13 @@ class TicketOut(Schema):
     safety_codes: list[str] = Field(description="IMDRF codes of the finding (Annex A and E).")
     merged_into: int | None = Field(
         default=None, description="Closed by a merge: the id of the ticket it continues on."
+    )
+    received_via: MailboxRef | None = Field(
+        default=None,
+        description="The mailbox the ticket came in by (its address and brand; a portal request "
+        "sent from a brand's portal link has that brand's mailbox); null when it "
+        "came in another way (portal, API, chat, phone) or on an address no mailbox has, which "
+        "is the default mailbox's brand.",
     )
     parent: TicketRef | None = Field(
         description="The ticket this one is a task of (tasks are internal: never a requester's)."
@@ -262,7 +299,12 @@ class MessageIn(Strict):
     kind: Literal["public", "internal"] = "public"
     body: Body = ""
     body_html: Body = ""
-    status_after: StatusAfterName | None = None
+    status_after: StatusAfter | None = Field(
+        None,
+        description="Then set the status: a built-in category (which keeps the ticket's status "
+        "if already in it, else takes the category's default) or a custom status by its id "
+        "(`GET /statuses`).",
+    )
     attachments: Annotated[list[AttachmentIn], Field(max_length=10)] = []
 
 

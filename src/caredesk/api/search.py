@@ -26,6 +26,9 @@ router = Router(tags=["search"])
 class SearchQuery(Clean):
     q: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     status: StatusName | None = None
+    custom_status: Id | None = Field(
+        None, description="A custom status's id (`GET /statuses`): only its tickets."
+    )
     priority: PriorityNumber | None = None
     team: Id | None = None
     assignee: Id | None = None

@@ -97,8 +97,18 @@ def ticket_out(
         "safety": t.safety,
         "safety_codes": list(t.safety_codes or []),
         "merged_into": t.merged_into_id,
+        "received_via": mailbox_out(t.received_via) if t.received_via_id else None,
         "parent": {"id": t.parent_id, "ref": t.parent_ref} if t.parent_id else None,
         "tasks": tasks or [],
+    }
+
+
+def mailbox_out(mailbox: Any) -> dict[str, Any]:
+    return {
+        "id": mailbox.pk,
+        "address": mailbox.address,
+        "name": mailbox.name,
+        "brand": mailbox.brand,
     }
 
 

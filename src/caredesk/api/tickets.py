@@ -66,11 +66,7 @@ def _user(request: HttpRequest) -> User:
 
 def _with_relations(pk: int) -> Ticket:
     return (
-        Ticket.objects.select_related(
-            "requester", "organization", "team", "assignee", "category", "custom_status"
-        )
-        .prefetch_related("tags")
-        .get(pk=pk)
+        Ticket.objects.select_related(*selectors.LIST_RELATED).prefetch_related("tags").get(pk=pk)
     )
 
 
@@ -414,7 +410,7 @@ def message_create(
         body=Body(text=payload.body, html=payload.body_html),
         actor=user,
         uploads=_uploads(payload.attachments),
-        status_after=payload.status_after,
+        status_after=None if payload.status_after is None else str(payload.status_after),
     )
     message = selectors.messages_for(user=user, ticket=ticket).filter(pk=message.pk).get()
     return Status(201, serialize.message_out(message))

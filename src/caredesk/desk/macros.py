@@ -18,12 +18,19 @@ from django.shortcuts import redirect, render
 from caredesk.accounts.capabilities import works_tickets
 from caredesk.core.access import form_errors_from, guard
 from caredesk.core.errors import DomainError, NotFound
+from caredesk.desk.forms import StatusField, status_choices
 from caredesk.desk.views import _sidebar, _ticket_or_404, _user, recount
 from caredesk.rules import macros as service
 from caredesk.rules.models import Macro, MacroKind
 from caredesk.rules.placeholders import NAMES
 from caredesk.tickets.models import MessageKind, Priority, Status, Ticket
 from caredesk.tickets.services import Upload
+from caredesk.tickets.services.statuses import (
+    default_status,
+    grouped,
+    statuses_active,
+    statuses_all,
+)
 
 
 class MacroForm(forms.Form):
@@ -40,11 +47,7 @@ class MacroForm(forms.Form):
     shared = forms.BooleanField(
         required=False, label="Shared with the whole desk (otherwise only you see it)"
     )
-    set_status = forms.ChoiceField(
-        required=False,
-        choices=[("", "No change"), *[(s.value, s.label) for s in service.MACRO_STATUSES]],
-        label="Then set status",
-    )
+    set_status = StatusField(required=False, label="Then set status")
     set_priority = forms.TypedChoiceField(
         required=False,
         coerce=int,
@@ -55,6 +58,23 @@ class MacroForm(forms.Form):
     add_tags = forms.CharField(
         required=False, max_length=1000, label="Then add tags", help_text="Separate with commas."
     )
+
+    def __init__(self, *args: Any, keep: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["set_status"]
+        assert isinstance(field, StatusField)
+        # the statuses in use by category (and the macro's own, if no longer in use)
+        statuses = [s for s in statuses_all() if s.active or str(s.pk) == keep]
+        field.choices = [("", "No change")] + [
+            (label, [(str(s.pk), s.agent_label) for s in members])
+            for label, members in grouped(statuses)
+        ]
+
+    def clean_set_status(self) -> str:
+        value = str(self.cleaned_data["set_status"] or "")
+        if value in (Status.NEW, Status.CLOSED):
+            raise forms.ValidationError("A macro sets open, pending, on hold or solved.")
+        return value
 
     def data_in(self) -> service.MacroIn:
         d = self.cleaned_data
@@ -72,11 +92,19 @@ class MacroForm(forms.Form):
 class ApplyForm(forms.Form):
     kind = forms.ChoiceField(choices=MessageKind.choices[:2], widget=forms.RadioSelect)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=100_000)
-    status_after = forms.ChoiceField(
-        choices=[("", "As the macro says"), *[(s.value, s.label) for s in Status if s != "new"]],
-        required=False,
-        label="Then set status",
-    )
+    status_after = StatusField(required=False, label="Then set status")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["status_after"]
+        assert isinstance(field, StatusField)
+        field.choices = [("", "As the macro says"), *status_choices(statuses_active())]
+
+    def clean_status_after(self) -> str:
+        value = str(self.cleaned_data["status_after"] or "")
+        if value == Status.NEW:
+            raise forms.ValidationError("A reply never sets a ticket back to new.")
+        return value
 
 
 def _fragment(request: HttpRequest) -> bool:
@@ -204,7 +232,8 @@ def macro_edit(request: HttpRequest, macro_id: int | None = None) -> HttpRespons
         service.macro_set_active(macro=macro, active=active, actor=user)
         flash.success(request, f"“{macro.name}” {'is back' if active else 'is retired'}.")
         return redirect("desk:macros")
-    form = MacroForm(request.POST or None, initial=_initial(macro))
+    initial = _initial(macro)
+    form = MacroForm(request.POST or None, initial=initial, keep=initial.get("set_status", ""))
     if not service.may_manage_shared(user) or macro is not None:
         del form.fields["shared"]  # an agent's macros are personal; a macro keeps its kind
     status = 200
@@ -237,7 +266,15 @@ def _initial(macro: Macro | None) -> dict[str, Any]:
         "kind": macro.kind,
         "body": macro.body,
         "shared": macro.shared,
-        "set_status": macro.set_status,
+        "set_status": _status_initial(macro.set_status),
         "set_priority": macro.set_priority,
         "add_tags": ", ".join(macro.add_tags or []),
     }
+
+
+def _status_initial(value: str) -> str:
+    """A macro kept with a built-in category shows that category's default status."""
+    if value and not value.isdigit():
+        default = default_status(value)
+        return str(default.pk) if default is not None else ""
+    return value

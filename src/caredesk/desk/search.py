@@ -15,6 +15,7 @@ from caredesk.desk.forms import agents
 from caredesk.desk.views import _sidebar
 from caredesk.tickets import search
 from caredesk.tickets.models import Channel, Priority, Status
+from caredesk.tickets.services.statuses import grouped, statuses_all
 
 
 def _choices(pairs: Any, blank: str) -> list[tuple[Any, str]]:
@@ -46,7 +47,23 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields["status"].choices = _choices(Status.choices, "Any")
+        # a category, or one status of the desk's own (by its id), as the queue's filter
+        fields["status"].choices = _choices(
+            [
+                ("Category", Status.choices),
+                *[
+                    (
+                        f"{label} statuses",
+                        [
+                            (str(s.pk), s.agent_label + ("" if s.active else " (not in use)"))
+                            for s in members
+                        ],
+                    )
+                    for label, members in grouped(statuses_all())
+                ],
+            ],
+            "Any",
+        )
         fields["priority"].choices = _choices(
             [(v, f"{v} · {label}") for v, label in Priority.choices], "Any"
         )
@@ -64,7 +81,8 @@ class SearchForm(forms.Form):
         data = self.cleaned_data
         return search.SearchFilters(
             q=data["q"],
-            status=data["status"] or None,
+            status=data["status"] if data["status"] in Status.values else None,
+            custom_status=int(data["status"]) if data["status"].isdigit() else None,
             priority=data["priority"],
             team=data["team"],
             assignee=data["assignee"],

@@ -158,15 +158,24 @@ def acknowledgement_text(
     return render_to_string("mail/acknowledgement.txt", context)
 
 
-def acknowledge(opened: Opened, text: str, *, receipt: bool = False) -> bool:
+def acknowledge(
+    opened: Opened, text: str, *, receipt: bool = False, cc: list[str] | None = None
+) -> bool:
     """Queue the acknowledgement of a ticket just opened (in its transaction); False when none
-    is due. A `receipt` (the portal's) also lists the answers the requester gave."""
+    is due. A `receipt` (the portal's) also lists the answers the requester gave. `cc`: the
+    people the request was copied to (never the desk's own addresses: the caller leaves them
+    out), who receive it too, each within the same hourly limit."""
     ticket = opened.ticket
     email = ticket.requester.email
     if not email or not settings.CAREDESK_ACKNOWLEDGE:
         return False
     if not hit("ack", email.lower(), limit=PER_ADDRESS_PER_HOUR, window=3600).allowed:
         return False
+    copied = [
+        a
+        for a in dict.fromkeys(a.lower() for a in cc or [])
+        if a != email.lower() and hit("ack", a, limit=PER_ADDRESS_PER_HOUR, window=3600).allowed
+    ]
     mail_requester(
         ticket,
         subject=f"[{ticket.ref}] Received: {ticket.subject}",
@@ -174,5 +183,6 @@ def acknowledge(opened: Opened, text: str, *, receipt: bool = False) -> bool:
             ticket, text, tags=opened.tags, clocks=opened.clocks, answers=receipt
         ),
         auto="auto-replied",
+        cc=copied,
     )
     return True

@@ -22,3 +22,6 @@ class IntakeConfig(AppConfig):
         )
         # received mail: what governance exports, erases and purges of it
         records.register()
+        from caredesk.intake.services import watch_own_addresses
+
+        watch_own_addresses()

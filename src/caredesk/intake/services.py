@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 
 from caredesk.accounts.models import Contact, Organization, User
 from caredesk.accounts.services import requester_for_email
-from caredesk.core import clock
+from caredesk.core import clock, confcache
 from caredesk.core import text as storable
 from caredesk.core.errors import DomainError
 from caredesk.core.filetypes import program_kind
@@ -260,18 +260,72 @@ def _answered(parsed: ParsedMail, contact: Contact) -> Ticket | None:
     return None
 
 
+OWN = "own_addresses"
+
+
 def own_addresses() -> set[str]:
-    """The desk's own mailboxes: never put in copy of a ticket."""
+    """The desk's own mailboxes: never put in copy of a ticket. The mailboxes' and the
+    organizations' addresses are kept per process (a stamp read per mail, reloaded when a
+    mailbox or an organization's mail addresses change); the settings are read each time."""
     found = {
         settings.DEFAULT_FROM_EMAIL,
         settings.CAREDESK_REPLY_ADDRESS,
         *settings.CAREDESK_OWN_ADDRESSES,
-        *Mailbox.objects.values_list("address", flat=True),
     }
+    return _clean(found) | confcache.cached(OWN, _stored_addresses)
+
+
+def _clean(found: set[str]) -> set[str]:
+    return {a.strip().lower() for a in found if a and "@" in a}
+
+
+def _stored_addresses() -> frozenset[str]:
+    found = set(Mailbox.objects.values_list("address", flat=True))
     for reply_to, sender in Organization.objects.values_list("mail_reply_to", "mail_from"):
         found.add(reply_to)
         found.add(parseaddr(sender)[1])
-    return {a.strip().lower() for a in found if a and "@" in a}
+    return frozenset(_clean(found))
+
+
+_MAIL_FIELDS = ("mail_reply_to", "mail_from")
+
+
+def _org_addresses(org: Organization) -> tuple[Any, ...]:
+    """The organization's mail addresses as loaded (None for a deferred field: never loaded
+    here, which would cost a query per row)."""
+    return tuple(org.__dict__.get(name) for name in _MAIL_FIELDS)
+
+
+def watch_own_addresses() -> None:
+    """Drop the kept addresses when a mailbox is saved or deleted, or an organization's mail
+    addresses change (an organization saved with the same addresses costs nothing)."""
+    from django.db.models.signals import post_delete, post_init, post_save
+
+    def loaded(sender: Any, instance: Organization, **_kw: Any) -> None:
+        instance._own_loaded = _org_addresses(instance)  # type: ignore[attr-defined]
+
+    def saved(
+        sender: Any, instance: Organization, created: bool, update_fields: Any = None, **_kw: Any
+    ) -> None:
+        if update_fields is not None and not set(_MAIL_FIELDS) & set(update_fields):
+            return
+        now = _org_addresses(instance)
+        before = (None, None) if created else getattr(instance, "_own_loaded", (None, None))
+        if created and not any(now):
+            return  # a new organization without its own mail addresses
+        if now != before or None in now:
+            confcache.bump(OWN)
+        instance._own_loaded = now  # type: ignore[attr-defined]
+
+    def deleted(sender: Any, instance: Organization, **_kw: Any) -> None:
+        if any(_org_addresses(instance)) or None in _org_addresses(instance):
+            confcache.bump(OWN)
+
+    uid = "intake:own_addresses"
+    post_init.connect(loaded, sender=Organization, weak=False, dispatch_uid=uid + ":init")
+    post_save.connect(saved, sender=Organization, weak=False, dispatch_uid=uid + ":save")
+    post_delete.connect(deleted, sender=Organization, weak=False, dispatch_uid=uid + ":delete")
+    confcache.bump_on_change(OWN, Mailbox)
 
 
 def _is_own(address: str, own: set[str]) -> bool:
@@ -406,9 +460,12 @@ def _open(mail: InboundMail, parsed: ParsedMail, sender: Sender, ticket: Ticket 
     )
     if sender.manager is not None:
         follower_add(ticket=opened.ticket, follower=sender.manager, actor=sender.manager)
-    ccs_add_quietly(ticket=opened.ticket, people=_others(parsed, contact.email or ""), actor=author)
+    copied = ccs_add_quietly(
+        ticket=opened.ticket, people=_others(parsed, contact.email or ""), actor=author
+    )
     first = opened.message
-    acknowledge(opened, parsed.text or parsed.full_text)
+    # the people in copy learn the reference too, so their answers find the ticket
+    acknowledge(opened, parsed.text or parsed.full_text, cc=[c.email for c in copied])
     reason = f"follow-up to closed {ticket.ref}" if ticket is not None else ""
     return _finish(mail, MailStatus.CREATED, reason, ticket=opened.ticket, message=first)
 

@@ -25,10 +25,11 @@ from caredesk.sla import selectors as sla_selectors
 from caredesk.sla.requester import promise_lines, requester_dues
 from caredesk.tickets import selectors, services
 from caredesk.tickets.forms import CcForm
-from caredesk.tickets.models import Channel, FieldKind, RequestType, Ticket
+from caredesk.tickets.models import Channel, FieldKind, Mailbox, RequestType, Ticket
 from caredesk.tickets.pure import Level, masked
 from caredesk.tickets.services import Body, NewTicket, Upload
 from caredesk.tickets.services.ccs import cc_remove_by_id
+from caredesk.tickets.services.mailboxes import mailbox_of_brand
 from caredesk.tickets.services.merge import final_ticket
 
 
@@ -74,10 +75,17 @@ def devices(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/devices.html", {"items": items, "contact": contact})
 
 
+def _brand_link(request: HttpRequest) -> Mailbox | None:
+    """The mailbox of the brand a portal link names (`?brand=`), if it has an active one."""
+    return mailbox_of_brand(request.GET.get("brand", ""))
+
+
 @requester_required
 def choose_type(request: HttpRequest) -> HttpResponse:
     types = RequestType.objects.filter(active=True, portal_visible=True)
-    return render(request, "portal/choose_type.html", {"types": types})
+    return render(
+        request, "portal/choose_type.html", {"types": types, "brand": _brand_link(request)}
+    )
 
 
 def _uploads(request: HttpRequest, names: list[str]) -> tuple[Upload, ...]:
@@ -97,6 +105,7 @@ def _uploads(request: HttpRequest, names: list[str]) -> tuple[Upload, ...]:
 @requester_required
 def new_request(request: HttpRequest, slug: str) -> HttpResponse:
     rtype = get_object_or_404(RequestType, slug=slug, active=True, portal_visible=True)
+    brand = _brand_link(request)
     form = RequestForm(request.POST or None, request.FILES or None, request_type=rtype)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -123,6 +132,7 @@ def new_request(request: HttpRequest, slug: str) -> HttpResponse:
                     structured=structured,
                     form_data=answers,
                     uploads=_uploads(request, file_fields),
+                    received_via=brand,
                 ),
                 _user(request),
             )
@@ -141,7 +151,7 @@ def new_request(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "portal/new_request.html",
-        {"form": form, "rtype": rtype, "levels": levels},
+        {"form": form, "rtype": rtype, "levels": levels, "brand": brand},
         status=status,
     )
 
@@ -248,6 +258,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "own": own,
         "ccs": list(ticket.ccs.all()) if own else [],
         "cc_form": CcForm(),
+        "brand": ticket.received_via,
     }
     return render(request, "portal/ticket.html", context, status=status)
 
@@ -277,6 +288,7 @@ def ticket_cc_add(request: HttpRequest, pk: int) -> HttpResponse:
         "own": True,
         "ccs": list(ticket.ccs.all()),
         "cc_form": form,
+        "brand": ticket.received_via,
     }
     return render(request, "portal/ticket.html", context, status=422)
 

@@ -21,7 +21,8 @@ from caredesk.core import clock
 from caredesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from caredesk.rules.models import Macro, MacroKind
 from caredesk.rules.placeholders import Filled, fill, first_name
-from caredesk.tickets.models import Priority, Status, Ticket
+from caredesk.tickets.models import CustomStatus, Priority, Status, Ticket
+from caredesk.tickets.services.statuses import status_by_id
 from caredesk.tickets.services.validation import clean_tags
 
 MANAGE_SHARED = "rules.change_macro"
@@ -90,11 +91,33 @@ def macro_text(macro: Macro, ticket: Ticket, agent: User | None) -> Filled:
     return fill(macro.body, ticket_values(ticket, agent))
 
 
+def macro_status(value: str, *, max_age: float = 0.0) -> CustomStatus | str | None:
+    """What a macro's "set status" names: a custom status (kept as its id), a built-in
+    category (which keeps the ticket's status if already in it, else takes the category's
+    default), or None when the custom status is gone."""
+    if not value:
+        return None
+    if value.isdigit():
+        return status_by_id(int(value), max_age=max_age)
+    return value if value in MACRO_STATUSES else None
+
+
+def status_words(value: str) -> str:
+    """The status a macro sets, as the preview and the macros screen name it."""
+    found = macro_status(value, max_age=30.0)
+    if isinstance(found, CustomStatus):
+        inactive = "" if found.active else ", no longer in use"
+        return f"{found.agent_label} ({found.category_label}{inactive})"
+    if found is None:
+        return "a status no longer in use"
+    return str(Status(found).label)
+
+
 def macro_actions(macro: Macro) -> list[str]:
     """What applying the macro does besides its message, in words."""
     out = []
     if macro.set_status:
-        out.append(f"Status: {Status(macro.set_status).label}")
+        out.append(f"Status: {status_words(macro.set_status)}")
     if macro.set_priority:
         out.append(f"Level: {macro.set_priority} · {Priority(macro.set_priority).label}")
     if macro.add_tags:
@@ -131,8 +154,12 @@ def _validated(data: MacroIn) -> dict[str, Any]:
         errors["body"] = [f"Keep the text to {MAX_BODY:,} characters or fewer."]
     if data.kind not in MacroKind.values:
         errors["kind"] = ["Choose a public reply or an internal note."]
-    if data.set_status and data.set_status not in MACRO_STATUSES:
-        errors["set_status"] = ["Choose open, pending, on hold or solved (or no change)."]
+    if data.set_status:
+        wanted = macro_status(data.set_status)
+        if wanted is None:
+            errors["set_status"] = ["Choose a status in use (or no change)."]
+        elif isinstance(wanted, CustomStatus) and not wanted.active:
+            errors["set_status"] = ["This status is no longer in use."]
     if data.set_priority is not None and data.set_priority not in Priority.values:
         errors["set_priority"] = ["Choose a level from 1 to 4 (or no change)."]
     tags = clean_tags(list(data.add_tags), errors)
@@ -225,7 +252,7 @@ def macro_apply(
     if not macro.active or not (macro.shared or macro.owner_id == actor.pk):
         raise NotFound("No such macro.")
     text = body if body is not None else macro_text(macro, ticket, actor).text
-    status_before = Ticket.objects.values_list("status", flat=True).get(pk=ticket.pk)
+    before = Ticket.objects.values_list("status", "custom_status_id").get(pk=ticket.pk)
     # the status goes with the message (one change, as "send and set status" makes it)
     status = status_after or macro.set_status or None
     message = message_add(
@@ -244,7 +271,9 @@ def macro_apply(
         changes["tags"] = sorted({*current, *macro.add_tags})
     after = ticket_update(ticket=ticket, changes=changes, actor=actor) if changes else None
     changed: tuple[str, ...] = ()
-    if status and status != status_before:
+    if status and tuple(
+        Ticket.objects.values_list("status", "custom_status_id").get(pk=ticket.pk)
+    ) != tuple(before):
         changed += ("status",)
     if after is not None and "priority" in changes and ticket.priority != after.priority:
         changed += ("priority",)

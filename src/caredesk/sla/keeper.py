@@ -8,7 +8,7 @@ from typing import Any
 
 from caredesk.sla.models import SlaClock
 from caredesk.sla.selectors import policies
-from caredesk.sla.services import sla_open, sla_sync, sla_sync_many
+from caredesk.sla.services import sla_merge, sla_open, sla_sync, sla_sync_many
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.services.clocks import Planned, Synced
 
@@ -32,6 +32,9 @@ class SlaClocks:
 
     def sync_many(self, *, tickets: Sequence[Ticket], now: datetime) -> list[Synced]:
         return sla_sync_many(tickets=tickets, now=now)
+
+    def merged(self, *, source: Ticket, target: Ticket, now: datetime) -> Synced:
+        return sla_merge(source=source, target=target, now=now)
 
     def current(self, *, ticket_ids: set[int]) -> dict[int, list[Any]]:
         found: dict[int, list[Any]] = {}

@@ -203,6 +203,45 @@ def sla_sync(
     return Synced(due_at=plan.due_at, events=plan.events)
 
 
+def _waiting(row: SlaClock | None, now: datetime) -> timedelta | None:
+    """Business time a running response clock has used by `now` (None: not waiting)."""
+    if row is None or row.running_since is None or row.stopped_at is not None:
+        return None
+    if row.calendar is None:
+        return None
+    return clocks.used(business_calendar(row.calendar), pure_clock(row), now)
+
+
+def sla_merge(*, source: Ticket, target: Ticket, now: datetime) -> Synced:
+    """The target's clocks once `source` is merged into it (its messages moved already, the
+    source still open). The longer wait counts:
+
+    - the target not answered yet: its first-response clock counts the business time the
+      source's requester has waited, if longer (an older unanswered source brings its earlier
+      due time);
+    - the target answered already: a source still waiting for an answer (first or next
+      response running) makes the target owe a next response, counted from that wait;
+    - resolution stays the target's own (its level, status and pauses decide it).
+    """
+    src = {row.metric: row for row in source.sla_clocks.select_related("calendar")}
+    waited = _waiting(src.get(Metric.FIRST_RESPONSE), now) or _waiting(
+        src.get(Metric.NEXT_RESPONSE), now
+    )
+    if waited is None:
+        return sla_sync(ticket=target, now=now)
+    answered = target.first_response_at is not None
+    metric = Metric.NEXT_RESPONSE if answered else Metric.FIRST_RESPONSE
+    # an answered target starts (or keeps) a next-response cycle, as a requester message would
+    sla_sync(ticket=target, now=now, customer_message=answered)
+    row = target.sla_clocks.select_related("calendar").filter(metric=metric).first()
+    mine = _waiting(row, now)
+    if row is not None and mine is not None and waited > mine:
+        row.elapsed_seconds = waited.total_seconds()
+        row.running_since = now
+        row.save(update_fields=["elapsed_seconds", "running_since"])
+    return sla_sync(ticket=target, now=now)
+
+
 def sla_sync_many(*, tickets: Sequence[Ticket], now: datetime) -> list[Synced]:
     """`sla_sync` for many tickets changed together (a bulk change; no message with it): one
     read of their clocks and the policies, then one DELETE and one INSERT of the clocks

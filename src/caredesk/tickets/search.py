@@ -207,6 +207,7 @@ def _ranked_sql(terms: list[Term], *, internal: bool, within: str | None) -> tup
 class SearchFilters:
     q: str
     status: str | None = None
+    custom_status: int | None = None  # a custom status's id (its tickets only)
     priority: int | None = None
     team: int | None = None
     assignee: int | None = None
@@ -276,6 +277,7 @@ def _filtered(user: User, f: SearchFilters) -> QuerySet[Ticket]:
 
     exact: dict[str, Any] = {
         "status": f.status,
+        "custom_status_id": f.custom_status,
         "priority": f.priority,
         "team_id": f.team,
         "assignee_id": f.assignee,
@@ -335,12 +337,11 @@ def _ranked_ids(
         return [int(row[0]) for row in cursor.fetchall()], among
 
 
-LIST_RELATED = ("requester", "organization", "team", "assignee", "category")
-
-
 def ticket_search(*, user: User, filters: SearchFilters) -> SearchPage:
     """One page of the tickets `user` may see that match, best first, with snippets: a
     ticket named exactly comes first; a constant number of queries per page."""
+    from caredesk.tickets.selectors import LIST_RELATED
+
     terms = _check(filters)
     qs = _filtered(user, filters)
     exact = _exact_ids(user, filters, qs) if filters.page == 1 else []

@@ -404,7 +404,15 @@ def _union_ids(branches: list[QuerySet[Ticket]], column: str, desc: bool, limit:
     return [pk for pk, _value in keyed[:limit]]
 
 
-LIST_RELATED = ("requester", "organization", "team", "assignee", "category", "custom_status")
+LIST_RELATED = (
+    "requester",
+    "organization",
+    "team",
+    "assignee",
+    "category",
+    "custom_status",
+    "received_via",
+)
 
 
 def ticket_page(

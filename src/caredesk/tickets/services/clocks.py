@@ -48,6 +48,8 @@ class ClockKeeper(Protocol):
 
     def sync_many(self, *, tickets: Sequence[Ticket], now: datetime) -> list[Synced]: ...
 
+    def merged(self, *, source: Ticket, target: Ticket, now: datetime) -> Synced: ...
+
     def current(self, *, ticket_ids: set[int]) -> dict[int, list[Any]]: ...
 
 
@@ -94,6 +96,16 @@ def clocks_sync(
     if ticket.sla_due_at != synced.due_at:
         ticket.sla_due_at = synced.due_at
         Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=synced.due_at)
+
+
+def clocks_merged(*, source: Ticket, target: Ticket, now: datetime) -> None:
+    """Re-plan the target's clocks after `source` was merged into it (its messages moved, the
+    source not closed yet): the keeper decides what the source's waiting requester brings."""
+    synced = _keeper.get().merged(source=source, target=target, now=now)
+    events.record(*synced.events)
+    if target.sla_due_at != synced.due_at:
+        target.sla_due_at = synced.due_at
+        Ticket.objects.filter(pk=target.pk).update(sla_due_at=synced.due_at)
 
 
 def clocks_sync_many(*, tickets: Sequence[Ticket], now: datetime) -> list[TicketEvent]:

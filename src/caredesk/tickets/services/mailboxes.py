@@ -121,6 +121,17 @@ def mailbox_of(ticket: Ticket, *, fall_back: bool = True) -> Mailbox | None:
     return Mailbox.objects.filter(is_default=True).first() if fall_back else None
 
 
+def mailbox_of_brand(brand: str) -> Mailbox | None:
+    """The active mailbox a brand's portal link speaks for: the default one if it has that
+    brand, else its first address (None for a brand no active mailbox has)."""
+    brand = brand.strip().lower()[:50]
+    if not brand:
+        return None
+    return (
+        Mailbox.objects.filter(brand=brand, active=True).order_by("-is_default", "address").first()
+    )
+
+
 def sender(mailbox: Mailbox) -> str:
     """The From of mail sent through a mailbox: "Member Services <members@example.org>"."""
     return formataddr((mailbox.name, mailbox.address))

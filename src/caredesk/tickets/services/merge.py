@@ -42,6 +42,7 @@ from caredesk.tickets.services.bulk import (
     selection_operations,
 )
 from caredesk.tickets.services.ccs import ccs_add_quietly
+from caredesk.tickets.services.clocks import clocks_merged
 from caredesk.tickets.services.messages import Body, message_new
 from caredesk.tickets.services.requester_mail import notify_requester
 from caredesk.tickets.services.updates import ticket_update
@@ -122,6 +123,8 @@ def ticket_merge(*, source: Ticket, into: Ticket, actor: User, note: str = "") -
     )
     Attachment.objects.filter(ticket=source).update(ticket=target)
     _join_people(source, target, actor)
+    # before the source closes (its clocks stop): what its requester waited counts on
+    clocks_merged(source=source, target=target, now=now)
     Ticket.objects.filter(pk=source.pk).update(merged_into=target)
     events.record(
         events.happened(source, EventKind.MERGED_INTO, actor, into=target.pk, ref=target.ref),
