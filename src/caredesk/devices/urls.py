@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caredesk.devices import views
+from caredesk.devices import plan_views, views
 
 app_name = "devices"
 urlpatterns = [
@@ -8,4 +8,16 @@ urlpatterns = [
     path("import/", views.asset_import, name="import"),
     path("models/", views.model_list, name="models"),
     path("<int:pk>/", views.asset_detail, name="asset"),
+    path("plans/", plan_views.plan_list, name="plans"),
+    path("plans/new/", plan_views.plan_new, name="plan-new"),
+    path("plans/<int:pk>/", plan_views.plan_edit, name="plan-edit"),
+    path("contracts/", plan_views.contract_list, name="contracts"),
+    path("contracts/new/", plan_views.contract_new, name="contract-new"),
+    path("contracts/<int:pk>/", plan_views.contract_detail, name="contract"),
+    path("contracts/<int:pk>/cancel/", plan_views.contract_cancel_view, name="contract-cancel"),
+    path("contracts/<int:pk>/decline/", plan_views.contract_decline_view, name="contract-decline"),
+    path(
+        "contracts/<int:pk>/auto-renew/", plan_views.contract_auto_renew, name="contract-auto-renew"
+    ),
+    path("renewals/", plan_views.renewals, name="renewals"),
 ]
