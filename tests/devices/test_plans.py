@@ -325,3 +325,13 @@ def test_a_ticket_naming_a_premium_unit_gets_premium_targets(clock, catalogue, o
     plain = open_naming("PLAIN-1")  # the organization is on Standard
     assert plain.policy.name == SHIPPED_NAMES[2] and not plain.calendar.always_open
     assert Message.objects.count() == 2
+
+
+def test_the_demo_has_contracts_a_renewal_under_way_and_a_lapse(clock):
+    from caredesk.demo import demo_load
+
+    demo_load(tickets=20)
+    statuses = set(Contract.objects.values_list("status", flat=True))
+    assert statuses >= {ContractStatus.ACTIVE, ContractStatus.LAPSED}
+    assert Contract.objects.filter(outreach_ticket_id__isnull=False).exists()
+    assert Contract.objects.filter(plan__name="Premium").exists()
