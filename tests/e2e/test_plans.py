@@ -142,7 +142,7 @@ def test_a_contract_for_six_units_then_the_card_then_a_refund(open_screen, clock
     expect(page.locator("#refund-preview")).to_contain_text("$2154.60, everything paid")
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Cancel the contract and refund").click()
-    expect(page.locator(".error-text")).to_contain_text("This field is required")
+    expect(page.locator(".error-text")).to_contain_text("Choose why the client leaves.")
     screen.check("cancel form with an error")
     screen.shoot("plans-cancel")
     page.get_by_label("Reason").select_option(label="Budget cut")

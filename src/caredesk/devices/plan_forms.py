@@ -111,7 +111,10 @@ class ContractForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.ChoiceField(choices=[("", "Choose a reason"), *ChurnReason.choices])
+    reason = forms.ChoiceField(
+        choices=[("", "Choose a reason"), *ChurnReason.choices],
+        error_messages={"required": "Choose why the client leaves."},
+    )
     note = forms.CharField(
         max_length=500,
         required=False,
