@@ -94,8 +94,9 @@ SCOPES: dict[str, Scope] = {
         Scope(
             DEVICES,
             "Devices",
-            "Read assets (serials, owners, warranty and entitlement); register, change and "
-            "import them where the owner's role allows.",
+            "Read assets (serials, owners, warranty and entitlement), service plans and "
+            "contracts; register, change and import assets, make and cancel contracts where "
+            "the owner's role allows.",
             ("devices.view_asset",),
         ),
         Scope(
