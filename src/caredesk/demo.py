@@ -22,7 +22,10 @@ from caredesk.accounts.roles import (
 )
 from caredesk.accounts.services import agent_create, requester_create
 from caredesk.core import clock
-from caredesk.devices.models import ProductClass, ProductModel
+from caredesk.core.errors import ValidationFailed
+from caredesk.devices.models import Asset, Coverage, ProductClass, ProductModel, ServicePlan
+from caredesk.devices.plan_defaults import install_plans
+from caredesk.devices.plans import NewContract, contract_create, renewals_sweep
 from caredesk.devices.services import assets_import
 from caredesk.tickets.models import (
     Channel,
@@ -750,6 +753,41 @@ def _setup_parts(now: datetime) -> None:
     clock.set_source(lambda: now)
 
 
+def _setup_contracts(now: datetime) -> None:
+    """Service contracts for the demo organizations: one under Premium for all its units
+    (renewing on its own), one under Standard for every unit of its models ending within 60
+    days (the renewal sweep starts its outreach), one under Basic that ended a month ago (the
+    sweep records it as lapsed)."""
+    install_plans(ServicePlan)
+    plans = {p.name: p for p in ServicePlan.objects.all()}
+    today = now.date()
+    specs = [
+        (0, "Premium", today - timedelta(days=200), Coverage.UNITS, True),
+        (1, "Standard", today - timedelta(days=325), Coverage.MODELS, False),
+        (2, "Basic", today - timedelta(days=395), Coverage.UNITS, False),
+    ]
+    for index, plan_name, start, coverage, renews in specs:
+        org = Organization.objects.filter(name=ORGS[index % len(ORGS)][0]).first()
+        if org is None or plan_name not in plans:
+            continue
+        units = list(Asset.objects.filter(organization=org))
+        models = list(ProductModel.objects.filter(assets__in=units).distinct())
+        data = NewContract(
+            organization=org,
+            plan=plans[plan_name],
+            starts_on=start,
+            coverage=coverage,
+            assets=units if coverage == Coverage.UNITS else [],
+            product_models=models if coverage == Coverage.MODELS else [],
+            auto_renew=renews,
+        )
+        try:
+            contract_create(data=data, actor=None)
+        except ValidationFailed:
+            continue  # an organization without units: no contract
+    renewals_sweep()
+
+
 def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
     """Load the demo organizations, people, request types and tickets (once)."""
     rng = random.Random(seed)
@@ -780,5 +818,6 @@ def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
             clock.set_source(lambda: now)
             _setup_devices(now)
             _setup_parts(now)
+            _setup_contracts(now)
     finally:
         clock.set_source(previous)

@@ -109,6 +109,16 @@ def audit_checkpoint_task() -> int:
     return written.seq if written else 0
 
 
+@db_periodic_task(crontab(minute="7"))
+def contract_renewals_task() -> int:
+    """Service contracts: renewal outreach 60 days before the end (once), then renewal or
+    lapse after the last day. Hourly, so a stopped worker catches up soon after it starts."""
+    from caredesk.devices.plans import renewals_sweep
+
+    done = renewals_sweep()
+    return done.outreach + done.renewed + done.lapsed
+
+
 @db_periodic_task(crontab(minute="30", hour="3"))
 def audit_purge_task() -> int:
     """Drop access-audit entries older than the retention period, once a day."""

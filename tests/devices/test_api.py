@@ -48,6 +48,11 @@ def test_a_lead_registers_an_asset_and_reads_its_entitlement(clock, lead):
         "warranty_ends_on": "2027-01-20",
         "free_repair": True,
         "plan": "",
+        "contract": "",
+        "loaner": False,
+        "replacement_hours": None,
+        "response_minutes": None,
+        "channels": [],
     }
     got = lead.get(f"/assets/{out['id']}").json()
     assert got["serial"] == "PX-3001" and got["patient_id"] == "P-100"

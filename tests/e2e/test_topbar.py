@@ -16,8 +16,22 @@ pytestmark = pytest.mark.e2e
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        (ROLE_SUPERVISOR, ["Macros", "Protocols", "Mailboxes", "Statuses", "Checklists"]),
-        (ROLE_ADMIN, ["Macros", "Protocols", "Mailboxes", "Statuses", "Checklists", "Admin"]),
+        (
+            ROLE_SUPERVISOR,
+            ["Macros", "Protocols", "Mailboxes", "Statuses", "Checklists", "Service plans"],
+        ),
+        (
+            ROLE_ADMIN,
+            [
+                "Macros",
+                "Protocols",
+                "Mailboxes",
+                "Statuses",
+                "Checklists",
+                "Service plans",
+                "Admin",
+            ],
+        ),
     ],
 )
 def test_the_top_bar_fits_and_its_settings_menu_opens_and_closes_by_keyboard(

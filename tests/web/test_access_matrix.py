@@ -1269,6 +1269,102 @@ API_MATRIX += [
 ]
 
 
+# -- service plans and contracts: everyone who works tickets reads contracts and renewals due;
+# support leads and administrators read the plans and make, change and cancel contracts;
+# administrators keep the plans (tests/devices/test_plan_screens.py, test_plans_api.py)
+def _contract(w: World) -> int:
+    from caredesk.devices.models import Asset, Contract, ServicePlan
+    from caredesk.devices.plan_defaults import install_plans
+    from caredesk.devices.plans import NewContract, contract_create
+
+    found = Contract.objects.first()
+    if found is None:
+        install_plans(ServicePlan)
+        asset = Asset.objects.get(pk=_asset(w))
+        asset.organization = w.ticket.organization
+        asset.save(update_fields=["organization"])
+        data = NewContract(
+            organization=w.ticket.organization,
+            plan=ServicePlan.objects.order_by("pk").first(),
+            starts_on=w.ticket.created_at.date(),
+            assets=[asset],
+        )
+        found = contract_create(data=data, actor=None)
+    return found.pk
+
+
+def _plan(w: World) -> int:
+    from caredesk.devices.models import ServicePlan
+    from caredesk.devices.plan_defaults import install_plans
+
+    install_plans(ServicePlan)
+    return ServicePlan.objects.order_by("pk").values_list("pk", flat=True)[0]
+
+
+ADMIN_ONLY = {"agent": FORBIDDEN, "other_agent": FORBIDDEN, "supervisor": FORBIDDEN, "admin": OK}
+MATRIX += [
+    ("devices:plans", lambda w: "/agent/devices/plans/", "get", {**DEVICES_ANON, **LEADS_ONLY}),
+    (
+        "devices:plan-new",
+        lambda w: "/agent/devices/plans/new/",
+        "get",
+        {**DEVICES_ANON, **ADMIN_ONLY},
+    ),
+    (
+        "devices:plan-edit",
+        lambda w: f"/agent/devices/plans/{_plan(w)}/",
+        "get",
+        {**DEVICES_ANON, **ADMIN_ONLY},
+    ),
+    (
+        "devices:contracts",
+        lambda w: "/agent/devices/contracts/",
+        "get",
+        {**DEVICES_ANON, **STAFF_OK},
+    ),
+    (
+        "devices:contract-new",
+        lambda w: "/agent/devices/contracts/new/",
+        "get",
+        {**DEVICES_ANON, **LEADS_ONLY},
+    ),
+    (
+        "devices:contract",
+        lambda w: f"/agent/devices/contracts/{_contract(w)}/",
+        "get",
+        {**DEVICES_ANON, **STAFF_OK},
+    ),
+    (
+        "devices:contract-cancel",
+        lambda w: f"/agent/devices/contracts/{_contract(w)}/cancel/",
+        "get",
+        {**DEVICES_ANON, **LEADS_ONLY},
+    ),
+    (
+        "devices:contract-decline",
+        lambda w: f"/agent/devices/contracts/{_contract(w)}/decline/",
+        "get",
+        {**DEVICES_ANON, **LEADS_ONLY},
+    ),
+    (
+        "devices:contract-auto-renew",  # saved, then back to the contract's page
+        lambda w: f"/agent/devices/contracts/{_contract(w)}/auto-renew/",
+        "post",
+        {**DEVICES_ANON, **LEADS_ONLY, "supervisor": 302, "admin": 302},
+    ),
+    ("devices:renewals", lambda w: "/agent/devices/renewals/", "get", {**DEVICES_ANON, **STAFF_OK}),
+]
+API_MATRIX += [
+    ("service plans", lambda w: f"{API}/service-plans", "get", {**API_NOT_PORTAL, **API_STAFF}),
+    ("contract list", lambda w: f"{API}/contracts", "get", {**API_NOT_PORTAL, **API_STAFF}),
+    (
+        "contract get",
+        lambda w: f"{API}/contracts/{_contract(w)}",
+        "get",
+        {**API_NOT_PORTAL, **API_STAFF},
+    ),
+]
+
 # -- macros from the reply box and bulk actions ------------------------------------------------
 # Everyone who works tickets uses the shared macros and keeps their own; the shared ones are kept
 # by whoever holds rules.change_macro (support leads, administrators: tests/web/test_macros.py).
@@ -1750,6 +1846,14 @@ API_AUTHZ = {
     ("POST", "/api/v1/assets"): "tests/devices/test_api.py agents_read_but_do_not_register",
     ("PATCH", "/api/v1/assets/{asset_id}"): "tests/devices/test_api.py",
     ("POST", "/api/v1/assets/import"): "tests/devices/test_api.py agents_read_but_do_not_register",
+    ("GET", "/api/v1/service-plans"): "API_MATRIX service plans",
+    ("GET", "/api/v1/contracts"): "API_MATRIX contract list",
+    ("GET", "/api/v1/contracts/{contract_id}"): "API_MATRIX contract get",
+    ("POST", "/api/v1/contracts"): "tests/devices/test_plans_api.py agents_cannot_make_or_cancel",
+    (
+        "POST",
+        "/api/v1/contracts/{contract_id}/cancel",
+    ): "tests/devices/test_plans_api.py agents_cannot_make_or_cancel",
     ("GET", "/api/v1/parts"): "API_MATRIX part list",
     ("GET", "/api/v1/parts/{part_id}"): "API_MATRIX part get",
     ("GET", "/api/v1/parts/{part_id}/movements"): "API_MATRIX part movements",

@@ -61,13 +61,29 @@ CUSTOM_STATUSES = [
     "tickets.change_customstatus",
 ]
 
-# devices: everyone who works tickets sees assets and product models; support leads and
-# administrators register, change and import assets; administrators keep the product catalogue
-DEVICES_VIEW = ["devices.view_asset", "devices.view_productmodel", "devices.view_productclass"]
-DEVICES_WORK = [*DEVICES_VIEW, "devices.add_asset", "devices.change_asset", "devices.import_asset"]
+# devices: everyone who works tickets sees assets, product models and service contracts;
+# support leads and administrators register, change and import assets, read the service plans
+# and make, cancel and record the renewal of contracts; administrators keep the product
+# catalogue and the service plans
+DEVICES_VIEW = [
+    "devices.view_asset",
+    "devices.view_productmodel",
+    "devices.view_productclass",
+    "devices.view_contract",
+]
+DEVICES_WORK = [
+    *DEVICES_VIEW,
+    "devices.add_asset",
+    "devices.change_asset",
+    "devices.import_asset",
+    "devices.view_serviceplan",
+    "devices.add_contract",
+    "devices.change_contract",
+    "devices.cancel_contract",
+]
 DEVICES_CATALOGUE = [
     f"devices.{verb}_{model}"
-    for model in ("productclass", "productmodel")
+    for model in ("productclass", "productmodel", "serviceplan")
     for verb in ("add", "change")
 ]
 # spare parts: support leads and administrators see the parts and their stock and receive,

@@ -94,9 +94,9 @@ SCOPES: dict[str, Scope] = {
         Scope(
             DEVICES,
             "Devices",
-            "Read assets (serials, owners, warranty and entitlement); register, change and "
-            "import them where the owner's role allows; read spare parts and their stock, "
-            "receive and adjust it where the role allows.",
+            "Read assets (serials, owners, warranty and entitlement), service plans and "
+            "contracts, spare parts and their stock; register, change and import assets, make "
+            "and cancel contracts, receive and adjust stock where the owner's role allows.",
             ("devices.view_asset",),
         ),
         Scope(

@@ -19,6 +19,7 @@ from caredesk.api.audit import router as audit_router
 from caredesk.api.auth import AUTH, TokenAuth, needs_scope
 from caredesk.api.bulk import router as bulk_router
 from caredesk.api.complaints import router as complaints_router
+from caredesk.api.contracts import router as contracts_router
 from caredesk.api.devices import router as devices_router
 from caredesk.api.directory import router as directory_router
 from caredesk.api.integrations import router as integrations_router
@@ -109,6 +110,7 @@ api.add_router("/", complaints_router)
 api.add_router("/", oncall_router)
 api.add_router("/", devices_router)
 api.add_router("/", parts_router)
+api.add_router("/", contracts_router)
 api.add_router("/", search_router)
 
 

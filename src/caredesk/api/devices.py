@@ -18,6 +18,7 @@ from caredesk.api.schemas import Clean, Id, Short, Strict
 from caredesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from caredesk.devices import selectors
 from caredesk.devices.models import Asset
+from caredesk.devices.pure import Entitlement
 from caredesk.devices.services import asset_update, assets_import, rows_from
 from caredesk.tickets.selectors import can_view_phi
 
@@ -58,7 +59,12 @@ class EntitlementOut(Schema):
     warranty: str
     warranty_ends_on: date | None
     free_repair: bool
-    plan: str
+    plan: str = Field(description="The service plan covering the unit today; empty: none")
+    contract: str = Field(description="The reference of the contract covering it; empty: none")
+    loaner: bool
+    replacement_hours: int | None
+    response_minutes: int | None
+    channels: list[str]
 
 
 class AssetOut(Schema):
@@ -83,8 +89,8 @@ class AssetOut(Schema):
     updated_at: datetime
 
 
-def _out(a: Asset, *, phi: bool, on: date) -> dict[str, Any]:
-    ent = selectors.entitlement_of(a, on)
+def _out(a: Asset, *, phi: bool, on: date, ent: Entitlement | None = None) -> dict[str, Any]:
+    ent = ent or selectors.entitlement_of(a, on)
     return {
         **{f: getattr(a, f) for f in ("id", "serial", "lot", "udi", "firmware", "site", "notes")},
         "model": a.product_model.sku,
@@ -101,6 +107,11 @@ def _out(a: Asset, *, phi: bool, on: date) -> dict[str, Any]:
             "warranty_ends_on": ent.warranty_ends_on,
             "free_repair": ent.free_repair,
             "plan": ent.plan,
+            "contract": ent.contract,
+            "loaner": ent.loaner,
+            "replacement_hours": ent.replacement_hours,
+            "response_minutes": ent.response_minutes,
+            "channels": list(ent.channels),
         },
         "created_at": a.created_at,
         "updated_at": a.updated_at,
@@ -193,7 +204,8 @@ def asset_list(request: HttpRequest, filters: Query[AssetQuery]) -> dict[str, An
     )
     rows = list(selectors.asset_list(f, on)[: filters.limit])
     phi = can_view_phi(user)
-    return {"items": [_out(a, phi=phi, on=on) for a in rows]}
+    ents = selectors.entitlements_of(rows, on)
+    return {"items": [_out(a, phi=phi, on=on, ent=e) for a, e in zip(rows, ents, strict=True)]}
 
 
 def _refused_errors(result: Any) -> dict[str, list[str]]:

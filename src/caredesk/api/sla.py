@@ -60,7 +60,7 @@ class PolicyIn(Strict):
     position: Annotated[int, Field(ge=0, le=1_000_000)] = 0
     active: bool = True
     description: Annotated[str, StringConstraints(max_length=2000)] = ""
-    plans: list[Literal["basic", "standard", "premium"]] = []
+    plans: list[Literal["basic", "standard", "premium", "warranty"]] = []
     channels: list[Literal["portal", "email", "chat", "phone", "api", "video"]] = []
     priorities: list[Annotated[int, Field(ge=1, le=4)]] = []
     organizations: list[int] = []
@@ -80,7 +80,7 @@ class PolicyPatch(Strict):
     position: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
     active: bool | None = None
     description: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    plans: list[Literal["basic", "standard", "premium"]] | None = None
+    plans: list[Literal["basic", "standard", "premium", "warranty"]] | None = None
     channels: list[Literal["portal", "email", "chat", "phone", "api", "video"]] | None = None
     priorities: list[Annotated[int, Field(ge=1, le=4)]] | None = None
     organizations: list[int] | None = None

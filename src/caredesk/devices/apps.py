@@ -10,4 +10,4 @@ class DevicesConfig(AppConfig):
     def ready(self) -> None:
         from caredesk.devices import wiring
 
-        wiring.register()  # asset facts for the rules; key rotation of the patient column
+        wiring.register()  # asset facts for the rules, device plans for the SLA; key rotation

@@ -1,10 +1,12 @@
-"""Warranty arithmetic and what an asset entitles (no Django, no database)."""
+"""Warranty arithmetic, what an asset entitles, and contracts' prices, refunds and renewal dates
+(no Django, no database)."""
 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 ENDING_DAYS = 60  # a warranty within this many days of its end is "ending"
 
@@ -77,3 +79,93 @@ def entitlement(purchased_on: date | None, months: int, today: date) -> Entitlem
         warranty_ends_on=ends_on,
         free_repair=state in (Warranty.IN, Warranty.ENDING),
     )
+
+
+# -- service plans and contracts ---------------------------------------------------------------
+
+VOLUME_UNITS = 5  # more units than this earn the volume discount
+VOLUME_DISCOUNT = Decimal("10")  # per cent
+MONEY_BACK_DAYS = 30  # cancelled within this many days of the start: refunded in full
+OUTREACH_DAYS = 60  # renewal outreach starts this many days before the last day
+TERM_MONTHS = 12
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class PlanTerms:
+    """What a plan includes, as the entitlement reads it."""
+
+    name: str
+    free_repair: bool
+    loaner: bool
+    replacement_hours: int | None
+    response_minutes: int | None
+    channels: tuple[str, ...]
+
+
+def covered_by(ent: Entitlement, plan: PlanTerms, contract: str) -> Entitlement:
+    """`ent` (the warranty's) with what a plan under contract `contract` adds."""
+    return replace(
+        ent,
+        free_repair=ent.free_repair or plan.free_repair,
+        plan=plan.name,
+        contract=contract,
+        loaner=plan.loaner,
+        replacement_hours=plan.replacement_hours,
+        response_minutes=plan.response_minutes,
+        channels=plan.channels,
+    )
+
+
+def term_end(starts_on: date, months: int = TERM_MONTHS) -> date:
+    """The last day covered by a term of `months` starting on `starts_on`."""
+    return add_months(starts_on, months) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Price:
+    list_price: Decimal
+    discount_percent: Decimal
+    total: Decimal
+
+
+def contract_price(unit_price: Decimal, units: int, starts_on: date, ends_on: date) -> Price:
+    """Units times the yearly price, pro rata by whole months for a term other than a year
+    (a year: 12 months); 10 % off for more than 5 units; cents rounded half up."""
+    months = term_months(starts_on, ends_on)
+    list_price = (unit_price * units * months / TERM_MONTHS).quantize(CENT, ROUND_HALF_UP)
+    discount = VOLUME_DISCOUNT if units > VOLUME_UNITS else Decimal("0")
+    total = (list_price * (100 - discount) / 100).quantize(CENT, ROUND_HALF_UP)
+    return Price(list_price=list_price, discount_percent=discount, total=total)
+
+
+def term_months(starts_on: date, ends_on: date) -> int:
+    """The months from `starts_on` to the day after `ends_on`, at least one."""
+    after = ends_on + timedelta(days=1)
+    months = (after.year - starts_on.year) * 12 + after.month - starts_on.month
+    if add_months(starts_on, months) < after:
+        months += 1  # a part month counts whole
+    return max(1, months)
+
+
+def money_back_until(starts_on: date) -> date:
+    """The last day of the money-back period."""
+    return starts_on + timedelta(days=MONEY_BACK_DAYS - 1)
+
+
+def refund_due(total: Decimal, starts_on: date, ends_on: date, cancelled_on: date) -> Decimal:
+    """Within the money-back period: everything paid. After it: the unused days' share,
+    pro rata (the days after the cancellation day up to the last day), rounded down to the
+    cent; nothing once the term is over."""
+    if cancelled_on <= money_back_until(starts_on):
+        return total
+    if cancelled_on >= ends_on:
+        return Decimal("0.00")
+    days = (ends_on - starts_on).days + 1
+    unused = (ends_on - cancelled_on).days
+    return (total * unused / days).quantize(CENT, ROUND_DOWN)
+
+
+def outreach_from(ends_on: date) -> date:
+    """The day renewal outreach starts for a contract ending on `ends_on`."""
+    return ends_on - timedelta(days=OUTREACH_DAYS)

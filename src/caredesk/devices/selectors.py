@@ -12,7 +12,15 @@ from django.utils import timezone
 from caredesk.core import clock
 from caredesk.devices.history import HistoryEntry, asset_history
 from caredesk.devices.models import Asset, AssetEvent, ProductModel
-from caredesk.devices.pure import ENDING_DAYS, Entitlement, Warranty, add_months, entitlement
+from caredesk.devices.plan_selectors import covering, terms_of
+from caredesk.devices.pure import (
+    ENDING_DAYS,
+    Entitlement,
+    Warranty,
+    add_months,
+    covered_by,
+    entitlement,
+)
 from caredesk.tickets.models import Ticket
 
 HISTORY_LIMIT = 50
@@ -28,11 +36,29 @@ def assets() -> QuerySet[Asset]:
     return Asset.objects.select_related("product_model__product_class", "organization")
 
 
-def entitlement_of(asset: Asset, on: date | None = None) -> Entitlement:
-    """What `asset` is entitled to on `on` (today). Warranty only until service plans exist:
-    this is where a plan or contract covering the unit will be read."""
+def _warranty_of(asset: Asset, on: date) -> Entitlement:
     months = asset.product_model.product_class.warranty_months
-    return entitlement(asset.purchased_on, months, on or today())
+    return entitlement(asset.purchased_on, months, on)
+
+
+def entitlements_of(assets: list[Asset], on: date | None = None) -> list[Entitlement]:
+    """What each asset is entitled to on `on` (today): its warranty, and the plan of the
+    contract covering it. A constant number of queries for any number of assets."""
+    on = on or today()
+    contracts = covering(assets, on)
+    out = []
+    for a in assets:
+        ent = _warranty_of(a, on)
+        contract = contracts.get(a.pk)
+        if contract is not None:
+            ent = covered_by(ent, terms_of(contract.plan), contract.reference)
+        out.append(ent)
+    return out
+
+
+def entitlement_of(asset: Asset, on: date | None = None) -> Entitlement:
+    """What `asset` is entitled to on `on` (today): warranty, plan and contract."""
+    return entitlements_of([asset], on)[0]
 
 
 @dataclass(frozen=True)
@@ -55,13 +81,14 @@ class AssetCard:
 
 
 def card_for_serial(serial: str, on: date | None = None) -> AssetCard | None:
-    """The asset(s) with this serial (one query); None when there is no serial."""
+    """The asset(s) with this serial and what they entitle (one query, and two for their
+    contracts when a unit has an owner); None when there is no serial."""
     serial = (serial or "").strip()
     if not serial:
         return None
     on = on or today()
-    found = [(a, entitlement_of(a, on)) for a in assets().filter(serial=serial)[:5]]
-    return AssetCard(serial=serial, found=found)
+    units = list(assets().filter(serial=serial)[:5])
+    return AssetCard(serial=serial, found=list(zip(units, entitlements_of(units, on), strict=True)))
 
 
 @dataclass(frozen=True)
@@ -135,7 +162,9 @@ def events_of(asset: Asset, limit: int = HISTORY_LIMIT) -> list[AssetEvent]:
 def facts_for_serial(serial: str, on: date) -> dict[str, Any]:
     """What the rules may look at about the unit a ticket names: `asset.known`,
     `asset.warranty` (in, ending, out, unknown; "" when no serial), `asset.clinical_use`,
-    `asset.model` (SKU) and `asset.free_repair`."""
+    `asset.model` (SKU), `asset.free_repair`, and what a service plan adds: `asset.plan` (the
+    plan's name, "" without one), `asset.contract` (its reference), `asset.loaner`,
+    `asset.replacement_hours` and `asset.response_minutes` (0 when the plan sets none)."""
     card = card_for_serial(serial, on)
     if card is None or card.unknown:
         return {
@@ -144,6 +173,7 @@ def facts_for_serial(serial: str, on: date) -> dict[str, Any]:
             "asset.clinical_use": False,
             "asset.model": "",
             "asset.free_repair": False,
+            **NO_PLAN_FACTS,
         }
     asset, ent = card.found[0]
     return {
@@ -152,4 +182,38 @@ def facts_for_serial(serial: str, on: date) -> dict[str, Any]:
         "asset.clinical_use": asset.in_clinical_use,
         "asset.model": asset.product_model.sku,
         "asset.free_repair": ent.free_repair,
+        "asset.plan": ent.plan,
+        "asset.contract": ent.contract,
+        "asset.loaner": ent.loaner,
+        "asset.replacement_hours": ent.replacement_hours or 0,
+        "asset.response_minutes": ent.response_minutes or 0,
     }
+
+
+NO_PLAN_FACTS: dict[str, Any] = {
+    "asset.plan": "",
+    "asset.contract": "",
+    "asset.loaner": False,
+    "asset.replacement_hours": 0,
+    "asset.response_minutes": 0,
+}
+
+
+def sla_plans_for_serials(serials: set[str], on: date) -> dict[str, set[str]]:
+    """For the SLA policies' plan condition: per serial, the SLA plan of the service plan
+    covering a unit with that serial and "warranty" when one is in warranty. Three queries
+    whatever the number of serials (none without serials)."""
+    serials = {s.strip() for s in serials if s and s.strip()}
+    if not serials:
+        return {}
+    units = list(assets().filter(serial__in=serials))
+    contracts = covering(units, on)
+    out: dict[str, set[str]] = {}
+    for a in units:
+        found = out.setdefault(a.serial, set())
+        if _warranty_of(a, on).covered:
+            found.add("warranty")
+        contract = contracts.get(a.pk)
+        if contract is not None and contract.plan.sla_tier:
+            found.add(contract.plan.sla_tier)
+    return out

@@ -50,7 +50,8 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         )
     on = selectors.today()
     rows = list(selectors.asset_list(filters, on)[: PAGE + 1])
-    items = [(a, selectors.entitlement_of(a, on)) for a in rows[:PAGE]]
+    shown = rows[:PAGE]
+    items = list(zip(shown, selectors.entitlements_of(shown, on), strict=True))
     context = {"form": form, "items": items, "more": len(rows) > PAGE, "tab": "assets"}
     status = 422 if form.is_bound and not form.is_valid() else 200
     return _page(request, "devices/list.html", context, status=status)

@@ -19,6 +19,7 @@ from caredesk.core.access import form_errors_from, requester_required
 from caredesk.core.errors import DomainError, NotFound, ValidationFailed
 from caredesk.core.phi import Unreadable, is_phi_json
 from caredesk.devices import selectors as device_selectors
+from caredesk.devices.plan_selectors import contracts_of_organization
 from caredesk.intake.acknowledge import acknowledge
 from caredesk.portal.forms import PortalReplyForm, RequestForm
 from caredesk.sla import selectors as sla_selectors
@@ -71,8 +72,15 @@ def devices(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     on = device_selectors.today()
     rows = device_selectors.assets().filter(organization_id=contact.organization_id)
-    items = [(a, device_selectors.entitlement_of(a, on)) for a in rows.order_by("serial")[:500]]
-    return render(request, "portal/devices.html", {"items": items, "contact": contact})
+    units = list(rows.order_by("serial")[:500])
+    items = list(zip(units, device_selectors.entitlements_of(units, on), strict=True))
+    # the organization's administrators also see its service contracts and what they cost
+    contracts = contracts_of_organization(contact.organization_id) if contact.is_org_admin else []
+    return render(
+        request,
+        "portal/devices.html",
+        {"items": items, "contact": contact, "contracts": contracts},
+    )
 
 
 def _brand_link(request: HttpRequest) -> Mailbox | None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from caredesk.sla.models import SlaClock
+from caredesk.sla.plans import ticket_plans
 from caredesk.sla.selectors import policies
 from caredesk.sla.services import sla_merge, sla_open, sla_sync, sla_sync_many
 from caredesk.tickets.models import Ticket
@@ -17,8 +18,12 @@ class SlaClocks:
     """Plans, stores and reconciles `SlaClock` rows for the ticket services."""
 
     def plan_new(self, *, tickets: Sequence[Ticket], now: datetime) -> list[Planned]:
-        candidates = policies()  # read once for the whole batch
-        return [sla_open(ticket=t, now=now, candidates=candidates) for t in tickets]
+        candidates = policies()  # read once for the whole batch, and the plans met
+        met = ticket_plans(tickets)
+        return [
+            sla_open(ticket=t, now=now, candidates=candidates, plans=m)
+            for t, m in zip(tickets, met, strict=True)
+        ]
 
     def insert(self, *, clocks: list[Any]) -> None:
         SlaClock.objects.bulk_create(clocks)

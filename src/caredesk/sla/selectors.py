@@ -14,6 +14,7 @@ from caredesk.core.confcache import cached
 from caredesk.sla import clocks
 from caredesk.sla.calendar import BusinessCalendar
 from caredesk.sla.models import Calendar, Metric, SlaClock, SlaPolicy, SlaTarget
+from caredesk.sla.plans import ticket_plans
 from caredesk.tickets.models import RequestType, Ticket
 
 _cache: dict[tuple[int, datetime], BusinessCalendar] = {}
@@ -79,10 +80,13 @@ def policies() -> list[SlaPolicy]:
     return snapshot().active
 
 
-def policy_matches(policy: SlaPolicy, ticket: Ticket) -> bool:
-    plan = ticket.organization.plan if ticket.organization_id and ticket.organization else None
+def policy_matches(policy: SlaPolicy, ticket: Ticket, plans: frozenset[str] | None = None) -> bool:
+    """Whether the ticket meets the policy's conditions; `plans`: the plans it meets
+    (sla.plans.ticket_plans), read here when not given."""
+    if plans is None:
+        plans = ticket_plans([ticket])[0]
     checks = [
-        not policy.plans or plan in policy.plans,
+        not policy.plans or any(p in plans for p in policy.plans),
         not policy.channels or ticket.channel in policy.channels,
         not policy.priorities or ticket.priority in policy.priorities,
     ]
@@ -93,10 +97,16 @@ def policy_matches(policy: SlaPolicy, ticket: Ticket) -> bool:
     return all(checks)
 
 
-def policy_for(ticket: Ticket, candidates: list[SlaPolicy] | None = None) -> SlaPolicy | None:
+def policy_for(
+    ticket: Ticket,
+    candidates: list[SlaPolicy] | None = None,
+    plans: frozenset[str] | None = None,
+) -> SlaPolicy | None:
     """The first active policy, in admin order, whose conditions the ticket meets."""
+    if plans is None:
+        plans = ticket_plans([ticket])[0]
     for policy in policies() if candidates is None else candidates:
-        if policy_matches(policy, ticket):
+        if policy_matches(policy, ticket, plans):
             return policy
     return None
 

@@ -23,6 +23,7 @@ from caredesk.core.errors import ValidationFailed
 from caredesk.sla import clocks
 from caredesk.sla.calendar import BusinessCalendar
 from caredesk.sla.models import Calendar, Metric, SlaClock, SlaPolicy, SlaTarget
+from caredesk.sla.plans import plan_names, ticket_plans
 from caredesk.sla.selectors import (
     business_calendar,
     calendar_for,
@@ -120,10 +121,11 @@ def _reconcile(
     customer_message: bool,
     agent_reply: bool,
     candidates: list[SlaPolicy] | None = None,
+    plans: frozenset[str] | None = None,
 ) -> _Plan:
     """Decide every clock of the ticket from its policy, level and status (no writes)."""
     plan = _Plan()
-    policy = policy_for(ticket, candidates)
+    policy = policy_for(ticket, candidates, plans)
     for metric in Metric.values:
         target = _target(policy, ticket, metric)
         row = rows.get(metric) or _new_row(ticket, metric, target, now, customer_message)
@@ -174,13 +176,23 @@ def _reconcile(
 
 
 def sla_open(
-    *, ticket: Ticket, now: datetime, candidates: list[SlaPolicy] | None = None
+    *,
+    ticket: Ticket,
+    now: datetime,
+    candidates: list[SlaPolicy] | None = None,
+    plans: frozenset[str] | None = None,
 ) -> Planned:
     """The clocks of a ticket about to be inserted (unsaved) and when the first is due; the
-    ticket services insert them right after the ticket. `candidates`: the policies, read once
-    per batch."""
+    ticket services insert them right after the ticket. `candidates`: the policies, and
+    `plans`: the plans the ticket meets, read once per batch."""
     plan = _reconcile(
-        ticket, {}, now, customer_message=False, agent_reply=False, candidates=candidates
+        ticket,
+        {},
+        now,
+        customer_message=False,
+        agent_reply=False,
+        candidates=candidates,
+        plans=plans,
     )
     return Planned(clocks=plan.keep, due_at=plan.due_at)
 
@@ -250,11 +262,18 @@ def sla_sync_many(*, tickets: Sequence[Ticket], now: datetime) -> list[Synced]:
     for row in SlaClock.objects.filter(ticket_id__in=rows):
         rows[row.ticket_id][row.metric] = row
     candidates = policies()
+    met = ticket_plans(tickets)
     plans = [
         _reconcile(
-            t, rows[t.pk], now, customer_message=False, agent_reply=False, candidates=candidates
+            t,
+            rows[t.pk],
+            now,
+            customer_message=False,
+            agent_reply=False,
+            candidates=candidates,
+            plans=m,
         )
-        for t in tickets
+        for t, m in zip(tickets, met, strict=True)
     ]
     kept = [row for p in plans for row in p.keep]
     # Rows written again are deleted and inserted with their ids (nothing refers to a clock):
@@ -425,7 +444,7 @@ def policy_save(
     """Validate and store a policy (and, when given, replace its targets and conditions)."""
     errors: dict[str, list[str]] = {}
     for name, values, allowed in (
-        ("plans", policy.plans, {"basic", "standard", "premium"}),
+        ("plans", policy.plans, plan_names()),
         ("channels", policy.channels, {"portal", "email", "chat", "phone", "api", "video"}),
         ("priorities", policy.priorities, {1, 2, 3, 4}),
         ("pause_statuses", policy.pause_statuses, {"new", "open", "pending", "on_hold"}),

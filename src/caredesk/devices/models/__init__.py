@@ -1,5 +1,6 @@
 """The devices domain's tables, one module per part of it: the catalogue and assets
-(`assets`), spare parts (`parts`) and their stock (`stock`). Import them from here."""
+(`assets`), spare parts (`parts`) and their stock (`stock`), service plans and contracts
+(`plans`). Import them from here."""
 
 from caredesk.devices.models.assets import (
     WARRANTY_MONTHS,
@@ -10,6 +11,17 @@ from caredesk.devices.models.assets import (
     ProductModel,
 )
 from caredesk.devices.models.parts import Part
+from caredesk.devices.models.plans import (
+    ChurnReason,
+    Contract,
+    ContractEvent,
+    ContractEventKind,
+    ContractStatus,
+    Coverage,
+    PlanChannel,
+    ServicePlan,
+    SlaTier,
+)
 from caredesk.devices.models.stock import (
     MovementKind,
     ReorderAlert,
@@ -24,11 +36,20 @@ __all__ = [
     "AssetEvent",
     "AssetEventKind",
     "MovementKind",
+    "ChurnReason",
+    "Contract",
+    "ContractEvent",
+    "ContractEventKind",
+    "ContractStatus",
+    "Coverage",
     "Part",
+    "PlanChannel",
     "ProductClass",
     "ProductModel",
     "ReorderAlert",
     "StockLevel",
     "StockLocation",
     "StockMovement",
+    "ServicePlan",
+    "SlaTier",
 ]
