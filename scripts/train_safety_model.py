@@ -29,6 +29,7 @@ TRAINING = (
     "heldout4.jsonl",  # measured once (with the first model), training data since
     "heldout5.jsonl",  # measured once (with the second model), training data since
     "heldout6.jsonl",  # measured once (with the third model), training data since
+    "heldout7.jsonl",  # measured once (with the fourth model), training data since
 )
 # Sets read when present: development sets in new voices and more everyday traffic
 # ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
@@ -50,7 +51,7 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout7",)  # the held-out set of record (files heldout7*, split "heldout7"): refused
+NEVER = ("heldout8",)  # the held-out set of record (files heldout8*, split "heldout8"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2
