@@ -9,6 +9,7 @@ ROLE_SUPERVISOR = "Supervisor"
 ROLE_ADMIN = "Administrator"
 ROLE_COMPLIANCE = "Compliance officer"
 ROLE_QUALITY = "Clinical and quality"
+ROLE_TECHNICIAN = "Repair technician"
 
 # a data subject's export holds their data unmasked (their own): the privacy role's alone
 EXPORT_PERSONAL_DATA = "governance.export_subject"
@@ -70,6 +71,10 @@ DEVICES_CATALOGUE = [
     for model in ("productclass", "productmodel")
     for verb in ("add", "change")
 ]
+# RMA repairs: agents open them from tickets and follow them; repair technicians work the bench
+# (findings, parts, statuses) and validate; support leads and administrators do all of it
+RMA_OPEN = ["devices.view_rma", "devices.add_rma"]
+RMA_BENCH = [*RMA_OPEN, "devices.change_rma", "devices.validate_rma", "devices.view_part"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -84,6 +89,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *COMPLAINTS_WORK,
         *ONCALL_VIEW,
         *DEVICES_VIEW,
+        *RMA_OPEN,
+    ],
+    # the repair bench: works the tickets of their teams and the RMAs
+    ROLE_TECHNICIAN: [
+        "tickets.view_ticket",
+        "tickets.change_ticket",
+        "rules.view_macro",
+        "accounts.view_contact",
+        "accounts.view_organization",
+        "accounts.view_team",
+        *DEVICES_VIEW,
+        *RMA_BENCH,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -121,6 +138,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_VIEW,
         *ONCALL_OVERRIDES,
         *DEVICES_WORK,
+        *RMA_BENCH,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -213,6 +231,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_SETUP,
         *DEVICES_WORK,
         *DEVICES_CATALOGUE,
+        *RMA_BENCH,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too
