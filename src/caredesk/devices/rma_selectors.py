@@ -110,3 +110,25 @@ def repeat_failure(ticket: Any) -> bool:
     if getattr(ticket, "pk", None):
         earlier = earlier.exclude(pk=ticket.pk)
     return earlier.exists()
+
+
+@dataclass(frozen=True)
+class TicketRmas:
+    """What the ticket page says about returns: its RMAs, and whether a repeat failure
+    suggests one."""
+
+    rmas: list[Rma]
+    repeat_failure: bool
+
+    @property
+    def open(self) -> Rma | None:
+        return next((r for r in self.rmas if r.status in RMA_OPEN), None)
+
+    @property
+    def suggest(self) -> bool:
+        return self.repeat_failure and self.open is None
+
+
+def ticket_rmas(ticket: Ticket) -> TicketRmas:
+    """Two queries whatever the history of the unit."""
+    return TicketRmas(rmas=rmas_of_ticket(ticket), repeat_failure=repeat_failure(ticket))
