@@ -82,13 +82,19 @@ def clocks_of(items: list[Rma], now: datetime | None = None) -> dict[int, list[S
 # -- the portal: the requester's organization (their own RMAs when they have none) -----------
 
 
-def portal_rmas(contact: Any) -> QuerySet[Rma]:
+def portal_rmas(contact: Any, *, whole_organization: bool) -> QuerySet[Rma]:
+    """The RMAs a requester follows: their organization's (its clinicians and administrators,
+    `whole_organization`), else those opened from their own requests; never another
+    organization's."""
     qs = rmas()
     if contact is None:
         return qs.none()
-    if contact.organization_id:
+    if whole_organization and contact.organization_id:
         return qs.filter(organization_id=contact.organization_id)
-    return qs.filter(ticket__requester=contact)
+    own = qs.filter(ticket__requester=contact)
+    if contact.organization_id:
+        own = own.filter(organization_id=contact.organization_id)
+    return own
 
 
 # -- the ticket page --------------------------------------------------------------------------
@@ -132,3 +138,35 @@ class TicketRmas:
 def ticket_rmas(ticket: Ticket) -> TicketRmas:
     """Two queries whatever the history of the unit."""
     return TicketRmas(rmas=rmas_of_ticket(ticket), repeat_failure=repeat_failure(ticket))
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    at: datetime | None
+    current: bool
+
+
+PORTAL_STEPS = (
+    ("issued", "created_at", "Return issued"),
+    ("received", "received_at", "Device received"),
+    ("diagnosed", "diagnosed_at", "Diagnosed"),
+    ("repaired", "repaired_at", "Repaired or replaced"),
+    ("validated", "validated_at", "Checked on the bench"),
+    ("shipped", "shipped_at", "Shipped back"),
+    ("closed", "closed_at", "Closed"),
+)
+
+
+def portal_steps(rma: Rma) -> list[Step]:
+    """The steps a customer sees, with the date each was reached."""
+    if rma.status == RmaStatus.CANCELLED:
+        return [
+            Step("Return issued", rma.created_at, False),
+            Step("Cancelled", rma.closed_at, True),
+        ]
+    current = "repaired" if rma.status == RmaStatus.REPLACED else rma.status
+    return [
+        Step(label, getattr(rma, column), status == current)
+        for status, column, label in PORTAL_STEPS
+    ]

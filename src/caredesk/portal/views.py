@@ -18,6 +18,7 @@ from caredesk.compliance import access as audit
 from caredesk.core.access import form_errors_from, requester_required
 from caredesk.core.errors import DomainError, NotFound, ValidationFailed
 from caredesk.core.phi import Unreadable, is_phi_json
+from caredesk.devices import rma_selectors
 from caredesk.devices import selectors as device_selectors
 from caredesk.intake.acknowledge import acknowledge
 from caredesk.portal.forms import PortalReplyForm, RequestForm
@@ -72,6 +73,26 @@ def devices(request: HttpRequest) -> HttpResponse:
     rows = device_selectors.assets().filter(organization_id=contact.organization_id)
     items = [(a, device_selectors.entitlement_of(a, on)) for a in rows.order_by("serial")[:500]]
     return render(request, "portal/devices.html", {"items": items, "contact": contact})
+
+
+@requester_required
+def rma_list(request: HttpRequest) -> HttpResponse:
+    """The repairs the requester follows (their organization's, or their own requests')."""
+    contact = _contact(request)
+    rows = rma_selectors.portal_rmas(contact, whole_organization=_sees_devices(contact))
+    items = list(rows.order_by("-created_at", "-id")[:200])
+    return render(request, "portal/rmas.html", {"items": items, "contact": contact})
+
+
+@requester_required
+def rma_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _contact(request)
+    rows = rma_selectors.portal_rmas(contact, whole_organization=_sees_devices(contact))
+    rma = rows.filter(pk=pk).first()
+    if rma is None:
+        raise Http404("No such return")
+    steps = rma_selectors.portal_steps(rma)
+    return render(request, "portal/rma.html", {"rma": rma, "steps": steps, "contact": contact})
 
 
 @requester_required
