@@ -95,7 +95,7 @@ SCOPES: dict[str, Scope] = {
             DEVICES,
             "Devices",
             "Read assets (serials, owners, warranty and entitlement); register, change and "
-            "import them where the owner's role allows.",
+            "import them where the owner's role allows; read, open and work RMA repairs.",
             ("devices.view_asset",),
         ),
         Scope(

@@ -20,6 +20,7 @@ from caredesk.api.auth import AUTH, TokenAuth, needs_scope
 from caredesk.api.bulk import router as bulk_router
 from caredesk.api.complaints import router as complaints_router
 from caredesk.api.devices import router as devices_router
+from caredesk.api.rmas import router as rmas_router
 from caredesk.api.directory import router as directory_router
 from caredesk.api.integrations import router as integrations_router
 from caredesk.api.merge import router as merge_router
@@ -107,6 +108,7 @@ api.add_router("/", audit_router)
 api.add_router("/", complaints_router)
 api.add_router("/", oncall_router)
 api.add_router("/", devices_router)
+api.add_router("/", rmas_router)
 api.add_router("/", search_router)
 
 
