@@ -20,12 +20,12 @@ from caredesk.api.auth import AUTH, TokenAuth, needs_scope
 from caredesk.api.bulk import router as bulk_router
 from caredesk.api.complaints import router as complaints_router
 from caredesk.api.devices import router as devices_router
-from caredesk.api.rmas import router as rmas_router
 from caredesk.api.directory import router as directory_router
 from caredesk.api.integrations import router as integrations_router
 from caredesk.api.merge import router as merge_router
 from caredesk.api.oncall import router as oncall_router
 from caredesk.api.parser import StorableTextParser
+from caredesk.api.rmas import router as rmas_router
 from caredesk.api.rules import router as rules_router
 from caredesk.api.schemas import Id
 from caredesk.api.search import router as search_router
