@@ -64,12 +64,20 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     "desk:status-move": FORBIDDEN,
     # importing assets is the support leads' and administrators'
     "devices:import": FORBIDDEN,
+    # RMAs: followed and opened from tickets; the bench is the technicians' and the leads'
+    "devices:rma-status": FORBIDDEN,
+    "devices:rma-bench": FORBIDDEN,
+    "devices:rma-part": FORBIDDEN,
+    "devices:rma-coverage": FORBIDDEN,
+    "devices:rma-check": FORBIDDEN,
     # the supervisor's personal macro is the supervisor's alone
     "desk:macro (someone's personal)": 404,
 }
 API_UNLIKE_A_LEAD: dict[str, Any] = {
     "complaint export": OK,
     "oncall override delete": FORBIDDEN,
+    "rma transition": FORBIDDEN,
+    "rma parts": FORBIDDEN,
 }
 
 

@@ -91,17 +91,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *DEVICES_VIEW,
         *RMA_OPEN,
     ],
-    # the repair bench: works the tickets of their teams and the RMAs
-    ROLE_TECHNICIAN: [
-        "tickets.view_ticket",
-        "tickets.change_ticket",
-        "rules.view_macro",
-        "accounts.view_contact",
-        "accounts.view_organization",
-        "accounts.view_team",
-        *DEVICES_VIEW,
-        *RMA_BENCH,
-    ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
         "tickets.view_phi",
@@ -156,6 +145,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *COMPLAINTS_DECIDE,
         *ONCALL_VIEW,
         *DEVICES_VIEW,
+        *RMA_OPEN,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -245,6 +235,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.view_breakglassgrant",
     ],
 }
+
+
+# the repair bench: works the tickets of their teams as agents do, and the RMAs on the bench
+ROLE_PERMISSIONS[ROLE_TECHNICIAN] = [*ROLE_PERMISSIONS[ROLE_AGENT], *RMA_BENCH]
 
 
 def ensure_roles(**_: Any) -> None:
