@@ -16,7 +16,6 @@ from caredesk.accounts.roles import ROLE_TECHNICIAN
 from tests.factories import AgentFactory, login_verified
 from tests.web.test_access_matrix import (
     API_MATRIX,
-    FORBIDDEN,
     MATRIX,
     OK,
     _expect,
