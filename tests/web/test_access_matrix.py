@@ -1667,6 +1667,17 @@ def test_screen_access(world, role, name, path, method, expected):
     _expect(response, expected[role])
 
 
+def _rma_body(world: World, path: str) -> dict[str, Any] | None:
+    """A small valid body for the RMA operations (None: not one of them)."""
+    if path.endswith("/rmas"):
+        return {"ticket_id": world.ticket.pk, "asset_id": _asset(world)}
+    if path.endswith("/transition"):
+        return {"status": "received"}
+    if path.endswith("/parts"):
+        return {"part": "NO-SUCH", "quantity": 1}
+    return None
+
+
 def api_call(world: World, user: Any, path: Any, method: str) -> Any:
     """Call one API operation as `user` (None: no token) with a small valid body."""
     headers = {}
@@ -1690,13 +1701,8 @@ def api_call(world: World, user: Any, path: Any, method: str) -> Any:
         kwargs.update(data={"into": world.colleague_ticket.pk}, content_type="application/json")
     elif method == "post" and path(world).endswith("/ccs"):
         kwargs.update(data={"email": "carer@family.example"}, content_type="application/json")
-    elif method == "post" and path(world).endswith("/rmas"):
-        body = {"ticket_id": world.ticket.pk, "asset_id": _asset(world)}
-        kwargs.update(data=body, content_type="application/json")
-    elif method == "post" and path(world).endswith("/transition"):
-        kwargs.update(data={"status": "received"}, content_type="application/json")
-    elif method == "post" and path(world).endswith("/parts"):
-        kwargs.update(data={"part": "NO-SUCH", "quantity": 1}, content_type="application/json")
+    elif method == "post" and (rma := _rma_body(world, path(world))) is not None:
+        kwargs.update(data=rma, content_type="application/json")
     elif method == "post" and path(world).endswith("/tickets/bulk"):
         body = {"tickets": [world.ticket.pk], "changes": {"priority": 2}}
         kwargs.update(data=body, content_type="application/json")
