@@ -75,7 +75,11 @@ def subject_of(rma: Rma | int) -> str:
 
 
 def labour_rate_default() -> Decimal:
-    return Decimal(str(getattr(settings, "CAREDESK_RMA_LABOUR_RATE", "90.00")))
+    """The configured rate per hour of bench time (CAREDESK_RMA_LABOUR_RATE)."""
+    try:
+        return Decimal(str(settings.CAREDESK_RMA_LABOUR_RATE)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return Decimal("0.00")
 
 
 def _text(value: Any, name: str, limit: int, errors: dict[str, list[str]]) -> str:
