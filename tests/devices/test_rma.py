@@ -250,3 +250,15 @@ def test_repeat_failure_within_30_days_is_a_fact_and_a_rule_can_open_an_rma(cloc
     clock.advance(days=31)
     late = make_ticket(b.requester, structured={"device_serial": b.asset.serial})
     assert ticket_facts(late, clock.current).value("asset.repeat_failure") is False
+
+
+def test_the_demo_has_rmas_in_different_statuses(clock):
+    from caredesk.demo import demo_load
+    from caredesk.devices.models import Rma
+
+    demo_load(tickets=120)
+    statuses = set(Rma.objects.values_list("status", flat=True))
+    assert {"issued", "diagnosed", "shipped"} <= statuses
+    shipped = Rma.objects.get(status="shipped")
+    assert shipped.tracking_out and shipped.checks.filter(done_at__isnull=True).count() == 0
+    assert Rma.objects.get(status="diagnosed").repair_cost > 0

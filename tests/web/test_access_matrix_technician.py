@@ -17,6 +17,7 @@ from tests.factories import AgentFactory, login_verified
 from tests.web.test_access_matrix import (
     API_MATRIX,
     MATRIX,
+    NOT_FOUND,
     OK,
     _expect,
     api_call,
@@ -27,6 +28,9 @@ pytestmark = pytest.mark.django_db
 
 # Where the role differs from an agent of the ticket's team (screens).
 SCREENS_UNLIKE_AN_AGENT: dict[str, Any] = {
+    # a live chat is its agent's alone (the matrix's chat is the agent's)
+    "chat-desk:chat": NOT_FOUND,
+    "chat-desk:upload": NOT_FOUND,
     # the bench: status moves, the bench record, parts, warranty or paid, validation steps
     # (an empty form is refused for its fields)
     "devices:rma-status": 422,
