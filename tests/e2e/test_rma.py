@@ -94,10 +94,12 @@ def test_an_rma_from_the_ticket_through_the_bench_to_the_portal(open_screen, clo
     screen.check("RMA list")
     screen.shoot("rma-list")
     page.get_by_role("link", name=rma.number).click()
+    clock.advance(days=3)  # the unit arrives
     page.get_by_label("Inbound tracking", exact=True).first.fill("1Z-IN-4410")
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Mark received").click()
     expect(page.locator("#rma-clocks-title + ul")).to_contain_text("RMA diagnosis")
+    clock.advance(hours=20)
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Mark diagnosed").click()
     page.get_by_label("Failure mode").select_option("battery")
@@ -109,6 +111,7 @@ def test_an_rma_from_the_ticket_through_the_bench_to_the_portal(open_screen, clo
     page.get_by_label("Quantity").fill("1")
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Record part").click()
+    clock.advance(days=2)
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Mark repaired").click()
     screen.allow("409")  # the refusal below is the answer we want
@@ -126,6 +129,7 @@ def test_an_rma_from_the_ticket_through_the_bench_to_the_portal(open_screen, clo
     expect(page.locator(".rma-cost")).to_contain_text("87.50")  # 42.50 + 30 min at 90.00/h
     screen.check("RMA validated")
     screen.shoot("rma-detail")
+    clock.advance(days=1)
     page.get_by_label("Outbound tracking", exact=True).first.fill("1Z-OUT-7731")
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Mark shipped").click()
@@ -142,6 +146,8 @@ def test_an_rma_from_the_ticket_through_the_bench_to_the_portal(open_screen, clo
     screen.shoot("rma-portal-list")
     page.get_by_role("link", name=rma.number).click()
     expect(page.locator("#rma-steps li[aria-current=step]")).to_contain_text("Shipped back")
+    expect(page.locator("#rma-steps")).to_contain_text("5 Nov 2026 Device received")
+    expect(page.locator("#rma-steps")).to_contain_text("9 Nov 2026 Shipped back")
     expect(page.locator("#tracking-out")).to_have_text("1Z-OUT-7731")
     screen.check("portal repair")
     screen.shoot("rma-portal")

@@ -67,6 +67,16 @@ EDITABLE = (
     "labour_rate",
 )
 MAX_FINDINGS = 10_000
+FIELD_WORDS = {
+    "tracking_in": "inbound tracking",
+    "tracking_out": "outbound tracking",
+    "technician_id": "technician",
+    "findings": "findings",
+    "failure_mode": "failure mode",
+    "failure_other": "failure (other)",
+    "labour_minutes": "labour minutes",
+    "labour_rate": "labour rate",
+}
 MAX_MINUTES = 100_000
 
 
@@ -374,7 +384,7 @@ def rma_update(*, rma: Rma, changes: Mapping[str, Any], actor: Any) -> Rma:
             setattr(rma, k, clean[k])
         rma.updated_at = clock.now()
         rma.save(update_fields=[*changed, "updated_at"])
-        fields = sorted(k.removesuffix("_id") for k in changed)
+        fields = sorted(FIELD_WORDS.get(k, k) for k in changed)
         RmaEvent.objects.bulk_create(
             [_event(rma, RmaEventKind.CHANGED, _ticket_actor(actor), data={"fields": fields})]
         )
