@@ -46,3 +46,9 @@ def bench(catalogue: dict[str, ProductModel], serial: str = "PX-5001", **asset_k
     technician = AgentFactory(role=ROLE_TECHNICIAN)
     part = Part.objects.create(number="BAT-2", name="Battery pack", unit_cost="42.50")
     return Bench(asset, ticket, requester, agent, technician, part)
+
+
+def another_unit(b: Bench, serial: str) -> Any:
+    """Another unit of the same clinic, and a ticket naming it."""
+    make_asset(b.asset.product_model, serial, organization=b.asset.organization)
+    return make_ticket(b.requester, structured={"device_serial": serial}, assignee=b.agent)

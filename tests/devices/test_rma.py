@@ -101,6 +101,8 @@ def test_an_unknown_serial_is_refused_and_paid_needs_a_reason(clock, catalogue):
         rma_open(ticket=b.ticket, actor=b.agent, warranty=False)
     assert "reason" in exc.value.errors
     rma = rma_open(ticket=b.ticket, actor=b.agent, warranty=False, reason="Dropped on the floor")
+    with pytest.raises(Conflict, match="is already open for this unit"):
+        rma_open(ticket=b.ticket, actor=b.agent)
     assert rma.warranty is False and rma.warranty_reason == "Dropped on the floor"
     rma = rma_coverage(rma=rma, warranty=True, reason="Goodwill", actor=b.agent)
     assert rma.warranty is True

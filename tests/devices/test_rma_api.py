@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.api.conftest import ApiClient, assert_problem
-from tests.devices.rma_helpers import bench, checklist_for
+from tests.devices.rma_helpers import another_unit, bench, checklist_for
 from tests.factories import ContactFactory, make_ticket, requester_with_login
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +52,14 @@ def test_an_rma_through_the_api(b, django_assert_max_num_queries):
     with django_assert_max_num_queries(30) as few:
         assert len(agent.get("/rmas").json()["items"]) == 1
     budget = len(few.captured_queries)  # read now: the next request clears the log
-    for _ in range(3):
-        other = make_ticket(b.requester, structured={"device_serial": "PX-5001"})
-        agent.post("/rmas", {"ticket_id": other.pk})
+    busy = agent.post("/rmas", {"ticket_id": b.ticket.pk})
+    assert (
+        assert_problem(busy, 409, "asset")["detail"]
+        == f"{rma['number']} is already open for this unit."
+    )
+    for i in range(3):
+        other = another_unit(b, f"PX-70{i}")
+        assert agent.post("/rmas", {"ticket_id": other.pk}).status_code == 201
     with django_assert_max_num_queries(budget):
         assert len(agent.get("/rmas").json()["items"]) == 4
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from caredesk.devices.models import Rma
 from caredesk.devices.rma import rma_open, rma_part_add, rma_transition
-from tests.devices.rma_helpers import bench, checklist_for
+from tests.devices.rma_helpers import another_unit, bench, checklist_for
 from tests.factories import login_verified, make_ticket, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -117,8 +117,8 @@ def test_the_list_filters_by_status_and_overdue_in_constant_queries(
     client.get("/agent/devices/rmas/")
     with django_assert_max_num_queries(200) as before:
         client.get("/agent/devices/rmas/")
-    for _ in range(4):
-        other = make_ticket(b.requester, structured={"device_serial": b.asset.serial})
+    for i in range(4):
+        other = another_unit(b, f"PX-60{i}")
         r = rma_open(ticket=other, actor=lead)
         r = rma_transition(rma=r, to="received", actor=lead)
         rma_part_add(rma=r, part=b.part, quantity=1, actor=lead)
@@ -145,3 +145,24 @@ def test_the_list_filters_by_status_and_overdue_in_constant_queries(
         rma_part_add(rma=first, part=b.part, quantity=1, actor=lead)
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(detail)
+
+
+def test_the_ticket_page_costs_the_same_whatever_the_units_returns(
+    b, django_assert_max_num_queries
+):
+    lead = supervisor()
+    client = _client(lead)
+    first = rma_open(ticket=b.ticket, actor=lead)
+    client.get(f"/agent/tickets/{b.ticket.pk}/")
+    with django_assert_max_num_queries(200) as before:
+        client.get(f"/agent/tickets/{b.ticket.pk}/")
+    budget = len(before.captured_queries)
+    rma_transition(rma=first, to="cancelled", actor=lead, reason="Opened twice")
+    for _ in range(4):
+        r = rma_open(ticket=b.ticket, actor=lead)
+        make_ticket(b.requester, structured={"device_serial": b.asset.serial})
+        if Rma.objects.filter(ticket=b.ticket).count() < 5:
+            rma_transition(rma=r, to="cancelled", actor=lead, reason="Duplicate")
+    with django_assert_max_num_queries(budget):
+        page = client.get(f"/agent/tickets/{b.ticket.pk}/").content.decode()
+    assert page.count("badge rma-status") == 5

@@ -148,6 +148,15 @@ def rma_open(
     reason = _text(reason, "reason", LIMITS["reason"], errors)
     if errors or asset is None:
         raise ValidationFailed("The RMA cannot be opened.", errors=errors)
+    busy = (
+        Rma.objects.filter(asset=asset)
+        .exclude(status__in=pure.RMA_DONE)
+        .values_list("number", flat=True)
+        .first()
+    )
+    if busy:
+        message = f"{busy} is already open for this unit."
+        raise Conflict(message, errors={"asset": [message]})
     ent = entitlement_of(asset)
     covered = ent.free_repair
     if warranty is not None and warranty != covered:
