@@ -105,6 +105,8 @@ def test_the_technician_works_the_bench_with_field_messages(b, catalogue):
     assert client.post(f"{url}status/", {"to": "validated"}).status_code == 302
     page = client.get(url).content.decode()
     assert "125.00" in page and "Validated" in page
+    asset_page = client.get(f"/agent/devices/{b.asset.pk}/").content.decode()
+    assert f'href="/agent/devices/rmas/{rma.pk}/"' in asset_page
 
 
 def test_the_list_filters_by_status_and_overdue_in_constant_queries(
