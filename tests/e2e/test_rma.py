@@ -73,6 +73,8 @@ def test_an_rma_from_the_ticket_through_the_bench_to_the_portal(open_screen, clo
     screen.goto(f"/agent/tickets/{ticket.pk}/")
     card = page.locator("#asset-card")
     expect(card).to_contain_text("In warranty")
+    screen.check("ticket with its unit")
+    screen.shoot("rma-ticket")
     with page.expect_navigation(wait_until="load"):
         card.get_by_role("button", name="Open RMA").click()
     rma = Rma.objects.get(ticket=ticket)
