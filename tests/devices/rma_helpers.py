@@ -11,7 +11,7 @@ from caredesk.core import clock as clock_module
 from caredesk.devices.models import Asset, Part, ProductModel
 from caredesk.tickets.models import ChecklistTemplate, ChecklistTemplateItem
 from tests.devices.conftest import make_asset
-from tests.factories import AgentFactory, ContactFactory, OrganizationFactory, make_ticket
+from tests.factories import AgentFactory, OrganizationFactory, make_ticket, requester_with_login
 
 
 @dataclass
@@ -38,7 +38,7 @@ def checklist_for(model: ProductModel, *steps: str) -> ChecklistTemplate:
 
 def bench(catalogue: dict[str, ProductModel], serial: str = "PX-5001", **asset_kw: Any) -> Bench:
     org = OrganizationFactory(name="Brookfield Physio")
-    requester = ContactFactory(organization=org, email="office@brookfield.example")
+    requester = requester_with_login(organization=org, email="office@brookfield.example")
     asset_kw.setdefault("purchased_on", date(2026, 3, 1))
     asset = make_asset(catalogue["PX-200"], serial, organization=org, **asset_kw)
     agent = AgentFactory()

@@ -37,6 +37,11 @@ def test_the_organization_follows_its_rmas_to_shipped(clock, catalogue):
     assert rma.number in listing and "1Z-OUT-7" in listing
     page = client.get(f"/portal/rmas/{rma.pk}/").content.decode()
     assert "Shipped back" in page and "7 Nov 2026" in page and "1Z-OUT-7" in page
+    # the requester (a patient: their own requests' repairs) finds it on the request too
+    own = _client(b.requester.user)
+    page = own.get(f"/portal/tickets/{b.ticket.pk}/").content.decode()
+    assert f'href="/portal/rmas/{rma.pk}/"' in page and "1Z-OUT-7" in page
+    assert rma.number in own.get("/portal/rmas/").content.decode()
     # a patient of the same organization sees only their own requests' repairs
     patient = requester_with_login(organization=b.asset.organization, kind=ContactKind.PATIENT)
     assert rma.number not in _client(patient.user).get("/portal/rmas/").content.decode()

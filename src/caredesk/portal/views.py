@@ -269,6 +269,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "own": own,
         "ccs": list(ticket.ccs.all()) if own else [],
         "cc_form": CcForm(),
+        "rmas": rma_selectors.rmas_of_ticket(ticket),
     }
     return render(request, "portal/ticket.html", context, status=status)
 
