@@ -52,7 +52,7 @@ def _user(request: HttpRequest, perm: str) -> User:
     return user
 
 
-class ClockOut(Schema):
+class RmaClockOut(Schema):
     metric: str
     label: str
     state: str
@@ -61,7 +61,7 @@ class ClockOut(Schema):
     breached_at: datetime | None
 
 
-class PartLineOut(Schema):
+class RmaPartLineOut(Schema):
     id: int
     part: str
     part_name: str
@@ -71,7 +71,7 @@ class PartLineOut(Schema):
     created_at: datetime
 
 
-class CheckOut(Schema):
+class RmaCheckOut(Schema):
     id: int
     text: str
     required: bool
@@ -110,9 +110,9 @@ class RmaOut(Schema):
     validated_at: datetime | None
     shipped_at: datetime | None
     closed_at: datetime | None
-    clocks: list[ClockOut]
-    parts: list[PartLineOut]
-    checks: list[CheckOut]
+    clocks: list[RmaClockOut]
+    parts: list[RmaPartLineOut]
+    checks: list[RmaCheckOut]
 
 
 def _out(rma: Rma, clocks: list[Any]) -> dict[str, Any]:
@@ -282,7 +282,7 @@ def rma_create(request: HttpRequest, payload: RmaIn) -> Status[dict[str, Any]]:
     return Status(201, _page([_get(rma.pk)])[0])
 
 
-class TransitionIn(Strict):
+class RmaTransitionIn(Strict):
     status: StatusName
     reason: Reason = Field("", description="Required to cancel")
     tracking: Annotated[str, StringConstraints(max_length=100)] = Field(
@@ -299,7 +299,7 @@ class TransitionIn(Strict):
     "validation is unfinished); cancelling needs a reason (422).",
     openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
 )
-def rma_transition(request: HttpRequest, rma_id: Id, payload: TransitionIn) -> dict[str, Any]:
+def rma_transition(request: HttpRequest, rma_id: Id, payload: RmaTransitionIn) -> dict[str, Any]:
     user = _user(request, CHANGE)
     if payload.status == "validated" and not user.has_perm(VALIDATE):
         raise PermissionDenied("Validating a repair is for repair technicians.")
@@ -313,7 +313,7 @@ def rma_transition(request: HttpRequest, rma_id: Id, payload: TransitionIn) -> d
     return _page([_get(rma_id)])[0]
 
 
-class PartLineIn(Strict):
+class RmaPartLineIn(Strict):
     part: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
         description="The part number"
     )
@@ -328,7 +328,7 @@ class PartLineIn(Strict):
     description="At the part's unit cost now; the part leaves the repair stock.",
     openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
 )
-def rma_part(request: HttpRequest, rma_id: Id, payload: PartLineIn) -> Status[dict[str, Any]]:
+def rma_part(request: HttpRequest, rma_id: Id, payload: RmaPartLineIn) -> Status[dict[str, Any]]:
     user = _user(request, CHANGE)
     rma = _get(rma_id)
     part = Part.objects.filter(number=payload.part).first()
