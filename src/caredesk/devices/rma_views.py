@@ -48,7 +48,7 @@ VERBS = {
 
 @staff_with(VIEW)
 def rma_list(request: HttpRequest) -> HttpResponse:
-    form = RmaFilterForm(request.GET or None)
+    form = RmaFilterForm(request.GET or None, initial={"status": "open"})
     filters = selectors.RmaFilters(status="open")
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
