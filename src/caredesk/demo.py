@@ -12,23 +12,41 @@ from typing import Any
 
 from django.db import transaction
 
-from caredesk.accounts.models import ContactKind, Organization, OrganizationKind, Plan, Team, Tier
+from caredesk.accounts.models import (
+    ContactKind,
+    Organization,
+    OrganizationKind,
+    Plan,
+    Team,
+    Tier,
+    User,
+)
 from caredesk.accounts.roles import (
     ROLE_ADMIN,
     ROLE_AGENT,
     ROLE_COMPLIANCE,
     ROLE_QUALITY,
     ROLE_SUPERVISOR,
+    ROLE_TECHNICIAN,
 )
 from caredesk.accounts.services import agent_create, requester_create
 from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
-from caredesk.devices.models import Asset, Coverage, ProductClass, ProductModel, ServicePlan
+from caredesk.devices.models import Asset, Coverage, Part, ProductClass, ProductModel, ServicePlan
 from caredesk.devices.plan_defaults import install_plans
 from caredesk.devices.plans import NewContract, contract_create, renewals_sweep
+from caredesk.devices.rma import (
+    rma_check_tick,
+    rma_open,
+    rma_part_add,
+    rma_transition,
+    rma_update,
+)
 from caredesk.devices.services import assets_import
 from caredesk.tickets.models import (
     Channel,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
     FieldKind,
     MessageKind,
     RequestField,
@@ -83,7 +101,7 @@ AGENTS = [
     ("amara.osei@caredesk.example", "Amara Osei", ROLE_AGENT, ["tier-1"]),
     ("felix.brandt@caredesk.example", "Felix Brandt", ROLE_AGENT, ["tier-1"]),
     ("priya.raman@caredesk.example", "Priya Raman", ROLE_AGENT, ["tier-1"]),
-    ("tomas.varga@caredesk.example", "Tomas Varga", ROLE_AGENT, ["tier-2"]),
+    ("tomas.varga@caredesk.example", "Tomas Varga", ROLE_TECHNICIAN, ["tier-2"]),
     ("lena.okafor@caredesk.example", "Lena Okafor", ROLE_AGENT, ["tier-2"]),
     ("marek.wojcik@caredesk.example", "Marek Wojcik", ROLE_AGENT, ["engineering"]),
     ("dr.ines.castell@caredesk.example", "Dr. Ines Castell", ROLE_QUALITY, ["clinical"]),
@@ -788,6 +806,61 @@ def _setup_contracts(now: datetime) -> None:
     renewals_sweep()
 
 
+def _setup_rmas() -> None:
+    """A bench checklist for the home monitor, two spare parts, and three returns: one just
+    issued, one diagnosed on the bench, one shipped back to the clinic."""
+    now = clock.now()
+    monitor = ProductModel.objects.get(sku="PT-HM2")
+    template = ChecklistTemplate.objects.create(
+        name="Home monitor bench check", created_at=now, updated_at=now
+    )
+    for i, text in enumerate(
+        ["Power-on self test passes", "Sensor reads the reference signal", "Housing sealed"]
+    ):
+        ChecklistTemplateItem.objects.create(template=template, text=text, position=i)
+    monitor.validation_checklist = template
+    monitor.save(update_fields=["validation_checklist"])
+    battery = Part.objects.get(number="PT-BAT-02")  # on the depot's shelf (_setup_parts)
+    battery.product_models.add(monitor)
+    technician = User.objects.get(email="tomas.varga@caredesk.example")
+    serials = set(monitor.assets.values_list("serial", flat=True))
+    tickets = [
+        t
+        for t in Ticket.objects.filter(device_serial__in=serials).order_by("created_at", "id")
+        if t.device_serial in serials
+    ]
+    seen: set[str] = set()
+    picked = []
+    for t in tickets:
+        if t.device_serial not in seen:
+            seen.add(t.device_serial)
+            picked.append(t)
+    if len(picked) < 3:
+        return
+    rma_open(ticket=picked[0], actor=technician)
+    bench = rma_open(ticket=picked[1], actor=technician)
+    for to in ("received", "diagnosed"):
+        bench = rma_transition(rma=bench, to=to, actor=technician, tracking="1Z8841RMA")
+    rma_update(
+        rma=bench,
+        changes={
+            "technician": technician,
+            "failure_mode": "battery",
+            "findings": "Battery swollen; charging circuit fine.",
+            "labour_minutes": 45,
+        },
+        actor=technician,
+    )
+    rma_part_add(rma=bench, part=battery, quantity=1, actor=technician)
+    done = rma_open(ticket=picked[2], actor=technician)
+    for to in ("received", "diagnosed", "repaired"):
+        done = rma_transition(rma=done, to=to, actor=technician)
+    for step in done.checks.all():
+        rma_check_tick(rma=done, check_id=step.pk, done=True, actor=technician)
+    for to in ("validated", "shipped"):
+        done = rma_transition(rma=done, to=to, actor=technician, tracking="1Z7730BACK")
+
+
 def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
     """Load the demo organizations, people, request types and tickets (once)."""
     rng = random.Random(seed)
@@ -819,5 +892,6 @@ def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
             _setup_devices(now)
             _setup_parts(now)
             _setup_contracts(now)
+            _setup_rmas()
     finally:
         clock.set_source(previous)

@@ -477,6 +477,8 @@ CAREDESK_SAML_LABEL = env.str(
 CAREDESK_SAML_SECOND_STEP = env.bool("CAREDESK_SAML_SECOND_STEP", default=True)
 # The most tickets one CSV export of the queue may hold (narrower filters beyond that).
 CAREDESK_EXPORT_MAX_ROWS = env.int("CAREDESK_EXPORT_MAX_ROWS", default=10_000)
+# what an hour of bench time costs, copied onto each new RMA (its repair cost per unit)
+CAREDESK_RMA_LABOUR_RATE = env.str("CAREDESK_RMA_LABOUR_RATE", default="90.00")
 CAREDESK_RATE_WEBHOOK = env.int("CAREDESK_RATE_WEBHOOK", default=600)
 # Requests to the device check's network tests (one run makes about ten).
 CAREDESK_RATE_DIAGNOSTICS = env.int("CAREDESK_RATE_DIAGNOSTICS", default=30)

@@ -1365,6 +1365,121 @@ API_MATRIX += [
     ),
 ]
 
+
+# -- RMA repairs: everyone who works tickets follows RMAs and opens one from a ticket they see;
+# repair technicians (tests/web/test_access_matrix_technician.py), support leads and
+# administrators work the bench; requesters follow their organization's in the portal
+def _rma(w: World) -> int:
+    from caredesk.devices.models import Asset, Rma
+    from caredesk.devices.rma import rma_open
+
+    found = Rma.objects.first()
+    if found is None:
+        asset = Asset.objects.get(pk=_asset(w))
+        found = rma_open(ticket=w.ticket, actor=None, asset=asset)
+    return found.pk
+
+
+BENCH = {"agent": FORBIDDEN, "other_agent": FORBIDDEN, "supervisor": 422, "admin": 422}
+MATRIX += [
+    ("devices:rmas", lambda w: "/agent/devices/rmas/", "get", {**DEVICES_ANON, **STAFF_OK}),
+    (
+        "devices:rma",
+        lambda w: f"/agent/devices/rmas/{_rma(w)}/",
+        "get",
+        {**DEVICES_ANON, **STAFF_OK},
+    ),
+    (
+        "devices:rma-open",  # the ticket names no serial: back to the ticket with the reason
+        lambda w: f"/agent/devices/rmas/open/{w.ticket.pk}/",
+        "post",
+        {**DEVICES_ANON, "agent": 302, "other_agent": NOT_FOUND, "supervisor": 302, "admin": 302},
+    ),
+    (
+        "devices:rma-status",  # an empty form
+        lambda w: f"/agent/devices/rmas/{_rma(w)}/status/",
+        "post",
+        {**DEVICES_ANON, **BENCH},
+    ),
+    (
+        "devices:rma-bench",
+        lambda w: f"/agent/devices/rmas/{_rma(w)}/bench/",
+        "post",
+        {**DEVICES_ANON, **BENCH},
+    ),
+    (
+        "devices:rma-part",
+        lambda w: f"/agent/devices/rmas/{_rma(w)}/parts/",
+        "post",
+        {**DEVICES_ANON, **BENCH},
+    ),
+    (
+        "devices:rma-coverage",
+        lambda w: f"/agent/devices/rmas/{_rma(w)}/coverage/",
+        "post",
+        {**DEVICES_ANON, **BENCH},
+    ),
+    (
+        "devices:rma-check",  # a step the RMA does not have
+        lambda w: f"/agent/devices/rmas/{_rma(w)}/checks/999999/",
+        "post",
+        {**DEVICES_ANON, **BENCH},
+    ),
+    (
+        "portal:rmas",
+        lambda w: "/portal/rmas/",
+        "get",
+        {"anonymous": LOGIN, **PORTAL_OK, **STAFF_FORBIDDEN},
+    ),
+    (
+        "portal:rma",  # the requester's own request; the client's administrator's organization
+        lambda w: f"/portal/rmas/{_rma(w)}/",
+        "get",
+        {
+            "anonymous": LOGIN,
+            "requester": OK,
+            "client_admin": OK,
+            "other_requester": NOT_FOUND,
+            **STAFF_FORBIDDEN,
+        },
+    ),
+]
+API_MATRIX += [
+    ("rma list", lambda w: f"{API}/rmas", "get", {**API_NOT_PORTAL, **API_STAFF}),
+    ("rma get", lambda w: f"{API}/rmas/{_rma(w)}", "get", {**API_NOT_PORTAL, **API_STAFF}),
+    (
+        "rma create",  # the unit is not the one the ticket names
+        lambda w: f"{API}/rmas",
+        "post",
+        {**API_NOT_PORTAL, "agent": 422, "other_agent": NOT_FOUND, "supervisor": 422, "admin": 422},
+    ),
+    (
+        "rma transition",
+        lambda w: f"{API}/rmas/{_rma(w)}/transition",
+        "post",
+        {
+            **API_NOT_PORTAL,
+            "agent": FORBIDDEN,
+            "other_agent": FORBIDDEN,
+            "supervisor": OK,
+            "admin": OK,
+        },
+    ),
+    (
+        "rma parts",  # an unknown part number
+        lambda w: f"{API}/rmas/{_rma(w)}/parts",
+        "post",
+        {
+            **API_NOT_PORTAL,
+            "agent": FORBIDDEN,
+            "other_agent": FORBIDDEN,
+            "supervisor": 422,
+            "admin": 422,
+        },
+    ),
+]
+
+
 # -- macros from the reply box and bulk actions ------------------------------------------------
 # Everyone who works tickets uses the shared macros and keeps their own; the shared ones are kept
 # by whoever holds rules.change_macro (support leads, administrators: tests/web/test_macros.py).
@@ -1707,6 +1822,17 @@ def test_screen_access(world, role, name, path, method, expected):
     _expect(response, expected[role])
 
 
+def _rma_body(world: World, path: str) -> dict[str, Any] | None:
+    """A small valid body for the RMA operations (None: not one of them)."""
+    if path.endswith("/rmas"):
+        return {"ticket_id": world.ticket.pk, "asset_id": _asset(world)}
+    if path.endswith("/transition"):
+        return {"status": "received"}
+    if path.endswith("/parts"):
+        return {"part": "NO-SUCH", "quantity": 1}
+    return None
+
+
 def api_call(world: World, user: Any, path: Any, method: str) -> Any:
     """Call one API operation as `user` (None: no token) with a small valid body."""
     headers = {}
@@ -1730,6 +1856,8 @@ def api_call(world: World, user: Any, path: Any, method: str) -> Any:
         kwargs.update(data={"into": world.colleague_ticket.pk}, content_type="application/json")
     elif method == "post" and path(world).endswith("/ccs"):
         kwargs.update(data={"email": "carer@family.example"}, content_type="application/json")
+    elif method == "post" and (rma := _rma_body(world, path(world))) is not None:
+        kwargs.update(data=rma, content_type="application/json")
     elif method == "post" and path(world).endswith("/tickets/bulk"):
         body = {"tickets": [world.ticket.pk], "changes": {"priority": 2}}
         kwargs.update(data=body, content_type="application/json")
@@ -1860,6 +1988,11 @@ API_AUTHZ = {
     ("GET", "/api/v1/stock-locations"): "API_MATRIX stock locations",
     ("POST", "/api/v1/parts/{part_id}/receive"): "tests/devices/test_parts_api.py agents_neither",
     ("POST", "/api/v1/parts/{part_id}/adjust"): "tests/devices/test_parts_api.py agents_neither",
+    ("GET", "/api/v1/rmas"): "API_MATRIX rma list",
+    ("GET", "/api/v1/rmas/{rma_id}"): "API_MATRIX rma get",
+    ("POST", "/api/v1/rmas"): "API_MATRIX rma create; tests/devices/test_rma_api.py",
+    ("POST", "/api/v1/rmas/{rma_id}/transition"): "API_MATRIX rma transition",
+    ("POST", "/api/v1/rmas/{rma_id}/parts"): "API_MATRIX rma parts",
 }
 
 

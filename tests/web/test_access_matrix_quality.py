@@ -71,6 +71,19 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     "devices:part-receive": FORBIDDEN,
     "devices:part-adjust": FORBIDDEN,
     "devices:part-transfer": FORBIDDEN,
+    # service plans and contracts: they read contracts and renewals; plans and contract changes
+    # are the support leads' and administrators'
+    "devices:plans": FORBIDDEN,
+    "devices:contract-new": FORBIDDEN,
+    "devices:contract-cancel": FORBIDDEN,
+    "devices:contract-decline": FORBIDDEN,
+    "devices:contract-auto-renew": FORBIDDEN,
+    # RMAs: followed and opened from tickets; the bench is the technicians' and the leads'
+    "devices:rma-status": FORBIDDEN,
+    "devices:rma-bench": FORBIDDEN,
+    "devices:rma-part": FORBIDDEN,
+    "devices:rma-coverage": FORBIDDEN,
+    "devices:rma-check": FORBIDDEN,
     # the supervisor's personal macro is the supervisor's alone
     "desk:macro (someone's personal)": 404,
 }
@@ -81,6 +94,8 @@ API_UNLIKE_A_LEAD: dict[str, Any] = {
     "part movements": FORBIDDEN,
     "stock locations": FORBIDDEN,
     "oncall override delete": FORBIDDEN,
+    "rma transition": FORBIDDEN,
+    "rma parts": FORBIDDEN,
 }
 
 

@@ -9,6 +9,7 @@ ROLE_SUPERVISOR = "Supervisor"
 ROLE_ADMIN = "Administrator"
 ROLE_COMPLIANCE = "Compliance officer"
 ROLE_QUALITY = "Clinical and quality"
+ROLE_TECHNICIAN = "Repair technician"
 
 # a data subject's export holds their data unmasked (their own): the privacy role's alone
 EXPORT_PERSONAL_DATA = "governance.export_subject"
@@ -93,6 +94,10 @@ PARTS_STOCK = ["devices.view_part", "devices.view_stocklocation", "devices.manag
 PARTS_CATALOGUE = [
     f"devices.{verb}_{model}" for model in ("part", "stocklocation") for verb in ("add", "change")
 ]
+# RMA repairs: agents open them from tickets and follow them; repair technicians work the bench
+# (findings, parts, statuses) and validate; support leads and administrators do all of it
+RMA_OPEN = ["devices.view_rma", "devices.add_rma"]
+RMA_BENCH = [*RMA_OPEN, "devices.change_rma", "devices.validate_rma", "devices.view_part"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -107,6 +112,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *COMPLAINTS_WORK,
         *ONCALL_VIEW,
         *DEVICES_VIEW,
+        *RMA_OPEN,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -145,6 +151,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_OVERRIDES,
         *DEVICES_WORK,
         *PARTS_STOCK,
+        *RMA_BENCH,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -162,6 +169,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *COMPLAINTS_DECIDE,
         *ONCALL_VIEW,
         *DEVICES_VIEW,
+        *RMA_OPEN,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -239,6 +247,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *DEVICES_CATALOGUE,
         *PARTS_STOCK,
         *PARTS_CATALOGUE,
+        *RMA_BENCH,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too
@@ -252,6 +261,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.view_breakglassgrant",
     ],
 }
+
+
+# the repair bench: works the tickets of their teams as agents do, and the RMAs on the bench
+ROLE_PERMISSIONS[ROLE_TECHNICIAN] = [*ROLE_PERMISSIONS[ROLE_AGENT], *RMA_BENCH]
 
 
 def ensure_roles(**_: Any) -> None:

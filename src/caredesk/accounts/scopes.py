@@ -96,7 +96,8 @@ SCOPES: dict[str, Scope] = {
             "Devices",
             "Read assets (serials, owners, warranty and entitlement), service plans and "
             "contracts, spare parts and their stock; register, change and import assets, make "
-            "and cancel contracts, receive and adjust stock where the owner's role allows.",
+            "and cancel contracts, receive and adjust stock, open and work RMA repairs where "
+            "the owner's role allows.",
             ("devices.view_asset",),
         ),
         Scope(

@@ -27,6 +27,7 @@ from caredesk.api.merge import router as merge_router
 from caredesk.api.oncall import router as oncall_router
 from caredesk.api.parser import StorableTextParser
 from caredesk.api.parts import router as parts_router
+from caredesk.api.rmas import router as rmas_router
 from caredesk.api.rules import router as rules_router
 from caredesk.api.schemas import Id
 from caredesk.api.search import router as search_router
@@ -111,6 +112,7 @@ api.add_router("/", oncall_router)
 api.add_router("/", devices_router)
 api.add_router("/", parts_router)
 api.add_router("/", contracts_router)
+api.add_router("/", rmas_router)
 api.add_router("/", search_router)
 
 

@@ -185,6 +185,14 @@ def change_in_words(name: str, old: Any, new: Any, names: Names) -> str:
     return f"{label}: {value_in_words(name, old, names)} → {value_in_words(name, new, names)}"
 
 
+def _rma(data: Mapping[str, Any]) -> str:
+    number, status = data.get("rma", "An RMA"), str(data.get("status", ""))
+    text = f"{number} opened" if data.get("opened") else f"{number} is now {status}"
+    if data.get("reason"):
+        text += f" ({data['reason']})"
+    return text
+
+
 def _metric(value: Any) -> str:
     return _choice(Metric, value, "A service-level clock")
 
@@ -259,11 +267,11 @@ _EVENTS: dict[str, Callable[[TicketEvent, Names], str]] = {
         f"Follower added: {_named(n.people, e.new, NOBODY, 'a removed person')}"
     ),
     EventKind.SLA_WARNING: lambda e, _n: (
-        f"{_metric((e.data or {}).get('metric'))} due soon "
+        f"{(e.data or {}).get('label') or _metric((e.data or {}).get('metric'))} due soon "
         f"(by {_instant((e.data or {}).get('due_at'))})"
     ),
     EventKind.SLA_BREACHED: lambda e, _n: (
-        f"{_metric((e.data or {}).get('metric'))} late: "
+        f"{(e.data or {}).get('label') or _metric((e.data or {}).get('metric'))} late: "
         f"was due by {_instant((e.data or {}).get('due_at'))}"
     ),
     EventKind.RULE_APPLIED: lambda e, _n: _rule_applied(e.data or {}),
@@ -278,6 +286,7 @@ _EVENTS: dict[str, Callable[[TicketEvent, Names], str]] = {
     EventKind.TASK_FINISHED: lambda e, _n: _task_finished(e),
     EventKind.CHECKLIST_TICKED: lambda e, _n: _checklist(e),
     EventKind.CHECKLIST_CHANGED: lambda e, _n: _checklist(e),
+    EventKind.RMA: lambda e, _n: _rma(e.data or {}),
 }
 
 

@@ -101,6 +101,7 @@ ACTION_WORDS = {
     "page_on_call": "Page the on-call person of",
     "open_tracker_issue": "Open a tracker issue in",
     "open_complaint": "Open the complaint file",
+    "open_rma": "Open an RMA for the unit",
     "webhook": "Call the webhook",
     "queue_until_open": "Hold until it opens:",
 }

@@ -42,6 +42,7 @@ from caredesk.desk.panels import worklist_context
 from caredesk.desk.phi import form_answers, requester_birth_date, ticket_details
 from caredesk.desk.rows import ticket_rows
 from caredesk.desk.viewcounts import CLIENTS, SidebarViews, count_key, sidebar_views, view_url
+from caredesk.devices.rma_selectors import ticket_rmas
 from caredesk.devices.selectors import card_for_serial
 from caredesk.oncall import selectors as oncall_selectors
 from caredesk.safety import imdrf
@@ -251,6 +252,11 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "pages": list(oncall_selectors.pages_open_for(ticket)),
         "asset_card": (
             card_for_serial(ticket.device_serial) if user.has_perm("devices.view_asset") else None
+        ),
+        "ticket_rmas": (
+            ticket_rmas(ticket)
+            if ticket.device_serial and user.has_perm("devices.view_rma")
+            else None
         ),
         "reply_form": ReplyForm(statuses=statuses),
         "safety_form": SafetyForm(),

@@ -169,3 +169,52 @@ def refund_due(total: Decimal, starts_on: date, ends_on: date, cancelled_on: dat
 def outreach_from(ends_on: date) -> date:
     """The day renewal outreach starts for a contract ending on `ends_on`."""
     return ends_on - timedelta(days=OUTREACH_DAYS)
+
+
+# -- RMA repairs: statuses and the moves between them ------------------------------------------
+
+RMA_FLOW: dict[str, tuple[str, ...]] = {
+    "issued": ("received",),
+    "received": ("diagnosed",),
+    "diagnosed": ("repaired", "replaced"),
+    "repaired": ("validated",),
+    "replaced": ("validated",),
+    "validated": ("shipped",),
+    "shipped": ("closed",),
+    "closed": (),
+    "cancelled": (),
+}
+RMA_DONE = frozenset({"closed", "cancelled"})
+RMA_OPEN = frozenset(RMA_FLOW) - RMA_DONE
+
+
+def rma_moves(status: str) -> tuple[str, ...]:
+    """Where an RMA in `status` may go next: the flow's next steps, and "cancelled" while open."""
+    nexts = RMA_FLOW.get(status, ())
+    return (*nexts, "cancelled") if status in RMA_OPEN else nexts
+
+
+def rma_refusal(status: str, to: str, *, reason: str = "", checks_left: int = 0) -> str:
+    """Why an RMA in `status` may not move to `to` ("" when it may)."""
+    if status not in RMA_FLOW or to not in RMA_FLOW:
+        return f"Unknown status {to!r}." if status in RMA_FLOW else f"Unknown status {status!r}."
+    if to == status:
+        return f"The RMA is already {to}."
+    if to not in rma_moves(status):
+        allowed = ", ".join(rma_moves(status)) or "nothing (it is finished)"
+        return f"An RMA that is {status} cannot become {to}; it can become: {allowed}."
+    if to == "cancelled" and not reason.strip():
+        return "Say why the RMA is cancelled."
+    if to == "validated" and checks_left:
+        steps = "step is" if checks_left == 1 else "steps are"
+        return f"Finish the bench validation first: {checks_left} required {steps} not done."
+    return ""
+
+
+# the clocks of the reference: hours after receipt (diagnosis, repair or replacement) and after
+# opening (a replacement unit the plan promises), with the fractions that warn
+RMA_DIAGNOSIS_HOURS = 48
+RMA_REPAIR_DAYS = 14
+RMA_REPAIR_WARN = (0.5,)  # 7 days into the 14
+RMA_DIAGNOSIS_WARN = (0.75,)
+RMA_SHIP_WARN = (0.75,)

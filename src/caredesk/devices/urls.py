@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caredesk.devices import plan_views, stock_views, views
+from caredesk.devices import plan_views, rma_views, stock_views, views
 
 app_name = "devices"
 urlpatterns = [
@@ -26,4 +26,12 @@ urlpatterns = [
         "contracts/<int:pk>/auto-renew/", plan_views.contract_auto_renew, name="contract-auto-renew"
     ),
     path("renewals/", plan_views.renewals, name="renewals"),
+    path("rmas/", rma_views.rma_list, name="rmas"),
+    path("rmas/open/<int:ticket_id>/", rma_views.rma_open, name="rma-open"),
+    path("rmas/<int:pk>/", rma_views.rma_detail, name="rma"),
+    path("rmas/<int:pk>/status/", rma_views.rma_status, name="rma-status"),
+    path("rmas/<int:pk>/bench/", rma_views.rma_bench, name="rma-bench"),
+    path("rmas/<int:pk>/parts/", rma_views.rma_part, name="rma-part"),
+    path("rmas/<int:pk>/coverage/", rma_views.rma_coverage, name="rma-coverage"),
+    path("rmas/<int:pk>/checks/<int:check_id>/", rma_views.rma_check, name="rma-check"),
 ]

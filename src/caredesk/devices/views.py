@@ -68,6 +68,11 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "patient_shown": can_view_phi(_user(request)),
         "history": asset_history(asset),
         "history_limit": HISTORY_LIMIT,
+        "rmas": (
+            list(asset.rmas.order_by("-created_at", "-id")[: selectors.HISTORY_LIMIT])
+            if _user(request).has_perm("devices.view_rma")
+            else None
+        ),
         "tab": "assets",
     }
     return _page(request, "devices/asset.html", context)

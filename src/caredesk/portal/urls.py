@@ -15,4 +15,6 @@ urlpatterns = [
         name="ticket-cc-remove",
     ),
     path("devices/", views.devices, name="devices"),
+    path("rmas/", views.rma_list, name="rmas"),
+    path("rmas/<int:pk>/", views.rma_detail, name="rma"),
 ]

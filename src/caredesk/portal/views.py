@@ -18,6 +18,7 @@ from caredesk.compliance import access as audit
 from caredesk.core.access import form_errors_from, requester_required
 from caredesk.core.errors import DomainError, NotFound, ValidationFailed
 from caredesk.core.phi import Unreadable, is_phi_json
+from caredesk.devices import rma_selectors
 from caredesk.devices import selectors as device_selectors
 from caredesk.devices.plan_selectors import contracts_of_organization
 from caredesk.intake.acknowledge import acknowledge
@@ -86,6 +87,26 @@ def devices(request: HttpRequest) -> HttpResponse:
 def _brand_link(request: HttpRequest) -> Mailbox | None:
     """The mailbox of the brand a portal link names (`?brand=`), if it has an active one."""
     return mailbox_of_brand(request.GET.get("brand", ""))
+
+
+@requester_required
+def rma_list(request: HttpRequest) -> HttpResponse:
+    """The repairs the requester follows (their organization's, or their own requests')."""
+    contact = _contact(request)
+    rows = rma_selectors.portal_rmas(contact, whole_organization=_sees_devices(contact))
+    items = list(rows.order_by("-created_at", "-id")[:200])
+    return render(request, "portal/rmas.html", {"items": items, "contact": contact})
+
+
+@requester_required
+def rma_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _contact(request)
+    rows = rma_selectors.portal_rmas(contact, whole_organization=_sees_devices(contact))
+    rma = rows.filter(pk=pk).first()
+    if rma is None:
+        raise Http404("No such return")
+    steps = rma_selectors.portal_steps(rma)
+    return render(request, "portal/rma.html", {"rma": rma, "steps": steps, "contact": contact})
 
 
 @requester_required
@@ -267,6 +288,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ccs": list(ticket.ccs.all()) if own else [],
         "cc_form": CcForm(),
         "brand": ticket.received_via,
+        "rmas": rma_selectors.rmas_of_ticket(ticket),
     }
     return render(request, "portal/ticket.html", context, status=status)
 

@@ -44,6 +44,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "page_on_call": ("rotation",),
     "open_tracker_issue": ("project",),
     "open_complaint": (),
+    "open_rma": (),
     "webhook": ("endpoint",),
     "queue_until_open": ("calendar",),
 }

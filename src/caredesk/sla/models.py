@@ -190,3 +190,41 @@ class SlaClock(models.Model):
             "stopped_at": self.stopped_at,
             "breached_at": self.breached_at,
         }
+
+
+class SubjectClock(models.Model):
+    """A clock that belongs to something a ticket carries (an RMA: "rma:12") rather than to the
+    ticket's own service level. It counts on a calendar like a ticket's clocks, the same sweep
+    fires its warnings and breach, and they are written as events on `ticket`."""
+
+    subject = models.CharField(max_length=64, help_text='What the clock times, as "kind:id".')
+    metric = models.CharField(max_length=40)
+    label = models.CharField(max_length=100)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="subject_clocks")
+    calendar = models.ForeignKey(Calendar, null=True, on_delete=models.SET_NULL, related_name="+")
+    target_seconds = models.PositiveIntegerField()
+    warn_at = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField()
+    elapsed_seconds = models.FloatField(default=0)
+    running_since = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
+    warnings_fired = models.JSONField(default=list, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "metric"], name="subjectclock_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_check_at"],
+                name="subjectclock_next_check_idx",
+                condition=Q(next_check_at__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} on {self.subject}"

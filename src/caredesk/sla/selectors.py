@@ -13,7 +13,7 @@ from caredesk.core.clock import now as clock_now
 from caredesk.core.confcache import cached
 from caredesk.sla import clocks
 from caredesk.sla.calendar import BusinessCalendar
-from caredesk.sla.models import Calendar, Metric, SlaClock, SlaPolicy, SlaTarget
+from caredesk.sla.models import Calendar, Metric, SlaClock, SlaPolicy, SlaTarget, SubjectClock
 from caredesk.sla.plans import ticket_plans
 from caredesk.tickets.models import RequestType, Ticket
 
@@ -125,7 +125,7 @@ def calendar_for(policy: SlaPolicy, target: SlaTarget, ticket: Ticket) -> Calend
     return target.calendar
 
 
-def pure_clock(row: SlaClock) -> clocks.Clock:
+def pure_clock(row: SlaClock | SubjectClock) -> clocks.Clock:
     return clocks.Clock(
         target=timedelta(seconds=row.target_seconds),
         elapsed=timedelta(seconds=row.elapsed_seconds),

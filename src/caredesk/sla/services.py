@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from caredesk.core import clock as clock_source
 from caredesk.core.confcache import bump
 from caredesk.core.errors import ValidationFailed
-from caredesk.sla import clocks
+from caredesk.sla import clocks, subjects
 from caredesk.sla.calendar import BusinessCalendar
 from caredesk.sla.models import Calendar, Metric, SlaClock, SlaPolicy, SlaTarget
 from caredesk.sla.plans import plan_names, ticket_plans
@@ -323,6 +323,19 @@ def _fire(row: SlaClock, now: datetime) -> list[TicketEvent]:
     return events
 
 
+def _tick_subjects(now: datetime, limit: int) -> tuple[int, int]:
+    """The same for the clocks that belong to what tickets carry (`subjects.py`)."""
+    with transaction.atomic():
+        rows = subjects.due_subject_clocks(now, limit)
+        events = [e for row in rows for e in subjects.fire(row, now)]
+        for row in rows:
+            row.save(update_fields=subjects.TICK_FIELDS)
+        ticket_events.record(*events)
+        if events:
+            clocks_fired(written=events)
+    return len(rows), len(events)
+
+
 def _tick_batch(now: datetime, limit: int) -> tuple[int, int]:
     """Lock up to `limit` due clocks (others' locks are skipped), fire them, in one transaction."""
     with transaction.atomic():
@@ -366,11 +379,13 @@ def sla_tick(*, now: datetime | None = None) -> int:
     """Emit every warning and breach that is due, exactly once; catches up after downtime."""
     now = now or clock_source.now()
     written = 0
-    while True:
-        taken, events = _tick_batch(now, TICK_BATCH)
-        written += events
-        if taken < TICK_BATCH:
-            return written
+    for batch in (_tick_batch, _tick_subjects):
+        while True:
+            taken, events = batch(now, TICK_BATCH)
+            written += events
+            if taken < TICK_BATCH:
+                break
+    return written
 
 
 def sla_recompute_open(*, batch: int = 500) -> int:

@@ -556,6 +556,7 @@ class EventKind(models.TextChoices):
     TASK_FINISHED = "task.finished", "Task finished"
     CHECKLIST_CHANGED = "checklist.changed", "Checklist changed"
     CHECKLIST_TICKED = "checklist.ticked", "Checklist item ticked"
+    RMA = "rma", "RMA"
 
 
 class TicketEvent(models.Model):

@@ -1,6 +1,6 @@
 """The devices domain's tables, one module per part of it: the catalogue and assets
 (`assets`), spare parts (`parts`) and their stock (`stock`), service plans and contracts
-(`plans`). Import them from here."""
+(`plans`), repairs (`rma`). Import them from here."""
 
 from caredesk.devices.models.assets import (
     WARRANTY_MONTHS,
@@ -22,6 +22,15 @@ from caredesk.devices.models.plans import (
     ServicePlan,
     SlaTier,
 )
+from caredesk.devices.models.rma import (
+    FailureMode,
+    Rma,
+    RmaCheck,
+    RmaEvent,
+    RmaEventKind,
+    RmaPart,
+    RmaStatus,
+)
 from caredesk.devices.models.stock import (
     MovementKind,
     ReorderAlert,
@@ -42,6 +51,7 @@ __all__ = [
     "ContractEventKind",
     "ContractStatus",
     "Coverage",
+    "FailureMode",
     "Part",
     "PlanChannel",
     "ProductClass",
@@ -52,4 +62,10 @@ __all__ = [
     "StockMovement",
     "ServicePlan",
     "SlaTier",
+    "Rma",
+    "RmaCheck",
+    "RmaEvent",
+    "RmaEventKind",
+    "RmaPart",
+    "RmaStatus",
 ]

@@ -14,6 +14,7 @@ from django.db import models
 
 from caredesk.accounts.models import Organization
 from caredesk.core.phi import BlindIndexField, EncryptedCharField, with_indexes
+from caredesk.tickets.models import ChecklistTemplate
 
 # the reference's warranty by product class: consumables, electronics, extended
 WARRANTY_MONTHS = (12, 24, 36)
@@ -43,6 +44,14 @@ class ProductModel(models.Model):
     )
     firmware_versions = models.JSONField(
         default=list, blank=True, help_text="The firmware versions released for this model."
+    )
+    validation_checklist = models.ForeignKey(
+        ChecklistTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The bench checks a repaired unit of this model passes before it is validated.",
     )
     active = models.BooleanField(default=True)
 

@@ -144,16 +144,44 @@ def sla_warning(
     due_at: datetime | None,
     when: datetime,
     at: datetime,
+    label: str = "",
+    subject: str = "",
 ) -> TicketEvent:
-    """A warning fraction of a clock's target passed (at `when`; written at `at`)."""
-    data = {"metric": metric, "fraction": fraction, "due_at": _iso(due_at), "at": _iso(when)}
+    """A warning fraction of a clock's target passed (at `when`; written at `at`). `label` and
+    `subject` name a clock that is not one of the ticket's own (an RMA's)."""
+    data: dict[str, Any] = {
+        "metric": metric,
+        "fraction": fraction,
+        "due_at": _iso(due_at),
+        "at": _iso(when),
+    }
+    if subject:
+        data.update(label=label, subject=subject)
     return TicketEvent(ticket_id=ticket_id, kind=EventKind.SLA_WARNING, data=data, created_at=at)
 
 
-def sla_breached(*, ticket_id: int, metric: str, due_at: datetime, at: datetime) -> TicketEvent:
+def sla_breached(
+    *,
+    ticket_id: int,
+    metric: str,
+    due_at: datetime,
+    at: datetime,
+    label: str = "",
+    subject: str = "",
+) -> TicketEvent:
     """A clock passed its due instant without being met."""
-    data = {"metric": metric, "due_at": _iso(due_at)}
+    data: dict[str, Any] = {"metric": metric, "due_at": _iso(due_at)}
+    if subject:
+        data.update(label=label, subject=subject)
     return TicketEvent(ticket_id=ticket_id, kind=EventKind.SLA_BREACHED, data=data, created_at=at)
+
+
+def rma_changed(
+    ticket: Ticket, actor: Actor, *, number: str, status: str, **data: Any
+) -> TicketEvent:
+    """An RMA opened from this ticket was opened or changed status (the devices app's RMA
+    services write it beside their own event)."""
+    return _build(ticket, EventKind.RMA, actor, data={"rma": number, "status": status, **data})
 
 
 def _iso(value: datetime | None) -> str | None:

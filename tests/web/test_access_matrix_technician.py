@@ -1,0 +1,90 @@
+"""The repair technician against every route: the bench's RMA screens and operations, the
+tickets of their own teams, and nothing of the leads' configuration.
+
+Their decisions are the agent's column of the main matrix (a technician works the tickets of
+their teams, like an agent of team A) except where listed below; every exception is written out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from caredesk.accounts.roles import ROLE_TECHNICIAN
+from tests.factories import AgentFactory, login_verified
+from tests.web.test_access_matrix import (
+    API_MATRIX,
+    MATRIX,
+    NOT_FOUND,
+    OK,
+    _expect,
+    api_call,
+    world,  # noqa: F401 - the fixture
+)
+
+pytestmark = pytest.mark.django_db
+
+# Where the role differs from an agent of the ticket's team (screens).
+SCREENS_UNLIKE_AN_AGENT: dict[str, Any] = {
+    # a live chat is its agent's alone (the matrix's chat is the agent's)
+    "chat-desk:chat": NOT_FOUND,
+    "chat-desk:upload": NOT_FOUND,
+    # the bench: status moves, the bench record, parts, warranty or paid, validation steps
+    # (an empty form is refused for its fields)
+    "devices:rma-status": 422,
+    "devices:rma-bench": 422,
+    "devices:rma-part": 422,
+    "devices:rma-coverage": 422,
+    "devices:rma-check": 422,
+    # the parts they fit: the parts and their stock, read only
+    "devices:parts": OK,
+    "devices:part": OK,
+}
+API_UNLIKE_AN_AGENT: dict[str, Any] = {
+    "rma transition": OK,
+    "rma parts": 422,  # allowed: an unknown part number is refused for its field
+    "part list": OK,
+    "part get": OK,
+    "part movements": OK,
+    "stock locations": OK,
+}
+
+
+@pytest.fixture
+def technician(world: Any) -> Any:  # noqa: F811
+    team = world.ticket.team
+    return AgentFactory(role=ROLE_TECHNICIAN, teams=[team], name="Ilse Brandvold")
+
+
+def _screen(name: str, expected: dict[str, Any]) -> Any:
+    return SCREENS_UNLIKE_AN_AGENT.get(name, expected["agent"])
+
+
+@pytest.mark.parametrize(("name", "path", "method", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
+def test_the_repair_technician_on_every_screen(world, technician, name, path, method, expected):  # noqa: F811
+    client = Client()
+    login_verified(client, technician)
+    _expect(getattr(client, method)(path(world)), _screen(name, expected))
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "method", "expected"), API_MATRIX, ids=[m[0] for m in API_MATRIX]
+)
+def test_the_repair_technician_on_every_api_operation(
+    world,  # noqa: F811
+    technician,
+    name,
+    path,
+    method,
+    expected,
+):
+    want = API_UNLIKE_AN_AGENT.get(name, expected["agent"])
+    response = api_call(world, technician, path, method)
+    assert response.status_code == want, (name, response.status_code, response.content[:200])
+
+
+def test_the_exceptions_name_routes_and_operations_that_exist():
+    assert set(SCREENS_UNLIKE_AN_AGENT) <= {m[0] for m in MATRIX}
+    assert set(API_UNLIKE_AN_AGENT) <= {m[0] for m in API_MATRIX}
