@@ -327,6 +327,38 @@ def test_a_ticket_naming_a_premium_unit_gets_premium_targets(clock, catalogue, o
     assert Message.objects.count() == 2
 
 
+def test_a_unit_in_active_clinical_use_is_on_the_around_the_clock_path(clock, catalogue, org):
+    # Given a unit in active clinical use and one that is not, neither under a contract, at an
+    # organization on Standard
+    from tests.factories import requester_with_login
+
+    requester = requester_with_login(organization=org)
+    make_asset(catalogue["PX-200"], "ICU-1", organization=org, in_clinical_use=True)
+    make_asset(catalogue["PX-200"], "SHELF-1", organization=org)
+    agent = ApiClient(supervisor())
+
+    def first_response(serial):
+        body = {
+            "subject": "Monitor lost its readings",
+            "body": "It stopped at 02:10",
+            "requester_id": requester.pk,
+            "priority": 3,
+            "fields": {"device_serial": serial},
+        }
+        response = agent.post("/tickets", body)
+        assert response.status_code == 201, response.content
+        return SlaClock.objects.select_related("policy", "calendar").get(
+            ticket_id=response.json()["id"], metric="first_response"
+        )
+
+    # Then the ticket naming the unit in clinical use counts on the 24/7 calendar
+    in_use = first_response("ICU-1")
+    assert in_use.policy.name == SHIPPED_NAMES[0] and in_use.calendar.always_open
+    # and the other keeps the organization's business hours
+    shelf = first_response("SHELF-1")
+    assert shelf.policy.name == SHIPPED_NAMES[2] and not shelf.calendar.always_open
+
+
 def test_the_demo_has_contracts_a_renewal_under_way_and_a_lapse(clock):
     from caredesk.demo import demo_load
 

@@ -201,7 +201,9 @@ NO_PLAN_FACTS: dict[str, Any] = {
 
 def sla_plans_for_serials(serials: set[str], on: date) -> dict[str, set[str]]:
     """For the SLA policies' plan condition: per serial, the SLA plan of the service plan
-    covering a unit with that serial and "warranty" when one is in warranty. Three queries
+    covering a unit with that serial, "warranty" when one is in warranty and "clinical_use"
+    when one is in active clinical use (the shipped Premium policy lists it: the 24/7 path).
+    Three queries
     whatever the number of serials (none without serials)."""
     serials = {s.strip() for s in serials if s and s.strip()}
     if not serials:
@@ -213,6 +215,8 @@ def sla_plans_for_serials(serials: set[str], on: date) -> dict[str, set[str]]:
         found = out.setdefault(a.serial, set())
         if _warranty_of(a, on).covered:
             found.add("warranty")
+        if a.in_clinical_use:
+            found.add("clinical_use")
         contract = contracts.get(a.pk)
         if contract is not None and contract.plan.sla_tier:
             found.add(contract.plan.sla_tier)

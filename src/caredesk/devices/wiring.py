@@ -32,7 +32,7 @@ ASSET_FACTS = frozenset(
     }
 )
 # what a unit lets a ticket meet in the SLA policies' plan condition
-DEVICE_PLANS = frozenset({"basic", "standard", "premium", "warranty"})
+DEVICE_PLANS = frozenset({"basic", "standard", "premium", "warranty", "clinical_use"})
 
 
 def _asset_facts(ticket: Any) -> dict[str, Any]:

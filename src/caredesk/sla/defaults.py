@@ -21,6 +21,7 @@ SHIPPED_NAMES = (
     "Standard: business hours",
 )
 ALWAYS_NAME = "24/7"
+CLINICAL_USE = "clinical_use"
 RESOLUTION = {1: 24 * 60, 2: 72 * 60, 3: 120 * 60, 4: 240 * 60}
 WEEKDAYS = {str(d): [["08:00", "20:00"]] for d in range(5)}
 
@@ -37,7 +38,8 @@ def install_defaults(Calendar: Any, SlaPolicy: Any, SlaTarget: Any) -> None:  # 
     )
     always = _always_open(Calendar)
     specs = [
-        (SHIPPED_NAMES[0], 10, ["premium"], always, FIRST),
+        # a device in active clinical use (the devices app's "clinical_use") is on the 24/7 path
+        (SHIPPED_NAMES[0], 10, ["premium", CLINICAL_USE], always, FIRST),
         (SHIPPED_NAMES[1], 20, ["basic"], business, dict.fromkeys(FIRST, 48 * 60)),
         (SHIPPED_NAMES[2], 30, [], business, FIRST),
     ]
