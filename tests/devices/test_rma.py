@@ -126,6 +126,7 @@ def test_validation_waits_for_the_bench_checklist_and_costs_add_up(clock, catalo
         rma_part_add(rma=rma, part=b.part, quantity=1, actor=b.technician)  # not received yet
     for to in ("received", "diagnosed", "repaired"):
         rma = rma_transition(rma=rma, to=to, actor=b.technician)
+    assert rma.technician == b.technician  # the first to work it on the bench
     rma_part_add(rma=rma, part=b.part, quantity=2, actor=b.technician)
     b.part.unit_cost = Decimal("99.00")
     b.part.save()  # a later price does not change the repair's cost

@@ -266,6 +266,16 @@ def rma_lock(pk: int) -> Rma:
     )
 
 
+# the moves made at the bench: the first person to make one becomes the RMA's technician
+BENCH_STEPS = frozenset(
+    {RmaStatus.DIAGNOSED, RmaStatus.REPAIRED, RmaStatus.REPLACED, RmaStatus.VALIDATED}
+)
+
+
+def _works_the_bench(actor: Any) -> bool:
+    return bool(getattr(actor, "pk", None)) and bool(actor.has_perm("devices.validate_rma"))
+
+
 def rma_transition(*, rma: Rma, to: str, actor: Any, reason: str = "", tracking: str = "") -> Rma:
     """Move the RMA to status `to`: refused (409) with the reason when the flow does not allow
     it, "cancelled" needs a reason, "validated" a finished bench checklist. Stamps the time,
@@ -295,6 +305,9 @@ def rma_transition(*, rma: Rma, to: str, actor: Any, reason: str = "", tracking:
         if to == RmaStatus.CANCELLED:
             rma.cancel_reason = reason
             changed.append("cancel_reason")
+        if rma.technician_id is None and to in BENCH_STEPS and _works_the_bench(actor):
+            rma.technician = actor  # whoever first works the unit on the bench, until changed
+            changed.append("technician")
         if tracking and to == RmaStatus.RECEIVED:
             rma.tracking_in = tracking
             changed.append("tracking_in")
