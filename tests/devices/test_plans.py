@@ -327,6 +327,30 @@ def test_a_ticket_naming_a_premium_unit_gets_premium_targets(clock, catalogue, o
     assert Message.objects.count() == 2
 
 
+def test_open_tickets_follow_a_contract_made_or_cancelled_while_they_wait(clock, catalogue, org):
+    # Given an open ticket naming a unit not under contract, on the organization's Standard
+    from tests.factories import make_ticket, requester_with_login
+
+    requester = requester_with_login(organization=org)
+    unit = make_asset(catalogue["PX-200"], "WAIT-1", organization=org)
+    ticket = make_ticket(requester, structured={"device_serial": "WAIT-1"})
+
+    def policy():
+        return (
+            SlaClock.objects.select_related("policy")
+            .get(ticket=ticket, metric="first_response")
+            .policy.name
+        )
+
+    assert policy() == SHIPPED_NAMES[2]
+    # When a Premium contract covering the unit is made, the waiting ticket moves to Premium
+    contract = contract_create(data=new(org, [unit], name="Premium"), actor=None)
+    assert policy() == SHIPPED_NAMES[0]
+    # and when it is cancelled, back to the organization's policy
+    contract_cancel(contract=contract, reason="budget", actor=None)
+    assert policy() == SHIPPED_NAMES[2]
+
+
 def test_a_unit_in_active_clinical_use_is_on_the_around_the_clock_path(clock, catalogue, org):
     # Given a unit in active clinical use and one that is not, neither under a contract, at an
     # organization on Standard

@@ -39,8 +39,10 @@ from caredesk.devices.pure import (
     term_months,
 )
 from caredesk.devices.selectors import today
-from caredesk.tickets.models import Channel, MessageKind, Priority
+from caredesk.tickets.models import Channel, MessageKind, Priority, Ticket
 from caredesk.tickets.services import Body, NewTicket, message_add, ticket_open
+from caredesk.tickets.services.clocks import clocks_sync_many
+from caredesk.tickets.services.events import record
 
 log = logging.getLogger(__name__)
 MAX_UNITS = 10_000
@@ -192,7 +194,35 @@ def contract_create(
         discount_percent=str(price.discount_percent),
         renewal_of=renewed_from.reference if renewed_from else "",
     )
+    if renewed_from is None:  # a renewal continues the cover: nothing changes for the tickets
+        _recheck_tickets(contract)
     return contract
+
+
+# at most this many open tickets (the most recent) are moved to their new policy at once when a
+# contract starts or ends; any other moves the next time it changes
+RECHECK_LIMIT = 500
+
+
+def _recheck_tickets(contract: Contract) -> None:
+    """The open tickets naming a unit the contract covers meet another SLA plan from now: their
+    clocks are re-planned with the policy that now applies (the caller's transaction)."""
+    if contract.coverage == Coverage.UNITS:
+        units = contract.assets.all()
+    else:
+        units = Asset.objects.filter(
+            organization_id=contract.organization_id,
+            product_model__in=contract.product_models.all(),
+        )
+    serials = list(units.values_list("serial", flat=True))
+    if not serials:
+        return
+    tickets = list(
+        Ticket.objects.filter(is_open=True, device_serial__in=serials)
+        .select_related("organization")
+        .order_by("-pk")[:RECHECK_LIMIT]
+    )
+    record(*clocks_sync_many(tickets=tickets, now=clock.now()))
 
 
 def _locked(contract: Contract) -> Contract:
@@ -267,6 +297,7 @@ def contract_cancel(
         refund=str(refund),
         money_back=in_window,
     )
+    _recheck_tickets(contract)
     return Cancelled(contract=contract, refund=refund, in_money_back=in_window)
 
 
@@ -397,6 +428,7 @@ def _end(contract: Contract) -> Contract | None:
     contract.updated_at = clock.now()
     contract.save(update_fields=["status", "churn_reason", "updated_at"])
     _event(contract, ContractEventKind.LAPSED, None, reason=contract.churn_reason)
+    _recheck_tickets(contract)
     return None
 
 
