@@ -135,6 +135,7 @@ def test_an_agents_reply_goes_out_from_the_tickets_mailbox_and_its_answer_finds_
     desk, smtp
 ):
     member = Contact.objects.filter(kind=ContactKind.PATIENT, email__isnull=False).first()
+    before = Ticket.objects.count()  # the demo's own (a renewal outreach, say)
     mail_ingest(raw=letter(member.email, MEMBERS, "Change of address", "I moved."))
     ticket = Ticket.objects.get(subject="Change of address")
     outbox_deliver()
@@ -146,7 +147,7 @@ def test_an_agents_reply_goes_out_from_the_tickets_mailbox_and_its_answer_finds_
     assert reply["From"] == f"Harbor Member Services <{MEMBERS}>"
     answer = letter(member.email, reply["Reply-To"], "thanks", "Thank you!")
     assert mail_ingest(raw=answer).ticket == ticket.ref
-    assert Ticket.objects.count() == 1
+    assert Ticket.objects.count() == before + 1  # the answer opened no ticket of its own
     # the agent sees where it came in
     client = Client()
     login_verified(client, agent)
@@ -161,7 +162,8 @@ def test_the_delivered_to_address_and_a_tagged_address_find_their_mailbox(desk):
     tagged = letter(sender, "Members <members+billing@harbor-members.example>", "Tagged", "Hi")
     for raw in (bcc, tagged):
         mail_ingest(raw=raw)
-    boxes = dict(Ticket.objects.values_list("subject", "received_via__address"))
+    mailed = Ticket.objects.filter(subject__in=["Bcc", "Tagged"])
+    boxes = dict(mailed.values_list("subject", "received_via__address"))
     assert boxes == {"Bcc": MEMBERS, "Tagged": MEMBERS}
 
 
