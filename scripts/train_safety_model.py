@@ -30,6 +30,7 @@ TRAINING = (
     "heldout5.jsonl",  # measured once (with the second model), training data since
     "heldout6.jsonl",  # measured once (with the third model), training data since
     "heldout7.jsonl",  # measured once (with the fourth model), training data since
+    "heldout8.jsonl",  # measured once (with the fifth model), training data since
 )
 # Sets read when present: development sets in new voices and more everyday traffic
 # ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
@@ -51,7 +52,7 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout8",)  # the held-out set of record (files heldout8*, split "heldout8"): refused
+NEVER = ("heldout9",)  # the held-out set of record (files heldout9*, split "heldout9"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2

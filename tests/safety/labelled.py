@@ -15,7 +15,8 @@ HELDOUT4 = Path(__file__).parent / "data" / "heldout4.jsonl"  # measured once; t
 HELDOUT5 = Path(__file__).parent / "data" / "heldout5.jsonl"  # measured once; training data since
 HELDOUT6 = Path(__file__).parent / "data" / "heldout6.jsonl"  # measured once; training data since
 HELDOUT7 = Path(__file__).parent / "data" / "heldout7.jsonl"  # measured once; training data since
-HELDOUT8 = Path(__file__).parent / "data" / "heldout8.jsonl"  # measured only, never trained on
+HELDOUT8 = Path(__file__).parent / "data" / "heldout8.jsonl"  # measured once; training data since
+HELDOUT9 = Path(__file__).parent / "data" / "heldout9.jsonl"  # measured only, never trained on
 LANGS = ("en", "es", "fr", "de")
 
 

@@ -1,4 +1,4 @@
-"""The safety screen on the held-out set of record, `heldout8.jsonl`, written apart by people who
+"""The safety screen on the held-out set of record, `heldout9.jsonl`, written apart by people who
 have not seen the screen's rules, its model or its training data; it is for measuring only, never
 trained or tuned on (tests/safety/data/README.md; scripts/train_safety_model.py refuses it).
 
@@ -9,22 +9,16 @@ a set becomes training data and the next one takes its place here.
 
 import pytest
 
-from tests.safety.labelled import HELDOUT8, LANGS, measure
+from tests.safety.labelled import HELDOUT9, LANGS, measure
 
 
-# Measured once, on 2026-12-06, with the model and thresholds of commit 4a6dd6b committed before
-# the set entered the repository: recall 97.5 % (events 179 of 180, possible 55 of 60), false
-# alarms 4.4 % (en 96.7/0.0, es 98.3/5.0, fr 96.7/5.0, de 98.3/7.5). The bar is not met yet; this
-# stays a strict expected failure until it is, so a screen that meets it turns the test red on
-# purpose.
-@pytest.mark.xfail(
-    strict=True,
-    reason="held-out bar not met: recall 97.5 %, false alarms 4.4 % on heldout8 "
-    "(docs/benchmarks.md, Safety screen)",
-)
+# To be measured once, with the model and thresholds committed before the set enters the
+# repository.
 def test_heldout_recall_is_complete_and_false_alarms_stay_under_five_percent():
-    figures = measure(None, HELDOUT8)
+    if not HELDOUT9.exists():
+        pytest.skip("the held-out set of record enters the repository after its model")
+    figures = measure(None, HELDOUT9)
     for lang in LANGS:
-        assert figures.safety.get(lang), f"no {lang} safety reports in {HELDOUT8.name}"
+        assert figures.safety.get(lang), f"no {lang} safety reports in {HELDOUT9.name}"
     assert figures.recall() == 1.0, f"missed (language, kinds): {figures.misses}"
     assert figures.false_alarm_rate() <= 0.05

@@ -71,8 +71,8 @@ _NO_DEVICE_PROBLEM = "A24"
 # The model reads the word lists' finding as features, so it has learnt from the labelled
 # reports how far to trust them. A text the word lists name an event in flags from 0.45 (a
 # short report, "it caught fire an hour ago", has few words to score), any other from 0.55: on
-# the six earlier held-out sets, each scored by a model that never saw its writer, that flags
-# 98.0 % of the harm at 4.4 % false alarms (bench/safety_model.py, leave one writer out).
+# the seven earlier held-out sets, each scored by a model that never saw its writer, that flags
+# 98.2 % of the harm at 4.5 % false alarms (bench/safety_model.py, leave one writer out).
 MODEL_THRESHOLD = 0.55
 EVENT_THRESHOLD = 0.45
 
