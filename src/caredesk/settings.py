@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "caredesk.oncall",
     "caredesk.workspace",
     "caredesk.devices",
+    "caredesk.knowledge",
     "caredesk.desk",
     "caredesk.portal",
     "caredesk.selfserve",
@@ -267,6 +268,16 @@ CAREDESK_SITE_NAME = env.str("CAREDESK_SITE_NAME", default="CareDesk")
 CAREDESK_BASE_URL: str = env.str(
     "CAREDESK_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 ).rstrip("/")
+
+# Knowledge base: the highest reading grade (Flesch-Kincaid) each audience's articles aim for,
+# and whether an article must be published by someone other than the person who submitted it.
+CAREDESK_KB_GRADE_TARGETS: dict[str, float] = {
+    "patient": env.float("CAREDESK_KB_GRADE_PATIENT", default=8.0),
+    "clinician": env.float("CAREDESK_KB_GRADE_CLINICIAN", default=14.0),
+    "administrator": env.float("CAREDESK_KB_GRADE_ADMINISTRATOR", default=12.0),
+    "internal": env.float("CAREDESK_KB_GRADE_INTERNAL", default=14.0),
+}
+CAREDESK_KB_SECOND_REVIEWER = env.bool("CAREDESK_KB_SECOND_REVIEWER", default=True)
 
 # Mailboxes polled for new mail every minute: imaps://user:password@host:993/INBOX, comma
 # separated. Handled mail is flagged, or moved to CAREDESK_IMAP_MOVE_TO when it is set.

@@ -98,6 +98,10 @@ PARTS_CATALOGUE = [
 # (findings, parts, statuses) and validate; support leads and administrators do all of it
 RMA_OPEN = ["devices.view_rma", "devices.add_rma"]
 RMA_BENCH = [*RMA_OPEN, "devices.change_rma", "devices.validate_rma", "devices.view_part"]
+# the knowledge base: everyone who works tickets reads it (internal articles too); support
+# leads, the clinical and quality staff and administrators write, submit and publish articles
+KNOWLEDGE_READ = ["knowledge.view_article"]
+KNOWLEDGE_AUTHOR = [*KNOWLEDGE_READ, "knowledge.author_article"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -113,6 +117,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_VIEW,
         *DEVICES_VIEW,
         *RMA_OPEN,
+        *KNOWLEDGE_READ,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -152,6 +157,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *DEVICES_WORK,
         *PARTS_STOCK,
         *RMA_BENCH,
+        *KNOWLEDGE_AUTHOR,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -170,6 +176,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_VIEW,
         *DEVICES_VIEW,
         *RMA_OPEN,
+        *KNOWLEDGE_AUTHOR,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -248,6 +255,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *PARTS_STOCK,
         *PARTS_CATALOGUE,
         *RMA_BENCH,
+        *KNOWLEDGE_AUTHOR,
+        "knowledge.view_category",
+        "knowledge.add_category",
+        "knowledge.change_category",
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too
