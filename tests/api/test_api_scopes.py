@@ -18,6 +18,7 @@ from caredesk.accounts.scopes import (
     COMPLAINTS,
     CONTACTS,
     DEVICES,
+    KNOWLEDGE,
     ONCALL,
     TICKETS_READ,
     TICKETS_WRITE,
@@ -172,13 +173,16 @@ def test_a_session_has_every_scope_of_its_user(world):
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        (ROLE_AGENT, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES]),
+        (
+            ROLE_AGENT,
+            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES, KNOWLEDGE],
+        ),
         (
             ROLE_SUPERVISOR,
-            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES, ADMIN],
+            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES, KNOWLEDGE, ADMIN],
         ),
         # administrators configure the desk; complaint files are not theirs to read
-        (ROLE_ADMIN, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, DEVICES, ADMIN]),
+        (ROLE_ADMIN, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, DEVICES, KNOWLEDGE, ADMIN]),
         (ROLE_COMPLIANCE, [AUDIT_READ]),
     ],
 )
@@ -190,11 +194,17 @@ def test_a_role_allows_the_scopes_its_permissions_cover(role, allowed):
 
 
 def test_requesters_and_client_admins_may_have_these_scopes(world):
-    assert scopes_allowed(world.requester.user) == [TICKETS_READ, TICKETS_WRITE, CONTACTS]
+    assert scopes_allowed(world.requester.user) == [
+        TICKETS_READ,
+        TICKETS_WRITE,
+        CONTACTS,
+        KNOWLEDGE,
+    ]
     assert scopes_allowed(world.client_admin.user) == [
         TICKETS_READ,
         TICKETS_WRITE,
         CONTACTS,
+        KNOWLEDGE,
         AUDIT_READ,
     ]
 
@@ -409,7 +419,7 @@ def test_an_organizations_service_account_is_limited_to_it(world):
     assert "organization" in refused.value.errors
     made, _secret = token_create(user=feed, name="sync")
     assert made.organization == world.org
-    assert made.scopes == [TICKETS_READ, TICKETS_WRITE, CONTACTS, AUDIT_READ]
+    assert made.scopes == [TICKETS_READ, TICKETS_WRITE, CONTACTS, KNOWLEDGE, AUDIT_READ]
 
 
 def test_an_internal_service_account_acts_in_its_role(world):

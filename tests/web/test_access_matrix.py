@@ -1807,6 +1807,121 @@ API_MATRIX += [
 ]
 
 
+# -- the knowledge base: the desk's screens, the public help centre and the API ---------------
+
+
+def _kb_article(w: World) -> Any:
+    """A published patient article (the supervisor writes it, the administrator publishes)."""
+    from caredesk.knowledge import services
+    from caredesk.knowledge.models import Article
+
+    found = Article.objects.filter(slug="matrix-hub").first()
+    if found is not None:
+        return found
+    article = services.article_create(
+        data=services.ArticleData(
+            title="Matrix hub", body="Turn it off and on.", audience="patient", slug="matrix-hub"
+        ),
+        actor=w.users["supervisor"],
+    )
+    services.article_submit(article=article, actor=w.users["supervisor"])
+    services.article_publish(article=article, actor=w.users["admin"])
+    return article
+
+
+def _kb_category(w: World) -> str:
+    from caredesk.knowledge.models import Category
+
+    return Category.objects.get_or_create(slug="matrix-things", defaults={"name": "Matrix"})[0].slug
+
+
+KB_READERS = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK}
+# support leads, the clinical and quality staff and administrators write; agents read
+KB_AUTHORS = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY}
+PUBLIC = dict.fromkeys(ROLES, OK)
+MATRIX += [
+    ("knowledge:list", lambda w: "/agent/knowledge/", "get", KB_READERS),
+    ("knowledge:review", lambda w: "/agent/knowledge/review/", "get", KB_READERS),
+    ("knowledge:report", lambda w: "/agent/knowledge/report/", "get", KB_READERS),
+    ("knowledge:picker", lambda w: "/agent/knowledge/picker/?q=hub", "get", KB_READERS),
+    ("knowledge:read", lambda w: f"/agent/knowledge/{_kb_article(w).pk}/read/", "get", KB_READERS),
+    (
+        "knowledge:versions",
+        lambda w: f"/agent/knowledge/{_kb_article(w).pk}/versions/",
+        "get",
+        KB_READERS,
+    ),
+    ("knowledge:new", lambda w: "/agent/knowledge/new/", "get", KB_AUTHORS),
+    # agents who open the editor are shown the published article instead
+    (
+        "knowledge:edit",
+        lambda w: f"/agent/knowledge/{_kb_article(w).pk}/",
+        "get",
+        {**KB_AUTHORS, "agent": 302, "other_agent": 302},
+    ),
+    ("knowledge:readability", lambda w: "/agent/knowledge/readability/", "post", KB_AUTHORS),
+    (
+        "knowledge:state",
+        lambda w: f"/agent/knowledge/{_kb_article(w).pk}/state/",
+        "post",
+        {**KB_AUTHORS, "supervisor": 302, "admin": 302},
+    ),
+    # the help centre needs no sign-in; internal articles are never in it
+    ("help:home", lambda w: "/help/", "get", PUBLIC),
+    ("help:suggest", lambda w: "/help/suggest/?subject=hub", "get", PUBLIC),
+    ("help:category", lambda w: f"/help/categories/{_kb_category(w)}/", "get", PUBLIC),
+    ("help:article", lambda w: f"/help/articles/{_kb_article(w).slug}/", "get", PUBLIC),
+    (
+        "help:solved",
+        lambda w: f"/help/articles/{_kb_article(w).slug}/solved/",
+        "post",
+        dict.fromkeys(ROLES, 302),
+    ),
+]
+KB_API_READ = {"anonymous": UNAUTH, **PORTAL_OK, **STAFF_OK}
+# authors write; submitting an unchanged article and publishing one not in review are refused
+KB_API_WRITE = {"anonymous": UNAUTH, **REQUESTERS_FORBIDDEN, **LEADS_ONLY}
+API_MATRIX += [
+    ("knowledge articles", lambda w: f"{API}/knowledge/articles?q=hub", "get", KB_API_READ),
+    (
+        "knowledge article",
+        lambda w: f"{API}/knowledge/articles/{_kb_article(w).pk}",
+        "get",
+        KB_API_READ,
+    ),
+    (
+        "knowledge article create",
+        lambda w: f"{API}/knowledge/articles",
+        "post",
+        {**KB_API_WRITE, "supervisor": CREATED, "admin": CREATED},
+    ),
+    (
+        "knowledge article patch",
+        lambda w: f"{API}/knowledge/articles/{_kb_article(w).pk}",
+        "patch",
+        {**KB_API_WRITE, "supervisor": OK, "admin": OK},
+    ),
+    (
+        "knowledge article submit",
+        lambda w: f"{API}/knowledge/articles/{_kb_article(w).pk}/submit",
+        "post",
+        {**KB_API_WRITE, "supervisor": 409, "admin": 409},
+    ),
+    (
+        "knowledge article publish",
+        lambda w: f"{API}/knowledge/articles/{_kb_article(w).pk}/publish",
+        "post",
+        {**KB_API_WRITE, "supervisor": 409, "admin": 409},
+    ),
+    (
+        "knowledge top",
+        lambda w: f"{API}/knowledge/top",
+        "get",
+        {"anonymous": UNAUTH, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+]
+
+
 def _expect(response: Any, expected: Any) -> None:
     if expected == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith("/login/"), response
@@ -1822,8 +1937,22 @@ def test_screen_access(world, role, name, path, method, expected):
     _expect(response, expected[role])
 
 
+def _patch_body(path: str) -> dict[str, Any]:
+    """A small valid body for the PATCH operations."""
+    for part, body in (
+        ("/sla/", {"active": True}),
+        ("/checklist/", {"done": True}),
+        ("/knowledge/", {"tags": "matrix"}),
+    ):
+        if part in path:
+            return body
+    return {"priority": 2}
+
+
 def _rma_body(world: World, path: str) -> dict[str, Any] | None:
-    """A small valid body for the RMA operations (None: not one of them)."""
+    """A small valid body for the RMA and knowledge operations (None: not one of them)."""
+    if path.endswith("/knowledge/articles"):
+        return {"title": "Matrix guide", "body": "Plug it in.", "audience": "patient"}
     if path.endswith("/rmas"):
         return {"ticket_id": world.ticket.pk, "asset_id": _asset(world)}
     if path.endswith("/transition"):
@@ -1841,10 +1970,7 @@ def api_call(world: World, user: Any, path: Any, method: str) -> Any:
         headers["Authorization"] = f"Bearer {secret}"
     kwargs: dict[str, Any] = {"headers": headers}
     if method == "patch":
-        body = {"active": True} if "/sla/" in path(world) else {"priority": 2}
-        if "/checklist/" in path(world):
-            body = {"done": True}
-        kwargs.update(data=body, content_type="application/json")
+        kwargs.update(data=_patch_body(path(world)), content_type="application/json")
     if method == "post" and path(world).endswith("/tasks"):
         body = {"subject": "Check the logs", "team": world.ticket.team_id}
         kwargs.update(data=body, content_type="application/json")
@@ -1993,6 +2119,13 @@ API_AUTHZ = {
     ("POST", "/api/v1/rmas"): "API_MATRIX rma create; tests/devices/test_rma_api.py",
     ("POST", "/api/v1/rmas/{rma_id}/transition"): "API_MATRIX rma transition",
     ("POST", "/api/v1/rmas/{rma_id}/parts"): "API_MATRIX rma parts",
+    ("GET", "/api/v1/knowledge/articles"): "API_MATRIX knowledge articles",
+    ("GET", "/api/v1/knowledge/articles/{article_id}"): "API_MATRIX knowledge article",
+    ("POST", "/api/v1/knowledge/articles"): "API_MATRIX; tests/knowledge/test_api.py",
+    ("PATCH", "/api/v1/knowledge/articles/{article_id}"): "API_MATRIX; tests/knowledge/test_api.py",
+    ("POST", "/api/v1/knowledge/articles/{article_id}/submit"): "API_MATRIX; tests/knowledge",
+    ("POST", "/api/v1/knowledge/articles/{article_id}/publish"): "API_MATRIX; tests/knowledge",
+    ("GET", "/api/v1/knowledge/top"): "API_MATRIX knowledge top",
 }
 
 

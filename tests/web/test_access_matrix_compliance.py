@@ -193,6 +193,22 @@ SCREENS: dict[str, Any] = {
     "oncall:page-ack": FORBIDDEN,
     "oncall-public:ack": NOT_FOUND,
     "oncall-public:sms": NOT_FOUND,
+    # the knowledge base is for the people who work tickets; the help centre is public
+    "knowledge:list": FORBIDDEN,
+    "knowledge:review": FORBIDDEN,
+    "knowledge:report": FORBIDDEN,
+    "knowledge:picker": FORBIDDEN,
+    "knowledge:read": FORBIDDEN,
+    "knowledge:versions": FORBIDDEN,
+    "knowledge:new": FORBIDDEN,
+    "knowledge:edit": FORBIDDEN,
+    "knowledge:readability": FORBIDDEN,
+    "knowledge:state": FORBIDDEN,
+    "help:home": OK,
+    "help:suggest": OK,
+    "help:category": OK,
+    "help:article": OK,
+    "help:solved": 302,
 }
 
 # Through an API token: the role allows only the `audit:read` scope on a token, so every other
@@ -248,6 +264,13 @@ API: dict[str, Any] = {
     "oncall override delete": FORBIDDEN,
     "oncall pages": FORBIDDEN,
     "oncall page ack": FORBIDDEN,
+    "knowledge articles": FORBIDDEN,
+    "knowledge article": FORBIDDEN,
+    "knowledge article create": FORBIDDEN,
+    "knowledge article patch": FORBIDDEN,
+    "knowledge article submit": FORBIDDEN,
+    "knowledge article publish": FORBIDDEN,
+    "knowledge top": FORBIDDEN,
 }
 
 

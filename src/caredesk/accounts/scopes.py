@@ -21,6 +21,7 @@ AUDIT_READ = "audit:read"
 ONCALL = "oncall"
 COMPLAINTS = "complaints"
 DEVICES = "devices"
+KNOWLEDGE = "knowledge"
 ADMIN = "admin"
 
 # Personal tokens expire; this many days unless their owner chooses (up to the maximum).
@@ -99,6 +100,14 @@ SCOPES: dict[str, Scope] = {
             "and cancel contracts, receive and adjust stock, open and work RMA repairs where "
             "the owner's role allows.",
             ("devices.view_asset",),
+        ),
+        Scope(
+            KNOWLEDGE,
+            "Knowledge base",
+            "Search and read published help articles (the public ones for requesters); authors "
+            "create, change, submit and publish articles and read the top articles.",
+            ("knowledge.view_article",),
+            requesters=True,
         ),
         Scope(
             AUDIT_READ,
