@@ -861,6 +861,172 @@ def _setup_rmas() -> None:
         done = rma_transition(rma=done, to=to, actor=technician, tracking="1Z7730BACK")
 
 
+# Knowledge articles: (title, audience, category slug, model, firmware from, to, body). The desk
+# procedures the member-services protocol names, and the top diagnostic articles per audience.
+KB_ARTICLES = [
+    (
+        "Handling requests to speak with specific employees",
+        "internal",
+        "desk-procedures",
+        "",
+        "",
+        "",
+        "A member asks for a named person. Stay in Tier 1 and help first.\n\n"
+        "- Thank the member and ask what they need help with.\n"
+        "- Do not share where a colleague works, their hours or their direct line.\n"
+        "- If the named person already owns the ticket, add a note mentioning them.\n"
+        "- If the member insists, offer a call back from the team lead within one business day.",
+    ),
+    (
+        "Incentive Program",
+        "internal",
+        "billing",
+        "",
+        "",
+        "",
+        "Members earn rewards for completed check-ins. Read the member's plan year first.\n\n"
+        "- Rewards post within 10 business days of the activity.\n"
+        "- A missing reward: confirm the activity date, then open a Billing task.\n"
+        "- Never promise an amount; quote the plan's published table.",
+    ),
+    (
+        "Video visit will not connect",
+        "patient",
+        "video-visits",
+        "",
+        "",
+        "",
+        "If your video visit does not start, try these steps.\n\n"
+        "- Close other apps that use the camera.\n"
+        "- Allow the camera and the microphone when your browser asks.\n"
+        "- Move closer to your Wi-Fi router, or use mobile data.\n"
+        "- Run the device check on our help page.\n\n"
+        "Still stuck? Call us and we will move your visit.",
+    ),
+    (
+        "Home monitor shows no readings",
+        "patient",
+        "devices",
+        "PT-HM2",
+        "3.2.0",
+        "3.4.1",
+        "Your home monitor sends readings to your care team each day.\n\n"
+        "- Check that the green light is on.\n"
+        "- Charge the battery for one hour.\n"
+        "- Take a new reading and wait five minutes.\n\n"
+        "If the light stays red, the battery pack may need a change. Call us.",
+    ),
+    (
+        "Reset your password",
+        "patient",
+        "accounts",
+        "",
+        "",
+        "",
+        "Forgot your password? You can set a new one.\n\n"
+        "- Open the sign-in page and choose Forgot password.\n"
+        "- Type your email. We send you a link.\n"
+        "- The link works for one hour.\n\n"
+        "No mail? Check your spam folder, then ask us for help.",
+    ),
+    (
+        "Blood pressure cuff error codes",
+        "clinician",
+        "devices",
+        "PT-HM2",
+        "3.2.0",
+        "",
+        "E1 means the cuff is loose; E2 that the patient moved during inflation; E3 an "
+        "inflation fault, usually a kinked tube. Repeat the measurement after five minutes of "
+        "rest; two consecutive E3 results indicate a replacement cuff (part PT-CUF-11).",
+    ),
+    (
+        "Checking the stimulator lead set before a session",
+        "clinician",
+        "devices",
+        "KR-ST5",
+        "1.9.4",
+        "2.0.0",
+        "Inspect both leads for visible damage and confirm the impedance reading on the "
+        "stimulator stays below the threshold shown in the session screen. An impedance warning "
+        "that persists after replacing the electrodes indicates a faulty lead set.",
+    ),
+    (
+        "Adding and removing clinic users",
+        "administrator",
+        "accounts",
+        "",
+        "",
+        "",
+        "Clinic administrators manage their own users from the portal. Add a user with their "
+        "work email; they receive an invitation valid for seven days. Remove departing staff on "
+        "their last day so their access ends with their employment.",
+    ),
+    (
+        "Reading the clinic console's error log",
+        "administrator",
+        "devices",
+        "AL-CC9",
+        "5.1.2",
+        "",
+        "The console keeps its last 500 events. Export the log from Settings, then Diagnostics, "
+        "and attach the file to your request so our engineers can read the fault codes.",
+    ),
+]
+KB_SPANISH = (
+    "Video visit will not connect",
+    "La videoconsulta no conecta",
+    "Si su videoconsulta no empieza, pruebe estos pasos.\n\n"
+    "- Cierre otras aplicaciones que usan la cámara.\n"
+    "- Permita la cámara y el micrófono.\n"
+    "- Acérquese al router wifi.\n\n"
+    "¿Sigue sin funcionar? Llámenos.",
+)
+
+
+def _setup_knowledge(now: datetime) -> None:
+    """Publish the demo's articles (written by the support lead, reviewed by the clinical and
+    quality liaison) and give them a few days of readers."""
+    from caredesk.knowledge import services as kb
+    from caredesk.knowledge.models import Category
+
+    author = User.objects.get(email="rosa.lindqvist@caredesk.example")
+    reviewer = User.objects.get(email="dr.ines.castell@caredesk.example")
+    categories = {c.slug: c for c in Category.objects.all()}
+    made = {}
+    for title, audience, category, sku, low, high, body in KB_ARTICLES:
+        data = kb.ArticleData(
+            title=title,
+            body=body,
+            audience=audience,
+            category=categories.get(category),
+            model_sku=sku,
+            firmware_min=low,
+            firmware_max=high,
+            review_by=(now + timedelta(days=180)).date(),
+        )
+        made[title] = article = kb.article_create(data=data, actor=author)
+        kb.article_submit(article=article, actor=author)
+        kb.article_publish(article=article, actor=reviewer)
+    original, title, body = KB_SPANISH
+    spanish = kb.article_create(
+        data=kb.ArticleData(
+            title=title,
+            body=body,
+            audience="patient",
+            language="es",
+            original=made[original],
+            category=made[original].category,
+        ),
+        actor=author,
+    )
+    kb.article_submit(article=spanish, actor=author)
+    kb.article_publish(article=spanish, actor=reviewer)
+    for reads, title in enumerate(reversed([t[0] for t in KB_ARTICLES])):
+        for _ in range(reads):
+            kb.view_count(made[title])
+
+
 def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
     """Load the demo organizations, people, request types and tickets (once)."""
     rng = random.Random(seed)
@@ -893,5 +1059,6 @@ def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
             _setup_parts(now)
             _setup_contracts(now)
             _setup_rmas()
+            _setup_knowledge(now)
     finally:
         clock.set_source(previous)

@@ -44,6 +44,7 @@ from caredesk.desk.rows import ticket_rows
 from caredesk.desk.viewcounts import CLIENTS, SidebarViews, count_key, sidebar_views, view_url
 from caredesk.devices.rma_selectors import ticket_rmas
 from caredesk.devices.selectors import card_for_serial
+from caredesk.knowledge.services import reply_links_count
 from caredesk.oncall import selectors as oncall_selectors
 from caredesk.safety import imdrf
 from caredesk.sla.selectors import headline, sla_views
@@ -398,6 +399,8 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form_errors_from(form, exc)
         else:
+            if form.cleaned_data["kind"] == "public":
+                reply_links_count(form.cleaned_data["body"])  # help articles it links to
             sent = "Reply sent" if form.cleaned_data["kind"] == "public" else "Note added"
             flash.success(request, f"{sent} on {ticket.ref}.")
             return redirect("desk:ticket", pk=ticket.pk)

@@ -257,17 +257,17 @@ def deflection_report(*, weeks: int = 8) -> Report:
     return Report(starts, ordered, [(f, n) for f, n in by_form])
 
 
-def titles_to_links(titles: list[str]) -> dict[str, str]:
-    """Published original articles by their exact title: title -> slug. One query."""
+def articles_by_title(titles: list[str]) -> dict[str, int]:
+    """Published original articles by their exact title: title -> id. One query."""
     if not titles:
         return {}
     found = (
         Article.objects.filter(title__in=titles, published__isnull=False, original__isnull=True)
         .exclude(state=State.ARCHIVED)
         .order_by("pk")
-        .values_list("title", "slug")
+        .values_list("title", "pk")
     )
-    links: dict[str, str] = {}
-    for title, slug in found:
-        links.setdefault(title, slug)
-    return links
+    ids: dict[str, int] = {}
+    for title, pk in found:
+        ids.setdefault(title, pk)
+    return ids
