@@ -2346,6 +2346,12 @@ def _admin_part(w: World) -> Any:
     return Part.objects.get(pk=_part(w))
 
 
+def _admin_kb_category(w: World) -> Any:
+    from caredesk.knowledge.models import Category
+
+    return Category.objects.get(slug=_kb_category(w))
+
+
 def _admin_stock_location(w: World) -> Any:
     from caredesk.devices.models import StockLocation
 
@@ -2465,6 +2471,10 @@ ADMIN_RULES: dict[str, AdminRule] = {
     "devices.Part": AdminRule(_admin_part, view=LEADS, add=ADMINS, change=ADMINS, delete=SUPER),
     "devices.StockLocation": AdminRule(
         _admin_stock_location, view=LEADS, add=ADMINS, change=ADMINS, delete=SUPER
+    ),
+    # the help centre's categories: kept by administrators (articles are written on the desk)
+    "knowledge.Category": AdminRule(
+        _admin_kb_category, view=ADMINS, add=ADMINS, change=ADMINS, delete=SUPER
     ),
 }
 

@@ -151,6 +151,20 @@ def audiences_of_contact_kind(kind: str) -> tuple[str, ...]:
     }.get(kind, (Audience.PATIENT,))
 
 
+def for_requester(kind: str, *, limit: int = 6) -> list[Article]:
+    """The published articles of a requester's audience, most read in the last 30 days first
+    (then by title): two queries."""
+    audiences = audiences_of_contact_kind(kind)
+    read = [r.article_id for r in top("views") if r.audience in audiences]
+    rows = list(
+        readable(internal=False)
+        .filter(audience__in=audiences, original__isnull=True)
+        .order_by("title")[:50]
+    )
+    rank = {pk: i for i, pk in enumerate(read)}
+    return sorted(rows, key=lambda a: (rank.get(a.pk, len(rank)), a.title))[:limit]
+
+
 def desk_list(*, state: str = "", q: str = "") -> QuerySet[Article]:
     qs = Article.objects.select_related("owner", "category", "published")
     if state:

@@ -22,6 +22,7 @@ from caredesk.devices import rma_selectors
 from caredesk.devices import selectors as device_selectors
 from caredesk.devices.plan_selectors import contracts_of_organization
 from caredesk.intake.acknowledge import acknowledge
+from caredesk.knowledge import selectors as kb_selectors
 from caredesk.portal.forms import PortalReplyForm, RequestForm
 from caredesk.sla import selectors as sla_selectors
 from caredesk.sla.requester import promise_lines, requester_dues
@@ -54,7 +55,11 @@ def home(request: HttpRequest) -> HttpResponse:
     except ValidationFailed:
         page = selectors.ticket_page(user=user, filters=filters)
     _tell(page.items)
-    return render(request, "portal/home.html", {"page": page, "contact": _contact(request)})
+    contact = _contact(request)
+    articles = kb_selectors.for_requester(contact.kind)
+    return render(
+        request, "portal/home.html", {"page": page, "contact": contact, "articles": articles}
+    )
 
 
 def _sees_devices(contact: Contact) -> bool:
