@@ -66,11 +66,12 @@ def _filters(request: HttpRequest, *, public: bool) -> selectors.Filters:
 
 def _choices(*, public: bool) -> dict[str, Any]:
     audiences = [(a.value, a.label) for a in PUBLIC_AUDIENCES] if public else Audience.choices
-    return {
-        "audiences": audiences,
-        "languages": Language.choices,
-        "categories": list(Category.objects.all()),
-    }
+    categories = Category.objects.all()
+    if public:  # the categories holding a public article
+        categories = categories.filter(
+            articles__in=selectors.readable(internal=False).values("pk")
+        ).distinct()
+    return {"audiences": audiences, "languages": Language.choices, "categories": list(categories)}
 
 
 # -- the desk ----------------------------------------------------------------------------------
