@@ -253,3 +253,14 @@ def test_a_page_of_search_results_costs_the_same_queries(people, django_assert_m
         many = selectors.find(selectors.Filters(q="hub"), internal=False)
     assert (few.total, many.total) == (3, 12)
     assert Article.objects.count() == ArticleVersion.objects.count()
+
+
+def test_one_address_cannot_inflate_deflections(people, client, settings):
+    from caredesk.knowledge import views
+
+    author, reviewer = people
+    article = _published(author, reviewer)
+    for _ in range(views.SOLVED_PER_HOUR + 5):
+        response = client.post(f"/help/articles/{article.slug}/solved/", {"form": "help_form"})
+        assert response.status_code == 302  # thanked either way
+    assert Deflection.objects.count() == views.SOLVED_PER_HOUR

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import User
+from caredesk.core import ratelimit
 from caredesk.core.access import form_errors_from, staff_with
 from caredesk.core.agent_pages import sidebar
 from caredesk.core.errors import DomainError
@@ -284,6 +285,8 @@ def picker(request: HttpRequest) -> HttpResponse:
 SEEN_COOKIE = "kb_seen"
 SEEN_SECONDS = 30 * 60  # a reader's reload within this is not counted again
 SEEN_SALT = "caredesk.knowledge.seen"
+SOLVED_PER_HOUR = 20
+SUGGESTS_PER_MINUTE = 120
 
 
 def _public(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -358,12 +361,23 @@ def help_solved(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.article_for_reader(slug, internal=False)
     if article is None:
         raise Http404
-    services.deflection_record(article=article, form=request.POST.get("form", ""))
+    # one address counts at most SOLVED_PER_HOUR deflections: more are thanked, not counted
+    if ratelimit.hit(
+        "kb-solved", ratelimit.client_ip(request), limit=SOLVED_PER_HOUR, window=3600
+    ).allowed:
+        services.deflection_record(article=article, form=request.POST.get("form", ""))
     return redirect(f"/help/articles/{article.slug}/?solved=1")
 
 
 def help_suggest(request: HttpRequest) -> HttpResponse:
     """Articles for the problem being typed into a request form (htmx partial)."""
+    verdict = ratelimit.hit(
+        "kb-suggest", ratelimit.client_ip(request), limit=SUGGESTS_PER_MINUTE, window=60
+    )
+    if not verdict.allowed:
+        response = HttpResponse("Too many lookups; wait a moment.", status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
     text = " ".join(request.GET.get(name, "")[:2000] for name in ("subject", "body", "description"))
     form = request.GET.get("form", "")
     form = form if form in SuggestingForm.values else SuggestingForm.HELP_CENTRE
