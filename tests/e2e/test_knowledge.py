@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from caredesk.accounts.models import ContactKind
@@ -139,3 +140,80 @@ def test_an_article_written_published_suggested_and_marked_as_solving(
     expect(anonymous.page.locator("mark").first).to_be_visible()
     anonymous.check("help centre search")
     anonymous.shoot("kb-help-centre")
+
+
+def test_an_agent_inserts_an_article_link_from_the_reply_box(open_screen, clock, monkeypatch):
+    """The reply box's picker from the keyboard: the Spanish translation's public link goes into
+    the reply; sending it counts a link from a reply. Then the lists, versions and the portal."""
+    from caredesk.knowledge import services
+    from caredesk.knowledge.models import ArticleDay
+    from tests.factories import make_ticket
+
+    monkeypatch.setattr(e2e, "SCREENSHOTS", Path(tempfile.gettempdir()) / "caredesk-kb-shots")
+    clock.set(datetime(2026, 11, 2, 14, tzinfo=UTC))
+    lead = supervisor(name="Odile Brack", email="odile.lead@caredesk.example")
+    reviewer = AgentFactory(name="Tamsin Vale", role=ROLE_QUALITY)
+    agent = AgentFactory(name="Amara Quist", email="amara@caredesk.example")
+    patient = requester_with_login(
+        name="Wren Ashdown", email="wren@patients.example", kind=ContactKind.PATIENT
+    )
+
+    def publish(**kw):
+        article = services.article_create(
+            data=services.ArticleData(audience="patient", **kw), actor=lead
+        )
+        services.article_submit(article=article, actor=lead)
+        services.article_publish(article=article, actor=reviewer)
+        return article
+
+    original = publish(title="Hub light stays red", body=BODY)
+    spanish = publish(
+        title="La luz del concentrador sigue roja",
+        body="Apague el concentrador. Espere diez segundos. Enciéndalo.",
+        language="es",
+        original=original,
+    )
+    ticket = make_ticket(patient, subject="Hub light")
+
+    screen = open_screen()
+    screen.login(agent.email, PASSWORD)
+    page = screen.page
+    screen.goto(f"/agent/tickets/{ticket.pk}/")
+    page.get_by_text("Insert a help article link").click()
+    page.get_by_label("Requester's language").select_option("es")
+    page.get_by_label("Find an article").press_sequentially("hub red", delay=20)
+    option = page.get_by_role("button", name="La luz del concentrador sigue roja")
+    expect(option).to_be_visible()
+    screen.check("reply box with the article picker")
+    screen.shoot("kb-reply-picker")
+    page.get_by_label("Find an article").press("ArrowDown")
+    expect(option).to_be_focused()
+    page.keyboard.press("Enter")
+    reply = page.locator("#id_body")
+    expect(reply).to_have_value(
+        f"La luz del concentrador sigue roja: {settings.CAREDESK_BASE_URL}/help/articles/{spanish.slug}/"
+    )
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Send reply").click()
+    assert ArticleDay.objects.get(article=spanish).reply_links == 1
+
+    # the lead's lists and versions
+    desk = open_screen()
+    desk.login(lead.email, PASSWORD)
+    desk.goto("/agent/knowledge/?all=1")
+    expect(desk.page.get_by_role("row", name="Hub light stays red")).to_contain_text("within 8")
+    desk.check("every article")
+    desk.shoot("kb-desk-list")
+    desk.goto(f"/agent/knowledge/{original.pk}/versions/")
+    expect(desk.page.get_by_role("link", name="Version 1")).to_be_visible()
+    desk.check("versions")
+    desk.shoot("kb-versions")
+
+    # the patient's portal lists the articles for patients
+    portal = open_screen()
+    portal.login(patient.email, PASSWORD)
+    expect(portal.page.get_by_role("region", name="Help articles for you")).to_contain_text(
+        "Hub light stays red"
+    )
+    portal.check("portal home")
+    portal.shoot("kb-portal-home")
