@@ -10,7 +10,7 @@ from django.test import Client
 
 from caredesk.accounts.roles import ROLE_ADMIN, ROLE_QUALITY
 from caredesk.accounts.services import token_create
-from caredesk.knowledge import selectors, services
+from caredesk.knowledge import selectors
 from caredesk.knowledge.models import ArticleDay, Audience
 from caredesk.knowledge.templatetags.knowledge import guidance_links
 from tests.factories import (
@@ -21,22 +21,10 @@ from tests.factories import (
     requester_with_login,
     supervisor,
 )
+from tests.knowledge.test_articles import _published as _publish
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/knowledge"
-
-
-def _publish(author, reviewer, **kw):
-    data = {
-        "title": "Reset the home hub",
-        "body": "Turn it off. Wait. Turn it on.",
-        "audience": Audience.PATIENT,
-    } | kw
-    article = services.article_create(data=services.ArticleData(**data), actor=author)
-    services.article_submit(article=article, actor=author)
-    services.article_publish(article=article, actor=reviewer)
-    article.refresh_from_db()
-    return article
 
 
 @pytest.fixture
