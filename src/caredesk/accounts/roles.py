@@ -98,6 +98,18 @@ PARTS_CATALOGUE = [
 # (findings, parts, statuses) and validate; support leads and administrators do all of it
 RMA_OPEN = ["devices.view_rma", "devices.add_rma"]
 RMA_BENCH = [*RMA_OPEN, "devices.change_rma", "devices.validate_rma", "devices.view_part"]
+# quality assurance: everyone who works tickets sees the reviews of their own work and may
+# dispute one; support leads and the clinical and quality staff review the weekly sample, keep
+# the rubric, resolve disputes, run calibration sessions and read the reports
+QA_RECEIVE = ["qa.receive_review"]
+QA_REVIEW = [
+    *QA_RECEIVE,
+    "qa.review_quality",
+    "qa.lead_quality",
+    "qa.view_qa_report",
+    "qa.view_rubric",
+    "qa.change_rubric",
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -113,6 +125,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_VIEW,
         *DEVICES_VIEW,
         *RMA_OPEN,
+        *QA_RECEIVE,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -152,6 +165,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *DEVICES_WORK,
         *PARTS_STOCK,
         *RMA_BENCH,
+        *QA_REVIEW,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -170,6 +184,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_VIEW,
         *DEVICES_VIEW,
         *RMA_OPEN,
+        *QA_REVIEW,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
