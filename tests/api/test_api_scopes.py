@@ -19,6 +19,7 @@ from caredesk.accounts.scopes import (
     CONTACTS,
     DEVICES,
     ONCALL,
+    QUALITY,
     TICKETS_READ,
     TICKETS_WRITE,
     scopes_allowed,
@@ -101,6 +102,7 @@ REPRESENTATIVE = [
     (ONCALL, "get", "/oncall/pages", None),
     (COMPLAINTS, "get", "/complaints", None),
     (DEVICES, "get", "/assets", None),
+    (QUALITY, "get", "/qa/reviews", None),
     (AUDIT_READ, "get", "/audit", None),
     (ADMIN, "patch", "/sla/policies/{policy}", {"active": True}),
     (ADMIN, "post", "/rules/simulate", {"ticket": {"subject": "Cannot connect"}}),
@@ -172,10 +174,13 @@ def test_a_session_has_every_scope_of_its_user(world):
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        (ROLE_AGENT, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES]),
+        (
+            ROLE_AGENT,
+            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES, QUALITY],
+        ),
         (
             ROLE_SUPERVISOR,
-            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES, ADMIN],
+            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES, QUALITY, ADMIN],
         ),
         # administrators configure the desk; complaint files are not theirs to read
         (ROLE_ADMIN, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, DEVICES, ADMIN]),

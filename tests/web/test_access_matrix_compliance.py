@@ -193,6 +193,24 @@ SCREENS: dict[str, Any] = {
     "oncall:page-ack": FORBIDDEN,
     "oncall-public:ack": NOT_FOUND,
     "oncall-public:sms": NOT_FOUND,
+    # quality assurance is the desk's: the officer works no ticket and is reviewed for none
+    "qa:queue": FORBIDDEN,
+    "qa:review": FORBIDDEN,
+    "qa:mine": FORBIDDEN,
+    "qa:review-detail": FORBIDDEN,
+    "qa:dispute-open": FORBIDDEN,
+    "qa:disputes": FORBIDDEN,
+    "qa:dispute": FORBIDDEN,
+    "qa:calibrations": FORBIDDEN,
+    "qa:calibration-new": FORBIDDEN,
+    "qa:calibration": FORBIDDEN,
+    "qa:calibration-close": FORBIDDEN,
+    "qa:rubric": FORBIDDEN,
+    "qa:rubric-draft": FORBIDDEN,
+    "qa:criterion-add": FORBIDDEN,
+    "qa:criterion-remove": FORBIDDEN,
+    "qa:rubric-save": FORBIDDEN,
+    "qa:reports": FORBIDDEN,
 }
 
 # Through an API token: the role allows only the `audit:read` scope on a token, so every other
@@ -248,6 +266,10 @@ API: dict[str, Any] = {
     "oncall override delete": FORBIDDEN,
     "oncall pages": FORBIDDEN,
     "oncall page ack": FORBIDDEN,
+    "qa queue": FORBIDDEN,
+    "qa review submit": FORBIDDEN,
+    "qa reviews": FORBIDDEN,
+    "qa reports": FORBIDDEN,
 }
 
 

@@ -21,6 +21,7 @@ AUDIT_READ = "audit:read"
 ONCALL = "oncall"
 COMPLAINTS = "complaints"
 DEVICES = "devices"
+QUALITY = "quality"
 ADMIN = "admin"
 
 # Personal tokens expire; this many days unless their owner chooses (up to the maximum).
@@ -99,6 +100,13 @@ SCOPES: dict[str, Scope] = {
             "and cancel contracts, receive and adjust stock, open and work RMA repairs where "
             "the owner's role allows.",
             ("devices.view_asset",),
+        ),
+        Scope(
+            QUALITY,
+            "Quality reviews",
+            "Read the QA reviews of your work; reviewers read their queue and submit reviews, "
+            "leads read the reports.",
+            ("qa.receive_review", "qa.review_quality"),
         ),
         Scope(
             AUDIT_READ,

@@ -34,7 +34,11 @@ class ScoreForm(forms.Form):
         )
 
     def marks(self) -> dict[int, str]:
-        return {int(k[1:]): v for k, v in self.cleaned_data.items() if k.startswith("c")}
+        return {
+            int(k[1:]): v
+            for k, v in self.cleaned_data.items()
+            if k.startswith("c") and k[1:].isdigit()
+        }
 
     def grouped(self) -> list[tuple[Section, list[forms.BoundField]]]:
         return [(s, [self[n] for n in names]) for s, names in self.groups]
@@ -98,9 +102,9 @@ class WeightsForm(forms.Form):
         data = super().clean() or {}
         weights = [data[w] for _c, w, _a, _s in self.rows if data.get(w) is not None]
         if len(weights) == len(self.rows) and self.rows and sum(weights) != 100:
-            message = f"The weights add up to {sum(weights)}; they must add up to 100."
-            for _c, w, _a, _s in self.rows:
-                self.add_error(w, message)
+            self.add_error(None, f"The weights add up to {sum(weights)}; they must add up to 100.")
+            for _c, w, _a, _s in self.rows:  # every weight is part of the wrong total
+                self.fields[w].widget.attrs["aria-invalid"] = "true"
         return data
 
     def bound_rows(self) -> list[tuple[Criterion, Any, Any, Any]]:

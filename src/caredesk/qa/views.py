@@ -312,6 +312,14 @@ def calibration_close(request: HttpRequest, pk: int) -> HttpResponse:
 # -- rubric editor ------------------------------------------------------------------------------
 
 
+def _criteria_of(rubric: Rubric) -> list[Criterion]:
+    return list(
+        Criterion.objects.filter(section__rubric=rubric)
+        .select_related("section")
+        .order_by("section__position", "section_id", "position", "id")
+    )
+
+
 def _rubric_page(
     request: HttpRequest,
     add: CriterionForm | None = None,
@@ -321,7 +329,7 @@ def _rubric_page(
     draft = Rubric.objects.filter(status=RubricStatus.DRAFT).first()
     current = services.rubric_current()
     shown = draft or current
-    criteria = list(Criterion.objects.filter(section__rubric=draft)) if draft else []
+    criteria = _criteria_of(draft) if draft else []
     ctx = {
         "draft": draft,
         "current": current,
@@ -380,8 +388,7 @@ def criterion_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def rubric_save(request: HttpRequest) -> HttpResponse:
     """Save the draft's weights and flags; "publish" also publishes it."""
     draft = _draft_or_404()
-    criteria = list(Criterion.objects.filter(section__rubric=draft))
-    form = WeightsForm(request.POST, criteria=criteria)
+    form = WeightsForm(request.POST, criteria=_criteria_of(draft))
     if form.is_valid():
         services.weights_set(
             rubric=draft,

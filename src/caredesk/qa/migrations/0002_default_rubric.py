@@ -3,74 +3,16 @@
 from django.db import migrations
 from django.utils import timezone
 
-# (section, [(criterion, weight, auto_fail, script, guidance)]); the weights add up to 100
-DEFAULT_RUBRIC = [
-    (
-        "Clinical risk escalation",
-        [
-            (
-                "Recognised clinical risk and escalated as the protocol says",
-                20,
-                True,
-                True,
-                "A missed clinical escalation fails the whole review.",
-            ),
-            ("Used the escalation matrix: the right tier at the right time", 10, False, True, ""),
-        ],
-    ),
-    (
-        "Technical accuracy",
-        [
-            ("Diagnosis correct and complete", 15, False, False, ""),
-            ("Followed the documented troubleshooting script", 10, False, True, ""),
-            ("Resolution or next step clear and correct", 5, False, False, ""),
-        ],
-    ),
-    (
-        "Empathy",
-        [
-            ("Acknowledged the person's concern and situation", 10, False, False, ""),
-            ("Plain words and a respectful tone", 10, False, False, ""),
-        ],
-    ),
-    (
-        "Privacy scripts",
-        [
-            (
-                "Verified identity before discussing health information",
-                10,
-                True,
-                True,
-                "A privacy-script failure fails the whole review.",
-            ),
-            ("Shared only the minimum necessary, in a safe channel", 10, False, True, ""),
-        ],
-    ),
-]
+from caredesk.qa.defaults import install_default_rubric
 
 
 def install(apps, schema_editor):
-    Rubric = apps.get_model("qa", "Rubric")
-    Section = apps.get_model("qa", "Section")
-    Criterion = apps.get_model("qa", "Criterion")
-    if Rubric.objects.exists():
-        return
-    now = timezone.now()
-    rubric = Rubric.objects.create(
-        name="Interaction review", version=1, status="published", created_at=now, published_at=now
+    install_default_rubric(
+        apps.get_model("qa", "Rubric"),
+        apps.get_model("qa", "Section"),
+        apps.get_model("qa", "Criterion"),
+        timezone.now(),
     )
-    for s_pos, (title, criteria) in enumerate(DEFAULT_RUBRIC):
-        section = Section.objects.create(rubric=rubric, title=title, position=s_pos)
-        for c_pos, (label, weight, auto_fail, script, guidance) in enumerate(criteria):
-            Criterion.objects.create(
-                section=section,
-                label=label,
-                weight=weight,
-                auto_fail=auto_fail,
-                script=script,
-                guidance=guidance,
-                position=c_pos,
-            )
 
 
 def remove(apps, schema_editor):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
 from caredesk.qa.models import Mark
@@ -19,5 +17,6 @@ def mark_of(marks: dict[int, str], criterion_id: int) -> str:
 
 
 @register.filter
-def at(items: Any, index: int) -> Any:
-    return items[index]
+def mark_label(mark: str) -> str:
+    """A mark's words ("Partly met"), or a dash when none was given."""
+    return str(_LABELS.get(mark, "–"))
