@@ -390,21 +390,18 @@ def review_submit(
     rubric = rubric_current()
     if rubric is None:
         raise Conflict("No rubric is published: publish one in the rubric editor first.")
-    scores, result = _rated(rubric, marks)
-    review = Review.objects.create(
-        sample=item,
-        rubric=rubric,
-        ticket_id=item.ticket_id,
-        agent_id=item.agent_id,
-        reviewer=reviewer,
-        week=item.week,
-        score=result.score,
-        auto_failed=result.auto_failed,
-        adherence=result.adherence,
-        comment=comment.strip(),
-        submitted_at=clock.now(),
+    review = _scored(
+        Review(
+            sample=item,
+            rubric=rubric,
+            ticket_id=item.ticket_id,
+            agent_id=item.agent_id,
+            reviewer=reviewer,
+            week=item.week,
+            comment=comment.strip(),
+        ),
+        marks,
     )
-    _scores_save(review, scores)
     item.reviewed = True
     item.save(update_fields=["reviewed"])
     _event(
@@ -413,6 +410,16 @@ def review_submit(
         review=review,
         data={"score": str(review.score), "auto_failed": review.auto_failed},
     )
+    return review
+
+
+def _scored(review: Review, marks: Mapping[int, str]) -> Review:
+    """Score a new review with its rubric and save it with its marks."""
+    scores, result = _rated(review.rubric, marks)
+    review.score, review.auto_failed = result.score, result.auto_failed
+    review.adherence, review.submitted_at = result.adherence, clock.now()
+    review.save()
+    _scores_save(review, scores)
     return review
 
 
@@ -526,20 +533,17 @@ def calibration_score(
         raise PermissionDenied("You are not one of this session's reviewers.")
     if Review.objects.filter(session=session, reviewer=reviewer).exists():
         raise Conflict("You have scored this session already.")
-    scores, result = _rated(session.rubric, marks)
-    review = Review.objects.create(
-        session=session,
-        rubric=session.rubric,
-        ticket_id=session.ticket_id,
-        agent=session.agent,
-        reviewer=reviewer,
-        score=result.score,
-        auto_failed=result.auto_failed,
-        adherence=result.adherence,
-        comment=comment.strip(),
-        submitted_at=clock.now(),
+    review = _scored(
+        Review(
+            session=session,
+            rubric=session.rubric,
+            ticket_id=session.ticket_id,
+            agent=session.agent,
+            reviewer=reviewer,
+            comment=comment.strip(),
+        ),
+        marks,
     )
-    _scores_save(review, scores)
     _event(QaEventKind.REVIEWED, reviewer, review=review, data={"session": session.pk})
     if Review.objects.filter(session=session).count() >= len(seats):
         _close(session, None)
