@@ -624,6 +624,36 @@ def cmd_search_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_qa_sample(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.core import clock
+    from caredesk.qa.pure import previous_week, week_bounds, week_of
+    from caredesk.qa.services import sample_week
+
+    week = args.week or previous_week(week_of(clock.now()))
+    try:
+        week_bounds(week)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    done = sample_week(week=week)
+    print(
+        f"{done.week}: {done.agents} agents, {done.interactions} interactions, "
+        f"{done.sampled} newly sampled"
+    )
+    return 0
+
+
+def _qa_parser(sub: Any) -> None:
+    qa = sub.add_parser("qa", help="quality assurance")
+    qsub = qa.add_subparsers(dest="qa_command", required=True)
+    sample = qsub.add_parser(
+        "sample", help="draw a week's review sample (idempotent; default: last week)"
+    )
+    sample.add_argument("--week", default="", help="ISO week, e.g. 2026-W49")
+    sample.set_defaults(func=cmd_qa_sample)
+
+
 def _search_parser(sub: Any) -> None:
     search = sub.add_parser("search", help="the full-text search index")
     ssub = search.add_subparsers(dest="search_command", required=True)
@@ -785,6 +815,7 @@ def parser() -> argparse.ArgumentParser:
     _retention_parser(sub)
     _keys_parser(sub)
     _search_parser(sub)
+    _qa_parser(sub)
     mail = sub.add_parser("mail", help="incoming mail")
     msub = mail.add_subparsers(dest="mail_command", required=True)
     mi = msub.add_parser(

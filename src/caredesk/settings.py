@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "caredesk.governance",
     "caredesk.complaints",
     "caredesk.oncall",
+    "caredesk.qa",
     "caredesk.workspace",
     "caredesk.devices",
     "caredesk.knowledge",
@@ -513,6 +514,8 @@ CAREDESK_ACCESS_REVIEW_DAYS = env.int("CAREDESK_ACCESS_REVIEW_DAYS", default=90)
 CAREDESK_UNUSED_ACCOUNT_DAYS = env.int("CAREDESK_UNUSED_ACCOUNT_DAYS", default=90)
 CAREDESK_RETENTION_BATCH = env.int("CAREDESK_RETENTION_BATCH", default=500)
 CAREDESK_BREACH_NEAR_HOURS = env.int("CAREDESK_BREACH_NEAR_HOURS", default=24)
+# the share of each agent's interactions drawn for QA review every week (never below 0.05)
+CAREDESK_QA_SAMPLE_SHARE = env.str("CAREDESK_QA_SAMPLE_SHARE", default="0.05")
 # Websocket messages between processes: in-process when embedded, Redis in the scale-out mode.
 CHANNEL_LAYERS = {
     "default": {

@@ -54,6 +54,18 @@ def pages_escalate_task() -> int:
     return pages_escalate_due()
 
 
+@db_periodic_task(crontab(day_of_week="1", hour="2", minute="15"))
+def qa_sample_week_task() -> int:
+    """Monday: draw the QA sample of the ISO week that just ended (idempotent)."""
+    from datetime import timedelta
+
+    from caredesk.core import clock
+    from caredesk.qa.pure import week_of
+    from caredesk.qa.services import sample_week
+
+    return sample_week(week=week_of(clock.now() - timedelta(days=7))).sampled
+
+
 @db_periodic_task(crontab(minute="*/15"))
 def rules_time_check_task() -> int:
     """Time-based protocol checks ("unresolved after 24 hours", "true for over 48 hours")."""

@@ -48,6 +48,7 @@ urlpatterns = [
     path("agent/oncall/", include("caredesk.oncall.urls")),
     path("agent/devices/", include("caredesk.devices.urls")),
     path("agent/knowledge/", include("caredesk.knowledge.urls")),
+    path("agent/quality/", include("caredesk.qa.urls")),
     path("agent/", include("caredesk.desk.urls")),
     path("portal/", include("caredesk.portal.urls")),
     path("help/", include("caredesk.selfserve.urls")),

@@ -20,6 +20,7 @@ from caredesk.accounts.scopes import (
     DEVICES,
     KNOWLEDGE,
     ONCALL,
+    QUALITY,
     TICKETS_READ,
     TICKETS_WRITE,
     scopes_allowed,
@@ -102,6 +103,7 @@ REPRESENTATIVE = [
     (ONCALL, "get", "/oncall/pages", None),
     (COMPLAINTS, "get", "/complaints", None),
     (DEVICES, "get", "/assets", None),
+    (QUALITY, "get", "/qa/reviews", None),
     (AUDIT_READ, "get", "/audit", None),
     (ADMIN, "patch", "/sla/policies/{policy}", {"active": True}),
     (ADMIN, "post", "/rules/simulate", {"ticket": {"subject": "Cannot connect"}}),
@@ -175,11 +177,14 @@ def test_a_session_has_every_scope_of_its_user(world):
     [
         (
             ROLE_AGENT,
-            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES, KNOWLEDGE],
+            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES, KNOWLEDGE, QUALITY],
         ),
         (
             ROLE_SUPERVISOR,
-            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES, KNOWLEDGE, ADMIN],
+            [
+                *(TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES),
+                *(KNOWLEDGE, QUALITY, ADMIN),
+            ],
         ),
         # administrators configure the desk; complaint files are not theirs to read
         (ROLE_ADMIN, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, DEVICES, KNOWLEDGE, ADMIN]),

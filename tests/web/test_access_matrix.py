@@ -1922,6 +1922,159 @@ API_MATRIX += [
 ]
 
 
+# -- quality assurance: reviewers (support leads, clinical and quality) review the weekly sample,
+# keep the rubric, resolve disputes, run calibration and read the reports; every agent sees the
+# reviews of their own work and disputes one
+def _qa_item(w: World) -> Any:
+    from caredesk.core import clock
+    from caredesk.qa.models import SampleItem
+    from caredesk.qa.pure import week_of
+    from caredesk.qa.services import sample_week
+    from caredesk.tickets.models import MessageKind
+    from caredesk.tickets.services import Body, message_add, safety_decide
+
+    agent = w.users["agent"]
+    item = SampleItem.objects.filter(ticket=w.ticket, agent=agent).first()
+    if item is None:
+        message_add(
+            ticket=w.ticket, kind=MessageKind.PUBLIC, body=Body(text="Try now."), actor=agent
+        )
+        # a safety finding: always drawn, whatever else the agent worked this week
+        safety_decide(
+            ticket=w.ticket,
+            action="mark",
+            outcome="possible",
+            actor=agent,
+            reason="The requester mentions a rash.",
+        )
+        sample_week(week=week_of(clock.now()))
+        item = SampleItem.objects.get(ticket=w.ticket, agent=agent)
+    return item
+
+
+def _qa_review(w: World) -> Any:
+    from caredesk.qa.models import Criterion, Review
+    from caredesk.qa.services import review_submit, rubric_current
+
+    item = _qa_item(w)
+    found = Review.objects.filter(sample=item).first()
+    if found:
+        return found
+    marks = {c.pk: "met" for c in Criterion.objects.filter(section__rubric=rubric_current())}
+    return review_submit(item=item, reviewer=item.reviewer, marks=marks, comment="Clear.")
+
+
+def _qa_dispute(w: World) -> int:
+    from caredesk.qa.models import Dispute
+    from caredesk.qa.services import dispute_open
+
+    review = _qa_review(w)
+    found = Dispute.objects.filter(review=review).first()
+    return (found or dispute_open(review=review, actor=w.users["agent"], reason="Why?")).pk
+
+
+def _qa_session(w: World) -> int:
+    from caredesk.qa.services import calibration_open
+
+    users = w.users
+    session = calibration_open(
+        ticket_id=w.ticket.pk,
+        agent=users["agent"],
+        reviewers_=[users["supervisor"], users["admin"]],
+        lead=users["supervisor"],
+    )
+    return session.pk
+
+
+def _qa_criterion(w: World) -> int:
+    from caredesk.qa.models import Criterion
+    from caredesk.qa.services import rubric_draft
+
+    draft = rubric_draft(actor=w.users["supervisor"])
+    return Criterion.objects.filter(section__rubric=draft).first().pk  # type: ignore[union-attr]
+
+
+QA_LEADS = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY}
+QA_LEADS_FORM = {**QA_LEADS, "supervisor": 422, "admin": 422}  # an empty post: its errors
+QA_LEADS_DONE = {**QA_LEADS, "supervisor": 302, "admin": 302}
+QA_AGENTS = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK}
+MATRIX += [
+    ("qa:queue", lambda w: "/agent/quality/", "get", QA_LEADS),
+    ("qa:review", lambda w: f"/agent/quality/samples/{_qa_item(w).pk}/", "get", QA_LEADS),
+    ("qa:mine", lambda w: "/agent/quality/mine/", "get", QA_AGENTS),
+    (
+        "qa:review-detail",
+        lambda w: f"/agent/quality/reviews/{_qa_review(w).pk}/",
+        "get",
+        {**QA_AGENTS, "other_agent": NOT_FOUND},
+    ),
+    (
+        "qa:dispute-open",
+        lambda w: f"/agent/quality/reviews/{_qa_review(w).pk}/dispute/",
+        "post",
+        {**QA_AGENTS, "agent": 422, "other_agent": NOT_FOUND, "supervisor": 422, "admin": 422},
+    ),
+    ("qa:disputes", lambda w: "/agent/quality/disputes/", "get", QA_LEADS),
+    ("qa:dispute", lambda w: f"/agent/quality/disputes/{_qa_dispute(w)}/", "get", QA_LEADS),
+    ("qa:calibrations", lambda w: "/agent/quality/calibration/", "get", QA_LEADS),
+    ("qa:calibration-new", lambda w: "/agent/quality/calibration/new/", "post", QA_LEADS_FORM),
+    ("qa:calibration", lambda w: f"/agent/quality/calibration/{_qa_session(w)}/", "get", QA_LEADS),
+    (
+        "qa:calibration-close",
+        lambda w: f"/agent/quality/calibration/{_qa_session(w)}/close/",
+        "post",
+        QA_LEADS_DONE,
+    ),
+    ("qa:rubric", lambda w: "/agent/quality/rubric/", "get", QA_LEADS),
+    ("qa:rubric-draft", lambda w: "/agent/quality/rubric/draft/", "post", QA_LEADS_DONE),
+    (
+        "qa:criterion-add",
+        lambda w: (_qa_criterion(w), "/agent/quality/rubric/criteria/")[1],
+        "post",
+        QA_LEADS_FORM,
+    ),
+    (
+        "qa:criterion-remove",
+        lambda w: f"/agent/quality/rubric/criteria/{_qa_criterion(w)}/remove/",
+        "post",
+        QA_LEADS_DONE,
+    ),
+    (
+        "qa:rubric-save",
+        lambda w: (_qa_criterion(w), "/agent/quality/rubric/save/")[1],
+        "post",
+        QA_LEADS_FORM,
+    ),
+    ("qa:reports", lambda w: "/agent/quality/reports/", "get", QA_LEADS),
+]
+QA_API_LEADS = {
+    "anonymous": UNAUTH,
+    "requester": FORBIDDEN,
+    "client_admin": FORBIDDEN,
+    "other_requester": FORBIDDEN,
+    "agent": FORBIDDEN,
+    "other_agent": FORBIDDEN,
+    "supervisor": OK,
+    "admin": OK,
+}
+API_MATRIX += [
+    ("qa queue", lambda w: f"{API}/qa/queue", "get", QA_API_LEADS),
+    (
+        "qa review submit",
+        lambda w: f"{API}/qa/samples/{_qa_item(w).pk}/review",
+        "post",
+        {**QA_API_LEADS, "supervisor": 422, "admin": 422},  # the matrix's body scores nothing
+    ),
+    (
+        "qa reviews",
+        lambda w: f"{API}/qa/reviews",
+        "get",
+        {**QA_API_LEADS, "agent": OK, "other_agent": OK},
+    ),
+    ("qa reports", lambda w: f"{API}/qa/reports", "get", QA_API_LEADS),
+]
+
+
 def _expect(response: Any, expected: Any) -> None:
     if expected == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith("/login/"), response
@@ -1950,7 +2103,7 @@ def _patch_body(path: str) -> dict[str, Any]:
 
 
 def _rma_body(world: World, path: str) -> dict[str, Any] | None:
-    """A small valid body for the RMA and knowledge operations (None: not one of them)."""
+    """A small valid body for the RMA, knowledge and QA operations (None: not one of them)."""
     if path.endswith("/knowledge/articles"):
         return {"title": "Matrix guide", "body": "Plug it in.", "audience": "patient"}
     if path.endswith("/rmas"):
@@ -1959,6 +2112,8 @@ def _rma_body(world: World, path: str) -> dict[str, Any] | None:
         return {"status": "received"}
     if path.endswith("/parts"):
         return {"part": "NO-SUCH", "quantity": 1}
+    if path.endswith("/review"):  # a QA review scoring nothing
+        return {"marks": {}}
     return None
 
 
@@ -2086,6 +2241,10 @@ API_AUTHZ = {
     ("GET", "/api/v1/oncall/schedules/{schedule_id}/now"): "API_MATRIX oncall now",
     ("POST", "/api/v1/oncall/schedules/{schedule_id}/overrides"): "tests/oncall/test_api.py",
     ("DELETE", "/api/v1/oncall/overrides/{override_id}"): "API_MATRIX oncall override delete",
+    ("GET", "/api/v1/qa/queue"): "API_MATRIX qa queue",
+    ("POST", "/api/v1/qa/samples/{sample_id}/review"): "API_MATRIX qa review submit; tests/qa",
+    ("GET", "/api/v1/qa/reviews"): "API_MATRIX qa reviews",
+    ("GET", "/api/v1/qa/reports"): "API_MATRIX qa reports",
     ("GET", "/api/v1/oncall/pages"): "API_MATRIX oncall pages",
     ("POST", "/api/v1/oncall/pages/{page_id}/ack"): "API_MATRIX oncall page ack",
     (

@@ -209,6 +209,24 @@ SCREENS: dict[str, Any] = {
     "help:category": OK,
     "help:article": OK,
     "help:solved": 302,
+    # quality assurance is the desk's: the officer works no ticket and is reviewed for none
+    "qa:queue": FORBIDDEN,
+    "qa:review": FORBIDDEN,
+    "qa:mine": FORBIDDEN,
+    "qa:review-detail": FORBIDDEN,
+    "qa:dispute-open": FORBIDDEN,
+    "qa:disputes": FORBIDDEN,
+    "qa:dispute": FORBIDDEN,
+    "qa:calibrations": FORBIDDEN,
+    "qa:calibration-new": FORBIDDEN,
+    "qa:calibration": FORBIDDEN,
+    "qa:calibration-close": FORBIDDEN,
+    "qa:rubric": FORBIDDEN,
+    "qa:rubric-draft": FORBIDDEN,
+    "qa:criterion-add": FORBIDDEN,
+    "qa:criterion-remove": FORBIDDEN,
+    "qa:rubric-save": FORBIDDEN,
+    "qa:reports": FORBIDDEN,
 }
 
 # Through an API token: the role allows only the `audit:read` scope on a token, so every other
@@ -271,6 +289,10 @@ API: dict[str, Any] = {
     "knowledge article submit": FORBIDDEN,
     "knowledge article publish": FORBIDDEN,
     "knowledge top": FORBIDDEN,
+    "qa queue": FORBIDDEN,
+    "qa review submit": FORBIDDEN,
+    "qa reviews": FORBIDDEN,
+    "qa reports": FORBIDDEN,
 }
 
 

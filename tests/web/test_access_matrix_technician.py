@@ -28,6 +28,9 @@ pytestmark = pytest.mark.django_db
 
 # Where the role differs from an agent of the ticket's team (screens).
 SCREENS_UNLIKE_AN_AGENT: dict[str, Any] = {
+    # the matrix's QA review is of the agent's work, not the technician's
+    "qa:review-detail": NOT_FOUND,
+    "qa:dispute-open": NOT_FOUND,
     # a live chat is its agent's alone (the matrix's chat is the agent's)
     "chat-desk:chat": NOT_FOUND,
     "chat-desk:upload": NOT_FOUND,

@@ -102,6 +102,18 @@ RMA_BENCH = [*RMA_OPEN, "devices.change_rma", "devices.validate_rma", "devices.v
 # leads, the clinical and quality staff and administrators write, submit and publish articles
 KNOWLEDGE_READ = ["knowledge.view_article"]
 KNOWLEDGE_AUTHOR = [*KNOWLEDGE_READ, "knowledge.author_article"]
+# quality assurance: everyone who works tickets sees the reviews of their own work and may
+# dispute one; support leads and the clinical and quality staff review the weekly sample, keep
+# the rubric, resolve disputes, run calibration sessions and read the reports
+QA_RECEIVE = ["qa.receive_review"]
+QA_REVIEW = [
+    *QA_RECEIVE,
+    "qa.review_quality",
+    "qa.lead_quality",
+    "qa.view_qa_report",
+    "qa.view_rubric",
+    "qa.change_rubric",
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -118,6 +130,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *DEVICES_VIEW,
         *RMA_OPEN,
         *KNOWLEDGE_READ,
+        *QA_RECEIVE,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -158,6 +171,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *PARTS_STOCK,
         *RMA_BENCH,
         *KNOWLEDGE_AUTHOR,
+        *QA_REVIEW,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -177,6 +191,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *DEVICES_VIEW,
         *RMA_OPEN,
         *KNOWLEDGE_AUTHOR,
+        *QA_REVIEW,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",

@@ -22,6 +22,7 @@ ONCALL = "oncall"
 COMPLAINTS = "complaints"
 DEVICES = "devices"
 KNOWLEDGE = "knowledge"
+QUALITY = "quality"
 ADMIN = "admin"
 
 # Personal tokens expire; this many days unless their owner chooses (up to the maximum).
@@ -108,6 +109,13 @@ SCOPES: dict[str, Scope] = {
             "create, change, submit and publish articles and read the top articles.",
             ("knowledge.view_article",),
             requesters=True,
+        ),
+        Scope(
+            QUALITY,
+            "Quality reviews",
+            "Read the QA reviews of your work; reviewers read their queue and submit reviews, "
+            "leads read the reports.",
+            ("qa.receive_review", "qa.review_quality"),
         ),
         Scope(
             AUDIT_READ,

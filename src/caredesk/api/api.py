@@ -28,6 +28,7 @@ from caredesk.api.merge import router as merge_router
 from caredesk.api.oncall import router as oncall_router
 from caredesk.api.parser import StorableTextParser
 from caredesk.api.parts import router as parts_router
+from caredesk.api.qa import router as qa_router
 from caredesk.api.rmas import router as rmas_router
 from caredesk.api.rules import router as rules_router
 from caredesk.api.schemas import Id
@@ -110,6 +111,7 @@ api.add_router("/", video_router)
 api.add_router("/", audit_router)
 api.add_router("/", complaints_router)
 api.add_router("/", oncall_router)
+api.add_router("/", qa_router)
 api.add_router("/", devices_router)
 api.add_router("/", parts_router)
 api.add_router("/", contracts_router)
