@@ -98,6 +98,11 @@ PARTS_CATALOGUE = [
 # (findings, parts, statuses) and validate; support leads and administrators do all of it
 RMA_OPEN = ["devices.view_rma", "devices.add_rma"]
 RMA_BENCH = [*RMA_OPEN, "devices.change_rma", "devices.validate_rma", "devices.view_part"]
+# training: everyone who works tickets follows their own training and, once certified, signs
+# off others' shadowing and approves held replies; support leads and administrators keep the
+# curricula, question banks, skills and gating and grant certifications
+TRAINING_OWN = ["training.view_skill", "training.signoff_shadowing"]
+TRAINING_MANAGE = [*TRAINING_OWN, "training.manage_training"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -113,6 +118,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_VIEW,
         *DEVICES_VIEW,
         *RMA_OPEN,
+        *TRAINING_OWN,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -152,6 +158,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *DEVICES_WORK,
         *PARTS_STOCK,
         *RMA_BENCH,
+        *TRAINING_MANAGE,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -170,6 +177,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_VIEW,
         *DEVICES_VIEW,
         *RMA_OPEN,
+        *TRAINING_OWN,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -248,6 +256,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *PARTS_STOCK,
         *PARTS_CATALOGUE,
         *RMA_BENCH,
+        *TRAINING_MANAGE,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too
