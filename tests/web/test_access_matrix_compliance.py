@@ -193,6 +193,24 @@ SCREENS: dict[str, Any] = {
     "oncall:page-ack": FORBIDDEN,
     "oncall-public:ack": NOT_FOUND,
     "oncall-public:sms": NOT_FOUND,
+    # training is for the people who work tickets
+    "training:mine": FORBIDDEN,
+    "training:module-done": FORBIDDEN,
+    "training:shadow-add": FORBIDDEN,
+    "training:shadow-sign-off": FORBIDDEN,
+    "training:exam-start": FORBIDDEN,
+    "training:attempt": FORBIDDEN,
+    "training:held-send": FORBIDDEN,
+    "training:held-return": FORBIDDEN,
+    "training:team": FORBIDDEN,
+    "training:grant": FORBIDDEN,
+    "training:skills": FORBIDDEN,
+    "training:skill-new": FORBIDDEN,
+    "training:skill": FORBIDDEN,
+    "training:questions": FORBIDDEN,
+    "training:curricula": FORBIDDEN,
+    "training:curriculum-new": FORBIDDEN,
+    "training:curriculum": FORBIDDEN,
 }
 
 # Through an API token: the role allows only the `audit:read` scope on a token, so every other
@@ -248,6 +266,10 @@ API: dict[str, Any] = {
     "oncall override delete": FORBIDDEN,
     "oncall pages": FORBIDDEN,
     "oncall page ack": FORBIDDEN,
+    "training me": FORBIDDEN,
+    "training certifications": FORBIDDEN,
+    "training sign-off": FORBIDDEN,
+    "training held send": FORBIDDEN,
 }
 
 

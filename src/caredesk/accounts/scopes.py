@@ -21,6 +21,7 @@ AUDIT_READ = "audit:read"
 ONCALL = "oncall"
 COMPLAINTS = "complaints"
 DEVICES = "devices"
+TRAINING = "training"
 ADMIN = "admin"
 
 # Personal tokens expire; this many days unless their owner chooses (up to the maximum).
@@ -99,6 +100,14 @@ SCOPES: dict[str, Scope] = {
             "and cancel contracts, receive and adjust stock, open and work RMA repairs where "
             "the owner's role allows.",
             ("devices.view_asset",),
+        ),
+        Scope(
+            TRAINING,
+            "Training",
+            "Read one's training and certifications, record shadowed interactions, take exams, "
+            "sign off shadowing and approve held replies where certified; training managers "
+            "read everyone's certifications and grant them.",
+            ("training.view_skill",),
         ),
         Scope(
             AUDIT_READ,

@@ -125,7 +125,7 @@ class CurriculumForm(forms.ModelForm):  # type: ignore[type-arg]
 class ModuleForm(forms.Form):
     title = forms.CharField(max_length=200, label="Module title")
     hours = forms.DecimalField(min_value=0, max_value=500, decimal_places=1, label="Hours")
-    link = forms.URLField(required=False, label="Content link")
+    link = forms.URLField(required=False, label="Content link", assume_scheme="https")
     text = forms.CharField(
         required=False, max_length=20000, label="Content", widget=forms.Textarea(attrs={"rows": 3})
     )

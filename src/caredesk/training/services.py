@@ -15,9 +15,10 @@ from caredesk.accounts.models import User
 from caredesk.compliance.audit import record
 from caredesk.compliance.models import AuditAction
 from caredesk.core import clock
-from caredesk.core.errors import Conflict, PermissionDenied, ValidationFailed
+from caredesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from caredesk.core.notify import notify
 from caredesk.tickets.models import Message, MessageKind, Ticket
+from caredesk.tickets.selectors import tickets_visible
 from caredesk.tickets.services import Body, message_add
 from caredesk.training import pure, selectors
 from caredesk.training.models import (
@@ -333,6 +334,8 @@ def reply_keep(ticket: Ticket, message: Message, reason: str) -> None:
 
 def _decidable(held: HeldReply, actor: User) -> HeldReply:
     held = HeldReply.objects.select_for_update().select_related("ticket", "message").get(pk=held.pk)
+    if not tickets_visible(actor).filter(pk=held.ticket_id).exists():
+        raise NotFound("No such held reply.")
     if held.state != HeldReply.State.HELD:
         raise Conflict("This reply was already approved or returned.")
     if held.author_id == actor.pk:
