@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from caredesk.accounts.capabilities import ticket_workers
 from caredesk.accounts.models import User
@@ -30,6 +30,7 @@ from caredesk.training.models import (
 )
 
 router = Router(tags=["training"])
+LooseDate = Annotated[date, Field(strict=False)]  # a date is sent as ISO 8601 text
 
 
 class CertificationOut(Schema):
@@ -49,7 +50,7 @@ class CertificationOut(Schema):
 class ShadowIn(Strict):
     skill_id: Id
     ticket_ref: Annotated[str, StringConstraints(max_length=40)]
-    occurred_on: date
+    occurred_on: LooseDate
     shadowed_id: Id
     notes: Annotated[str, StringConstraints(max_length=5000)] = ""
 

@@ -15,7 +15,6 @@ from caredesk.training.models import (
     Certification,
     Curriculum,
     Enrolment,
-    ExamAttempt,
     HeldReply,
     ModuleCompletion,
     Question,
@@ -83,8 +82,14 @@ def bank(skill: Skill) -> QuerySet[Question]:
     return Question.objects.filter(skill=skill, active=True)
 
 
-def attempts_of(agent: User, skill: Skill) -> list[ExamAttempt]:
-    return list(ExamAttempt.objects.filter(agent=agent, skill=skill))
+def bank_sizes(skill_ids: Iterable[int]) -> dict[int, int]:
+    """Active questions per skill id (one query)."""
+    rows = (
+        Question.objects.filter(skill_id__in=list(skill_ids), active=True)
+        .values("skill_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["skill_id"]: r["n"] for r in rows}
 
 
 def signed_off_count(agent: User, skill: Skill) -> int:

@@ -150,17 +150,29 @@ def shadow_sign_off(*, log: ShadowLog, actor: User) -> ShadowLog:
 
 def exam_refusal(agent: User, skill: Skill) -> str:
     """Why `agent` may not start the exam for `skill` now ('' if they may)."""
-    attempts = selectors.attempts_of(agent, skill)
-    return pure.exam_refusal(
-        now=clock.now(),
-        signed_off=selectors.signed_off_count(agent, skill),
-        required=settings.CAREDESK_TRAINING_SHADOWING_REQUIRED,
-        attempts=len(attempts),
-        limit=skill.attempts_limit,
-        last_submitted=max((a.submitted_at for a in attempts if a.submitted_at), default=None),
-        cooldown_hours=skill.cooldown_hours,
-        questions=selectors.bank(skill).count(),
-    )
+    return exam_refusals(agent, [skill])[skill.pk]
+
+
+def exam_refusals(agent: User, skills: Sequence[Skill]) -> dict[int, str]:
+    """`exam_refusal` for many skills in three queries: attempts, sign-offs, bank sizes."""
+    ids = [s.pk for s in skills]
+    attempts = list(ExamAttempt.objects.filter(agent=agent, skill_id__in=ids))
+    signed = selectors.shadow_counts(agent)
+    sizes = selectors.bank_sizes(ids)
+    out = {}
+    for skill in skills:
+        mine = [a for a in attempts if a.skill_id == skill.pk]
+        out[skill.pk] = pure.exam_refusal(
+            now=clock.now(),
+            signed_off=signed.get(skill.pk, 0),
+            required=settings.CAREDESK_TRAINING_SHADOWING_REQUIRED,
+            attempts=len(mine),
+            limit=skill.attempts_limit,
+            last_submitted=max((a.submitted_at for a in mine if a.submitted_at), default=None),
+            cooldown_hours=skill.cooldown_hours,
+            questions=sizes.get(skill.pk, 0),
+        )
+    return out
 
 
 @transaction.atomic

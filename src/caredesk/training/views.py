@@ -52,13 +52,10 @@ def _page(
 
 
 def _mine_context(user: User, **extra: Any) -> dict[str, Any]:
-    skills = list(Skill.objects.all())
+    skills = [s for s in Skill.objects.all() if s.questions_per_exam]
     counts = selectors.shadow_counts(user)
-    exams = [
-        (s, counts.get(s.pk, 0), services.exam_refusal(user, s))
-        for s in skills
-        if s.questions_per_exam
-    ]
+    refusals = services.exam_refusals(user, skills)
+    exams = [(s, counts.get(s.pk, 0), refusals[s.pk]) for s in skills]
     return {
         "tab": "mine",
         "progress": selectors.progress_of(user),
