@@ -60,7 +60,8 @@ def test_bulk_assign_refuses_the_gated_tickets_only(clock, gated):
     assert "Needs the Infusion pumps certification" in results[0].reason
 
 
-def test_the_protocols_skip_uncertified_agents(clock, gated):
+def route_pumps_to_the_team() -> None:
+    """A protocol assigning pump faults to the pump team (whose first member may be anyone)."""
     policy_save(
         data={
             "name": "Pumps to the pump team",
@@ -74,6 +75,10 @@ def test_the_protocols_skip_uncertified_agents(clock, gated):
         },
         actor=None,
     )
+
+
+def test_the_protocols_skip_uncertified_agents(clock, gated):
+    route_pumps_to_the_team()
     for _ in range(3):
         ticket = make_ticket(category=gated["category"])
         ticket.refresh_from_db()
@@ -82,19 +87,7 @@ def test_the_protocols_skip_uncertified_agents(clock, gated):
 
 def test_nobody_is_assigned_when_no_one_is_certified(clock, gated):
     gated["certified"].certifications.all().delete()
-    policy_save(
-        data={
-            "name": "Pumps to the pump team",
-            "rules": [
-                {
-                    "name": "assign",
-                    "when": {"field": "category", "op": "eq", "value": "pump-fault"},
-                    "actions": [{"type": "set_assignee", "assignee": "team:pumps"}],
-                }
-            ],
-        },
-        actor=None,
-    )
+    route_pumps_to_the_team()
     ticket = make_ticket(category=gated["category"])
     ticket.refresh_from_db()
     assert ticket.assignee is None
@@ -137,3 +130,10 @@ def test_a_certified_agents_reply_goes_out_at_once(clock, gated):
         ticket=ticket, kind=MessageKind.PUBLIC, body=Body(text="On it."), actor=gated["certified"]
     )
     assert sent.kind == MessageKind.PUBLIC and not HeldReply.objects.exists()
+
+
+def test_a_gated_ticket_is_not_opened_for_an_uncertified_assignee(clock, gated):
+    with pytest.raises(ValidationFailed) as refused:
+        make_ticket(category=gated["category"], assignee=gated["novice"])
+    assert "Needs the Infusion pumps certification" in refused.value.errors["assignee"][0]
+    assert make_ticket(category=gated["category"], assignee=gated["certified"]).assignee_id
