@@ -137,3 +137,23 @@ def test_a_gated_ticket_is_not_opened_for_an_uncertified_assignee(clock, gated):
         make_ticket(category=gated["category"], assignee=gated["novice"])
     assert "Needs the Infusion pumps certification" in refused.value.errors["assignee"][0]
     assert make_ticket(category=gated["category"], assignee=gated["certified"]).assignee_id
+
+
+def test_a_live_chat_line_is_never_held_it_is_refused(clock, gated, settings):
+    """A held reply cannot be said in a live chat: the line is refused, nothing is written."""
+    from caredesk.chat import services as chat
+    from caredesk.core.errors import Conflict
+    from tests.chat.conftest import ORIGIN, start_chat
+
+    settings.CAREDESK_CHAT_ORIGINS = [ORIGIN]
+    chat.availability_set(agent=gated["novice"], available=True)
+    session = chat.session_for_token(start_chat())
+    chat.visitor_say(session_id=session.pk, client_id="v1", text="My pump beeps", files=[])
+    session = chat.chat_accept(session_id=session.pk, agent=gated["novice"])
+    ticket_update(ticket=session.ticket, changes={"category": gated["category"]}, actor=None)
+    with pytest.raises(Conflict):
+        chat.agent_say(
+            session_id=session.pk, agent=gated["novice"], client_id="a1", text="Hi", files=[]
+        )
+    assert not HeldReply.objects.exists()
+    assert not Message.objects.filter(ticket=session.ticket, author_user=gated["novice"])
