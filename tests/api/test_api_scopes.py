@@ -21,6 +21,7 @@ from caredesk.accounts.scopes import (
     ONCALL,
     TICKETS_READ,
     TICKETS_WRITE,
+    TRAINING,
     scopes_allowed,
 )
 from caredesk.accounts.services import (
@@ -172,13 +173,16 @@ def test_a_session_has_every_scope_of_its_user(world):
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        (ROLE_AGENT, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES]),
+        (
+            ROLE_AGENT,
+            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES, TRAINING],
+        ),
         (
             ROLE_SUPERVISOR,
-            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES, ADMIN],
+            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES, TRAINING, ADMIN],
         ),
         # administrators configure the desk; complaint files are not theirs to read
-        (ROLE_ADMIN, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, DEVICES, ADMIN]),
+        (ROLE_ADMIN, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, DEVICES, TRAINING, ADMIN]),
         (ROLE_COMPLIANCE, [AUDIT_READ]),
     ],
 )

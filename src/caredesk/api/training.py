@@ -222,7 +222,7 @@ def certification_list(request: HttpRequest) -> list[dict[str, Any]]:
     auth=needs_scope(TRAINING),
     response={201: CertificationOut},
     summary="Grant a certification without the exam, for a reason",
-    openapi_extra=documented(400, 401, 403, 422),
+    openapi_extra=documented(400, 401, 403, 413, 422),
 )
 def certification_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any]]:
     user = _user(request, services.MANAGE)
@@ -237,7 +237,7 @@ def certification_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[s
     auth=needs_scope(TRAINING),
     response={201: ShadowOut},
     summary="Record a live interaction shadowed",
-    openapi_extra=documented(400, 401, 403, 422),
+    openapi_extra=documented(400, 401, 403, 413, 422),
 )
 def shadow_create(request: HttpRequest, payload: ShadowIn) -> Status[dict[str, Any]]:
     user = _user(request)
@@ -257,7 +257,7 @@ def shadow_create(request: HttpRequest, payload: ShadowIn) -> Status[dict[str, A
     auth=needs_scope(TRAINING),
     response=ShadowOut,
     summary="Sign off someone's shadowed interaction",
-    openapi_extra=documented(401, 403, 404, 409),
+    openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
 )
 def shadow_sign_off(request: HttpRequest, log_id: Id) -> dict[str, Any]:
     user = _user(request)
@@ -272,7 +272,7 @@ def shadow_sign_off(request: HttpRequest, log_id: Id) -> dict[str, Any]:
     auth=needs_scope(TRAINING),
     response={201: AttemptOut},
     summary="Start an exam attempt (its questions, never their answers)",
-    openapi_extra=documented(401, 403, 404, 409),
+    openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
 )
 def attempt_start(request: HttpRequest, skill_id: Id) -> Status[dict[str, Any]]:
     user = _user(request)
@@ -287,7 +287,7 @@ def attempt_start(request: HttpRequest, skill_id: Id) -> Status[dict[str, Any]]:
     auth=needs_scope(TRAINING),
     response=AttemptOut,
     summary="Submit an attempt's answers; graded on the server",
-    openapi_extra=documented(400, 401, 403, 404, 409, 422),
+    openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
 )
 def attempt_submit(request: HttpRequest, attempt_id: Id, payload: AnswersIn) -> dict[str, Any]:
     user = _user(request)
@@ -303,7 +303,7 @@ def attempt_submit(request: HttpRequest, attempt_id: Id, payload: AnswersIn) -> 
     auth=needs_scope(TRAINING),
     response=HeldOut,
     summary="Approve a held reply: it goes to the requester",
-    openapi_extra=documented(401, 403, 404, 409),
+    openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
 )
 def held_send(request: HttpRequest, held_id: Id) -> dict[str, Any]:
     user = _user(request)
@@ -315,7 +315,7 @@ def held_send(request: HttpRequest, held_id: Id) -> dict[str, Any]:
     auth=needs_scope(TRAINING),
     response=HeldOut,
     summary="Return a held reply to its author with a note",
-    openapi_extra=documented(400, 401, 403, 404, 409, 422),
+    openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
 )
 def held_return(request: HttpRequest, held_id: Id, payload: ReturnIn) -> dict[str, Any]:
     user = _user(request)
