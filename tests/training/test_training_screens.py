@@ -91,3 +91,26 @@ def test_my_training_and_the_team_matrix_cost_the_same_whatever_the_numbers(cloc
         bank(Skill.objects.create(name=f"More {i}"), 2)
     mine.get("/agent/training/")
     assert count(mine, "/agent/training/") == first
+
+
+def test_a_lead_adds_a_module_and_assigns_the_curriculum(clock, gated):
+    from caredesk.training.defaults import install_curricula
+    from caredesk.training.models import Curriculum, Enrolment, Module
+
+    install_curricula(Curriculum, Module)
+    curriculum = Curriculum.objects.get(name="Telehealth support onboarding")
+    assert sum(m.hours for m in curriculum.modules.all()) == 48  # within the 40-60 hours
+    client = signed_in(AgentFactory(role=ROLE_SUPERVISOR))
+    url = f"/agent/training/curricula/{curriculum.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200 and "was not saved" not in page.content.decode()
+    bad = client.post(url, {"form": "module", "title": "", "hours": "-1"})
+    assert bad.status_code == 422
+    added = client.post(url, {"form": "module", "title": "Refills", "hours": "2", "link": ""})
+    assert added.status_code == 302 and curriculum.modules.filter(title="Refills").exists()
+    assert client.post(url, {"form": "enrol", "agent": gated["novice"].pk}).status_code == 302
+    assert Enrolment.objects.filter(agent=gated["novice"], curriculum=curriculum).exists()
+    mine = signed_in(gated["novice"])
+    module = curriculum.modules.get(title="Refills")
+    assert mine.post(f"/agent/training/modules/{module.pk}/done/").status_code == 302
+    assert "2 of 50 hours" in mine.get("/agent/training/").content.decode()

@@ -59,6 +59,7 @@ class SkillForm(forms.ModelForm):  # type: ignore[type-arg]
             "attempts_limit",
             "cooldown_hours",
         ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "gates": "Gate these categories: only certified agents are given their tickets",
             "questions_per_exam": "Questions per exam",

@@ -273,10 +273,11 @@ def curricula(request: HttpRequest) -> HttpResponse:
 @staff_with(MANAGE)
 def curriculum_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     curriculum = get_object_or_404(Curriculum, pk=pk) if pk else Curriculum()
-    what = request.POST.get("form", "curriculum")
-    form = CurriculumForm(request.POST if what == "curriculum" else None, instance=curriculum)
-    module_form = ModuleForm(request.POST if what == "module" else None)
-    enrol_form = EnrolForm(request.POST if what == "enrol" else None)
+    posted = request.POST if request.method == "POST" else None
+    what = posted.get("form", "curriculum") if posted is not None else ""
+    form = CurriculumForm(posted if what == "curriculum" else None, instance=curriculum)
+    module_form = ModuleForm(posted if what == "module" else None)
+    enrol_form = EnrolForm(posted if what == "enrol" else None)
     if request.method == "POST":
         done = _curriculum_post(
             request,
