@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "caredesk.workspace",
     "caredesk.devices",
     "caredesk.knowledge",
+    "caredesk.training",
     "caredesk.desk",
     "caredesk.portal",
     "caredesk.selfserve",
@@ -562,3 +563,9 @@ if _metrics_folder and not Path(_metrics_folder).is_dir():
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"PROMETHEUS_MULTIPROC_DIR {_metrics_folder} is not a folder")
+
+# training and certification (docs/admin-guide.md, "Training and certification")
+CAREDESK_TRAINING_SHADOWING_REQUIRED = env.int("CAREDESK_TRAINING_SHADOWING_REQUIRED", default=20)
+CAREDESK_TRAINING_VALID_MONTHS = env.int("CAREDESK_TRAINING_VALID_MONTHS", default=12)
+CAREDESK_TRAINING_WARN_DAYS = env.int("CAREDESK_TRAINING_WARN_DAYS", default=30)
+CAREDESK_TRAINING_FIRMWARE_GRACE_DAYS = env.int("CAREDESK_TRAINING_FIRMWARE_GRACE_DAYS", default=30)

@@ -131,6 +131,18 @@ def contract_renewals_task() -> int:
     return done.outreach + done.renewed + done.lapsed
 
 
+@db_periodic_task(crontab(minute="23"))
+def certifications_warn_task() -> int:
+    """Certifications lapsing within the warning window: their holders are told, once each.
+    Hourly, in batches, until none is left."""
+    from caredesk.training.services import certifications_warn
+
+    total = 0
+    while done := certifications_warn():
+        total += done
+    return total
+
+
 @db_periodic_task(crontab(minute="30", hour="3"))
 def audit_purge_task() -> int:
     """Drop access-audit entries older than the retention period, once a day."""

@@ -46,6 +46,7 @@ urlpatterns = [
     path("agent/governance/", include("caredesk.governance.urls")),
     path("agent/complaints/", include("caredesk.complaints.urls")),
     path("agent/oncall/", include("caredesk.oncall.urls")),
+    path("agent/training/", include("caredesk.training.urls")),
     path("agent/devices/", include("caredesk.devices.urls")),
     path("agent/knowledge/", include("caredesk.knowledge.urls")),
     path("agent/quality/", include("caredesk.qa.urls")),

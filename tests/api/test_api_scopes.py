@@ -23,6 +23,7 @@ from caredesk.accounts.scopes import (
     QUALITY,
     TICKETS_READ,
     TICKETS_WRITE,
+    TRAINING,
     scopes_allowed,
 )
 from caredesk.accounts.services import (
@@ -177,17 +178,23 @@ def test_a_session_has_every_scope_of_its_user(world):
     [
         (
             ROLE_AGENT,
-            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES, KNOWLEDGE, QUALITY],
+            [
+                *(TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES),
+                *(KNOWLEDGE, QUALITY, TRAINING),
+            ],
         ),
         (
             ROLE_SUPERVISOR,
             [
                 *(TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES),
-                *(KNOWLEDGE, QUALITY, ADMIN),
+                *(KNOWLEDGE, QUALITY, TRAINING, ADMIN),
             ],
         ),
         # administrators configure the desk; complaint files are not theirs to read
-        (ROLE_ADMIN, [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, DEVICES, KNOWLEDGE, ADMIN]),
+        (
+            ROLE_ADMIN,
+            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, DEVICES, KNOWLEDGE, TRAINING, ADMIN],
+        ),
         (ROLE_COMPLIANCE, [AUDIT_READ]),
     ],
 )

@@ -2075,6 +2075,143 @@ API_MATRIX += [
 ]
 
 
+# -- training: everyone who works tickets follows their own training (shadowing, exams) and,
+# once certified, signs off and approves held replies; support leads and administrators keep
+# skills, gating, question banks and curricula and grant certifications
+# (tests/training/test_gating.py, test_certification.py, test_training_screens.py)
+def _training(w: World) -> dict[str, int]:
+    from caredesk.core import clock
+    from caredesk.tickets.models import Message, MessageKind
+    from caredesk.training.models import ExamAttempt, HeldReply, Module, ShadowLog, Skill
+
+    skill, _ = Skill.objects.get_or_create(name="Matrix skill")
+    module = Module.objects.order_by("pk").first()
+    agent, now = w.users["agent"], clock.now()
+    log = ShadowLog.objects.filter(skill=skill).first() or ShadowLog.objects.create(
+        agent=agent, skill=skill, ticket_ref="CD-1", occurred_on=now.date(),
+        shadowed=w.users["supervisor"], created_at=now,
+    )  # fmt: skip
+    attempt = ExamAttempt.objects.filter(skill=skill).first() or ExamAttempt.objects.create(
+        agent=agent, skill=skill, number=1, seed=1, question_ids=[], started_at=now
+    )
+    held = HeldReply.objects.first()
+    if held is None:
+        note = Message.objects.create(
+            ticket=w.ticket, kind=MessageKind.INTERNAL, body_text="Held", body_html="<p>Held</p>",
+            created_at=now, author_user=agent,
+        )  # fmt: skip
+        held = HeldReply.objects.create(
+            ticket=w.ticket, message=note, author=agent, reason="matrix", created_at=now
+        )
+    assert module is not None
+    return {
+        "skill": skill.pk, "module": module.pk, "log": log.pk, "attempt": attempt.pk,
+        "held": held.pk,
+    }  # fmt: skip
+
+
+TR_ANON = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN}
+TR = "/agent/training"
+MATRIX += [
+    ("training:mine", lambda w: f"{TR}/", "get", {**TR_ANON, **STAFF_OK}),
+    (
+        "training:module-done",  # only a module of a curriculum assigned to oneself
+        lambda w: f"{TR}/modules/{_training(w)['module']}/done/",
+        "post",
+        {**TR_ANON, **dict.fromkeys(STAFF_OK, NOT_FOUND)},
+    ),
+    (
+        "training:shadow-add",
+        lambda w: f"{TR}/shadowing/",
+        "post",
+        {**TR_ANON, **dict.fromkeys(STAFF_OK, 422)},
+    ),
+    (
+        "training:shadow-sign-off",  # refused or done, each is told on the page it returns to
+        lambda w: f"{TR}/shadowing/{_training(w)['log']}/sign-off/",
+        "post",
+        {**TR_ANON, **dict.fromkeys(STAFF_OK, 302)},
+    ),
+    (
+        "training:exam-start",
+        lambda w: f"{TR}/exams/{_training(w)['skill']}/start/",
+        "post",
+        {**TR_ANON, **dict.fromkeys(STAFF_OK, 302)},
+    ),
+    (
+        "training:attempt",  # one's own attempts only
+        lambda w: f"{TR}/attempts/{_training(w)['attempt']}/",
+        "get",
+        {**TR_ANON, **dict.fromkeys(STAFF_OK, NOT_FOUND), "agent": OK},
+    ),
+    (
+        "training:held-send",
+        lambda w: f"{TR}/held/{_training(w)['held']}/send/",
+        "post",
+        {**TR_ANON, **dict.fromkeys(STAFF_OK, 302)},
+    ),
+    (
+        "training:held-return",
+        lambda w: f"{TR}/held/{_training(w)['held']}/return/",
+        "post",
+        {**TR_ANON, **dict.fromkeys(STAFF_OK, 302)},
+    ),
+    ("training:team", lambda w: f"{TR}/team/", "get", {**TR_ANON, **LEADS_ONLY}),
+    ("training:grant", lambda w: f"{TR}/certifications/grant/", "post", {**TR_ANON, **LEADS_422}),
+    ("training:skills", lambda w: f"{TR}/skills/", "get", {**TR_ANON, **LEADS_ONLY}),
+    ("training:skill-new", lambda w: f"{TR}/skills/new/", "get", {**TR_ANON, **LEADS_ONLY}),
+    (
+        "training:skill",
+        lambda w: f"{TR}/skills/{_training(w)['skill']}/",
+        "get",
+        {**TR_ANON, **LEADS_ONLY},
+    ),
+    (
+        "training:questions",
+        lambda w: f"{TR}/skills/{_training(w)['skill']}/questions/",
+        "get",
+        {**TR_ANON, **LEADS_ONLY},
+    ),
+    ("training:curricula", lambda w: f"{TR}/curricula/", "get", {**TR_ANON, **LEADS_ONLY}),
+    ("training:curriculum-new", lambda w: f"{TR}/curricula/new/", "get", {**TR_ANON, **LEADS_ONLY}),
+    (
+        "training:curriculum",
+        lambda w: f"{TR}/curricula/{_curriculum(w)}/",
+        "get",
+        {**TR_ANON, **LEADS_ONLY},
+    ),
+]
+
+
+def _curriculum(w: World) -> int:
+    from caredesk.training.models import Curriculum
+
+    return Curriculum.objects.order_by("pk").values_list("pk", flat=True)[0]
+
+
+API_MATRIX += [
+    ("training me", lambda w: f"{API}/training/me", "get", {**API_NOT_PORTAL, **API_STAFF}),
+    (
+        "training certifications",
+        lambda w: f"{API}/training/certifications",
+        "get",
+        {**API_NOT_PORTAL, **API_LEADS},
+    ),
+    (
+        "training sign-off",  # the agent's own interaction, or not certified: refused
+        lambda w: f"{API}/training/shadow-logs/{_training(w)['log']}/sign-off",
+        "post",
+        {**API_NOT_PORTAL, **API_LEADS},
+    ),
+    (
+        "training held send",  # the author never; a ticket one cannot see is not found
+        lambda w: f"{API}/training/held-replies/{_training(w)['held']}/send",
+        "post",
+        {**API_NOT_PORTAL, **API_STAFF, "agent": FORBIDDEN, "other_agent": NOT_FOUND},
+    ),
+]
+
+
 def _expect(response: Any, expected: Any) -> None:
     if expected == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith("/login/"), response
@@ -2237,6 +2374,15 @@ API_AUTHZ = {
     ("GET", "/api/v1/complaints/{complaint_id}/export.csv"): "API_MATRIX complaint export",
     ("GET", "/api/v1/complaints/export.csv"): "tests/api/test_complaints_api.py",
     ("GET", "/api/v1/complaints/trends"): "API_MATRIX complaint trends",
+    ("GET", "/api/v1/training/me"): "API_MATRIX training me",
+    ("GET", "/api/v1/training/certifications"): "API_MATRIX training certifications",
+    ("POST", "/api/v1/training/certifications"): "tests/training/test_api.py leads_only",
+    ("POST", "/api/v1/training/shadow-logs"): "tests/training/test_api.py",
+    ("POST", "/api/v1/training/shadow-logs/{log_id}/sign-off"): "API_MATRIX training sign-off",
+    ("POST", "/api/v1/training/exams/{skill_id}/attempts"): "tests/training/test_api.py",
+    ("POST", "/api/v1/training/attempts/{attempt_id}/submit"): "tests/training/test_api.py",
+    ("POST", "/api/v1/training/held-replies/{held_id}/send"): "API_MATRIX training held send",
+    ("POST", "/api/v1/training/held-replies/{held_id}/return"): "tests/training/test_api.py",
     ("GET", "/api/v1/oncall/schedules"): "API_MATRIX oncall schedules",
     ("GET", "/api/v1/oncall/schedules/{schedule_id}/now"): "API_MATRIX oncall now",
     ("POST", "/api/v1/oncall/schedules/{schedule_id}/overrides"): "tests/oncall/test_api.py",

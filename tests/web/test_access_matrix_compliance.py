@@ -227,6 +227,24 @@ SCREENS: dict[str, Any] = {
     "qa:criterion-remove": FORBIDDEN,
     "qa:rubric-save": FORBIDDEN,
     "qa:reports": FORBIDDEN,
+    # training is for the people who work tickets
+    "training:mine": FORBIDDEN,
+    "training:module-done": FORBIDDEN,
+    "training:shadow-add": FORBIDDEN,
+    "training:shadow-sign-off": FORBIDDEN,
+    "training:exam-start": FORBIDDEN,
+    "training:attempt": FORBIDDEN,
+    "training:held-send": FORBIDDEN,
+    "training:held-return": FORBIDDEN,
+    "training:team": FORBIDDEN,
+    "training:grant": FORBIDDEN,
+    "training:skills": FORBIDDEN,
+    "training:skill-new": FORBIDDEN,
+    "training:skill": FORBIDDEN,
+    "training:questions": FORBIDDEN,
+    "training:curricula": FORBIDDEN,
+    "training:curriculum-new": FORBIDDEN,
+    "training:curriculum": FORBIDDEN,
 }
 
 # Through an API token: the role allows only the `audit:read` scope on a token, so every other
@@ -293,6 +311,10 @@ API: dict[str, Any] = {
     "qa review submit": FORBIDDEN,
     "qa reviews": FORBIDDEN,
     "qa reports": FORBIDDEN,
+    "training me": FORBIDDEN,
+    "training certifications": FORBIDDEN,
+    "training sign-off": FORBIDDEN,
+    "training held send": FORBIDDEN,
 }
 
 

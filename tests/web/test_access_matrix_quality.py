@@ -86,6 +86,17 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     "devices:rma-check": FORBIDDEN,
     # the supervisor's personal macro is the supervisor's alone
     "desk:macro (someone's personal)": 404,
+    # training: their own, and sign-offs once certified; skills, gating, curricula and grants
+    # are the support leads'
+    "training:team": FORBIDDEN,
+    "training:grant": FORBIDDEN,
+    "training:skills": FORBIDDEN,
+    "training:skill-new": FORBIDDEN,
+    "training:skill": FORBIDDEN,
+    "training:questions": FORBIDDEN,
+    "training:curricula": FORBIDDEN,
+    "training:curriculum-new": FORBIDDEN,
+    "training:curriculum": FORBIDDEN,
 }
 API_UNLIKE_A_LEAD: dict[str, Any] = {
     "complaint export": OK,
@@ -96,6 +107,8 @@ API_UNLIKE_A_LEAD: dict[str, Any] = {
     "oncall override delete": FORBIDDEN,
     "rma transition": FORBIDDEN,
     "rma parts": FORBIDDEN,
+    "training certifications": FORBIDDEN,
+    "training sign-off": FORBIDDEN,  # not certified for the skill, and no lead
 }
 
 

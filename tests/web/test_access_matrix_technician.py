@@ -44,6 +44,8 @@ SCREENS_UNLIKE_AN_AGENT: dict[str, Any] = {
     # the parts they fit: the parts and their stock, read only
     "devices:parts": OK,
     "devices:part": OK,
+    # an exam attempt is its agent's alone (the matrix's attempt is the agent's)
+    "training:attempt": NOT_FOUND,
 }
 API_UNLIKE_AN_AGENT: dict[str, Any] = {
     "rma transition": OK,
@@ -52,6 +54,8 @@ API_UNLIKE_AN_AGENT: dict[str, Any] = {
     "part get": OK,
     "part movements": OK,
     "stock locations": OK,
+    # the matrix's held reply is the agent's own; a colleague on the team may approve it
+    "training held send": OK,
 }
 
 

@@ -114,6 +114,11 @@ QA_REVIEW = [
     "qa.view_rubric",
     "qa.change_rubric",
 ]
+# training: everyone who works tickets follows their own training and, once certified, signs
+# off others' shadowing and approves held replies; support leads and administrators keep the
+# curricula, question banks, skills and gating and grant certifications
+TRAINING_OWN = ["training.view_skill", "training.signoff_shadowing"]
+TRAINING_MANAGE = [*TRAINING_OWN, "training.manage_training"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -131,6 +136,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *RMA_OPEN,
         *KNOWLEDGE_READ,
         *QA_RECEIVE,
+        *TRAINING_OWN,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -172,6 +178,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *RMA_BENCH,
         *KNOWLEDGE_AUTHOR,
         *QA_REVIEW,
+        *TRAINING_MANAGE,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -192,6 +199,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *RMA_OPEN,
         *KNOWLEDGE_AUTHOR,
         *QA_REVIEW,
+        *TRAINING_OWN,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -274,6 +282,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "knowledge.view_category",
         "knowledge.add_category",
         "knowledge.change_category",
+        *TRAINING_MANAGE,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too

@@ -23,6 +23,7 @@ COMPLAINTS = "complaints"
 DEVICES = "devices"
 KNOWLEDGE = "knowledge"
 QUALITY = "quality"
+TRAINING = "training"
 ADMIN = "admin"
 
 # Personal tokens expire; this many days unless their owner chooses (up to the maximum).
@@ -116,6 +117,14 @@ SCOPES: dict[str, Scope] = {
             "Read the QA reviews of your work; reviewers read their queue and submit reviews, "
             "leads read the reports.",
             ("qa.receive_review", "qa.review_quality"),
+        ),
+        Scope(
+            TRAINING,
+            "Training",
+            "Read one's training and certifications, record shadowed interactions, take exams, "
+            "sign off shadowing and approve held replies where certified; training managers "
+            "read everyone's certifications and grant them.",
+            ("training.view_skill",),
         ),
         Scope(
             AUDIT_READ,

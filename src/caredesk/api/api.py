@@ -36,6 +36,7 @@ from caredesk.api.search import router as search_router
 from caredesk.api.sla import router as sla_router
 from caredesk.api.tickets import _user
 from caredesk.api.tickets import router as ticket_router
+from caredesk.api.training import router as training_router
 from caredesk.api.video import router as video_router
 from caredesk.core.problems import problem
 
@@ -109,6 +110,7 @@ api.add_router("/", integrations_router)
 api.add_router("/", rules_router)
 api.add_router("/", video_router)
 api.add_router("/", audit_router)
+api.add_router("/", training_router)
 api.add_router("/", complaints_router)
 api.add_router("/", oncall_router)
 api.add_router("/", qa_router)

@@ -295,6 +295,11 @@ class MessageOut(Schema):
     created_at: datetime
 
 
+class MessageAddedOut(MessageOut):
+    # a public reply held for approval (assisted mode) comes back as an internal note
+    held: bool = False
+
+
 class MessageIn(Strict):
     kind: Literal["public", "internal"] = "public"
     body: Body = ""

@@ -28,6 +28,7 @@ from caredesk.api.schemas import (
     CustomStatusOut,
     EscalateIn,
     Id,
+    MessageAddedOut,
     MessageIn,
     MessageOut,
     SafetyIn,
@@ -390,7 +391,7 @@ def message_list(request: HttpRequest, ticket_id: Id) -> list[dict[str, Any]]:
 @router.post(
     "/tickets/{ticket_id}/messages",
     auth=needs_scope(TICKETS_WRITE),
-    response={201: MessageOut},
+    response={201: MessageAddedOut},
     summary="Add a reply or internal note",
     openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
 )
@@ -412,8 +413,9 @@ def message_create(
         uploads=_uploads(payload.attachments),
         status_after=None if payload.status_after is None else str(payload.status_after),
     )
+    held = message.kind != payload.kind  # a reply hold kept the public reply for an approver
     message = selectors.messages_for(user=user, ticket=ticket).filter(pk=message.pk).get()
-    return Status(201, serialize.message_out(message))
+    return Status(201, {**serialize.message_out(message), "held": held})
 
 
 # the hand-over the desk's escalation form asks for, with its words for what is missing

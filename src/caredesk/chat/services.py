@@ -480,6 +480,11 @@ def agent_say(*, session_id: int, agent: User, client_id: str, text: str, files:
             uploads=uploads,
             notify=False,
         )
+        if message.kind != MessageKind.PUBLIC:  # held for approval: never said live
+            raise Conflict(
+                "Your replies on this ticket wait for a certified agent's approval; "
+                "ask a certified colleague to take this chat."
+            )
         now = clock.now()
         _first_reply(session, now)
         line = ChatLine.objects.create(

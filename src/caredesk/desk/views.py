@@ -56,6 +56,7 @@ from caredesk.tickets.services.delivery import live_status
 from caredesk.tickets.services.merge import final_ticket
 from caredesk.tickets.services.safety import SAFETY_EVENT_KINDS, SAFETY_REVIEW_MINUTES
 from caredesk.tickets.services.statuses import grouped, statuses_active, statuses_all
+from caredesk.training.panels import assisted_context
 
 QUEUE_LABELS = {
     "mine": "Assigned to me",
@@ -262,6 +263,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         "reply_form": ReplyForm(statuses=statuses),
         "safety_form": SafetyForm(),
         **_safety_context(ticket),
+        **assisted_context(user, ticket),
         "live_note": live_status(ticket),
         **worklist_context(user, ticket),
         "props_form": PropertiesForm(
@@ -388,7 +390,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES, statuses=statuses_active())
     if form.is_valid():
         try:
-            services.message_add(
+            added = services.message_add(
                 ticket=ticket,
                 kind=form.cleaned_data["kind"],
                 body=Body(text=form.cleaned_data["body"]),
@@ -402,6 +404,8 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
             if form.cleaned_data["kind"] == "public":
                 reply_links_count(form.cleaned_data["body"])  # help articles it links to
             sent = "Reply sent" if form.cleaned_data["kind"] == "public" else "Note added"
+            if added.kind != form.cleaned_data["kind"]:  # a reply hold kept it back
+                sent = "Reply held for approval by a certified agent"
             flash.success(request, f"{sent} on {ticket.ref}.")
             return redirect("desk:ticket", pk=ticket.pk)
     ticket = _ticket_or_404(user, pk)
@@ -443,8 +447,8 @@ def ticket_take(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.ticket_update(ticket=ticket, changes={"assignee": user}, actor=user)
         flash.success(request, f"{ticket.ref} is assigned to you.")
-    except DomainError as exc:
-        flash.error(request, exc.detail)
+    except DomainError as exc:  # the field's reason says why (a gated category names its skill)
+        flash.error(request, " ".join(exc.errors.get("assignee", [])) or exc.detail)
     return redirect("desk:ticket", pk=ticket.pk)
 
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from caredesk.accounts.models import Organization
 from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
+from caredesk.core.products import firmware_changed
 from caredesk.devices.models import Asset, AssetEvent, AssetEventKind, ProductModel
 from caredesk.devices.selectors import today
 
@@ -290,6 +291,7 @@ def asset_update(*, asset: Asset, changes: Mapping[str, Any], actor: Any) -> Ass
     asset.updated_at = now
     events = []
     if "firmware" in changed:
+        firmware_changed(sku=asset.product_model.sku, version=asset.firmware)
         events.append(
             AssetEvent(
                 asset=asset,

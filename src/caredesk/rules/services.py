@@ -37,6 +37,7 @@ from caredesk.rules.selectors import (
 )
 from caredesk.tickets.models import EventKind, MessageKind, RequestType, Ticket
 from caredesk.tickets.services import events
+from caredesk.tickets.services.assignment import assignable_among
 from caredesk.tickets.services.statuses import status_named
 
 log = logging.getLogger(__name__)
@@ -415,6 +416,9 @@ def _tags_after(ticket: Ticket, p: Mapping[str, Any], so_far: Mapping[str, Any])
 def _assignee_of(ticket: Ticket, p: Mapping[str, Any], so_far: Mapping[str, Any]) -> dict[str, Any]:
     value = p["assignee"]
     people = [] if value in (None, "", "none") else _people(ticket, value)
+    # a gated category goes only to the people the assignment guards let through
+    category = so_far.get("category", ticket.category)
+    people = assignable_among(people, category.pk if category else None)
     return {"assignee": people[0] if people else None}
 
 

@@ -14,6 +14,7 @@ from caredesk.core.errors import Conflict, ValidationFailed
 from caredesk.core.html import html_to_text, sanitize, text_to_html
 from caredesk.tickets.models import CustomStatus, Message, MessageKind, Status, Ticket
 from caredesk.tickets.services import events
+from caredesk.tickets.services.assignment import reply_held, reply_hold
 from caredesk.tickets.services.attachments import Upload, check_uploads, store_uploads
 from caredesk.tickets.services.clocks import clocks_sync
 from caredesk.tickets.services.delivery import delivered_live
@@ -110,19 +111,27 @@ def message_add(
     uploads: tuple[Upload, ...] = (),
     status_after: str | None = None,
     notify: bool = True,
+    released: bool = False,
 ) -> Message:
     """Add a reply or note; requester replies reopen, agent replies count as responses.
 
     `notify=False` sends no mail for a public reply: the requester is reading it live (chat).
-    A reply on a ticket whose chat is still going is shown in the chat instead of mailed."""
+    A reply on a ticket whose chat is still going is shown in the chat instead of mailed.
+    An agent's public reply a reply hold names is kept as an internal note for an approver
+    (the returned message's kind says so); `released` sends one an approver released."""
     _check_message(kind, body, actor, uploads)
     mentioned = mentions_check(ticket=ticket, kind=kind, text=body.rendered()[1], actor=actor)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status == Status.CLOSED:
         raise Conflict("This ticket is closed. Open a new ticket to follow up.")
     after = status_after_changes(ticket, status_after) if status_after else {}
+    hold, held_because = ("", "") if released else _hold(ticket, kind, actor)
+    if hold:  # kept as an internal note until an approver sends it; nothing else changes
+        kind, after = MessageKind.INTERNAL, {}
 
     message = _message_create(ticket, kind, body, actor, uploads)
+    if hold:
+        reply_held(hold, ticket, message, held_because)
     now = clock.now()
     changes: dict[str, Any] = {}
     also: list[str] = []
@@ -159,6 +168,13 @@ def message_add(
     if changed:
         react(ticket, "field.changed", actor, changed=frozenset(changed))
     return message
+
+
+def _hold(ticket: Ticket, kind: str, actor: Actor) -> tuple[str, str]:
+    """The reply hold that keeps an agent's public reply back, and why (('', '') if none)."""
+    if kind != MessageKind.PUBLIC or not _is_agent(actor):
+        return "", ""
+    return reply_hold(ticket, actor)
 
 
 def status_after_changes(ticket: Ticket, status_after: Any) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from caredesk.tickets.models import (
     TicketEvent,
 )
 from caredesk.tickets.services import events
+from caredesk.tickets.services.assignment import assignment_refusal
 from caredesk.tickets.services.attachments import Upload, check_uploads, store_uploads
 from caredesk.tickets.services.checklists import checklists_for_new
 from caredesk.tickets.services.clocks import clocks_insert, clocks_of, clocks_plan
@@ -78,6 +79,9 @@ def _check_new(data: NewTicket) -> tuple[str, list[str], dict[str, str]]:
     tags = clean_tags(data.tags, errors)
     structured = check_structured(data.structured, errors)
     check_assignee(data.assignee, errors)
+    if data.assignee is not None and not errors.get("assignee"):
+        gate = assignment_refusal(data.assignee, data.category.pk if data.category else None)
+        errors.update({"assignee": [gate]} if gate else {})
     if data.priority not in Priority.values:
         errors.setdefault("priority", []).append("Choose a level from 1 to 4.")
     if data.channel not in Channel.values:

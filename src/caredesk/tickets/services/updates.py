@@ -27,6 +27,7 @@ from caredesk.tickets.models import (
     TicketEvent,
 )
 from caredesk.tickets.services import events
+from caredesk.tickets.services.assignment import assignment_refusal
 from caredesk.tickets.services.clocks import clocks_sync, clocks_sync_many
 from caredesk.tickets.services.events import Actor
 from caredesk.tickets.services.guards import check_solvable, refusal, solve_blockers_many, solving
@@ -73,6 +74,7 @@ def validate_changes(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, li
         _check_custom(ticket, changes, errors)
     if "assignee" in changes:
         check_assignee(changes["assignee"], errors)
+        _check_gate(ticket, changes, errors)
     form = changes.get("form")
     if form is not None and (
         not isinstance(form, Mapping)
@@ -82,6 +84,16 @@ def validate_changes(ticket: Ticket, changes: Mapping[str, Any]) -> dict[str, li
     ):
         errors.setdefault("form", []).append("Give answers as text, 2,000 characters at most.")
     return errors
+
+
+def _check_gate(ticket: Ticket, changes: Mapping[str, Any], errors: dict[str, list[str]]) -> None:
+    """The assignee must pass the assignment guards for the category the ticket will have."""
+    if errors.get("assignee"):
+        return
+    category = changes.get("category", ticket.category)
+    reason = assignment_refusal(changes["assignee"], category.pk if category else None)
+    if reason:
+        errors.setdefault("assignee", []).append(reason)
 
 
 def _check_custom(ticket: Ticket, changes: Mapping[str, Any], errors: dict[str, list[str]]) -> None:
