@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "caredesk.oncall",
     "caredesk.workspace",
     "caredesk.devices",
+    "caredesk.feedback",
     "caredesk.desk",
     "caredesk.portal",
     "caredesk.selfserve",

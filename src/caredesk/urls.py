@@ -47,6 +47,7 @@ urlpatterns = [
     path("agent/complaints/", include("caredesk.complaints.urls")),
     path("agent/oncall/", include("caredesk.oncall.urls")),
     path("agent/devices/", include("caredesk.devices.urls")),
+    path("agent/feedback/", include("caredesk.feedback.urls")),
     path("agent/", include("caredesk.desk.urls")),
     path("portal/", include("caredesk.portal.urls")),
     path("help/", include("caredesk.selfserve.urls")),
@@ -55,6 +56,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("hooks/phone/", include("caredesk.phone.urls")),
     path("", include("caredesk.oncall.public_urls")),
+    path("feedback/", include("caredesk.feedback.public_urls")),
 ]
 
 handler404 = "caredesk.core.views.not_found"

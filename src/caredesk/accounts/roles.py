@@ -98,6 +98,12 @@ PARTS_CATALOGUE = [
 # (findings, parts, statuses) and validate; support leads and administrators do all of it
 RMA_OPEN = ["devices.view_rma", "devices.add_rma"]
 RMA_BENCH = [*RMA_OPEN, "devices.change_rma", "devices.validate_rma", "devices.view_part"]
+# customer feedback: everyone who works tickets sees their own satisfaction results and follows
+# up a comment; support leads, clinical and quality staff and administrators see everyone's;
+# administrators change the survey settings
+FEEDBACK_OWN = ["feedback.view_survey", "feedback.follow_up_survey"]
+FEEDBACK_ALL = [*FEEDBACK_OWN, "feedback.view_all_feedback"]
+FEEDBACK_SETUP = ["feedback.view_feedbacksettings", "feedback.change_feedbacksettings"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -113,6 +119,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_VIEW,
         *DEVICES_VIEW,
         *RMA_OPEN,
+        *FEEDBACK_OWN,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -152,6 +159,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *DEVICES_WORK,
         *PARTS_STOCK,
         *RMA_BENCH,
+        *FEEDBACK_ALL,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -170,6 +178,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ONCALL_VIEW,
         *DEVICES_VIEW,
         *RMA_OPEN,
+        *FEEDBACK_ALL,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -248,6 +257,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *PARTS_STOCK,
         *PARTS_CATALOGUE,
         *RMA_BENCH,
+        *FEEDBACK_ALL,
+        *FEEDBACK_SETUP,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too
