@@ -193,6 +193,11 @@ SCREENS: dict[str, Any] = {
     "oncall:page-ack": FORBIDDEN,
     "oncall-public:ack": NOT_FOUND,
     "oncall-public:sms": NOT_FOUND,
+    # customer feedback is the desk's; the survey links' pages are anyone's with the link
+    "feedback:results": FORBIDDEN,
+    "feedback:follow-up": FORBIDDEN,
+    "feedback-public:rate": OK,
+    "feedback-public:stop": OK,
 }
 
 # Through an API token: the role allows only the `audit:read` scope on a token, so every other
@@ -248,6 +253,8 @@ API: dict[str, Any] = {
     "oncall override delete": FORBIDDEN,
     "oncall pages": FORBIDDEN,
     "oncall page ack": FORBIDDEN,
+    "feedback csat": FORBIDDEN,
+    "feedback nps": FORBIDDEN,
 }
 
 

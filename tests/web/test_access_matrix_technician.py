@@ -41,6 +41,8 @@ SCREENS_UNLIKE_AN_AGENT: dict[str, Any] = {
     # the parts they fit: the parts and their stock, read only
     "devices:parts": OK,
     "devices:part": OK,
+    # the rated ticket was the matrix agent's, not theirs
+    "feedback:follow-up": 403,
 }
 API_UNLIKE_AN_AGENT: dict[str, Any] = {
     "rma transition": OK,
