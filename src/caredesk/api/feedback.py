@@ -4,7 +4,7 @@ an agent gets their own answers only (grouped by agent, whatever was asked)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
@@ -127,12 +127,9 @@ def csat_results(request: HttpRequest, query: Query[CsatQuery]) -> dict[str, Any
     end = query.end or clock.now().date()
     start = query.start or end - timedelta(days=30)
     by = query.by if sees_all else "agent"
-    rows, total = selectors.csat_results(
-        dimension=by,
-        start=datetime.combine(start, time.min, tzinfo=UTC),
-        end=datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
-        agent=None if sees_all else user,
-    )
+    since, until = selectors.period(start, end)
+    agent = None if sees_all else user
+    rows, total = selectors.csat_results(dimension=by, start=since, end=until, agent=agent)
     return {
         "by": by,
         "start": start,

@@ -5,7 +5,7 @@ copied when they were sent) in one grouped query, plus one query for the names i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -71,6 +71,14 @@ class NpsRow:
     @property
     def response_rate(self) -> float | None:
         return pure.percent(self.answered, self.sent)
+
+
+def period(start: date, end: date) -> tuple[datetime, datetime]:
+    """The instants from the start of `start` to the end of `end` (UTC days, end inclusive)."""
+    return (
+        datetime.combine(start, time.min, tzinfo=UTC),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
+    )
 
 
 def _csat_sent(start: datetime, end: datetime, agent: User | None) -> QuerySet[Survey]:

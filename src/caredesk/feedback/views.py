@@ -3,7 +3,7 @@ mail scanner fetching a link answers nothing) and the desk's Feedback screen."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages as flash
@@ -93,13 +93,6 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _span(start: Any, end: Any) -> tuple[datetime, datetime]:
-    return (
-        datetime.combine(start, time.min, tzinfo=UTC),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
-    )
-
-
 @staff_with(VIEW)
 def results(request: HttpRequest) -> HttpResponse:
     """CSAT and response rate by agent, team, category, channel, mailbox or organization over a
@@ -112,7 +105,7 @@ def results(request: HttpRequest) -> HttpResponse:
         fallback = ResultsFilter({})
         fallback.is_valid()
     data = form.cleaned_data if valid else fallback.cleaned_data
-    start, end = _span(data["start"], data["end"])
+    start, end = selectors.period(data["start"], data["end"])
     agent = None if sees_all else user
     by = data["by"] if sees_all else "agent"
     rows, total = selectors.csat_results(dimension=by, start=start, end=end, agent=agent)
