@@ -1,4 +1,4 @@
-"""Helpers for the feedback tests: solve a ticket through the services, read the survey mail's
+"""Helpers for the feedback tests: solve a ticket and book its survey, read the survey mail's
 links from the outbox."""
 
 from __future__ import annotations
@@ -7,13 +7,18 @@ import re
 from typing import Any
 
 from caredesk.core.models import OutboxItem
+from caredesk.feedback import services
 from caredesk.tickets.services import ticket_update
 
 LINK = re.compile(r"https?://\S+/feedback/rate/(\S+?)/")
 
 
 def solve(ticket: Any, actor: Any) -> Any:
-    return ticket_update(ticket=ticket, changes={"status": "solved"}, actor=actor)
+    """Solve the ticket through the services, then run the sweep's booking (as the worker does
+    within minutes)."""
+    solved = ticket_update(ticket=ticket, changes={"status": "solved"}, actor=actor)
+    services.surveys_book()
+    return solved
 
 
 def survey_mails(to: str) -> list[dict[str, Any]]:

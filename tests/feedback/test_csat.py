@@ -208,3 +208,31 @@ def test_the_delay_is_at_most_three_days(hours, ok):
 def test_shipped_settings_exist_on_a_fresh_install():
     conf = FeedbackSettings.objects.get(pk=1)
     assert conf.csat_delay_hours == 24 and conf.csat_enabled and not conf.channels()
+
+
+def test_a_bulk_solve_books_every_ticket_once(agent, clock):
+    from caredesk.tickets.services import BulkChanges, tickets_bulk_update
+
+    tickets = [make_ticket(ContactFactory(), team=agent.teams.first()) for _ in range(4)]
+    services.surveys_book()  # the sweep has read up to now
+    clock.advance(minutes=1)
+    tickets_bulk_update(
+        ticket_ids=[t.pk for t in tickets], changes=BulkChanges(status="solved"), actor=agent
+    )
+    assert services.surveys_book() == 4
+    assert services.surveys_book() == 0  # read again (the overlap): nothing new
+    assert Survey.objects.filter(state=State.SCHEDULED).count() == 4
+
+
+def test_a_change_committed_late_is_still_booked(agent, clock):
+    ticket = make_ticket(ContactFactory(), assignee=agent)
+    services.surveys_book()
+    # written at this instant, but its transaction commits after the next sweep has read on
+    clock.advance(minutes=1)
+    late = clock.current
+    clock.advance(minutes=1)
+    services.surveys_book()
+    clock.set(late)
+    ticket_update(ticket=ticket, changes={"status": "solved"}, actor=agent)
+    clock.advance(minutes=5)
+    assert services.surveys_book() == 1

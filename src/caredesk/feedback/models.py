@@ -141,6 +141,15 @@ class Survey(models.Model):
         return f"{self.get_kind_display()} survey {self.pk}"
 
 
+class BookingMark(models.Model):
+    """How far the booking sweep has read the tickets' status changes (one row, pk 1)."""
+
+    booked_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Surveys booked until {self.booked_until:%Y-%m-%d %H:%M}"
+
+
 class NpsRound(models.Model):
     """An organization's draw for a quarter: made once, so a sweep run twice draws once."""
 

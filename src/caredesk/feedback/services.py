@@ -1,15 +1,19 @@
-"""The only writer of surveys: booking a satisfaction survey when a ticket is solved, the sweep
-that sends what is due (each survey claimed by one conditional UPDATE), answers from the signed
-links, opt-outs, follow-ups from a comment, and the quarterly recommendation draw."""
+"""The only writer of surveys: the sweep that books a satisfaction survey for each solved ticket
+(read from the tickets' status-change events, so solving a thousand tickets at once costs the
+ticket services nothing) and sends what is due (each survey claimed by one conditional UPDATE),
+answers from the signed links, opt-outs, follow-ups from a comment, and the quarterly
+recommendation draw."""
 
 from __future__ import annotations
 
 import logging
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 
 from caredesk.accounts.capabilities import may_be_assigned
@@ -20,8 +24,16 @@ from caredesk.core.models import OutboxKind
 from caredesk.core.outbox import outbox_add
 from caredesk.core.text import problem
 from caredesk.feedback import links, pure
-from caredesk.feedback.models import FeedbackSettings, Kind, NpsRound, OptOut, State, Survey
-from caredesk.tickets.models import Channel, MessageKind, Status, Ticket
+from caredesk.feedback.models import (
+    BookingMark,
+    FeedbackSettings,
+    Kind,
+    NpsRound,
+    OptOut,
+    State,
+    Survey,
+)
+from caredesk.tickets.models import Channel, EventKind, MessageKind, Status, Ticket, TicketEvent
 from caredesk.tickets.services import Body, NewTicket, message_add, ticket_open
 from caredesk.tickets.services.requester_mail import mail_requester
 
@@ -42,42 +54,100 @@ def _token() -> str:
     return secrets.token_urlsafe(18)
 
 
-# --- booking ----------------------------------------------------------------------------------
+# --- booking ---------------------------------------------------------------------------------
+
+# Status changes are re-read this far back on each sweep, so a change whose transaction committed
+# after the previous sweep had read past its instant is still seen (booking twice is harmless).
+OVERLAP = timedelta(minutes=10)
 
 
-def _wanted(ticket: Ticket, conf: FeedbackSettings) -> bool:
-    if not conf.csat_enabled or ticket.parent_id is not None:
-        return False
-    channels = conf.channels()
-    if channels and ticket.channel not in channels:
-        return False
-    types = set(conf.csat_request_types.values_list("pk", flat=True))
-    return not types or ticket.category_id in types
+@dataclass(frozen=True)
+class _Wanted:
+    enabled: bool
+    channels: frozenset[str]
+    types: frozenset[int]
+    delay: timedelta
+
+    def __call__(self, ticket: Ticket) -> bool:
+        if not self.enabled or ticket.parent_id is not None:
+            return False
+        if self.channels and ticket.channel not in self.channels:
+            return False
+        return not self.types or ticket.category_id in self.types
 
 
-def survey_schedule(*, ticket: Ticket) -> Survey | None:
-    """A ticket was solved: book its survey for the configured delay. One survey per ticket:
-    solved again, a survey not yet sent moves to the new instant; one sent is never repeated."""
-    conf = settings_get()
-    if not _wanted(ticket, conf):
-        return None
-    due = (ticket.solved_at or clock.now()) + timedelta(hours=conf.csat_delay_hours)
-    booked = Survey.objects.filter(kind=Kind.CSAT, ticket=ticket).first()
-    if booked is not None:
-        if booked.state == State.SENT:
-            return booked
-        booked.state, booked.due_at, booked.skip_reason = State.SCHEDULED, due, ""
-        booked.agent_id = ticket.assignee_id
-        booked.save(update_fields=["state", "due_at", "skip_reason", "agent"])
-        return booked
-    return Survey.objects.create(
-        kind=Kind.CSAT,
-        token=_token(),
-        ticket=ticket,
-        contact_id=ticket.requester_id,
-        due_at=due,
-        agent_id=ticket.assignee_id,  # the assignee at solve time
+def _wanted(conf: FeedbackSettings) -> _Wanted:
+    return _Wanted(
+        enabled=conf.csat_enabled,
+        channels=conf.channels(),
+        types=frozenset(conf.csat_request_types.values_list("pk", flat=True)),
+        delay=timedelta(hours=conf.csat_delay_hours),
     )
+
+
+def _book(wanted: _Wanted, ticket_ids: set[int]) -> int:
+    """Book (or move) the surveys of the solved tickets among `ticket_ids`: one survey per
+    ticket; solved again, a survey not yet sent moves to the new instant; one sent never does."""
+    tickets = [
+        t
+        for t in Ticket.objects.filter(pk__in=ticket_ids, status=Status.SOLVED).only(
+            "pk", "channel", "category_id", "parent_id", "solved_at", "assignee_id", "requester_id"
+        )
+        if wanted(t) and t.solved_at is not None
+    ]
+    booked = {
+        s.ticket_id: s
+        for s in Survey.objects.filter(kind=Kind.CSAT, ticket_id__in=[t.pk for t in tickets])
+    }
+    new: list[Survey] = []
+    moved: list[Survey] = []
+    for t in tickets:
+        assert t.solved_at is not None
+        due = t.solved_at + wanted.delay
+        found = booked.get(t.pk)
+        if found is None:
+            new.append(
+                Survey(
+                    kind=Kind.CSAT,
+                    token=_token(),
+                    ticket_id=t.pk,
+                    contact_id=t.requester_id,
+                    due_at=due,
+                    agent_id=t.assignee_id,  # the assignee at solve time
+                )  # fmt: skip
+            )
+        elif found.state != State.SENT and due > found.due_at:
+            found.state, found.due_at, found.skip_reason = State.SCHEDULED, due, ""
+            found.agent_id = t.assignee_id
+            moved.append(found)
+    Survey.objects.bulk_create(new, ignore_conflicts=True)  # another worker may have booked one
+    Survey.objects.bulk_update(moved, ["state", "due_at", "skip_reason", "agent"])
+    return len(new) + len(moved)
+
+
+def surveys_book(*, batch: int = 500) -> int:
+    """Read the tickets' status changes since the last sweep (on the events' kind and time
+    index, a batch at a time) and book the surveys of the tickets that are solved."""
+    conf = settings_get()
+    wanted = _wanted(conf)
+    now = clock.now()
+    mark, _new = BookingMark.objects.get_or_create(pk=1, defaults={"booked_until": now})
+    after: tuple[datetime, int] = (mark.booked_until - OVERLAP, 0)
+    booked = 0
+    while True:
+        changes = list(
+            TicketEvent.objects.filter(kind=EventKind.STATUS_CHANGED, created_at__lte=now)
+            .filter(Q(created_at__gt=after[0]) | Q(created_at=after[0], pk__gt=after[1]))
+            .order_by("created_at", "pk")
+            .values_list("created_at", "pk", "ticket_id")[:batch]
+        )
+        if changes:
+            booked += _book(wanted, {ticket for _at, _pk, ticket in changes})
+            after = (changes[-1][0], changes[-1][1])
+        if len(changes) < batch:
+            break
+    BookingMark.objects.filter(pk=1, booked_until__lt=now).update(booked_until=now)
+    return booked
 
 
 # --- sending ----------------------------------------------------------------------------------
@@ -167,6 +237,7 @@ def surveys_send(*, batch: int = BATCH) -> int:
     """The worker's sweep: send the surveys that are due, a batch at a time. Skipped (and said
     why): the requester opted out or has no address; the ticket was reopened, merged away,
     marked as spam or deleted."""
+    surveys_book()
     conf = settings_get()
     sent = 0
     while True:
