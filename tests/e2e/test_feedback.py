@@ -116,3 +116,36 @@ def test_a_solved_tickets_requester_rates_it_from_the_mail(
     expect(own.page.get_by_role("region", name="CSAT table by agent")).to_contain_text(
         "Orla Penhallow"
     )
+
+
+def test_a_contact_answers_the_recommendation_survey(open_screen, clock, monkeypatch, settings):
+    from datetime import timedelta
+
+    from caredesk.feedback import links
+    from caredesk.feedback.models import Kind, State, Survey
+
+    monkeypatch.setattr(e2e, "SCREENSHOTS", Path(tempfile.gettempdir()) / "caredesk-feedback")
+    clock.set(datetime(2026, 11, 2, 14, tzinfo=UTC))
+    contact = ContactFactory(name="Idris Lowe", email="idris.lowe@example.org")
+    survey = Survey.objects.create(
+        kind=Kind.NPS, state=State.SENT, token="nps-e2e-token", contact=contact,
+        due_at=clock.current, sent_at=clock.current, quarter="2026-Q4",
+    )  # fmt: skip
+    link = links.rate_link(survey.token, 8, expires=clock.current + timedelta(days=30))
+    screen = open_screen()
+    page = screen.page
+    page.goto(f"{screen.base_url}/feedback/{link.split('/feedback/', 1)[1]}")
+    expect(page.get_by_role("heading", name="Would you recommend us?")).to_be_visible()
+    expect(page.get_by_label("8", exact=True)).to_be_checked()
+    screen.check("recommendation page")
+    screen.shoot("feedback-nps")
+    page.get_by_label("10", exact=True).check()
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_role("status")).to_contain_text("10 out of 10")
+    survey.refresh_from_db()
+    assert survey.score == 10
+    # an altered link: a clear page, nothing recorded
+    page.goto(f"{screen.base_url}/feedback/rate/{'x' * 40}/")
+    expect(page.get_by_role("heading", name="Link not valid")).to_be_visible()
+    screen.allow("400")
+    screen.shoot("feedback-refused")
