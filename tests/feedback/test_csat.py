@@ -236,3 +236,11 @@ def test_a_change_committed_late_is_still_booked(agent, clock):
     ticket_update(ticket=ticket, changes={"status": "solved"}, actor=agent)
     clock.advance(minutes=5)
     assert services.surveys_book() == 1
+
+
+def test_the_signed_links_stay_out_of_the_log(solved, clock, caplog):
+    urls = _sent(solved, clock)
+    client = Client()
+    assert client.post(f"/feedback/rate/{urls[3]}/", {"score": "x"}).status_code == 422
+    assert client.get(f"/feedback/rate/{urls[3]}zz/").status_code == 400
+    assert urls[3] not in caplog.text

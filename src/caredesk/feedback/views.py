@@ -26,11 +26,17 @@ ALL = "feedback.view_all_feedback"
 FOLLOW_UP = "feedback.follow_up_survey"
 
 
+def _unlogged(response: HttpResponse) -> HttpResponse:
+    """Django writes the path of every 4xx answer to its log; here the path is the signed link,
+    which answers a survey, so it stays out (the request line, without the path, is written)."""
+    if response.status_code >= 400:
+        response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
 def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(
-        request, "feedback/refused.html", {"title": exc.title, "detail": exc.detail},
-        status=exc.status,
-    )  # fmt: skip
+    context = {"title": exc.title, "detail": exc.detail}
+    return _unlogged(render(request, "feedback/refused.html", context, status=exc.status))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -72,7 +78,7 @@ def rate(request: HttpRequest, signed: str) -> HttpResponse:
         else None,
         "label": pure.CSAT_LABELS.get(survey.score or 0, str(survey.score)),
     }
-    return render(request, "feedback/rate.html", context, status=status)
+    return _unlogged(render(request, "feedback/rate.html", context, status=status))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
