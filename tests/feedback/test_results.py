@@ -132,3 +132,12 @@ def test_follow_up_opens_a_linked_ticket_with_the_comment(clock):
     with pytest.raises(Conflict):
         services.follow_up_open(survey=survey, actor=agent)
     assert Ticket.objects.count() == 2
+
+
+def test_the_demo_has_answered_surveys_to_show():
+    from caredesk.demo import demo_load
+
+    demo_load(tickets=40)
+    sent = Survey.objects.filter(kind=Kind.CSAT, state=State.SENT)
+    assert sent.exists() and sent.filter(score__isnull=False).exists()
+    assert Survey.objects.filter(kind=Kind.NPS, state=State.SENT).exists()

@@ -90,7 +90,9 @@ def _book(wanted: _Wanted, ticket_ids: set[int]) -> int:
     ticket; solved again, a survey not yet sent moves to the new instant; one sent never does."""
     tickets = [
         t
-        for t in Ticket.objects.filter(pk__in=ticket_ids, status=Status.SOLVED).only(
+        for t in Ticket.objects.filter(
+            pk__in=ticket_ids, status__in=(Status.SOLVED, Status.CLOSED), merged_into__isnull=True
+        ).only(
             "pk", "channel", "category_id", "parent_id", "solved_at", "assignee_id", "requester_id"
         )
         if wanted(t) and t.solved_at is not None
@@ -125,14 +127,16 @@ def _book(wanted: _Wanted, ticket_ids: set[int]) -> int:
     return len(new) + len(moved)
 
 
-def surveys_book(*, batch: int = 500) -> int:
-    """Read the tickets' status changes since the last sweep (on the events' kind and time
-    index, a batch at a time) and book the surveys of the tickets that are solved."""
+def surveys_book(*, batch: int = 500, since: datetime | None = None) -> int:
+    """Read the tickets' status changes since the last sweep (or `since`, e.g. for data loaded
+    in the past), on the events' kind and time index a batch at a time, and book the surveys of
+    the tickets that are solved (or closed, which solves them too)."""
     conf = settings_get()
     wanted = _wanted(conf)
     now = clock.now()
     mark, _new = BookingMark.objects.get_or_create(pk=1, defaults={"booked_until": now})
-    after: tuple[datetime, int] = (mark.booked_until - OVERLAP, 0)
+    start = since if since is not None else mark.booked_until - OVERLAP
+    after: tuple[datetime, int] = (start, 0)
     booked = 0
     while True:
         changes = list(
