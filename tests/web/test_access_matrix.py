@@ -2046,6 +2046,8 @@ API_AUTHZ = {
     ("POST", "/api/v1/oncall/schedules/{schedule_id}/overrides"): "tests/oncall/test_api.py",
     ("DELETE", "/api/v1/oncall/overrides/{override_id}"): "API_MATRIX oncall override delete",
     ("GET", "/api/v1/oncall/pages"): "API_MATRIX oncall pages",
+    ("GET", "/api/v1/feedback/csat"): "API_MATRIX feedback csat; tests/feedback/test_api.py",
+    ("GET", "/api/v1/feedback/nps"): "API_MATRIX feedback nps; tests/feedback/test_api.py",
     ("POST", "/api/v1/oncall/pages/{page_id}/ack"): "API_MATRIX oncall page ack",
     (
         "POST",
