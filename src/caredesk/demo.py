@@ -1027,6 +1027,38 @@ def _setup_knowledge(now: datetime) -> None:
             kb.view_count(made[title])
 
 
+# invented comments on satisfaction surveys, by how the requester rated
+FEEDBACK_COMMENTS = {
+    1: ["Three mails before anyone answered, and the visit was missed anyway."],
+    2: ["The fix worked but it took two days to hear back.", "I had to explain it all twice."],
+    3: ["Fine in the end."],
+    4: ["Quick and clear, thank you."],
+    5: ["Lovely agent, solved while I was on the phone.", "Perfect, the monitor works again."],
+}
+
+
+def _setup_feedback(rng: random.Random, now: datetime) -> None:
+    """Surveys of the tickets solved in the last 60 days, about two in three answered (mostly
+    well), and this quarter's recommendation survey, half of it answered."""
+    from caredesk.feedback.models import Kind, Survey
+    from caredesk.feedback.services import answer_record, nps_draw, surveys_book, surveys_send
+
+    surveys_book(since=now - timedelta(days=61))
+    surveys_send()
+    nps_draw()
+    surveys_send()
+    for survey in Survey.objects.filter(kind=Kind.CSAT, sent_at__isnull=False).order_by("pk"):
+        if rng.random() < 0.65:
+            score = rng.choices([1, 2, 3, 4, 5], [1, 2, 2, 6, 9])[0]
+            comment = rng.choice(FEEDBACK_COMMENTS[score]) if rng.random() < 0.4 else ""
+            answer_record(token=survey.token, score=score, comment=comment)
+    for survey in Survey.objects.filter(kind=Kind.NPS, sent_at__isnull=False).order_by("pk"):
+        if rng.random() < 0.5:
+            answer_record(
+                token=survey.token, score=rng.choices(range(11), [1] * 6 + [2, 3, 4, 6, 5])[0]
+            )
+
+
 def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
     """Load the demo organizations, people, request types and tickets (once)."""
     rng = random.Random(seed)
@@ -1060,5 +1092,6 @@ def demo_load(*, tickets: int = 300, seed: int = 7) -> None:
             _setup_contracts(now)
             _setup_rmas()
             _setup_knowledge(now)
+            _setup_feedback(rng, now)
     finally:
         clock.set_source(previous)

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "caredesk.devices",
     "caredesk.knowledge",
     "caredesk.training",
+    "caredesk.feedback",
     "caredesk.desk",
     "caredesk.portal",
     "caredesk.selfserve",

@@ -66,6 +66,22 @@ def qa_sample_week_task() -> int:
     return sample_week(week=week_of(clock.now() - timedelta(days=7))).sampled
 
 
+@db_periodic_task(crontab(minute="*/5"))
+def feedback_surveys_task() -> int:
+    """Satisfaction and recommendation surveys that are due go out (each claimed once)."""
+    from caredesk.feedback.services import surveys_send
+
+    return surveys_send()
+
+
+@db_periodic_task(crontab(minute="23", hour="6"))
+def feedback_nps_draw_task() -> int:
+    """Once a day: draw this quarter's recommendation sample of organizations not yet drawn."""
+    from caredesk.feedback.services import nps_draw
+
+    return nps_draw()
+
+
 @db_periodic_task(crontab(minute="*/15"))
 def rules_time_check_task() -> int:
     """Time-based protocol checks ("unresolved after 24 hours", "true for over 48 hours")."""

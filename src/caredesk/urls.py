@@ -50,6 +50,7 @@ urlpatterns = [
     path("agent/devices/", include("caredesk.devices.urls")),
     path("agent/knowledge/", include("caredesk.knowledge.urls")),
     path("agent/quality/", include("caredesk.qa.urls")),
+    path("agent/feedback/", include("caredesk.feedback.urls")),
     path("agent/", include("caredesk.desk.urls")),
     path("portal/", include("caredesk.portal.urls")),
     path("help/", include("caredesk.selfserve.urls")),
@@ -59,6 +60,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("hooks/phone/", include("caredesk.phone.urls")),
     path("", include("caredesk.oncall.public_urls")),
+    path("feedback/", include("caredesk.feedback.public_urls")),
 ]
 
 handler404 = "caredesk.core.views.not_found"

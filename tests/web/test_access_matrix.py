@@ -2219,6 +2219,91 @@ def _expect(response: Any, expected: Any) -> None:
         assert response.status_code == expected, (response.status_code, expected)
 
 
+# -- customer feedback: everyone who works tickets sees their own satisfaction results and follows
+# up on their own answers; support leads and administrators see (and follow up) everyone's; the
+# survey links' pages need no sign-in (the signature is the key)
+def _survey(w: World) -> Any:
+    from caredesk.feedback.models import Kind, State, Survey
+
+    found = Survey.objects.filter(ticket=w.ticket).first()
+    if found is None:
+        now = w.ticket.created_at
+        found = Survey.objects.create(
+            kind=Kind.CSAT,
+            state=State.SENT,
+            token="matrix-survey-token",
+            ticket=w.ticket,
+            contact=w.ticket.requester,
+            due_at=now,
+            sent_at=now,
+            agent=w.users["agent"],
+            team=w.ticket.team,
+            score=2,
+            comment="Too slow",
+            answered_at=now,
+            first_answered_at=now,
+        )
+    return found
+
+
+def _survey_link(w: World, kind: str) -> str:
+    from datetime import timedelta
+
+    from caredesk.core import clock
+    from caredesk.feedback import links
+
+    token = _survey(w).token
+    expires = clock.now() + timedelta(days=30)
+    made = links.rate_link(token, 4, expires=expires) if kind == "rate" else None
+    made = made or links.stop_link(token, expires=expires)
+    return "/feedback/" + made.split("/feedback/", 1)[1]
+
+
+MATRIX += [
+    (
+        "feedback:results",
+        lambda w: "/agent/feedback/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    (
+        "feedback:follow-up",  # the other team's agent did not work the rated ticket
+        lambda w: f"/agent/feedback/{_survey(w).pk}/follow-up/",
+        "post",
+        {
+            "anonymous": LOGIN,
+            **REQUESTERS_FORBIDDEN,
+            "agent": 302,
+            "other_agent": FORBIDDEN,
+            "supervisor": 302,
+            "admin": 302,
+        },
+    ),
+    ("feedback-public:rate", lambda w: _survey_link(w, "rate"), "get", dict.fromkeys(ROLES, OK)),
+    ("feedback-public:stop", lambda w: _survey_link(w, "stop"), "get", dict.fromkeys(ROLES, OK)),
+]
+API_MATRIX += [
+    (
+        "feedback csat",  # an agent's answer holds their own rows only
+        lambda w: f"{API}/feedback/csat?by=team",
+        "get",
+        {**API_NOT_PORTAL, **API_STAFF},
+    ),
+    (
+        "feedback nps",  # everyone's, like the desk's NPS table: support leads and admins
+        lambda w: f"{API}/feedback/nps",
+        "get",
+        {
+            **API_NOT_PORTAL,
+            "agent": FORBIDDEN,
+            "other_agent": FORBIDDEN,
+            "supervisor": OK,
+            "admin": OK,
+        },
+    ),
+]
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "path", "method", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
 def test_screen_access(world, role, name, path, method, expected):
@@ -2392,6 +2477,8 @@ API_AUTHZ = {
     ("GET", "/api/v1/qa/reviews"): "API_MATRIX qa reviews",
     ("GET", "/api/v1/qa/reports"): "API_MATRIX qa reports",
     ("GET", "/api/v1/oncall/pages"): "API_MATRIX oncall pages",
+    ("GET", "/api/v1/feedback/csat"): "API_MATRIX feedback csat; tests/feedback/test_api.py",
+    ("GET", "/api/v1/feedback/nps"): "API_MATRIX feedback nps; tests/feedback/test_api.py",
     ("POST", "/api/v1/oncall/pages/{page_id}/ack"): "API_MATRIX oncall page ack",
     (
         "POST",
@@ -2675,6 +2762,12 @@ def _admin_paging_contact(w: World) -> Any:
     return PagingContact.objects.create(user=w.users["agent"], phone="+15550100999")
 
 
+def _admin_feedback_settings(w: World) -> Any:
+    from caredesk.feedback.services import settings_get
+
+    return settings_get()
+
+
 ADMIN_RULES: dict[str, AdminRule] = {
     "core.OutboxItem": AdminRule(_admin_outbox, view=ADMINS),
     "auth.Group": AdminRule(_admin_group, view=SUPER, add=SUPER, change=SUPER, delete=SUPER),
@@ -2781,6 +2874,8 @@ ADMIN_RULES: dict[str, AdminRule] = {
     "knowledge.Category": AdminRule(
         _admin_kb_category, view=ADMINS, add=ADMINS, change=ADMINS, delete=SUPER
     ),
+    # the survey settings: one row, changed by administrators, never added or deleted
+    "feedback.FeedbackSettings": AdminRule(_admin_feedback_settings, view=ADMINS, change=ADMINS),
 }
 
 

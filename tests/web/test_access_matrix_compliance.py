@@ -245,6 +245,11 @@ SCREENS: dict[str, Any] = {
     "training:curricula": FORBIDDEN,
     "training:curriculum-new": FORBIDDEN,
     "training:curriculum": FORBIDDEN,
+    # customer feedback is the desk's; the survey links' pages are anyone's with the link
+    "feedback:results": FORBIDDEN,
+    "feedback:follow-up": FORBIDDEN,
+    "feedback-public:rate": OK,
+    "feedback-public:stop": OK,
 }
 
 # Through an API token: the role allows only the `audit:read` scope on a token, so every other
@@ -315,6 +320,8 @@ API: dict[str, Any] = {
     "training certifications": FORBIDDEN,
     "training sign-off": FORBIDDEN,
     "training held send": FORBIDDEN,
+    "feedback csat": FORBIDDEN,
+    "feedback nps": FORBIDDEN,
 }
 
 

@@ -46,6 +46,8 @@ SCREENS_UNLIKE_AN_AGENT: dict[str, Any] = {
     "devices:part": OK,
     # an exam attempt is its agent's alone (the matrix's attempt is the agent's)
     "training:attempt": NOT_FOUND,
+    # the rated ticket was the matrix agent's, not theirs
+    "feedback:follow-up": 403,
 }
 API_UNLIKE_AN_AGENT: dict[str, Any] = {
     "rma transition": OK,

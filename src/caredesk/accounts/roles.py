@@ -119,6 +119,12 @@ QA_REVIEW = [
 # curricula, question banks, skills and gating and grant certifications
 TRAINING_OWN = ["training.view_skill", "training.signoff_shadowing"]
 TRAINING_MANAGE = [*TRAINING_OWN, "training.manage_training"]
+# customer feedback: everyone who works tickets sees their own satisfaction results and follows
+# up a comment; support leads, clinical and quality staff and administrators see everyone's;
+# administrators change the survey settings
+FEEDBACK_OWN = ["feedback.view_survey", "feedback.follow_up_survey"]
+FEEDBACK_ALL = [*FEEDBACK_OWN, "feedback.view_all_feedback"]
+FEEDBACK_SETUP = ["feedback.view_feedbacksettings", "feedback.change_feedbacksettings"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -137,6 +143,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *KNOWLEDGE_READ,
         *QA_RECEIVE,
         *TRAINING_OWN,
+        *FEEDBACK_OWN,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -179,6 +186,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *KNOWLEDGE_AUTHOR,
         *QA_REVIEW,
         *TRAINING_MANAGE,
+        *FEEDBACK_ALL,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -200,6 +208,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *KNOWLEDGE_AUTHOR,
         *QA_REVIEW,
         *TRAINING_OWN,
+        *FEEDBACK_ALL,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -283,6 +292,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "knowledge.add_category",
         "knowledge.change_category",
         *TRAINING_MANAGE,
+        *FEEDBACK_ALL,
+        *FEEDBACK_SETUP,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too

@@ -22,6 +22,7 @@ from caredesk.api.complaints import router as complaints_router
 from caredesk.api.contracts import router as contracts_router
 from caredesk.api.devices import router as devices_router
 from caredesk.api.directory import router as directory_router
+from caredesk.api.feedback import router as feedback_router
 from caredesk.api.integrations import router as integrations_router
 from caredesk.api.knowledge import router as knowledge_router
 from caredesk.api.merge import router as merge_router
@@ -120,6 +121,7 @@ api.add_router("/", contracts_router)
 api.add_router("/", rmas_router)
 api.add_router("/", search_router)
 api.add_router("/", knowledge_router)
+api.add_router("/", feedback_router)
 
 
 @api.get(
