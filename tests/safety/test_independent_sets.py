@@ -284,6 +284,13 @@ EXACT_SETS = [
         {"safety_event": 45, "possible_safety": 15, "none": 40},
         12,
     ),
+    ExactSet(
+        "heldout10.jsonl",
+        "h10",
+        "heldout10",
+        {"safety_event": 45, "possible_safety": 15, "none": 40},
+        12,
+    ),
 ]
 
 
