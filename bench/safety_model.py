@@ -37,9 +37,6 @@ FALSE_ALARM_BAR = 0.05
 
 
 def out_of_file_scores() -> list[tuple[str, dict[str, object], float]]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
     files = training.training_files()
     by_file = {path.name: training.rows([path]) for path in files}
     documents = {name: training.documents(rows) for name, rows in by_file.items()}
@@ -47,13 +44,9 @@ def out_of_file_scores() -> list[tuple[str, dict[str, object], float]]:
     for name, rows in by_file.items():
         train_rows = [r for other, rs in by_file.items() if other != name for r in rs]
         train_docs = [d for other, ds in documents.items() if other != name for d in ds]
-        vectorizer = TfidfVectorizer(
-            analyzer=training.analyzer, sublinear_tf=True, min_df=training.MIN_DF
-        )
-        model = LogisticRegression(C=training.C, max_iter=5000, class_weight="balanced")
-        model.fit(vectorizer.fit_transform(train_docs), [r["label"] != "none" for r in train_rows])
-        probabilities = model.predict_proba(vectorizer.transform(documents[name]))[:, 1]
-        scored += [(name, row, float(p)) for row, p in zip(rows, probabilities, strict=True)]
+        fitted = training.fit(train_docs, [str(r["label"]) for r in train_rows])
+        probabilities = training.harm_probability(fitted, documents[name])
+        scored += [(name, row, p) for row, p in zip(rows, probabilities, strict=True)]
     return scored
 
 

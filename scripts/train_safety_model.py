@@ -3,8 +3,10 @@
     .venv/bin/python scripts/train_safety_model.py          # writes safety/model.json.gz
     .venv/bin/python scripts/train_safety_model.py --check  # fails when the shipped model is stale
 
-A logistic regression (scikit-learn) over tf-idf weighted features (`caredesk.safety.features`);
-what ships is a plain table of feature -> (idf, weight), read without scikit-learn at run time.
+A multinomial logistic regression (scikit-learn) over tf-idf weighted features
+(`caredesk.safety.features`) that tells three classes apart: no harm, possible harm and a safety
+event. What ships is a plain table of feature -> (idf, weight per class), read without
+scikit-learn at run time; the screen's score is the probability of either harm class.
 Only the files in TRAINING are read; a held-out set is never among them.
 """
 
@@ -16,6 +18,7 @@ import hashlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -31,6 +34,7 @@ TRAINING = (
     "heldout6.jsonl",  # measured once (with the third model), training data since
     "heldout7.jsonl",  # measured once (with the fourth model), training data since
     "heldout8.jsonl",  # measured once (with the fifth model), training data since
+    "heldout9.jsonl",  # measured once (with the sixth model), training data since
 )
 # Sets read when present: development sets in new voices and more everyday traffic
 # ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
@@ -52,7 +56,7 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout9",)  # the held-out set of record (files heldout9*, split "heldout9"): refused
+NEVER = ("heldout10",)  # the held-out set of record (files heldout10*, split "heldout10"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2
@@ -123,22 +127,44 @@ def analyzer(document: tuple[str, tuple[str, ...]]) -> list[str]:
     return features(*document)
 
 
-def train(data: list[dict[str, object]], c: float = C) -> dict[str, object]:
-    """Fit the model on `data`; return what ships: intercept and feature -> [idf, weight]."""
+CLASSES = ("none", "possible_safety", "safety_event")  # the order of each feature's weights
+
+
+def fit(
+    docs: list[tuple[str, tuple[str, ...]]], labels: list[str], c: float = C
+) -> tuple[Any, Any]:
+    """The fitted vectorizer and multinomial model (classes in the order of CLASSES)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    labels = [row["label"] != "none" for row in data]
     vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=MIN_DF)
-    matrix = vectorizer.fit_transform(documents(data))
+    matrix = vectorizer.fit_transform(docs)
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
-    model.fit(matrix, labels)
-    weights = model.coef_[0]
+    model.fit(matrix, [CLASSES.index(label) for label in labels])
+    return vectorizer, model
+
+
+def harm_probability(
+    fitted: tuple[Any, Any], docs: list[tuple[str, tuple[str, ...]]]
+) -> list[float]:
+    """What the screen reads: the probability of either harm class, one per document."""
+    vectorizer, model = fitted
+    none = model.predict_proba(vectorizer.transform(docs))[:, 0]
+    return [1.0 - float(p) for p in none]
+
+
+def train(data: list[dict[str, object]], c: float = C) -> dict[str, object]:
+    """Fit the model on `data`; return what ships: the intercept per class and
+    feature -> [idf, weight per class]."""
+    vectorizer, model = fit(documents(data), [str(row["label"]) for row in data], c)
+    weights = model.coef_
+    idf = vectorizer.idf_
     table = {
-        feature: [round(float(vectorizer.idf_[i]), 6), round(float(weights[i]), 6)]
+        feature: [round(float(idf[i]), 6), *[round(float(w), 6) for w in weights[:, i]]]
         for feature, i in sorted(vectorizer.vocabulary_.items())
     }
-    return {"intercept": round(float(model.intercept_[0]), 6), "features": table}
+    intercepts = [round(float(b), 6) for b in model.intercept_]
+    return {"classes": list(CLASSES), "intercepts": intercepts, "features": table}
 
 
 def main() -> int:
@@ -155,7 +181,7 @@ def main() -> int:
             return 1
         return 0
     data = rows(files)
-    model = {"format": 1, "trained_on": sums, "reports": len(data), **train(data)}
+    model = {"format": 2, "trained_on": sums, "reports": len(data), **train(data)}
     with gzip.GzipFile(MODEL, "wb", mtime=0) as out:
         out.write(json.dumps(model, sort_keys=True, separators=(",", ":")).encode("utf-8"))
     print(f"{MODEL.relative_to(ROOT)}: {len(model['features'])} features from {len(data)} reports")

@@ -3,7 +3,7 @@
 No database: these tests read ``data/heldout.jsonl`` (second held-out set), ``data/develop.jsonl``
 (development), ``data/heldout3.jsonl`` (third held-out set), ``data/heldout4.jsonl`` (fourth
 held-out set), ``data/develop3.jsonl``, ``data/develop4.jsonl`` and ``data/everyday2.jsonl``
-(development and training), ``data/heldout5.jsonl`` (fifth held-out set), ``data/heldout6.jsonl`` (sixth held-out set), ``data/develop5.jsonl`` (development and training), ``data/heldout7.jsonl`` (seventh held-out set), ``data/develop6.jsonl`` (development and training), ``data/heldout8.jsonl`` (eighth held-out set), ``data/develop7.jsonl`` (development and training), ``data/heldout9.jsonl`` (the held-out set of record),
+(development and training), ``data/heldout5.jsonl`` (fifth held-out set), ``data/heldout6.jsonl`` (sixth held-out set), ``data/develop5.jsonl`` (development and training), ``data/heldout7.jsonl`` (seventh held-out set), ``data/develop6.jsonl`` (development and training), ``data/heldout8.jsonl`` (eighth held-out set), ``data/develop7.jsonl`` (development and training), ``data/heldout9.jsonl`` (ninth held-out set), ``data/develop8.jsonl`` (development and training), ``data/heldout10.jsonl`` (the held-out set of record),
 and the other ``data/*.jsonl`` sets only to make sure no text of a set repeats a text of another. They check each set's shape
 and label mix, never what any screen says about it; a failure names report ids only, never texts.
 """
@@ -250,6 +250,13 @@ EXACT_SETS = [
         kind_minimum=1,  # weighted to possible reports
     ),
     ExactSet(
+        "develop8.jsonl",
+        "d8",
+        "develop8",
+        {"safety_event": 50, "possible_safety": 20, "none": 50},
+        15,
+    ),
+    ExactSet(
         "heldout6.jsonl",
         "h6",
         "heldout6",
@@ -274,6 +281,13 @@ EXACT_SETS = [
         "heldout9.jsonl",
         "h9",
         "heldout9",
+        {"safety_event": 45, "possible_safety": 15, "none": 40},
+        12,
+    ),
+    ExactSet(
+        "heldout10.jsonl",
+        "h10",
+        "heldout10",
         {"safety_event": 45, "possible_safety": 15, "none": 40},
         12,
     ),

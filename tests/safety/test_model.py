@@ -41,12 +41,12 @@ def test_the_shipped_model_was_trained_on_the_labelled_data_as_it_is_now():
 def test_the_held_out_set_of_record_is_refused_until_it_is_measured(monkeypatch, tmp_path):
     training = _training()
     names = [path.name for path in training.training_files()]
-    assert not [name for name in names if name.startswith("heldout9")]
-    monkeypatch.setattr(training, "TRAINING", (*training.TRAINING, "heldout9.jsonl"))
+    assert not [name for name in names if name.startswith("heldout10")]
+    monkeypatch.setattr(training, "TRAINING", (*training.TRAINING, "heldout10.jsonl"))
     with pytest.raises(SystemExit, match="held out"):
         training.training_files()  # refused by its name, before anything is read
     smuggled = tmp_path / "develop9.jsonl"
-    smuggled.write_text('{"lang": "en", "text": "x", "label": "none", "split": "heldout9"}\n')
+    smuggled.write_text('{"lang": "en", "text": "x", "label": "none", "split": "heldout10"}\n')
     with pytest.raises(SystemExit, match="held-out row"):
         training.rows([smuggled])
 
@@ -62,6 +62,8 @@ def test_spent_held_out_sets_and_new_development_sets_are_trained_on(monkeypatch
         "heldout6.jsonl",
         "heldout7.jsonl",
         "heldout8.jsonl",
+        "heldout9.jsonl",
+        "develop8.jsonl",
     } <= set(names)
     for name in ("develop3.jsonl", "everyday2.jsonl"):
         (tmp_path / name).write_text("")
@@ -71,18 +73,13 @@ def test_spent_held_out_sets_and_new_development_sets_are_trained_on(monkeypatch
 
 
 def test_the_standard_library_reading_equals_scikit_learn():
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
     training = _training()
     rows = training.rows(training.training_files())[::7]
-    vectorizer = TfidfVectorizer(analyzer=training.analyzer, sublinear_tf=True, min_df=2)
-    fitted = LogisticRegression(C=4.0, max_iter=5000, class_weight="balanced").fit(
-        vectorizer.fit_transform(training.documents(rows)), [r["label"] != "none" for r in rows]
-    )
+    fitted = training.fit(training.documents(rows), [str(r["label"]) for r in rows], 4.0)
     ours = model.from_json(training.train(rows, c=4.0))
     probe = [*rows[:40], {"text": "Unseen words only: zzqx plorf.", "lang": "en"}]
-    expected = fitted.predict_proba(vectorizer.transform(training.documents(probe)))[:, 1]
+    # scikit-learn's probability of either harm class (possible or event)
+    expected = training.harm_probability(fitted, training.documents(probe))
     for row, want in zip(probe, expected, strict=True):
         found = listed(str(row["text"]))
         lists = findings(found.outcome, found.kinds)

@@ -1,10 +1,12 @@
 """The learned part of the screen: how much a text reads like a harm report, from 0 to 1.
 
-A logistic regression trained on the labelled reports in the repository
-(scripts/train_safety_model.py) and shipped as a table of feature -> (idf, weight) in
-`model.json.gz`; reading it needs nothing but the standard library. The score is the model's
-probability that the text reports harm or a hazard, given its words and what the word lists
-found in it (`features.findings`).
+A multinomial logistic regression trained on the labelled reports in the repository
+(scripts/train_safety_model.py) to tell no harm, possible harm and a safety event apart, shipped
+as a table of feature -> (idf, weight per class) in `model.json.gz`; reading it needs nothing but
+the standard library. The score is the model's probability that the text reports harm or a
+hazard (either harm class), given its words and what the word lists found in it
+(`features.findings`). Learning the faint, possible reports as a class of their own keeps them
+from being averaged away between plain traffic and clear events.
 """
 
 from __future__ import annotations
@@ -25,36 +27,41 @@ PATH = Path(__file__).with_name("model.json.gz")
 
 @dataclass(frozen=True)
 class Model:
-    """A linear model over tf-idf features: sublinear term frequency, L2-normalised."""
+    """A linear model over tf-idf features (sublinear term frequency, L2-normalised) with one
+    weight per class; the first class is "no harm"."""
 
-    intercept: float
-    table: dict[str, tuple[float, float]]  # feature -> (idf, weight)
+    intercepts: tuple[float, ...]
+    table: dict[str, tuple[float, tuple[float, ...]]]  # feature -> (idf, weight per class)
 
     def probability(self, text: str, lang: str | None = None, listed: Sequence[str] = ()) -> float:
         """The probability that `text` reports harm; `listed` is the word lists' finding on it
         (`features.findings`)."""
-        table = self.table
-        total = 0.0
+        totals = [0.0] * len(self.intercepts)
         norm = 0.0
-        get = table.get
+        get = self.table.get
         for feature, count in Counter(features(marked(text, lang), listed)).items():
             entry = get(feature)
             if entry is None:
                 continue  # a feature never seen in training weighs 0
-            idf, weight = entry
+            idf, weights = entry
             value = idf if count == 1 else (1.0 + math.log(count)) * idf
             norm += value * value
-            total += value * weight
-        if norm:
-            total /= math.sqrt(norm)
-        return 1.0 / (1.0 + math.exp(-(self.intercept + total)))
+            for i, weight in enumerate(weights):
+                totals[i] += value * weight
+        scale = 1.0 / math.sqrt(norm) if norm else 0.0
+        logits = [b + t * scale for b, t in zip(self.intercepts, totals, strict=True)]
+        top = max(logits)
+        exps = [math.exp(x - top) for x in logits]
+        return 1.0 - exps[0] / sum(exps)
 
 
 def from_json(data: dict[str, object]) -> Model:
-    table = data["features"]
-    assert isinstance(table, dict)
-    weights = {feature: (float(idf), float(weight)) for feature, (idf, weight) in table.items()}
-    return Model(float(str(data["intercept"])), weights)
+    table, intercepts = data["features"], data["intercepts"]
+    assert isinstance(table, dict) and isinstance(intercepts, list)
+    weights = {
+        feature: (float(row[0]), tuple(float(w) for w in row[1:])) for feature, row in table.items()
+    }
+    return Model(tuple(float(b) for b in intercepts), weights)
 
 
 @cache
