@@ -363,8 +363,8 @@ def test_a_unit_in_active_clinical_use_is_on_the_around_the_clock_path(clock, ca
 
     def first_response(serial):
         body = {
-            "subject": "Monitor lost its readings",
-            "body": "It stopped at 02:10",
+            "subject": "Monitor report export",
+            "body": "The weekly export has last month's dates on it.",
             "requester_id": requester.pk,
             "priority": 3,
             "fields": {"device_serial": serial},

@@ -207,11 +207,19 @@ class Screen:
 
     def settings(self, link: str) -> None:
         """Open the top bar's Settings menu from the keyboard and follow one of its links."""
+        self._menu("settings-menu", link)
+
+    def quality(self, link: str) -> None:
+        """Open the top bar's Quality menu (knowledge base, reviews, feedback, training) from
+        the keyboard and follow one of its links."""
+        self._menu("quality-menu", link)
+
+    def _menu(self, menu: str, link: str) -> None:
         page = self.page
-        page.locator("#settings-menu > summary").focus()
+        page.locator(f"#{menu} > summary").focus()
         page.keyboard.press("Enter")
         with page.expect_navigation(wait_until="load"):
-            page.locator("#settings-menu").get_by_role("link", name=link, exact=True).click()
+            page.locator(f"#{menu}").get_by_role("link", name=link, exact=True).click()
 
     def login(self, email: str, password: str) -> None:
         """Sign in as a person does, including the second step where the account needs one:

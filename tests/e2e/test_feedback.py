@@ -93,7 +93,7 @@ def test_a_solved_tickets_requester_rates_it_from_the_mail(
     desk.login(lead.email, PASSWORD)
     dpage = desk.page
     desk.goto("/agent/")
-    dpage.get_by_role("link", name="Feedback").click()
+    desk.quality("Feedback")
     table = dpage.get_by_role("region", name="CSAT table by agent")
     row = table.get_by_role("row", name=re.compile("Orla Penhallow"))
     expect(row).to_contain_text("0.0 %")  # one answer, not satisfied

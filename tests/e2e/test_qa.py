@@ -74,7 +74,7 @@ def test_a_reviewer_scores_a_sampled_chat_and_the_agent_sees_it(open_screen, clo
     screen.login(reviewer.email, PASSWORD)
     page = screen.page
     screen.goto("/agent/")
-    page.get_by_role("navigation", name="Account").get_by_role("link", name="Quality").click()
+    screen.quality("Reviews")
     expect(page.get_by_role("heading", level=1)).to_have_text("My review queue")
     screen.check("review queue")
     screen.shoot("qa-queue")

@@ -15,6 +15,7 @@ from caredesk.accounts.models import User
 from caredesk.accounts.scopes import TICKETS_READ
 from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
+from caredesk.api.schemas import IsoDate
 from caredesk.core import clock
 from caredesk.core.errors import PermissionDenied
 from caredesk.feedback import pure, selectors
@@ -28,8 +29,8 @@ Dimension = Literal["agent", "team", "category", "channel", "mailbox", "organiza
 class CsatQuery(Schema):
     model_config = ConfigDict(extra="forbid")
     by: Dimension = "agent"
-    start: date | None = None
-    end: date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
 
     @model_validator(mode="after")
     def _period(self) -> CsatQuery:

@@ -285,7 +285,7 @@ def _transition(request: HttpRequest, article_id: int, name: str) -> dict[str, A
     auth=needs_scope(KNOWLEDGE),
     response=ArticleOut,
     summary="Submit a knowledge article's draft for review",
-    openapi_extra=documented(401, 403, 404, 409, 422),
+    openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
 )
 def article_submit(request: HttpRequest, article_id: int) -> dict[str, Any]:
     return _transition(request, article_id, "submit")
@@ -296,7 +296,7 @@ def article_submit(request: HttpRequest, article_id: int) -> dict[str, Any]:
     auth=needs_scope(KNOWLEDGE),
     response=ArticleOut,
     summary="Publish a knowledge article in review (a new version)",
-    openapi_extra=documented(401, 403, 404, 409, 422),
+    openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
 )
 def article_publish(request: HttpRequest, article_id: int) -> dict[str, Any]:
     return _transition(request, article_id, "publish")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeAlias
 
 from ninja import Schema
 from pydantic import (
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -57,6 +59,28 @@ def _has_nul(value: Any) -> bool:
     if isinstance(value, dict):
         return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
     return False
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """A calendar day as ISO 8601 text (YYYY-MM-DD) or a date; never a number, which a lax
+    date would read as seconds since 1970."""
+    if isinstance(value, datetime) or not isinstance(value, date | str):
+        raise ValueError("Use a date as YYYY-MM-DD.")
+    if isinstance(value, str):
+        if not _ISO_DAY.fullmatch(value):
+            raise ValueError("Use a date as YYYY-MM-DD.")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("No such day.") from None
+    return value
+
+
+# A day in a query string or a JSON body.
+IsoDate = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class Clean(Schema):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -14,7 +13,15 @@ from caredesk.accounts.scopes import TICKETS_READ
 from caredesk.api import serialize
 from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
-from caredesk.api.schemas import ChannelName, Clean, Id, PriorityNumber, StatusName, TicketOut
+from caredesk.api.schemas import (
+    ChannelName,
+    Clean,
+    Id,
+    IsoDate,
+    PriorityNumber,
+    StatusName,
+    TicketOut,
+)
 from caredesk.api.tickets import tasks_for
 from caredesk.compliance import access as audit
 from caredesk.sla.selectors import sla_views
@@ -34,8 +41,8 @@ class SearchQuery(Clean):
     assignee: Id | None = None
     channel: ChannelName | None = None
     organization: Id | None = None
-    created_from: date | None = None
-    created_to: date | None = None
+    created_from: IsoDate | None = None
+    created_to: IsoDate | None = None
     page: Annotated[int, Field(ge=1, le=search.MAX_PAGE)] = 1
 
 

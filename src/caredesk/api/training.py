@@ -10,14 +10,14 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import Field, StringConstraints
+from pydantic import StringConstraints
 
 from caredesk.accounts.capabilities import ticket_workers
 from caredesk.accounts.models import User
 from caredesk.accounts.scopes import TRAINING
 from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
-from caredesk.api.schemas import Id, Strict
+from caredesk.api.schemas import Id, IsoDate, Strict
 from caredesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from caredesk.training import selectors, services
 from caredesk.training.models import (
@@ -30,7 +30,7 @@ from caredesk.training.models import (
 )
 
 router = Router(tags=["training"])
-LooseDate = Annotated[date, Field(strict=False)]  # a date is sent as ISO 8601 text
+LooseDate = IsoDate  # a date is sent as ISO 8601 text
 
 
 class CertificationOut(Schema):

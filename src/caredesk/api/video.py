@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import EmailStr, Field, StringConstraints
+from pydantic import BeforeValidator, EmailStr, Field, StringConstraints
 
 from caredesk.accounts.capabilities import works_tickets
 from caredesk.accounts.models import Contact, Organization
@@ -27,7 +27,16 @@ PlatformId = Annotated[
 Text = Annotated[str, StringConstraints(max_length=100)]
 # Timestamps are ISO 8601 strings in JSON; strict mode would refuse them as "not a datetime".
 Instant = Annotated[datetime, Field(strict=False)]
-Measure = Annotated[float, Field(ge=0, le=10_000_000, strict=False)]
+
+
+def _no_bool(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError("Use a number.")
+    return value
+
+
+Measure = Annotated[float, BeforeValidator(_no_bool), Field(ge=0, le=10_000_000, strict=False)]
+Share = Annotated[float, BeforeValidator(_no_bool), Field(ge=0, le=100, strict=False)]
 
 
 class ClinicianIn(Strict):
@@ -40,7 +49,7 @@ class NetworkIn(Strict):
     kind: Literal["wifi", "cellular", "ethernet", "other", ""] = ""
     rtt_ms: Measure | None = None
     jitter_ms: Measure | None = None
-    packet_loss_pct: Annotated[float, Field(ge=0, le=100, strict=False)] | None = None
+    packet_loss_pct: Share | None = None
     downlink_kbps: Measure | None = None
     uplink_kbps: Measure | None = None
 
