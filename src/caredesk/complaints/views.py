@@ -28,7 +28,7 @@ from caredesk.complaints.services import (
 )
 from caredesk.core import clock
 from caredesk.core.access import form_errors_from, guard, is_staff_member
-from caredesk.core.agent_pages import sidebar
+from caredesk.core.agent_pages import agent_page
 from caredesk.core.errors import DomainError
 from caredesk.tickets.selectors import phi_shown, ticket_get
 
@@ -52,10 +52,7 @@ def needs(perm: str) -> Callable[[ViewT], ViewT]:
     return guard(lambda user: is_staff_member(user) and user.has_perm(perm))
 
 
-def _page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    return render(request, template, {**sidebar(_user(request)), **context}, status=status)
+_page = agent_page
 
 
 def _complaint(request: HttpRequest, pk: int) -> Complaint:

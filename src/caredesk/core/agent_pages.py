@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
 from caredesk.core.registries import Slot
 
 Sidebar = Callable[[Any], dict[str, Any]]
@@ -21,3 +24,10 @@ def sidebar_register(sidebar: Sidebar) -> None:
 def sidebar(user: Any) -> dict[str, Any]:
     """The template context of the sidebar for `user` (an agent)."""
     return _sidebar.get()(user)
+
+
+def agent_page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render an agent screen of another app with the desk's sidebar around it."""
+    return render(request, template, {**sidebar(request.user), **context}, status=status)

@@ -3,16 +3,14 @@ history, cancellation and refund, the client's answer about renewal, and renewal
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import User
 from caredesk.core.access import form_errors_from, staff_with
-from caredesk.core.agent_pages import sidebar
+from caredesk.core.agent_pages import agent_page
 from caredesk.core.errors import DomainError
 from caredesk.devices import plan_selectors as reads
 from caredesk.devices.models import Contract, ContractStatus, ServicePlan
@@ -47,10 +45,7 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    return render(request, template, {**sidebar(_user(request)), **context}, status=status)
+_page = agent_page
 
 
 # -- plans -----------------------------------------------------------------------------------------

@@ -3,17 +3,15 @@ its movements (keyset pages) and the forms to receive, adjust or count, and tran
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import User
 from caredesk.core.access import form_errors_from, staff_with
-from caredesk.core.agent_pages import sidebar
+from caredesk.core.agent_pages import agent_page
 from caredesk.core.errors import DomainError
 from caredesk.devices import stock, stock_selectors
 from caredesk.devices.models import Part
@@ -28,10 +26,7 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    return render(request, template, {**sidebar(_user(request)), **context}, status=status)
+_page = agent_page
 
 
 @staff_with(VIEW)

@@ -9,12 +9,12 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import User
 from caredesk.core.access import form_errors_from, staff_with
-from caredesk.core.agent_pages import sidebar
+from caredesk.core.agent_pages import agent_page
 from caredesk.core.errors import DomainError
 from caredesk.training import selectors, services
 from caredesk.training.forms import (
@@ -45,10 +45,7 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    return render(request, template, {**sidebar(_user(request)), **context}, status=status)
+_page = agent_page
 
 
 def _mine_context(user: User, **extra: Any) -> dict[str, Any]:
