@@ -275,9 +275,24 @@ class Screen:
         where = label or self.page.url
         problems = self.problems()
         assert not problems, f"browser problems on {where}:\n" + "\n".join(problems)
-        audit = self.page.evaluate(_A11Y_AUDIT)
+        audit = self._audit()
         audit += self._unnamed_controls()
         assert not audit, f"accessibility problems on {where}:\n" + "\n".join(audit)
+
+    def _audit(self) -> list[str]:
+        """Run the audit on a settled document: a click that starts a navigation can leave
+        the page between documents (no body yet, or its context replaced mid-run)."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        for attempt in range(3):
+            self.page.wait_for_load_state("load")
+            try:
+                return list(self.page.evaluate(_A11Y_AUDIT))
+            except PlaywrightError as exc:
+                between = "not of type 'Node'" in str(exc) or "context was destroyed" in str(exc)
+                if not between or attempt == 2:
+                    raise
+        return []
 
     def _unnamed_controls(self) -> list[str]:
         """Ask Chromium's accessibility tree which controls ended up without a name."""

@@ -164,7 +164,8 @@ def test_a_lead_resolves_a_dispute_edits_the_rubric_calibrates_and_reads_reports
     assert (review.score, review.auto_failed) == (100, False)
 
     # the rubric: a new version whose weights must add up to 100
-    page.get_by_role("navigation", name="Quality").get_by_role("link", name="Rubric").click()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("navigation", name="Quality").get_by_role("link", name="Rubric").click()
     screen.check("rubric")
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Edit as a new version").click()
