@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "caredesk.knowledge",
     "caredesk.training",
     "caredesk.feedback",
+    "caredesk.incidents",
     "caredesk.desk",
     "caredesk.portal",
     "caredesk.selfserve",

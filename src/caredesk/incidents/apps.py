@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "caredesk.incidents"
+    label = "incidents"
+    verbose_name = "Incidents and the status page"
+    default_auto_field = "django.db.models.BigAutoField"
