@@ -51,6 +51,7 @@ urlpatterns = [
     path("agent/knowledge/", include("caredesk.knowledge.urls")),
     path("agent/quality/", include("caredesk.qa.urls")),
     path("agent/feedback/", include("caredesk.feedback.urls")),
+    path("agent/incidents/", include("caredesk.incidents.urls")),
     path("agent/", include("caredesk.desk.urls")),
     path("portal/", include("caredesk.portal.urls")),
     path("help/", include("caredesk.selfserve.urls")),
@@ -61,6 +62,7 @@ urlpatterns = [
     path("hooks/phone/", include("caredesk.phone.urls")),
     path("", include("caredesk.oncall.public_urls")),
     path("feedback/", include("caredesk.feedback.public_urls")),
+    path("status/", include("caredesk.incidents.public_urls")),
 ]
 
 handler404 = "caredesk.core.views.not_found"

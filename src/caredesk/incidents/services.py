@@ -4,7 +4,7 @@ these; each change is one transaction. Paging goes through the on-call escalatio
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,29 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Who hears of a change, after the transaction commits: `(incident, update)` for each new
+# timeline entry (declare, update, resolve); `(None, None)` for a component state change made
+# outside an incident. Filled in `IncidentsConfig.ready()` (requester fan-out, subscribers,
+# the status page's cache); a listener that fails is logged and never undoes the change.
+Listener = Callable[["Incident | None", "IncidentUpdate | None"], None]
+_listeners: list[Listener] = []
+
+
+def listener_register(listener: Listener) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _tell(incident: Incident | None, update: IncidentUpdate | None) -> None:
+    def run() -> None:
+        for listener in list(_listeners):
+            try:
+                listener(incident, update)
+            except Exception:
+                log.exception("incident listener %s failed", getattr(listener, "__name__", "?"))
+
+    transaction.on_commit(run)
+
 
 def component_set_state(
     *,
@@ -55,6 +78,8 @@ def component_set_state(
         ComponentStateChange.objects.create(
             component=component, state=state, at=at, incident=incident
         )
+        if incident is None:
+            _tell(None, None)
     component.state, component.state_since = state, at
     return True
 
@@ -132,7 +157,7 @@ def incident_declare(
             incident.organizations.set(organizations)
         for component, state in affected:
             IncidentComponent.objects.create(incident=incident, component=component, state=state)
-        IncidentUpdate.objects.create(
+        first = IncidentUpdate.objects.create(
             incident=incident,
             at=now,
             author=actor,
@@ -140,6 +165,7 @@ def incident_declare(
             body=body.strip() or "We are investigating.",
             public=public,
         )
+        _tell(incident, first)
         for component, _state in affected:
             component_set_state(
                 component=component,
@@ -217,6 +243,7 @@ def incident_update_post(
             public=public, notify=notify,
         )  # fmt: skip
         Incident.objects.filter(pk=incident.pk).update(state=state, updated_at=now)
+        _tell(incident, update)
     incident.state, incident.updated_at = state, now
     return update
 
@@ -243,6 +270,7 @@ def incident_resolve(
             component_set_state(
                 component=component, state=component_worst_open_state(component), at=now
             )
+        _tell(incident, update)
         if incident.page_id is not None and actor is not None:
             from caredesk.oncall.models import Page
             from caredesk.oncall.services import page_resolve
