@@ -35,6 +35,7 @@ TRAINING = (
     "heldout7.jsonl",  # measured once (with the fourth model), training data since
     "heldout8.jsonl",  # measured once (with the fifth model), training data since
     "heldout9.jsonl",  # measured once (with the sixth model), training data since
+    "heldout10.jsonl",  # measured once (with the seventh model), training data since
 )
 # Sets read when present: development sets in new voices and more everyday traffic
 # ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
@@ -56,7 +57,7 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout10",)  # the held-out set of record (files heldout10*, split "heldout10"): refused
+NEVER = ("heldout11",)  # the held-out set of record (files heldout11*, split "heldout11"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2

@@ -41,12 +41,12 @@ def test_the_shipped_model_was_trained_on_the_labelled_data_as_it_is_now():
 def test_the_held_out_set_of_record_is_refused_until_it_is_measured(monkeypatch, tmp_path):
     training = _training()
     names = [path.name for path in training.training_files()]
-    assert not [name for name in names if name.startswith("heldout10")]
-    monkeypatch.setattr(training, "TRAINING", (*training.TRAINING, "heldout10.jsonl"))
+    assert not [name for name in names if name.startswith("heldout11")]
+    monkeypatch.setattr(training, "TRAINING", (*training.TRAINING, "heldout11.jsonl"))
     with pytest.raises(SystemExit, match="held out"):
         training.training_files()  # refused by its name, before anything is read
-    smuggled = tmp_path / "develop9.jsonl"
-    smuggled.write_text('{"lang": "en", "text": "x", "label": "none", "split": "heldout10"}\n')
+    smuggled = tmp_path / "develop10.jsonl"
+    smuggled.write_text('{"lang": "en", "text": "x", "label": "none", "split": "heldout11"}\n')
     with pytest.raises(SystemExit, match="held-out row"):
         training.rows([smuggled])
 
@@ -63,7 +63,9 @@ def test_spent_held_out_sets_and_new_development_sets_are_trained_on(monkeypatch
         "heldout7.jsonl",
         "heldout8.jsonl",
         "heldout9.jsonl",
+        "heldout10.jsonl",
         "develop8.jsonl",
+        "develop9.jsonl",
     } <= set(names)
     for name in ("develop3.jsonl", "everyday2.jsonl"):
         (tmp_path / name).write_text("")
