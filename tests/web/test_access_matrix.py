@@ -2304,6 +2304,75 @@ API_MATRIX += [
 ]
 
 
+
+# -- incidents: everyone who works tickets sees, declares and works incidents (acknowledge,
+# updates, linking, resolving); support leads and administrators keep the severity targets
+def _incident(w: World) -> int:
+    from caredesk.incidents.models import Incident
+    from caredesk.incidents.services import incident_declare
+
+    found = Incident.objects.filter(title="Matrix outage").first()
+    found = found or incident_declare(title="Matrix outage", severity=2, actor=w.users["admin"])
+    return found.number
+
+
+INCIDENT_WORKERS = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK}
+
+
+def INCIDENT_WORKERS_ANSWER(status: int) -> dict[str, Any]:  # noqa: N802 - reads like the constants
+    return {**INCIDENT_WORKERS, **dict.fromkeys(STAFF_OK, status)}
+
+
+MATRIX += [
+    ("incidents:list", lambda w: "/agent/incidents/", "get", INCIDENT_WORKERS),
+    ("incidents:declare", lambda w: "/agent/incidents/declare/", "get", INCIDENT_WORKERS),
+    (
+        "incidents:targets",
+        lambda w: "/agent/incidents/targets/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    # an empty selection goes back to the queue with a message
+    (
+        "incidents:selection-link",
+        lambda w: "/agent/incidents/link/",
+        "post",
+        INCIDENT_WORKERS_ANSWER(302),
+    ),
+    ("incidents:detail", lambda w: f"/agent/incidents/{_incident(w)}/", "get", INCIDENT_WORKERS),
+    (
+        "incidents:clocks",
+        lambda w: f"/agent/incidents/{_incident(w)}/clocks/",
+        "get",
+        INCIDENT_WORKERS,
+    ),
+    (
+        "incidents:acknowledge",
+        lambda w: f"/agent/incidents/{_incident(w)}/acknowledge/",
+        "post",
+        INCIDENT_WORKERS_ANSWER(302),
+    ),
+    # an empty update is refused with its fields' messages
+    (
+        "incidents:update",
+        lambda w: f"/agent/incidents/{_incident(w)}/updates/",
+        "post",
+        INCIDENT_WORKERS_ANSWER(422),
+    ),
+    (
+        "incidents:link",
+        lambda w: f"/agent/incidents/{_incident(w)}/link/",
+        "post",
+        INCIDENT_WORKERS_ANSWER(422),
+    ),
+    (
+        "incidents:resolve",
+        lambda w: f"/agent/incidents/{_incident(w)}/resolve/",
+        "post",
+        INCIDENT_WORKERS_ANSWER(302),
+    ),
+]
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "path", "method", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
 def test_screen_access(world, role, name, path, method, expected):

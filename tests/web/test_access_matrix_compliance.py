@@ -193,6 +193,17 @@ SCREENS: dict[str, Any] = {
     "oncall:page-ack": FORBIDDEN,
     "oncall-public:ack": NOT_FOUND,
     "oncall-public:sms": NOT_FOUND,
+    # incidents are worked by the people who work tickets
+    "incidents:list": FORBIDDEN,
+    "incidents:declare": FORBIDDEN,
+    "incidents:targets": FORBIDDEN,
+    "incidents:selection-link": FORBIDDEN,
+    "incidents:detail": FORBIDDEN,
+    "incidents:clocks": FORBIDDEN,
+    "incidents:acknowledge": FORBIDDEN,
+    "incidents:update": FORBIDDEN,
+    "incidents:link": FORBIDDEN,
+    "incidents:resolve": FORBIDDEN,
     # the knowledge base is for the people who work tickets; the help centre is public
     "knowledge:list": FORBIDDEN,
     "knowledge:review": FORBIDDEN,
