@@ -2372,6 +2372,32 @@ MATRIX += [
         INCIDENT_WORKERS_ANSWER(302),
     ),
 ]
+# the incidents scope is staff's; a body that is not an incident's is refused field by field
+INCIDENT_API = {**API_NOT_PORTAL, **API_STAFF}
+INCIDENT_API_POST = {**API_NOT_PORTAL, **dict.fromkeys(API_STAFF, 422)}
+API_MATRIX += [
+    ("incident list", lambda w: f"{API}/incidents", "get", INCIDENT_API),
+    ("incident get", lambda w: f"{API}/incidents/{_incident(w)}", "get", INCIDENT_API),
+    ("incident declare", lambda w: f"{API}/incidents", "post", INCIDENT_API_POST),
+    (
+        "incident update",
+        lambda w: f"{API}/incidents/{_incident(w)}/updates",
+        "post",
+        INCIDENT_API_POST,
+    ),
+    (
+        "incident link",
+        lambda w: f"{API}/incidents/{_incident(w)}/tickets",
+        "post",
+        INCIDENT_API_POST,
+    ),
+    (
+        "incident resolve",
+        lambda w: f"{API}/incidents/{_incident(w)}/resolve",
+        "post",
+        INCIDENT_API_POST,
+    ),
+]
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "path", "method", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
@@ -2587,6 +2613,12 @@ API_AUTHZ = {
     ("POST", "/api/v1/knowledge/articles/{article_id}/submit"): "API_MATRIX; tests/knowledge",
     ("POST", "/api/v1/knowledge/articles/{article_id}/publish"): "API_MATRIX; tests/knowledge",
     ("GET", "/api/v1/knowledge/top"): "API_MATRIX knowledge top",
+    ("GET", "/api/v1/incidents"): "API_MATRIX incident list",
+    ("GET", "/api/v1/incidents/{number}"): "API_MATRIX incident get; tests/incidents/test_api.py",
+    ("POST", "/api/v1/incidents"): "API_MATRIX incident declare; tests/incidents/test_api.py",
+    ("POST", "/api/v1/incidents/{number}/updates"): "API_MATRIX incident update",
+    ("POST", "/api/v1/incidents/{number}/tickets"): "API_MATRIX incident link",
+    ("POST", "/api/v1/incidents/{number}/resolve"): "API_MATRIX incident resolve",
 }
 
 
