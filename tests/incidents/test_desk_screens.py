@@ -109,7 +109,7 @@ def test_resolving_keeps_the_ticked_tickets_open(clock, django_capture_on_commit
     assert refused.status_code == 422 and b"Give ticket references" in refused.content
     notify_private = client.post(
         f"/agent/incidents/{incident.number}/updates/",
-        {"state": "identified", "body": "Queue stuck.", "notify": "on"},
+        {"update-state": "identified", "update-body": "Queue stuck.", "update-notify": "on"},
     )
     assert notify_private.status_code == 422
     assert b"Only a public update can be sent" in notify_private.content
@@ -117,13 +117,13 @@ def test_resolving_keeps_the_ticked_tickets_open(clock, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post(
             f"/agent/incidents/{incident.number}/resolve/",
-            {"body": "Sync caught up.", "keep": [kept.pk], "notify": "on"},
+            {"resolve-body": "Sync caught up.", "resolve-keep": [kept.pk], "resolve-notify": "on"},
         )
     assert answer.status_code == 302
     kept.refresh_from_db()
     solved.refresh_from_db()
     assert (kept.status, solved.status) == (Status.OPEN, Status.SOLVED)
-    again = client.post(f"/agent/incidents/{incident.number}/resolve/", {"body": "x"})
+    again = client.post(f"/agent/incidents/{incident.number}/resolve/", {"resolve-body": "x"})
     assert again.status_code == 409
 
 

@@ -215,9 +215,14 @@ def _detail(
         "linked_count": linked_count,
         "suggested": linking.suggested_tickets(incident, user) if is_open else [],
         "is_open": is_open,
-        "update_form": update_form or UpdateForm(initial={"state": incident.state}),
+        "update_form": update_form
+        or UpdateForm(prefix="update", initial={"state": incident.state}),
         "resolve_form": resolve_form
-        or ResolveForm(links=links, initial={"keep": [x.ticket_id for x in links if x.keep_open]}),
+        or ResolveForm(
+            prefix="resolve",
+            links=links,
+            initial={"keep": [x.ticket_id for x in links if x.keep_open]},
+        ),
         "link_form": link_form or LinkForm(),
         "may_manage": user.has_perm(MANAGE),
     }
@@ -255,7 +260,7 @@ def incident_ack(request: HttpRequest, number: int) -> HttpResponse:
 @staff_with(MANAGE)
 def incident_update(request: HttpRequest, number: int) -> HttpResponse:
     incident = _incident(number)
-    form = UpdateForm(request.POST)
+    form = UpdateForm(request.POST, prefix="update")
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -277,7 +282,7 @@ def incident_update(request: HttpRequest, number: int) -> HttpResponse:
 def incident_resolve(request: HttpRequest, number: int) -> HttpResponse:
     incident = _incident(number)
     links = list(IncidentTicket.objects.filter(incident=incident).select_related("ticket"))
-    form = ResolveForm(request.POST, links=links)
+    form = ResolveForm(request.POST, prefix="resolve", links=links)
     if form.is_valid():
         d = form.cleaned_data
         try:
