@@ -28,14 +28,16 @@ def test_an_agent_declares_links_thirty_tickets_tells_everyone_and_resolves(
     spinning = [
         make_ticket(
             ContactFactory(name=f"Patient Spinner {n}", email=f"spin{n}@example.org"),
-            subject="Visit room spinning forever", team=team,
+            subject="Visit room spinning forever",
+            team=team,
         )  # fmt: skip
         for n in range(20)
     ]
     frozen = [
         make_ticket(
             ContactFactory(name=f"Patient Frozen {n}", email=f"frozen{n}@example.org"),
-            subject="Camera frozen in the visit room", team=team,
+            subject="Camera frozen in the visit room",
+            team=team,
         )  # fmt: skip
         for n in range(10)
     ]
@@ -98,12 +100,16 @@ def test_an_agent_declares_links_thirty_tickets_tells_everyone_and_resolves(
     screen.shoot("incident-page")
 
     kept = spinning[3]
-    page.get_by_role("textbox", name="Resolution").fill("Rooms start again; thank you for your patience.")
+    page.get_by_role("textbox", name="Resolution").fill(
+        "Rooms start again; thank you for your patience."
+    )
     page.get_by_label(f"{kept.ref} · {kept.subject}").check()
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Resolve incident").click()
     expect(page.get_by_role("status").first).to_contain_text("1 kept open")
-    statuses = dict(Ticket.objects.filter(pk__in=[t.pk for t in everyone]).values_list("pk", "status"))
+    statuses = dict(
+        Ticket.objects.filter(pk__in=[t.pk for t in everyone]).values_list("pk", "status")
+    )
     assert statuses.pop(kept.pk) == Status.OPEN
     assert set(statuses.values()) == {Status.SOLVED}
     screen.goto("/agent/incidents/")

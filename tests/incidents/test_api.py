@@ -27,7 +27,9 @@ def _call(client: Client, secret: str, method: str, path: str, body: object = No
     )
 
 
-def test_an_integration_declares_links_tells_and_resolves(clock, django_capture_on_commit_callbacks):
+def test_an_integration_declares_links_tells_and_resolves(
+    clock, django_capture_on_commit_callbacks
+):
     lead = supervisor()
     service = Service.objects.create(name="Scheduling")
     Component.objects.create(
@@ -38,9 +40,11 @@ def test_an_integration_declares_links_tells_and_resolves(clock, django_capture_
 
     refused = _call(client, secret, "post", "/incidents", {"title": "", "severity": 7})
     assert refused.status_code == 422
-    fields = {e["field"] for e in refused.json()["errors"]} if isinstance(
-        refused.json()["errors"], list
-    ) else set(refused.json()["errors"])
+    fields = (
+        {e["field"] for e in refused.json()["errors"]}
+        if isinstance(refused.json()["errors"], list)
+        else set(refused.json()["errors"])
+    )
     assert {"title", "severity"} <= fields
     unknown = _call(
         client, secret, "post", "/incidents",

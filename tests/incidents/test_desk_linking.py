@@ -116,7 +116,9 @@ def test_one_notified_update_replies_on_every_linked_ticket_once_even_when_retri
     assert update_fanout(update_id=update.pk, batch=2) == 0  # a retried job tells nobody twice
     assert replies.count() == 7
 
-    quiet = incident_update_post(incident=incident, actor=agent, body="Internal only.", public=False)
+    quiet = incident_update_post(
+        incident=incident, actor=agent, body="Internal only.", public=False
+    )
     assert update_fanout(update_id=quiet.pk) == 0
     assert not UpdateDelivery.objects.filter(update=quiet).exists()
 
@@ -193,7 +195,9 @@ def test_the_rule_opens_one_sev2_incident_for_many_tickets_with_one_symptom(cloc
     assert len(opened) == 1
     incident = opened[0]
     assert (incident.severity, incident.source) == (2, Source.RULE)
-    linked = set(IncidentTicket.objects.filter(incident=incident).values_list("ticket_id", flat=True))
+    linked = set(
+        IncidentTicket.objects.filter(incident=incident).values_list("ticket_id", flat=True)
+    )
     assert linked == {t.pk for t in recent[:4]} | {recent[-1].pk}
     assert not linked & {t.pk for t in old}
 

@@ -53,7 +53,11 @@ def test_an_agent_declares_and_the_page_counts_the_targets_down(clock):
     incident = Incident.objects.get()
     assert answer.status_code == 302
     assert answer["Location"] == f"/agent/incidents/{incident.number}/"
-    assert (incident.severity, incident.symptom, incident.commander) == (1, "spinner connect", agent)
+    assert (incident.severity, incident.symptom, incident.commander) == (
+        1,
+        "spinner connect",
+        agent,
+    )
     rooms.refresh_from_db()
     assert rooms.state == ComponentState.MAJOR_OUTAGE
 
@@ -92,7 +96,7 @@ def test_the_queue_selection_and_the_ticket_page_link_tickets(clock):
     )
     assert answer["Location"] == f"/agent/tickets/{tickets[2].pk}/"
     page = client.get(answer["Location"]).content.decode()
-    assert f"Part of <a href=\"/agent/incidents/{incident.number}/\">INC-{incident.number}" in page
+    assert f'Part of <a href="/agent/incidents/{incident.number}/">INC-{incident.number}' in page
 
     bad = client.post("/agent/incidents/link/", {"ticket": tickets[0].pk, "incident": "nope"})
     assert bad.status_code == 302

@@ -2304,7 +2304,6 @@ API_MATRIX += [
 ]
 
 
-
 # -- incidents: everyone who works tickets sees, declares and works incidents (acknowledge,
 # updates, linking, resolving); support leads and administrators keep the severity targets
 def _incident(w: World) -> int:
@@ -2398,6 +2397,7 @@ API_MATRIX += [
         INCIDENT_API_POST,
     ),
 ]
+
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "path", "method", "expected"), MATRIX, ids=[m[0] for m in MATRIX])

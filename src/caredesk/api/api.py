@@ -23,8 +23,8 @@ from caredesk.api.contracts import router as contracts_router
 from caredesk.api.devices import router as devices_router
 from caredesk.api.directory import router as directory_router
 from caredesk.api.feedback import router as feedback_router
-from caredesk.api.integrations import router as integrations_router
 from caredesk.api.incidents import router as incidents_router
+from caredesk.api.integrations import router as integrations_router
 from caredesk.api.knowledge import router as knowledge_router
 from caredesk.api.merge import router as merge_router
 from caredesk.api.oncall import router as oncall_router

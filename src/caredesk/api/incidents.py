@@ -185,8 +185,14 @@ def _detail(i: Incident) -> dict[str, Any]:
         "ticket_ids": ids,
         "updates": [
             {
-                "id": u.pk, "at": u.at, "state": u.state, "body": u.body, "public": u.public,
-                "notify": u.notify, "sent_count": u.sent_count, "sent_at": u.sent_at,
+                "id": u.pk,
+                "at": u.at,
+                "state": u.state,
+                "body": u.body,
+                "public": u.public,
+                "notify": u.notify,
+                "sent_count": u.sent_count,
+                "sent_at": u.sent_at,
                 "author": _person(u.author),
             }  # fmt: skip
             for u in updates
@@ -214,7 +220,7 @@ def incident_list(request: HttpRequest, q: Query[IncidentQuery]) -> list[dict[st
         qs = qs.filter(state=IncidentState.RESOLVED).order_by("-resolved_at")
     else:
         qs = qs.order_by("resolved_at", "-started_at")  # open ones (no resolved_at) first
-    return [_out(i, i.linked) for i in qs[:MAX_LIST]]  # type: ignore[attr-defined]
+    return [_out(i, i.linked) for i in qs[:MAX_LIST]]
 
 
 @router.get(
@@ -280,9 +286,7 @@ def incident_create(request: HttpRequest, payload: DeclareIn) -> Status[dict[str
     summary="Post an update; with notify, every linked requester gets it as a public reply",
     openapi_extra=documented(400, 401, 403, 404, 409, 413, 422),
 )
-def incident_update(
-    request: HttpRequest, number: int, payload: UpdateIn
-) -> Status[dict[str, Any]]:
+def incident_update(request: HttpRequest, number: int, payload: UpdateIn) -> Status[dict[str, Any]]:
     actor = _require(request, "incidents.manage_incident")
     incident = _incident(number)
     if payload.notify and not payload.public:
@@ -298,8 +302,14 @@ def incident_update(
     return Status(
         201,
         {
-            "id": u.pk, "at": u.at, "state": u.state, "body": u.body, "public": u.public,
-            "notify": u.notify, "sent_count": u.sent_count, "sent_at": u.sent_at,
+            "id": u.pk,
+            "at": u.at,
+            "state": u.state,
+            "body": u.body,
+            "public": u.public,
+            "notify": u.notify,
+            "sent_count": u.sent_count,
+            "sent_at": u.sent_at,
             "author": _person(actor),
         },  # fmt: skip
     )

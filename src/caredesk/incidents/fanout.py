@@ -28,7 +28,7 @@ from caredesk.tickets.models import MessageKind, Status, Ticket
 from caredesk.tickets.services import Body, message_add, ticket_update
 
 log = logging.getLogger(__name__)
-BATCH = 100
+BATCH = 50
 
 
 def reply_text(incident: Incident, update: IncidentUpdate) -> str:
@@ -64,6 +64,26 @@ def _tell_one(update: IncidentUpdate, link: IncidentTicket, text: str) -> bool:
     return solve
 
 
+def _deliver(update: IncidentUpdate, link: IncidentTicket, text: str) -> int:
+    """Record the ticket told, then tell it (a refusal is logged; the row stays so a retry does
+    not try again)."""
+    delivery = UpdateDelivery.objects.create(
+        update=update, ticket_id=link.ticket_id, at=clock.now()
+    )
+    try:
+        with transaction.atomic():
+            solved = _tell_one(update, link, text)
+    except DomainError as exc:  # the ticket refuses (e.g. closed meanwhile)
+        log.warning(
+            "incident update %s: ticket %s not told (%s)",
+            update.pk, link.ticket_id, type(exc).__name__,
+        )  # fmt: skip
+        solved = False
+    if solved:
+        UpdateDelivery.objects.filter(pk=delivery.pk).update(solved=True)
+    return 1
+
+
 def update_fanout(*, update_id: int, batch: int = BATCH) -> int:
     """Tell every linked ticket not yet told of the update; returns how many were told now."""
     update = (
@@ -84,28 +104,15 @@ def update_fanout(*, update_id: int, batch: int = BATCH) -> int:
         )
         if not links:
             break
-        for link in links:
-            try:
-                with transaction.atomic():
-                    delivery = UpdateDelivery.objects.create(
-                        update=update, ticket_id=link.ticket_id, at=clock.now()
-                    )
-                    try:
-                        with transaction.atomic():
-                            solved = _tell_one(update, link, text)
-                    except DomainError as exc:  # the ticket refuses (e.g. closed meanwhile)
-                        log.warning(
-                            "incident update %s: ticket %s not told (%s)",
-                            update.pk, link.ticket_id, type(exc).__name__,
-                        )  # fmt: skip
-                        solved = False
-                    if solved:
-                        UpdateDelivery.objects.filter(pk=delivery.pk).update(solved=True)
-            except IntegrityError:  # another run told it first
-                continue
-            told_now += 1
-        count = UpdateDelivery.objects.filter(update=update).count()
-        IncidentUpdate.objects.filter(pk=update.pk).update(sent_count=count)
+        with transaction.atomic():  # one commit a batch; each ticket on its own savepoint
+            for link in links:
+                try:
+                    with transaction.atomic():
+                        told_now += _deliver(update, link, text)
+                except IntegrityError:  # another run told it first
+                    continue
+            count = UpdateDelivery.objects.filter(update=update).count()
+            IncidentUpdate.objects.filter(pk=update.pk).update(sent_count=count)
     IncidentUpdate.objects.filter(pk=update.pk, sent_at__isnull=True).update(sent_at=clock.now())
     return told_now
 

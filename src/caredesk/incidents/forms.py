@@ -100,7 +100,9 @@ class UpdateForm(forms.Form):
         choices=[c for c in IncidentState.choices if c[0] != IncidentState.RESOLVED],
         label="State",
     )
-    body = forms.CharField(max_length=5000, label="Update", widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        max_length=5000, label="Update", widget=forms.Textarea(attrs={"rows": 4})
+    )
     public = forms.BooleanField(required=False, initial=True, label="Public (status page)")
     notify = forms.BooleanField(
         required=False, label="Tell every linked requester (a public reply on each ticket)"

@@ -102,8 +102,12 @@ def tickets_link(
         events.record(
             *[
                 events.happened(
-                    t, EventKind.INCIDENT, actor, incident=incident.number,
-                    title=incident.title, action="linked",
+                    t,
+                    EventKind.INCIDENT,
+                    actor,
+                    incident=incident.number,
+                    title=incident.title,
+                    action="linked",
                 )  # fmt: skip
                 for t in new
             ]
@@ -120,8 +124,12 @@ def ticket_unlink(*, incident: Incident, ticket: Ticket, actor: User) -> bool:
         if removed:
             events.record(
                 events.happened(
-                    ticket, EventKind.INCIDENT, actor, incident=incident.number,
-                    title=incident.title, action="unlinked",
+                    ticket,
+                    EventKind.INCIDENT,
+                    actor,
+                    incident=incident.number,
+                    title=incident.title,
+                    action="unlinked",
                 )  # fmt: skip
             )
     return bool(removed)
@@ -184,9 +192,7 @@ def _link_selection(*, ticket_ids: Sequence[int], into: int, actor: User) -> lis
         )
     incident = Incident.objects.filter(number=into).first()
     if incident is None:
-        raise ValidationFailed(
-            "Nothing was linked.", errors={"incident": ["No such incident."]}
-        )
+        raise ValidationFailed("Nothing was linked.", errors={"incident": ["No such incident."]})
     return tickets_link(incident=incident, ticket_ids=ticket_ids, actor=actor, limit=MAX_BULK)
 
 

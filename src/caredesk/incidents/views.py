@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.contrib import messages as flash
 from django.db.models import Count
@@ -125,14 +124,22 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     targets = {t.severity: t for t in SeverityTarget.objects.all()}
     now = clock.now()
     rows = [
-        {"incident": i, "age": span(now - i.started_at), "clocks": clocks_of(i, targets.get(i.severity))}
+        {
+            "incident": i,
+            "age": span(now - i.started_at),
+            "clocks": clocks_of(i, targets.get(i.severity)),
+        }
         for i in open_
     ]
     acks = [i.acknowledged_at - i.started_at for i in recent if i.acknowledged_at]
     fixes = [i.resolved_at - i.started_at for i in recent if i.resolved_at]
     context = {
         "rows": rows,
-        "recent": [{"incident": i, "took": span(i.resolved_at - i.started_at)} for i in recent if i.resolved_at],
+        "recent": [
+            {"incident": i, "took": span(i.resolved_at - i.started_at)}
+            for i in recent
+            if i.resolved_at
+        ],
         "mtta": _mean(acks),
         "mttr": _mean(fixes),
     }
@@ -206,9 +213,7 @@ def _detail(
         "clocks": clocks_of(incident, services.target_for(incident.severity)),
         "updates": list(incident.updates.select_related("author").order_by("-at", "-id")),
         "affected": list(
-            IncidentComponent.objects.filter(incident=incident).select_related(
-                "component__service"
-            )
+            IncidentComponent.objects.filter(incident=incident).select_related("component__service")
         ),
         "organizations": list(incident.organizations.order_by("name")),
         "links": links,

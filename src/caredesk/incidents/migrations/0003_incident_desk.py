@@ -5,25 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0002_shipped_targets'),
-        ('tickets', '0020_incident_events'),
+        ("incidents", "0002_shipped_targets"),
+        ("tickets", "0020_incident_events"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='UpdateDelivery',
+            name="UpdateDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('solved', models.BooleanField(default=False)),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.ticket')),
-                ('update', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='incidents.incidentupdate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("solved", models.BooleanField(default=False)),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tickets.ticket",
+                    ),
+                ),
+                (
+                    "update",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="incidents.incidentupdate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['update_id', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('update', 'ticket'), name='incidents_told_once')],
+                "ordering": ["update_id", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("update", "ticket"), name="incidents_told_once")
+                ],
             },
         ),
     ]

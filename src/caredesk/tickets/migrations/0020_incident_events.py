@@ -4,15 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0019_rma_events'),
+        ("tickets", "0019_rma_events"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ticketevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('field_changed', 'Field changed'), ('status_changed', 'Status changed'), ('assigned', 'Assigned'), ('message_added', 'Message added'), ('follower_added', 'Follower added'), ('tags_changed', 'Tags changed'), ('sla_warning', 'SLA warning'), ('sla_breached', 'SLA breached'), ('escalated', 'Escalated'), ('rule_applied', 'Rule applied'), ('notified', 'Notified'), ('paged', 'Paged on call'), ('page_acknowledged', 'Page acknowledged'), ('tracker_linked', 'Tracker issue'), ('webhook_queued', 'Webhook queued'), ('woke', 'Released from queue'), ('phi_unmasked', 'Health information shown (break the glass)'), ('safety.flagged', 'Safety finding'), ('safety.marked', 'Safety marked'), ('safety.cleared', 'Safety cleared'), ('safety.reviewed', 'Safety reviewed'), ('merged_into', 'Merged into another ticket'), ('merged_in', 'Another ticket merged in'), ('cc_added', 'CC added'), ('cc_removed', 'CC removed'), ('task.opened', 'Task opened'), ('task.finished', 'Task finished'), ('checklist.changed', 'Checklist changed'), ('checklist.ticked', 'Checklist item ticked'), ('rma', 'RMA'), ('incident', 'Incident')], max_length=24),
+            model_name="ticketevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("field_changed", "Field changed"),
+                    ("status_changed", "Status changed"),
+                    ("assigned", "Assigned"),
+                    ("message_added", "Message added"),
+                    ("follower_added", "Follower added"),
+                    ("tags_changed", "Tags changed"),
+                    ("sla_warning", "SLA warning"),
+                    ("sla_breached", "SLA breached"),
+                    ("escalated", "Escalated"),
+                    ("rule_applied", "Rule applied"),
+                    ("notified", "Notified"),
+                    ("paged", "Paged on call"),
+                    ("page_acknowledged", "Page acknowledged"),
+                    ("tracker_linked", "Tracker issue"),
+                    ("webhook_queued", "Webhook queued"),
+                    ("woke", "Released from queue"),
+                    ("phi_unmasked", "Health information shown (break the glass)"),
+                    ("safety.flagged", "Safety finding"),
+                    ("safety.marked", "Safety marked"),
+                    ("safety.cleared", "Safety cleared"),
+                    ("safety.reviewed", "Safety reviewed"),
+                    ("merged_into", "Merged into another ticket"),
+                    ("merged_in", "Another ticket merged in"),
+                    ("cc_added", "CC added"),
+                    ("cc_removed", "CC removed"),
+                    ("task.opened", "Task opened"),
+                    ("task.finished", "Task finished"),
+                    ("checklist.changed", "Checklist changed"),
+                    ("checklist.ticked", "Checklist item ticked"),
+                    ("rma", "RMA"),
+                    ("incident", "Incident"),
+                ],
+                max_length=24,
+            ),
         ),
     ]
