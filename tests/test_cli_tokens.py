@@ -53,7 +53,7 @@ def test_without_scopes_a_token_gets_what_the_role_allows_for_90_days(capsys, cl
     token = ApiToken.objects.get(user=agent)
     assert token.scopes == [
         "tickets:read", "tickets:write", "contacts", "oncall", "complaints", "devices",
-        "knowledge", "quality", "training"
+        "knowledge", "quality", "training", "incidents"
     ]  # fmt: skip
     assert token.expires_at == clock.current + timedelta(days=90)
 

@@ -397,6 +397,11 @@ ANYMAIL = env.json("ANYMAIL", default={})
 # for a device problem, the questions triage needs answered.
 CAREDESK_ACKNOWLEDGE = env.bool("CAREDESK_ACKNOWLEDGE", default=True)
 
+# Incidents opened by a rule: this many tickets whose subjects share a symptom, within this many
+# minutes, open a Sev 2 incident (the worker checks every minute).
+CAREDESK_INCIDENT_RULE_TICKETS = env.int("CAREDESK_INCIDENT_RULE_TICKETS", default=10)
+CAREDESK_INCIDENT_RULE_MINUTES = env.int("CAREDESK_INCIDENT_RULE_MINUTES", default=15)
+
 # Background jobs: Huey behind caredesk.core.tasks. Embedded: SQLite file; scale-out: Redis.
 REDIS_URL = env.str("REDIS_URL", default="")
 # Every key CareDesk writes to Redis starts with this, so several installations (or test runs)

@@ -14,10 +14,18 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from caredesk.core.outbox import outbox_deliver
 from caredesk.core.tasks import deliver_outbox_task
+from caredesk.incidents.tasks import incident_fanout_task, symptom_sweep_task
 from caredesk.oncall.tasks import page_escalate_task
 from caredesk.sla.tasks import sla_recompute_task, sla_tick_task
 
-__all__ = ["deliver_outbox_task", "page_escalate_task", "sla_recompute_task", "sla_tick_task"]
+__all__ = [
+    "deliver_outbox_task",
+    "incident_fanout_task",
+    "page_escalate_task",
+    "sla_recompute_task",
+    "sla_tick_task",
+    "symptom_sweep_task",
+]
 
 SLA_SUBTICKS = (20, 40)  # seconds after each minute's tick: warnings fire within 20 s
 
@@ -52,6 +60,14 @@ def pages_escalate_task() -> int:
     from caredesk.oncall.services import pages_escalate_due
 
     return pages_escalate_due()
+
+
+@db_periodic_task(crontab(minute="*"))
+def incidents_symptom_task() -> int:
+    """Many tickets with one symptom in a short window open a Sev 2 incident (once)."""
+    from caredesk.incidents.symptoms import symptom_sweep
+
+    return len(symptom_sweep())
 
 
 @db_periodic_task(crontab(day_of_week="1", hour="2", minute="15"))

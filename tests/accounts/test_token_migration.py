@@ -42,9 +42,9 @@ def test_existing_tokens_get_the_scopes_of_their_owners_role_and_keep_working():
     own_scopes.widen_existing(apps, None)  # the on-call and complaint scopes came later
     for who, (token, _secret) in tokens.items():
         token.refresh_from_db()
-        # the devices, knowledge, quality and training operations are newer and never took a
-        # ticket scope: not given to old tokens
-        newer = ("devices", "knowledge", "quality", "training")
+        # the devices, knowledge, quality, training and incidents operations are newer and
+        # never took a ticket scope: not given to old tokens
+        newer = ("devices", "knowledge", "quality", "training", "incidents")
         expected = [s for s in scopes_allowed(owners[who]) if s not in newer]
         assert token.scopes == expected, who
         assert token.expires_at is None and token.organization is None, who

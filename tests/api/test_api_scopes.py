@@ -18,6 +18,7 @@ from caredesk.accounts.scopes import (
     COMPLAINTS,
     CONTACTS,
     DEVICES,
+    INCIDENTS,
     KNOWLEDGE,
     ONCALL,
     QUALITY,
@@ -105,6 +106,7 @@ REPRESENTATIVE = [
     (COMPLAINTS, "get", "/complaints", None),
     (DEVICES, "get", "/assets", None),
     (QUALITY, "get", "/qa/reviews", None),
+    (INCIDENTS, "get", "/incidents", None),
     (AUDIT_READ, "get", "/audit", None),
     (ADMIN, "patch", "/sla/policies/{policy}", {"active": True}),
     (ADMIN, "post", "/rules/simulate", {"ticket": {"subject": "Cannot connect"}}),
@@ -180,20 +182,23 @@ def test_a_session_has_every_scope_of_its_user(world):
             ROLE_AGENT,
             [
                 *(TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES),
-                *(KNOWLEDGE, QUALITY, TRAINING),
+                *(KNOWLEDGE, QUALITY, TRAINING, INCIDENTS),
             ],
         ),
         (
             ROLE_SUPERVISOR,
             [
                 *(TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, COMPLAINTS, DEVICES),
-                *(KNOWLEDGE, QUALITY, TRAINING, ADMIN),
+                *(KNOWLEDGE, QUALITY, TRAINING, INCIDENTS, ADMIN),
             ],
         ),
         # administrators configure the desk; complaint files are not theirs to read
         (
             ROLE_ADMIN,
-            [TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, DEVICES, KNOWLEDGE, TRAINING, ADMIN],
+            [
+                *(TICKETS_READ, TICKETS_WRITE, CONTACTS, ONCALL, DEVICES, KNOWLEDGE, TRAINING),
+                *(INCIDENTS, ADMIN),
+            ],
         ),
         (ROLE_COMPLIANCE, [AUDIT_READ]),
     ],

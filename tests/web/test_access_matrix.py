@@ -2324,6 +2324,102 @@ def for_every_role(world: World, check: Any) -> None:
     assert not failures, "\n".join(failures)
 
 
+# -- incidents: everyone who works tickets sees, declares and works incidents (acknowledge,
+# updates, linking, resolving); support leads and administrators keep the severity targets
+def _incident(w: World) -> int:
+    from caredesk.incidents.models import Incident
+    from caredesk.incidents.services import incident_declare
+
+    found = Incident.objects.filter(title="Matrix outage").first()
+    found = found or incident_declare(title="Matrix outage", severity=2, actor=w.users["admin"])
+    return found.number
+
+
+INCIDENT_WORKERS = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK}
+
+
+def INCIDENT_WORKERS_ANSWER(status: int) -> dict[str, Any]:  # noqa: N802 - reads like the constants
+    return {**INCIDENT_WORKERS, **dict.fromkeys(STAFF_OK, status)}
+
+
+MATRIX += [
+    ("incidents:list", lambda w: "/agent/incidents/", "get", INCIDENT_WORKERS),
+    ("incidents:declare", lambda w: "/agent/incidents/declare/", "get", INCIDENT_WORKERS),
+    (
+        "incidents:targets",
+        lambda w: "/agent/incidents/targets/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    # an empty selection goes back to the queue with a message
+    (
+        "incidents:selection-link",
+        lambda w: "/agent/incidents/link/",
+        "post",
+        INCIDENT_WORKERS_ANSWER(302),
+    ),
+    ("incidents:detail", lambda w: f"/agent/incidents/{_incident(w)}/", "get", INCIDENT_WORKERS),
+    (
+        "incidents:clocks",
+        lambda w: f"/agent/incidents/{_incident(w)}/clocks/",
+        "get",
+        INCIDENT_WORKERS,
+    ),
+    (
+        "incidents:acknowledge",
+        lambda w: f"/agent/incidents/{_incident(w)}/acknowledge/",
+        "post",
+        INCIDENT_WORKERS_ANSWER(302),
+    ),
+    # an empty update is refused with its fields' messages
+    (
+        "incidents:update",
+        lambda w: f"/agent/incidents/{_incident(w)}/updates/",
+        "post",
+        INCIDENT_WORKERS_ANSWER(422),
+    ),
+    (
+        "incidents:link",
+        lambda w: f"/agent/incidents/{_incident(w)}/link/",
+        "post",
+        INCIDENT_WORKERS_ANSWER(422),
+    ),
+    (
+        "incidents:resolve",
+        lambda w: f"/agent/incidents/{_incident(w)}/resolve/",
+        "post",
+        INCIDENT_WORKERS_ANSWER(302),
+    ),
+]
+# the incidents scope is staff's; a body that is not an incident's is refused field by field
+INCIDENT_API = {**API_NOT_PORTAL, **API_STAFF}
+INCIDENT_API_POST = {**API_NOT_PORTAL, **dict.fromkeys(API_STAFF, 422)}
+API_MATRIX += [
+    ("incident list", lambda w: f"{API}/incidents", "get", INCIDENT_API),
+    ("incident get", lambda w: f"{API}/incidents/{_incident(w)}", "get", INCIDENT_API),
+    ("incident declare", lambda w: f"{API}/incidents", "post", INCIDENT_API_POST),
+    (
+        "incident update",
+        lambda w: f"{API}/incidents/{_incident(w)}/updates",
+        "post",
+        INCIDENT_API_POST,
+    ),
+    (
+        "incident link",
+        lambda w: f"{API}/incidents/{_incident(w)}/tickets",
+        "post",
+        INCIDENT_API_POST,
+    ),
+    (
+        "incident resolve",
+        lambda w: f"{API}/incidents/{_incident(w)}/resolve",
+        "post",
+        INCIDENT_API_POST,
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "path", "method", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
 def test_screen_access(world, name, path, method, expected):
     def check(role: str) -> None:
@@ -2540,6 +2636,12 @@ API_AUTHZ = {
     ("POST", "/api/v1/knowledge/articles/{article_id}/submit"): "API_MATRIX; tests/knowledge",
     ("POST", "/api/v1/knowledge/articles/{article_id}/publish"): "API_MATRIX; tests/knowledge",
     ("GET", "/api/v1/knowledge/top"): "API_MATRIX knowledge top",
+    ("GET", "/api/v1/incidents"): "API_MATRIX incident list",
+    ("GET", "/api/v1/incidents/{number}"): "API_MATRIX incident get; tests/incidents/test_api.py",
+    ("POST", "/api/v1/incidents"): "API_MATRIX incident declare; tests/incidents/test_api.py",
+    ("POST", "/api/v1/incidents/{number}/updates"): "API_MATRIX incident update",
+    ("POST", "/api/v1/incidents/{number}/tickets"): "API_MATRIX incident link",
+    ("POST", "/api/v1/incidents/{number}/resolve"): "API_MATRIX incident resolve",
 }
 
 

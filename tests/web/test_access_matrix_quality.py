@@ -57,6 +57,8 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     "complaints:export": OK,
     "complaints:decision": 422,  # allowed: an empty decision is refused for its fields
     "complaints:export-one": OK,
+    # the severity targets are kept by support leads and administrators
+    "incidents:targets": FORBIDDEN,
     # the desk's custom statuses are kept by support leads and administrators
     "desk:statuses": FORBIDDEN,
     "desk:status-new": FORBIDDEN,

@@ -125,6 +125,15 @@ TRAINING_MANAGE = [*TRAINING_OWN, "training.manage_training"]
 FEEDBACK_OWN = ["feedback.view_survey", "feedback.follow_up_survey"]
 FEEDBACK_ALL = [*FEEDBACK_OWN, "feedback.view_all_feedback"]
 FEEDBACK_SETUP = ["feedback.view_feedbacksettings", "feedback.change_feedbacksettings"]
+# incidents: everyone who works tickets sees incidents, declares one, links tickets, posts
+# updates and resolves (any of them may be the commander); support leads and administrators
+# also keep the severity targets, components, monitors and maintenance
+INCIDENTS_WORK = [
+    "incidents.view_incident",
+    "incidents.declare_incident",
+    "incidents.manage_incident",
+]
+INCIDENTS_STATUS = [*INCIDENTS_WORK, "incidents.manage_status"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -144,6 +153,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *QA_RECEIVE,
         *TRAINING_OWN,
         *FEEDBACK_OWN,
+        *INCIDENTS_WORK,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -187,6 +197,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *QA_REVIEW,
         *TRAINING_MANAGE,
         *FEEDBACK_ALL,
+        *INCIDENTS_STATUS,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -209,6 +220,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *QA_REVIEW,
         *TRAINING_OWN,
         *FEEDBACK_ALL,
+        *INCIDENTS_WORK,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -294,6 +306,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *TRAINING_MANAGE,
         *FEEDBACK_ALL,
         *FEEDBACK_SETUP,
+        *INCIDENTS_STATUS,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too

@@ -24,6 +24,7 @@ DEVICES = "devices"
 KNOWLEDGE = "knowledge"
 QUALITY = "quality"
 TRAINING = "training"
+INCIDENTS = "incidents"
 ADMIN = "admin"
 
 # Personal tokens expire; this many days unless their owner chooses (up to the maximum).
@@ -125,6 +126,13 @@ SCOPES: dict[str, Scope] = {
             "sign off shadowing and approve held replies where certified; training managers "
             "read everyone's certifications and grant them.",
             ("training.view_skill",),
+        ),
+        Scope(
+            INCIDENTS,
+            "Incidents",
+            "List and read incidents; declare them, post updates (told to the linked "
+            "requesters), link tickets and resolve them where the owner's role allows.",
+            ("incidents.view_incident",),
         ),
         Scope(
             AUDIT_READ,

@@ -23,6 +23,7 @@ from caredesk.api.contracts import router as contracts_router
 from caredesk.api.devices import router as devices_router
 from caredesk.api.directory import router as directory_router
 from caredesk.api.feedback import router as feedback_router
+from caredesk.api.incidents import router as incidents_router
 from caredesk.api.integrations import router as integrations_router
 from caredesk.api.knowledge import router as knowledge_router
 from caredesk.api.merge import router as merge_router
@@ -122,6 +123,7 @@ api.add_router("/", rmas_router)
 api.add_router("/", search_router)
 api.add_router("/", knowledge_router)
 api.add_router("/", feedback_router)
+api.add_router("/", incidents_router)
 
 
 @api.get(

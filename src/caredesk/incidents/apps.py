@@ -6,3 +6,14 @@ class IncidentsConfig(AppConfig):
     label = "incidents"
     verbose_name = "Incidents and the status page"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # A page acknowledged anywhere (SMS reply, the signed link, the on-call screen) is the
+        # incident's acknowledgement; a public update with "notify" reaches the linked
+        # requesters through the worker; the desk's selection links tickets to an incident.
+        from caredesk.incidents import fanout, linking, services
+        from caredesk.oncall.services import ack_listener_register
+
+        ack_listener_register("incidents", services.page_acknowledged)
+        services.listener_register(fanout.on_timeline)
+        linking.register()

@@ -262,6 +262,25 @@ class IncidentTicket(models.Model):
         return f"{self.incident_id} gathers ticket {self.ticket_id}"
 
 
+class UpdateDelivery(models.Model):
+    """An update told to one linked ticket's requester (the worker's fan-out writes one row per
+    ticket with the reply, so a retried job skips the tickets already told)."""
+
+    update = models.ForeignKey(IncidentUpdate, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+    solved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["update_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["update", "ticket"], name="incidents_told_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"update {self.update_id} told ticket {self.ticket_id}"
+
+
 class Maintenance(models.Model):
     """Scheduled maintenance shown on the status page before and while it runs."""
 

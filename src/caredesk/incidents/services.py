@@ -213,6 +213,13 @@ def incident_acknowledge(*, incident: Incident, user: User, at: datetime | None 
     return bool(changed)
 
 
+def page_acknowledged(page: Page, user: User) -> None:
+    """The on-call app's acknowledgement listener: the incident that sent `page` is
+    acknowledged by whoever acknowledged the page, at that instant (time to acknowledge)."""
+    for incident in Incident.objects.filter(page_id=page.pk, acknowledged_at__isnull=True):
+        incident_acknowledge(incident=incident, user=user, at=page.acknowledged_at)
+
+
 def incident_update_post(
     *,
     incident: Incident,

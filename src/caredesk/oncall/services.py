@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from caredesk.core.errors import NotFound, ValidationFailed
 from caredesk.core.models import Notification, OutboxKind
 from caredesk.core.notify import notify, push
 from caredesk.core.outbox import outbox_add
+from caredesk.core.registries import Registry
 from caredesk.core.twilio import e164
 from caredesk.oncall import selectors
 from caredesk.oncall.models import (
@@ -285,6 +287,17 @@ def may_acknowledge(page: Page, user: User) -> bool:
     return PageNotification.objects.filter(page=page, user=user).exists()
 
 
+# Who hears that a page was acknowledged (the first time only), in the acknowledgement's
+# transaction, whichever way it came (the desk, the signed link, an SMS reply): the incidents
+# app records the incident's acknowledgement (`IncidentsConfig.ready()`).
+AckListener = Callable[[Page, User], None]
+ack_listeners: Registry[AckListener] = Registry("page acknowledgement listeners")
+
+
+def ack_listener_register(name: str, listener: AckListener) -> None:
+    ack_listeners.register(name, listener)
+
+
 def page_acknowledge(*, page: Page, user: User, via: str) -> Page:
     """Stop the escalation: `user` has it (from the desk, the link, or an SMS reply)."""
     now = clock.now()
@@ -309,6 +322,9 @@ def page_acknowledge(*, page: Page, user: User, via: str) -> Page:
                     seconds=round((now - page.created_at).total_seconds(), 1),
                 )
             )
+        if changed:
+            for listener in ack_listeners:
+                listener(page, user)
     return page
 
 

@@ -557,6 +557,7 @@ class EventKind(models.TextChoices):
     CHECKLIST_CHANGED = "checklist.changed", "Checklist changed"
     CHECKLIST_TICKED = "checklist.ticked", "Checklist item ticked"
     RMA = "rma", "RMA"
+    INCIDENT = "incident", "Incident"
 
 
 class TicketEvent(models.Model):
