@@ -125,6 +125,8 @@ TRAINING_MANAGE = [*TRAINING_OWN, "training.manage_training"]
 FEEDBACK_OWN = ["feedback.view_survey", "feedback.follow_up_survey"]
 FEEDBACK_ALL = [*FEEDBACK_OWN, "feedback.view_all_feedback"]
 FEEDBACK_SETUP = ["feedback.view_feedbacksettings", "feedback.change_feedbacksettings"]
+# the status page's set-up: services, components and their synthetic monitors (administrators)
+INCIDENTS_STATUS_SETUP = ["incidents.manage_status"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -211,6 +213,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *FEEDBACK_ALL,
     ],
     ROLE_ADMIN: [
+        *INCIDENTS_STATUS_SETUP,
         "tickets.view_ticket",
         "tickets.change_ticket",
         "tickets.add_ticket",
