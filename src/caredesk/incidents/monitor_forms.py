@@ -48,6 +48,11 @@ class MonitorForm(forms.ModelForm):  # type: ignore[type-arg]
             "allow_private": "May call private and loopback addresses (internal services only)",
             "enabled": "Enabled",
         }
+        help_texts = {
+            "allow_private": "",
+            "retries": "After this many failures an incident opens; after as many successes "
+            "it reports that checks pass again.",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
