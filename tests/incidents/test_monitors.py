@@ -387,3 +387,15 @@ def test_the_command_line_runs_due_monitors(clock, watched, capsys):
     make_monitor(make_component(), watched.url)
     assert main(["monitors", "run"]) == 0
     assert "1 monitor(s) checked; 0 enabled monitor(s) down" in capsys.readouterr().out
+
+
+def test_a_component_without_a_team_gets_its_incident_without_a_page(clock, watched):
+    component = make_component()
+    make_monitor(component, watched.url, retries=1, severity=1)
+    watched.failing(500)
+    monitors_run()
+    incident = Incident.objects.get()
+    assert (incident.severity, incident.page, incident.team) == (1, None, None)
+    assert not PageNotification.objects.exists()
+    component.refresh_from_db()
+    assert component.state == ComponentState.MAJOR_OUTAGE
