@@ -274,6 +274,34 @@ def cmd_retention_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_monitors_run(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.incidents.models import Monitor
+    from caredesk.incidents.monitors import monitors_run
+
+    ran = monitors_run()
+    down = Monitor.objects.filter(enabled=True, last_result="down").count()
+    print(f"{ran} monitor(s) checked; {down} enabled monitor(s) down")
+    return 0
+
+
+def _mail_parser(sub: Any) -> None:
+    mail = sub.add_parser("mail", help="incoming mail")
+    msub = mail.add_subparsers(dest="mail_command", required=True)
+    mi = msub.add_parser(
+        "ingest", help="take one raw message (for an MTA pipe); prints the outcome"
+    )
+    mi.add_argument("file", nargs="?", default="-", help="a .eml file, or - for standard input")
+    mi.set_defaults(func=cmd_mail_ingest)
+
+
+def _monitors_parser(sub: Any) -> None:
+    mon = sub.add_parser("monitors", help="synthetic monitors of the status page's components")
+    msub = mon.add_subparsers(dest="monitors_command", required=True)
+    mr = msub.add_parser("run", help="run the monitors whose check is due, once, now")
+    mr.set_defaults(func=cmd_monitors_run)
+
+
 def _retention_parser(sub: Any) -> None:
     retention = sub.add_parser("retention", help="record retention and purge")
     rsub = retention.add_subparsers(dest="retention_command", required=True)
@@ -813,16 +841,11 @@ def parser() -> argparse.ArgumentParser:
     di.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
     di.set_defaults(func=cmd_devices_import)
     _retention_parser(sub)
+    _monitors_parser(sub)
     _keys_parser(sub)
     _search_parser(sub)
     _qa_parser(sub)
-    mail = sub.add_parser("mail", help="incoming mail")
-    msub = mail.add_subparsers(dest="mail_command", required=True)
-    mi = msub.add_parser(
-        "ingest", help="take one raw message (for an MTA pipe); prints the outcome"
-    )
-    mi.add_argument("file", nargs="?", default="-", help="a .eml file, or - for standard input")
-    mi.set_defaults(func=cmd_mail_ingest)
+    _mail_parser(sub)
     _audit_parser(sub)
     _outbox_parser(sub)
     m = sub.add_parser("migrate", help="apply database migrations")

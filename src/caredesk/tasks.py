@@ -15,12 +15,14 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from caredesk.core.outbox import outbox_deliver
 from caredesk.core.tasks import deliver_outbox_task
 from caredesk.incidents.tasks import incident_fanout_task, symptom_sweep_task
+from caredesk.incidents.monitor_tasks import monitors_run_task
 from caredesk.oncall.tasks import page_escalate_task
 from caredesk.sla.tasks import sla_recompute_task, sla_tick_task
 
 __all__ = [
     "deliver_outbox_task",
     "incident_fanout_task",
+    "monitors_run_task",
     "page_escalate_task",
     "sla_recompute_task",
     "sla_tick_task",
@@ -68,6 +70,14 @@ def incidents_symptom_task() -> int:
     from caredesk.incidents.symptoms import symptom_sweep
 
     return len(symptom_sweep())
+
+
+@db_periodic_task(crontab(minute="*"))
+def monitors_check_task() -> int:
+    """Synthetic monitors whose next check is due run (each claimed once), a few at a time."""
+    from caredesk.incidents.monitors import monitors_run
+
+    return monitors_run()
 
 
 @db_periodic_task(crontab(day_of_week="1", hour="2", minute="15"))

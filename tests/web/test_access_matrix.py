@@ -2213,6 +2213,104 @@ API_MATRIX += [
 ]
 
 
+# -- synthetic monitors, services and components: administrators (incidents.manage_status) ----
+
+
+def _monitor(w: World) -> int:
+    """A component and its monitor (made on first use); the monitor's address is internal and
+    not allowed, so running it is refused by the guard without connecting anywhere."""
+    from caredesk.core import clock
+    from caredesk.incidents.models import Component, Monitor, Service
+
+    monitor = Monitor.objects.first()
+    if monitor is None:
+        service, _ = Service.objects.get_or_create(name="Matrix video visits")
+        component = Component.objects.create(
+            service=service, name="Matrix rooms", slug="matrix-rooms",
+            state_since=clock.now(), created_at=clock.now(),
+        )  # fmt: skip
+        monitor = Monitor.objects.create(
+            name="Matrix rooms health", component=component, url="http://10.0.0.1/health",
+            created_at=clock.now(), next_check_at=clock.now(),
+        )  # fmt: skip
+    return monitor.pk
+
+
+def _component(w: World) -> int:
+    from caredesk.incidents.models import Monitor
+
+    return Monitor.objects.get(pk=_monitor(w)).component_id
+
+
+def _service(w: World) -> int:
+    from caredesk.incidents.models import Component
+
+    return Component.objects.get(pk=_component(w)).service_id
+
+
+STATUS_SETUP = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_FORBIDDEN}
+MON = "/agent/incidents/monitors"
+MATRIX += [
+    ("incidents:monitors", lambda w: f"{MON}/", "get", {**STATUS_SETUP, "admin": OK}),
+    (
+        "incidents:monitor-new",  # an empty form: refused with its fields' messages
+        lambda w: (_monitor(w), f"{MON}/new/")[1],
+        "post",
+        {**STATUS_SETUP, "admin": 422},
+    ),
+    (
+        "incidents:monitors-run",
+        lambda w: (_monitor(w), f"{MON}/run/")[1],
+        "post",
+        {**STATUS_SETUP, "admin": 302},
+    ),
+    ("incidents:monitor", lambda w: f"{MON}/{_monitor(w)}/", "get", {**STATUS_SETUP, "admin": OK}),
+    (
+        "incidents:monitor-edit",
+        lambda w: f"{MON}/{_monitor(w)}/edit/",
+        "post",
+        {**STATUS_SETUP, "admin": 422},
+    ),
+    (
+        "incidents:monitor-enabled",
+        lambda w: f"{MON}/{_monitor(w)}/enabled/",
+        "post",
+        {**STATUS_SETUP, "admin": 302},
+    ),
+    (
+        "incidents:monitor-check",
+        lambda w: f"{MON}/{_monitor(w)}/check/",
+        "post",
+        {**STATUS_SETUP, "admin": 302},
+    ),
+    ("incidents:components", lambda w: f"{MON}/components/", "get", {**STATUS_SETUP, "admin": OK}),
+    (
+        "incidents:component-new",
+        lambda w: (_service(w), f"{MON}/components/new/")[1],
+        "post",
+        {**STATUS_SETUP, "admin": 422},
+    ),
+    (
+        "incidents:component-edit",
+        lambda w: f"{MON}/components/{_component(w)}/edit/",
+        "post",
+        {**STATUS_SETUP, "admin": 422},
+    ),
+    (
+        "incidents:service-new",
+        lambda w: f"{MON}/services/new/",
+        "post",
+        {**STATUS_SETUP, "admin": 422},
+    ),
+    (
+        "incidents:service-edit",
+        lambda w: f"{MON}/services/{_service(w)}/edit/",
+        "post",
+        {**STATUS_SETUP, "admin": 422},
+    ),
+]
+
+
 def _expect(response: Any, expected: Any) -> None:
     if expected == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith("/login/"), response

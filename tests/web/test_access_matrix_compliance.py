@@ -261,6 +261,19 @@ SCREENS: dict[str, Any] = {
     "feedback:follow-up": FORBIDDEN,
     "feedback-public:rate": OK,
     "feedback-public:stop": OK,
+    # the status page's set-up is the administrators'
+    "incidents:monitors": FORBIDDEN,
+    "incidents:monitor-new": FORBIDDEN,
+    "incidents:monitors-run": FORBIDDEN,
+    "incidents:monitor": FORBIDDEN,
+    "incidents:monitor-edit": FORBIDDEN,
+    "incidents:monitor-enabled": FORBIDDEN,
+    "incidents:monitor-check": FORBIDDEN,
+    "incidents:components": FORBIDDEN,
+    "incidents:component-new": FORBIDDEN,
+    "incidents:component-edit": FORBIDDEN,
+    "incidents:service-new": FORBIDDEN,
+    "incidents:service-edit": FORBIDDEN,
 }
 
 # Through an API token: the role allows only the `audit:read` scope on a token, so every other

@@ -127,13 +127,20 @@ FEEDBACK_ALL = [*FEEDBACK_OWN, "feedback.view_all_feedback"]
 FEEDBACK_SETUP = ["feedback.view_feedbacksettings", "feedback.change_feedbacksettings"]
 # incidents: everyone who works tickets sees incidents, declares one, links tickets, posts
 # updates and resolves (any of them may be the commander); support leads and administrators
-# also keep the severity targets, components, monitors and maintenance
+# also keep the severity targets; administrators alone set up the status page (components,
+# monitors that call out to configured addresses, maintenance)
 INCIDENTS_WORK = [
     "incidents.view_incident",
     "incidents.declare_incident",
     "incidents.manage_incident",
 ]
-INCIDENTS_STATUS = [*INCIDENTS_WORK, "incidents.manage_status"]
+INCIDENTS_TARGETS = [
+    *INCIDENTS_WORK,
+    "incidents.view_severitytarget",
+    "incidents.change_severitytarget",
+]
+# the status page's set-up: services, components and their synthetic monitors (administrators)
+INCIDENTS_STATUS_SETUP = ["incidents.manage_status"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -197,7 +204,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *QA_REVIEW,
         *TRAINING_MANAGE,
         *FEEDBACK_ALL,
-        *INCIDENTS_STATUS,
+        *INCIDENTS_TARGETS,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -223,6 +230,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *INCIDENTS_WORK,
     ],
     ROLE_ADMIN: [
+        *INCIDENTS_STATUS_SETUP,
         "tickets.view_ticket",
         "tickets.change_ticket",
         "tickets.add_ticket",
@@ -306,7 +314,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *TRAINING_MANAGE,
         *FEEDBACK_ALL,
         *FEEDBACK_SETUP,
-        *INCIDENTS_STATUS,
+        *INCIDENTS_TARGETS,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too

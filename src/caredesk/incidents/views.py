@@ -38,7 +38,7 @@ VIEW, DECLARE, MANAGE, STATUS = (
     "incidents.view_incident",
     "incidents.declare_incident",
     "incidents.manage_incident",
-    "incidents.manage_status",
+    "incidents.change_severitytarget",
 )
 LINKS_SHOWN = 100
 RECENT = 50

@@ -215,6 +215,34 @@ def post(
     url: str, body: bytes, headers: dict[str, str], *, allow_private: bool, timeout: float = TIMEOUT
 ) -> Response:
     """POST to `url`, connecting to the address that was checked (no second DNS lookup)."""
+    return _call("POST", url, body, headers, allow_private=allow_private, timeout=timeout)
+
+
+def get(
+    url: str,
+    headers: dict[str, str],
+    *,
+    allow_private: bool,
+    timeout: float = TIMEOUT,
+    limit: int = 4096,
+) -> Response:
+    """GET `url` through the same guard as webhooks (one checked address, no second DNS
+    lookup, no redirects followed); the body is read up to `limit` bytes."""
+    return _call(
+        "GET", url, None, headers, allow_private=allow_private, timeout=timeout, limit=limit
+    )
+
+
+def _call(
+    method: str,
+    url: str,
+    body: bytes | None,
+    headers: dict[str, str],
+    *,
+    allow_private: bool,
+    timeout: float,
+    limit: int = 4096,
+) -> Response:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Refused("only http and https URLs can be called")
@@ -227,9 +255,9 @@ def post(
         conn = http.client.HTTPConnection(address, port, timeout=timeout)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        conn.request("POST", path, body=body, headers={"Host": parts.netloc, **headers})
+        conn.request(method, path, body=body, headers={"Host": parts.netloc, **headers})
         response = conn.getresponse()
-        return Response(status=response.status, body=response.read(4096))
+        return Response(status=response.status, body=response.read(limit))
     finally:
         conn.close()
 
