@@ -125,6 +125,10 @@ TRAINING_MANAGE = [*TRAINING_OWN, "training.manage_training"]
 FEEDBACK_OWN = ["feedback.view_survey", "feedback.follow_up_survey"]
 FEEDBACK_ALL = [*FEEDBACK_OWN, "feedback.view_all_feedback"]
 FEEDBACK_SETUP = ["feedback.view_feedbacksettings", "feedback.change_feedbacksettings"]
+# root-cause reviews of incidents: everyone who works tickets reads them and the report and
+# writes the reviews they own; support leads and administrators write and complete any
+INCIDENT_REVIEWS_READ = ["incidents.view_review"]
+INCIDENT_REVIEWS_WRITE = [*INCIDENT_REVIEWS_READ, "incidents.change_review"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -144,6 +148,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *QA_RECEIVE,
         *TRAINING_OWN,
         *FEEDBACK_OWN,
+        *INCIDENT_REVIEWS_READ,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -187,6 +192,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *QA_REVIEW,
         *TRAINING_MANAGE,
         *FEEDBACK_ALL,
+        *INCIDENT_REVIEWS_WRITE,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -209,6 +215,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *QA_REVIEW,
         *TRAINING_OWN,
         *FEEDBACK_ALL,
+        *INCIDENT_REVIEWS_READ,
     ],
     ROLE_ADMIN: [
         "tickets.view_ticket",
@@ -293,6 +300,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "knowledge.change_category",
         *TRAINING_MANAGE,
         *FEEDBACK_ALL,
+        *INCIDENT_REVIEWS_WRITE,
         *FEEDBACK_SETUP,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
