@@ -41,7 +41,9 @@ class ReviewForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    title = forms.CharField(max_length=200, label="Action", required=False)
+    title = forms.CharField(
+        max_length=200, label="Action", error_messages={"required": "Say what is to be done."}
+    )
     tracker_url = forms.URLField(
         max_length=500, required=False, label="Tracker issue",
         help_text="The engineering tracker issue's web address.",
