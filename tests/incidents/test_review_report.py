@@ -107,18 +107,27 @@ def _check(generated):
                 done = due + timedelta(minutes=-done_min if early else done_min + 1)
             Review.objects.create(incident=incident, due_at=due, completed_at=done, created_at=due)
             review_rows.append((sev, due, done))
-    targets = {t.severity: (t.acknowledge_minutes, t.resolve_minutes) for t in SeverityTarget.objects.all()}
+    targets = {
+        t.severity: (t.acknowledge_minutes, t.resolve_minutes) for t in SeverityTarget.objects.all()
+    }
     got = report(start=START, end=END, now=NOW)
 
     want = _brute_response(rows, targets)
     for row in got.response:
         assert (
-            row.incidents, row.mtta, row.mttr, row.acknowledged_in_time, row.resolved_in_time
+            row.incidents,
+            row.mtta,
+            row.mttr,
+            row.acknowledged_in_time,
+            row.resolved_in_time,
         ) == want[row.severity]
         assert row.acknowledge_target == timedelta(minutes=targets[row.severity][0])
 
     cells = _brute_on_time(review_rows)
-    assert {(r.month.year, r.month.month, r.severity): [r.on_time, r.late, r.pending] for r in got.on_time} == cells
+    assert {
+        (r.month.year, r.month.month, r.severity): [r.on_time, r.late, r.pending]
+        for r in got.on_time
+    } == cells
     total_settled = sum(c[0] + c[1] for c in cells.values())
     if total_settled:
         assert got.on_time_total is not None

@@ -187,13 +187,18 @@ def test_action_items_link_a_tracker_issue_or_a_ticket_the_writer_may_see(
     page = client.get(f"/agent/incidents/reviews/{review.pk}/").content.decode()
     assert mine.ref in page and "ENG-481" in page
 
-    assert client.post(f"/agent/incidents/reviews/actions/{item.pk}/done/", {"done": "1"}).status_code == 302
+    assert (
+        client.post(f"/agent/incidents/reviews/actions/{item.pk}/done/", {"done": "1"}).status_code
+        == 302
+    )
     item.refresh_from_db()
     assert item.done
 
     outsider = Client()
     login_verified(outsider, AgentFactory(teams=[other_team]))
-    assert outsider.post(url, {"title": "x", "tracker_url": "https://t.example/1"}).status_code == 403
+    assert (
+        outsider.post(url, {"title": "x", "tracker_url": "https://t.example/1"}).status_code == 403
+    )
 
 
 def test_the_list_costs_the_same_queries_for_many_reviews(

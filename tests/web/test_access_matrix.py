@@ -2367,7 +2367,12 @@ REVIEW_READERS = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK}
 REVIEW_WRITERS = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, "other_agent": FORBIDDEN}
 MATRIX += [
     ("incidents:review-list", lambda w: "/agent/incidents/reviews/", "get", REVIEW_READERS),
-    ("incidents:review-report", lambda w: "/agent/incidents/reviews/report/", "get", REVIEW_READERS),
+    (
+        "incidents:review-report",
+        lambda w: "/agent/incidents/reviews/report/",
+        "get",
+        REVIEW_READERS,
+    ),
     (
         "incidents:review",
         lambda w: f"/agent/incidents/reviews/{_incident_review(w).pk}/",

@@ -445,7 +445,9 @@ class StakeholderRating(models.Model):
     names neither the incident's details nor anyone's health."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="ratings")
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     email = models.EmailField()
     role = models.CharField(max_length=32, help_text="Why they were asked (organization admin…).")
     token = models.CharField(max_length=64, unique=True)

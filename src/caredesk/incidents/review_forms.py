@@ -15,29 +15,47 @@ _TEXT = {"rows": 5}
 
 class ReviewForm(forms.Form):
     summary = forms.CharField(
-        required=False, max_length=10000, widget=forms.Textarea(attrs=_TEXT),
-        label="Summary", help_text="What happened, in a few sentences. Needed to complete.",
-    )  # fmt: skip
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs=_TEXT),
+        label="Summary",
+        help_text="What happened, in a few sentences. Needed to complete.",
+    )
     impact = forms.CharField(
-        required=False, max_length=10000, widget=forms.Textarea(attrs=_TEXT),
-        label="Impact", help_text="Who and what was affected, and for how long.",
-    )  # fmt: skip
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs=_TEXT),
+        label="Impact",
+        help_text="Who and what was affected, and for how long.",
+    )
     timeline = forms.CharField(
-        required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 10}),
-        label="Timeline", help_text="Prefilled from the incident's timeline; add what happened between.",
-    )  # fmt: skip
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        label="Timeline",
+        help_text="Prefilled from the incident's timeline; add what happened between.",
+    )
     root_cause = forms.CharField(
-        required=False, max_length=10000, widget=forms.Textarea(attrs=_TEXT),
-        label="Root cause", help_text="Why it happened. Needed to complete.",
-    )  # fmt: skip
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs=_TEXT),
+        label="Root cause",
+        help_text="Why it happened. Needed to complete.",
+    )
     detection = forms.CharField(
-        required=False, max_length=10000, widget=forms.Textarea(attrs=_TEXT),
-        label="Detection", help_text="How we learnt of it, and how we could have sooner.",
-    )  # fmt: skip
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs=_TEXT),
+        label="Detection",
+        help_text="How we learnt of it, and how we could have sooner.",
+    )
     lessons = forms.CharField(
-        required=False, max_length=10000, widget=forms.Textarea(attrs=_TEXT),
-        label="Lessons", help_text="What went well, what did not, what we change.",
-    )  # fmt: skip
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs=_TEXT),
+        label="Lessons",
+        help_text="What went well, what did not, what we change.",
+    )
 
 
 class ActionForm(forms.Form):
@@ -45,25 +63,37 @@ class ActionForm(forms.Form):
         max_length=200, label="Action", error_messages={"required": "Say what is to be done."}
     )
     tracker_url = forms.URLField(
-        max_length=500, required=False, label="Tracker issue",
+        max_length=500,
+        required=False,
+        label="Tracker issue",
         help_text="The engineering tracker issue's web address.",
         assume_scheme="https",
-    )  # fmt: skip
+    )
     ticket_ref = forms.CharField(
-        max_length=40, required=False, label="Backlog ticket",
+        max_length=40,
+        required=False,
+        label="Backlog ticket",
         help_text="A ticket number, such as CD-1042.",
-    )  # fmt: skip
+    )
 
 
 class PeriodForm(forms.Form):
     start = forms.DateField(
-        label="From", widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Give the first day.", "invalid": "Write a date as YYYY-MM-DD."},
-    )  # fmt: skip
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Give the first day.",
+            "invalid": "Write a date as YYYY-MM-DD.",
+        },
+    )
     end = forms.DateField(
-        label="To", widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Give the last day.", "invalid": "Write a date as YYYY-MM-DD."},
-    )  # fmt: skip
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Give the last day.",
+            "invalid": "Write a date as YYYY-MM-DD.",
+        },
+    )
 
     @staticmethod
     def defaults() -> dict[str, date]:

@@ -204,9 +204,9 @@ def stakeholder_rate(request: HttpRequest, signed: str) -> HttpResponse:
         link = stakeholders.rate_read(signed)
         rating = stakeholders.rating_for_token(link.token)
     except DomainError as exc:
-        context = {"title": exc.title, "detail": exc.detail}
+        refused = {"title": exc.title, "detail": exc.detail}
         return _unlogged(
-            render(request, "incidents/review_rate_refused.html", context, status=exc.status)
+            render(request, "incidents/review_rate_refused.html", refused, status=exc.status)
         )
     status = 200
     if request.method == "POST":
@@ -218,7 +218,7 @@ def stakeholder_rate(request: HttpRequest, signed: str) -> HttpResponse:
     else:
         chosen = rating.score if rating.score is not None else link.score
         form = RateForm(initial={"score": chosen})
-    context = {
+    context: dict[str, Any] = {
         "form": form,
         "rating": rating,
         "number": rating.incident.number,

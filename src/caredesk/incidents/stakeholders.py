@@ -87,15 +87,18 @@ class Stakeholder:
 def stakeholders_of(incident: Incident) -> list[Stakeholder]:
     """Each person once (by address), the incident's own roles first."""
     found: dict[str, Stakeholder] = {}
-    for user, role in ((incident.commander, "commander"), (incident.communications, "communications")):
+    for user, role in (
+        (incident.commander, "commander"),
+        (incident.communications, "communications"),
+    ):
         if user is not None and user.is_active and user.email:
             found.setdefault(user.email.lower(), Stakeholder(user, user.email, role))
     org_ids = set(incident.organizations.values_list("pk", flat=True))
-    org_ids |= set(
-        incident.components.values_list("organizations__pk", flat=True).exclude(
-            organizations__pk=None
-        )
-    )
+    org_ids |= {
+        pk
+        for pk in incident.components.values_list("organizations__pk", flat=True)
+        if pk is not None
+    }
     admins = (
         Contact.objects.filter(
             organization_id__in=org_ids,
@@ -124,9 +127,7 @@ def survey_send(incident: Incident) -> int:
         return 0
     now = clock.now()
     expires = now + timedelta(days=LINK_DAYS)
-    asked = set(
-        StakeholderRating.objects.filter(incident=incident).values_list("email", flat=True)
-    )
+    asked = set(StakeholderRating.objects.filter(incident=incident).values_list("email", flat=True))
     sent = 0
     with transaction.atomic():
         for person in stakeholders_of(incident):

@@ -5,7 +5,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
 # The operations calendar root-cause reviews are due on: whole weekdays, minus the country's
 # public holidays (the review is due at the end of the 7th business day after resolution).
 OPERATIONS = "Operations (Mon-Fri, US public holidays)"
@@ -23,30 +22,69 @@ def operations_calendar(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0002_shipped_targets'),
-        ('sla', '0005_rma_clocks'),
+        ("incidents", "0002_shipped_targets"),
+        ("sla", "0005_rma_clocks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StakeholderRating',
+            name="StakeholderRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('role', models.CharField(help_text='Why they were asked (organization admin…).', max_length=32)),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('sent_at', models.DateTimeField()),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='incidents.incident')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "role",
+                    models.CharField(
+                        help_text="Why they were asked (organization admin…).", max_length=32
+                    ),
+                ),
+                ("token", models.CharField(max_length=64, unique=True)),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                ("sent_at", models.DateTimeField()),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['incident_id', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('incident', 'email'), name='incidents_rating_once')],
+                "ordering": ["incident_id", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("incident", "email"), name="incidents_rating_once"
+                    )
+                ],
             },
         ),
         migrations.RunPython(operations_calendar, migrations.RunPython.noop),
