@@ -131,7 +131,8 @@ def test_a_sev_1_review_is_filled_completed_on_time_and_rated(
     stakeholder = open_screen()
     spage = stakeholder.page
     spage.goto(links[5])
-    expect(spage.get_by_role("heading", name=f"How did we handle incident INC-{incident.number}?"))
+    heading = f"How did we handle incident INC-{incident.number}?"
+    expect(spage.get_by_role("heading", name=heading)).to_be_visible()
     expect(spage.get_by_label("5 - Very satisfied")).to_be_checked()
     stakeholder.check("rating page")
     stakeholder.shoot("incident-stakeholder-rate")

@@ -2335,7 +2335,7 @@ def _incident_review(w: World) -> Any:
     if found is None:
         now = clock.now()
         incident = Incident.objects.create(
-            number=1, title="Matrix incident", severity=2, state="resolved", started_at=now,
+            number=901, title="Matrix incident reviewed", severity=2, state="resolved", started_at=now,
             resolved_at=now, updated_at=now,
         )  # fmt: skip
         found = Review.objects.create(
