@@ -14,8 +14,8 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from caredesk.core.outbox import outbox_deliver
 from caredesk.core.tasks import deliver_outbox_task
-from caredesk.incidents.tasks import incident_fanout_task, symptom_sweep_task
 from caredesk.incidents.monitor_tasks import monitors_run_task
+from caredesk.incidents.tasks import incident_fanout_task, symptom_sweep_task
 from caredesk.oncall.tasks import page_escalate_task
 from caredesk.sla.tasks import sla_recompute_task, sla_tick_task
 

@@ -63,6 +63,7 @@ urlpatterns = [
     path("", include("caredesk.oncall.public_urls")),
     path("feedback/", include("caredesk.feedback.public_urls")),
     path("status/", include("caredesk.incidents.public_urls")),
+    path("incident-survey/", include("caredesk.incidents.survey_urls")),
 ]
 
 handler404 = "caredesk.core.views.not_found"

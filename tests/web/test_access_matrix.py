@@ -2518,6 +2518,83 @@ API_MATRIX += [
 
 
 @pytest.mark.parametrize("role", ROLES)
+# -- incident reviews: everyone who works tickets reads the reviews and the report; the review's
+# owner (here the matrix agent) and support leads and administrators write it; the
+# stakeholders' answer page needs no sign-in (the signed link is the key)
+def _incident_review(w: World) -> Any:
+    from caredesk.core import clock
+    from caredesk.incidents.models import ActionItem, Incident, Review
+
+    found = Review.objects.first()
+    if found is None:
+        now = clock.now()
+        incident = Incident.objects.create(
+            number=901, title="Matrix incident reviewed", severity=2, state="resolved", started_at=now,
+            resolved_at=now, updated_at=now,
+        )  # fmt: skip
+        found = Review.objects.create(
+            incident=incident, owner=w.users["agent"], due_at=now, created_at=now
+        )
+        ActionItem.objects.create(
+            review=found, title="Matrix action", tracker_url="https://t.example/1", created_at=now
+        )
+    return found
+
+
+def _stakeholder_link(w: World) -> str:
+    from datetime import timedelta
+
+    from caredesk.core import clock
+    from caredesk.incidents import stakeholders
+    from caredesk.incidents.models import StakeholderRating
+
+    review = _incident_review(w)
+    rating = StakeholderRating.objects.first() or StakeholderRating.objects.create(
+        incident=review.incident, email="matrix.admin@example.org", role="organization admin",
+        token="matrix-stakeholder-token", sent_at=clock.now(),
+    )  # fmt: skip
+    made = stakeholders.rate_link(rating.token, 4, expires=clock.now() + timedelta(days=30))
+    return "/incident-survey/" + made.split("/incident-survey/", 1)[1]
+
+
+REVIEW_READERS = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK}
+REVIEW_WRITERS = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, "other_agent": FORBIDDEN}
+MATRIX += [
+    ("incidents:review-list", lambda w: "/agent/incidents/reviews/", "get", REVIEW_READERS),
+    (
+        "incidents:review-report",
+        lambda w: "/agent/incidents/reviews/report/",
+        "get",
+        REVIEW_READERS,
+    ),
+    (
+        "incidents:review",
+        lambda w: f"/agent/incidents/reviews/{_incident_review(w).pk}/",
+        "get",
+        REVIEW_READERS,
+    ),
+    (
+        "incidents:review (saved)",  # an empty save is allowed: the parts may stay blank
+        lambda w: f"/agent/incidents/reviews/{_incident_review(w).pk}/",
+        "post",
+        {**REVIEW_WRITERS, "agent": 302, "supervisor": 302, "admin": 302},
+    ),
+    (
+        "incidents:review-action-add",  # an empty action item is refused for its fields
+        lambda w: f"/agent/incidents/reviews/{_incident_review(w).pk}/actions/",
+        "post",
+        {**REVIEW_WRITERS, "agent": 422, "supervisor": 422, "admin": 422},
+    ),
+    (
+        "incidents:review-action-done",
+        lambda w: f"/agent/incidents/reviews/actions/{_incident_review(w).actions.get().pk}/done/",
+        "post",
+        {**REVIEW_WRITERS, "agent": 302, "supervisor": 302, "admin": 302},
+    ),
+    ("incident-survey:rate", _stakeholder_link, "get", dict.fromkeys(ROLES, OK)),
+]
+
+
 @pytest.mark.parametrize(("name", "path", "method", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
 def test_screen_access(world, name, path, method, expected):
     def check(role: str) -> None:

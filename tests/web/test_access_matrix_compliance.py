@@ -274,6 +274,14 @@ SCREENS: dict[str, Any] = {
     "incidents:component-edit": FORBIDDEN,
     "incidents:service-new": FORBIDDEN,
     "incidents:service-edit": FORBIDDEN,
+    # incident reviews are the desk's; the stakeholders' link page is anyone's with the link
+    "incidents:review-list": FORBIDDEN,
+    "incidents:review-report": FORBIDDEN,
+    "incidents:review": FORBIDDEN,
+    "incidents:review (saved)": FORBIDDEN,
+    "incidents:review-action-add": FORBIDDEN,
+    "incidents:review-action-done": FORBIDDEN,
+    "incident-survey:rate": OK,
 }
 
 # Through an API token: the role allows only the `audit:read` scope on a token, so every other

@@ -99,6 +99,11 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     "training:curricula": FORBIDDEN,
     "training:curriculum-new": FORBIDDEN,
     "training:curriculum": FORBIDDEN,
+    # an incident review is written by its owner, support leads and administrators; this role
+    # reads them
+    "incidents:review (saved)": FORBIDDEN,
+    "incidents:review-action-add": FORBIDDEN,
+    "incidents:review-action-done": FORBIDDEN,
 }
 API_UNLIKE_A_LEAD: dict[str, Any] = {
     "complaint export": OK,

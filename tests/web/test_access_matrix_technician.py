@@ -48,6 +48,10 @@ SCREENS_UNLIKE_AN_AGENT: dict[str, Any] = {
     "training:attempt": NOT_FOUND,
     # the rated ticket was the matrix agent's, not theirs
     "feedback:follow-up": 403,
+    # the matrix's incident review is the agent's to write (its owner), not theirs
+    "incidents:review (saved)": 403,
+    "incidents:review-action-add": 403,
+    "incidents:review-action-done": 403,
 }
 API_UNLIKE_AN_AGENT: dict[str, Any] = {
     "rma transition": OK,

@@ -141,6 +141,10 @@ INCIDENTS_TARGETS = [
 ]
 # the status page's set-up: services, components and their synthetic monitors (administrators)
 INCIDENTS_STATUS_SETUP = ["incidents.manage_status"]
+# root-cause reviews of incidents: everyone who works tickets reads them and the report and
+# writes the reviews they own; support leads and administrators write and complete any
+INCIDENT_REVIEWS_READ = ["incidents.view_review"]
+INCIDENT_REVIEWS_WRITE = [*INCIDENT_REVIEWS_READ, "incidents.change_review"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
         "rules.view_macro",
@@ -161,6 +165,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *TRAINING_OWN,
         *FEEDBACK_OWN,
         *INCIDENTS_WORK,
+        *INCIDENT_REVIEWS_READ,
     ],
     ROLE_SUPERVISOR: [
         "tickets.view_ticket",
@@ -205,6 +210,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *TRAINING_MANAGE,
         *FEEDBACK_ALL,
         *INCIDENTS_TARGETS,
+        *INCIDENT_REVIEWS_WRITE,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -228,6 +234,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *TRAINING_OWN,
         *FEEDBACK_ALL,
         *INCIDENTS_WORK,
+        *INCIDENT_REVIEWS_READ,
     ],
     ROLE_ADMIN: [
         *INCIDENTS_STATUS_SETUP,
@@ -313,6 +320,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "knowledge.change_category",
         *TRAINING_MANAGE,
         *FEEDBACK_ALL,
+        *INCIDENT_REVIEWS_WRITE,
         *FEEDBACK_SETUP,
         *INCIDENTS_TARGETS,
     ],

@@ -456,3 +456,31 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} subscription {self.pk}"
+
+
+class StakeholderRating(models.Model):
+    """A stakeholder's satisfaction with how an incident was handled (1-5), asked by mail after
+    a severity whose target says so resolves. `token` is carried by the signed links; the mail
+    names neither the incident's details nor anyone's health."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="ratings")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=32, help_text="Why they were asked (organization admin…).")
+    token = models.CharField(max_length=64, unique=True)
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    sent_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["incident_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "email"], name="incidents_rating_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Rating {self.pk} of incident {self.incident_id}"
