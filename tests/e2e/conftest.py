@@ -370,6 +370,16 @@ def _browser_tests_use_the_live_server(transactional_db: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _shipped_severity_targets(transactional_db: Any) -> None:
+    """Browser tests flush the tables between tests: install the shipped incident severity
+    targets again (a fresh install has them from a data migration)."""
+    from caredesk.incidents.defaults import install_severity_targets
+    from caredesk.incidents.models import SeverityTarget
+
+    install_severity_targets(SeverityTarget)
+
+
+@pytest.fixture(autouse=True)
 def _sessions_outlast_moved_clocks(settings: Any) -> None:
     """Browser tests move the clock by hours to watch SLA clocks run; that is not a person
     leaving the desk, so sessions here outlast any such move. The sign-in tests
