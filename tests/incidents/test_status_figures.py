@@ -68,7 +68,7 @@ incident_st = st.lists(
 def test_mean_time_to_resolve_agrees_with_counting_minutes(incidents, since, length):
     until = since + length
     spans = [(_minute(s), None if d is None else _minute(s + d)) for s, d in incidents]
-    counted = [d for s, d in incidents if d is not None and since <= s + d < until]
+    counted = [d for s, d in incidents if d is not None and since <= s + d <= until]
     minutes = sum(sum(1 for _ in range(d)) for d in counted)  # minute by minute
     expected = pure.mean_minutes_rounded(minutes * 60_000_000, len(counted))
     assert pure.mean_time_to_resolve(spans, _minute(since), _minute(until)) == expected

@@ -124,6 +124,8 @@ TRAINING_MANAGE = [*TRAINING_OWN, "training.manage_training"]
 # administrators change the survey settings
 FEEDBACK_OWN = ["feedback.view_survey", "feedback.follow_up_survey"]
 FEEDBACK_ALL = [*FEEDBACK_OWN, "feedback.view_all_feedback"]
+# the status page: support leads and administrators schedule maintenance and see subscribers
+STATUS_MANAGE = ["incidents.manage_status"]
 FEEDBACK_SETUP = ["feedback.view_feedbacksettings", "feedback.change_feedbacksettings"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_AGENT: [
@@ -187,6 +189,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *QA_REVIEW,
         *TRAINING_MANAGE,
         *FEEDBACK_ALL,
+        *STATUS_MANAGE,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -294,6 +297,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *TRAINING_MANAGE,
         *FEEDBACK_ALL,
         *FEEDBACK_SETUP,
+        *STATUS_MANAGE,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too

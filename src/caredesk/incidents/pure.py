@@ -96,11 +96,12 @@ def mean_time_to_resolve(
     incidents: Iterable[tuple[datetime, datetime | None]], since: datetime, until: datetime
 ) -> int | None:
     """Average minutes from start to resolution of the incidents `(started, resolved)` that
-    resolved within `[since, until)`; None when none did."""
+    resolved within `[since, until]` (an incident resolved at the instant the page is drawn
+    counts); None when none did."""
     spans = [
         _us(resolved - started)
         for started, resolved in incidents
-        if resolved is not None and since <= resolved < until and resolved >= started
+        if resolved is not None and since <= resolved <= until and resolved >= started
     ]
     return mean_minutes_rounded(sum(spans), len(spans))
 
@@ -145,7 +146,7 @@ def figures(
         s = max(start, since)
         per_month.append((start, uptime(clip(history, s, end), s, end) if end > s else None))
     resolved = [
-        (a, b) for a, b in incidents if b is not None and since <= b < until and b >= a
+        (a, b) for a, b in incidents if b is not None and since <= b <= until and b >= a
     ]
     return Figures(
         uptime=uptime(history, since, until),
