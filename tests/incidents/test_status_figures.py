@@ -48,9 +48,7 @@ def test_uptime_agrees_with_counting_minutes(changes, before, since, length):
         [(_minute(m), s) for m, s in changes], since=_minute(since), until=_minute(until),
         before=before,
     )  # fmt: skip
-    down = sum(
-        1 for m in range(since, until) if _state_at(m, changes, before) in set(DOWN_STATES)
-    )
+    down = sum(1 for m in range(since, until) if _state_at(m, changes, before) in set(DOWN_STATES))
     expected = pure.percent_rounded((length - down) * 60_000_000, length * 60_000_000)
     assert pure.uptime(history, _minute(since), _minute(until)) == expected
     # the intervals tile the window exactly

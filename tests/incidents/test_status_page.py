@@ -148,7 +148,7 @@ def test_the_atom_feed_has_an_entry_per_public_update(
         _declare(agent, rooms, title="Hidden trouble", public=False)
     response = client.get("/status/feed.atom")
     assert response["Content-Type"].startswith("application/atom+xml")
-    root = ElementTree.fromstring(response.content)
+    root = ElementTree.fromstring(response.content)  # noqa: S314 - our own feed
     assert root.tag == f"{ATOM}feed"
     assert root.findtext(f"{ATOM}id") and root.findtext(f"{ATOM}updated")
     entries = root.findall(f"{ATOM}entry")
@@ -211,7 +211,10 @@ def test_mail_subscription_is_confirmed_first_and_every_mail_can_unsubscribe(
 
 
 def test_webhooks_are_signed_retried_through_the_outbox_and_guarded(
-    clock, rooms, peer, django_capture_on_commit_callbacks
+    clock,
+    rooms,
+    peer,  # noqa: F811 - the fixture imported above
+    django_capture_on_commit_callbacks,  # noqa: F811 - the fixture
 ):
     agent = AgentFactory()
     hook = subscriptions.subscribe(
@@ -236,7 +239,12 @@ def test_webhooks_are_signed_retried_through_the_outbox_and_guarded(
     assert hook.confirmed_at is not None
 
     # the guard decides without connecting: internal addresses only for an administrator's hook
-    for address in ("http://127.0.0.1:9/x", "http://10.1.2.3/x", "http://[::1]/x", "ftp://a.example/"):
+    for address in (
+        "http://127.0.0.1:9/x",
+        "http://10.1.2.3/x",
+        "http://[::1]/x",
+        "ftp://a.example/",
+    ):
         with pytest.raises(ValidationFailed) as refused:
             subscriptions.subscribe(kind=SubscriptionKind.WEBHOOK, address=address)
         assert "address" in refused.value.errors

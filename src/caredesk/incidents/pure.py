@@ -145,9 +145,7 @@ def figures(
     for start, end in months_back(until, months):
         s = max(start, since)
         per_month.append((start, uptime(clip(history, s, end), s, end) if end > s else None))
-    resolved = [
-        (a, b) for a, b in incidents if b is not None and since <= b <= until and b >= a
-    ]
+    resolved = [(a, b) for a, b in incidents if b is not None and since <= b <= until and b >= a]
     return Figures(
         uptime=uptime(history, since, until),
         months=per_month,

@@ -131,7 +131,7 @@ class Board:
         return LABELS[self.worst]
 
 
-def _public_updates() -> Prefetch[IncidentUpdate]:
+def _public_updates() -> Any:  # Prefetch (its stub's type arguments fit no real use)
     return Prefetch(
         "updates",
         queryset=IncidentUpdate.objects.filter(public=True).order_by("-at", "-id"),
@@ -139,7 +139,7 @@ def _public_updates() -> Prefetch[IncidentUpdate]:
     )
 
 
-def _public_components() -> Prefetch[Component]:
+def _public_components() -> Any:  # Prefetch
     return Prefetch(
         "components", queryset=Component.objects.filter(public=True), to_attr="public_components"
     )
@@ -149,9 +149,9 @@ def board(now: datetime | None = None) -> Board:
     """Everything the status page shows, in eight queries whatever the history's length."""
     now = now or clock.now()
     since = now - timedelta(days=WINDOW_DAYS)
-    before = ComponentStateChange.objects.filter(
-        component=OuterRef("pk"), at__lte=since
-    ).order_by("-at", "-id")
+    before = ComponentStateChange.objects.filter(component=OuterRef("pk"), at__lte=since).order_by(
+        "-at", "-id"
+    )
     components = list(
         Component.objects.filter(public=True)
         .select_related("service")

@@ -92,7 +92,9 @@ def _month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     return start, end
 
 
-def history(request: HttpRequest, year: int | None = None, month: int | None = None) -> HttpResponse:
+def history(
+    request: HttpRequest, year: int | None = None, month: int | None = None
+) -> HttpResponse:
     now = clock.now()
     if year is None or month is None:
         year, month = now.year, now.month

@@ -199,16 +199,13 @@ def _incident_link(incident: Incident) -> str:
     )
 
 
-def tell(incident: Incident | None, update: IncidentUpdate | None) -> int:
+def tell(incident: Incident | None, update: IncidentUpdate | None) -> None:
     """The listener: queue a mail or a webhook call to every confirmed subscriber of a public
-    update's components (a subscription naming none hears of everything). Returns how many."""
+    update's components (a subscription naming none hears of everything)."""
     if incident is None or update is None or not update.public or not incident.public:
-        return 0
-    component_ids = set(
-        incident.components.filter(public=True).values_list("pk", flat=True)
-    )
+        return
+    component_ids = set(incident.components.filter(public=True).values_list("pk", flat=True))
     subs = Subscription.objects.filter(confirmed_at__isnull=False).prefetch_related("components")
-    told = 0
     state = update.get_state_display()
     with transaction.atomic():
         for sub in subs.iterator(chunk_size=500):
@@ -230,8 +227,6 @@ def tell(incident: Incident | None, update: IncidentUpdate | None) -> int:
                         "id": uuid.uuid4().hex,
                     },
                 )
-            told += 1
-    return told
 
 
 def webhook_body(sub: Subscription, update: IncidentUpdate) -> dict[str, Any]:
@@ -256,9 +251,7 @@ def webhook_send(payload: dict[str, Any]) -> int | None:
     from caredesk.integrations.services import USER_AGENT, Refused, post, sign
 
     sub = Subscription.objects.filter(pk=payload["subscription"]).first()
-    update = (
-        IncidentUpdate.objects.select_related("incident").filter(pk=payload["update"]).first()
-    )
+    update = IncidentUpdate.objects.select_related("incident").filter(pk=payload["update"]).first()
     if sub is None or update is None:
         raise PermanentFailure("the subscription or the update no longer exists")
     body = json.dumps(webhook_body(sub, update), separators=(",", ":"), sort_keys=True).encode()

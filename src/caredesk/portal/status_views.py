@@ -47,7 +47,7 @@ def _page(
     request: HttpRequest, contact: Contact, form: OrganizationSubscribeForm, code: int = 200
 ) -> HttpResponse:
     rows = (
-        Subscription.objects.filter(organization_id=contact.organization_id)
+        Subscription.objects.filter(organization_id=contact.organization_id or 0)
         .prefetch_related("components")
         .order_by("kind", "address")
     )

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0002_shipped_targets'),
+        ("incidents", "0002_shipped_targets"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='subscription',
-            name='allow_private',
-            field=models.BooleanField(default=False, help_text='A webhook that may call private and loopback addresses.'),
+            model_name="subscription",
+            name="allow_private",
+            field=models.BooleanField(
+                default=False, help_text="A webhook that may call private and loopback addresses."
+            ),
         ),
         migrations.AddField(
-            model_name='subscription',
-            name='secret',
-            field=models.CharField(blank=True, default='', help_text="Signs the webhook's deliveries.", max_length=64),
+            model_name="subscription",
+            name="secret",
+            field=models.CharField(
+                blank=True, default="", help_text="Signs the webhook's deliveries.", max_length=64
+            ),
         ),
     ]
