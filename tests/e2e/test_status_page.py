@@ -5,7 +5,6 @@ subscribing. A support lead's maintenance screen and an organization admin's por
 
 from __future__ import annotations
 
-
 import pytest
 from playwright.sync_api import expect
 
