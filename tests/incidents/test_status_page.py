@@ -192,9 +192,12 @@ def test_mail_subscription_is_confirmed_first_and_every_mail_can_unsubscribe(
 
     body = confirm_mails[0].get_content()
     assert client.get("/status/subscriptions/confirm/forged/").status_code == 404
-    confirmed = client.get("/status/" + _link(body, "confirm"))
+    asked_first = client.get("/status/" + _link(body, "confirm"))
+    assert "Confirm the subscription" in asked_first.content.decode()
+    assert not Subscription.objects.filter(confirmed_at__isnull=False).exists()  # GET: nothing
+    confirmed = client.post("/status/" + _link(body, "confirm"))
     assert confirmed.status_code == 200 and "Confirmed" in confirmed.content.decode()
-    client.get("/status/" + _link(confirm_mails[1].get_content(), "confirm"))
+    client.post("/status/" + _link(confirm_mails[1].get_content(), "confirm"))
 
     with django_capture_on_commit_callbacks(execute=True):
         _declare(agent, rooms, title="Video rooms drop calls")
@@ -206,7 +209,8 @@ def test_mail_subscription_is_confirmed_first_and_every_mail_can_unsubscribe(
     stop = _link(told[0].get_content(), "unsubscribe")
     assert client.get("/status/" + stop).status_code == 200  # asks; a mail scanner changes nothing
     assert Subscription.objects.filter(address="lena.moritz@mail.example").exists()
-    assert client.post("/status/" + stop).status_code == 200
+    one_click = Client(enforce_csrf_checks=True)  # a mail program's List-Unsubscribe-Post
+    assert one_click.post("/status/" + stop, {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert not Subscription.objects.filter(address="lena.moritz@mail.example").exists()
 
 

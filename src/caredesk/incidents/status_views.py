@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date, parse_http_date_safe
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from caredesk.accounts.models import User
@@ -197,16 +198,20 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/status_subscribe.html", {"form": form}, status=422)
 
 
+@require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    sub = subscriptions.confirm(token)
-    return render(
-        request,
-        "incidents/status_link.html",
-        {"done": "confirmed" if sub else "", "sub": sub},
-        status=200 if sub else 404,
-    )
+    """A GET asks (a mail scanner following the link confirms nothing); the button confirms."""
+    if request.method == "POST":
+        sub = subscriptions.confirm(token)
+        done = "confirmed" if sub else ""
+    else:
+        sub = subscriptions.confirm_target(token)
+        done = "confirm" if sub else ""
+    context = {"done": done, "sub": sub}
+    return render(request, "incidents/status_link.html", context, status=200 if sub else 404)
 
 
+@csrf_exempt  # the signed link is the proof; mail programs' one-click POST carries no token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """A GET asks (mail scanners follow links); a POST, the button or a one-click client, ends

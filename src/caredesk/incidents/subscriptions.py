@@ -154,6 +154,12 @@ def _token(signed: str, salt: str, max_age: int | None) -> str | None:
     return token if isinstance(token, str) else None
 
 
+def confirm_target(signed: str) -> Subscription | None:
+    """The subscription a confirm link names (None: bad, expired or forgotten)."""
+    token = _token(signed, CONFIRM_SALT, CONFIRM_DAYS * 86400)
+    return Subscription.objects.filter(token=token).first() if token else None
+
+
 def confirm(signed: str) -> Subscription | None:
     """Confirm from the mailed link; None for a bad, expired or forgotten link."""
     token = _token(signed, CONFIRM_SALT, CONFIRM_DAYS * 86400)
