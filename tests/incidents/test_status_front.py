@@ -73,5 +73,7 @@ def test_the_page_is_answered_from_memory_until_its_version_changes(monkeypatch)
     assert inner.calls == 3
 
     status.bump()  # what every incident change does
-    _get(front, "/status/")
+    assert _get(front, "/status/", [(b"if-none-match", headers[b"etag"])])[0] in (200, 304)
+    assert inner.calls == 4  # Django asked for the whole page once, kept for what follows
+    assert _get(front, "/status/")[0] == 200
     assert inner.calls == 4

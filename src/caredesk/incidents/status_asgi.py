@@ -8,6 +8,8 @@ shared cache at most once every `RECHECK_SECONDS`, so a change reaches every pro
 that time; an entry is also dropped after `KEEP_SECONDS`, and then Django answers again (from
 its cache, without a query). Only plain anonymous-looking answers are kept: a 200 that sets no
 cookie, to a GET or HEAD without a query string. Everything else goes straight to Django.
+A conditional request that finds nothing kept asks Django for the whole page, keeps it, and
+is answered from it (a 304 when its validator matches).
 """
 
 from __future__ import annotations
@@ -84,23 +86,32 @@ class StatusPageFront:
     async def _through(
         self, scope: Scope, receive: Receive, send: Send, *, path: str, version: str, now: float
     ) -> None:
-        """Let Django answer, and keep a copy of a plain 200 to a GET."""
-        start: Message = {}
-        chunks: list[bytes] = []
+        """Let Django answer the full page (the request's conditions left out, so a 304 never
+        stands in for the page), keep a plain 200, and answer the request from it."""
+        plain = {
+            **scope,
+            "method": "GET",
+            "headers": [
+                (k, v)
+                for k, v in scope.get("headers") or []
+                if k not in (b"if-none-match", b"if-modified-since")
+            ],
+        }
+        messages: list[Message] = []
 
-        async def watch(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-            await send(message)
+        async def keep(message: Message) -> None:
+            messages.append(message)
 
-        await self.app(scope, receive, watch)
+        await self.app(plain, receive, keep)
+        start = next((m for m in messages if m["type"] == "http.response.start"), {})
         raw = [(bytes(k).lower(), bytes(v)) for k, v in start.get("headers", [])]
-        if start.get("status") != 200 or scope.get("method") != "GET":
-            return
-        if any(k == b"set-cookie" for k, _v in raw):
+        if start.get("status") != 200 or any(k == b"set-cookie" for k, _v in raw):
+            for message in messages:  # not a page to keep: pass Django's answer on as it was
+                await send(message)
             return
         headers = [(k, v) for k, v in raw if k not in _PER_REQUEST]
+        body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
         etag = next((v for k, v in headers if k == b"etag"), b"")
-        self.kept[path] = _Kept(version, now + KEEP_SECONDS, headers, b"".join(chunks), etag)
+        kept = _Kept(version, now + KEEP_SECONDS, headers, body, etag)
+        self.kept[path] = kept
+        await self._answer(scope, send, kept)
