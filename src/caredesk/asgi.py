@@ -5,7 +5,8 @@ own ASGI handler gives every request a fresh thread, and with it a fresh databas
 a fixed pool keeps one long-lived connection per thread, which is what makes page times flat.
 Websockets (live chat) go to Channels consumers beside it; each consumer checks the page's
 origin itself (visitors: CAREDESK_CHAT_ORIGINS; agents: the desk's own pages with their
-session cookie).
+session cookie). The public status page and its feed are answered before Django while
+their cached version stands (caredesk/incidents/status_asgi.py).
 """
 
 import os
@@ -24,10 +25,12 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from caredesk.chat.routing import websocket_urlpatterns  # noqa: E402
 from caredesk.core.middleware import StorableCookiesASGI  # noqa: E402
+from caredesk.incidents.status_asgi import StatusPageFront  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": http,
+        # the public status page's hot paths are answered from memory while current
+        "http": StatusPageFront(http),  # type: ignore[arg-type]
         "lifespan": http,
         # Channels reads each pattern's callback as an ASGI consumer (see chat/routing.py)
         "websocket": StorableCookiesASGI(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),  # type: ignore[arg-type]

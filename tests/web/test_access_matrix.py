@@ -2517,6 +2517,105 @@ API_MATRIX += [
 ]
 
 
+# -- the status page: public pages for everyone (signed links prove themselves, see
+# tests/incidents/test_status_page.py); support leads and administrators schedule maintenance
+# and see subscribers; an organization's administrators subscribe it from the portal
+def _status_incident(w: World) -> int:
+    from caredesk.incidents.models import Incident
+    from caredesk.incidents.services import incident_declare
+
+    found = Incident.objects.filter(public=True).first()
+    return (found or incident_declare(title="Matrix outage", severity=3, actor=None)).number
+
+
+def _maintenance(w: World) -> int:
+    from datetime import timedelta
+
+    from caredesk.incidents.models import Maintenance
+
+    now = w.ticket.created_at
+    found = Maintenance.objects.first() or Maintenance.objects.create(
+        title="Matrix upgrade", starts_at=now, ends_at=now + timedelta(hours=1), created_at=now
+    )
+    return found.pk
+
+
+def _status_sub(w: World) -> int:
+    from caredesk.incidents.models import Subscription
+
+    org_id = w.users["client_admin"].contact.organization_id
+    found = Subscription.objects.filter(organization_id=org_id).first()
+    if found is None:
+        found = Subscription.objects.create(
+            kind="email", address="matrix@clinic.example", organization_id=org_id,
+            token="matrix-token", created_at=w.ticket.created_at,
+        )  # fmt: skip
+    return found.pk
+
+
+STATUS_LEADS = {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY}
+ORG_ADMIN_ONLY = {
+    "anonymous": LOGIN, "requester": FORBIDDEN, "client_admin": OK,
+    "other_requester": FORBIDDEN, **STAFF_FORBIDDEN,
+}  # fmt: skip
+MATRIX += [
+    ("status:page", lambda w: "/status/", "get", PUBLIC),
+    ("status:history-now", lambda w: "/status/history/", "get", PUBLIC),
+    (
+        "status:history",
+        lambda w: f"/status/history/{w.ticket.created_at.year}/{w.ticket.created_at.month}/",
+        "get",
+        PUBLIC,
+    ),
+    ("status:incident", lambda w: f"/status/incidents/{_status_incident(w)}/", "get", PUBLIC),
+    ("status:feed", lambda w: "/status/feed.atom", "get", PUBLIC),
+    ("status:subscribe", lambda w: "/status/subscribe/", "get", PUBLIC),
+    (
+        "status:confirm",
+        lambda w: "/status/subscriptions/confirm/forged/",
+        "get",
+        dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+    (
+        "status:unsubscribe",
+        lambda w: "/status/subscriptions/unsubscribe/forged/",
+        "get",
+        dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+    (
+        "incidents:status-maintenance",
+        lambda w: "/agent/incidents/status/maintenance/",
+        "get",
+        STATUS_LEADS,
+    ),
+    (
+        "incidents:status-maintenance-delete",
+        lambda w: f"/agent/incidents/status/maintenance/{_maintenance(w)}/delete/",
+        "post",
+        {**STATUS_LEADS, "supervisor": 302, "admin": 302},
+    ),
+    (
+        "incidents:status-subscribers",
+        lambda w: "/agent/incidents/status/subscribers/",
+        "get",
+        STATUS_LEADS,
+    ),
+    (
+        "incidents:status-subscriber-delete",
+        lambda w: f"/agent/incidents/status/subscribers/{_status_sub(w)}/delete/",
+        "post",
+        {**STATUS_LEADS, "supervisor": 302, "admin": 302},
+    ),
+    ("portal:status", lambda w: "/portal/status/", "get", ORG_ADMIN_ONLY),
+    (
+        "portal:status-remove",
+        lambda w: f"/portal/status/{_status_sub(w)}/remove/",
+        "post",
+        {**ORG_ADMIN_ONLY, "client_admin": 302},
+    ),
+]
+
+
 @pytest.mark.parametrize("role", ROLES)
 # -- incident reviews: everyone who works tickets reads the reviews and the report; the review's
 # owner (here the matrix agent) and support leads and administrators write it; the

@@ -31,6 +31,11 @@ pytestmark = pytest.mark.django_db
 
 # Where the role differs from a supervisor (screens).
 SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
+    # the status page's maintenance and subscribers are the support leads'
+    "incidents:status-maintenance": FORBIDDEN,
+    "incidents:status-maintenance-delete": FORBIDDEN,
+    "incidents:status-subscribers": FORBIDDEN,
+    "incidents:status-subscriber-delete": FORBIDDEN,
     # the protocols, and queue exports, are the support leads'
     "desk:queue-export": FORBIDDEN,
     # the mailboxes are read by support leads and kept by administrators

@@ -124,6 +124,13 @@ TRAINING_MANAGE = [*TRAINING_OWN, "training.manage_training"]
 # administrators change the survey settings
 FEEDBACK_OWN = ["feedback.view_survey", "feedback.follow_up_survey"]
 FEEDBACK_ALL = [*FEEDBACK_OWN, "feedback.view_all_feedback"]
+# the status page: support leads and administrators schedule maintenance and see subscribers
+STATUS_MANAGE = [
+    "incidents.view_maintenance",
+    "incidents.add_maintenance",
+    "incidents.change_maintenance",
+    "incidents.delete_maintenance",
+]
 FEEDBACK_SETUP = ["feedback.view_feedbacksettings", "feedback.change_feedbacksettings"]
 # incidents: everyone who works tickets sees incidents, declares one, links tickets, posts
 # updates and resolves (any of them may be the commander); support leads and administrators
@@ -211,6 +218,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *FEEDBACK_ALL,
         *INCIDENTS_TARGETS,
         *INCIDENT_REVIEWS_WRITE,
+        *STATUS_MANAGE,
     ],
     # the clinical liaisons and the quality (regulatory) staff: work any ticket, decide whether
     # a complaint is reportable under 21 CFR 803 and export complaint files for an auditor
@@ -323,6 +331,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *INCIDENT_REVIEWS_WRITE,
         *FEEDBACK_SETUP,
         *INCIDENTS_TARGETS,
+        *STATUS_MANAGE,
     ],
     # reads and exports the access audit and runs governance; sees no tickets unless given
     # another role too

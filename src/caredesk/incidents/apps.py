@@ -19,3 +19,7 @@ class IncidentsConfig(AppConfig):
         services.listener_register(fanout.on_timeline)
         services.listener_register(reviews.on_incident_change)
         linking.register()
+        # the status page's cache, subscribers and webhooks
+        from caredesk.incidents import subscriptions
+
+        subscriptions.register()

@@ -442,6 +442,12 @@ class Subscription(models.Model):
     )
     components = models.ManyToManyField(Component, blank=True, related_name="+")
     token = models.CharField(max_length=64, unique=True)
+    allow_private = models.BooleanField(
+        default=False, help_text="A webhook that may call private and loopback addresses."
+    )
+    secret = models.CharField(
+        max_length=64, blank=True, default="", help_text="Signs the webhook's deliveries."
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

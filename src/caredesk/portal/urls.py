@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caredesk.portal import views
+from caredesk.portal import status_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -17,4 +17,10 @@ urlpatterns = [
     path("devices/", views.devices, name="devices"),
     path("rmas/", views.rma_list, name="rmas"),
     path("rmas/<int:pk>/", views.rma_detail, name="rma"),
+    path("status/", status_views.status_subscriptions, name="status"),
+    path(
+        "status/<int:pk>/remove/",
+        status_views.status_subscription_remove,
+        name="status-remove",
+    ),
 ]
