@@ -5,6 +5,7 @@ answers a matching If-None-Match with 304, and a change reaches it once its vers
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -49,7 +50,10 @@ def _get(app: Any, path: str, headers: list[tuple[bytes, bytes]] = (), query: by
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # a thread of its own: an earlier test in this process (the browser's driver) may have left
+    # an event loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = sent[0]
     body = b"".join(m.get("body", b"") for m in sent[1:])
     return start["status"], {bytes(k).lower(): v for k, v in start["headers"]}, body

@@ -30,7 +30,7 @@ from caredesk.accounts.models import Organization, User
 from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
 from caredesk.core.models import OutboxKind
-from caredesk.core.outbox import DeliveryFailed, PermanentFailure, outbox_add
+from caredesk.core.outbox import PermanentFailure, outbox_add
 from caredesk.incidents.models import (
     Component,
     Incident,
@@ -254,33 +254,20 @@ def webhook_body(sub: Subscription, update: IncidentUpdate) -> dict[str, Any]:
 
 def webhook_send(payload: dict[str, Any]) -> int | None:
     """The outbox handler of a status webhook: raise to be retried, PermanentFailure to give up."""
-    from caredesk.integrations.services import USER_AGENT, Refused, post, sign
+    from caredesk.integrations.services import signed_post
 
     sub = Subscription.objects.filter(pk=payload["subscription"]).first()
     update = IncidentUpdate.objects.select_related("incident").filter(pk=payload["update"]).first()
     if sub is None or update is None:
         raise PermanentFailure("the subscription or the update no longer exists")
     body = json.dumps(webhook_body(sub, update), separators=(",", ":"), sort_keys=True).encode()
-    timestamp = int(clock.now().timestamp())
-    message_id = str(payload.get("id") or update.pk)
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-        "webhook-id": message_id,
-        "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(sub.secret, message_id, timestamp, body),
-    }
-    try:
-        response = post(sub.address, body, headers, allow_private=sub.allow_private)
-    except Refused as exc:
-        raise PermanentFailure(str(exc)) from None
-    except OSError as exc:
-        raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
-    if 200 <= response.status < 300:
-        return response.status
-    if 400 <= response.status < 500 and response.status not in (408, 409, 425, 429):
-        raise PermanentFailure(f"HTTP {response.status}", code=response.status)
-    raise DeliveryFailed(f"HTTP {response.status}", code=response.status)
+    return signed_post(
+        url=sub.address,
+        secret=sub.secret,
+        message_id=str(payload.get("id") or update.pk),
+        body=body,
+        allow_private=sub.allow_private,
+    )
 
 
 def register() -> None:

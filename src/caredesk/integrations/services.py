@@ -281,16 +281,28 @@ def webhook_send(payload: dict[str, Any]) -> int | None:
         reason = endpoint.disabled_reason or "by an admin"
         raise PermanentFailure(f"endpoint switched off: {reason}")
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
+    return signed_post(
+        url=endpoint.url,
+        secret=endpoint.secret,
+        message_id=delivery.message_id,
+        body=body,
+        allow_private=endpoint.allow_private,
+    )
+
+
+def signed_post(*, url: str, secret: str, message_id: str, body: bytes, allow_private: bool) -> int:
+    """POST a signed JSON body through the address guard (Standard Webhooks headers); the
+    status on a 2xx, PermanentFailure when retrying cannot help, DeliveryFailed to retry."""
     timestamp = int(clock.now().timestamp())
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
-        "webhook-id": delivery.message_id,
+        "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(endpoint.secret, delivery.message_id, timestamp, body),
+        "webhook-signature": sign(secret, message_id, timestamp, body),
     }
     try:
-        response = post(endpoint.url, body, headers, allow_private=endpoint.allow_private)
+        response = post(url, body, headers, allow_private=allow_private)
     except Refused as exc:
         raise PermanentFailure(str(exc)) from None
     except OSError as exc:
