@@ -100,6 +100,7 @@ def test_the_outbox_and_the_sla_sweep_are_read_at_scrape_time(metrics_on: None, 
         (OutboxKind.WEBHOOK, OutboxStatus.PENDING, now + timedelta(minutes=4)),  # waiting
         (OutboxKind.WEBHOOK, OutboxStatus.SENDING, now),
         (OutboxKind.TRACKER, OutboxStatus.FAILED, now),
+        (OutboxKind.STATUS_WEBHOOK, OutboxStatus.FAILED, now),  # a status-page subscriber's
         (OutboxKind.EMAIL, OutboxStatus.SENT, now - timedelta(days=3)),
     ):
         OutboxItem.objects.create(
@@ -119,6 +120,7 @@ def test_the_outbox_and_the_sla_sweep_are_read_at_scrape_time(metrics_on: None, 
     assert found[(items, (("kind", "webhook"), ("status", "sending")))] == 1
     assert found[(items, (("kind", "tracker"), ("status", "failed")))] == 1
     assert found[(items, (("kind", "tracker"), ("status", "pending")))] == 0
+    assert found[(items, (("kind", "status_webhook"), ("status", "failed")))] == 1
     waited = (clock.current - (now - timedelta(seconds=90))).total_seconds()
     assert found[("caredesk_outbox_oldest_due_seconds", ())] == waited
     assert found[("caredesk_sla_sweep_lag_seconds", ())] == 300

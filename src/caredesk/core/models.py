@@ -18,6 +18,7 @@ class OutboxKind(models.TextChoices):
     TRACKER = "tracker", "Tracker issue"
     SMS = "sms", "SMS"
     VOICE = "voice", "Voice call"
+    STATUS_WEBHOOK = "status_webhook", "Status page webhook"
 
 
 class OutboxItem(models.Model):

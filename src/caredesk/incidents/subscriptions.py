@@ -41,7 +41,7 @@ from caredesk.incidents.models import (
 
 log = logging.getLogger(__name__)
 
-WEBHOOK_KIND = "status_webhook"  # the outbox kind of a status webhook call
+WEBHOOK_KIND = OutboxKind.STATUS_WEBHOOK  # the outbox kind of a status webhook call
 CONFIRM_SALT = "caredesk.incidents.status.confirm"
 UNSUBSCRIBE_SALT = "caredesk.incidents.status.unsubscribe"
 CONFIRM_DAYS = 7
