@@ -6,7 +6,7 @@ import math
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from caredesk.qa import pure
@@ -19,7 +19,7 @@ AGENT_WEEKS = st.dictionaries(
         st.sets(st.integers(min_value=1, max_value=5_000), max_size=12),  # escalated or safety
     ),
     min_size=1,
-    max_size=40,
+    max_size=8,  # each agent is drawn on its own: a few per week show the same as forty
 )
 WEEKS = st.builds(lambda y, w: f"{y}-W{w:02d}", st.integers(2024, 2030), st.integers(1, 52))
 SHARES = st.decimals(min_value=Decimal("0"), max_value=Decimal("0.5"), places=2)
@@ -27,6 +27,7 @@ SHARES = st.decimals(min_value=Decimal("0"), max_value=Decimal("0.5"), places=2)
 
 @settings(max_examples=200, deadline=None)
 @given(agents=AGENT_WEEKS, week=WEEKS, share=SHARES)
+@example(agents={1: (set(range(1, 26)), set())}, week="2024-W01", share=Decimal("0.28"))
 def test_every_agent_gets_at_least_five_percent_and_every_flagged_interaction(agents, week, share):
     for agent_id, (tickets, flagged) in agents.items():
         must = flagged & tickets
@@ -35,7 +36,7 @@ def test_every_agent_gets_at_least_five_percent_and_every_flagged_interaction(ag
         assert must <= set(chosen)
         if tickets:
             assert len(chosen) >= max(1, math.ceil(len(tickets) * 0.05))
-            assert len(chosen) >= math.ceil(len(tickets) * float(share)) or not tickets
+            assert len(chosen) >= math.ceil(len(tickets) * share)  # exact: 25 x 0.28 is 7
         else:
             assert chosen == []
         again = pure.draw(

@@ -351,18 +351,24 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 ROLE_PERMISSIONS[ROLE_TECHNICIAN] = [*ROLE_PERMISSIONS[ROLE_AGENT], *RMA_BENCH]
 
 
-def ensure_roles(**_: Any) -> None:
-    """Create the role groups and give them their permissions (idempotent)."""
+def ensure_roles(sender: Any = None, using: str = "default", **_: Any) -> None:
+    """Create the role groups and give them their permissions (idempotent).
+
+    `migrate` and `flush` send post_migrate once per application, each creating that
+    application's permissions; the roles are set once, after the last one, from one read of
+    every permission (a test database is flushed after each transactional test)."""
+    from django.apps import apps
     from django.contrib.auth.models import Group, Permission
 
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender is not None and with_models and sender is not with_models[-1]:
+        return
+    known = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.using(using).values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
     for role, perms in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        wanted = []
-        for dotted in perms:
-            app_label, codename = dotted.split(".")
-            perm = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if perm is not None:
-                wanted.append(perm)
-        group.permissions.set(wanted)
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        group.permissions.set([known[dotted] for dotted in perms if dotted in known])
