@@ -6,10 +6,12 @@ route cannot ship without deciding who may use it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -2403,19 +2405,48 @@ API_MATRIX += [
 ]
 
 
-def for_every_role(world: World, check: Any) -> None:
-    """Run `check(role)` for each role against one world, each in a savepoint rolled back
-    afterwards (a POST by one role leaves nothing for the next, and the world's rows are read
-    again); report every role that fails. Building the world once per route rather than once
-    per role keeps the matrix fast."""
+@dataclass(frozen=True)
+class Column:
+    """A role whose decisions are written in a sibling file (the compliance officer, clinical and
+    quality staff, the repair technician), checked against the same world as the roles above."""
+
+    role: str
+    make: Callable[[World], Any]  # the person holding the role
+    screen: Callable[[str, dict[str, Any]], Any]  # (route name, its row) -> the answer
+    api: Callable[[str, dict[str, Any]], Any]  # (operation name, its row) -> the status
+
+
+def columns() -> list[Column]:
+    from tests.web import (
+        test_access_matrix_compliance,
+        test_access_matrix_quality,
+        test_access_matrix_technician,
+    )
+
+    return [
+        test_access_matrix_compliance.COLUMN,
+        test_access_matrix_quality.COLUMN,
+        test_access_matrix_technician.COLUMN,
+    ]
+
+
+def for_every_role(world: World, check: Any, more: list[Column] | None = None) -> None:
+    """Run `check(role)` for each role (and each column of `more`, whose person joins
+    `world.users`) against one world, each in a savepoint rolled back afterwards (a POST by one
+    role leaves nothing for the next, and the world's rows are read again); report every role
+    that fails. Building the world once per route rather than once per role keeps the matrix
+    fast."""
+    for column in more or []:
+        world.users[column.role] = column.make(world)
     failures = []
-    for role in ROLES:
+    for role in [*ROLES, *(column.role for column in more or [])]:
         with transaction.atomic():
             try:
                 check(role)
             except AssertionError as exc:
                 failures.append(f"{role}: {exc}")
             transaction.set_rollback(True)
+        cache.clear()  # nor does it leave rate-limit counts or cached pages for the next
         for row in [world.ticket, world.colleague_ticket, *world.users.values()]:
             if row is not None:
                 row.refresh_from_db()
@@ -2696,11 +2727,14 @@ MATRIX += [
 
 @pytest.mark.parametrize(("name", "path", "method", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
 def test_screen_access(world, name, path, method, expected):
+    more = columns()
+    wanted = {**expected, **{column.role: column.screen(name, expected) for column in more}}
+
     def check(role: str) -> None:
         response = getattr(client_for(world, role), method)(path(world))
-        _expect(response, expected[role])
+        _expect(response, wanted[role])
 
-    for_every_role(world, check)
+    for_every_role(world, check, more)
 
 
 def _patch_body(path: str) -> dict[str, Any]:
@@ -2765,9 +2799,12 @@ def api_call(world: World, user: Any, path: Any, method: str) -> Any:
     ("name", "path", "method", "expected"), API_MATRIX, ids=[m[0] for m in API_MATRIX]
 )
 def test_api_access_with_tokens(world, name, path, method, expected):
+    more = columns()
+    wanted = {**expected, **{column.role: column.api(name, expected) for column in more}}
+
     def check(role: str) -> None:
         response = api_call(world, world.users[role], path, method)
-        assert response.status_code == expected[role], (
+        assert response.status_code == wanted[role], (
             name,
             response.status_code,
             response.content[:300],
@@ -2775,7 +2812,7 @@ def test_api_access_with_tokens(world, name, path, method, expected):
         if response.status_code >= 400:
             assert response["Content-Type"] == "application/problem+json"
 
-    for_every_role(world, check)
+    for_every_role(world, check, more)
 
 
 def _names(patterns: list[Any], prefix: str = "") -> set[str]:

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from django.test import Client
-
 from caredesk.accounts.roles import ROLE_COMPLIANCE
-from tests.factories import AgentFactory, login_verified
+from tests.factories import AgentFactory
 from tests.web.test_access_matrix import (
     API_MATRIX,
     FORBIDDEN,
@@ -21,12 +18,8 @@ from tests.web.test_access_matrix import (
     MATRIX,
     NOT_FOUND,
     OK,
-    _expect,
-    api_call,
-    world,  # noqa: F401 - the fixture
+    Column,
 )
-
-pytestmark = pytest.mark.django_db
 
 # Screens: statuses other than the shared constants are the form's answer to an empty post
 # (422), a redirect after the action (302) or a probe without content (204).
@@ -378,31 +371,13 @@ API: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def officer() -> Any:
-    return AgentFactory(role=ROLE_COMPLIANCE, name="Hollis Verhoeven")
-
-
-@pytest.mark.parametrize(("name", "path", "method", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
-def test_the_compliance_officer_on_every_screen(world, officer, name, path, method, expected):  # noqa: F811
-    client = Client()
-    login_verified(client, officer)
-    _expect(getattr(client, method)(path(world)), SCREENS[name])
-
-
-@pytest.mark.parametrize(
-    ("name", "path", "method", "expected"), API_MATRIX, ids=[m[0] for m in API_MATRIX]
+# checked on every route and operation by the main matrix, against its world
+COLUMN = Column(
+    role="compliance_officer",
+    make=lambda world: AgentFactory(role=ROLE_COMPLIANCE, name="Hollis Verhoeven"),
+    screen=lambda name, expected: SCREENS[name],
+    api=lambda name, expected: API[name],
 )
-def test_the_compliance_officer_on_every_api_operation(
-    world,  # noqa: F811
-    officer,
-    name,
-    path,
-    method,
-    expected,
-):
-    response = api_call(world, officer, path, method)
-    assert response.status_code == API[name], (name, response.status_code, response.content[:200])
 
 
 def test_every_route_and_operation_has_a_decision_for_the_compliance_officer():

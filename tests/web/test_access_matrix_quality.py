@@ -11,23 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from django.test import Client
-
 from caredesk.accounts.roles import ROLE_QUALITY
-from tests.factories import AgentFactory, login_verified
+from tests.factories import AgentFactory
 from tests.web.test_access_matrix import (
     API_MATRIX,
     FORBIDDEN,
     MATRIX,
     NOT_FOUND,
     OK,
-    _expect,
-    api_call,
-    world,  # noqa: F401 - the fixture
+    Column,
 )
-
-pytestmark = pytest.mark.django_db
 
 # Where the role differs from a supervisor (screens).
 SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
@@ -128,32 +121,17 @@ def _screen(name: str, expected: dict[str, Any]) -> Any:
     return SCREENS_UNLIKE_A_LEAD.get(name, expected["supervisor"])
 
 
-@pytest.fixture
-def reviewer() -> Any:
-    return AgentFactory(role=ROLE_QUALITY, name="Dr. Anneliese Okparaeke")
+def _api(name: str, expected: dict[str, Any]) -> Any:
+    return API_UNLIKE_A_LEAD.get(name, expected["supervisor"])
 
 
-@pytest.mark.parametrize(("name", "path", "method", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
-def test_clinical_and_quality_staff_on_every_screen(world, reviewer, name, path, method, expected):  # noqa: F811
-    client = Client()
-    login_verified(client, reviewer)
-    _expect(getattr(client, method)(path(world)), _screen(name, expected))
-
-
-@pytest.mark.parametrize(
-    ("name", "path", "method", "expected"), API_MATRIX, ids=[m[0] for m in API_MATRIX]
+# checked on every route and operation by the main matrix, against its world
+COLUMN = Column(
+    role="quality",
+    make=lambda world: AgentFactory(role=ROLE_QUALITY, name="Dr. Anneliese Okparaeke"),
+    screen=_screen,
+    api=_api,
 )
-def test_clinical_and_quality_staff_on_every_api_operation(
-    world,  # noqa: F811
-    reviewer,
-    name,
-    path,
-    method,
-    expected,
-):
-    want = API_UNLIKE_A_LEAD.get(name, expected["supervisor"])
-    response = api_call(world, reviewer, path, method)
-    assert response.status_code == want, (name, response.status_code, response.content[:200])
 
 
 def test_the_exceptions_name_routes_and_operations_that_exist():

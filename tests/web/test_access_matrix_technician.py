@@ -9,22 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from django.test import Client
-
 from caredesk.accounts.roles import ROLE_TECHNICIAN
-from tests.factories import AgentFactory, login_verified
+from tests.factories import AgentFactory
 from tests.web.test_access_matrix import (
     API_MATRIX,
     MATRIX,
     NOT_FOUND,
     OK,
-    _expect,
-    api_call,
-    world,  # noqa: F401 - the fixture
+    Column,
 )
-
-pytestmark = pytest.mark.django_db
 
 # Where the role differs from an agent of the ticket's team (screens).
 SCREENS_UNLIKE_AN_AGENT: dict[str, Any] = {
@@ -65,37 +58,21 @@ API_UNLIKE_AN_AGENT: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def technician(world: Any) -> Any:  # noqa: F811
-    team = world.ticket.team
-    return AgentFactory(role=ROLE_TECHNICIAN, teams=[team], name="Ilse Brandvold")
-
-
 def _screen(name: str, expected: dict[str, Any]) -> Any:
     return SCREENS_UNLIKE_AN_AGENT.get(name, expected["agent"])
 
 
-@pytest.mark.parametrize(("name", "path", "method", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
-def test_the_repair_technician_on_every_screen(world, technician, name, path, method, expected):  # noqa: F811
-    client = Client()
-    login_verified(client, technician)
-    _expect(getattr(client, method)(path(world)), _screen(name, expected))
+def _api(name: str, expected: dict[str, Any]) -> Any:
+    return API_UNLIKE_AN_AGENT.get(name, expected["agent"])
 
 
-@pytest.mark.parametrize(
-    ("name", "path", "method", "expected"), API_MATRIX, ids=[m[0] for m in API_MATRIX]
-)
-def test_the_repair_technician_on_every_api_operation(
-    world,  # noqa: F811
-    technician,
-    name,
-    path,
-    method,
-    expected,
-):
-    want = API_UNLIKE_AN_AGENT.get(name, expected["agent"])
-    response = api_call(world, technician, path, method)
-    assert response.status_code == want, (name, response.status_code, response.content[:200])
+def _technician(world: Any) -> Any:
+    """A technician of the world ticket's team (team A)."""
+    return AgentFactory(role=ROLE_TECHNICIAN, teams=[world.ticket.team], name="Ilse Brandvold")
+
+
+# checked on every route and operation by the main matrix, against its world
+COLUMN = Column(role="technician", make=_technician, screen=_screen, api=_api)
 
 
 def test_the_exceptions_name_routes_and_operations_that_exist():
