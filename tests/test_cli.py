@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# its own processes on the embedded SQLite: run once, in the SQLite run
+pytestmark = pytest.mark.embedded
+
 CAREDESK = [sys.executable, "-m", "caredesk.cli"]
 
 

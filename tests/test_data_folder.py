@@ -10,7 +10,12 @@ import stat
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.test_cli import CAREDESK, _env
+
+# its own processes on the embedded SQLite: run once, in the SQLite run
+pytestmark = pytest.mark.embedded
 
 WRITE_EVERYTHING = """
 import json, os

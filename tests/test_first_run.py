@@ -15,6 +15,9 @@ import pytest
 
 from tests.test_cli import _env, _free_port, _serve, _stop, _wait_healthy
 
+# its own processes on the embedded SQLite: run once, in the SQLite run
+pytestmark = pytest.mark.embedded
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 

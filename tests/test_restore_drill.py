@@ -9,7 +9,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.test_cli import CAREDESK, _env, _free_port, _stop, _wait_healthy
+
+# its own processes on the embedded SQLite: run once, in the SQLite run
+pytestmark = pytest.mark.embedded
 
 LOG = b"pump E-17 log: occlusion alarm 02:14, 02:19, 02:31\n" * 40
 

@@ -7,7 +7,12 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.test_cli import CAREDESK, _env
+
+# its own processes on the embedded SQLite: run once, in the SQLite run
+pytestmark = pytest.mark.embedded
 
 
 def _run(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
