@@ -36,6 +36,7 @@ TRAINING = (
     "heldout8.jsonl",  # measured once (with the fifth model), training data since
     "heldout9.jsonl",  # measured once (with the sixth model), training data since
     "heldout10.jsonl",  # measured once (with the seventh model), training data since
+    "heldout11.jsonl",  # measured once (with the eighth model), training data since
 )
 # Sets read when present: development sets in new voices and more everyday traffic
 # ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
@@ -57,7 +58,7 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout11",)  # the held-out set of record (files heldout11*, split "heldout11"): refused
+NEVER = ("heldout12",)  # the held-out set of record (files heldout12*, split "heldout12"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2

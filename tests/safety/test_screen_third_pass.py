@@ -147,6 +147,12 @@ SOMEONE_ELSES_THINGS = [
     ("en", "I borrowed someone else's charger for the night."),
     ("es", "El cable es de otro equipo, no del monitor."),
     ("de", "Jemand anderes aus der Praxis ruft Sie morgen an."),
+    ("en", "I used my sister's charger overnight, mine is lost."),
+    ("en", "Can my husband use my login to book his own visit?"),
+    ("en", "My son borrowed his grandad's tablet for the video call."),
+    ("es", "Uso el cargador de mi hermana mientras llega el nuevo."),
+    ("fr", "J'ai emprunté le chargeur de ma voisine en attendant le mien."),
+    ("de", "Ich lade das Gerät mit dem Kabel meines Mannes, meins ist kaputt."),
 ]
 
 
