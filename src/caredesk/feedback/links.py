@@ -15,6 +15,7 @@ from caredesk.core.errors import DomainError
 
 RATE_SALT = "caredesk.feedback.rate"
 STOP_SALT = "caredesk.feedback.stop"
+SURVEY_EXPIRED = "This link has expired: surveys can be answered for a limited time."
 
 
 class LinkRefused(DomainError):
@@ -37,11 +38,19 @@ def _url(path: str) -> str:
     return f"{settings.CAREDESK_BASE_URL.rstrip('/')}{path}"
 
 
-def rate_link(token: str, score: int | None, *, expires: datetime) -> str:
+def signed_rating_url(
+    prefix: str, token: str, score: int | None, *, expires: datetime, salt: str
+) -> str:
+    """A one-click rating link under `prefix` (a path ending in "/"): the token, the score and
+    the expiry, signed under `salt`."""
     signed = signing.dumps(
-        {"t": token, "s": score, "e": int(expires.timestamp())}, salt=RATE_SALT, compress=True
+        {"t": token, "s": score, "e": int(expires.timestamp())}, salt=salt, compress=True
     )
-    return _url(f"/feedback/rate/{signed}/")
+    return _url(f"{prefix}{signed}/")
+
+
+def rate_link(token: str, score: int | None, *, expires: datetime) -> str:
+    return signed_rating_url("/feedback/rate/", token, score, expires=expires, salt=RATE_SALT)
 
 
 def stop_link(token: str, *, expires: datetime) -> str:
@@ -53,7 +62,7 @@ def expiry(days: int) -> datetime:
     return clock.now() + timedelta(days=days)
 
 
-def _read(signed: str, salt: str) -> dict[str, object]:
+def _read(signed: str, salt: str, *, expired: str = SURVEY_EXPIRED) -> dict[str, object]:
     try:
         data = signing.loads(signed, salt=salt)
     except signing.BadSignature:
@@ -62,16 +71,22 @@ def _read(signed: str, salt: str) -> dict[str, object]:
         raise LinkRefused("This link is not valid.")
     expires = data.get("e")
     if not isinstance(expires, int) or clock.now().timestamp() > expires:
-        raise LinkExpired("This link has expired: surveys can be answered for a limited time.")
+        raise LinkExpired(expired)
     return data
 
 
-def rate_read(signed: str) -> Rating:
-    data = _read(signed, RATE_SALT)
+def rating_read(signed: str, salt: str, *, expired: str = SURVEY_EXPIRED) -> Rating:
+    """The token and score of a link made by `signed_rating_url`; LinkRefused (400) when
+    tampered, LinkExpired (410) when late."""
+    data = _read(signed, salt, expired=expired)
     score = data.get("s")
     if score is not None and not isinstance(score, int):
         raise LinkRefused("This link is not valid.")
     return Rating(token=str(data["t"]), score=score)
+
+
+def rate_read(signed: str) -> Rating:
+    return rating_read(signed, RATE_SALT)
 
 
 def stop_read(signed: str) -> str:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
 
@@ -24,7 +23,13 @@ from caredesk.core import clock
 from caredesk.core.errors import NotFound, ValidationFailed
 from caredesk.core.models import OutboxKind
 from caredesk.core.outbox import outbox_add
-from caredesk.feedback.links import LinkExpired, LinkRefused
+from caredesk.feedback.links import (
+    LinkExpired,
+    LinkRefused,
+    Rating,
+    rating_read,
+    signed_rating_url,
+)
 from caredesk.incidents.models import Incident, StakeholderRating
 from caredesk.incidents.services import target_for
 
@@ -45,33 +50,18 @@ __all__ = ["LinkExpired", "LinkRefused"]
 
 
 def rate_link(token: str, score: int | None, *, expires: datetime) -> str:
-    signed = signing.dumps(
-        {"t": token, "s": score, "e": int(expires.timestamp())}, salt=RATE_SALT, compress=True
+    return signed_rating_url("/incident-survey/", token, score, expires=expires, salt=RATE_SALT)
+
+
+def rate_read(signed: str) -> Rating:
+    """The link's token and score; LinkRefused (400) when tampered or out of range, LinkExpired
+    (410) late."""
+    rating = rating_read(
+        signed, RATE_SALT, expired="This link has expired: the survey can be answered for 30 days."
     )
-    return f"{settings.CAREDESK_BASE_URL.rstrip('/')}/incident-survey/{signed}/"
-
-
-@dataclass(frozen=True)
-class Rate:
-    token: str
-    score: int | None
-
-
-def rate_read(signed: str) -> Rate:
-    """The link's token and score; LinkRefused (400) when tampered, LinkExpired (410) late."""
-    try:
-        data = signing.loads(signed, salt=RATE_SALT)
-    except signing.BadSignature:
-        raise LinkRefused("This link is not valid. Copy the whole link from the mail.") from None
-    if not isinstance(data, dict) or not isinstance(data.get("t"), str):
+    if rating.score is not None and rating.score not in LABELS:
         raise LinkRefused("This link is not valid.")
-    score = data.get("s")
-    if score is not None and score not in LABELS:
-        raise LinkRefused("This link is not valid.")
-    expires = data.get("e")
-    if not isinstance(expires, int) or clock.now().timestamp() > expires:
-        raise LinkExpired("This link has expired: the survey can be answered for 30 days.")
-    return Rate(token=str(data["t"]), score=score)
+    return rating
 
 
 # --- who is asked -----------------------------------------------------------------------------
