@@ -27,6 +27,23 @@ class FakeClock:
         self.current = instant
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The test database as pytest-django makes it. Before it is dropped, the sessions left open
+    on it by threads of the tests (worker and socket threads, thread pools of async views) are
+    ended: PostgreSQL refuses to drop a database someone is still connected to."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture
 def clock() -> Iterator[FakeClock]:
     fake = FakeClock(datetime(2026, 11, 2, 14, 0, tzinfo=UTC))
