@@ -430,6 +430,9 @@ def test_achievement_accepts_any_utc_offset_python_accepts(world, api, start):
         ("2026-11-01T00:00:00Z", "2026-12-01T00:00:00", "end"),
         ("2026-11-01T00:00:00", "2026-12-01T00:00:00Z", "start"),
         ("yesterday", "2026-12-01T00:00:00Z", "start"),
+        # a bare number is not read as seconds since 1970
+        ("6", "2026-12-01T00:00:00Z", "start"),
+        ("2026-11-01T00:00:00Z", "1796620940", "end"),
     ],
 )
 def test_achievement_refuses_instants_it_cannot_use(world, api, start, end, field):

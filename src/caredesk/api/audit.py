@@ -3,7 +3,6 @@ customer's administrators and service accounts see only their own organization's
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from caredesk.accounts.models import User
 from caredesk.accounts.scopes import AUDIT_READ, organization_limit
 from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
-from caredesk.api.schemas import Clean, Id
+from caredesk.api.schemas import Clean, Id, IsoDatetime
 from caredesk.compliance import access as audit
 from caredesk.compliance.audit import iso
 from caredesk.compliance.models import AuditAction
@@ -33,8 +32,8 @@ class AuditQuery(Clean):
     person: Id | None = None
     patient: Annotated[str, StringConstraints(max_length=64)] = ""
     ticket: Annotated[str, StringConstraints(max_length=20)] = ""
-    since: datetime | None = None
-    until: datetime | None = None
+    since: IsoDatetime | None = None
+    until: IsoDatetime | None = None
     cursor: Annotated[str, StringConstraints(max_length=4096)] | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 50
 

@@ -14,6 +14,7 @@ from caredesk.accounts.models import User
 from caredesk.accounts.scopes import ONCALL
 from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
+from caredesk.api.schemas import IsoDatetime
 from caredesk.core import clock
 from caredesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from caredesk.oncall import selectors, services
@@ -45,8 +46,8 @@ class NowOut(Schema):
 class OverrideIn(Schema):
     model_config = ConfigDict(extra="forbid")
     user_id: int
-    start: datetime
-    end: datetime
+    start: IsoDatetime
+    end: IsoDatetime
     reason: Annotated[str, StringConstraints(max_length=300)] = ""
 
 

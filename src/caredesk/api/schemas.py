@@ -83,6 +83,20 @@ def _iso_day(value: Any) -> Any:
 IsoDate = Annotated[date, BeforeValidator(_iso_day)]
 
 
+def _iso_instant(value: Any) -> Any:
+    """An instant as ISO 8601 text (2026-11-02T14:00:00Z) or a datetime; never a bare number,
+    which a lax datetime would read as seconds since 1970."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DAY.match(value):
+        raise ValueError("Use a date and time in ISO 8601, such as 2026-11-02T14:00:00Z.")
+    return value
+
+
+# An instant in a query string or a JSON body.
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_instant)]
+
+
 class Clean(Schema):
     """Refuses NUL characters anywhere in the input: databases cannot store or compare them."""
 

@@ -15,6 +15,7 @@ from caredesk.accounts.models import Organization, User
 from caredesk.accounts.scopes import ADMIN, TICKETS_READ
 from caredesk.api.auth import needs_scope
 from caredesk.api.problems import documented
+from caredesk.api.schemas import IsoDatetime
 from caredesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from caredesk.sla import selectors as sla_selectors
 from caredesk.sla import services as sla_services
@@ -113,8 +114,8 @@ class CalendarIn(Strict):
 
 
 class AchievementQuery(Schema):
-    start: datetime
-    end: datetime
+    start: IsoDatetime
+    end: IsoDatetime
 
 
 class AchievementOut(Schema):
