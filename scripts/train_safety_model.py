@@ -38,6 +38,7 @@ TRAINING = (
     "heldout10.jsonl",  # measured once (with the seventh model), training data since
     "heldout11.jsonl",  # measured once (with the eighth model), training data since
     "heldout12.jsonl",  # measured once (with the ninth model), training data since
+    "heldout13.jsonl",  # measured once (with the tenth model), training data since
 )
 # Sets read when present: development sets in new voices and more everyday traffic
 # ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
@@ -59,7 +60,7 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout13",)  # the held-out set of record (files heldout13*, split "heldout13"): refused
+NEVER = ("heldout14",)  # the held-out set of record (files heldout14*, split "heldout14"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2
