@@ -270,7 +270,8 @@ def test_pages_rank_many_results_without_repeats(lead, clock):
 def test_query_count_does_not_grow_with_the_page(lead, clock, django_assert_max_num_queries):
     for n in range(30):
         make_ticket(subject=f"Bluetooth pairing {n}", body="Pairing fails.", tags=("bt",))
-    with django_assert_max_num_queries(8):
+    # PostgreSQL reads the newest ticket's number first (where the recent tickets start)
+    with django_assert_max_num_queries(9):
         page = ticket_search(user=lead, filters=SearchFilters(q="pairing"))
     assert len(page.hits) == search.PAGE_SIZE
 
@@ -315,11 +316,16 @@ def test_the_rebuild_command_indexes_every_ticket(lead, capsys):
     assert found(lead, "oximeter") == ["Pulse oximeter offline"]
 
 
-@pytest.mark.parametrize("window", [1_000, 1], ids=["recent-common", "recent-rarer"])
-def test_a_broad_query_ranks_only_its_most_recent_matches_and_says_so(lead, monkeypatch, window):
+# What the planner expects a query to match: as a word in every ticket (the most recent range of
+# ids is searched first) or as a rare one (every match is read and sorted). Only PostgreSQL asks.
+PLANNED = pytest.mark.parametrize("planned", [10**9, 1], ids=["planned-common", "planned-rare"])
+
+
+@PLANNED
+def test_a_broad_query_ranks_only_its_most_recent_matches_and_says_so(lead, monkeypatch, planned):
     # Given more tickets saying "tablet" than the bound on ranking, and one other
     monkeypatch.setattr(search, "BROAD", 3)
-    monkeypatch.setattr(search, "RECENT_WINDOW", window)  # found near the end, or not
+    monkeypatch.setattr(search, "_planned_rows", lambda *args: planned)
     tablets = [make_ticket(subject=f"Tablet {n} will not charge") for n in range(5)]
     make_ticket(subject="Password reset")
     # When the lead searches for the word
@@ -331,6 +337,59 @@ def test_a_broad_query_ranks_only_its_most_recent_matches_and_says_so(lead, monk
     listed = selectors.ticket_page(user=lead, filters=selectors.TicketFilters(q="tablet"))
     assert listed.among == 3
     assert sorted(t.pk for t in listed.items) == [t.pk for t in tablets[-3:]]
+
+
+def _next_ticket_id(at_least: int) -> None:
+    """The next ticket opened gets this id (or a higher one)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), "
+                "greatest(%s, (SELECT coalesce(max(id), 1) FROM tickets_ticket)))",
+                [at_least - 1],
+            )
+        else:
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = max(seq, %s) WHERE name = 'tickets_ticket'",
+                [at_least - 1],
+            )
+
+
+# The ways PostgreSQL finds a broad query's most recent matches: walking back from the newest
+# ticket (a common word), reading every match once (a rarer one), and when more match than the
+# planner foresaw (over CAP), the walk, or every match sorted when the walk finds too few.
+PATHS = pytest.mark.parametrize(
+    ("planned", "cap", "window"),
+    [(10**9, None, None), (1, None, None), (1, 4, None), (1, 4, 1)],
+    ids=["common-word", "rarer-word", "more-than-foreseen", "more-than-foreseen-and-old"],
+)
+
+
+@PATHS
+def test_the_most_recent_matches_are_found_however_far_apart(
+    lead, monkeypatch, planned, cap, window
+):
+    # Given matches among the first tickets, and far later, 30,000 ids apart
+    monkeypatch.setattr(search, "BROAD", 3)
+    monkeypatch.setattr(search, "_planned_rows", lambda *args: planned)
+    if cap:
+        monkeypatch.setattr(search, "CAP", cap)
+    if window:
+        monkeypatch.setattr(search, "RECENT_WINDOW", window)
+    [make_ticket(subject=f"Tablet {n} will not charge") for n in range(3)]
+    _next_ticket_id(440_000)
+    middle = [make_ticket(subject=f"Tablet {n} keeps rebooting") for n in range(2)]
+    _next_ticket_id(470_000)
+    newest = [make_ticket(subject=f"Tablet {n} screen flickers") for n in range(2)]
+    make_ticket(subject="Password reset")
+    assert newest[0].pk >= 470_000
+    # When the lead searches for the word, ranked and in the queue's search box
+    page = ticket_search(user=lead, filters=SearchFilters(q="tablet"))
+    listed = selectors.ticket_page(user=lead, filters=selectors.TicketFilters(q="tablet"))
+    # Then the three most recent matches are the ones kept, and both say so
+    expected = sorted(t.pk for t in [middle[-1], *newest])
+    assert page.among == 3 and sorted(h.ticket.pk for h in page.hits) == expected
+    assert listed.among == 3 and sorted(t.pk for t in listed.items) == expected
 
 
 def test_a_query_within_the_bound_ranks_every_match(lead, monkeypatch):

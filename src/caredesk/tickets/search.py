@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Lookup, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -41,9 +41,13 @@ SNIPPET_WIDTH = 180
 # ticket number) are ranked, or listed by the queue's search box, and the page says so. Reading
 # and scoring every match of a word in a third of the desk took seconds; this bounds the work.
 BROAD = 2_000
-# On PostgreSQL the most recent matches of a common word are looked for among this many most
-# recent tickets, walking the primary key backwards (`_most_recent`).
+# On PostgreSQL a query's matches are read once, newest first, and at most CAP of them: the GIN
+# index is scanned once per search. A word the planner expects in so many tickets that one and a
+# half times BROAD of its matches fall among the RECENT_WINDOW most recent tickets (a common
+# word) is first looked for there, walking the primary key backwards (about 1 µs a ticket, half
+# the cost of reading a match), which reads no other match.
 RECENT_WINDOW = 50 * BROAD
+CAP = 50 * BROAD
 
 
 # Accents as the index folds them (SQLite's unicode61 tokenizer with remove_diacritics 2; on
@@ -136,7 +140,26 @@ def text_match_among(user: User, text: str, *, every: bool = False) -> tuple[Q, 
         sql, params = _matching_ids_sql(terms, internal=internal)
         # the SQL is fixed text; the words travel as a parameter
         return Q(pk__in=RawSQL(sql, params)), None  # noqa: S611
-    return Q(pk__in=ids), among
+    return _among_ids(ids), among
+
+
+class _AnyOf(Lookup):
+    """`column = ANY(array)`: a list of ids as one array parameter (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+
+
+def _among_ids(ids: list[int]) -> Q:
+    """Tickets among these ids; on PostgreSQL as one array parameter (2,000 placeholders cost
+    more to send and plan than the lookups they ask for)."""
+    if connection.vendor == "postgresql" and len(ids) > PAGE_SIZE:
+        return Q(_AnyOf(F("pk"), ids))
+    return Q(pk__in=ids)
 
 
 def _matches(terms: list[Term], *, internal: bool) -> tuple[list[int], int | None]:
@@ -144,41 +167,70 @@ def _matches(terms: list[Term], *, internal: bool) -> tuple[list[int], int | Non
     of the BROAD most recent ones (and BROAD). Five statements at most, however broad."""
     sql, params = _matching_ids_sql(terms, internal=internal)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            return _pg_matches(cursor, sql, params, internal=internal)
         cursor.execute(f"{sql} LIMIT %s", [*params, BROAD + 1])
         ids = [int(row[0]) for row in cursor.fetchall()]
         if len(ids) <= BROAD:
             return ids, None
-        if connection.vendor != "postgresql":  # FTS5 reads its matches by rowid, either way
-            cursor.execute(f"{sql} ORDER BY rowid DESC LIMIT %s", [*params, BROAD])
-            return [int(row[0]) for row in cursor.fetchall()], BROAD
-        return _most_recent(cursor, sql, params, internal=internal), BROAD
+        # FTS5 reads its matches by rowid, either way
+        cursor.execute(f"{sql} ORDER BY rowid DESC LIMIT %s", [*params, BROAD])
+        return [int(row[0]) for row in cursor.fetchall()], BROAD
 
 
-def _most_recent(cursor: Any, sql: str, params: list[Any], *, internal: bool) -> list[int]:
-    """PostgreSQL: the ids of the BROAD most recent matches of a query known to match more.
-    Where the planner expects that many among the RECENT_WINDOW most recent tickets (a common
-    word), they are read from the end of the primary key, a bounded read; else from every
-    match (the GIN index), sorted: reading each match costs more than walking past a ticket,
-    so that pays only for rarer words (and the planner, left to choose, may walk the key past
-    a million tickets when a word's matches are old)."""
+def _pg_matches(
+    cursor: Any, sql: str, params: list[Any], *, internal: bool
+) -> tuple[list[int], int | None]:
+    """PostgreSQL: `_matches`. The matches are read once from the GIN index, at most CAP of
+    them, and the newest kept; the window function counts them in the same statement, so a
+    narrow query costs one statement after the plan. A common word (by the planner's estimate)
+    is looked for among the most recent tickets first, and so is a word with more than CAP
+    matches the planner did not foresee; every match, sorted, is the last resort."""
     cursor.execute("SELECT max(ticket_id) FROM tickets_ticketsearch")
-    floor = int(cursor.fetchone()[0]) - RECENT_WINDOW
-    cursor.execute(f"EXPLAIN (FORMAT JSON) {sql} AND ticket_id > %s", [*params, floor])
+    newest = int(cursor.fetchone()[0] or 0)
+    walk = newest > RECENT_WINDOW  # else the walk would read the whole desk: read the matches
+    common = walk and 2 * _planned_rows(cursor, sql, params) * RECENT_WINDOW >= 3 * BROAD * newest
+    if common and (ids := _recent_by_key(cursor, newest, params, internal=internal)):
+        return ids, BROAD
+    cursor.execute(
+        f"SELECT ticket_id, count(*) OVER () FROM ({sql} LIMIT %s) m "  # noqa: S608
+        "ORDER BY ticket_id DESC LIMIT %s",
+        [*params, CAP, BROAD + 1],
+    )
+    rows = cursor.fetchall()
+    ids = [int(row[0]) for row in rows]
+    matched = int(rows[0][1]) if rows else 0
+    if matched <= BROAD:
+        return ids, None
+    if matched < CAP:
+        return ids[:BROAD], BROAD
+    if walk and not common and (ids := _recent_by_key(cursor, newest, params, internal=internal)):
+        return ids, BROAD
+    cursor.execute(f"{sql} ORDER BY ticket_id + 0 DESC LIMIT %s", [*params, BROAD])
+    return [int(row[0]) for row in cursor.fetchall()], BROAD
+
+
+def _recent_by_key(cursor: Any, newest: int, params: list[Any], *, internal: bool) -> list[int]:
+    """The BROAD most recent matches among the RECENT_WINDOW most recent tickets, read from the
+    end of the primary key (each ticket's document tested, not the GIN index); [] unless more
+    than BROAD are there (then the query is broad and these are its most recent matches)."""
+    column = "everything" if internal else "public"
+    cursor.execute(
+        "SELECT ticket_id FROM tickets_ticketsearch WHERE ticket_id > %s "  # noqa: S608
+        f"AND coalesce({column} @@ to_tsquery('simple', %s), false) "  # not by the GIN
+        "ORDER BY ticket_id DESC LIMIT %s",
+        [newest - RECENT_WINDOW, *params, BROAD + 1],
+    )
+    ids = [int(row[0]) for row in cursor.fetchall()]
+    return ids[:BROAD] if len(ids) > BROAD else []
+
+
+def _planned_rows(cursor: Any, sql: str, params: list[Any]) -> int:
+    """How many rows the planner expects `sql` to select (no row is read)."""
+    cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
     plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    if plan[0]["Plan"]["Plan Rows"] >= BROAD:
-        column = "everything" if internal else "public"
-        cursor.execute(
-            "SELECT ticket_id FROM tickets_ticketsearch WHERE ticket_id > %s "  # noqa: S608
-            f"AND coalesce({column} @@ to_tsquery('simple', %s), false) "  # not by the GIN
-            "ORDER BY ticket_id DESC LIMIT %s",
-            [floor, *params, BROAD],
-        )
-        ids = [int(row[0]) for row in cursor.fetchall()]
-        if len(ids) == BROAD:
-            return ids
-    cursor.execute(f"{sql} ORDER BY ticket_id + 0 DESC LIMIT %s", [*params, BROAD])
-    return [int(row[0]) for row in cursor.fetchall()]
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def _ranked_sql(terms: list[Term], *, internal: bool, within: str | None) -> tuple[str, list[Any]]:
@@ -327,7 +379,9 @@ def _ranked_ids(
     within: str | None = None
     params: tuple[Any, ...] = ()
     if qs.query.where or among:  # filters or visibility, or a broad query: these only
-        kept = list(qs.filter(pk__in=ids).values_list("pk", flat=True)) if qs.query.where else ids
+        kept = (
+            list(qs.filter(_among_ids(ids)).values_list("pk", flat=True)) if qs.query.where else ids
+        )
         if not kept:
             return [], among
         within, params = _id_list(kept)

@@ -451,6 +451,12 @@ def _listed(
         # index past every ticket that does not match (the sort key is then no index's)
         key = Coalesce(F(column), F(column))
         order = [key.desc(), F("pk").desc()] if desc else [key.asc(), F("pk").asc()]
+        if limit <= MAX_PAGE_SIZE + 1:
+            # a page of a search: its ids first, from the tickets alone, then their rows;
+            # joining every match to the list's related rows before sorting cost more
+            ids = list(qs.order_by(*order).values_list("pk", flat=True)[:limit])
+            found = Ticket.objects.select_related(*LIST_RELATED).in_bulk(ids)
+            return [found[pk] for pk in ids if pk in found]
     return list(qs.select_related(*LIST_RELATED).order_by(*order)[:limit])
 
 
