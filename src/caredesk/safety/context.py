@@ -716,7 +716,9 @@ HEDGE: dict[str, re.Pattern[str]] = {
         r"\bquizas?\b",
         r"\btal vez\b",
         r"\bpuede ser\b",
-        r"\bno se\b",
+        # "no sé" (I do not know), not the reflexive "no se podía tocar"
+        r"\bno se\b(?=\s*(?:[,.!?;:]|$|si\b|que\b|por que\b|como\b|cuando\b|donde\b|bien\b"
+        r"|exactamente\b|muy bien\b))",
         r"\bno sabemos\b",
         r"\bun poco\b",
         r"\bligero\b",

@@ -67,7 +67,11 @@ _RAW: dict[str, list[tuple[str, str, str, bool]]] = {
             r"|her)) (?:a |an |the )?"
             r"(?:real |proper |nasty |big |small |slight |strong |little )?(?:mains )?shock\b"
             r"|\bshock (?:off|from|sensation|through)"
-            r"|\belectrocut\w*|\bzapp?(?:ed|ing)\b|\bleakage current|\bmains shock",
+            r"|\belectrocut\w*|\bzapp?(?:ed|ing)\b|\bleakage current|\bmains shock"
+            r"|\bzap (?:off|from)\b|\bfelt it (?:go )?(?:up|through|in) (?:my|his|her|both) "
+            r"(?:arm|hand|elbow|shoulder)s?\b|\binappropriate shocks?\b|\bshocks? delivered\b"
+            r"|\bdelivered (?:an? )?(?:extra |unexpected |unprompted )?shock"
+            r"|\b(?:icd|defibrillator|defib) (?:\w+ ){0,6}(?:fired|discharged)\b",
             False,
         ),
         (
@@ -424,7 +428,10 @@ _RAW: dict[str, list[tuple[str, str, str, bool]]] = {
             EVENT,
             r"\bsobrecalent\w+|\bmuy caliente\b|\btan caliente\b|\bdemasiado caliente"
             r"|\bse calento tanto|\bquemaba\b|\bderreti\w+"
-            r"|\bdeform\w+|\bhinch(?:o|ada) la bateria|\bardiendo\b|\bse puso muy caliente",
+            r"|\bdeform\w+|\bhinch(?:o|ada) la bateria|\bardiendo\b|\bse puso muy caliente"
+            r"|\bse puso (?:bien |re |super |tan )?caliente|\bque pelaba\b|\bchamusc\w+"
+            r"|\bse calento (?:muchisimo|demasiado|un monton)"
+            r"|\bno se pod\w+ (?:ni )?(?:tocar|agarrar|sujetar)|\bse (?:inflo|hincho)\b",
             False,
         ),
         ("overheating", POSSIBLE, r"\bcaliente\b|\btibi[oa]\b|\bse calienta\b", False),
@@ -505,7 +512,11 @@ _RAW: dict[str, list[tuple[str, str, str, bool]]] = {
             "shock",
             EVENT,
             r"\belectris\w+|\belectrocut\w+|\bdecharge electrique|\b(?:recu|pris|senti|pris une"
-            r"|eu une) (?:une )?decharge\b|\bchataigne\b|\bpris le jus|\bchoc electrique",
+            r"|eu une) (?:une )?decharge\b|\bchataigne\b|\bpris le jus|\bchoc electrique"
+            r"|\bchocs? (?:electriques? )?en (?:touchant|branchant|debranchant|allumant)\b"
+            r"|\bpogne un (?:\w+ )?choc|\belectrifi\w+|\bchocs? (?:inappropries?|delivres?)\b"
+            r"|\b(?:m'a|lui a|nous a) envoye (?:un |une |des |deux |trois )?(?:\w+ )?chocs?\b"
+            r"|\b(?:donne|fait) (?:un |une )?(?:\w+ )?choc (?:dans|au|a la|a l'|jusqu)",
             False,
         ),
         ("shock", POSSIBLE, r"\bpicotement\w*|\bfourmill\w+|\bstatique\b", False),
@@ -609,7 +620,9 @@ _RAW: dict[str, list[tuple[str, str, str, bool]]] = {
             EVENT,
             r"\bsurchauff\w+|\btres chaude?s?\b|\btrop chaude?s?\b|\btellement (?:chaud|chauffe)"
             r"|\ba tellement chauffe|\bbrulant\w*|\bfondu\b|\bdeform\w+"
-            r"|\bbatterie a gonfle",
+            r"|\bbatterie a gonfle|\bchauff\w* (?:tellement|au point)\b|\bramolli\w*|\btout mou\b"
+            r"|\b(?:on ne pouvait|je ne pouvais|impossible de) (?:plus |pas )?(?:le |la )?"
+            r"(?:tenir|toucher)\b",
             False,
         ),
         (
@@ -692,7 +705,11 @@ _RAW: dict[str, list[tuple[str, str, str, bool]]] = {
             EVENT,
             r"\bstromschlag|\belektrischen schlag|\bschlag bekommen|\beine gewischt"
             r"|\bgewischt bekommen|\bgeschockt\b|\bstrom abbekommen"
-            r"|\bunter strom|\bgezuckt\b",
+            r"|\bunter strom|\bgezuckt\b"
+            r"|\bschlag (?:\w+ ){0,3}(?:gekriegt|kriegt|kriagt|gekriagt|bekommen|uebercho|ubercho"
+            r"|ggeh|verpasst)\b"
+            r"|\b(?:gwischt|gewischt) (?:\w+ )?(?:kriagt|kriegt|gekriegt|bekommen)\b"
+            r"|\bschockabgabe\b",
             False,
         ),
         ("shock", POSSIBLE, r"\bkribbeln\b|\bkribbelt\b|\bstatisch\w*", False),

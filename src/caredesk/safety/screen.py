@@ -69,13 +69,13 @@ _NO_DEVICE_PROBLEM = "A24"
 
 # The learned model decides whether a text is flagged; the word lists say what it is about.
 # The model reads the word lists' finding as features, so it has learnt from the labelled
-# reports how far to trust them. A text the word lists name an event in flags from 0.35 (a
-# short report, "it caught fire an hour ago", has few words to score), any other from 0.5: on
-# the thirteen earlier held-out sets, each scored by a model that never saw its writer, that
-# flags 99.4 % of the harm at 4.4 % false alarms (bench/safety_model.py, leave one writer out):
-# the lowest thresholds whose false alarms there stay under 4.5 %.
-MODEL_THRESHOLD = 0.5
-EVENT_THRESHOLD = 0.35
+# reports how far to trust them. A text flags from 0.45, whether or not the word lists name an
+# event in it: on the fourteen earlier held-out sets, each scored by a model that never saw its
+# writer, that flags 99.5 % of the harm at 4.3 % false alarms (bench/safety_model.py, leave one
+# writer out): the lowest thresholds whose false alarms there stay under 4.5 %. The two stay
+# apart so they can be set apart (a short report, "it caught fire an hour ago", has few words).
+MODEL_THRESHOLD = 0.45
+EVENT_THRESHOLD = 0.45
 
 
 @dataclass(frozen=True)
