@@ -12,9 +12,15 @@ import pytest
 from tests.safety.labelled import HELDOUT15, LANGS, measure
 
 
-@pytest.mark.skipif(
-    not HELDOUT15.exists(),
-    reason="the next held-out set enters the repository only after the model it measures",
+# Measured once, on 2026-12-07, with the model and thresholds of commit bd00130 committed before
+# the set entered the repository: recall 98.9 % (events 203 of 204, possible 66 of 68), false
+# alarms 3.4 % (en 98.5/0.0, es 100/4.5, fr 98.5/0.0, de 98.5/9.1). The bar is not met yet: three
+# short reports were missed. This stays a strict expected failure until it is, so a screen that
+# meets it turns the test red on purpose.
+@pytest.mark.xfail(
+    strict=True,
+    reason="held-out bar not met: recall 98.9 %, false alarms 3.4 % on heldout15 "
+    "(docs/benchmarks.md, Safety screen)",
 )
 def test_heldout_recall_is_complete_and_false_alarms_stay_under_five_percent():
     figures = measure(None, HELDOUT15)
