@@ -3,7 +3,7 @@
 No database: these tests read ``data/heldout.jsonl`` (second held-out set), ``data/develop.jsonl``
 (development), ``data/heldout3.jsonl`` (third held-out set), ``data/heldout4.jsonl`` (fourth
 held-out set), ``data/develop3.jsonl``, ``data/develop4.jsonl`` and ``data/everyday2.jsonl``
-(development and training), ``data/heldout5.jsonl`` (fifth held-out set), ``data/heldout6.jsonl`` (sixth held-out set), ``data/develop5.jsonl`` (development and training), ``data/heldout7.jsonl`` (seventh held-out set), ``data/develop6.jsonl`` (development and training), ``data/heldout8.jsonl`` (eighth held-out set), ``data/develop7.jsonl`` (development and training), ``data/heldout9.jsonl`` (ninth held-out set), ``data/develop8.jsonl`` (development and training), ``data/heldout10.jsonl`` (tenth held-out set), ``data/develop9.jsonl`` (development and training), ``data/heldout11.jsonl`` (eleventh held-out set), ``data/develop10.jsonl`` (development and training), ``data/heldout12.jsonl`` (twelfth held-out set), ``data/develop11.jsonl`` (development and training), ``data/heldout13.jsonl`` (thirteenth held-out set), ``data/develop12.jsonl`` (development and training), ``data/heldout14.jsonl`` (fourteenth held-out set), ``data/develop13.jsonl`` (development and training), ``data/heldout15.jsonl`` (fifteenth held-out set), ``data/develop14.jsonl`` (development and training),
+(development and training), ``data/heldout5.jsonl`` (fifth held-out set), ``data/heldout6.jsonl`` (sixth held-out set), ``data/develop5.jsonl`` (development and training), ``data/heldout7.jsonl`` (seventh held-out set), ``data/develop6.jsonl`` (development and training), ``data/heldout8.jsonl`` (eighth held-out set), ``data/develop7.jsonl`` (development and training), ``data/heldout9.jsonl`` (ninth held-out set), ``data/develop8.jsonl`` (development and training), ``data/heldout10.jsonl`` (tenth held-out set), ``data/develop9.jsonl`` (development and training), ``data/heldout11.jsonl`` (eleventh held-out set), ``data/develop10.jsonl`` (development and training), ``data/heldout12.jsonl`` (twelfth held-out set), ``data/develop11.jsonl`` (development and training), ``data/heldout13.jsonl`` (thirteenth held-out set), ``data/develop12.jsonl`` (development and training), ``data/heldout14.jsonl`` (fourteenth held-out set), ``data/develop13.jsonl`` (development and training), ``data/heldout15.jsonl`` (fifteenth held-out set), ``data/develop14.jsonl`` (development and training), ``data/heldout16.jsonl`` (the held-out set of record),
 and the other ``data/*.jsonl`` sets only to make sure no text of a set repeats a text of another. They check each set's shape
 and label mix, never what any screen says about it; a failure names report ids only, never texts.
 """
@@ -378,6 +378,13 @@ EXACT_SETS = [
         "heldout15.jsonl",
         "h15",
         "heldout15",
+        {"safety_event": 51, "possible_safety": 17, "none": 44},
+        12,
+    ),
+    ExactSet(
+        "heldout16.jsonl",
+        "h16",
+        "heldout16",
         {"safety_event": 51, "possible_safety": 17, "none": 44},
         12,
     ),
