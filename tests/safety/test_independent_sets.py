@@ -208,6 +208,8 @@ class ExactSet:
     kind_minimum: int = 2  # safety events naming each kind, in every language
 
 
+HELDOUT_MIX = {"safety_event": 51, "possible_safety": 17, "none": 44}
+
 EXACT_SETS = [
     ExactSet(
         "develop3.jsonl",
@@ -353,40 +355,10 @@ EXACT_SETS = [
         12,
         kind_minimum=1,
     ),
-    ExactSet(
-        "heldout12.jsonl",
-        "h12",
-        "heldout12",
-        {"safety_event": 51, "possible_safety": 17, "none": 44},
-        12,
-    ),
-    ExactSet(
-        "heldout13.jsonl",
-        "h13",
-        "heldout13",
-        {"safety_event": 51, "possible_safety": 17, "none": 44},
-        12,
-    ),
-    ExactSet(
-        "heldout14.jsonl",
-        "h14",
-        "heldout14",
-        {"safety_event": 51, "possible_safety": 17, "none": 44},
-        12,
-    ),
-    ExactSet(
-        "heldout15.jsonl",
-        "h15",
-        "heldout15",
-        {"safety_event": 51, "possible_safety": 17, "none": 44},
-        12,
-    ),
-    ExactSet(
-        "heldout16.jsonl",
-        "h16",
-        "heldout16",
-        {"safety_event": 51, "possible_safety": 17, "none": 44},
-        12,
+    # written by two writers each (400 short reports and 48 long mails) from heldout12 on
+    *(
+        ExactSet(f"heldout{n}.jsonl", f"h{n}", f"heldout{n}", HELDOUT_MIX, 12)
+        for n in range(12, 17)
     ),
 ]
 
