@@ -144,9 +144,9 @@ def text_match_among(user: User, text: str, *, every: bool = False) -> tuple[Q, 
 
 
 class _AnyOf(Lookup):
-    """`column = ANY(array)`: a list of ids as one array parameter (PostgreSQL)."""
+    """`column = ANY(array)`: a list of ids as one array parameter (PostgreSQL). Used as an
+    expression, never registered on a field."""
 
-    lookup_name = "any_of"
     prepare_rhs = False
 
     def as_sql(self, compiler: Any, connection: Any) -> Any:
