@@ -682,6 +682,25 @@ def _qa_parser(sub: Any) -> None:
     sample.set_defaults(func=cmd_qa_sample)
 
 
+def cmd_reports_rollup(args: argparse.Namespace) -> int:
+    _setup()
+    from caredesk.reports.rollup import advance, rebuild
+
+    read = rebuild() if args.rebuild else advance()
+    print(f"{read} ticket events read into the reports.")
+    return 0
+
+
+def _reports_parser(sub: Any) -> None:
+    reports = sub.add_parser("reports", help="the reports' rollups")
+    rsub = reports.add_subparsers(dest="reports_command", required=True)
+    rr = rsub.add_parser("rollup", help="read the ticket events written since the last run")
+    rr.add_argument(
+        "--rebuild", action="store_true", help="forget every figure and replay the whole log"
+    )
+    rr.set_defaults(func=cmd_reports_rollup)
+
+
 def _search_parser(sub: Any) -> None:
     search = sub.add_parser("search", help="the full-text search index")
     ssub = search.add_subparsers(dest="search_command", required=True)
@@ -844,6 +863,7 @@ def parser() -> argparse.ArgumentParser:
     _monitors_parser(sub)
     _keys_parser(sub)
     _search_parser(sub)
+    _reports_parser(sub)
     _qa_parser(sub)
     _mail_parser(sub)
     _audit_parser(sub)

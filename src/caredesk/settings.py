@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "caredesk.training",
     "caredesk.feedback",
     "caredesk.incidents",
+    "caredesk.reports",
     "caredesk.desk",
     "caredesk.portal",
     "caredesk.selfserve",

@@ -108,6 +108,14 @@ def feedback_nps_draw_task() -> int:
     return nps_draw()
 
 
+@db_periodic_task(crontab(minute="*"))
+def reports_rollup_task() -> int:
+    """The reports' rollups read the ticket events written since the last run."""
+    from caredesk.reports.rollup import advance
+
+    return advance()
+
+
 @db_periodic_task(crontab(minute="*/15"))
 def rules_time_check_task() -> int:
     """Time-based protocol checks ("unresolved after 24 hours", "true for over 48 hours")."""

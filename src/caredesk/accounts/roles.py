@@ -131,6 +131,12 @@ STATUS_MANAGE = [
     "incidents.change_maintenance",
     "incidents.delete_maintenance",
 ]
+# reports: everyone who works tickets sees their own figures; support leads, clinical and quality
+# staff and administrators see the whole desk's and open any figure on its tickets (as far as
+# they see tickets); administrators change the KPI targets
+REPORTS_OWN = ["reports.view_own_reports"]
+REPORTS_ALL = [*REPORTS_OWN, "reports.view_all_reports"]
+REPORTS_TARGETS = ["reports.view_kpitarget", "reports.add_kpitarget", "reports.change_kpitarget"]
 FEEDBACK_SETUP = ["feedback.view_feedbacksettings", "feedback.change_feedbacksettings"]
 # incidents: everyone who works tickets sees incidents, declares one, links tickets, posts
 # updates and resolves (any of them may be the commander); support leads and administrators
@@ -171,6 +177,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *QA_RECEIVE,
         *TRAINING_OWN,
         *FEEDBACK_OWN,
+        *REPORTS_OWN,
         *INCIDENTS_WORK,
         *INCIDENT_REVIEWS_READ,
     ],
@@ -216,6 +223,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *QA_REVIEW,
         *TRAINING_MANAGE,
         *FEEDBACK_ALL,
+        *REPORTS_ALL,
         *INCIDENTS_TARGETS,
         *INCIDENT_REVIEWS_WRITE,
         *STATUS_MANAGE,
@@ -241,11 +249,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *QA_REVIEW,
         *TRAINING_OWN,
         *FEEDBACK_ALL,
+        *REPORTS_ALL,
         *INCIDENTS_WORK,
         *INCIDENT_REVIEWS_READ,
     ],
     ROLE_ADMIN: [
         *INCIDENTS_STATUS_SETUP,
+        *REPORTS_TARGETS,
         "tickets.view_ticket",
         "tickets.change_ticket",
         "tickets.add_ticket",
@@ -328,6 +338,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "knowledge.change_category",
         *TRAINING_MANAGE,
         *FEEDBACK_ALL,
+        *REPORTS_ALL,
         *INCIDENT_REVIEWS_WRITE,
         *FEEDBACK_SETUP,
         *INCIDENTS_TARGETS,

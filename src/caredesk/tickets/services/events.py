@@ -76,6 +76,9 @@ def created(ticket: Ticket, actor: Actor) -> TicketEvent:
             "status": ticket.status,
             "team": ticket.team_id,
             "category": ticket.category_id,
+            "organization": ticket.organization_id,
+            "assignee": ticket.assignee_id,
+            "task": ticket.parent_id is not None,
         },
     )
 

@@ -1,0 +1,135 @@
+"""The reports' own tables, written only by `reports/rollup.py` (and `KpiTarget` by the admin).
+
+- `Rollup`: additive counters per day and (team, agent, channel, category, organization,
+  level); 0 (or "") stands for none, so the key is unique without NULLs.
+- `Contribution`: one row per ticket and counted figure, so a number opens on its tickets.
+- `TicketFacts`: what the replay remembers about each ticket between two of its events.
+- `Cursor`: how far the replay has read the ticket events, and the ids it has not seen yet.
+Dashboards read the rollups, never the ticket table.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from caredesk.reports.fold import METRICS
+
+
+class Rollup(models.Model):
+    day = models.DateField()
+    team = models.BigIntegerField(default=0)
+    agent = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=16, blank=True, default="")
+    category = models.BigIntegerField(default=0)
+    organization = models.BigIntegerField(default=0)
+    level = models.SmallIntegerField(default=0)
+    created = models.IntegerField(default=0)
+    solved = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    fcr = models.IntegerField(default=0)
+    merged = models.IntegerField(default=0)
+    open_delta = models.IntegerField(default=0)
+    first_responses = models.IntegerField(default=0)
+    first_response_seconds = models.BigIntegerField(default=0)
+    resolution_seconds = models.BigIntegerField(default=0)
+    solved_in_sla = models.IntegerField(default=0)
+    breaches = models.IntegerField(default=0)
+    escalations = models.IntegerField(default=0)
+    agent_replies = models.IntegerField(default=0)
+    customer_messages = models.IntegerField(default=0)
+    safety_flagged = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team", "agent", "channel", "category", "organization", "level"],
+                name="rollup_key_uniq",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["agent", "day"], name="rollup_agent_idx"),
+            models.Index(fields=["organization", "day"], name="rollup_org_idx"),
+            models.Index(fields=["team", "day"], name="rollup_team_idx"),
+        ]
+        permissions = [
+            ("view_own_reports", "See one's own figures"),
+            ("view_all_reports", "See the whole desk's figures and reports"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team} agent {self.agent}"
+
+
+assert all(hasattr(Rollup, m) for m in METRICS)
+
+
+class Contribution(models.Model):
+    ticket_id = models.BigIntegerField()
+    metric = models.CharField(max_length=24)
+    day = models.DateField()
+    team = models.BigIntegerField(default=0)
+    agent = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=16, blank=True, default="")
+    category = models.BigIntegerField(default=0)
+    organization = models.BigIntegerField(default=0)
+    level = models.SmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["metric", "day", "ticket_id"], name="contribution_metric_idx"),
+            models.Index(fields=["ticket_id", "metric"], name="contribution_ticket_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} #{self.ticket_id} {self.day}"
+
+
+class TicketFacts(models.Model):
+    ticket_id = models.BigIntegerField(primary_key=True)
+    created_at = models.DateTimeField()
+    team = models.BigIntegerField(default=0)
+    agent = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=16, blank=True, default="")
+    category = models.BigIntegerField(default=0)
+    organization = models.BigIntegerField(default=0)
+    level = models.SmallIntegerField(default=0)
+    task = models.BooleanField(default=False)
+    is_open = models.BooleanField(default=True)
+    merged = models.BooleanField(default=False)
+    responded = models.BooleanField(default=False)
+    agent_replies = models.IntegerField(default=0)
+    solves = models.IntegerField(default=0)
+    breached = models.BooleanField(default=False)
+    flagged = models.BooleanField(default=False)
+    fcr_at = models.DateTimeField(null=True, blank=True)
+    fcr_dims = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"facts of #{self.ticket_id}"
+
+
+class Cursor(models.Model):
+    """One row (pk 1): the last event id read and the lower ids not yet seen (a transaction
+    still open when a higher id committed), each with when it was first missed."""
+
+    last_id = models.BigIntegerField(default=0)
+    gaps = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"events read up to {self.last_id}"
+
+
+class KpiTarget(models.Model):
+    """A target changed from the reference documents' default (`reports/pure.py`)."""
+
+    kpi = models.CharField(max_length=24, unique=True)
+    met = models.FloatField(help_text="The target.")
+    at_risk = models.FloatField(help_text="Beyond this the target is missed.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "KPI target"
+
+    def __str__(self) -> str:
+        return self.kpi
