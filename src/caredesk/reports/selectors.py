@@ -1,0 +1,336 @@
+"""What the dashboards show: sums of the rollups over a period and its filters, never a read
+of the ticket table. A dashboard costs the same few queries whatever the period or the desk's
+size: the period and the previous one in one aggregate, the days in one, the backlog in one,
+a breakdown in one, and the names shown in one per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+
+from caredesk.accounts.models import Organization, Team, User
+from caredesk.reports import fold, pure
+from caredesk.reports.models import Contribution, KpiTarget, Rollup
+from caredesk.tickets.models import Channel, Priority, RequestType, Ticket
+from caredesk.tickets.selectors import tickets_visible
+
+BY = {
+    "team": "Team",
+    "agent": "Agent",
+    "channel": "Channel",
+    "category": "Request type",
+    "organization": "Organization",
+    "level": "Level",
+}
+SUMMED = fold.METRICS
+VOLUME_DAYS = 30  # the backlog is measured against the volume of the 30 days before its day
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date  # inclusive
+    team: int | None = None
+    agent: int | None = None
+    channel: str | None = None
+    category: int | None = None
+    organization: int | None = None
+    level: int | None = None
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Filters:
+        """The period of the same length just before."""
+        return replace(
+            self, start=self.start - timedelta(days=self.days), end=self.start - timedelta(days=1)
+        )
+
+    def q(self) -> Q:
+        """The filters other than the period."""
+        given = {d: getattr(self, d) for d in fold.DIMENSIONS if getattr(self, d) is not None}
+        return Q(**given)
+
+    def as_query(self) -> dict[str, Any]:
+        """The filters as the dashboards' query string names them."""
+        out: dict[str, Any] = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        out.update({d: getattr(self, d) for d in fold.DIMENSIONS if getattr(self, d) is not None})
+        return out
+
+
+@dataclass
+class Kpi:
+    key: str
+    label: str
+    value: float | None
+    before: float | None
+    shown: str
+    target: pure.Target | None = None
+    band: pure.Band = pure.Band.NONE
+    metric: str = ""  # the figure whose tickets open from it
+    unit: str = ""
+
+    @property
+    def change(self) -> float | None:
+        return pure.change(self.value, self.before)
+
+    @property
+    def band_label(self) -> str:
+        return pure.BAND_LABELS[self.band]
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    totals: dict[str, int]
+    before: dict[str, int]
+    kpis: list[Kpi]
+    days: list[dict[str, Any]]
+    backlog_start: int
+    backlog_end: int
+    breakdown: list[dict[str, Any]] = field(default_factory=list)
+    top_organizations: list[dict[str, Any]] = field(default_factory=list)
+
+
+def targets() -> dict[str, pure.Target]:
+    """The reference documents' targets with the administrators' changes (one query)."""
+    out = dict(pure.TARGETS_BY_KPI)
+    for row in KpiTarget.objects.all():
+        if row.kpi in out:
+            out[row.kpi] = replace(out[row.kpi], met=row.met, at_risk=row.at_risk)
+    return out
+
+
+def _rollups(filters: Filters) -> QuerySet[Rollup]:
+    return Rollup.objects.filter(filters.q())
+
+
+def _sums(filters: Filters) -> tuple[dict[str, int], dict[str, int], tuple[int, int]]:
+    """The period's counters, the previous period's, and the tickets created in the 30 days to
+    the period's end and to the day before its start, in one query."""
+    before = filters.previous()
+    volume_from = filters.end - timedelta(days=VOLUME_DAYS - 1)
+    volume_before_from = filters.start - timedelta(days=VOLUME_DAYS)
+    now_q = Q(day__gte=filters.start, day__lte=filters.end)
+    before_q = Q(day__gte=before.start, day__lte=before.end)
+    aggregates: dict[str, Any] = {}
+    for m in SUMMED:
+        aggregates[f"n_{m}"] = Sum(m, filter=now_q, default=0)
+        aggregates[f"b_{m}"] = Sum(m, filter=before_q, default=0)
+    aggregates["volume"] = Sum("created", filter=Q(day__gte=volume_from), default=0)
+    aggregates["volume_before"] = Sum(
+        "created", filter=Q(day__gte=volume_before_from, day__lt=filters.start), default=0
+    )
+    row = (
+        _rollups(filters)
+        .filter(day__gte=min(before.start, volume_from, volume_before_from), day__lte=filters.end)
+        .aggregate(**aggregates)
+    )
+    now = {m: int(row[f"n_{m}"]) for m in SUMMED}
+    prev = {m: int(row[f"b_{m}"]) for m in SUMMED}
+    return now, prev, (int(row["volume"]), int(row["volume_before"]))
+
+
+def _backlog(filters: Filters) -> tuple[int, int]:
+    """Open tickets at the end of the day before the period and at its end (one query)."""
+    row = (
+        _rollups(filters)
+        .filter(day__lte=filters.end)
+        .aggregate(
+            at_start=Sum("open_delta", filter=Q(day__lt=filters.start), default=0),
+            at_end=Sum("open_delta", default=0),
+        )
+    )
+    return int(row["at_start"]), int(row["at_end"])
+
+
+def _kpis(
+    now: dict[str, int], prev: dict[str, int], backlog: tuple[int, int], volume: tuple[int, int]
+) -> list[Kpi]:
+    goals = targets()
+
+    def kpi(
+        key: str, value: float | None, before: float | None, shown: str, metric: str = ""
+    ) -> Kpi:
+        target = goals.get(key)
+        return Kpi(
+            key=key,
+            label=target.label if target else key,
+            value=value,
+            before=before,
+            shown=shown,
+            target=target,
+            band=target.band(value) if target else pure.Band.NONE,
+            metric=metric,
+            unit=target.unit if target else "",
+        )
+
+    def hours(counts: dict[str, int], seconds: str, count: str) -> float | None:
+        value = pure.mean(counts[seconds], counts[count])
+        return None if value is None else value / 3600
+
+    at_start, at_end = backlog
+    return [
+        kpi("fcr", pure.fcr(now["fcr"], now["solved"]), pure.fcr(prev["fcr"], prev["solved"]),
+            "%", "fcr"),
+        kpi("frt", hours(now, "first_response_seconds", "first_responses"),
+            hours(prev, "first_response_seconds", "first_responses"), "h", "first_responses"),
+        kpi("within_sla", pure.share(now["solved_in_sla"], now["solved"]),
+            pure.share(prev["solved_in_sla"], prev["solved"]), "%", "solved_in_sla"),
+        kpi("resolution", hours(now, "resolution_seconds", "solved"),
+            hours(prev, "resolution_seconds", "solved"), "h", "solved"),
+        kpi("backlog", pure.backlog_share(at_end, volume[0]),
+            pure.backlog_share(at_start, volume[1]), "%"),
+    ]  # fmt: skip
+
+
+def dashboard(filters: Filters, *, by: str | None = None, top: bool = False) -> Dashboard:
+    """The figures of one dashboard: totals with the previous period's, KPIs with their bands,
+    the days, the backlog, and optionally a breakdown and the top organizations by volume."""
+    now, prev, volume = _sums(filters)
+    backlog = _backlog(filters)
+    board = Dashboard(
+        filters=filters,
+        totals=now,
+        before=prev,
+        kpis=_kpis(now, prev, backlog, volume),
+        days=_days(filters, backlog[0]),
+        backlog_start=backlog[0],
+        backlog_end=backlog[1],
+    )
+    if by in BY:
+        board.breakdown = breakdown(filters, by)
+    if top:
+        board.top_organizations = top_organizations(filters)
+    return board
+
+
+def _days(filters: Filters, open_at_start: int) -> list[dict[str, Any]]:
+    """Every day of the period (days without a row count zeros) with the backlog at its end."""
+    rows = {
+        r["day"]: r
+        for r in _rollups(filters)
+        .filter(day__gte=filters.start, day__lte=filters.end)
+        .values("day")
+        .annotate(
+            **{m: Sum(m) for m in ("created", "solved", "escalations", "open_delta", "reopened")}
+        )
+    }
+    out = []
+    backlog = open_at_start
+    day = filters.start
+    while day <= filters.end:
+        r: dict[str, Any] = rows.get(day, {})
+        backlog += r.get("open_delta", 0) or 0
+        out.append({
+            "day": day,
+            "created": r.get("created", 0) or 0,
+            "solved": r.get("solved", 0) or 0,
+            "escalations": r.get("escalations", 0) or 0,
+            "reopened": r.get("reopened", 0) or 0,
+            "backlog": backlog,
+        })  # fmt: skip
+        day += timedelta(days=1)
+    return out
+
+
+def breakdown(filters: Filters, by: str) -> list[dict[str, Any]]:
+    """The period's figures per team, agent, channel, request type, organization or level."""
+    rows = list(
+        _rollups(filters)
+        .filter(day__gte=filters.start, day__lte=filters.end)
+        .values(by)
+        .annotate(**{m: Sum(m) for m in SUMMED})
+        .order_by(by)
+    )
+    names = names_of(by, [r[by] for r in rows])
+    out = []
+    for r in rows:
+        if not any(r[m] for m in SUMMED if m != "open_delta"):
+            continue
+        out.append({
+            "key": r[by],
+            "label": names.get(r[by], "None") if r[by] not in (0, "") else "None",
+            **{m: r[m] for m in SUMMED},
+            "fcr_rate": pure.fcr(r["fcr"], r["solved"]),
+            "within_sla": pure.share(r["solved_in_sla"], r["solved"]),
+            "frt_hours": _h(pure.mean(r["first_response_seconds"], r["first_responses"])),
+        })  # fmt: skip
+    out.sort(key=lambda r: (-r["created"], str(r["label"])))
+    return out
+
+
+def top_organizations(filters: Filters, limit: int = 10) -> list[dict[str, Any]]:
+    """The customers with the most tickets opened in the period (the quarterly advisory
+    forum's top ten)."""
+    rows = list(
+        _rollups(filters)
+        .filter(day__gte=filters.start, day__lte=filters.end)
+        .exclude(organization=0)
+        .values("organization")
+        .annotate(created=Sum("created"), solved=Sum("solved"), escalations=Sum("escalations"))
+        .filter(created__gt=0)
+        .order_by("-created", "organization")[:limit]
+    )
+    names = names_of("organization", [r["organization"] for r in rows])
+    return [{**r, "label": names.get(r["organization"], "Deleted")} for r in rows]
+
+
+def _h(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds / 3600
+
+
+def names_of(by: str, keys: Iterable[Any]) -> dict[Any, str]:
+    """What to call each key of a dimension (one query, none for channels and levels)."""
+    ids = [k for k in keys if k not in (0, "", None)]
+    if by == "channel":
+        return dict(Channel.choices)
+    if by == "level":
+        return {int(v): str(label) for v, label in Priority.choices}
+    model: Any = {
+        "team": Team,
+        "agent": User,
+        "category": RequestType,
+        "organization": Organization,
+    }[by]
+    if not ids:
+        return {}
+    return {o.pk: str(o) for o in model.objects.filter(pk__in=ids)}
+
+
+# -- the tickets behind a figure ------------------------------------------------------------
+
+PAGE = 50
+
+
+@dataclass
+class Behind:
+    tickets: list[Ticket]
+    hidden: int  # counted tickets the viewer may not see
+    more: bool
+
+
+def tickets_behind(*, user: User, filters: Filters, metric: str, page: int = 1) -> Behind:
+    """The tickets a figure counted, newest first, as far as `user` may see them (three queries:
+    the counted ids, the visible ones among them, and their rows)."""
+    if metric not in fold.LISTED:
+        raise ValueError(metric)
+    start = (page - 1) * PAGE
+    ids = list(
+        Contribution.objects.filter(
+            filters.q(), metric=metric, day__gte=filters.start, day__lte=filters.end
+        )
+        .order_by("-day", "-ticket_id")
+        .values_list("ticket_id", flat=True)[start : start + PAGE + 1]
+    )
+    more = len(ids) > PAGE
+    ids = ids[:PAGE]
+    visible = tickets_visible(user).filter(pk__in=ids)
+    rows = visible.select_related("team", "assignee", "organization", "requester").in_bulk()
+    shown = [rows[i] for i in dict.fromkeys(ids) if i in rows]
+    return Behind(tickets=shown, hidden=len(set(ids)) - len(shown), more=more)
