@@ -212,7 +212,7 @@ def dashboard(filters: Filters, *, by: str | None = None, top: bool = False) -> 
 
 def _days(filters: Filters, open_at_start: int) -> list[dict[str, Any]]:
     """Every day of the period (days without a row count zeros) with the backlog at its end."""
-    rows = {
+    rows: dict[date, dict[str, Any]] = {
         r["day"]: r
         for r in _rollups(filters)
         .filter(day__gte=filters.start, day__lte=filters.end)
@@ -225,7 +225,7 @@ def _days(filters: Filters, open_at_start: int) -> list[dict[str, Any]]:
     backlog = open_at_start
     day = filters.start
     while day <= filters.end:
-        r: dict[str, Any] = rows.get(day, {})
+        r = rows.get(day, {})
         backlog += r.get("open_delta", 0) or 0
         out.append({
             "day": day,
