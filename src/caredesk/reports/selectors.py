@@ -213,7 +213,7 @@ def dashboard(filters: Filters, *, by: str | None = None, top: bool = False) -> 
 def _days(filters: Filters, open_at_start: int) -> list[dict[str, Any]]:
     """Every day of the period (days without a row count zeros) with the backlog at its end."""
     rows: dict[date, dict[str, Any]] = {
-        r["day"]: r
+        r["day"]: dict(r)
         for r in _rollups(filters)
         .filter(day__gte=filters.start, day__lte=filters.end)
         .values("day")
