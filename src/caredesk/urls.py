@@ -51,6 +51,7 @@ urlpatterns = [
     path("agent/knowledge/", include("caredesk.knowledge.urls")),
     path("agent/quality/", include("caredesk.qa.urls")),
     path("agent/feedback/", include("caredesk.feedback.urls")),
+    path("agent/reports/", include("caredesk.reports.urls")),
     path("agent/incidents/", include("caredesk.incidents.urls")),
     path("agent/", include("caredesk.desk.urls")),
     path("portal/", include("caredesk.portal.urls")),

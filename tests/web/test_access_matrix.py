@@ -2383,6 +2383,22 @@ MATRIX += [
     ("feedback-public:rate", lambda w: _survey_link(w, "rate"), "get", dict.fromkeys(ROLES, OK)),
     ("feedback-public:stop", lambda w: _survey_link(w, "stop"), "get", dict.fromkeys(ROLES, OK)),
 ]
+# -- reports: everyone who works tickets sees their own figures and the tickets behind them
+# (as far as they see tickets); support leads and administrators see the whole desk's
+MATRIX += [
+    (
+        "reports:dashboard",
+        lambda w: "/agent/reports/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    (
+        "reports:tickets",
+        lambda w: "/agent/reports/tickets/?metric=created",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+]
 API_MATRIX += [
     (
         "feedback csat",  # an agent's answer holds their own rows only
@@ -3203,6 +3219,12 @@ def _admin_feedback_settings(w: World) -> Any:
     return settings_get()
 
 
+def _admin_kpi_target(w: World) -> Any:
+    from caredesk.reports.models import KpiTarget
+
+    return KpiTarget.objects.get_or_create(kpi="fcr", defaults={"met": 70, "at_risk": 65})[0]
+
+
 ADMIN_RULES: dict[str, AdminRule] = {
     "core.OutboxItem": AdminRule(_admin_outbox, view=ADMINS),
     "auth.Group": AdminRule(_admin_group, view=SUPER, add=SUPER, change=SUPER, delete=SUPER),
@@ -3311,6 +3333,11 @@ ADMIN_RULES: dict[str, AdminRule] = {
     ),
     # the survey settings: one row, changed by administrators, never added or deleted
     "feedback.FeedbackSettings": AdminRule(_admin_feedback_settings, view=ADMINS, change=ADMINS),
+    # the KPI targets: administrators change the reference documents' defaults (and delete a
+    # change to restore the default)
+    "reports.KpiTarget": AdminRule(
+        _admin_kpi_target, view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS
+    ),
 }
 
 

@@ -269,6 +269,9 @@ SCREENS: dict[str, Any] = {
     "feedback:follow-up": FORBIDDEN,
     "feedback-public:rate": OK,
     "feedback-public:stop": OK,
+    # the reports are the desk's
+    "reports:dashboard": FORBIDDEN,
+    "reports:tickets": FORBIDDEN,
     # the status page's set-up is the administrators'
     "incidents:monitors": FORBIDDEN,
     "incidents:monitor-new": FORBIDDEN,

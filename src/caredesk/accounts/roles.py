@@ -133,10 +133,10 @@ STATUS_MANAGE = [
 ]
 # reports: everyone who works tickets sees their own figures; support leads, clinical and quality
 # staff and administrators see the whole desk's and open any figure on its tickets (as far as
-# they see tickets); administrators change the KPI targets
+# they see tickets); administrators change the KPI targets (deleting one restores the default)
 REPORTS_OWN = ["reports.view_own_reports"]
 REPORTS_ALL = [*REPORTS_OWN, "reports.view_all_reports"]
-REPORTS_TARGETS = ["reports.view_kpitarget", "reports.add_kpitarget", "reports.change_kpitarget"]
+REPORTS_TARGETS = [f"reports.{verb}_kpitarget" for verb in ("view", "add", "change", "delete")]
 FEEDBACK_SETUP = ["feedback.view_feedbacksettings", "feedback.change_feedbacksettings"]
 # incidents: everyone who works tickets sees incidents, declares one, links tickets, posts
 # updates and resolves (any of them may be the commander); support leads and administrators

@@ -74,6 +74,7 @@ class Kpi:
     band: pure.Band = pure.Band.NONE
     metric: str = ""  # the figure whose tickets open from it
     unit: str = ""
+    link: str = ""  # where its tickets are listed (set by the screen)
 
     @property
     def change(self) -> float | None:

@@ -1,0 +1,94 @@
+"""The dashboards' filters, read from the query string."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+
+from caredesk.accounts.capabilities import ticket_workers
+from caredesk.accounts.models import Organization, Team
+from caredesk.core import clock
+from caredesk.reports.rollup import day_of
+from caredesk.reports.selectors import BY, Filters
+from caredesk.tickets.models import Channel, Priority, RequestType
+
+MAX_DAYS = 731
+PERIODS = [("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"),
+           ("365", "Last 12 months"), ("custom", "Dates below")]  # fmt: skip
+
+
+class ReportFilter(forms.Form):
+    period = forms.ChoiceField(label="Period", choices=PERIODS, required=False)
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To (inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    team = forms.ModelChoiceField(
+        Team.objects.order_by("name"), required=False, empty_label="All teams"
+    )
+    agent = forms.ModelChoiceField(
+        ticket_workers().order_by("name"), required=False, empty_label="All agents"
+    )
+    channel = forms.ChoiceField(
+        label="Channel", choices=[("", "All channels"), *Channel.choices], required=False
+    )
+    category = forms.ModelChoiceField(
+        RequestType.objects.order_by("name"),
+        label="Request type",
+        required=False,
+        empty_label="All request types",
+    )
+    organization = forms.ModelChoiceField(
+        Organization.objects.order_by("name"), required=False, empty_label="All organizations"
+    )
+    level = forms.TypedChoiceField(
+        label="Level",
+        choices=[("", "All levels"), *Priority.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    by = forms.ChoiceField(label="Break down by", choices=list(BY.items()), required=False)
+
+    def __init__(self, *args: Any, own: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if own:  # one's own figures: never another agent's
+            del self.fields["agent"]
+            by = self.fields["by"]
+            assert isinstance(by, forms.ChoiceField)
+            by.choices = [(k, v) for k, v in BY.items() if k != "agent"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = day_of(clock.now())
+        period = data.get("period") or ("custom" if data.get("start") else "30")
+        data["period"] = period
+        if period != "custom":
+            days = int(period)
+            data["start"], data["end"] = today - timedelta(days=days - 1), today
+        start: date = data.get("start") or today - timedelta(days=29)
+        end: date = data.get("end") or today
+        if end < start:
+            self.add_error("end", "The end comes before the start.")
+        elif (end - start).days >= MAX_DAYS:
+            self.add_error("start", "Choose a period of two years at most.")
+        data["start"], data["end"] = start, end
+        data["by"] = data.get("by") or "team"
+        return data
+
+    def filters(self, *, agent: int | None = None) -> Filters:
+        d = self.cleaned_data
+        return Filters(
+            start=d["start"],
+            end=d["end"],
+            team=d["team"].pk if d.get("team") else None,
+            agent=agent if agent is not None else (d["agent"].pk if d.get("agent") else None),
+            channel=d.get("channel") or None,
+            category=d["category"].pk if d.get("category") else None,
+            organization=d["organization"].pk if d.get("organization") else None,
+            level=d.get("level"),
+        )

@@ -1,0 +1,149 @@
+"""The Reports screen: the support lead's dashboard (everyone's figures, any filter) or an
+agent's own (their figures only), and the tickets behind any figure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from caredesk.accounts.models import User
+from caredesk.core.access import staff_with
+from caredesk.core.agent_pages import sidebar
+from caredesk.reports import charts, fold, selectors
+from caredesk.reports.forms import ReportFilter
+
+OWN = "reports.view_own_reports"
+ALL = "reports.view_all_reports"
+
+LINKED = {  # the figures a number opens on, and what the list is called
+    "created": "Opened",
+    "solved": "Solved",
+    "reopened": "Reopened",
+    "fcr": "Solved at first contact",
+    "first_responses": "First responses",
+    "solved_in_sla": "Solved within SLA",
+    "breaches": "SLA breaches",
+    "escalations": "Escalations",
+    "safety_flagged": "Safety findings",
+}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _read(request: HttpRequest) -> tuple[ReportFilter, selectors.Filters, bool, bool]:
+    user = _user(request)
+    sees_all = user.has_perm(ALL)
+    form = ReportFilter(request.GET, own=not sees_all)
+    valid = form.is_valid()
+    if not valid:  # the errors show on the form; the figures are the default period's
+        fallback = ReportFilter({}, own=not sees_all)
+        fallback.is_valid()
+        filters = fallback.filters(agent=None if sees_all else user.pk)
+    else:
+        filters = form.filters(agent=None if sees_all else user.pk)
+    return form, filters, sees_all, valid
+
+
+@staff_with(OWN)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, filters, sees_all, valid = _read(request)
+    by = form.cleaned_data.get("by") if valid else "team"
+    board = selectors.dashboard(filters, by=by, top=sees_all)
+    query = filters.as_query()
+    if not sees_all:
+        query.pop("agent", None)
+    context: dict[str, Any] = {
+        **sidebar(request.user),
+        "form": form,
+        "board": board,
+        "sees_all": sees_all,
+        "by": by,
+        "by_label": selectors.BY.get(by or "team", "Team"),
+        "volume": _volume(board),
+        "flow": charts.line_chart(
+            "Tickets opened and solved per day",
+            board.days,
+            [("created", "Opened", "solid"), ("solved", "Solved", "dashed")],
+        ),
+        "backlog": charts.line_chart(
+            "Open tickets at the end of each day", board.days, [("backlog", "Open", "solid")]
+        ),
+        "escalations": charts.line_chart(
+            "Escalations and reopened tickets per day",
+            board.days,
+            [("escalations", "Escalations", "solid"), ("reopened", "Reopened", "dotted")],
+        ),
+        "backlog_change": board.backlog_end - board.backlog_start,
+    }
+    for k in board.kpis:
+        k.link = _link(query, k.metric) if k.metric else ""
+    for r in context["volume"]:
+        r["link"] = _link(query, r["metric"])
+    for row in board.breakdown:  # each row's figures open on that team's (agent's, ...) tickets
+        if row["key"] not in (0, ""):
+            narrowed: dict[str, Any] = {**query, str(by): row["key"]}
+            row["links"] = {m: _link(narrowed, m) for m in ("created", "solved", "fcr")}
+    for row in board.top_organizations:
+        row["link"] = _link({**query, "organization": row["organization"]}, "created")
+    return render(request, "reports/dashboard.html", context, status=200 if valid else 422)
+
+
+def _volume(board: selectors.Dashboard) -> list[dict[str, Any]]:
+    """The counted figures with the previous period's, each opening on its tickets."""
+    t, b = board.totals, board.before
+    rows = [
+        ("created", "Opened"),
+        ("solved", "Solved"),
+        ("reopened", "Reopened"),
+        ("escalations", "Escalations"),
+        ("breaches", "SLA breaches"),
+        ("safety_flagged", "Safety findings"),
+    ]
+    return [
+        {"metric": m, "label": label, "value": t[m], "before": b[m], "change": t[m] - b[m]}
+        for m, label in rows
+    ]
+
+
+def _link(query: dict[str, Any], metric: str, **extra: Any) -> str:
+    """The address of the tickets behind `metric` under the dashboard's filters."""
+    return f"{reverse('reports:tickets')}?{urlencode({**query, **extra, 'metric': metric})}"
+
+
+@staff_with(OWN)
+def tickets(request: HttpRequest) -> HttpResponse:
+    """The tickets one figure counted, as far as the viewer may see them."""
+    form, filters, sees_all, valid = _read(request)
+    metric = request.GET.get("metric", "")
+    if metric not in LINKED or metric not in fold.LISTED:
+        raise Http404("No such figure.")
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    behind = selectors.tickets_behind(
+        user=_user(request), filters=filters, metric=metric, page=page
+    )
+    query = filters.as_query()
+    if not sees_all:
+        query.pop("agent", None)
+    context = {
+        **sidebar(request.user),
+        "form": form,
+        "metric": metric,
+        "title": LINKED[metric],
+        "behind": behind,
+        "filters": filters,
+        "page": page,
+        "next": _link(query, metric, page=page + 1) if behind.more else "",
+        "back": f"{reverse('reports:dashboard')}?{urlencode(query)}",
+        "sees_all": sees_all,
+    }
+    return render(request, "reports/tickets.html", context, status=200 if valid else 422)

@@ -1,0 +1,114 @@
+"""The Reports screen: whose figures each person sees, filters, drill-down and query counts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from caredesk.reports import rollup
+from caredesk.tickets.services import Body, message_add, ticket_update
+from tests.factories import AgentFactory, TeamFactory, make_ticket, signed_in, supervisor
+
+pytestmark = pytest.mark.django_db
+
+
+def _solve(ticket: Any, agent: Any, replies: int = 1) -> None:
+    for _ in range(replies):
+        message_add(ticket=ticket, kind="public", body=Body(text="Try this."), actor=agent)
+    ticket_update(ticket=ticket, changes={"status": "solved"}, actor=agent)
+
+
+@pytest.fixture
+def desk(clock: Any) -> dict[str, Any]:
+    team_a, team_b = TeamFactory(name="Video Visits"), TeamFactory(name="Devices")
+    ana = AgentFactory(teams=[team_a], name="Ana Pereira")
+    ben = AgentFactory(teams=[team_b], name="Ben Ortiz")
+    lead = supervisor(teams=[team_a, team_b])
+    mine = [make_ticket(team=team_a, assignee=ana) for _ in range(3)]
+    theirs = [make_ticket(team=team_b, assignee=ben) for _ in range(2)]
+    clock.advance(minutes=30)
+    _solve(mine[0], ana)  # first contact
+    _solve(mine[1], ana, replies=3)  # not first contact
+    _solve(theirs[0], ben)
+    rollup.advance()
+    return {"ana": ana, "ben": ben, "lead": lead, "mine": mine, "theirs": theirs, "team_b": team_b}
+
+
+def _kpi(html: str, label: str) -> str:
+    found = re.search(rf"{label}</p>\s*<p class=\"rp-kpi-value\">(?:<a [^>]*>)?([^<]+)<", html)
+    assert found, label
+    return found.group(1).strip()
+
+
+def test_an_agent_sees_their_own_figures_only(desk: dict[str, Any]) -> None:
+    client = signed_in(desk["ana"])
+    # asking for another agent's figures changes nothing
+    response = client.get("/agent/reports/", {"agent": desk["ben"].pk})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "My figures" in html
+    assert _kpi(html, "First-contact resolution") == "50.0 %"  # 1 of Ana's 2 solves
+    assert 'name="agent"' not in html  # no choosing someone else
+    assert "Top " not in html  # the customers' table is the leads'
+
+
+def test_a_lead_sees_the_desk_with_a_breakdown_and_the_top_customers(desk: dict[str, Any]) -> None:
+    client = signed_in(desk["lead"])
+    html = client.get("/agent/reports/", {"by": "agent"}).content.decode()
+    assert _kpi(html, "First-contact resolution") == "66.7 %"  # 2 of 3 solves
+    assert "Ana Pereira" in html and "Ben Ortiz" in html
+    assert "customers by volume" in html
+    narrowed = client.get("/agent/reports/", {"team": desk["team_b"].pk}).content.decode()
+    assert _kpi(narrowed, "First-contact resolution") == "100.0 %"
+
+
+def test_a_figure_opens_on_its_tickets_as_far_as_the_viewer_sees_them(
+    desk: dict[str, Any],
+) -> None:
+    lead = signed_in(desk["lead"])
+    html = lead.get("/agent/reports/tickets/", {"metric": "fcr"}).content.decode()
+    for t in (desk["mine"][0], desk["theirs"][0]):
+        assert t.ref in html
+    assert desk["mine"][1].ref not in html
+    # Ana's own figure lists her tickets; another team's ticket she cannot see is counted apart
+    ana = signed_in(desk["ana"])
+    html = ana.get("/agent/reports/tickets/", {"metric": "created"}).content.decode()
+    assert all(t.ref in html for t in desk["mine"])
+    assert not any(t.ref in html for t in desk["theirs"])
+    assert lead.get("/agent/reports/tickets/", {"metric": "nonsense"}).status_code == 404
+
+
+def test_a_bad_period_is_refused_with_the_fields_message(desk: dict[str, Any]) -> None:
+    client = signed_in(desk["lead"])
+    response = client.get(
+        "/agent/reports/", {"period": "custom", "start": "2026-11-05", "end": "2026-11-01"}
+    )
+    assert response.status_code == 422
+    assert "The end comes before the start." in response.content.decode()
+    response = client.get("/agent/reports/", {"start": "not a date"})
+    assert response.status_code == 422
+
+
+def test_the_dashboard_costs_the_same_queries_however_many_tickets(
+    desk: dict[str, Any], clock: Any
+) -> None:
+    client = signed_in(desk["lead"])
+    client.get("/agent/reports/", {"by": "team"})
+    with CaptureQueriesContext(connection) as few:
+        client.get("/agent/reports/", {"by": "team"})
+    for _ in range(12):
+        clock.advance(hours=7)
+        _solve(make_ticket(team=desk["team_b"], assignee=desk["ben"]), desk["ben"])
+    rollup.advance()
+    client = signed_in(desk["lead"])  # hours later: a new sign-in
+    client.get("/agent/reports/", {"by": "team"})
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/agent/reports/", {"by": "team"}).status_code == 200
+    assert len(many) == len(few)
+    # the figures never read the ticket table (the sidebar's capped queue counts do)
+    reads = [q["sql"] for q in many.captured_queries if "tickets_ticket" in q["sql"]]
+    assert all("LIMIT 1000" in sql for sql in reads)
