@@ -116,6 +116,16 @@ def reports_rollup_task() -> int:
     return advance()
 
 
+@db_periodic_task(crontab(minute="5"))
+def reports_send_task() -> int:
+    """Every hour: the scheduled reports that are due, from rollups brought up to date first."""
+    from caredesk.reports.rollup import advance
+    from caredesk.reports.schedules import reports_send
+
+    advance()
+    return reports_send()
+
+
 @db_periodic_task(crontab(minute="*/15"))
 def rules_time_check_task() -> int:
     """Time-based protocol checks ("unresolved after 24 hours", "true for over 48 hours")."""

@@ -133,9 +133,11 @@ STATUS_MANAGE = [
 ]
 # reports: everyone who works tickets sees their own figures; support leads, clinical and quality
 # staff and administrators see the whole desk's and open any figure on its tickets (as far as
-# they see tickets); administrators change the KPI targets (deleting one restores the default)
+# they see tickets); support leads and administrators schedule reports by mail; administrators
+# change the KPI targets (deleting one restores the default)
 REPORTS_OWN = ["reports.view_own_reports"]
 REPORTS_ALL = [*REPORTS_OWN, "reports.view_all_reports"]
+REPORTS_SCHEDULE = ["reports.manage_reportschedule"]  # support leads and administrators
 REPORTS_TARGETS = [f"reports.{verb}_kpitarget" for verb in ("view", "add", "change", "delete")]
 FEEDBACK_SETUP = ["feedback.view_feedbacksettings", "feedback.change_feedbacksettings"]
 # incidents: everyone who works tickets sees incidents, declares one, links tickets, posts
@@ -224,6 +226,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *TRAINING_MANAGE,
         *FEEDBACK_ALL,
         *REPORTS_ALL,
+        *REPORTS_SCHEDULE,
         *INCIDENTS_TARGETS,
         *INCIDENT_REVIEWS_WRITE,
         *STATUS_MANAGE,
@@ -256,6 +259,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_ADMIN: [
         *INCIDENTS_STATUS_SETUP,
         *REPORTS_TARGETS,
+        *REPORTS_SCHEDULE,
         "tickets.view_ticket",
         "tickets.change_ticket",
         "tickets.add_ticket",

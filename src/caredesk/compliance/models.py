@@ -51,6 +51,7 @@ class AuditAction(models.TextChoices):
     COMPLAINT_VIEWED = "complaint.viewed", "Complaint file opened (complainant shown)"
     COMPLAINT_CHANGED = "complaint.changed", "Complaint file changed"
     COMPLAINT_EXPORTED = "complaint.exported", "Complaint files exported"
+    REPORT_SENT = "report.sent", "Report mailed"
 
 
 class AuditEntry(models.Model):

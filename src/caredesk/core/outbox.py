@@ -14,6 +14,7 @@ the result of the attempt that replaced it.
 
 from __future__ import annotations
 
+import base64
 import logging
 import random
 import re
@@ -446,7 +447,8 @@ def describe(span: timedelta) -> str:
 
 
 def email_send(payload: dict[str, Any]) -> None:
-    """The mail handler: one message through Django's configured backend (SMTP or a provider)."""
+    """The mail handler: one message through Django's configured backend (SMTP or a provider),
+    with its files (`attachments`: name, type and base64 content each)."""
     message = EmailMessage(
         subject=payload["subject"],
         body=payload["body"],
@@ -455,4 +457,11 @@ def email_send(payload: dict[str, Any]) -> None:
         from_email=payload.get("from") or None,
         headers=payload.get("headers") or {},
     )
+    for item in payload.get("attachments") or ():
+        message.attach(item["name"], base64.b64decode(item["content"]), item["type"])
     message.send(fail_silently=False)
+
+
+def attachment(name: str, content_type: str, content: bytes) -> dict[str, str]:
+    """A file for an email payload's `attachments` (JSON holds text: the bytes go as base64)."""
+    return {"name": name, "type": content_type, "content": base64.b64encode(content).decode()}

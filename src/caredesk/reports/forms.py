@@ -7,9 +7,10 @@ from typing import Any
 
 from django import forms
 
-from caredesk.accounts.capabilities import ticket_workers
-from caredesk.accounts.models import Organization, Team
+from caredesk.accounts.capabilities import holding, ticket_workers
+from caredesk.accounts.models import Organization, Team, User
 from caredesk.core import clock
+from caredesk.reports.models import Cadence
 from caredesk.reports.rollup import day_of
 from caredesk.reports.selectors import BY, Filters
 from caredesk.tickets.models import Channel, Priority, RequestType
@@ -92,3 +93,35 @@ class ReportFilter(forms.Form):
             organization=d["organization"].pk if d.get("organization") else None,
             level=d.get("level"),
         )
+
+
+class ScheduleForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=120)
+    cadence = forms.ChoiceField(label="How often", choices=Cadence.choices)
+    organization = forms.ModelChoiceField(
+        Organization.objects.order_by("name"),
+        required=False,
+        empty_label="The whole desk",
+        label="Organization",
+        help_text="One organization's figures: its quarterly business review pack.",
+    )
+    team = forms.ModelChoiceField(
+        Team.objects.order_by("name"), required=False, empty_label="Every team", label="Team"
+    )
+    recipients = forms.ModelMultipleChoiceField(
+        User.objects.none(),
+        label="Send to",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="People who may see the whole desk's figures.",
+    )
+    pdf = forms.BooleanField(label="PDF", required=False, initial=True)
+    csv = forms.BooleanField(label="CSV", required=False, initial=True)
+    xlsx = forms.BooleanField(label="Excel (XLSX)", required=False)
+    active = forms.BooleanField(label="Active", required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(holding("reports.view_all_reports"), is_active=True)
+        field = self.fields["recipients"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = people.order_by("name", "email")

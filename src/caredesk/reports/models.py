@@ -133,3 +133,64 @@ class KpiTarget(models.Model):
 
     def __str__(self) -> str:
         return self.kpi
+
+
+class Cadence(models.TextChoices):
+    WEEKLY = "weekly", "Weekly (Monday, the week before)"
+    MONTHLY = "monthly", "Monthly (the 1st, the month before)"
+    QUARTERLY = "quarterly", "Quarterly business review (the quarter before)"
+
+
+class ReportSchedule(models.Model):
+    """A report mailed on a cadence to people a lead chose: the whole desk's figures, or one
+    organization's (its quarterly business review pack)."""
+
+    name = models.CharField(max_length=120)
+    cadence = models.CharField(max_length=12, choices=Cadence.choices, default=Cadence.WEEKLY)
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    recipients = models.ManyToManyField("accounts.User", related_name="+")
+    pdf = models.BooleanField("PDF", default=True)
+    csv = models.BooleanField("CSV", default=True)
+    xlsx = models.BooleanField("Excel (XLSX)", default=False)
+    active = models.BooleanField(default=True)
+    next_run_at = models.DateTimeField(db_index=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "id"]
+        permissions = [("manage_reportschedule", "Schedule reports by mail")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportSent(models.Model):
+    """One report mailed: its period, who got it and who was left out (no longer allowed)."""
+
+    schedule = models.ForeignKey(
+        ReportSchedule, null=True, on_delete=models.SET_NULL, related_name="sent"
+    )
+    name = models.CharField(max_length=120)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    recipients = models.JSONField(default=list)  # user ids mailed
+    left_out = models.JSONField(default=list)  # user ids no longer allowed to read it
+    formats = models.CharField(max_length=40)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "period_start"], name="report_sent_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.period_start}"

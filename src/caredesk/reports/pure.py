@@ -8,6 +8,7 @@ dashboard shows "no data" rather than a zero that would read as a failure.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
 
@@ -149,3 +150,45 @@ DEFAULT_TARGETS: tuple[Target, ...] = (
 )
 
 TARGETS_BY_KPI = {t.kpi: t for t in DEFAULT_TARGETS}
+
+
+# -- scheduled reports' periods ----------------------------------------------------------------
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def period_before(cadence: str, today: date) -> tuple[date, date]:
+    """The last whole week (Monday to Sunday), month or quarter before `today`."""
+    if cadence == "weekly":
+        monday = today - timedelta(days=today.weekday())
+        return monday - timedelta(days=7), monday - timedelta(days=1)
+    if cadence == "monthly":
+        first = _month_start(today)
+        return _add_months(first, -1), first - timedelta(days=1)
+    if cadence == "quarterly":
+        first = _quarter_start(today)
+        return _add_months(first, -3), first - timedelta(days=1)
+    raise ValueError(cadence)
+
+
+def next_run_day(cadence: str, after: date) -> date:
+    """The first day after `after` on which the cadence sends: a Monday, the 1st of a month, the
+    1st of a quarter."""
+    if cadence == "weekly":
+        return after + timedelta(days=7 - after.weekday())
+    if cadence == "monthly":
+        return _add_months(_month_start(after), 1)
+    if cadence == "quarterly":
+        return _add_months(_quarter_start(after), 3)
+    raise ValueError(cadence)

@@ -6,4 +6,8 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("tickets/", views.tickets, name="tickets"),
+    path("schedules/", views.schedules, name="schedules"),
+    path("schedules/new/", views.schedule_edit, name="schedule-new"),
+    path("schedules/<int:pk>/", views.schedule_edit, name="schedule"),
+    path("schedules/<int:pk>/delete/", views.schedule_delete, name="schedule-delete"),
 ]

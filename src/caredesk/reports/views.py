@@ -5,19 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST
 
 from caredesk.accounts.models import User
 from caredesk.core.access import staff_with
 from caredesk.core.agent_pages import sidebar
+from caredesk.core.errors import DomainError
 from caredesk.reports import charts, fold, selectors
-from caredesk.reports.forms import ReportFilter
+from caredesk.reports.forms import ReportFilter, ScheduleForm
+from caredesk.reports.models import ReportSchedule, ReportSent
+from caredesk.reports.schedules import ScheduleData, schedule_save
 
 OWN = "reports.view_own_reports"
 ALL = "reports.view_all_reports"
+SCHEDULE = "reports.manage_reportschedule"
 
 LINKED = {  # the figures a number opens on, and what the list is called
     "created": "Opened",
@@ -147,3 +153,87 @@ def tickets(request: HttpRequest) -> HttpResponse:
         "sees_all": sees_all,
     }
     return render(request, "reports/tickets.html", context, status=200 if valid else 422)
+
+
+# -- scheduled reports ---------------------------------------------------------------------
+
+
+@staff_with(SCHEDULE)
+def schedules(request: HttpRequest) -> HttpResponse:
+    context = {
+        **sidebar(request.user),
+        "schedules": ReportSchedule.objects.select_related("organization", "team")
+        .prefetch_related("recipients")
+        .order_by("name", "id"),
+        "sent": ReportSent.objects.order_by("-sent_at", "-id")[:20],
+    }
+    return render(request, "reports/schedules.html", context)
+
+
+def _schedule_data(form: ScheduleForm) -> ScheduleData:
+    d = form.cleaned_data
+    return ScheduleData(
+        name=d["name"],
+        cadence=d["cadence"],
+        recipients=list(d["recipients"]),
+        organization=d["organization"],
+        team=d["team"],
+        pdf=d["pdf"],
+        csv=d["csv"],
+        xlsx=d["xlsx"],
+        active=d["active"],
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_with(SCHEDULE)
+def schedule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    found = get_object_or_404(ReportSchedule, pk=pk) if pk is not None else None
+    status = 200
+    if request.method == "POST":
+        form = ScheduleForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = schedule_save(
+                    data=_schedule_data(form), actor=_user(request), schedule=found
+                )
+            except DomainError as exc:
+                for key, messages in exc.errors.items():
+                    form.add_error(key if key in form.fields else None, messages)
+                if not exc.errors:
+                    form.add_error(None, exc.detail)
+            else:
+                flash.success(
+                    request,
+                    f"Saved. The next report goes out {saved.next_run_at:%a %d %b %Y, %H:%M}.",
+                )
+                return redirect("reports:schedules")
+        status = 422
+    elif found is not None:
+        form = ScheduleForm(
+            initial={
+                "name": found.name,
+                "cadence": found.cadence,
+                "organization": found.organization,
+                "team": found.team,
+                "recipients": list(found.recipients.all()),
+                "pdf": found.pdf,
+                "csv": found.csv,
+                "xlsx": found.xlsx,
+                "active": found.active,
+            }
+        )
+    else:
+        form = ScheduleForm()
+    context = {**sidebar(request.user), "form": form, "schedule": found}
+    return render(request, "reports/schedule_form.html", context, status=status)
+
+
+@require_POST
+@staff_with(SCHEDULE)
+def schedule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(ReportSchedule, pk=pk)
+    name = found.name
+    found.delete()
+    flash.success(request, f"The schedule “{name}” was deleted; reports already sent stay listed.")
+    return redirect("reports:schedules")
