@@ -146,7 +146,7 @@ def tickets(request: HttpRequest) -> HttpResponse:
         "metric": metric,
         "title": LINKED[metric],
         "behind": behind,
-        "filters": filters,
+        "period": filters,  # not "filters": the desk's top bar reads filters.q as its search
         "page": page,
         "next": _link(query, metric, page=page + 1) if behind.more else "",
         "back": f"{reverse('reports:dashboard')}?{urlencode(query)}",
