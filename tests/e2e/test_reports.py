@@ -239,3 +239,67 @@ def test_an_agent_sees_only_their_own_figures(open_screen, clock, monkeypatch):
             "row", name=re.compile("Opened")
         ).get_by_role("link").click()
     assert _refs(page) == {desk["ilse_quick"].ref, desk["ilse_long"].ref, desk["ilse_open"].ref}
+
+
+def test_a_lead_schedules_a_weekly_report_and_its_pdf_arrives_with_the_figures(
+    open_screen, clock, smtp, monkeypatch
+):
+    """The lead schedules the weekly report on the screen; on Monday morning the worker's job
+    mails it to the test mail server; the attached PDF holds the week's figures."""
+    import io
+
+    from pypdf import PdfReader
+
+    from caredesk.core.outbox import outbox_deliver
+    from caredesk.tasks import reports_send_task
+
+    monkeypatch.setattr(e2e, "SCREENSHOTS", SHOTS)
+    desk = _desk(clock)  # the week of Monday 26 October; the clock stands on Monday 2 November
+    screen = open_screen()
+    page = screen.page
+    screen.login(desk["lead"].email, PASSWORD)
+    screen.goto("/agent/reports/")
+    page.get_by_role("link", name="Scheduled reports").click()
+    page.get_by_role("link", name="New schedule").click()
+    page.get_by_label("Name").fill("Video desk weekly")
+    page.get_by_label("How often").select_option(label="Weekly (Monday, the week before)")
+    page.get_by_role("checkbox", name="Henrike Sallow").check()
+    page.get_by_label("Excel (XLSX)").check()
+    screen.shoot("reports-schedule-form")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "The next report goes out Mon 09 Nov 2026, 06:00"
+    )
+    expect(page.get_by_role("row", name=re.compile("Video desk weekly"))).to_contain_text(
+        "Henrike Sallow"
+    )
+    screen.shoot("reports-schedules")
+
+    clock.set(datetime(2026, 11, 9, 6, 5, tzinfo=UTC))  # Monday morning: the hourly job runs
+    reports_send_task.call_local()
+    outbox_deliver()
+    (mail,) = [m for m in smtp.parsed() if "Weekly report" in str(m["Subject"])]
+    assert mail["To"] == "henrike.sallow@caredesk.example"
+    files = {part.get_filename(): part for part in mail.iter_attachments()}
+    assert set(files) == {
+        "caredesk-report-20261102-20261108.pdf",
+        "caredesk-report-20261102-20261108.csv",
+        "caredesk-report-20261102-20261108.xlsx",
+    }
+    pdf = PdfReader(io.BytesIO(files["caredesk-report-20261102-20261108.pdf"].get_content()))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "Weekly report: The whole desk" in text
+    assert "02 Nov 2026 to 08 Nov 2026" in text
+    assert "Opened 1 5" in text  # this week: Tobin's ticket; the week before: five
+    assert "Solved 0 4" in text
+    assert "Open at the end 2 1" in text
+
+    page.reload()  # the next report's date has moved on, and the one sent is listed
+    schedules = page.get_by_role("region", name="Schedules")
+    expect(schedules.get_by_role("row", name=re.compile("Video desk weekly"))).to_contain_text(
+        "16 Nov"
+    )
+    sent = page.get_by_role("region", name="Reports sent")
+    expect(sent.get_by_role("row", name=re.compile("Video desk weekly"))).to_contain_text(
+        "2 Nov 2026 – 8 Nov 2026"
+    )

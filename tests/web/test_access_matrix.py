@@ -2383,6 +2383,16 @@ MATRIX += [
     ("feedback-public:rate", lambda w: _survey_link(w, "rate"), "get", dict.fromkeys(ROLES, OK)),
     ("feedback-public:stop", lambda w: _survey_link(w, "stop"), "get", dict.fromkeys(ROLES, OK)),
 ]
+
+
+def _report_schedule(w: World) -> int:
+    from caredesk.reports.schedules import ScheduleData, schedule_save
+
+    lead = w.users["supervisor"]
+    data = ScheduleData(name="Desk weekly", cadence="weekly", recipients=[lead])
+    return schedule_save(data=data, actor=lead).pk
+
+
 # -- reports: everyone who works tickets sees their own figures and the tickets behind them
 # (as far as they see tickets); support leads and administrators see the whole desk's
 MATRIX += [
@@ -2397,6 +2407,31 @@ MATRIX += [
         lambda w: "/agent/reports/tickets/?metric=created",
         "get",
         {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    # scheduled reports are the support leads' and administrators'
+    (
+        "reports:schedules",
+        lambda w: "/agent/reports/schedules/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    (
+        "reports:schedule-new",
+        lambda w: "/agent/reports/schedules/new/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    (
+        "reports:schedule",
+        lambda w: f"/agent/reports/schedules/{_report_schedule(w)}/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
+    (
+        "reports:schedule-delete",
+        lambda w: f"/agent/reports/schedules/{_report_schedule(w)}/delete/",
+        "post",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY, "supervisor": 302, "admin": 302},
     ),
 ]
 API_MATRIX += [

@@ -272,6 +272,10 @@ SCREENS: dict[str, Any] = {
     # the reports are the desk's
     "reports:dashboard": FORBIDDEN,
     "reports:tickets": FORBIDDEN,
+    "reports:schedules": FORBIDDEN,
+    "reports:schedule-new": FORBIDDEN,
+    "reports:schedule": FORBIDDEN,
+    "reports:schedule-delete": FORBIDDEN,
     # the status page's set-up is the administrators'
     "incidents:monitors": FORBIDDEN,
     "incidents:monitor-new": FORBIDDEN,

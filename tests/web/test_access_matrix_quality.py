@@ -55,6 +55,11 @@ SCREENS_UNLIKE_A_LEAD: dict[str, Any] = {
     "complaints:export": OK,
     "complaints:decision": 422,  # allowed: an empty decision is refused for its fields
     "complaints:export-one": OK,
+    # scheduled reports are the support leads' and administrators'
+    "reports:schedules": FORBIDDEN,
+    "reports:schedule-new": FORBIDDEN,
+    "reports:schedule": FORBIDDEN,
+    "reports:schedule-delete": FORBIDDEN,
     # the severity targets are kept by support leads and administrators
     "incidents:targets": FORBIDDEN,
     # the desk's custom statuses are kept by support leads and administrators

@@ -77,7 +77,8 @@ def line_chart(title: str, days: list[dict[str, Any]], series: list[tuple[str, s
         )
     every = max(1, n // 6)
     labels = [(x(i), d["day"].strftime("%-d %b")) for i, d in enumerate(days) if i % every == 0]
-    ticks = [(y(v), v) for v in (0, top // 2, top)] if top >= 2 else [(y(0), 0), (y(top), top)]
+    values = (0, top // 2, top) if top % 2 == 0 else (0, top)  # even steps only
+    ticks = [(y(v), v) for v in values]
     totals = ", ".join(f"{name}: {sum(int(d[k]) for d in days)}" for k, name, _s in series)
     return Chart(
         title=title,

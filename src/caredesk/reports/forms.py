@@ -55,8 +55,11 @@ class ReportFilter(forms.Form):
     )
     by = forms.ChoiceField(label="Break down by", choices=list(BY.items()), required=False)
 
-    def __init__(self, *args: Any, own: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Any = None, *, own: bool = False) -> None:
+        if data is not None and not data.get("period"):  # the list shows the period in use
+            data = data.copy()
+            data["period"] = "custom" if data.get("start") or data.get("end") else "30"
+        super().__init__(data)
         if own:  # one's own figures: never another agent's
             del self.fields["agent"]
             by = self.fields["by"]

@@ -58,7 +58,11 @@ class Filters:
 
     def as_query(self) -> dict[str, Any]:
         """The filters as the dashboards' query string names them."""
-        out: dict[str, Any] = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        out: dict[str, Any] = {
+            "period": "custom",
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
         out.update({d: getattr(self, d) for d in fold.DIMENSIONS if getattr(self, d) is not None})
         return out
 

@@ -65,6 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     query = filters.as_query()
     if not sees_all:
         query.pop("agent", None)
+    query["by"] = by
     context: dict[str, Any] = {
         **sidebar(request.user),
         "form": form,
@@ -118,6 +119,12 @@ def _volume(board: selectors.Dashboard) -> list[dict[str, Any]]:
     ]
 
 
+def _back(query: dict[str, Any], request: HttpRequest) -> dict[str, Any]:
+    """The dashboard's address from a list: its filters and its breakdown."""
+    by = request.GET.get("by", "")
+    return {**query, "by": by} if by in selectors.BY else query
+
+
 def _link(query: dict[str, Any], metric: str, **extra: Any) -> str:
     """The address of the tickets behind `metric` under the dashboard's filters."""
     return f"{reverse('reports:tickets')}?{urlencode({**query, **extra, 'metric': metric})}"
@@ -149,7 +156,7 @@ def tickets(request: HttpRequest) -> HttpResponse:
         "period": filters,  # not "filters": the desk's top bar reads filters.q as its search
         "page": page,
         "next": _link(query, metric, page=page + 1) if behind.more else "",
-        "back": f"{reverse('reports:dashboard')}?{urlencode(query)}",
+        "back": f"{reverse('reports:dashboard')}?{urlencode(_back(query, request))}",
         "sees_all": sees_all,
     }
     return render(request, "reports/tickets.html", context, status=200 if valid else 422)
