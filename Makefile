@@ -14,7 +14,7 @@ help:
 	@echo "make test-postgres  run the suite on PostgreSQL (DATABASE_URL or 127.0.0.1:5432)"
 	@echo "make lint           ruff check, ruff format --check, the layers contract, mypy over all of src"
 	@echo "make bench          run the benchmarks in bench/ (see docs/benchmarks.md)"
-	@echo "make bench-smoke    the HTTP and search benchmarks at 1,000 tickets: fails on any unexpected answer"
+	@echo "make bench-smoke    the HTTP, search and reports benchmarks at 1,000 tickets: fails on any unexpected answer"
 	@echo "make safety-model   retrain the safety screen's model from the labelled reports"
 
 $(STAMP): pyproject.toml
@@ -59,6 +59,7 @@ bench: install
 bench-smoke: install
 	$(BIN)/python bench/run.py --smoke
 	$(BIN)/python bench/search.py --smoke
+	$(BIN)/python bench/reports.py --smoke
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
