@@ -563,6 +563,10 @@ def main(argv: list[str] | None = None) -> int:
 
         if not args.reuse_db:
             load(url, args, result, log)
+        else:  # a kept database takes the migrations written since
+            from django.core.management import call_command
+
+            call_command("migrate", "--noinput", verbosity=0)
         if not args.reuse_db or args.rebuild or not Rollup.objects.exists():
             result["build"] = build(url, smoke=args.smoke, failures=failures, log=log)
         end = Rollup.objects.aggregate(d=Max("day"))["d"]

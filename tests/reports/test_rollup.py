@@ -11,7 +11,7 @@ import pytest
 from django.db.models import Sum
 
 from caredesk.reports import fold, rollup
-from caredesk.reports.models import Contribution, Cursor, Rollup, TicketFacts
+from caredesk.reports.models import Contribution, Cursor, DimRollup, Rollup, TicketFacts
 from caredesk.tickets.models import TicketEvent
 from tests.factories import make_ticket
 from tests.reports.histories import cast, recount, write_history
@@ -41,9 +41,23 @@ def _backlog_from_rollups(days: list[Any]) -> dict[Any, Counter[tuple[Any, ...]]
     return out
 
 
+def _single_dimension_rows_agree() -> None:
+    """The rows per day and one dimension hold the sums of every combination's rows."""
+    expected: dict[tuple[Any, ...], Counter[str]] = defaultdict(Counter)
+    for r in Rollup.objects.values():
+        for dim, value in [("all", ""), *((d, str(r[d])) for d in fold.DIMENSIONS)]:
+            expected[(dim, value, r["day"])].update({m: r[m] for m in fold.METRICS})
+    got = {
+        (r["dim"], r["value"], r["day"]): Counter({m: r[m] for m in fold.METRICS})
+        for r in DimRollup.objects.values()
+    }
+    assert got == dict(expected)
+
+
 def _agree() -> None:
     counts, listed, backlog = recount()
     assert _rolled() == {k: +v for k, v in counts.items() if +v}
+    _single_dimension_rows_agree()
     for metric in fold.LISTED:
         behind = set(Contribution.objects.filter(metric=metric).values_list("ticket_id", flat=True))
         assert behind == listed.get(metric, set()), metric
@@ -139,3 +153,39 @@ def test_a_ticket_whose_events_began_before_the_reports_is_counted_from_what_it_
     row = Rollup.objects.get(solved=1)
     assert (row.team, row.level, row.created) == (ticket.team_id or 0, ticket.priority, 0)
     assert row.resolution_seconds == int(timedelta(hours=2).total_seconds())
+
+
+def test_the_dashboards_figures_are_the_same_whichever_rows_they_read(clock: Any) -> None:
+    """With no filter or one the dashboards read the rows per dimension, with more the rows of
+    every combination: both give the figures summed from the combinations."""
+    from caredesk.reports import selectors
+
+    people = cast()
+    write_history(random.Random(5), clock, people, steps=200, between=lambda: None)
+    rollup.advance()
+    days = sorted(Rollup.objects.values_list("day", flat=True).distinct())
+    start, end = days[len(days) // 3], days[-1]
+    team, agent = people.teams[0].pk, people.agents[0].pk
+    for given in ({}, {"team": team}, {"agent": agent}, {"team": team, "level": 3}):
+        filters = selectors.Filters(start=start, end=end, **given)
+        board = selectors.dashboard(filters, by="team", top=True)
+        rows = Rollup.objects.filter(**given)
+        period = rows.filter(day__gte=start, day__lte=end)
+        assert board.totals == {m: period.aggregate(n=Sum(m))["n"] or 0 for m in fold.METRICS}
+        assert board.backlog_end == (
+            rows.filter(day__lte=end).aggregate(n=Sum("open_delta"))["n"] or 0
+        )
+        by_team = {
+            r["team"]: r["created"]
+            for r in period.values("team").annotate(created=Sum("created"))
+            if r["created"]
+        }
+        assert {r["key"]: r["created"] for r in board.breakdown if r["created"]} == by_team
+        top = {
+            r["organization"]: r["created"]
+            for r in period.exclude(organization=0)
+            .values("organization")
+            .annotate(created=Sum("created"))
+            if r["created"]
+        }
+        assert {r["organization"]: r["created"] for r in board.top_organizations} == top

@@ -63,6 +63,44 @@ class Rollup(models.Model):
 assert all(hasattr(Rollup, m) for m in METRICS)
 
 
+class DimRollup(models.Model):
+    """The same counters per day and one dimension's value: `dim` "all" (the whole desk, value
+    ""), or "team", "agent", "channel", "category", "organization" or "level" with the value as
+    text. A dashboard with no filter, or one filter, reads these few rows a day instead of every
+    combination of the six dimensions."""
+
+    day = models.DateField()
+    dim = models.CharField(max_length=16)
+    value = models.CharField(max_length=24, blank=True, default="")
+    created = models.IntegerField(default=0)
+    solved = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    fcr = models.IntegerField(default=0)
+    merged = models.IntegerField(default=0)
+    open_delta = models.IntegerField(default=0)
+    first_responses = models.IntegerField(default=0)
+    first_response_seconds = models.BigIntegerField(default=0)
+    resolution_seconds = models.BigIntegerField(default=0)
+    solved_in_sla = models.IntegerField(default=0)
+    breaches = models.IntegerField(default=0)
+    escalations = models.IntegerField(default=0)
+    agent_replies = models.IntegerField(default=0)
+    customer_messages = models.IntegerField(default=0)
+    safety_flagged = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dim", "value", "day"], name="dimrollup_key_uniq")
+        ]
+        indexes = [models.Index(fields=["dim", "day"], name="dimrollup_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dim}={self.value}"
+
+
+assert all(hasattr(DimRollup, m) for m in METRICS)
+
+
 class Contribution(models.Model):
     ticket_id = models.BigIntegerField()
     metric = models.CharField(max_length=24)

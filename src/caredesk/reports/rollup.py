@@ -19,13 +19,14 @@ from django.utils import timezone
 
 from caredesk.core import clock
 from caredesk.reports import fold
-from caredesk.reports.models import Contribution, Cursor, Rollup, TicketFacts
+from caredesk.reports.models import Contribution, Cursor, DimRollup, Rollup, TicketFacts
 from caredesk.tickets.models import Ticket, TicketEvent
 
 BATCH = 2000
 GAP_WAIT = timedelta(minutes=10)
 MAX_GAPS = 10_000
 KEY = ("day", *fold.DIMENSIONS)
+DIM_KEY = ("dim", "value", "day")
 _EVENT_FIELDS = (
     "id", "ticket_id", "kind", "field", "old", "new", "data", "actor_user_id",
     "actor_contact_id", "created_at",
@@ -244,19 +245,31 @@ def _row_of(f: fold.Facts) -> TicketFacts:
 
 
 def _add(sums: dict[tuple[Any, ...], dict[str, int]]) -> None:
-    """Add each key's counters to its row, inserting the row the first time (one statement,
-    run for every key)."""
+    """Add each key's counters to its row, and to its rows per single dimension, inserting a
+    row the first time (one statement per table, run for every key)."""
     if not sums:
         return
-    table = Rollup._meta.db_table
+    _upsert(Rollup._meta.db_table, KEY, sums)
+    single: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for key, counts in sums.items():
+        day, dims = key[0], key[1:]
+        for dim, value in [("all", ""), *zip(fold.DIMENSIONS, dims, strict=True)]:
+            row = single[(dim, str(value), day)]
+            for metric, n in counts.items():
+                row[metric] += n
+    _upsert(DimRollup._meta.db_table, DIM_KEY, single)
+
+
+def _upsert(table: str, keys: tuple[str, ...], sums: dict[tuple[Any, ...], dict[str, int]]) -> None:
+    """Add the counters to the rows of `table` keyed by `keys` (an adding upsert)."""
     q = connection.ops.quote_name
-    columns = [*KEY, *fold.METRICS]
+    columns = [*keys, *fold.METRICS]
     updates = ", ".join(f"{q(m)} = {q(table)}.{q(m)} + excluded.{q(m)}" for m in fold.METRICS)
     # quoted identifiers of our own; the values are parameters
     sql = (
         f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({', '.join(q(c) for c in KEY)}) DO UPDATE SET {updates}"
+        f"ON CONFLICT ({', '.join(q(c) for c in keys)}) DO UPDATE SET {updates}"
     )
     params = [[*key, *(counts.get(m, 0) for m in fold.METRICS)] for key, counts in sums.items()]
     with connection.cursor() as cur:
@@ -268,6 +281,7 @@ def rebuild() -> int:
     with transaction.atomic():
         Cursor.objects.select_for_update().get_or_create(pk=1)
         Rollup.objects.all().delete()
+        DimRollup.objects.all().delete()
         Contribution.objects.all().delete()
         TicketFacts.objects.all().delete()
         Cursor.objects.filter(pk=1).update(last_id=0, gaps={})

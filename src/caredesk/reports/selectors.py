@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from caredesk.accounts.models import Organization, Team, User
 from caredesk.reports import fold, pure
-from caredesk.reports.models import Contribution, KpiTarget, Rollup
+from caredesk.reports.models import Contribution, DimRollup, KpiTarget, Rollup
 from caredesk.tickets.models import Channel, Priority, RequestType, Ticket
 from caredesk.tickets.selectors import tickets_visible
 
@@ -111,8 +111,38 @@ def targets() -> dict[str, pure.Target]:
     return out
 
 
-def _rollups(filters: Filters) -> QuerySet[Rollup]:
-    return Rollup.objects.filter(filters.q())
+def _given(filters: Filters) -> dict[str, Any]:
+    return {d: getattr(filters, d) for d in fold.DIMENSIONS if getattr(filters, d) is not None}
+
+
+def _rollups(filters: Filters) -> QuerySet[Any]:
+    """The rows summing to the filters' figures: the whole desk's or one dimension's rows (a
+    few a day), or, with two filters or more, the rows of every combination that match."""
+    given = _given(filters)
+    if not given:
+        return DimRollup.objects.filter(dim="all", value="")
+    if len(given) == 1:
+        ((dim, value),) = given.items()
+        return DimRollup.objects.filter(dim=dim, value=str(value))
+    return Rollup.objects.filter(**given)
+
+
+def _grouped(filters: Filters, by: str) -> tuple[QuerySet[Any], str]:
+    """The rows to break the filters' figures down by `by`, and the column holding its value."""
+    given = _given(filters)
+    if not given or set(given) == {by}:
+        rows = DimRollup.objects.filter(dim=by)
+        if given:
+            rows = rows.filter(value=str(given[by]))
+        return rows, "value"
+    return Rollup.objects.filter(**given), by
+
+
+def _key(by: str, value: Any) -> Any:
+    """A dimension's value as the filters name it (text in the per-dimension rows)."""
+    if by == "channel":
+        return str(value or "")
+    return int(value or 0)
 
 
 def _sums(filters: Filters) -> tuple[dict[str, int], dict[str, int], tuple[int, int]]:
@@ -246,21 +276,23 @@ def _days(filters: Filters, open_at_start: int) -> list[dict[str, Any]]:
 
 def breakdown(filters: Filters, by: str) -> list[dict[str, Any]]:
     """The period's figures per team, agent, channel, request type, organization or level."""
+    source, column = _grouped(filters, by)
     rows = list(
-        _rollups(filters)
-        .filter(day__gte=filters.start, day__lte=filters.end)
-        .values(by)
+        source.filter(day__gte=filters.start, day__lte=filters.end)
+        .values(column)
         .annotate(**{m: Sum(m) for m in SUMMED})
-        .order_by(by)
+        .order_by(column)
     )
-    names = names_of(by, [r[by] for r in rows])
+    for r in rows:
+        r["key"] = _key(by, r[column])
+    names = names_of(by, [r["key"] for r in rows])
     out = []
     for r in rows:
         if not any(r[m] for m in SUMMED if m != "open_delta"):
             continue
         out.append({
-            "key": r[by],
-            "label": names.get(r[by], "None") if r[by] not in (0, "") else "None",
+            "key": r["key"],
+            "label": names.get(r["key"], "None") if r["key"] not in (0, "") else "None",
             **{m: r[m] for m in SUMMED},
             "fcr_rate": pure.fcr(r["fcr"], r["solved"]),
             "within_sla": pure.share(r["solved_in_sla"], r["solved"]),
@@ -273,15 +305,17 @@ def breakdown(filters: Filters, by: str) -> list[dict[str, Any]]:
 def top_organizations(filters: Filters, limit: int = 10) -> list[dict[str, Any]]:
     """The customers with the most tickets opened in the period (the quarterly advisory
     forum's top ten)."""
+    source, column = _grouped(filters, "organization")
     rows = list(
-        _rollups(filters)
-        .filter(day__gte=filters.start, day__lte=filters.end)
-        .exclude(organization=0)
-        .values("organization")
+        source.filter(day__gte=filters.start, day__lte=filters.end)
+        .exclude(**{column: "0" if column == "value" else 0})
+        .values(column)
         .annotate(created=Sum("created"), solved=Sum("solved"), escalations=Sum("escalations"))
         .filter(created__gt=0)
-        .order_by("-created", "organization")[:limit]
+        .order_by("-created", column)[:limit]
     )
+    for r in rows:
+        r["organization"] = _key("organization", r.pop(column))
     names = names_of("organization", [r["organization"] for r in rows])
     return [{**r, "label": names.get(r["organization"], "Deleted")} for r in rows]
 
