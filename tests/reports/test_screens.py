@@ -112,3 +112,33 @@ def test_the_dashboard_costs_the_same_queries_however_many_tickets(
     # the figures never read the ticket table (the sidebar's capped queue counts do)
     reads = [q["sql"] for q in many.captured_queries if "tickets_ticket" in q["sql"]]
     assert all("LIMIT 1000" in sql for sql in reads)
+
+
+def test_satisfaction_counts_the_surveys_sent_in_the_period(
+    desk: dict[str, Any], clock: Any
+) -> None:
+    from caredesk.feedback.models import Kind, State, Survey
+
+    for i, (ticket, score) in enumerate(
+        zip(desk["mine"][:2] + desk["theirs"][:1], [5, 2, 4], strict=True)
+    ):
+        Survey.objects.create(
+            kind=Kind.CSAT,
+            state=State.SENT,
+            token=f"screen-survey-{i}",
+            ticket=ticket,
+            contact=ticket.requester,
+            due_at=clock(),
+            sent_at=clock(),
+            agent=ticket.assignee,
+            team=ticket.team,
+            score=score,
+            answered_at=clock(),
+            first_answered_at=clock(),
+        )
+    lead = signed_in(desk["lead"]).get("/agent/reports/").content.decode()
+    assert _kpi(lead, "Satisfaction \\(CSAT\\)") == "66.7 %"  # 2 of 3 answers were 4 or 5
+    ana = signed_in(desk["ana"]).get("/agent/reports/").content.decode()
+    assert _kpi(ana, "Satisfaction \\(CSAT\\)") == "50.0 %"  # her own two
+    by_level = signed_in(desk["lead"]).get("/agent/reports/", {"level": 3}).content.decode()
+    assert _kpi(by_level, "Satisfaction \\(CSAT\\)") == "–"  # surveys know no level

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from caredesk.accounts.models import Organization, Team, User
+from caredesk.feedback import pure as feedback_pure
+from caredesk.feedback.models import Kind as SurveyKind
+from caredesk.feedback.models import Survey
 from caredesk.reports import fold, pure
 from caredesk.reports.models import Contribution, DimRollup, KpiTarget, Rollup
 from caredesk.tickets.models import Channel, Priority, RequestType, Ticket
@@ -73,7 +77,6 @@ class Kpi:
     label: str
     value: float | None
     before: float | None
-    shown: str
     target: pure.Target | None = None
     band: pure.Band = pure.Band.NONE
     metric: str = ""  # the figure whose tickets open from it
@@ -184,26 +187,37 @@ def _backlog(filters: Filters) -> tuple[int, int]:
     return int(row["at_start"]), int(row["at_end"])
 
 
+def _kpi(
+    goals: dict[str, pure.Target],
+    key: str,
+    value: float | None,
+    before: float | None,
+    metric: str = "",
+) -> Kpi:
+    target = goals.get(key)
+    return Kpi(
+        key=key,
+        label=target.label if target else key,
+        value=value,
+        before=before,
+        target=target,
+        band=target.band(value) if target else pure.Band.NONE,
+        metric=metric,
+        unit=target.unit if target else "",
+    )
+
+
 def _kpis(
-    now: dict[str, int], prev: dict[str, int], backlog: tuple[int, int], volume: tuple[int, int]
+    now: dict[str, int],
+    prev: dict[str, int],
+    backlog: tuple[int, int],
+    volume: tuple[int, int],
+    csat: tuple[float | None, float | None],
 ) -> list[Kpi]:
     goals = targets()
 
-    def kpi(
-        key: str, value: float | None, before: float | None, shown: str, metric: str = ""
-    ) -> Kpi:
-        target = goals.get(key)
-        return Kpi(
-            key=key,
-            label=target.label if target else key,
-            value=value,
-            before=before,
-            shown=shown,
-            target=target,
-            band=target.band(value) if target else pure.Band.NONE,
-            metric=metric,
-            unit=target.unit if target else "",
-        )
+    def kpi(key: str, value: float | None, before: float | None, metric: str = "") -> Kpi:
+        return _kpi(goals, key, value, before, metric)
 
     def hours(counts: dict[str, int], seconds: str, count: str) -> float | None:
         value = pure.mean(counts[seconds], counts[count])
@@ -212,16 +226,51 @@ def _kpis(
     at_start, at_end = backlog
     return [
         kpi("fcr", pure.fcr(now["fcr"], now["solved"]), pure.fcr(prev["fcr"], prev["solved"]),
-            "%", "fcr"),
+            "fcr"),
         kpi("frt", hours(now, "first_response_seconds", "first_responses"),
-            hours(prev, "first_response_seconds", "first_responses"), "h", "first_responses"),
+            hours(prev, "first_response_seconds", "first_responses"), "first_responses"),
         kpi("within_sla", pure.share(now["solved_in_sla"], now["solved"]),
-            pure.share(prev["solved_in_sla"], prev["solved"]), "%", "solved_in_sla"),
+            pure.share(prev["solved_in_sla"], prev["solved"]), "solved_in_sla"),
         kpi("resolution", hours(now, "resolution_seconds", "solved"),
-            hours(prev, "resolution_seconds", "solved"), "h", "solved"),
+            hours(prev, "resolution_seconds", "solved"), "solved"),
         kpi("backlog", pure.backlog_share(at_end, volume[0]),
-            pure.backlog_share(at_start, volume[1]), "%"),
+            pure.backlog_share(at_start, volume[1])),
+        kpi("csat", *csat),
     ]  # fmt: skip
+
+
+def _csat(filters: Filters) -> tuple[float | None, float | None]:
+    """CSAT of the satisfaction surveys sent in the period and in the one before (one query on
+    the surveys, which carry the team, agent, channel, request type and organization they were
+    sent for; a level filter leaves CSAT unmeasured)."""
+    if filters.level is not None:
+        return None, None
+    before = filters.previous()
+    now_q = Q(sent_at__gte=_midnight(filters.start), sent_at__lt=_midnight(filters.end, 1))
+    before_q = Q(sent_at__gte=_midnight(before.start), sent_at__lt=_midnight(filters.start))
+    given = {f"{d}_id" if d != "channel" else d: v for d, v in _given(filters).items()}
+    answered = Q(score__isnull=False)
+    happy = Q(score__gte=feedback_pure.SATISFIED_FROM)
+    row = Survey.objects.filter(
+        kind=SurveyKind.CSAT,
+        sent_at__gte=_midnight(before.start),
+        sent_at__lt=_midnight(filters.end, 1),
+        **given,
+    ).aggregate(
+        n_answered=Count("id", filter=now_q & answered),
+        n_happy=Count("id", filter=now_q & happy),
+        b_answered=Count("id", filter=before_q & answered),
+        b_happy=Count("id", filter=before_q & happy),
+    )
+    return (
+        pure.csat(row["n_happy"], row["n_answered"]),
+        pure.csat(row["b_happy"], row["b_answered"]),
+    )
+
+
+def _midnight(day: date, plus_days: int = 0) -> datetime:
+    """The start of `day` (plus some days) in the desk's time zone."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=plus_days), time()))
 
 
 def dashboard(filters: Filters, *, by: str | None = None, top: bool = False) -> Dashboard:
@@ -233,7 +282,7 @@ def dashboard(filters: Filters, *, by: str | None = None, top: bool = False) -> 
         filters=filters,
         totals=now,
         before=prev,
-        kpis=_kpis(now, prev, backlog, volume),
+        kpis=_kpis(now, prev, backlog, volume, _csat(filters)),
         days=_days(filters, backlog[0]),
         backlog_start=backlog[0],
         backlog_end=backlog[1],
