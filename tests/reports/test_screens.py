@@ -142,3 +142,26 @@ def test_satisfaction_counts_the_surveys_sent_in_the_period(
     assert _kpi(ana, "Satisfaction \\(CSAT\\)") == "50.0 %"  # her own two
     by_level = signed_in(desk["lead"]).get("/agent/reports/", {"level": 3}).content.decode()
     assert _kpi(by_level, "Satisfaction \\(CSAT\\)") == "–"  # surveys know no level
+
+
+def test_an_account_manager_sees_their_clients_figures_and_no_one_elses(
+    desk: dict[str, Any],
+) -> None:
+    from tests.factories import OrganizationFactory
+
+    ben = desk["ben"]
+    client_org = desk["mine"][0].organization  # Ana's tickets' clinic, managed by Ben
+    client_org.account_manager = ben
+    client_org.save()
+    other = OrganizationFactory(name="Not His Clinic")
+    client = signed_in(ben)
+    own = client.get("/agent/reports/").content.decode()
+    assert "My figures" in own and "Figures of" in own and "Not His Clinic" not in own
+    html = client.get("/agent/reports/", {"organization": client_org.pk}).content.decode()
+    assert f"<h1>{client_org.name}</h1>" in html
+    assert _kpi(html, "First-contact resolution") == "100.0 %"  # Ana's first-contact solve
+    refused = client.get("/agent/reports/", {"organization": other.pk})
+    assert refused.status_code == 422  # not one of his clients: his own figures instead
+    assert "My figures" in refused.content.decode()
+    # an agent who manages no client has no such choice
+    assert "Figures of" not in signed_in(desk["ana"]).get("/agent/reports/").content.decode()

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from caredesk.accounts.capabilities import holding, ticket_workers
 from caredesk.accounts.models import Organization, Team, User
@@ -55,13 +56,23 @@ class ReportFilter(forms.Form):
     )
     by = forms.ChoiceField(label="Break down by", choices=list(BY.items()), required=False)
 
-    def __init__(self, data: Any = None, *, own: bool = False) -> None:
+    def __init__(
+        self, data: Any = None, *, own: bool = False, clients: QuerySet[Organization] | None = None
+    ) -> None:
         if data is not None and not data.get("period"):  # the list shows the period in use
             data = data.copy()
             data["period"] = "custom" if data.get("start") or data.get("end") else "30"
         super().__init__(data)
-        if own:  # one's own figures: never another agent's
+        if own:  # one's own figures: never another agent's; an account manager's clients'
             del self.fields["agent"]
+            organization = self.fields["organization"]
+            assert isinstance(organization, forms.ModelChoiceField)
+            if clients is not None and clients.exists():
+                organization.queryset = clients.order_by("name")
+                organization.label = "Figures of"
+                organization.empty_label = "My own tickets"
+            else:
+                del self.fields["organization"]
             by = self.fields["by"]
             assert isinstance(by, forms.ChoiceField)
             by.choices = [(k, v) for k, v in BY.items() if k != "agent"]

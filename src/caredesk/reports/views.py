@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from caredesk.accounts.models import User
+from caredesk.accounts.models import Organization, User
 from caredesk.core.access import staff_with
 from caredesk.core.agent_pages import sidebar
 from caredesk.core.errors import DomainError
@@ -44,16 +44,20 @@ def _user(request: HttpRequest) -> User:
 
 
 def _read(request: HttpRequest) -> tuple[ReportFilter, selectors.Filters, bool, bool]:
+    """The filters asked for, as far as the viewer may have them: someone who may not see the
+    whole desk sees their own figures, or, as an account manager, one of their clients'."""
     user = _user(request)
     sees_all = user.has_perm(ALL)
-    form = ReportFilter(request.GET, own=not sees_all)
+    clients = None if sees_all else Organization.objects.filter(account_manager=user)
+    form = ReportFilter(request.GET, own=not sees_all, clients=clients)
     valid = form.is_valid()
     if not valid:  # the errors show on the form; the figures are the default period's
-        fallback = ReportFilter({}, own=not sees_all)
+        fallback = ReportFilter({}, own=not sees_all, clients=clients)
         fallback.is_valid()
         filters = fallback.filters(agent=None if sees_all else user.pk)
     else:
-        filters = form.filters(agent=None if sees_all else user.pk)
+        client = not sees_all and form.cleaned_data.get("organization") is not None
+        filters = form.filters(agent=None if sees_all or client else user.pk)
     return form, filters, sees_all, valid
 
 
@@ -66,11 +70,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not sees_all:
         query.pop("agent", None)
     query["by"] = by
+    client = None if sees_all or filters.organization is None else form.cleaned_data["organization"]
     context: dict[str, Any] = {
         **sidebar(request.user),
         "form": form,
         "board": board,
         "sees_all": sees_all,
+        "client": client,
         "by": by,
         "by_label": selectors.BY.get(by or "team", "Team"),
         "volume": _volume(board),
