@@ -2408,6 +2408,12 @@ MATRIX += [
         "get",
         {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
     ),
+    (  # the repair figures are the whole desk's: support leads and administrators
+        "reports:repairs",
+        lambda w: "/agent/reports/repairs/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
     # scheduled reports are the support leads' and administrators'
     (
         "reports:schedules",

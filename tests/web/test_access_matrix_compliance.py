@@ -272,6 +272,7 @@ SCREENS: dict[str, Any] = {
     # the reports are the desk's
     "reports:dashboard": FORBIDDEN,
     "reports:tickets": FORBIDDEN,
+    "reports:repairs": FORBIDDEN,
     "reports:schedules": FORBIDDEN,
     "reports:schedule-new": FORBIDDEN,
     "reports:schedule": FORBIDDEN,

@@ -147,6 +147,25 @@ DEFAULT_TARGETS: tuple[Target, ...] = (
         "resolution", "Average resolution", "h", 72, 96, higher_is_better=False, source="48-72 h"
     ),
     Target("churn", "Plan churn (yearly)", "%", 8, 10, higher_is_better=False, source="< 8 %"),
+    Target(
+        "diagnosis",
+        "Average time to diagnose",
+        "h",
+        48,
+        72,
+        higher_is_better=False,
+        source="diagnose within 48 h",
+    ),
+    Target(
+        "repair",
+        "Average repair time",
+        "d",
+        7,
+        14,
+        higher_is_better=False,
+        source="7-14 days; MTTR <= 7 days",
+    ),
+    Target("return_to_service", "Returned to service", "%", 90, 80, source="our default"),
 )
 
 TARGETS_BY_KPI = {t.kpi: t for t in DEFAULT_TARGETS}
@@ -192,3 +211,16 @@ def next_run_day(cadence: str, after: date) -> date:
     if cadence == "quarterly":
         return _add_months(_quarter_start(after), 3)
     raise ValueError(cadence)
+
+
+def pareto(counts: list[tuple[str, int]]) -> list[tuple[str, int, float, float]]:
+    """(label, count, share %, cumulative share %), largest first: the few failure modes that
+    make most of the returns come first."""
+    ordered = sorted(((label, n) for label, n in counts if n > 0), key=lambda c: (-c[1], c[0]))
+    total = sum(n for _l, n in ordered)
+    out = []
+    running = 0
+    for label, n in ordered:
+        running += n
+        out.append((label, n, 100.0 * n / total, 100.0 * running / total))
+    return out

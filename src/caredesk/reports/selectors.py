@@ -187,7 +187,7 @@ def _backlog(filters: Filters) -> tuple[int, int]:
     return int(row["at_start"]), int(row["at_end"])
 
 
-def _kpi(
+def kpi_of(
     goals: dict[str, pure.Target],
     key: str,
     value: float | None,
@@ -217,7 +217,7 @@ def _kpis(
     goals = targets()
 
     def kpi(key: str, value: float | None, before: float | None, metric: str = "") -> Kpi:
-        return _kpi(goals, key, value, before, metric)
+        return kpi_of(goals, key, value, before, metric)
 
     def hours(counts: dict[str, int], seconds: str, count: str) -> float | None:
         value = pure.mean(counts[seconds], counts[count])
@@ -246,15 +246,15 @@ def _csat(filters: Filters) -> tuple[float | None, float | None]:
     if filters.level is not None:
         return None, None
     before = filters.previous()
-    now_q = Q(sent_at__gte=_midnight(filters.start), sent_at__lt=_midnight(filters.end, 1))
-    before_q = Q(sent_at__gte=_midnight(before.start), sent_at__lt=_midnight(filters.start))
+    now_q = Q(sent_at__gte=midnight(filters.start), sent_at__lt=midnight(filters.end, 1))
+    before_q = Q(sent_at__gte=midnight(before.start), sent_at__lt=midnight(filters.start))
     given = {f"{d}_id" if d != "channel" else d: v for d, v in _given(filters).items()}
     answered = Q(score__isnull=False)
     happy = Q(score__gte=feedback_pure.SATISFIED_FROM)
     row = Survey.objects.filter(
         kind=SurveyKind.CSAT,
-        sent_at__gte=_midnight(before.start),
-        sent_at__lt=_midnight(filters.end, 1),
+        sent_at__gte=midnight(before.start),
+        sent_at__lt=midnight(filters.end, 1),
         **given,
     ).aggregate(
         n_answered=Count("id", filter=now_q & answered),
@@ -268,7 +268,7 @@ def _csat(filters: Filters) -> tuple[float | None, float | None]:
     )
 
 
-def _midnight(day: date, plus_days: int = 0) -> datetime:
+def midnight(day: date, plus_days: int = 0) -> datetime:
     """The start of `day` (plus some days) in the desk's time zone."""
     return timezone.make_aware(datetime.combine(day + timedelta(days=plus_days), time()))
 

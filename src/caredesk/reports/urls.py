@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("tickets/", views.tickets, name="tickets"),
+    path("repairs/", views.repairs_view, name="repairs"),
     path("schedules/", views.schedules, name="schedules"),
     path("schedules/new/", views.schedule_edit, name="schedule-new"),
     path("schedules/<int:pk>/", views.schedule_edit, name="schedule"),

@@ -16,7 +16,7 @@ from caredesk.accounts.models import Organization, User
 from caredesk.core.access import staff_with
 from caredesk.core.agent_pages import sidebar
 from caredesk.core.errors import DomainError
-from caredesk.reports import charts, fold, selectors
+from caredesk.reports import charts, fold, repairs, selectors
 from caredesk.reports.forms import ReportFilter, ScheduleForm
 from caredesk.reports.models import ReportSchedule, ReportSent
 from caredesk.reports.schedules import ScheduleData, schedule_save
@@ -250,3 +250,13 @@ def schedule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     found.delete()
     flash.success(request, f"The schedule “{name}” was deleted; reports already sent stay listed.")
     return redirect("reports:schedules")
+
+
+@staff_with(ALL)
+def repairs_view(request: HttpRequest) -> HttpResponse:
+    """The repair manager's figures: RMAs, their times against the targets, the Pareto of
+    failure modes, warranty against paid and the cost per unit."""
+    form, filters, _sees_all, valid = _read(request)
+    board = repairs.repairs(filters)
+    context = {**sidebar(request.user), "form": form, "board": board}
+    return render(request, "reports/repairs.html", context, status=200 if valid else 422)

@@ -1,0 +1,122 @@
+"""The repair manager's figures over a period, from the RMAs themselves (a few queries whatever
+their number; never the tickets): volume, diagnosis and repair times against their targets,
+units returned to service, warranty against paid, cost per unit and the Pareto of failure
+modes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, Sum
+
+from caredesk.devices.models import FailureMode, Rma, RmaPart, RmaStatus
+from caredesk.reports import pure
+from caredesk.reports.selectors import Filters, Kpi, kpi_of, midnight, targets
+
+
+@dataclass
+class Repairs:
+    filters: Filters
+    opened: int
+    warranty: int
+    paid: int
+    diagnosed: int
+    repaired: int
+    shipped: int
+    cancelled: int
+    kpis: list[Kpi]
+    cost_per_unit: Decimal | None
+    modes: list[tuple[str, int, float, float]] = field(default_factory=list)
+
+
+def _hours(span: timedelta | None) -> float | None:
+    return None if span is None else span.total_seconds() / 3600
+
+
+def repairs(filters: Filters, *, before: bool = True) -> Repairs:
+    """RMAs of the period (with an organization filter, that organization's)."""
+    start, end = midnight(filters.start), midnight(filters.end, 1)
+    rmas = Rma.objects.all()
+    if filters.organization is not None:
+        rmas = rmas.filter(organization_id=filters.organization)
+    counts = rmas.aggregate(
+        opened=Count("id", filter=Q(created_at__gte=start, created_at__lt=end)),
+        warranty=Count("id", filter=Q(created_at__gte=start, created_at__lt=end, warranty=True)),
+        diagnosed=Count("id", filter=Q(diagnosed_at__gte=start, diagnosed_at__lt=end)),
+        repaired=Count("id", filter=Q(repaired_at__gte=start, repaired_at__lt=end)),
+        shipped=Count("id", filter=Q(shipped_at__gte=start, shipped_at__lt=end)),
+        cancelled=Count(
+            "id",
+            filter=Q(closed_at__gte=start, closed_at__lt=end, status=RmaStatus.CANCELLED),
+        ),
+        diagnosis=Avg(
+            F("diagnosed_at") - F("received_at"),
+            filter=Q(diagnosed_at__gte=start, diagnosed_at__lt=end, received_at__isnull=False),
+        ),
+        repair=Avg(
+            F("repaired_at") - F("received_at"),
+            filter=Q(repaired_at__gte=start, repaired_at__lt=end, received_at__isnull=False),
+        ),
+        labour=Sum(
+            ExpressionWrapper(
+                F("labour_minutes") * F("labour_rate") / 60,
+                output_field=DecimalField(max_digits=14, decimal_places=4),
+            ),
+            filter=Q(repaired_at__gte=start, repaired_at__lt=end),
+        ),
+    )
+    repaired_ids = rmas.filter(repaired_at__gte=start, repaired_at__lt=end).values("id")
+    parts = RmaPart.objects.filter(rma_id__in=repaired_ids).aggregate(
+        cost=Sum(
+            ExpressionWrapper(
+                F("quantity") * F("unit_cost"),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            )
+        )
+    )
+    modes = (
+        rmas.filter(diagnosed_at__gte=start, diagnosed_at__lt=end)
+        .exclude(failure_mode="")
+        .values("failure_mode")
+        .annotate(n=Count("id"))
+    )
+    labels = dict(FailureMode.choices)
+    cost = None
+    if counts["repaired"]:
+        total = (parts["cost"] or Decimal(0)) + (counts["labour"] or Decimal(0))
+        cost = (Decimal(total) / counts["repaired"]).quantize(Decimal("0.01"))
+    finished = counts["shipped"] + counts["cancelled"]
+    goals = targets()
+    previous = repairs(filters.previous(), before=False) if before else None
+
+    def prior(key: str) -> float | None:
+        if previous is None:
+            return None
+        return next((k.value for k in previous.kpis if k.key == key), None)
+
+    diagnosis = _hours(counts["diagnosis"])
+    repair_hours = _hours(counts["repair"])
+    repair_days = None if repair_hours is None else repair_hours / 24
+    returned = pure.share(counts["shipped"], finished)
+    kpis = [
+        kpi_of(goals, "diagnosis", diagnosis, prior("diagnosis")),
+        kpi_of(goals, "repair", repair_days, prior("repair")),
+        kpi_of(goals, "return_to_service", returned, prior("return_to_service")),
+    ]
+    return Repairs(
+        filters=filters,
+        opened=counts["opened"],
+        warranty=counts["warranty"],
+        paid=counts["opened"] - counts["warranty"],
+        diagnosed=counts["diagnosed"],
+        repaired=counts["repaired"],
+        shipped=counts["shipped"],
+        cancelled=counts["cancelled"],
+        kpis=kpis,
+        cost_per_unit=cost,
+        modes=pure.pareto(
+            [(labels.get(m["failure_mode"], m["failure_mode"]), m["n"]) for m in modes]
+        ),
+    )
