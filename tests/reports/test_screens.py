@@ -165,3 +165,31 @@ def test_an_account_manager_sees_their_clients_figures_and_no_one_elses(
     assert "My figures" in refused.content.decode()
     # an agent who manages no client has no such choice
     assert "Figures of" not in signed_in(desk["ana"]).get("/agent/reports/").content.decode()
+
+
+def test_handle_time_and_time_to_acknowledge_are_the_desks(
+    desk: dict[str, Any], clock: Any
+) -> None:
+    from datetime import timedelta
+
+    from caredesk.oncall.models import Page
+    from caredesk.phone.models import Call
+
+    now = clock()
+    for i, seconds in enumerate([240, 420, None]):  # the unanswered call has no handle time
+        Call.objects.create(
+            call_sid=f"CA-screen-{i}", handle_seconds=seconds, created_at=now, updated_at=now
+        )
+    Page.objects.create(
+        team=desk["team_b"], text="Pump alarm", code="PG1", created_at=now,
+        acknowledged_at=now + timedelta(minutes=3),
+    )  # fmt: skip
+    client = signed_in(desk["lead"])
+    html = client.get("/agent/reports/").content.decode()
+    assert _kpi(html, "Average handle time \\(phone\\)") == "5.5 min"  # (4 + 7) / 2
+    assert _kpi(html, "Time to acknowledge a page") == "3.0 min"
+    narrowed = client.get("/agent/reports/", {"team": desk["team_b"].pk}).content.decode()
+    assert "Average handle time" not in narrowed  # calls know no team
+    assert _kpi(narrowed, "Time to acknowledge a page") == "3.0 min"
+    other_team = client.get("/agent/reports/", {"team": desk["mine"][0].team_id}).content.decode()
+    assert _kpi(other_team, "Time to acknowledge a page") == "–"

@@ -10,13 +10,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from caredesk.accounts.models import Organization, Team, User
 from caredesk.feedback import pure as feedback_pure
 from caredesk.feedback.models import Kind as SurveyKind
 from caredesk.feedback.models import Survey
+from caredesk.oncall.models import Page
+from caredesk.phone.models import Call
 from caredesk.reports import fold, pure
 from caredesk.reports.models import Contribution, DimRollup, KpiTarget, Rollup
 from caredesk.tickets.models import Channel, Priority, RequestType, Ticket
@@ -208,11 +210,13 @@ def kpi_of(
 
 
 def _kpis(
+    *,
     now: dict[str, int],
     prev: dict[str, int],
     backlog: tuple[int, int],
     volume: tuple[int, int],
     csat: tuple[float | None, float | None],
+    others: list[tuple[str, float | None, float | None]],
 ) -> list[Kpi]:
     goals = targets()
 
@@ -236,6 +240,7 @@ def _kpis(
         kpi("backlog", pure.backlog_share(at_end, volume[0]),
             pure.backlog_share(at_start, volume[1])),
         kpi("csat", *csat),
+        *(kpi(key, value, before) for key, value, before in others),
     ]  # fmt: skip
 
 
@@ -268,6 +273,49 @@ def _csat(filters: Filters) -> tuple[float | None, float | None]:
     )
 
 
+def _periods(filters: Filters, column: str) -> tuple[Q, Q, Q]:
+    """Conditions on `column` for the period, the one before, and both."""
+    before = filters.previous()
+    now_q = Q(
+        **{f"{column}__gte": midnight(filters.start), f"{column}__lt": midnight(filters.end, 1)}
+    )
+    before_q = Q(
+        **{f"{column}__gte": midnight(before.start), f"{column}__lt": midnight(filters.start)}
+    )
+    return now_q, before_q, now_q | before_q
+
+
+def _minutes(span: Any) -> float | None:
+    if span is None:
+        return None
+    seconds = span.total_seconds() if isinstance(span, timedelta) else float(span)
+    return seconds / 60
+
+
+def _calls_and_pages(filters: Filters) -> list[tuple[str, float | None, float | None]]:
+    """Average handle time of answered calls (the whole desk's: a call knows no team or agent)
+    and time to acknowledge a page (the desk's, or one team's), for the period and the one
+    before; none when other filters are set (one query each)."""
+    given = _given(filters)
+    out: list[tuple[str, float | None, float | None]] = []
+    if not given:
+        now_q, before_q, both = _periods(filters, "created_at")
+        handled = Q(handle_seconds__isnull=False)
+        row = Call.objects.filter(both, handled).aggregate(
+            now=Avg("handle_seconds", filter=now_q), before=Avg("handle_seconds", filter=before_q)
+        )
+        out.append(("aht", _minutes(row["now"]), _minutes(row["before"])))
+    if set(given) <= {"team"}:
+        now_q, before_q, both = _periods(filters, "created_at")
+        pages = Page.objects.filter(both, acknowledged_at__isnull=False)
+        if given:
+            pages = pages.filter(team_id=given["team"])
+        wait = F("acknowledged_at") - F("created_at")
+        row = pages.aggregate(now=Avg(wait, filter=now_q), before=Avg(wait, filter=before_q))
+        out.append(("mtta", _minutes(row["now"]), _minutes(row["before"])))
+    return out
+
+
 def midnight(day: date, plus_days: int = 0) -> datetime:
     """The start of `day` (plus some days) in the desk's time zone."""
     return timezone.make_aware(datetime.combine(day + timedelta(days=plus_days), time()))
@@ -282,7 +330,14 @@ def dashboard(filters: Filters, *, by: str | None = None, top: bool = False) -> 
         filters=filters,
         totals=now,
         before=prev,
-        kpis=_kpis(now, prev, backlog, volume, _csat(filters)),
+        kpis=_kpis(
+            now=now,
+            prev=prev,
+            backlog=backlog,
+            volume=volume,
+            csat=_csat(filters),
+            others=_calls_and_pages(filters),
+        ),
         days=_days(filters, backlog[0]),
         backlog_start=backlog[0],
         backlog_end=backlog[1],
