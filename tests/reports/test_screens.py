@@ -193,3 +193,15 @@ def test_handle_time_and_time_to_acknowledge_are_the_desks(
     assert _kpi(narrowed, "Time to acknowledge a page") == "3.0 min"
     other_team = client.get("/agent/reports/", {"team": desk["mine"][0].team_id}).content.decode()
     assert _kpi(other_team, "Time to acknowledge a page") == "–"
+
+
+def test_the_plan_filter_counts_the_organizations_on_that_plan(desk: dict[str, Any]) -> None:
+    premium = desk["theirs"][0].organization
+    premium.plan = "premium"
+    premium.save()
+    client = signed_in(desk["lead"])
+    html = client.get("/agent/reports/", {"plan": "premium"}).content.decode()
+    assert _kpi(html, "First-contact resolution") == "100.0 %"  # Ben's one solve there
+    listed = client.get("/agent/reports/tickets/", {"metric": "created", "plan": "premium"})
+    assert desk["theirs"][0].ref in listed.content.decode()
+    assert desk["mine"][0].ref not in listed.content.decode()

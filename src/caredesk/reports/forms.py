@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from caredesk.accounts.capabilities import holding, ticket_workers
-from caredesk.accounts.models import Organization, Team, User
+from caredesk.accounts.models import Organization, Plan, Team, User
 from caredesk.core import clock
 from caredesk.reports.models import Cadence
 from caredesk.reports.rollup import day_of
@@ -53,6 +53,9 @@ class ReportFilter(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
+    )
+    plan = forms.ChoiceField(
+        label="Support plan", choices=[("", "All plans"), *Plan.choices], required=False
     )
     by = forms.ChoiceField(label="Break down by", choices=list(BY.items()), required=False)
 
@@ -106,6 +109,7 @@ class ReportFilter(forms.Form):
             category=d["category"].pk if d.get("category") else None,
             organization=d["organization"].pk if d.get("organization") else None,
             level=d.get("level"),
+            plan=d.get("plan") or None,
         )
 
 

@@ -41,6 +41,8 @@ def repairs(filters: Filters, *, before: bool = True) -> Repairs:
     rmas = Rma.objects.all()
     if filters.organization is not None:
         rmas = rmas.filter(organization_id=filters.organization)
+    if filters.plan is not None:
+        rmas = rmas.filter(organization__plan=filters.plan)
     counts = rmas.aggregate(
         opened=Count("id", filter=Q(created_at__gte=start, created_at__lt=end)),
         warranty=Count("id", filter=Q(created_at__gte=start, created_at__lt=end, warranty=True)),

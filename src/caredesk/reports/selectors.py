@@ -46,6 +46,7 @@ class Filters:
     category: int | None = None
     organization: int | None = None
     level: int | None = None
+    plan: str | None = None  # the organizations on this support plan now
 
     @property
     def days(self) -> int:
@@ -60,6 +61,8 @@ class Filters:
     def q(self) -> Q:
         """The filters other than the period."""
         given = {d: getattr(self, d) for d in fold.DIMENSIONS if getattr(self, d) is not None}
+        if self.plan is not None:
+            given["organization__in"] = _on_plan(self.plan)
         return Q(**given)
 
     def as_query(self) -> dict[str, Any]:
@@ -70,7 +73,14 @@ class Filters:
             "end": self.end.isoformat(),
         }
         out.update({d: getattr(self, d) for d in fold.DIMENSIONS if getattr(self, d) is not None})
+        if self.plan is not None:
+            out["plan"] = self.plan
         return out
+
+
+def _on_plan(plan: str) -> QuerySet[Any]:
+    """The organizations on a support plan (a subquery)."""
+    return Organization.objects.filter(plan=plan).values("pk")
 
 
 @dataclass
@@ -124,6 +134,8 @@ def _rollups(filters: Filters) -> QuerySet[Any]:
     """The rows summing to the filters' figures: the whole desk's or one dimension's rows (a
     few a day), or, with two filters or more, the rows of every combination that match."""
     given = _given(filters)
+    if filters.plan is not None:
+        return Rollup.objects.filter(filters.q())
     if not given:
         return DimRollup.objects.filter(dim="all", value="")
     if len(given) == 1:
@@ -135,6 +147,8 @@ def _rollups(filters: Filters) -> QuerySet[Any]:
 def _grouped(filters: Filters, by: str) -> tuple[QuerySet[Any], str]:
     """The rows to break the filters' figures down by `by`, and the column holding its value."""
     given = _given(filters)
+    if filters.plan is not None:
+        return Rollup.objects.filter(filters.q()), by
     if not given or set(given) == {by}:
         rows = DimRollup.objects.filter(dim=by)
         if given:
@@ -254,6 +268,8 @@ def _csat(filters: Filters) -> tuple[float | None, float | None]:
     now_q = Q(sent_at__gte=midnight(filters.start), sent_at__lt=midnight(filters.end, 1))
     before_q = Q(sent_at__gte=midnight(before.start), sent_at__lt=midnight(filters.start))
     given = {f"{d}_id" if d != "channel" else d: v for d, v in _given(filters).items()}
+    if filters.plan is not None:
+        given["organization_id__in"] = _on_plan(filters.plan)
     answered = Q(score__isnull=False)
     happy = Q(score__gte=feedback_pure.SATISFIED_FROM)
     row = Survey.objects.filter(
@@ -298,6 +314,8 @@ def _calls_and_pages(filters: Filters) -> list[tuple[str, float | None, float | 
     before; none when other filters are set (one query each)."""
     given = _given(filters)
     out: list[tuple[str, float | None, float | None]] = []
+    if filters.plan is not None:
+        return out
     if not given:
         now_q, before_q, both = _periods(filters, "created_at")
         handled = Q(handle_seconds__isnull=False)
