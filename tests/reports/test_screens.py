@@ -205,3 +205,24 @@ def test_the_plan_filter_counts_the_organizations_on_that_plan(desk: dict[str, A
     listed = client.get("/agent/reports/tickets/", {"metric": "created", "plan": "premium"})
     assert desk["theirs"][0].ref in listed.content.decode()
     assert desk["mine"][0].ref not in listed.content.decode()
+
+
+def test_the_most_read_articles_of_the_period(desk: dict[str, Any]) -> None:
+    from django.test import Client
+
+    from caredesk.accounts.roles import ROLE_QUALITY
+    from caredesk.knowledge import services as kb
+    from tests.factories import AgentFactory
+    from tests.knowledge.test_articles import _data
+
+    author, reviewer = desk["lead"], AgentFactory(role=ROLE_QUALITY)
+    article = kb.article_create(data=_data(title="Reset the visit camera"), actor=author)
+    kb.article_submit(article=article, actor=author)
+    kb.article_publish(article=article, actor=reviewer)
+    article.refresh_from_db()
+    for _ in range(3):
+        Client().get(f"/help/articles/{article.slug}/")  # three readers
+    html = signed_in(desk["lead"]).get("/agent/reports/").content.decode()
+    assert "Most read articles" in html
+    row = re.search(r"Reset the visit camera</a></th><td class=\"num\">(\d+)<", html)
+    assert row and row.group(1) == "3"

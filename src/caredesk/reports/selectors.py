@@ -17,6 +17,7 @@ from caredesk.accounts.models import Organization, Team, User
 from caredesk.feedback import pure as feedback_pure
 from caredesk.feedback.models import Kind as SurveyKind
 from caredesk.feedback.models import Survey
+from caredesk.knowledge.models import ArticleDay
 from caredesk.oncall.models import Page
 from caredesk.phone.models import Call
 from caredesk.reports import fold, pure
@@ -115,6 +116,7 @@ class Dashboard:
     backlog_end: int
     breakdown: list[dict[str, Any]] = field(default_factory=list)
     top_organizations: list[dict[str, Any]] = field(default_factory=list)
+    top_articles: list[dict[str, Any]] = field(default_factory=list)
 
 
 def targets() -> dict[str, pure.Target]:
@@ -364,6 +366,8 @@ def dashboard(filters: Filters, *, by: str | None = None, top: bool = False) -> 
         board.breakdown = breakdown(filters, by)
     if top:
         board.top_organizations = top_organizations(filters)
+        if not _given(filters) and filters.plan is None:
+            board.top_articles = top_articles(filters)
     return board
 
 
@@ -440,6 +444,23 @@ def top_organizations(filters: Filters, limit: int = 10) -> list[dict[str, Any]]
         r["organization"] = _key("organization", r.pop(column))
     names = names_of("organization", [r["organization"] for r in rows])
     return [{**r, "label": names.get(r["organization"], "Deleted")} for r in rows]
+
+
+def top_articles(filters: Filters, limit: int = 10) -> list[dict[str, Any]]:
+    """The knowledge-base articles viewed most in the period, with the deflections they made
+    (the articles' daily counters: one query; the whole desk's)."""
+    rows = (
+        ArticleDay.objects.filter(day__gte=filters.start, day__lte=filters.end)
+        .values("article_id", "article__title")
+        .annotate(views=Sum("views"), deflections=Sum("deflections"))
+        .filter(views__gt=0)
+        .order_by("-views", "article_id")[:limit]
+    )
+    return [
+        {"id": r["article_id"], "title": r["article__title"], "views": r["views"],
+         "deflections": r["deflections"]}
+        for r in rows
+    ]  # fmt: skip
 
 
 def _h(seconds: float | None) -> float | None:
