@@ -266,20 +266,13 @@ def _csat(filters: Filters) -> tuple[float | None, float | None]:
     sent for; a level filter leaves CSAT unmeasured)."""
     if filters.level is not None:
         return None, None
-    before = filters.previous()
-    now_q = Q(sent_at__gte=midnight(filters.start), sent_at__lt=midnight(filters.end, 1))
-    before_q = Q(sent_at__gte=midnight(before.start), sent_at__lt=midnight(filters.start))
+    now_q, before_q, both = _periods(filters, "sent_at")
     given = {f"{d}_id" if d != "channel" else d: v for d, v in _given(filters).items()}
     if filters.plan is not None:
         given["organization_id__in"] = _on_plan(filters.plan)
     answered = Q(score__isnull=False)
     happy = Q(score__gte=feedback_pure.SATISFIED_FROM)
-    row = Survey.objects.filter(
-        kind=SurveyKind.CSAT,
-        sent_at__gte=midnight(before.start),
-        sent_at__lt=midnight(filters.end, 1),
-        **given,
-    ).aggregate(
+    row = Survey.objects.filter(both, kind=SurveyKind.CSAT, **given).aggregate(
         n_answered=Count("id", filter=now_q & answered),
         n_happy=Count("id", filter=now_q & happy),
         b_answered=Count("id", filter=before_q & answered),
