@@ -13,7 +13,7 @@ from typing import Any
 from fpdf import FPDF
 from xlsxwriter import Workbook
 
-from caredesk.reports.selectors import BY, Dashboard
+from caredesk.reports.selectors import BY, VOLUME, Dashboard
 from caredesk.reports.templatetags.reports import kpi as shown
 
 
@@ -33,11 +33,6 @@ def _kpi_rows(board: Dashboard) -> list[list[str]]:
             [k.label, shown(k.value, k.unit), target, k.band_label, shown(k.before, k.unit)]
         )
     return rows
-
-
-VOLUME = [("created", "Opened"), ("solved", "Solved"), ("reopened", "Reopened"),
-          ("fcr", "Solved at first contact"), ("escalations", "Escalations"),
-          ("breaches", "SLA breaches"), ("safety_flagged", "Safety findings")]  # fmt: skip
 
 
 def _volume_rows(board: Dashboard) -> list[list[Any]]:

@@ -34,6 +34,16 @@ BY = {
     "level": "Level",
 }
 SUMMED = fold.METRICS
+# the counted figures a dashboard and a report list with the previous period's
+VOLUME = [
+    ("created", "Opened"),
+    ("solved", "Solved"),
+    ("reopened", "Reopened"),
+    ("fcr", "Solved at first contact"),
+    ("escalations", "Escalations"),
+    ("breaches", "SLA breaches"),
+    ("safety_flagged", "Safety findings"),
+]
 VOLUME_DAYS = 30  # the backlog is measured against the volume of the 30 days before its day
 
 

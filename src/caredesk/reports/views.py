@@ -111,17 +111,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _volume(board: selectors.Dashboard) -> list[dict[str, Any]]:
     """The counted figures with the previous period's, each opening on its tickets."""
     t, b = board.totals, board.before
-    rows = [
-        ("created", "Opened"),
-        ("solved", "Solved"),
-        ("reopened", "Reopened"),
-        ("escalations", "Escalations"),
-        ("breaches", "SLA breaches"),
-        ("safety_flagged", "Safety findings"),
-    ]
     return [
         {"metric": m, "label": label, "value": t[m], "before": b[m], "change": t[m] - b[m]}
-        for m, label in rows
+        for m, label in selectors.VOLUME
     ]
 
 
