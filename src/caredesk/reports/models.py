@@ -15,14 +15,9 @@ from django.db import models
 from caredesk.reports.fold import METRICS
 
 
-class Rollup(models.Model):
-    day = models.DateField()
-    team = models.BigIntegerField(default=0)
-    agent = models.BigIntegerField(default=0)
-    channel = models.CharField(max_length=16, blank=True, default="")
-    category = models.BigIntegerField(default=0)
-    organization = models.BigIntegerField(default=0)
-    level = models.SmallIntegerField(default=0)
+class Counters(models.Model):
+    """The additive counters of a day's figures (`fold.METRICS`)."""
+
     created = models.IntegerField(default=0)
     solved = models.IntegerField(default=0)
     reopened = models.IntegerField(default=0)
@@ -38,6 +33,19 @@ class Rollup(models.Model):
     agent_replies = models.IntegerField(default=0)
     customer_messages = models.IntegerField(default=0)
     safety_flagged = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Rollup(Counters):
+    day = models.DateField()
+    team = models.BigIntegerField(default=0)
+    agent = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=16, blank=True, default="")
+    category = models.BigIntegerField(default=0)
+    organization = models.BigIntegerField(default=0)
+    level = models.SmallIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -60,10 +68,7 @@ class Rollup(models.Model):
         return f"{self.day} team {self.team} agent {self.agent}"
 
 
-assert all(hasattr(Rollup, m) for m in METRICS)
-
-
-class DimRollup(models.Model):
+class DimRollup(Counters):
     """The same counters per day and one dimension's value: `dim` "all" (the whole desk, value
     ""), or "team", "agent", "channel", "category", "organization" or "level" with the value as
     text. A dashboard with no filter, or one filter, reads these few rows a day instead of every
@@ -72,21 +77,6 @@ class DimRollup(models.Model):
     day = models.DateField()
     dim = models.CharField(max_length=16)
     value = models.CharField(max_length=24, blank=True, default="")
-    created = models.IntegerField(default=0)
-    solved = models.IntegerField(default=0)
-    reopened = models.IntegerField(default=0)
-    fcr = models.IntegerField(default=0)
-    merged = models.IntegerField(default=0)
-    open_delta = models.IntegerField(default=0)
-    first_responses = models.IntegerField(default=0)
-    first_response_seconds = models.BigIntegerField(default=0)
-    resolution_seconds = models.BigIntegerField(default=0)
-    solved_in_sla = models.IntegerField(default=0)
-    breaches = models.IntegerField(default=0)
-    escalations = models.IntegerField(default=0)
-    agent_replies = models.IntegerField(default=0)
-    customer_messages = models.IntegerField(default=0)
-    safety_flagged = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -98,7 +88,7 @@ class DimRollup(models.Model):
         return f"{self.day} {self.dim}={self.value}"
 
 
-assert all(hasattr(DimRollup, m) for m in METRICS)
+assert all(hasattr(Counters, m) for m in METRICS)
 
 
 class Contribution(models.Model):
