@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from caredesk.reports import rollup
 from caredesk.tickets.services import Body, message_add, ticket_update
+from tests.devices.conftest import catalogue  # noqa: F401 - the fixture
 from tests.factories import AgentFactory, TeamFactory, make_ticket, signed_in, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +228,39 @@ def test_the_most_read_articles_of_the_period(desk: dict[str, Any]) -> None:
     assert "Most read articles" in html
     row = re.search(r"Reset the visit camera</a></th><td class=\"num\">(\d+)<", html)
     assert row and row.group(1) == "3"
+
+
+def test_nps_of_the_quarter_and_plan_churn_over_twelve_months(
+    desk: dict[str, Any],
+    clock: Any,
+    catalogue: Any,  # noqa: F811 - the fixture
+) -> None:
+    from datetime import UTC, datetime
+
+    from caredesk.devices.plans import contract_cancel, contract_create
+    from caredesk.feedback.models import Kind, State, Survey
+    from tests.devices.test_plans import new, units
+
+    clock.set(datetime(2026, 11, 20, 10, tzinfo=UTC))
+    org = desk["mine"][0].organization
+    for i, score in enumerate([10, 9, 8, 3]):  # 2 promoters, 1 passive, 1 detractor: NPS 25
+        Survey.objects.create(
+            kind=Kind.NPS, state=State.SENT, token=f"nps-screen-{i}", quarter="2026-Q4",
+            contact=desk["mine"][0].requester, organization=org, due_at=clock(), sent_at=clock(),
+            score=score, answered_at=clock(), first_answered_at=clock(),
+        )  # fmt: skip
+    kept = contract_create(
+        data=new(org, units(catalogue["PX-200"], org, 1, "K"), starts_on=date(2025, 10, 1)),
+        actor=None,
+    )
+    lost = contract_create(
+        data=new(org, units(catalogue["PX-200"], org, 1, "L"), starts_on=date(2025, 10, 1)),
+        actor=None,
+    )
+    contract_cancel(contract=lost, reason="price", actor=None, on=date(2026, 3, 1))
+    assert kept.status == "active"
+    html = signed_in(desk["lead"]).get("/agent/reports/").content.decode()
+    assert _kpi(html, "Net Promoter Score") == "25"
+    assert _kpi(html, "Plan churn \\(yearly\\)") == "50.0 %"  # one of the two held a year ago
+    narrowed = signed_in(desk["lead"]).get("/agent/reports/", {"team": desk["team_b"].pk})
+    assert "Net Promoter Score" not in narrowed.content.decode()  # surveys know no team

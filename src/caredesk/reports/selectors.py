@@ -14,8 +14,10 @@ from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from caredesk.accounts.models import Organization, Team, User
+from caredesk.devices.models import Contract, ContractStatus
 from caredesk.feedback import pure as feedback_pure
 from caredesk.feedback.models import Kind as SurveyKind
+from caredesk.feedback.models import State as SurveyState
 from caredesk.feedback.models import Survey
 from caredesk.knowledge.models import ArticleDay
 from caredesk.oncall.models import Page
@@ -339,6 +341,62 @@ def _calls_and_pages(filters: Filters) -> list[tuple[str, float | None, float | 
     return out
 
 
+def _nps_and_churn(filters: Filters) -> list[tuple[str, float | None, float | None]]:
+    """NPS of the quarter holding the period's end (and the quarter before), and plan churn over
+    the 12 months to the period's end (and the 12 before): the desk's or one organization's,
+    one query each; none under other filters."""
+    given = _given(filters)
+    if filters.plan is not None or not set(given) <= {"organization"}:
+        return []
+    org = given.get("organization")
+    quarter = feedback_pure.quarter_of(midnight(filters.end))
+    earlier = feedback_pure.quarter_of(feedback_pure.quarter_start(quarter) - timedelta(days=1))
+    surveys = Survey.objects.filter(
+        kind=SurveyKind.NPS, state=SurveyState.SENT, quarter__in=[quarter, earlier]
+    )
+    if org is not None:
+        surveys = surveys.filter(organization_id=org)
+    counted: dict[str, Any] = {}
+    for name, q in (("n", quarter), ("b", earlier)):
+        counted[f"{name}_pro"] = Count(
+            "id", filter=Q(quarter=q, score__gte=feedback_pure.PROMOTER_FROM)
+        )
+        counted[f"{name}_det"] = Count(
+            "id", filter=Q(quarter=q, score__lte=feedback_pure.DETRACTOR_TO)
+        )
+        counted[f"{name}_all"] = Count("id", filter=Q(quarter=q, score__isnull=False))
+    row = surveys.aggregate(**counted)
+
+    def nps(name: str) -> float | None:
+        passives = row[f"{name}_all"] - row[f"{name}_pro"] - row[f"{name}_det"]
+        return pure.nps(row[f"{name}_pro"], passives, row[f"{name}_det"])
+
+    contracts = (
+        Contract.objects.all() if org is None else Contract.objects.filter(organization_id=org)
+    )
+    churn: dict[str, Any] = {}
+    for name, last in (("n", filters.end), ("b", filters.end - timedelta(days=365))):
+        first = last - timedelta(days=364)
+        held = Q(starts_on__lte=first, ends_on__gte=first) & (
+            Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=first)
+        )
+        lost = held & (
+            Q(status=ContractStatus.LAPSED, ends_on__lt=last)
+            | Q(status=ContractStatus.CANCELLED, cancelled_on__lte=last)
+        )
+        churn[f"{name}_held"] = Count("id", filter=held)
+        churn[f"{name}_lost"] = Count("id", filter=lost)
+    kept = contracts.aggregate(**churn)
+    return [
+        ("nps", nps("n"), nps("b")),
+        (
+            "churn",
+            pure.churn(kept["n_lost"], kept["n_held"]),
+            pure.churn(kept["b_lost"], kept["b_held"]),
+        ),
+    ]
+
+
 def midnight(day: date, plus_days: int = 0) -> datetime:
     """The start of `day` (plus some days) in the desk's time zone."""
     return timezone.make_aware(datetime.combine(day + timedelta(days=plus_days), time()))
@@ -359,7 +417,7 @@ def dashboard(filters: Filters, *, by: str | None = None, top: bool = False) -> 
             backlog=backlog,
             volume=volume,
             csat=_csat(filters),
-            others=_calls_and_pages(filters),
+            others=[*_calls_and_pages(filters), *_nps_and_churn(filters)],
         ),
         days=_days(filters, backlog[0]),
         backlog_start=backlog[0],
