@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from caredesk.reports.fold import METRICS
+from caredesk.reports.fold import DIMENSIONS, METRICS
 
 
 class Counters(models.Model):
@@ -38,14 +38,22 @@ class Counters(models.Model):
         abstract = True
 
 
-class Rollup(Counters):
-    day = models.DateField()
+class Dimensions(models.Model):
+    """What a figure is grouped by (`fold.DIMENSIONS`); 0 (or "") stands for none."""
+
     team = models.BigIntegerField(default=0)
     agent = models.BigIntegerField(default=0)
     channel = models.CharField(max_length=16, blank=True, default="")
     category = models.BigIntegerField(default=0)
     organization = models.BigIntegerField(default=0)
     level = models.SmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Rollup(Counters, Dimensions):
+    day = models.DateField()
 
     class Meta:
         constraints = [
@@ -89,18 +97,13 @@ class DimRollup(Counters):
 
 
 assert all(hasattr(Counters, m) for m in METRICS)
+assert all(hasattr(Dimensions, d) for d in DIMENSIONS)
 
 
-class Contribution(models.Model):
+class Contribution(Dimensions):
     ticket_id = models.BigIntegerField()
     metric = models.CharField(max_length=24)
     day = models.DateField()
-    team = models.BigIntegerField(default=0)
-    agent = models.BigIntegerField(default=0)
-    channel = models.CharField(max_length=16, blank=True, default="")
-    category = models.BigIntegerField(default=0)
-    organization = models.BigIntegerField(default=0)
-    level = models.SmallIntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -112,15 +115,9 @@ class Contribution(models.Model):
         return f"{self.metric} #{self.ticket_id} {self.day}"
 
 
-class TicketFacts(models.Model):
+class TicketFacts(Dimensions):
     ticket_id = models.BigIntegerField(primary_key=True)
     created_at = models.DateTimeField()
-    team = models.BigIntegerField(default=0)
-    agent = models.BigIntegerField(default=0)
-    channel = models.CharField(max_length=16, blank=True, default="")
-    category = models.BigIntegerField(default=0)
-    organization = models.BigIntegerField(default=0)
-    level = models.SmallIntegerField(default=0)
     task = models.BooleanField(default=False)
     is_open = models.BooleanField(default=True)
     merged = models.BooleanField(default=False)
