@@ -131,6 +131,7 @@ class ScheduleForm(forms.Form):
         label="Send to",
         widget=forms.CheckboxSelectMultiple,
         help_text="People who may see the whole desk's figures.",
+        error_messages={"required": "Choose at least one person."},
     )
     pdf = forms.BooleanField(label="PDF", required=False, initial=True)
     csv = forms.BooleanField(label="CSV", required=False, initial=True)
@@ -143,3 +144,10 @@ class ScheduleForm(forms.Form):
         field = self.fields["recipients"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = people.order_by("name", "email")
+
+    def clean(self) -> dict[str, Any]:
+        """Every mistake at once: the formats are checked with the fields, not after them."""
+        data = super().clean() or {}
+        if not (data.get("pdf") or data.get("csv") or data.get("xlsx")):
+            self.add_error("pdf", "Choose at least one format.")
+        return data
