@@ -2414,6 +2414,12 @@ MATRIX += [
         "get",
         {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
     ),
+    (  # so is the executive summary
+        "reports:executive",
+        lambda w: "/agent/reports/executive/",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
+    ),
     # scheduled reports are the support leads' and administrators'
     (
         "reports:schedules",

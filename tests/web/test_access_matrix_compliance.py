@@ -273,6 +273,7 @@ SCREENS: dict[str, Any] = {
     "reports:dashboard": FORBIDDEN,
     "reports:tickets": FORBIDDEN,
     "reports:repairs": FORBIDDEN,
+    "reports:executive": FORBIDDEN,
     "reports:schedules": FORBIDDEN,
     "reports:schedule-new": FORBIDDEN,
     "reports:schedule": FORBIDDEN,

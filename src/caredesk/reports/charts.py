@@ -31,6 +31,7 @@ class Chart:
     summary: str = ""  # what a screen reader says for the picture
     columns: list[str] = field(default_factory=list)  # the table beside it: one per line
     rows: list[tuple[Any, list[int]]] = field(default_factory=list)  # (day, values)
+    step: str = "Day"  # what each row of the table is: a day, a week
 
     @property
     def plot_bottom(self) -> int:
@@ -51,8 +52,18 @@ def _nice_max(value: int) -> int:
         step *= 10
 
 
-def line_chart(title: str, days: list[dict[str, Any]], series: list[tuple[str, str, str]]) -> Chart:
-    """One line per (key, name, style) over the days; the y axis starts at zero."""
+STYLES = ("solid", "dashed", "dotted", "dashdot", "long", "solid")
+
+
+def line_chart(
+    title: str,
+    days: list[dict[str, Any]],
+    series: list[tuple[str, str, str]],
+    *,
+    step: str = "day",
+) -> Chart:
+    """One line per (key, name, style) over the days (or weeks: `step`, each row's "day" its
+    first day); the y axis starts at zero."""
     top = _nice_max(max([1, *(int(d[k]) for d in days for k, _n, _s in series)]))
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
@@ -85,7 +96,16 @@ def line_chart(title: str, days: list[dict[str, Any]], series: list[tuple[str, s
         lines=lines,
         ticks=ticks,
         labels=labels,
-        summary=f"{title}, {n} days. Totals: {totals}. The table beside it holds each day.",
+        summary=f"{title}, {n} {step}s. Totals: {totals}. The table beside it holds each {step}.",
         columns=[name for _k, name, _s in series],
         rows=[(d["day"], [int(d[k]) for k, _n, _s in series]) for d in days],
+        step="Week of" if step == "week" else step.capitalize(),
     )
+
+
+def weekly_chart(title: str, weeks: list[Any], series: list[tuple[str, list[int]]]) -> Chart:
+    """One line per (name, counts per week), each with its own dash pattern (up to six)."""
+    rows = [{"day": w, **{f"s{i}": c[j] for i, (_n, c) in enumerate(series)}}
+            for j, w in enumerate(weeks)]  # fmt: skip
+    lines = [(f"s{i}", name, STYLES[i % len(STYLES)]) for i, (name, _c) in enumerate(series)]
+    return line_chart(title, rows, lines, step="week")

@@ -52,6 +52,22 @@ def churn(lost: int, at_start: int) -> float | None:
     return share(lost, at_start)
 
 
+def lifetime_value(
+    revenue_per_customer_year: float | None, churn_percent: float | None
+) -> float | None:
+    """A customer's lifetime value: their yearly revenue over the yearly churn rate (the
+    expected years a customer stays is one over the share lost each year). None without
+    revenue, or without churn to measure a lifetime by."""
+    if revenue_per_customer_year is None or churn_percent is None or churn_percent <= 0:
+        return None
+    return revenue_per_customer_year * 100.0 / churn_percent
+
+
+def week_of(day: date) -> date:
+    """The Monday of `day`'s week."""
+    return day - timedelta(days=day.weekday())
+
+
 def change(now: float | None, before: float | None) -> float | None:
     """Relative change from the previous period, in per cent (None without a base)."""
     if now is None or before is None or before == 0:
@@ -90,11 +106,14 @@ class Target:
     higher_is_better: bool = True
     upper: float | None = None
     margin: float = 0.0
+    absolute: bool = False  # a change either way: the band reads its size, not its sign
     source: str = ""
 
     def band(self, value: float | None) -> Band:  # noqa: PLR0911 - one return per band reads best
         if value is None:
             return Band.NONE
+        if self.absolute:
+            value = abs(value)
         if self.upper is not None:
             if self.met <= value <= self.upper:
                 return Band.MET
@@ -114,6 +133,8 @@ class Target:
         unit = "" if self.unit == "points" else f" {self.unit}".replace(" %", " %")
         if self.upper is not None:
             return f"{_num(self.met)}-{_num(self.upper)}{unit}"
+        if self.absolute:
+            return f"within ±{_num(self.met)}{unit}"
         sign = ">=" if self.higher_is_better else "<="
         return f"{sign} {_num(self.met)}{unit}"
 
@@ -166,6 +187,16 @@ DEFAULT_TARGETS: tuple[Target, ...] = (
         source="7-14 days; MTTR <= 7 days",
     ),
     Target("return_to_service", "Returned to service", "%", 90, 80, source="our default"),
+    Target(
+        "volume_trend",
+        "Volume against the period before",
+        "%",
+        10,
+        15,
+        higher_is_better=False,
+        absolute=True,
+        source="monthly ticket volume trend <= +/-10 %",
+    ),
 )
 
 TARGETS_BY_KPI = {t.kpi: t for t in DEFAULT_TARGETS}

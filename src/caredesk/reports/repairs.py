@@ -11,7 +11,16 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, Sum
 
-from caredesk.devices.models import FailureMode, Rma, RmaPart, RmaStatus
+from caredesk.devices import stock_selectors
+from caredesk.devices.models import (
+    FailureMode,
+    MovementKind,
+    Part,
+    Rma,
+    RmaPart,
+    RmaStatus,
+    StockMovement,
+)
 from caredesk.reports import pure
 from caredesk.reports.selectors import Filters, Kpi, kpi_of, midnight, targets
 
@@ -29,6 +38,42 @@ class Repairs:
     kpis: list[Kpi]
     cost_per_unit: Decimal | None
     modes: list[tuple[str, int, float, float]] = field(default_factory=list)
+    stock: PartsStock | None = None
+
+
+@dataclass
+class PartStock:
+    part: Part
+    state: stock_selectors.StockState
+
+
+@dataclass
+class PartsStock:
+    """Spare parts now: the ones used in repairs over the stock window, fewest days first."""
+
+    tracked: int  # parts used in the window
+    below_floor: int
+    lowest: list[PartStock]  # the few closest to running out
+
+
+LOWEST = 10
+
+
+def parts_stock(limit: int = LOWEST) -> PartsStock:
+    """Days of stock of every active part used in the last 90 days (three queries whatever
+    the number of parts: the parts, their levels, their use)."""
+    used = StockMovement.objects.filter(
+        kind=MovementKind.CONSUMPTION, created_at__gte=stock_selectors.window_start()
+    ).values("part_id")
+    parts = list(Part.objects.filter(active=True, pk__in=used))
+    states = stock_selectors.stock_states(parts)
+    rows = [PartStock(part=p, state=states[p.pk]) for p in parts if states[p.pk].days is not None]
+    rows.sort(key=lambda r: (r.state.days, r.part.number))
+    return PartsStock(
+        tracked=len(rows),
+        below_floor=sum(1 for r in rows if r.state.below_floor),
+        lowest=rows[:limit],
+    )
 
 
 def _hours(span: timedelta | None) -> float | None:
@@ -121,4 +166,5 @@ def repairs(filters: Filters, *, before: bool = True) -> Repairs:
         modes=pure.pareto(
             [(labels.get(m["failure_mode"], m["failure_mode"]), m["n"]) for m in modes]
         ),
+        stock=parts_stock() if before else None,
     )

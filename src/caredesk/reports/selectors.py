@@ -461,6 +461,45 @@ def _days(filters: Filters, open_at_start: int) -> list[dict[str, Any]]:
     return out
 
 
+@dataclass
+class Weekly:
+    """A figure per week for the few largest values of a dimension (the rest summed as
+    "Others"): the recurring request types, say, week after week."""
+
+    weeks: list[date]  # each week's Monday; the first and last weeks may be partial
+    series: list[tuple[str, list[int]]]  # (label, one count per week), largest first
+
+
+def weekly(
+    filters: Filters, *, by: str = "category", metric: str = "created", top: int = 5
+) -> Weekly:
+    """`metric` per week and value of `by` over the period (one query on the rollups, and one
+    for the names)."""
+    source, column = _grouped(filters, by)
+    rows = (
+        source.filter(day__gte=filters.start, day__lte=filters.end)
+        .values(column, "day")
+        .annotate(n=Sum(metric))
+        .filter(n__gt=0)
+        .order_by()
+    )
+    first = pure.week_of(filters.start)
+    weeks = [first + timedelta(days=7 * i) for i in range((filters.end - first).days // 7 + 1)]
+    counts: dict[Any, list[int]] = {}
+    for r in rows:
+        per_week = counts.setdefault(_key(by, r[column]), [0] * len(weeks))
+        per_week[(r["day"] - first).days // 7] += int(r["n"])
+    ranked = sorted(counts, key=lambda k: (-sum(counts[k]), str(k)))
+    names = names_of(by, ranked[:top])
+    series = [
+        (names.get(k, "None") if k not in (0, "") else "None", counts[k]) for k in ranked[:top]
+    ]
+    if len(ranked) > top:
+        rest = [sum(counts[k][i] for k in ranked[top:]) for i in range(len(weeks))]
+        series.append(("Others", rest))
+    return Weekly(weeks=weeks, series=series)
+
+
 def breakdown(filters: Filters, by: str) -> list[dict[str, Any]]:
     """The period's figures per team, agent, channel, request type, organization or level."""
     source, column = _grouped(filters, by)

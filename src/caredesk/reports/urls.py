@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("tickets/", views.tickets, name="tickets"),
     path("repairs/", views.repairs_view, name="repairs"),
+    path("executive/", views.executive_view, name="executive"),
     path("schedules/", views.schedules, name="schedules"),
     path("schedules/new/", views.schedule_edit, name="schedule-new"),
     path("schedules/<int:pk>/", views.schedule_edit, name="schedule"),

@@ -3,6 +3,7 @@ agent's own (their figures only), and the tickets behind any figure."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages as flash
@@ -16,7 +17,7 @@ from caredesk.accounts.models import Organization, User
 from caredesk.core.access import staff_with
 from caredesk.core.agent_pages import sidebar
 from caredesk.core.errors import DomainError
-from caredesk.reports import charts, fold, repairs, selectors
+from caredesk.reports import charts, executive, fold, repairs, selectors
 from caredesk.reports.forms import ReportFilter, ScheduleForm
 from caredesk.reports.models import ReportSchedule, ReportSent
 from caredesk.reports.schedules import ScheduleData, schedule_save
@@ -252,3 +253,36 @@ def repairs_view(request: HttpRequest) -> HttpResponse:
     board = repairs.repairs(filters)
     context = {**sidebar(request.user), "form": form, "board": board}
     return render(request, "reports/repairs.html", context, status=200 if valid else 422)
+
+
+@staff_with(ALL)
+def executive_view(request: HttpRequest) -> HttpResponse:
+    """The executive's page: the key figures with the business's around them, week by week."""
+    form, filters, _sees_all, valid = _read(request)
+    # the whole desk's, a plan's or one organization's: the other filters are the lead's
+    filters = replace(filters, team=None, agent=None, channel=None, category=None, level=None)
+    page = executive.executive(filters)
+    query = filters.as_query()
+    for k in page.kpis:
+        k.link = _link(query, k.metric) if k.metric else ""
+    context = {
+        **sidebar(request.user),
+        "form": form,
+        "page": page,
+        "board": page.board,
+        "volume": _volume(page.board),
+        "request_types": charts.weekly_chart(
+            "Tickets opened per week, by request type",
+            page.request_types.weeks,
+            page.request_types.series,
+        ),
+        "escalations": charts.weekly_chart(
+            "Escalations per week, by level", page.escalations.weeks, page.escalations.series
+        ),
+        "backlog_change": page.board.backlog_end - page.board.backlog_start,
+    }
+    for r in context["volume"]:
+        r["link"] = _link(query, r["metric"])
+    for row in page.board.top_organizations:
+        row["link"] = _link({**query, "organization": row["organization"]}, "created")
+    return render(request, "reports/executive.html", context, status=200 if valid else 422)
