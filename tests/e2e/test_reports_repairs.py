@@ -230,7 +230,7 @@ def test_a_lead_reads_the_months_repairs_and_the_weeks(open_screen, clock, monke
     }
     expect(diagnosis.locator(".rp-kpi-value")).to_have_text("24.0 h")
     expect(diagnosis.locator(".rp-band")).to_contain_text("Met")
-    expect(diagnosis.get_by_text("Before:")).to_have_text("Before: 60.0 h")  # F, on the 19th
+    expect(diagnosis.get_by_text("Before:")).to_have_text("Before: 60.0 h (−60 %)")  # F, on the 19th
     expect(repair.locator(".rp-kpi-value")).to_have_text("–")
     expect(repair.locator(".rp-band")).to_contain_text("No data")
     expect(returned.locator(".rp-kpi-value")).to_have_text("100.0 %")
