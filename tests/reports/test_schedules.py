@@ -133,6 +133,43 @@ def test_an_organizations_review_holds_its_figures_only(week: dict[str, Any], cl
     report = report_of(schedule, date(2026, 11, 30), date(2026, 12, 6))
     assert report.title == "Quarterly business review: Harbour Clinic"
     assert report.board.totals["created"] == 4  # not the other organization's ticket
+    assert report.board.top_organizations == []  # and names no other client
+    assert "Service contracts" in report.sections[2].title
+
+
+def test_the_monthly_report_carries_the_executives_figures(
+    week: dict[str, Any], clock: Any
+) -> None:
+    from caredesk.incidents.services import incident_declare, incident_resolve
+    from caredesk.reports.documents import as_csv, as_pdf, as_xlsx
+    from caredesk.reports.schedules import report_of
+
+    lead = supervisor(teams=[week["team"]])
+    start = clock()
+    incident = incident_declare(title="Video outage", severity=1, actor=lead)
+    clock.set(start + timedelta(minutes=75))
+    incident_resolve(incident=incident, actor=lead)
+    schedule = schedule_save(
+        data=ScheduleData(name="Desk monthly", cadence="monthly", recipients=[lead]), actor=lead
+    )
+    weekly = schedule_save(
+        data=ScheduleData(name="Desk weekly", cadence="weekly", recipients=[lead]), actor=lead
+    )
+    day = start.date()
+    report = report_of(schedule, day.replace(day=1), day)
+    assert [s.title.split(",")[0] for s in report.sections][:4] == [
+        "Business key figures", "Incidents resolved", "Service contracts", "Repairs"
+    ]  # fmt: skip
+    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(as_pdf(report))).pages)
+    assert "Time to resolve a Sev 1 incident 75.0 min <= 60 min At risk" in pdf  # missed beyond 90
+    assert "Sev 1 (critical) 1" in pdf and "Customer lifetime value" in pdf
+    rows = list(csv.reader(io.StringIO(as_csv(report).decode("utf-8-sig"))))
+    assert ["Incidents resolved"] in rows
+    assert any(r[:2] == ["Sev 1 (critical)", "1"] for r in rows)
+    with zipfile.ZipFile(io.BytesIO(as_xlsx(report))) as book:
+        sheets = book.read("xl/workbook.xml").decode()
+    assert 'name="Incidents resolved"' in sheets and 'name="Service contracts"' in sheets
+    assert report_of(weekly, day.replace(day=1), day).sections == []  # the team's weekly
 
 
 def test_who_may_receive_a_report_is_checked_when_saved_and_when_sent(

@@ -6,15 +6,25 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from fpdf import FPDF
 from xlsxwriter import Workbook
 
-from caredesk.reports.selectors import BY, VOLUME, Dashboard
+from caredesk.reports.executive import Executive
+from caredesk.reports.selectors import BY, VOLUME, Dashboard, Kpi
 from caredesk.reports.templatetags.reports import kpi as shown
+
+
+@dataclass(frozen=True)
+class Section:
+    """A table a report adds after the dashboard's: its title, column heads and rows."""
+
+    title: str
+    head: list[str]
+    rows: list[list[Any]]
 
 
 @dataclass(frozen=True)
@@ -23,16 +33,60 @@ class Report:
     scope: str
     board: Dashboard
     made_at: datetime
+    sections: list[Section] = field(default_factory=list)
+
+
+def _money(value: Any) -> str:
+    return "-" if value is None else f"${value:,.2f}"
+
+
+def executive_sections(page: Executive) -> list[Section]:
+    """The executive's figures as tables: the business's key figures, incidents, contracts,
+    request types week by week and repairs (the monthly report and the business review)."""
+    shown_keys = {k.key for k in page.board.kpis}
+    extra: list[Kpi] = [k for k in page.kpis if k.key not in shown_keys]
+    m, r = page.money, page.repairs
+    weeks = page.request_types
+    sections = [
+        Section("Business key figures", ["Key figure", "Value", "Target", "Band", "Before"],
+                [_kpi_row(k) for k in extra]),
+        Section("Incidents resolved", ["Severity", "Resolved", "To acknowledge", "To resolve",
+                                       "Target", "Within target"],
+                [[i.label, i.resolved, shown(i.mtta, "min"), shown(i.mttr, "min"),
+                  f"{i.target_minutes} min" if i.target_minutes else "-",
+                  shown(i.within_share, "%")] for i in page.incidents]),
+        Section(f"Service contracts, {m.start:%d %b %Y} to {m.end:%d %b %Y}", ["Figure", "Value"],
+                [["Revenue", _money(m.revenue)], ["Customers under contract", m.customers],
+                 ["Revenue per customer a year", _money(m.per_customer)],
+                 ["Plan churn", shown(m.churn, "%")],
+                 ["Expected lifetime (years)",
+                  "-" if m.lifetime_years is None else f"{m.lifetime_years:.1f}"],
+                 ["Customer lifetime value", _money(m.lifetime_value)]]),
+        Section("Repairs", ["Figure", "Value"],
+                [["RMAs opened", r.opened], ["under warranty", r.warranty], ["paid", r.paid],
+                 ["Shipped back", r.shipped], ["Repair cost per unit", _money(r.cost_per_unit)],
+                 *([["Most frequent failure mode", f"{r.modes[0][0]} ({r.modes[0][2]:.0f} %)"]]
+                   if r.modes else [])]),
+    ]  # fmt: skip
+    if weeks.series:
+        sections.append(
+            Section(
+                "Tickets opened per week, by request type",
+                ["Week of", *(name for name, _c in weeks.series)],
+                [[f"{w:%d %b %Y}", *(c[i] for _n, c in weeks.series)]
+                 for i, w in enumerate(weeks.weeks)],
+            )
+        )  # fmt: skip
+    return sections
+
+
+def _kpi_row(k: Kpi) -> list[str]:
+    target = k.target.describe() if k.target else ""
+    return [k.label, shown(k.value, k.unit), target, k.band_label, shown(k.before, k.unit)]
 
 
 def _kpi_rows(board: Dashboard) -> list[list[str]]:
-    rows = []
-    for k in board.kpis:
-        target = k.target.describe() if k.target else ""
-        rows.append(
-            [k.label, shown(k.value, k.unit), target, k.band_label, shown(k.before, k.unit)]
-        )
-    return rows
+    return [_kpi_row(k) for k in board.kpis]
 
 
 def _volume_rows(board: Dashboard) -> list[list[Any]]:
@@ -68,6 +122,11 @@ def as_csv(report: Report) -> bytes:
         w.writerow([])
         w.writerow(["Team", *BREAKDOWN_HEAD])
         w.writerows(_breakdown_rows(b))
+    for section in report.sections:
+        w.writerow([])
+        w.writerow([section.title])
+        w.writerow(section.head)
+        w.writerows(section.rows)
     w.writerow([])
     w.writerow(["Day", "Opened", "Solved", "Escalations", "Open at the end"])
     w.writerows(
@@ -102,6 +161,8 @@ def as_xlsx(report: Report) -> bytes:
         for d in b.days
     ]
     sheet("Days", ["Day", "Opened", "Solved", "Escalations", "Open at the end"], days)
+    for section in report.sections:  # a sheet's name: at most 31 characters, no ":"
+        sheet(section.title.split(",")[0][:31], section.head, section.rows)
     book.close()
     return out.getvalue()
 
@@ -156,6 +217,8 @@ def as_pdf(report: Report) -> bytes:
         ]
         _table(pdf, "Top customers by volume", ["Organization", "Opened", "Solved", "Escalations"],
                rows, [80, 30, 30, 30])  # fmt: skip
+    for section in report.sections:
+        _table(pdf, section.title, section.head, section.rows, _widths(len(section.head)))
     _table(pdf, "Each day", ["Day", "Opened", "Solved", "Escalations", "Open at the end"],
            [[f"{d['day']:%a %d %b %Y}", d["created"], d["solved"], d["escalations"], d["backlog"]]
             for d in b.days], [50, 26, 26, 30, 34])  # fmt: skip
@@ -178,6 +241,15 @@ def _table(
             pdf.cell(width, 6, _latin(value), border=1, align="L" if i == 0 else "R")
         pdf.ln()
     pdf.ln(4)
+
+
+def _widths(columns: int) -> list[int]:
+    """Column widths (mm) filling the page: the first, which names the row, the widest."""
+    if columns == 1:
+        return [170]
+    first = 62 if columns <= 4 else 40
+    rest = (170 - first) // (columns - 1)
+    return [first, *([rest] * (columns - 1))]
 
 
 def _bars(pdf: FPDF, b: Dashboard) -> None:

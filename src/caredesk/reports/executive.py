@@ -163,9 +163,10 @@ def _volume_trend(board: Dashboard) -> tuple[float | None, float | None]:
     return pure.change(board.totals["created"], board.before["created"]), None
 
 
-def executive(filters: Filters) -> Executive:
-    """The executive's page: the desk's (or a plan's, or one organization's) figures."""
-    board = dashboard(filters, top=True)
+def executive(filters: Filters, *, by: str | None = None) -> Executive:
+    """The executive's page: the desk's (or a plan's, or one organization's) figures, with a
+    breakdown `by` a dimension if asked (the reports mailed)."""
+    board = dashboard(filters, by=by, top=True)
     fixes = repairs.repairs(filters)
     start, end = midnight(filters.start), midnight(filters.end, 1)
     severities = incidents(start, end)

@@ -22,7 +22,7 @@ from caredesk.core import clock
 from caredesk.core.errors import ValidationFailed
 from caredesk.core.models import OutboxKind
 from caredesk.core.outbox import attachment, outbox_add
-from caredesk.reports import documents, pure, selectors
+from caredesk.reports import documents, executive, pure, selectors
 from caredesk.reports.models import Cadence, ReportSchedule, ReportSent
 from caredesk.reports.rollup import day_of
 from caredesk.reports.templatetags.reports import kpi as shown
@@ -105,9 +105,22 @@ def report_of(schedule: ReportSchedule, start: date, end: date) -> documents.Rep
     filters = selectors.Filters(
         start=start, end=end, organization=schedule.organization_id, team=schedule.team_id
     )
-    board = selectors.dashboard(filters, by="team", top=schedule.organization_id is None)
     title, scope = _title(schedule)
-    return documents.Report(title=title, scope=scope, board=board, made_at=clock.now())
+    if schedule.cadence == Cadence.WEEKLY or schedule.team_id is not None:
+        board = selectors.dashboard(filters, by="team", top=schedule.organization_id is None)
+        return documents.Report(title=title, scope=scope, board=board, made_at=clock.now())
+    # the monthly report and the business review carry the executive's figures as well
+    page = executive.executive(filters, by="team")
+    if schedule.organization_id is not None:
+        page.board.top_organizations = []  # one client's pack names no other client
+        page.board.top_articles = []
+    return documents.Report(
+        title=title,
+        scope=scope,
+        board=page.board,
+        made_at=clock.now(),
+        sections=documents.executive_sections(page),
+    )
 
 
 def reports_send(*, now: datetime | None = None) -> int:
