@@ -65,3 +65,30 @@ def test_diagnosis_and_repair_times_cost_and_failure_modes(clock: Any, catalogue
     assert html.status_code == 200
     assert "Battery or charging" in html.content.decode() and "125.00" in html.content.decode()
     assert signed_in(b.agent).get("/agent/reports/repairs/").status_code == 403
+
+
+def test_spare_parts_closest_to_running_out_come_first(clock: Any, catalogue: Any) -> None:  # noqa: F811
+    from tests.devices.rma_helpers import stocked
+
+    clock.set(datetime(2026, 11, 2, 9, tzinfo=UTC))
+    b = bench(catalogue)  # 20 battery packs on the shelf
+    from caredesk.devices.models import Part
+
+    board_part = stocked(Part.objects.create(number="MB-7", name="Main board", critical=True), 4)
+    idle = stocked(Part.objects.create(number="FAN-1", name="Fan"), 50)  # never used
+    rma = rma_open(ticket=b.ticket, actor=b.agent)
+    rma = rma_transition(rma=rma, to="received", actor=b.technician)
+    rma = rma_transition(rma=rma, to="diagnosed", actor=b.technician)
+    rma_part_add(rma=rma, part=b.part, quantity=2, actor=b.technician)
+    rma_part_add(rma=rma, part=board_part, quantity=3, actor=b.technician)
+    stock = repairs.parts_stock()
+    assert stock.tracked == 2 and stock.below_floor == 1  # the fan was not used
+    (board, battery) = stock.lowest
+    assert board.part.number == "MB-7" and board.state.on_hand == 1
+    assert board.state.days == Decimal("30.0")  # 1 left, 3 used in 90 days
+    assert board.state.below_floor  # a critical part's floor: 60 days
+    assert battery.state.days == Decimal("810.0") and not battery.state.below_floor
+    html = signed_in(supervisor()).get("/agent/reports/repairs/").content.decode()
+    assert "Spare parts: days of stock today" in html
+    assert html.index("Main board") < html.index("Battery pack")
+    assert "Below floor: reorder" in html and idle.name not in html

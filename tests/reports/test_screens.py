@@ -264,3 +264,45 @@ def test_nps_of_the_quarter_and_plan_churn_over_twelve_months(
     assert _kpi(html, "Plan churn \\(yearly\\)") == "50.0 %"  # one of the two held a year ago
     narrowed = signed_in(desk["lead"]).get("/agent/reports/", {"team": desk["team_b"].pk})
     assert "Net Promoter Score" not in narrowed.content.decode()  # surveys know no team
+
+
+def test_beyond_two_hundred_organizations_the_filter_is_a_search(desk: dict[str, Any]) -> None:
+    from caredesk.accounts.models import Organization
+    from caredesk.reports.forms import LIST_AT_MOST
+    from tests.factories import OrganizationFactory
+
+    OrganizationFactory.create_batch(LIST_AT_MOST)
+    clinic = desk["theirs"][0].organization
+    client = signed_in(desk["lead"])
+    html = client.get("/agent/reports/").content.decode()
+    assert '<select name="organization"' not in html  # no dropdown of hundreds
+    assert 'list="rp-organizations"' in html and '<datalist id="rp-organizations">' in html
+    # typing part of a name suggests it, with its number to tell it apart
+    part = clinic.name[3:].lower()
+    options = client.get("/agent/reports/organizations/", {"organization": part}).content.decode()
+    assert options.startswith(f'<option value="{clinic.name} (#{clinic.pk})">')
+    assert options.count("<option") <= 20
+    # a suggestion, an exact name (any case) or a dashboard link's number all narrow the figures
+    for typed in (f"{clinic.name} (#{clinic.pk})", clinic.name.upper(), str(clinic.pk)):
+        page = client.get("/agent/reports/", {"organization": typed})
+        assert page.status_code == 200
+        assert f'value="{clinic.name}"' in page.content.decode()  # shown by its name
+        assert _kpi(page.content.decode(), "First-contact resolution") == "100.0 %"  # Ben's one
+    refused = client.get("/agent/reports/", {"organization": "No Such Clinic"})
+    assert refused.status_code == 422
+    assert "No organization is called “No Such Clinic”" in refused.content.decode()
+    # an account manager is offered their clients only
+    desk["ben"].user_permissions.clear()
+    managed = Organization.objects.exclude(pk=clinic.pk).first()
+    assert managed is not None
+    managed.account_manager = desk["ben"]
+    managed.save()
+    ben = signed_in(desk["ben"])
+    mine = ben.get("/agent/reports/organizations/", {"organization": managed.name}).content
+    assert managed.name in mine.decode()
+    assert (
+        clinic.name
+        not in ben.get(
+            "/agent/reports/organizations/", {"organization": clinic.name}
+        ).content.decode()
+    )

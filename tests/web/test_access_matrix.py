@@ -2414,7 +2414,13 @@ MATRIX += [
         "get",
         {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **LEADS_ONLY},
     ),
-    (  # so is the executive summary
+    (  # the organization filter's suggestions: every organization, or one's clients
+        "reports:organizations",
+        lambda w: "/agent/reports/organizations/?organization=a",
+        "get",
+        {"anonymous": LOGIN, **REQUESTERS_FORBIDDEN, **STAFF_OK},
+    ),
+    (  # the executive summary is the whole desk's too: support leads and administrators
         "reports:executive",
         lambda w: "/agent/reports/executive/",
         "get",

@@ -274,6 +274,7 @@ SCREENS: dict[str, Any] = {
     "reports:tickets": FORBIDDEN,
     "reports:repairs": FORBIDDEN,
     "reports:executive": FORBIDDEN,
+    "reports:organizations": FORBIDDEN,
     "reports:schedules": FORBIDDEN,
     "reports:schedule-new": FORBIDDEN,
     "reports:schedule": FORBIDDEN,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.urls import reverse_lazy
 
 from caredesk.accounts.capabilities import holding, ticket_workers
 from caredesk.accounts.models import Organization, Plan, Team, User
@@ -19,6 +21,71 @@ from caredesk.tickets.models import Channel, Priority, RequestType
 MAX_DAYS = 731
 PERIODS = [("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"),
            ("365", "Last 12 months"), ("custom", "Dates below")]  # fmt: skip
+
+
+LIST_AT_MOST = 200  # organizations listed in a dropdown; beyond, a search field names one
+SUGGESTED = 20
+_ID = re.compile(r"\(#(\d+)\)\s*$")
+
+
+def as_choice(org: Organization) -> str:
+    """How a suggestion names an organization: its name and, to tell it apart, its number."""
+    return f"{org.name} (#{org.pk})"
+
+
+class OrganizationChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """An organization from a dropdown, or, when there are too many to list, typed: its name,
+    a suggestion ("Name (#12)") or its number, as the dashboards' links carry it."""
+
+    searching = False
+
+    def search_if_many(self) -> None:
+        """A text field with suggestions instead of a dropdown of more than LIST_AT_MOST."""
+        if self.queryset is None or self.queryset[LIST_AT_MOST : LIST_AT_MOST + 1].count() == 0:
+            return
+        self.searching = True
+        self.widget = forms.TextInput(
+            attrs={
+                "list": "rp-organizations",
+                "autocomplete": "off",
+                "placeholder": "Type a name",
+                "hx-get": reverse_lazy("reports:organizations"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#rp-organizations",
+                "hx-swap": "innerHTML",
+            }
+        )
+
+    def prepare_value(self, value: Any) -> Any:
+        """What the field shows: the organization's name, however it was named."""
+        if not self.searching:
+            return super().prepare_value(value)
+        if isinstance(value, Model):
+            return value.name  # type: ignore[attr-defined]
+        if value in self.empty_values:
+            return ""
+        try:
+            found = self.to_python(value)
+        except forms.ValidationError:
+            return value  # shown as typed, with the field's error
+        return found.name if found is not None else value
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        number = _ID.search(text)
+        if number:
+            text = number.group(1)
+        if not text.isdigit() and self.queryset is not None:
+            found = self.queryset.filter(name__iexact=text).first()
+            if found is None:
+                raise forms.ValidationError(
+                    f"No organization is called “{text}”: choose one of the suggestions.",
+                    code="invalid_choice",
+                )
+            return found
+        return super().to_python(text)
 
 
 class ReportFilter(forms.Form):
@@ -44,7 +111,7 @@ class ReportFilter(forms.Form):
         required=False,
         empty_label="All request types",
     )
-    organization = forms.ModelChoiceField(
+    organization = OrganizationChoice(
         Organization.objects.order_by("name"), required=False, empty_label="All organizations"
     )
     level = forms.TypedChoiceField(
@@ -79,6 +146,9 @@ class ReportFilter(forms.Form):
             by = self.fields["by"]
             assert isinstance(by, forms.ChoiceField)
             by.choices = [(k, v) for k, v in BY.items() if k != "agent"]
+        chosen = self.fields.get("organization")
+        if isinstance(chosen, OrganizationChoice):
+            chosen.search_if_many()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -116,7 +186,7 @@ class ReportFilter(forms.Form):
 class ScheduleForm(forms.Form):
     name = forms.CharField(label="Name", max_length=120)
     cadence = forms.ChoiceField(label="How often", choices=Cadence.choices)
-    organization = forms.ModelChoiceField(
+    organization = OrganizationChoice(
         Organization.objects.order_by("name"),
         required=False,
         empty_label="The whole desk",
@@ -144,6 +214,9 @@ class ScheduleForm(forms.Form):
         field = self.fields["recipients"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = people.order_by("name", "email")
+        organization = self.fields["organization"]
+        assert isinstance(organization, OrganizationChoice)
+        organization.search_if_many()
 
     def clean(self) -> dict[str, Any]:
         """Every mistake at once: the formats are checked with the fields, not after them."""

@@ -8,6 +8,7 @@ urlpatterns = [
     path("tickets/", views.tickets, name="tickets"),
     path("repairs/", views.repairs_view, name="repairs"),
     path("executive/", views.executive_view, name="executive"),
+    path("organizations/", views.organizations, name="organizations"),
     path("schedules/", views.schedules, name="schedules"),
     path("schedules/new/", views.schedule_edit, name="schedule-new"),
     path("schedules/<int:pk>/", views.schedule_edit, name="schedule"),

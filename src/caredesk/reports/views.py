@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages as flash
+from django.db.models import Case, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from caredesk.core.access import staff_with
 from caredesk.core.agent_pages import sidebar
 from caredesk.core.errors import DomainError
 from caredesk.reports import charts, executive, fold, repairs, selectors
-from caredesk.reports.forms import ReportFilter, ScheduleForm
+from caredesk.reports.forms import SUGGESTED, ReportFilter, ScheduleForm, as_choice
 from caredesk.reports.models import ReportSchedule, ReportSent
 from caredesk.reports.schedules import ScheduleData, schedule_save
 
@@ -286,3 +287,24 @@ def executive_view(request: HttpRequest) -> HttpResponse:
     for row in page.board.top_organizations:
         row["link"] = _link({**query, "organization": row["organization"]}, "created")
     return render(request, "reports/executive.html", context, status=200 if valid else 422)
+
+
+@staff_with(OWN)
+def organizations(request: HttpRequest) -> HttpResponse:
+    """Suggestions for the organization filter: the names containing what was typed, of the
+    organizations the viewer may choose (every one, or an account manager's clients)."""
+    user = _user(request)
+    text = (request.GET.get("organization") or "").strip()[:100]
+    choosable = Organization.objects.all()
+    if not user.has_perm(ALL):
+        choosable = choosable.filter(account_manager=user)
+    first = Case(  # the name itself, then names starting with it, then the others
+        When(name__iexact=text, then=Value(0)),
+        When(name__istartswith=text, then=Value(1)),
+        default=Value(2),
+    )
+    found = (
+        choosable.filter(name__icontains=text).order_by(first, "name")[:SUGGESTED] if text else []
+    )
+    rows = [{"label": as_choice(o)} for o in found]
+    return render(request, "reports/organization_options.html", {"organizations": rows})
