@@ -54,6 +54,16 @@ def test_request_types_week_by_week_with_the_rest_as_others(clock: Any) -> None:
     assert chart.rows[0] == (date(2026, 11, 2), [3, 1, 0])
 
 
+def test_six_weekly_lines_each_have_their_own_dash_pattern() -> None:
+    """Five request types and "Others": the sixth line must not repeat the first's pattern,
+    or the two are told apart by colour alone."""
+    weeks = [date(2026, 11, 2), date(2026, 11, 9)]
+    series = [(f"Kind {i}", [i, i + 1]) for i in range(5)] + [("Others", [1, 1])]
+    chart = charts.weekly_chart("Opened", weeks, series)
+    styles = [line.style for line in chart.lines]
+    assert len(styles) == 6 and len(set(styles)) == 6, styles
+
+
 def test_incidents_per_severity_against_their_targets(clock: Any) -> None:
     admin = supervisor()
     clock.set(MONDAY)
