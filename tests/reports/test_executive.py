@@ -154,6 +154,8 @@ def test_the_executive_page_shows_the_business_around_the_desk(clock: Any) -> No
     assert "Tickets opened per week, by request type" in html
     assert re.search(r"Sev 1 \(critical\)</th><td class=\"num\">1<", html)
     assert "Customer lifetime value" in html
+    ids = re.findall(r'\bid="([^"]+)"', html)  # the desk's sidebar has its own "Incidents"
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     few = _statements(lead)
     for i in range(5):  # more incidents and request types: the same statements
         clock.set(start + timedelta(hours=i + 1))
