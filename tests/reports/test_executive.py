@@ -124,6 +124,36 @@ def test_revenue_churn_and_customer_lifetime_value(clock: Any, catalogue: Any) -
     assert pure.lifetime_value(1200.0, 8.0) == pytest.approx(15000)
 
 
+def test_the_lifetime_note_tells_why_no_lifetime_is_shown(clock: Any, catalogue: Any) -> None:  # noqa: F811
+    """The note says no contract was lost only when churn was measured and is nil: a support
+    plan's churn is not measured, and a customer whose contracts all started within the 12
+    months had none to lose."""
+    from caredesk.devices.plans import contract_create
+    from tests.devices.test_plans import new, units
+
+    clock.set(datetime(2025, 10, 1, 9, tzinfo=UTC))
+    held = OrganizationFactory(name="Harbour Clinic", plan="standard")
+    data = new(held, units(catalogue["PX-200"], held, 1, "H"), starts_on=date(2025, 10, 1))
+    contract_create(data=data, actor=None)
+    clock.set(datetime(2026, 2, 1, 9, tzinfo=UTC))
+    late = OrganizationFactory(name="Elm Care", plan="standard")
+    data = new(late, units(catalogue["PX-200"], late, 1, "E"), starts_on=date(2026, 2, 1))
+    contract_create(data=data, actor=None)
+    clock.set(datetime(2026, 11, 30, 12, tzinfo=UTC))
+    period = {"start": date(2026, 11, 1), "end": date(2026, 11, 30)}
+
+    def notes(**filters: Any) -> list[str]:
+        return executive.executive(Filters(**period, **filters)).notes
+
+    lost = "No contract was lost in the 12 months: a lifetime cannot be measured yet."
+    assert notes(organization=held.pk) == [lost]  # held on 1 Dec 2025, still held
+    assert notes() == [lost]
+    (plan,) = notes(plan="standard")
+    assert "not measured for a support plan" in plan
+    (started,) = notes(organization=late.pk)
+    assert "no contract to lose" in started
+
+
 def _kpi(html: str, label: str) -> str:
     found = re.search(rf"{label}</p>\s*<p class=\"rp-kpi-value\">(?:<a [^>]*>)?([^<]+)<", html)
     assert found, label
