@@ -54,6 +54,16 @@ def test_request_types_week_by_week_with_the_rest_as_others(clock: Any) -> None:
     assert chart.rows[0] == (date(2026, 11, 2), [3, 1, 0])
 
 
+def test_six_weekly_lines_each_have_their_own_dash_pattern() -> None:
+    """Five request types and "Others": the sixth line must not repeat the first's pattern,
+    or the two are told apart by colour alone."""
+    weeks = [date(2026, 11, 2), date(2026, 11, 9)]
+    series = [(f"Kind {i}", [i, i + 1]) for i in range(5)] + [("Others", [1, 1])]
+    chart = charts.weekly_chart("Opened", weeks, series)
+    styles = [line.style for line in chart.lines]
+    assert len(styles) == 6 and len(set(styles)) == 6, styles
+
+
 def test_incidents_per_severity_against_their_targets(clock: Any) -> None:
     admin = supervisor()
     clock.set(MONDAY)
@@ -114,6 +124,36 @@ def test_revenue_churn_and_customer_lifetime_value(clock: Any, catalogue: Any) -
     assert pure.lifetime_value(1200.0, 8.0) == pytest.approx(15000)
 
 
+def test_the_lifetime_note_tells_why_no_lifetime_is_shown(clock: Any, catalogue: Any) -> None:  # noqa: F811
+    """The note says no contract was lost only when churn was measured and is nil: a support
+    plan's churn is not measured, and a customer whose contracts all started within the 12
+    months had none to lose."""
+    from caredesk.devices.plans import contract_create
+    from tests.devices.test_plans import new, units
+
+    clock.set(datetime(2025, 10, 1, 9, tzinfo=UTC))
+    held = OrganizationFactory(name="Harbour Clinic", plan="standard")
+    data = new(held, units(catalogue["PX-200"], held, 1, "H"), starts_on=date(2025, 10, 1))
+    contract_create(data=data, actor=None)
+    clock.set(datetime(2026, 2, 1, 9, tzinfo=UTC))
+    late = OrganizationFactory(name="Elm Care", plan="standard")
+    data = new(late, units(catalogue["PX-200"], late, 1, "E"), starts_on=date(2026, 2, 1))
+    contract_create(data=data, actor=None)
+    clock.set(datetime(2026, 11, 30, 12, tzinfo=UTC))
+    period = {"start": date(2026, 11, 1), "end": date(2026, 11, 30)}
+
+    def notes(**filters: Any) -> list[str]:
+        return executive.executive(Filters(**period, **filters)).notes
+
+    lost = "No contract was lost in the 12 months: a lifetime cannot be measured yet."
+    assert notes(organization=held.pk) == [lost]  # held on 1 Dec 2025, still held
+    assert notes() == [lost]
+    (plan,) = notes(plan="standard")
+    assert "not measured for a support plan" in plan
+    (started,) = notes(organization=late.pk)
+    assert "no contract to lose" in started
+
+
 def _kpi(html: str, label: str) -> str:
     found = re.search(rf"{label}</p>\s*<p class=\"rp-kpi-value\">(?:<a [^>]*>)?([^<]+)<", html)
     assert found, label
@@ -144,6 +184,8 @@ def test_the_executive_page_shows_the_business_around_the_desk(clock: Any) -> No
     assert "Tickets opened per week, by request type" in html
     assert re.search(r"Sev 1 \(critical\)</th><td class=\"num\">1<", html)
     assert "Customer lifetime value" in html
+    ids = re.findall(r'\bid="([^"]+)"', html)  # the desk's sidebar has its own "Incidents"
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     few = _statements(lead)
     for i in range(5):  # more incidents and request types: the same statements
         clock.set(start + timedelta(hours=i + 1))

@@ -52,7 +52,8 @@ def _nice_max(value: int) -> int:
         step *= 10
 
 
-STYLES = ("solid", "dashed", "dotted", "dashdot", "long", "solid")
+# a dash pattern each for up to six lines (five request types and "Others")
+STYLES = ("solid", "dashed", "dotted", "dashdot", "long", "dashdotdot")
 
 
 def line_chart(

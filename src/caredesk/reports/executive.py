@@ -163,6 +163,19 @@ def _volume_trend(board: Dashboard) -> tuple[float | None, float | None]:
     return pure.change(board.totals["created"], board.before["created"]), None
 
 
+def _no_lifetime(filters: Filters, churn: float | None) -> str:
+    """Why there are customers but no lifetime: churn measured and nil, not measured under a
+    plan's filter, or no contract held at the start of the 12 months to be lost."""
+    if churn is not None:
+        return "No contract was lost in the 12 months: a lifetime cannot be measured yet."
+    if filters.plan is not None:
+        return "Churn is not measured for a support plan's organizations: no lifetime is shown."
+    return (
+        "Every contract started within the 12 months, so there was no contract to lose: "
+        "a lifetime cannot be measured yet."
+    )
+
+
 def executive(filters: Filters, *, by: str | None = None) -> Executive:
     """The executive's page: the desk's (or a plan's, or one organization's) figures, with a
     breakdown `by` a dimension if asked (the reports mailed)."""
@@ -208,7 +221,7 @@ def executive(filters: Filters, *, by: str | None = None) -> Executive:
     ]
     notes = []
     if cash.customers and cash.lifetime_value is None:
-        notes.append("No contract was lost in the 12 months: a lifetime cannot be measured yet.")
+        notes.append(_no_lifetime(filters, churn))
     return Executive(
         filters=filters,
         board=board,
