@@ -271,7 +271,9 @@ def _money(contracts: list[Any]) -> dict[str, Decimal]:
         within, ran = share[c.organization.name]
         revenue += (c.total - (c.refund or Decimal(0))) * within / ran
     revenue = revenue.quantize(CENT, ROUND_HALF_UP)
-    return {"revenue": revenue, "per_customer": (revenue / len(contracts)).quantize(CENT)}
+    # revenue per customer a year: over the days each customer was under contract
+    covered = sum(share[c.organization.name][0] for c in contracts)
+    return {"revenue": revenue, "per_customer": (revenue * 365 / covered).quantize(CENT)}
 
 
 def test_a_lead_reads_the_executive_summary_and_narrows_it(open_screen, clock, monkeypatch):

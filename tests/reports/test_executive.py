@@ -114,7 +114,8 @@ def test_revenue_churn_and_customer_lifetime_value(clock: Any, catalogue: Any) -
     lost_share = (lost.total - lost.refund) * 91 / 152  # 1 Dec 2025 - 1 Mar 2026 of 1 Oct - 1 Mar
     assert found.revenue == (kept_share + lost_share).quantize(Decimal("0.01"))
     assert found.customers == 2
-    assert found.per_customer == (found.revenue / 2).quantize(Decimal("0.01"))
+    # under contract 304 + 91 days of the 365: revenue per customer a year counts those
+    assert found.per_customer == (found.revenue * 365 / (304 + 91)).quantize(Decimal("0.01"))
     assert found.lifetime_years == pytest.approx(2)  # half the contracts lost a year
     assert found.lifetime_value == found.per_customer * 2
     one = executive.money(
@@ -122,6 +123,15 @@ def test_revenue_churn_and_customer_lifetime_value(clock: Any, catalogue: Any) -
     )
     assert one.customers == 1 and one.lifetime_value is None  # nothing lost: no lifetime
     assert pure.lifetime_value(1200.0, 8.0) == pytest.approx(15000)
+
+
+def test_days_under_contract_are_counted_once_however_many_contracts() -> None:
+    year = (date(2025, 12, 1), date(2026, 11, 30))
+    overlapping = [(date(2025, 6, 1), date(2026, 2, 28)), (date(2026, 1, 1), date(2026, 3, 31))]
+    assert executive._days_covered(overlapping, *year) == 121  # 1 Dec to 31 Mar
+    apart = [(date(2026, 5, 1), date(2026, 5, 10)), (date(2025, 12, 1), date(2025, 12, 1))]
+    assert executive._days_covered(apart, *year) == 11
+    assert executive._days_covered([(date(2025, 1, 1), date(2027, 1, 1))], *year) == 365
 
 
 def test_the_lifetime_note_tells_why_no_lifetime_is_shown(clock: Any, catalogue: Any) -> None:  # noqa: F811

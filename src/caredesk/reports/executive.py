@@ -54,6 +54,7 @@ class Money:
     end: date
     revenue: Decimal  # recognised day by day over each contract's term, refunds deducted
     customers: int  # organizations with a contract covering a day of the 12 months
+    # revenue per customer a year: the revenue over the years customers were under contract
     churn: float | None  # per cent of contracts held at the start that were lost
     per_customer: Decimal | None = None
     lifetime_value: Decimal | None = None
@@ -113,22 +114,39 @@ def incidents(start: datetime, end: datetime) -> list[SeverityRow]:
     return out
 
 
-def _recognised(contract: tuple[date, date, date | None, Decimal, Decimal | None],
-                start: date, end: date) -> Decimal:  # fmt: skip
-    """What a contract earned between `start` and `end` (inclusive): its total less any refund,
-    spread evenly over the days it ran (to its cancellation, if cancelled)."""
-    starts_on, ends_on, cancelled_on, total, refund = contract
-    last = min(ends_on, cancelled_on) if cancelled_on else ends_on
-    ran = (last - starts_on).days + 1
-    overlap = (min(last, end) - max(starts_on, start)).days + 1
+def _term(starts_on: date, ends_on: date, cancelled_on: date | None) -> tuple[date, date]:
+    """The days a contract ran: to its end, or to its cancellation."""
+    return starts_on, min(ends_on, cancelled_on) if cancelled_on else ends_on
+
+
+def _recognised(amount: Decimal, term: tuple[date, date], start: date, end: date) -> Decimal:
+    """What a contract earned between `start` and `end` (inclusive): `amount` (its total less
+    any refund) spread evenly over the days it ran."""
+    first, last = term
+    ran = (last - first).days + 1
+    overlap = (min(last, end) - max(first, start)).days + 1
     if ran <= 0 or overlap <= 0:
         return Decimal(0)
-    return (total - (refund or Decimal(0))) * overlap / ran
+    return amount * overlap / ran
+
+
+def _days_covered(terms: list[tuple[date, date]], start: date, end: date) -> int:
+    """The days between `start` and `end` that at least one of `terms` covers."""
+    days = 0
+    reached = start - timedelta(days=1)  # the last day counted so far
+    for began, ended in sorted(terms):
+        first, last = max(began, reached + timedelta(days=1)), min(ended, end)
+        if last >= first:
+            days += (last - first).days + 1
+            reached = last
+    return days
 
 
 def money(filters: Filters, churn: float | None) -> Money:
     """Revenue, customers and lifetime value of the 12 months to the period's end (one query
-    on the contracts overlapping them): the desk's, one organization's, or a plan's."""
+    on the contracts overlapping them): the desk's, one organization's, or a plan's. Revenue
+    per customer a year is the revenue over the years customers were under contract, so a
+    customer who joined in the middle of the 12 months counts for the part they were there."""
     end = filters.end
     start = end - timedelta(days=YEAR - 1)
     contracts = Contract.objects.filter(starts_on__lte=end, ends_on__gte=start).filter(
@@ -141,16 +159,18 @@ def money(filters: Filters, churn: float | None) -> Money:
             organization__in=Organization.objects.filter(plan=filters.plan).values("pk")
         )
     revenue = Decimal(0)
-    customers: set[int] = set()
-    for org, *terms in contracts.values_list(
+    terms: dict[int, list[tuple[date, date]]] = {}
+    for org, starts_on, ends_on, cancelled_on, total, refund in contracts.values_list(
         "organization_id", "starts_on", "ends_on", "cancelled_on", "total", "refund"
     ):
-        revenue += _recognised(tuple(terms), start, end)  # type: ignore[arg-type]
-        customers.add(org)
+        term = _term(starts_on, ends_on, cancelled_on)
+        revenue += _recognised(total - (refund or Decimal(0)), term, start, end)
+        terms.setdefault(org, []).append(term)
     revenue = revenue.quantize(Decimal("0.01"))
-    out = Money(start=start, end=end, revenue=revenue, customers=len(customers), churn=churn)
-    if customers:
-        out.per_customer = (revenue / len(customers)).quantize(Decimal("0.01"))
+    out = Money(start=start, end=end, revenue=revenue, customers=len(terms), churn=churn)
+    customer_days = sum(_days_covered(t, start, end) for t in terms.values())
+    if customer_days:
+        out.per_customer = (revenue * YEAR / customer_days).quantize(Decimal("0.01"))
         value = pure.lifetime_value(float(out.per_customer), churn)
         if value is not None and churn:
             out.lifetime_value = Decimal(value).quantize(Decimal("0.01"))

@@ -489,8 +489,8 @@ def weekly(
     for r in rows:
         per_week = counts.setdefault(_key(by, r[column]), [0] * len(weeks))
         per_week[(r["day"] - first).days // 7] += int(r["n"])
-    ranked = sorted(counts, key=lambda k: (-sum(counts[k]), str(k)))
-    names = names_of(by, ranked[:top])
+    names = names_of(by, counts)  # ties are ordered by name
+    ranked = sorted(counts, key=lambda k: (-sum(counts[k]), names.get(k, ""), str(k)))
     series = [
         (names.get(k, "None") if k not in (0, "") else "None", counts[k]) for k in ranked[:top]
     ]
