@@ -189,3 +189,18 @@ def test_the_dashboards_figures_are_the_same_whichever_rows_they_read(clock: Any
             if r["created"]
         }
         assert {r["organization"]: r["created"] for r in board.top_organizations} == top
+
+
+def test_a_ticket_retention_deletes_leaves_its_figures_and_no_row_behind_them(
+    clock: Any,
+) -> None:
+    from caredesk.tickets.services.erasure import tickets_delete
+
+    kept, purged = make_ticket(), make_ticket()
+    rollup.advance()
+    assert Contribution.objects.filter(ticket_id=purged.pk).exists()
+    tickets_delete(ids=[purged.pk])
+    assert not Contribution.objects.filter(ticket_id=purged.pk).exists()
+    assert not TicketFacts.objects.filter(ticket_id=purged.pk).exists()
+    assert Contribution.objects.filter(ticket_id=kept.pk).exists()
+    assert DimRollup.objects.get(dim="all").created == 2  # counted when it happened

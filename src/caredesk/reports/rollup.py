@@ -286,3 +286,11 @@ def rebuild() -> int:
         TicketFacts.objects.all().delete()
         Cursor.objects.filter(pk=1).update(last_id=0, gaps={})
     return advance()
+
+
+def tickets_forget(ids: list[int]) -> None:
+    """Tickets retention deletes: their rows behind the figures and their facts go, in the
+    deleting transaction. The figures already counted stay (counts name no one); a rebuild
+    afterwards counts only the events still kept."""
+    Contribution.objects.filter(ticket_id__in=ids).delete()
+    TicketFacts.objects.filter(ticket_id__in=ids).delete()

@@ -7,15 +7,20 @@ their change history), and retention deletes whole tickets. Callers write the au
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from django.db import transaction
 
 from caredesk.accounts.models import Contact
 from caredesk.core.models import Notification
+from caredesk.core.registries import Registry
 from caredesk.core.storage import delete_files_on_commit
 from caredesk.tickets.models import Attachment, EventKind, Message, Ticket, TicketEvent
 
 ERASED = "[erased]"
+# what higher layers keep per ticket (the reports' rows behind each figure), removed with the
+# tickets retention deletes; filled in their AppConfig.ready()
+tickets_deleting: Registry[Callable[[list[int]], None]] = Registry("tickets being deleted")
 # Ticket fields that name or identify the person; their change events are erased with them.
 PERSONAL_TICKET_FIELDS = ("subject", "patient_id", "clinician_id", "encounter_id", "device_serial")
 
@@ -66,4 +71,6 @@ def tickets_delete(*, ids: list[int]) -> Counter[str]:
     """
     names = Attachment.objects.filter(ticket_id__in=ids).values_list("file", flat=True)
     delete_files_on_commit([str(n) for n in names])
+    for forget in tickets_deleting:
+        forget(ids)
     return Counter(Ticket.objects.filter(pk__in=ids).delete()[1])
