@@ -3,6 +3,8 @@ on call with an override, and acknowledges a page from the Pages screen."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -63,8 +65,10 @@ def test_a_lead_adds_an_override_and_acknowledges_a_page(open_screen):
 
 
 def test_a_page_appears_on_the_desk_page_the_liaison_has_open_and_is_acknowledged_there(
-    open_screen,
+    open_screen, clock
 ):
+    # the rotation's second week, whose liaison is `primary`, whatever today's week is
+    clock.set(datetime(2026, 11, 2, 14, tzinfo=UTC))
     clinical = clinical_team()
     screen = open_screen()
     screen.login(clinical.primary.email, PASSWORD)
