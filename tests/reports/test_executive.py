@@ -192,6 +192,8 @@ def test_the_executive_page_shows_the_business_around_the_desk(clock: Any) -> No
     assert _kpi(html, "Time to resolve a Sev 1 incident") == "45.0 min"
     assert _kpi(html, "Volume against the period before") == "-9.1 %"  # 10 against 11
     assert "Tickets opened per week, by request type" in html
+    escalations = html[html.index("Escalations per week, by level") :]
+    assert escalations.index("Nothing counted in this period.") < escalations.index("</figure>")
     assert re.search(r"Sev 1 \(critical\)</th><td class=\"num\">1<", html)
     assert "Customer lifetime value" in html
     ids = re.findall(r'\bid="([^"]+)"', html)  # the desk's sidebar has its own "Incidents"
