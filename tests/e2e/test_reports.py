@@ -8,9 +8,7 @@ behind a figure and an agent's own figures."""
 from __future__ import annotations
 
 import re
-import tempfile
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +19,7 @@ from caredesk.sla.defaults import install_defaults
 from caredesk.sla.models import Calendar, SlaPolicy, SlaTarget
 from caredesk.tickets.services import Body, message_add, ticket_update
 from tests.e2e import conftest as e2e
+from tests.e2e.reports_steps import SHOTS, open_reports
 from tests.factories import (
     PASSWORD,
     AgentFactory,
@@ -32,8 +31,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.e2e
-
-SHOTS = Path(tempfile.gettempdir()) / "caredesk-reports-shots"
 
 
 def _solve(ticket: Any, agent: Any, replies: int = 1) -> None:
@@ -110,13 +107,8 @@ def test_a_lead_reads_the_figures_narrows_them_and_opens_the_tickets_behind(
 ):
     monkeypatch.setattr(e2e, "SCREENSHOTS", SHOTS)
     desk = _desk(clock)
-    screen = open_screen()
+    screen = open_reports(open_screen, desk["lead"])
     page = screen.page
-    screen.login(desk["lead"].email, PASSWORD)
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("navigation", name="Account").get_by_role(
-            "link", name="Reports", exact=True
-        ).click()
     expect(page.get_by_role("heading", name="Reports", level=1)).to_be_visible()
 
     # the desk's key figures, each with its band in words
@@ -213,13 +205,8 @@ def test_a_lead_reads_the_figures_narrows_them_and_opens_the_tickets_behind(
 def test_an_agent_sees_only_their_own_figures(open_screen, clock, monkeypatch):
     monkeypatch.setattr(e2e, "SCREENSHOTS", SHOTS)
     desk = _desk(clock)
-    screen = open_screen()
+    screen = open_reports(open_screen, desk["ilse"])
     page = screen.page
-    screen.login(desk["ilse"].email, PASSWORD)
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("navigation", name="Account").get_by_role(
-            "link", name="Reports", exact=True
-        ).click()
     expect(page.get_by_role("heading", name="My figures", level=1)).to_be_visible()
     filters = page.get_by_role("form", name="Report filters")
     expect(_kpi(page, "First-contact resolution").locator(".rp-kpi-value")).to_have_text("50.0 %")

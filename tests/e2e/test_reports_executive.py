@@ -12,10 +12,8 @@ and 390."""
 from __future__ import annotations
 
 import re
-import tempfile
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +29,7 @@ from caredesk.reports import rollup
 from tests.devices.conftest import make_asset
 from tests.devices.rma_helpers import stocked
 from tests.e2e import conftest as e2e
+from tests.e2e.reports_steps import SHOTS, choose_and_show, open_reports
 from tests.factories import (
     PASSWORD,
     AgentFactory,
@@ -43,7 +42,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path(tempfile.gettempdir()) / "caredesk-reports-shots"
 CENT = Decimal("0.01")
 
 # The request types, most frequent in November first, and the tickets of each November day:
@@ -281,13 +279,8 @@ def test_a_lead_reads_the_executive_summary_and_narrows_it(open_screen, clock, m
     desk = _desk(clock)
     contracts = desk["contracts"]
     assert contracts["brackenfield"].refund > 0  # cancelled after the money-back month
-    screen = open_screen()
+    screen = open_reports(open_screen, desk["lead"])
     page = screen.page
-    screen.login(desk["lead"].email, PASSWORD)
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("navigation", name="Account").get_by_role(
-            "link", name="Reports", exact=True
-        ).click()
     with page.expect_navigation(wait_until="load"):
         page.locator(".rp-head-links").get_by_role("link", name="Executive summary").click()
     assert page.url.endswith("/agent/reports/executive/")
@@ -374,12 +367,7 @@ def test_a_lead_reads_the_executive_summary_and_narrows_it(open_screen, clock, m
 
     # the last 7 days (24 to 30 November) from the keyboard
     filters = page.get_by_role("form", name="Summary filters")
-    period = filters.get_by_label("Period")
-    period.focus()
-    page.keyboard.type("Last 7")
-    expect(period.locator("option:checked")).to_have_text("Last 7 days")
-    with page.expect_navigation(wait_until="load"):
-        filters.get_by_role("button", name="Show").press("Enter")
+    choose_and_show(page, filters, "Period", "Last 7", "Last 7 days")
     expect(page.locator(".lead")).to_contain_text("The whole desk, 24 Nov 2026 to 30 Nov 2026")
     expect(volume.locator(".rp-kpi-value")).to_have_text("-20.0 %")  # 4 against 5
     expect(volume.locator(".rp-band")).to_contain_text("Missed")
@@ -404,12 +392,7 @@ def test_a_lead_reads_the_executive_summary_and_narrows_it(open_screen, clock, m
 
     # one organization over the month: its contract only, and its own repairs
     filters.get_by_label("Period").select_option(label="Last 30 days")
-    organization = filters.get_by_label("Organization")
-    organization.focus()
-    page.keyboard.type("Quillon")
-    expect(organization.locator("option:checked")).to_have_text("Quillon Eye Centre")
-    with page.expect_navigation(wait_until="load"):
-        filters.get_by_role("button", name="Show").press("Enter")
+    choose_and_show(page, filters, "Organization", "Quillon", "Quillon Eye Centre")
     expect(page.locator(".lead")).to_contain_text("Quillon Eye Centre, 1 Nov 2026 to 30 Nov 2026")
     alone = _money([contracts["quillon"]])
     assert alone["revenue"] == Decimal("147.00")  # 294.00 over two years

@@ -9,9 +9,7 @@ Screenshots at 1440 and 390 of the month's figures and the week's."""
 from __future__ import annotations
 
 import re
-import tempfile
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +21,7 @@ from caredesk.devices.rma import rma_open, rma_part_add, rma_transition, rma_upd
 from tests.devices.conftest import make_asset
 from tests.devices.rma_helpers import stocked
 from tests.e2e import conftest as e2e
+from tests.e2e.reports_steps import SHOTS, choose_and_show, open_reports
 from tests.factories import (
     PASSWORD,
     AgentFactory,
@@ -33,8 +32,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.e2e
-
-SHOTS = Path(tempfile.gettempdir()) / "caredesk-reports-shots"
 
 
 def _at(day: int, hour: int = 9) -> datetime:
@@ -166,13 +163,8 @@ def _pareto(page: Any) -> list[list[str]]:
 def test_a_lead_reads_the_months_repairs_and_the_weeks(open_screen, clock, monkeypatch):
     monkeypatch.setattr(e2e, "SCREENSHOTS", SHOTS)
     desk = _bench_month(clock)
-    screen = open_screen()
+    screen = open_reports(open_screen, desk["lead"])
     page = screen.page
-    screen.login(desk["lead"].email, PASSWORD)
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("navigation", name="Account").get_by_role(
-            "link", name="Reports", exact=True
-        ).click()
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("link", name="Repairs", exact=True).click()
     expect(page.get_by_role("heading", name="Repairs", level=1)).to_be_visible()
@@ -211,12 +203,7 @@ def test_a_lead_reads_the_months_repairs_and_the_weeks(open_screen, clock, monke
 
     # the last 7 days (24 to 30 November) from the keyboard
     filters = page.get_by_role("form", name="Repair filters")
-    period = filters.get_by_label("Period")
-    period.focus()
-    page.keyboard.type("Last 7")
-    expect(period.locator("option:checked")).to_have_text("Last 7 days")
-    with page.expect_navigation(wait_until="load"):
-        filters.get_by_role("button", name="Show").press("Enter")
+    choose_and_show(page, filters, "Period", "Last 7", "Last 7 days")
     expect(page.locator(".lead")).to_contain_text("RMA repairs, 24 Nov 2026 to 30 Nov 2026")
     assert _volume(page) == {
         "RMAs opened": "1",  # E
@@ -230,7 +217,9 @@ def test_a_lead_reads_the_months_repairs_and_the_weeks(open_screen, clock, monke
     }
     expect(diagnosis.locator(".rp-kpi-value")).to_have_text("24.0 h")
     expect(diagnosis.locator(".rp-band")).to_contain_text("Met")
-    expect(diagnosis.get_by_text("Before:")).to_have_text("Before: 60.0 h (−60 %)")  # F, on the 19th
+    expect(diagnosis.get_by_text("Before:")).to_have_text(
+        "Before: 60.0 h (−60 %)"
+    )  # F, on the 19th
     expect(repair.locator(".rp-kpi-value")).to_have_text("–")
     expect(repair.locator(".rp-band")).to_contain_text("No data")
     expect(returned.locator(".rp-kpi-value")).to_have_text("100.0 %")

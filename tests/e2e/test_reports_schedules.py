@@ -8,9 +8,7 @@ after the delete."""
 from __future__ import annotations
 
 import re
-import tempfile
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -18,11 +16,10 @@ from playwright.sync_api import expect
 from caredesk.reports.models import ReportSchedule, ReportSent
 from caredesk.reports.schedules import reports_send
 from tests.e2e import conftest as e2e
+from tests.e2e.reports_steps import SHOTS
 from tests.factories import PASSWORD, AgentFactory, OrganizationFactory, supervisor
 
 pytestmark = pytest.mark.e2e
-
-SHOTS = Path(tempfile.gettempdir()) / "caredesk-reports-shots"
 
 
 def test_a_lead_creates_edits_and_deletes_a_scheduled_report(open_screen, clock, monkeypatch):
