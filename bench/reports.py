@@ -602,6 +602,7 @@ async def _time_pages(
             if not re.search(FIGURE[page["page"]], first.body):
                 raise httpclient.UnexpectedResponse("the page shows no figure with a number")
             row["bytes"] = len(first.body)
+            before = run._cpu_times()
             row |= await httpclient.sequential(
                 port,
                 lambda _i, url=page["url"], h=headers: ("GET", url, h, b""),
@@ -610,6 +611,9 @@ async def _time_pages(
                 max_seconds=600,
                 contains=MARK[page["page"]],
             )
+            # the whole machine's busy share meanwhile: the server, PostgreSQL, this client and
+            # whatever else shares the 2 cores
+            row["machine_busy_pct"] = run._busy_pct(before, run._cpu_times())
         except httpclient.UnexpectedResponse as exc:
             row["error"] = str(exc)[:500]
         finally:
@@ -619,7 +623,8 @@ async def _time_pages(
             log(f"  {row['label']:<44} FAILED: {row['error'][:200]}")
         else:
             log(f"  {row['label']:<44} p50 {row['p50_ms']:>7.1f} ms  p95 {row['p95_ms']:>7.1f} ms"
-                f"  ({row['n']} runs, {row['bytes']:,} bytes)")  # fmt: skip
+                f"  ({row['n']} runs, {row['bytes']:,} bytes, machine"
+                f" {row['machine_busy_pct']}% busy)")  # fmt: skip
     return rows
 
 

@@ -91,11 +91,25 @@ FINDINGS = {
 }
 
 
-def present() -> bool:
-    """Does the database hold the fixture's RMAs?"""
-    from caredesk.devices.models import Rma
+def _has() -> dict[str, bool]:
+    """Which parts of the fixture the database holds: the RMAs (with their units, parts and
+    stock), the contracts, the NPS surveys of past quarters (the desk draws only the current)."""
+    from caredesk.devices.models import Contract, Rma
+    from caredesk.feedback import pure as feedback_pure
+    from caredesk.feedback.models import Survey
 
-    return Rma.objects.filter(number__startswith=NUMBER_PREFIX).exists()
+    return {
+        "rmas": Rma.objects.filter(number__startswith=NUMBER_PREFIX).exists(),
+        "contracts": Contract.objects.filter(reference__startswith=CONTRACT_PREFIX).exists(),
+        "surveys": Survey.objects.filter(kind="nps")
+        .exclude(quarter=feedback_pure.quarter_of(datetime.now(UTC)))
+        .exists(),
+    }
+
+
+def present() -> bool:
+    """Does the database hold the whole fixture?"""
+    return all(_has().values())
 
 
 def _hours(rng: random.Random, low: float, high: float) -> timedelta:
@@ -346,8 +360,9 @@ def _contracts(
     today: date,
     t: dict[str, fixture.Table],
 ) -> dict[str, int]:
-    """A few yearly contracts per organization over three years, in chains of renewals: each
-    chain ends lapsed or cancelled (churn) or with the contract running today."""
+    """A few yearly contracts per organization over three years, in two chains of renewals:
+    the first ends lapsed or cancelled (churn) or with the contract running today, the second
+    renews every year until the contract running today, which is cancelled."""
     from caredesk.devices.models import ServicePlan
 
     plans = list(ServicePlan.objects.order_by("pk"))
@@ -365,14 +380,15 @@ def _contracts(
                 listed = plan.price_per_unit_year * units
                 total = (listed * (100 - discount) / 100).quantize(Decimal("0.01"))
                 status, churn, cancelled, refund = "active", "", None, None
-                if rng.random() < 0.08:  # cancelled part-way through the year
+                if chain == 1 and ends >= today:  # the second plan is cancelled this year
+                    cancelled = starts + timedelta(days=rng.randint(0, (today - starts).days))
+                elif rng.random() < 0.08:  # cancelled part-way through the year
                     cancelled = starts + timedelta(days=rng.randint(30, 300))
-                    if cancelled <= today:
-                        status, churn = "cancelled", rng.choice(["price", "budget", "service"])
-                        refund = (total * (ends - cancelled).days / 365).quantize(Decimal("1"))
-                    else:
-                        cancelled = None
-                going_on = status == "active" and rng.random() < 0.8
+                    cancelled = cancelled if cancelled <= today else None
+                if cancelled is not None:
+                    status, churn = "cancelled", rng.choice(["price", "budget", "service"])
+                    refund = (total * (ends - cancelled).days / 365).quantize(Decimal("1"))
+                going_on = status == "active" and (chain == 1 or rng.random() < 0.8)
                 if status == "active" and ends < today:
                     status = "renewed" if going_on else "lapsed"
                     if not going_on:
@@ -455,35 +471,42 @@ def load(dsn: str, *, rmas: int, now: datetime, seed: int = 17, log: Any = print
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    assets = _assets(rng, orgs, max(len(orgs) * 4, rmas // 2), now)
-    parts, location = _parts(rng)
-    out: dict[str, Any] = {"assets": sum(len(a) for a in assets.values())}
+    has = _has()
+    out: dict[str, Any] = {"already_present": [k for k, v in has.items() if v]}
     with psycopg.connect(dsn) as conn:
         cur = conn.cursor()
-        statuses, used = _rmas(
-            cur, rng, count=rmas, assets=assets, parts=parts, technicians=technicians, now=now,
-            t=tables,
-        )  # fmt: skip
-        out["rmas"] = sum(statuses.values())
-        out["rma_statuses"] = dict(sorted(statuses.items()))
-        out["rma_parts"] = len(used)
-        conn.commit()
-        out["stock"] = _stock(
-            cur, rng, used, location, now - timedelta(days=fixture.DAYS), t=tables
-        )
-        out["contracts"] = _contracts(cur, rng, orgs, now.date(), tables)
-        out["nps_surveys"] = _surveys(
-            cur, rng, orgs, now, per_quarter=max(5, min(40, rmas // 500)), t=tables
-        )
+        if not has["rmas"]:
+            assets = _assets(rng, orgs, max(len(orgs) * 4, rmas // 2), now)
+            parts, location = _parts(rng)
+            out["assets"] = sum(len(a) for a in assets.values())
+            statuses, used = _rmas(
+                cur, rng, count=rmas, assets=assets, parts=parts, technicians=technicians,
+                now=now, t=tables,
+            )  # fmt: skip
+            out["rmas"] = sum(statuses.values())
+            out["rma_statuses"] = dict(sorted(statuses.items()))
+            out["rma_parts"] = len(used)
+            conn.commit()
+            out["stock"] = _stock(
+                cur, rng, used, location, now - timedelta(days=fixture.DAYS), t=tables
+            )
+            log(
+                f"  {out['rmas']:,} RMAs {out['rma_statuses']}, {out['rma_parts']:,} parts"
+                f" fitted, {out['assets']:,} units, {out['stock']['movements']:,} stock movements"
+            )
+        if not has["contracts"]:
+            out["contracts"] = _contracts(cur, rng, orgs, now.date(), tables)
+            log(f"  contracts {out['contracts']}")
+        if not has["surveys"]:
+            out["nps_surveys"] = _surveys(
+                cur, rng, orgs, now, per_quarter=max(5, min(40, rmas // 500)), t=tables
+            )
+            log(f"  {out['nps_surveys']:,} NPS surveys over eight quarters")
         conn.commit()
         conn.autocommit = True
         for table in ("devices_rma", "devices_rmapart", "devices_stockmovement",
                       "devices_contract", "feedback_survey", "devices_asset"):  # fmt: skip
             conn.execute(f"VACUUM ANALYZE {table}")
     out["seconds"] = round(time.perf_counter() - t0, 1)
-    log(
-        f"  {out['rmas']:,} RMAs {out['rma_statuses']}, {out['rma_parts']:,} parts fitted,"
-        f" {out['assets']:,} units, {out['stock']['movements']:,} stock movements,"
-        f" contracts {out['contracts']}, {out['nps_surveys']:,} NPS surveys in {out['seconds']} s"
-    )
+    log(f"  repairs fixture in {out['seconds']} s")
     return out
