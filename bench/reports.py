@@ -2,12 +2,16 @@
 
     .venv/bin/python bench/reports.py                      # 1,000,000 tickets
     .venv/bin/python bench/reports.py --tickets 200000
-    .venv/bin/python bench/reports.py --smoke              # 1,000 tickets, in seconds
+    .venv/bin/python bench/reports.py --smoke              # 1,000 tickets, 200 RMAs, in seconds
     .venv/bin/python bench/reports.py --reuse-db           # measure again on a kept database
+                                                           # (made with --keep-db)
 
 Creates a fresh database (default caredesk_bench_reports on 127.0.0.1), migrates, loads the
 demo base data and the tickets with the HTTP benchmark's COPY fixture (bench/fixture.py: each
-ticket's created, message, assignment and status events). Then:
+ticket's created, message, assignment and status events), then the repairs fixture
+(bench/rma_fixture.py: 50,000 RMAs over the same days in every status, the parts fitted, the
+parts' stock and movements, service contracts and quarterly NPS surveys; a kept database that
+lacks them gets them on --reuse-db). Then:
 
 1. the rollups are built from every event the fixture wrote (`rollup.rebuild()`), timed;
 2. new events are written the way the desk writes them (tickets opened, assigned, answered,
@@ -17,11 +21,19 @@ ticket's created, message, assignment and status events). Then:
 3. each dashboard (`selectors.dashboard`) and the tickets behind a figure
    (`selectors.tickets_behind`) are timed in-process after two warm-up runs, with the number of
    SQL statements each makes; a call whose p95 misses the target has its slowest statements
-   explained (EXPLAIN ANALYZE) in the raw results.
+   explained (EXPLAIN ANALYZE) in the raw results;
+4. the screens over HTTP: the desk runs under uvicorn (bench/run.py's server) on a free port of
+   127.0.0.1, the administrator and a Tier 1 agent sign in as people do (password, then the
+   authenticator's code), and each screen is fetched one request at a time, 2 warm-ups then
+   --reps timed: the dashboards of step 3 with the same filters as query strings, the tickets
+   behind FCR, the Tier 1 agent's own figures, the repairs page (30 and 365 days) and the
+   executive page where the desk has one. Every answer must be 200 with the screen in it and
+   the first must show a figure with a number; each page's SQL statements are counted by
+   requesting it once in-process as the same person.
 
 Any figure that disagrees with the data (events not all read, tickets not all counted, an
-empty dashboard) fails the run. Raw results go to bench/results/; the database is dropped at
-the end unless --keep-db.
+empty dashboard, a screen that answers anything but itself) fails the run. Raw results go to
+bench/results/; the database is dropped at the end unless --keep-db.
 """
 
 from __future__ import annotations
@@ -29,7 +41,9 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import shutil
+import socket
 import statistics
 import sys
 import tempfile
@@ -44,6 +58,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import fixture  # noqa: E402
+import httpclient  # noqa: E402
+import rma_fixture  # noqa: E402
 import run  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/caredesk_bench_reports"
@@ -492,6 +508,214 @@ def measure(end: date, reps: int, *, failures: list[str], log: Any) -> list[dict
     return rows
 
 
+# -- 4. the screens over HTTP ------------------------------------------------------------------
+
+# What each answer must hold to be measured (the screen, not a sign-in page or an error), and
+# what the first answer must show besides: a figure with a number in it.
+MARK = {
+    "dashboard": b'<ul class="rp-kpis">',
+    "tickets": b'<table class="simple rp-behind"',
+    "repairs": b'<ul class="rp-kpis">',
+    "executive": b'class="rp-kpi-value"',
+}
+FIGURE = {
+    "dashboard": rb'<td class="num"><a href="[^"]*">[1-9][0-9,]*</a></td>',  # a count, not 0
+    "tickets": rb'<th scope="row"><a href="/agent/tickets/\d+/">',  # a ticket listed
+    "repairs": rb'<th scope="row">RMAs opened</th><td class="num">[1-9][0-9,]*</td>',
+    "executive": rb'class="rp-kpi-value">(?:<a [^>]*>)?\s*[0-9]',  # a key figure
+}
+
+
+def executive_url() -> str | None:
+    """The executive page's address, if this version of the desk has one."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("reports:executive")
+    except NoReverseMatch:
+        return None
+
+
+def http_cases(end: date) -> list[dict[str, Any]]:
+    """The screens timed over HTTP: every dashboard and list the in-process part times, as the
+    query strings the screens name their filters with, then the Tier 1 agent's own figures, the
+    repairs page and the executive page (where there is one)."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from caredesk.accounts.models import User
+    from caredesk.reports.selectors import Filters
+
+    dashboard, tickets, repairs = (
+        reverse("reports:dashboard"),
+        reverse("reports:tickets"),
+        reverse("reports:repairs"),
+    )
+    admin = User.objects.get(email=ADMIN).pk
+    out = []
+    for case in cases(end):
+        query = case["filters"].as_query()
+        if "user" in case:
+            who = ADMIN if case["user"] == admin else AGENT
+            out.append({"label": case["label"], "page": "tickets", "as": who,
+                        "url": f"{tickets}?{urlencode({**query, 'metric': 'fcr'})}"})  # fmt: skip
+        else:
+            out.append({"label": case["label"], "page": "dashboard", "as": ADMIN,
+                        "url": f"{dashboard}?{urlencode({**query, 'by': case['by']})}"})  # fmt: skip
+    own = Filters(start=end - timedelta(days=29), end=end).as_query()
+    out.append({"label": "Tier 1 agent's own figures, 30 days", "page": "dashboard", "as": AGENT,
+                "url": f"{dashboard}?{urlencode(own)}"})  # fmt: skip
+    for days in (30, 365):
+        query = Filters(start=end - timedelta(days=days - 1), end=end).as_query()
+        out.append({"label": f"repairs, {days} days", "page": "repairs", "as": ADMIN,
+                    "url": f"{repairs}?{urlencode(query)}"})  # fmt: skip
+    executive = executive_url()
+    if executive is not None:
+        for days in (30, 365):
+            query = Filters(start=end - timedelta(days=days - 1), end=end).as_query()
+            out.append({"label": f"executive, {days} days", "page": "executive", "as": ADMIN,
+                        "url": f"{executive}?{urlencode(query)}"})  # fmt: skip
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _time_pages(
+    port: int, pages: list[dict[str, Any]], secrets: dict[str, str], reps: int, log: Any
+) -> list[dict[str, Any]]:
+    """Sign in as each person (password, then the authenticator's code), then GET each page:
+    once to check it shows a figure, 2 warm-ups, `reps` timed, one request at a time."""
+    cookies = {email: {"Cookie": await run.login(port, email, secret)}
+               for email, secret in secrets.items()}  # fmt: skip
+    rows = []
+    for page in pages:
+        headers = cookies[page["as"]]
+        row: dict[str, Any] = {k: page[k] for k in ("label", "page", "as", "url")}
+        conn = httpclient.Connection(port)
+        try:
+            first = await conn.request("GET", page["url"], headers=headers)
+            httpclient.verify(first, 200, MARK[page["page"]])
+            if not re.search(FIGURE[page["page"]], first.body):
+                raise httpclient.UnexpectedResponse("the page shows no figure with a number")
+            row["bytes"] = len(first.body)
+            before = run._cpu_times()
+            row |= await httpclient.sequential(
+                port,
+                lambda _i, url=page["url"], h=headers: ("GET", url, h, b""),
+                count=reps,
+                warmup=2,
+                max_seconds=600,
+                contains=MARK[page["page"]],
+            )
+            # the whole machine's busy share meanwhile: the server, PostgreSQL, this client and
+            # whatever else shares the 2 cores
+            row["machine_busy_pct"] = run._busy_pct(before, run._cpu_times())
+        except httpclient.UnexpectedResponse as exc:
+            row["error"] = str(exc)[:500]
+        finally:
+            await conn.close()
+        rows.append(row)
+        if "error" in row:
+            log(f"  {row['label']:<44} FAILED: {row['error'][:200]}")
+        else:
+            log(f"  {row['label']:<44} p50 {row['p50_ms']:>7.1f} ms  p95 {row['p95_ms']:>7.1f} ms"
+                f"  ({row['n']} runs, {row['bytes']:,} bytes, machine"
+                f" {row['machine_busy_pct']}% busy)")  # fmt: skip
+    return rows
+
+
+def count_statements(pages: list[dict[str, Any]]) -> None:
+    """Each page's SQL statements, counted by requesting it once in-process (a test client
+    signed in as the same person), after one request to warm the caches."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clients = {email: run.signed_in(email) for email in {p["as"] for p in pages}}
+    for page in pages:
+        client = clients[page["as"]]
+        client.get(page["url"])
+        with CaptureQueriesContext(connection) as captured:
+            t0 = time.perf_counter()
+            resp = client.get(page["url"])
+            seconds = time.perf_counter() - t0
+        statement_ms = [float(q["time"]) * 1000 for q in captured.captured_queries]
+        page["statements"] = len(statement_ms)
+        page["statement_ms"] = [round(ms, 1) for ms in statement_ms]
+        # one in-process request: its SQL and the rest (Python: the view, the template)
+        page["in_process_ms"] = round(seconds * 1000, 1)
+        page["in_process_sql_ms"] = round(sum(statement_ms), 1)
+        page["in_process_status"] = resp.status_code
+
+
+def measure_http(
+    end: date,
+    args: argparse.Namespace,
+    env: dict[str, str],
+    data_dir: Path,
+    *,
+    failures: list[str],
+    log: Any,
+) -> dict[str, Any]:
+    """Start the desk (uvicorn, ASGI) on a free port of 127.0.0.1 against the benchmark
+    database, sign in as the administrator and a Tier 1 agent, and time each screen."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    call_command("collectstatic", "--noinput", verbosity=0)  # the server's pages link them
+    pages = http_cases(end)
+    secrets = {email: run._second_factor(email) for email in (ADMIN, AGENT)}
+    port = args.port or _free_port()
+    server = argparse.Namespace(server="uvicorn", port=port, workers=args.workers, server_env=[])
+    connections.close_all()
+    server_log = data_dir / "server-reports.log"
+    log(f"the screens over HTTP: uvicorn on 127.0.0.1:{port} ({args.workers} worker),"
+        f" {args.reps} runs each after 2 warm-ups")  # fmt: skip
+    executive = executive_url()
+    out: dict[str, Any] = {
+        "port": port,
+        "workers": args.workers,
+        "executive": executive or "not present (reports:executive does not resolve)",
+        "load_average": _loadavg(),
+    }
+    if executive is None:
+        log("  the executive page is not present (reports:executive does not resolve)")
+    proc = run.start_server(server, env, server_log)
+    try:
+        rows = run._run_async(_time_pages(port, pages, secrets, args.reps, log))
+    except httpclient.UnexpectedResponse as exc:  # signing in failed
+        tail = server_log.read_text(errors="replace").splitlines()[-40:]
+        print("\n".join(["server log (last lines):", *tail]), file=sys.stderr)
+        failures.append(f"HTTP: {exc}")
+        return out | {"rows": []}
+    finally:
+        run.stop_server(proc)
+    out["load_average_end"] = _loadavg()
+    count_statements(rows)
+    for row in rows:
+        if "error" in row:
+            failures.append(f"HTTP {row['label']}: {row['error'][:200]}")
+            continue
+        _check(row["in_process_status"] == 200,
+               f"{row['label']}: in-process answer {row['in_process_status']}", failures, log)  # fmt: skip
+        _check(row["n"] == args.reps, f"{row['label']}: {row['n']} of {args.reps} runs", failures,
+               log)  # fmt: skip
+    ok = [r for r in rows if "error" not in r]
+    out["rows"] = rows
+    out["worst_p95_ms"] = max((r["p95_ms"] for r in ok), default=None)
+    out["missed_target"] = [r["label"] for r in ok if r["p95_ms"] > TARGET_P95_MS]
+    for row in rows:
+        if "statements" in row:
+            log(f"  {row['label']:<44} {row['statements']:>2} statements; in-process once"
+                f" {row['in_process_ms']} ms, of which SQL {row['in_process_sql_ms']} ms")  # fmt: skip
+    log(f"worst HTTP p95 {out['worst_p95_ms']} ms (target {TARGET_P95_MS} ms)"
+        + (f"; over the target: {out['missed_target']}" if out["missed_target"] else ""))  # fmt: skip
+    return out
+
+
 # -- the run ------------------------------------------------------------------------------------
 
 
@@ -503,8 +727,17 @@ def load(url: str, args: argparse.Namespace, result: dict[str, Any], log: Any) -
     call_command("migrate", "--noinput", verbosity=0)
     demo_load(tickets=0)
     log(f"loading {args.tickets:,} tickets")
-    result["tickets"] = fixture.top_up(url, args.tickets, now=datetime.now(UTC), log=log)
+    now = datetime.now(UTC)
+    result["tickets"] = fixture.top_up(url, args.tickets, now=now, log=log)
     log(f"  {result['tickets']}")
+    load_repairs(url, args, result, log, now=now)
+
+
+def load_repairs(
+    url: str, args: argparse.Namespace, result: dict[str, Any], log: Any, *, now: datetime
+) -> None:
+    log(f"loading {args.rmas:,} RMAs, their parts, stock, contracts and NPS surveys")
+    result["repairs_fixture"] = rma_fixture.load(url, rmas=args.rmas, now=now, log=log)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -513,7 +746,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--tickets", type=int, default=1_000_000)
     p.add_argument("--events", type=int, default=6000, help="new events for advance()")
     p.add_argument("--reps", type=int, default=30)
-    p.add_argument("--smoke", action="store_true", help="1,000 tickets, 200 new events, 3 reps")
+    p.add_argument("--rmas", type=int, default=50_000, help="RMAs in the repairs fixture")
+    p.add_argument("--port", type=int, default=0, help="the desk's port (default: a free one)")
+    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    p.add_argument(
+        "--smoke", action="store_true", help="1,000 tickets, 200 RMAs, 200 new events, 3 reps"
+    )
     p.add_argument("--keep-db", action="store_true")
     p.add_argument(
         "--reuse-db", action="store_true", help="measure again on a database kept by --keep-db"
@@ -521,7 +759,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--rebuild", action="store_true", help="with --reuse-db: build again")
     args = p.parse_args(argv)
     if args.smoke:
-        args.tickets, args.events, args.reps = 1000, 200, 3
+        args.tickets, args.events, args.reps, args.rmas = 1000, 200, 3, 200
         if args.database_url == DEFAULT_URL:
             args.database_url = SMOKE_URL
     return args
@@ -563,10 +801,12 @@ def main(argv: list[str] | None = None) -> int:
 
         if not args.reuse_db:
             load(url, args, result, log)
-        else:  # a kept database takes the migrations written since
+        else:  # a kept database takes the migrations written since, and the repairs fixture
             from django.core.management import call_command
 
             call_command("migrate", "--noinput", verbosity=0)
+            if not rma_fixture.present():
+                load_repairs(url, args, result, log, now=datetime.now(UTC))
         if not args.reuse_db or args.rebuild or not Rollup.objects.exists():
             result["build"] = build(url, smoke=args.smoke, failures=failures, log=log)
         end = Rollup.objects.aggregate(d=Max("day"))["d"]
@@ -578,6 +818,7 @@ def main(argv: list[str] | None = None) -> int:
         worst = max(r["p95_ms"] for r in result["rows"])
         result["worst_p95_ms"] = worst
         log(f"worst p95 {worst:.1f} ms (target {TARGET_P95_MS} ms)")
+        result["http"] = measure_http(end, args, env, data_dir, failures=failures, log=log)
         result["tables"] = table_rows(url)
         from django.db import connection
 

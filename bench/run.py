@@ -232,6 +232,23 @@ def _next_link(content: bytes) -> str | None:
     return "/agent/" + html.unescape(m.group(1).decode()) if m else None
 
 
+def signed_in(email: str) -> Any:
+    """An in-process test client with a session past both sign-in steps, as the HTTP
+    measurement's real sign-in makes."""
+    from django.test import Client
+
+    from caredesk.accounts.models import User
+    from caredesk.accounts.sessions import mark_signed_in
+    from caredesk.accounts.signin import METHOD_TOTP
+
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    session = client.session
+    mark_signed_in(session, METHOD_TOTP)
+    session.save()
+    return client
+
+
 def count_queries(
     token: str, picks: dict[str, Any], cpu_reps: int = CPU_REPS
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -239,19 +256,6 @@ def count_queries(
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-
-    from caredesk.accounts.models import User
-    from caredesk.accounts.sessions import mark_signed_in
-    from caredesk.accounts.signin import METHOD_TOTP
-
-    def signed_in(email: str) -> Client:
-        # a session past both steps, as the HTTP measurement's real sign-in makes
-        client = Client()
-        client.force_login(User.objects.get(email=email))
-        session = client.session
-        mark_signed_in(session, METHOD_TOTP)
-        session.save()
-        return client
 
     desk, agent, specialist = signed_in(ADMIN), signed_in(AGENT), signed_in(SPECIALIST)
     api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
