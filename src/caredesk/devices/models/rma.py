@@ -99,6 +99,12 @@ class Rma(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"], name="rma_status_idx"),
             models.Index(fields=["organization", "created_at"], name="rma_org_idx"),
+            # the repair figures of a period read the RMAs whose steps fell in it
+            models.Index(fields=["created_at"], name="rma_created_idx"),
+            models.Index(fields=["diagnosed_at"], name="rma_diagnosed_idx"),
+            models.Index(fields=["repaired_at"], name="rma_repaired_idx"),
+            models.Index(fields=["shipped_at"], name="rma_shipped_idx"),
+            models.Index(fields=["closed_at"], name="rma_closed_idx"),
         ]
         permissions = [("validate_rma", "Can validate a repair on the bench")]
 
