@@ -13,6 +13,8 @@ from django.db.models import Sum
 
 from caredesk.reports import rollup
 from caredesk.reports.models import Cursor, DimRollup
+from caredesk.sla.defaults import install_defaults
+from caredesk.sla.models import Calendar, SlaPolicy, SlaTarget
 from caredesk.sla.services import sla_tick
 from caredesk.tickets.models import EventKind, TicketEvent
 from caredesk.tickets.services import Body, message_add
@@ -32,6 +34,7 @@ def _counted(metric: str) -> int:
 
 
 def test_events_committed_late_below_the_cursor_are_counted_once(clock: Any) -> None:
+    install_defaults(Calendar, SlaPolicy, SlaTarget)  # no-op unless an earlier test flushed them
     agent = AgentFactory()
     late_ticket = make_ticket(assignee=agent)
     clock.advance(days=3)  # its first response is long overdue
