@@ -80,10 +80,18 @@ def _minutes(spans: list[timedelta]) -> float | None:
     return sum(s.total_seconds() for s in spans) / len(spans) / 60
 
 
-def incidents(start: datetime, end: datetime) -> list[SeverityRow]:
+def resolve_targets() -> dict[int, int]:
+    """Each severity's target time to resolve, in minutes (one query)."""
+    return {t.severity: t.resolve_minutes for t in SeverityTarget.objects.all()}
+
+
+def incidents(
+    start: datetime, end: datetime, goals: dict[int, int] | None = None
+) -> list[SeverityRow]:
     """Incidents resolved in [start, end), per severity (two queries: the incidents' times,
-    the targets). The whole service's: an incident is not a team's or an organization's."""
-    goals = {t.severity: t.resolve_minutes for t in SeverityTarget.objects.all()}
+    the targets, unless given). The whole service's: an incident is not a team's or an
+    organization's."""
+    goals = resolve_targets() if goals is None else goals
     rows: dict[int, dict[str, list[timedelta]]] = {
         s: {"spans": [], "acks": []} for s in Severity.values
     }
@@ -200,26 +208,28 @@ def executive(filters: Filters, *, by: str | None = None) -> Executive:
     """The executive's page: the desk's (or a plan's, or one organization's) figures, with a
     breakdown `by` a dimension if asked (the reports mailed)."""
     board = dashboard(filters, by=by, top=True)
-    fixes = repairs.repairs(filters)
+    goals_by_kpi = targets()  # the KPI targets, read once for the repairs and the trend
+    fixes = repairs.repairs(filters, goals=goals_by_kpi)
     start, end = midnight(filters.start), midnight(filters.end, 1)
-    severities = incidents(start, end)
+    resolve = resolve_targets()  # read once for both periods and the key figure
+    severities = incidents(start, end, resolve)
     before = filters.previous()
-    severities_before = incidents(midnight(before.start), start)
+    severities_before = incidents(midnight(before.start), start, resolve)
     churn = next((k.value for k in board.kpis if k.key == "churn"), None)
     cash = money(filters, churn)
     goals = {k.key: k for k in board.kpis}
-    sev1 = SeverityTarget.objects.filter(severity=Severity.SEV1).first()
+    sev1 = resolve.get(Severity.SEV1)
     mttr_target = (
         pure.Target(
             "incident_mttr",
             "Time to resolve a Sev 1 incident",
             "min",
-            sev1.resolve_minutes,
-            sev1.resolve_minutes * 1.5,
+            sev1,
+            sev1 * 1.5,
             higher_is_better=False,
             source="the incidents' Sev 1 target",
         )  # fmt: skip
-        if sev1
+        if sev1 is not None
         else None
     )
     mttr = Kpi(
@@ -231,7 +241,7 @@ def executive(filters: Filters, *, by: str | None = None) -> Executive:
         band=mttr_target.band(severities[0].mttr) if mttr_target else pure.Band.NONE,
         unit="min",
     )
-    trend = kpi_of(targets(), "volume_trend", *_volume_trend(board))
+    trend = kpi_of(goals_by_kpi, "volume_trend", *_volume_trend(board))
     kpis = [
         *(goals[k] for k in ("fcr", "frt", "within_sla", "csat", "nps", "churn") if k in goals),
         trend,

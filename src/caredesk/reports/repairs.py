@@ -104,7 +104,7 @@ def _timed(start: datetime, end: datetime, prefix: str) -> dict[str, Any]:
     }
 
 
-def repairs(filters: Filters) -> Repairs:
+def repairs(filters: Filters, *, goals: dict[str, pure.Target] | None = None) -> Repairs:
     """RMAs of the period (with an organization filter, that organization's), and the targets'
     figures of the period before, in one read of the RMAs with a step in either."""
     start, end = midnight(filters.start), midnight(filters.end, 1)
@@ -152,7 +152,7 @@ def repairs(filters: Filters) -> Repairs:
     if counts["repaired"]:
         total = (parts["cost"] or Decimal(0)) + (counts["labour"] or Decimal(0))
         cost = (Decimal(total) / counts["repaired"]).quantize(Decimal("0.01"))
-    goals = targets()
+    goals = targets() if goals is None else goals
 
     def figures(prefix: str) -> dict[str, float | None]:
         repair_hours = _hours(counts[f"{prefix}repair"])
