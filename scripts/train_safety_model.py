@@ -41,6 +41,7 @@ TRAINING = (
     "heldout13.jsonl",  # measured once (with the tenth model), training data since
     "heldout14.jsonl",  # measured once (with the eleventh model), training data since
     "heldout15.jsonl",  # measured once (with the twelfth model), training data since
+    "heldout16.jsonl",  # measured once (with the thirteenth model), training data since
 )
 # Sets read when present: development sets in new voices and more everyday traffic
 # ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
@@ -62,7 +63,7 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout16",)  # the held-out set of record (files heldout16*, split "heldout16"): refused
+NEVER = ("heldout17",)  # the held-out set of record (files heldout17*, split "heldout17"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2

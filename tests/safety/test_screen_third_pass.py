@@ -153,6 +153,10 @@ SOMEONE_ELSES_THINGS = [
     ("es", "Uso el cargador de mi hermana mientras llega el nuevo."),
     ("fr", "J'ai emprunté le chargeur de ma voisine en attendant le mien."),
     ("de", "Ich lade das Gerät mit dem Kabel meines Mannes, meins ist kaputt."),
+    ("en", "Is it fine to use someone else's charger for the pump tonight?"),
+    ("es", "Mientras tanto cargo el monitor con el cargador de otra persona."),
+    ("fr", "En attendant je charge la pompe avec le chargeur de quelqu'un d'autre."),
+    ("de", "Bis dahin lade ich mit dem Ladekabel von jemand anderem."),
 ]
 
 

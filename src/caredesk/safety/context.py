@@ -382,6 +382,7 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
 # - Idioms: "tout feu tout flamme".
 # - A crushed parcel, a slippery path: the state of a thing or a surface, not a person.
 # - An all-clear list: "no smoke, no smell, no alarm" (a hazard's absence, not an alarm's).
+# - Someone else's thing, not their data: "someone else's charger", "le chargeur d'un autre".
 _MONEY = r"(?:[$€£] ?\d[\d.,]*|\d[\d.,]* ?(?:€|\$|£|eur|euros?|usd|chf|dollars?|pesos)(?!\w))"
 _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
     "en": (
@@ -403,6 +404,8 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"\b(?:is|are|was|were|very|so) (?:\w+ )?(?:slippery|icy)\b",
         r"\b(?:no|not any) (?:smoke|smell|odou?r|heat|sparks?|damage|leak)\w*,? (?:no|not any)"
         r" \w+,? (?:no|not any) (?:alarm|alert)s?\b",
+        r"\b(?:someone|somebody|anyone|anybody) else'?s (?:charger|cable|cord|plug|adapter|tablet"
+        r"|phone|laptop|case|bag|box|headphones|stand|car|pen)\b",
     ),
     "es": (
         _MONEY,
@@ -413,6 +416,8 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"\b(?:caja|paquete|embalaje|envase|carton)\w* (?:\w+ ){0,2}(?:aplastad|abollad"
         r"|golpead)\w*",
         r"\b(?:esta|estan|es|son|muy|estaba) (?:\w+ )?resbal(?:os|adiz)[oa]s?\b",
+        r"\b(?:cargador|cable|enchufe|adaptador|tablet|tableta|celular|movil|telefono|funda"
+        r"|estuche)(?:es|s)? (?:de|del) (?:otra persona|alguien mas)\b",
     ),
     "fr": (
         _MONEY,
@@ -421,6 +426,8 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"\b(?:choc|coup|bosse)s? (?:sur|a) (?:le|la|l') ?(?:boitier|carton|colis|coque|ecran)",
         r"\b(?:carton|colis|boite|emballage)s? (?:\w+ ){0,3}(?:ecrase|abime|cabosse)\w*",
         r"\b(?:est|sont|etait|tres) (?:\w+ )?glissant\w*",
+        r"\b(?:chargeur|cable|prise|adaptateur|tablette|telephone|portable|housse|etui)s? (?:de "
+        r"quelqu'un d'autre|d'une autre personne|d'un autre|d'une autre)\b",
     ),
     "de": (
         _MONEY,
@@ -431,6 +438,8 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"\b(?:delle|dellen|beule|beulen) (?:im|in der|am) (?:gehaeuse|karton|paket|deckel)",
         r"\b(?:karton|paket|verpackung)\w* (?:\w+ ){0,2}(?:zerdrueckt|eingedrueckt|beschaedigt)",
         r"\b(?:ist|sind|war|sehr) (?:\w+ )?(?:glatt|rutschig|vereist)\b",
+        r"\b(?:ladegeraet|ladekabel|kabel|netzteil|adapter|tablet|handy|telefon|huelle)\w* (?:von "
+        r")?(?:jemand(?:em)? anderem|jemand anderes|einer anderen person)\b",
     ),
 }
 NOT_HARM = {
