@@ -12,9 +12,15 @@ import pytest
 from tests.safety.labelled import HELDOUT17, LANGS, measure
 
 
-@pytest.mark.skipif(
-    not HELDOUT17.exists(),
-    reason="the next held-out set enters the repository only after the model it measures",
+# Measured once, on 2026-12-07, with the model and thresholds of commit 174776d committed before
+# the set entered the repository: recall 99.3 % (events 203 of 204, possible 67 of 68), false
+# alarms 6.8 % (en 100/2.3, es 98.5/11.4, fr 98.5/4.5, de 100/9.1). The bar is not met yet: two
+# reports were missed and false alarms are over 5 %. This stays a strict expected failure until
+# it is, so a screen that meets it turns the test red on purpose.
+@pytest.mark.xfail(
+    strict=True,
+    reason="held-out bar not met: recall 99.3 %, false alarms 6.8 % on heldout17 "
+    "(docs/benchmarks.md, Safety screen)",
 )
 def test_heldout_recall_is_complete_and_false_alarms_stay_under_five_percent():
     figures = measure(None, HELDOUT17)
