@@ -3,7 +3,7 @@
 No database: these tests read ``data/heldout.jsonl`` (second held-out set), ``data/develop.jsonl``
 (development), ``data/heldout3.jsonl`` (third held-out set), ``data/heldout4.jsonl`` (fourth
 held-out set), ``data/develop3.jsonl``, ``data/develop4.jsonl`` and ``data/everyday2.jsonl``
-(development and training), ``data/heldout5.jsonl`` (fifth held-out set), ``data/heldout6.jsonl`` (sixth held-out set), ``data/develop5.jsonl`` (development and training), ``data/heldout7.jsonl`` (seventh held-out set), ``data/develop6.jsonl`` (development and training), ``data/heldout8.jsonl`` (eighth held-out set), ``data/develop7.jsonl`` (development and training), ``data/heldout9.jsonl`` (ninth held-out set), ``data/develop8.jsonl`` (development and training), ``data/heldout10.jsonl`` (tenth held-out set), ``data/develop9.jsonl`` (development and training), ``data/heldout11.jsonl`` (eleventh held-out set), ``data/develop10.jsonl`` (development and training), ``data/heldout12.jsonl`` (twelfth held-out set), ``data/develop11.jsonl`` (development and training), ``data/heldout13.jsonl`` (thirteenth held-out set), ``data/develop12.jsonl`` (development and training), ``data/heldout14.jsonl`` (fourteenth held-out set), ``data/develop13.jsonl`` (development and training), ``data/heldout15.jsonl`` (fifteenth held-out set), ``data/develop14.jsonl`` (development and training), ``data/heldout16.jsonl`` (sixteenth held-out set), ``data/develop15.jsonl`` (development and training), ``data/heldout17.jsonl`` (the held-out set of record),
+(development and training), ``data/heldout5.jsonl`` (fifth held-out set), ``data/heldout6.jsonl`` (sixth held-out set), ``data/develop5.jsonl`` (development and training), ``data/heldout7.jsonl`` (seventh held-out set), ``data/develop6.jsonl`` (development and training), ``data/heldout8.jsonl`` (eighth held-out set), ``data/develop7.jsonl`` (development and training), ``data/heldout9.jsonl`` (ninth held-out set), ``data/develop8.jsonl`` (development and training), ``data/heldout10.jsonl`` (tenth held-out set), ``data/develop9.jsonl`` (development and training), ``data/heldout11.jsonl`` (eleventh held-out set), ``data/develop10.jsonl`` (development and training), ``data/heldout12.jsonl`` (twelfth held-out set), ``data/develop11.jsonl`` (development and training), ``data/heldout13.jsonl`` (thirteenth held-out set), ``data/develop12.jsonl`` (development and training), ``data/heldout14.jsonl`` (fourteenth held-out set), ``data/develop13.jsonl`` (development and training), ``data/heldout15.jsonl`` (fifteenth held-out set), ``data/develop14.jsonl`` (development and training), ``data/heldout16.jsonl`` (sixteenth held-out set), ``data/develop15.jsonl`` (development and training), ``data/heldout17.jsonl`` (seventeenth held-out set), ``data/develop16.jsonl`` (development and training),
 and the other ``data/*.jsonl`` sets only to make sure no text of a set repeats a text of another. They check each set's shape
 and label mix, never what any screen says about it; a failure names report ids only, never texts.
 """
@@ -322,6 +322,17 @@ EXACT_SETS = [
         kind_minimum=1,
         mixes={
             lang: {"safety_event": 36, "possible_safety": 12, "none": 32} for lang in ("en", "es")
+        },
+    ),
+    ExactSet(
+        "develop16.jsonl",
+        "d16",
+        "develop16",
+        {"safety_event": 35, "possible_safety": 15, "none": 50},
+        0,  # long mails in English and French only (20 each): harm in one sentence
+        kind_minimum=1,
+        mixes={
+            lang: {"safety_event": 32, "possible_safety": 12, "none": 36} for lang in ("en", "fr")
         },
     ),
     ExactSet(

@@ -9,6 +9,9 @@ import pytest
 from caredesk.safety import screen
 
 EVENTS = [
+    # A death on a call is not a call that died.
+    ("de", "In der Videosprechstunde ist uns die Patientin gestorben, kein Alarm vom Monitor.",
+     "death"),
     # Cyanosis and oxygen shorthand.
     ("en", "Resident looked bluish around the mouth this morning after the concentrator stopped.",
      "breathing"),
@@ -73,6 +76,11 @@ POSSIBLE = [
 ]  # fmt: skip
 
 NOT_HARM = [
+    # A call that died, toast under a smoke alarm, a hot topic, an all-clear list.
+    ("de", "Der Videocall ist uns gestern zweimal abgestorben, liegt das am Router?"),
+    ("en", "The hallway smoke detector beeped because of burned toast in the staff kitchen."),
+    ("es", "La receta electrónica es el asunto más caliente de la reunión de mañana."),
+    ("es", "Después de la sesión no pica, no quema, todo normal. ¿Cada cuánto cambio los electrodos?"),
     # Money and feelings.
     ("en", "We were honestly shocked at the renewal quote."),
     ("en", "The new price of $240 a year on a pension, it really hurts."),

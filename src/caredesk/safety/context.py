@@ -383,6 +383,8 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
 # - A crushed parcel, a slippery path: the state of a thing or a surface, not a person.
 # - An all-clear list: "no smoke, no smell, no alarm" (a hazard's absence, not an alarm's).
 # - Someone else's thing, not their data: "someone else's charger", "le chargeur d'un autre".
+# - A call or a connection that "died" ("die Verbindung ist gestorben"), "burnt toast" under a
+#   smoke alarm, "el tema más caliente", and an all-clear list: "no pica, no quema".
 _MONEY = r"(?:[$€£] ?\d[\d.,]*|\d[\d.,]* ?(?:€|\$|£|eur|euros?|usd|chf|dollars?|pesos)(?!\w))"
 _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
     "en": (
@@ -406,6 +408,7 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r" \w+,? (?:no|not any) (?:alarm|alert)s?\b",
         r"\b(?:someone|somebody|anyone|anybody) else'?s (?:charger|cable|cord|plug|adapter|tablet"
         r"|phone|laptop|case|bag|box|headphones|stand|car|pen)\b",
+        r"\b(?:burnt|burned) toast\b",
     ),
     "es": (
         _MONEY,
@@ -418,6 +421,8 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"\b(?:esta|estan|es|son|muy|estaba) (?:\w+ )?resbal(?:os|adiz)[oa]s?\b",
         r"\b(?:cargador|cable|enchufe|adaptador|tablet|tableta|celular|movil|telefono|funda"
         r"|estuche)(?:es|s)? (?:de|del) (?:otra persona|alguien mas)\b",
+        r"\b(?:tema|asunto|noticia|debate)s? (?:mas |muy )?calientes?\b",
+        r"\bno pica,? no quema\b",
     ),
     "fr": (
         _MONEY,
@@ -440,6 +445,9 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"\b(?:ist|sind|war|sehr) (?:\w+ )?(?:glatt|rutschig|vereist)\b",
         r"\b(?:ladegeraet|ladekabel|kabel|netzteil|adapter|tablet|handy|telefon|huelle)\w* (?:von "
         r")?(?:jemand(?:em)? anderem|jemand anderes|einer anderen person)\b",
+        r"\b(?:verbindung|leitung|videosprechstunde|video|videocall|stream|internet|wlan|app"
+        r"|session) (?:(?:ist|war|mir|uns|dann|heute|ganz|einfach|staendig|dauernd|schon|wieder"
+        r"|\w+mal|mitten (?:im|in der) \w+) ){0,5}(?:ab)?gestorben\b",
     ),
 }
 NOT_HARM = {
