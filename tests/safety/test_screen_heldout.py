@@ -12,9 +12,15 @@ import pytest
 from tests.safety.labelled import HELDOUT18, LANGS, measure
 
 
-@pytest.mark.skipif(
-    not HELDOUT18.exists(),
-    reason="the next held-out set enters the repository only after the model it measures",
+# Measured once, on 2026-12-07, with the model and thresholds of commit c014878 committed before
+# the set entered the repository: recall 99.6 % (events 204 of 204, possible 67 of 68), false
+# alarms 3.4 % (en 98.5/0.0, es 100/6.8, fr 100/6.8, de 100/0.0). The bar is not met yet: one
+# short possible report was missed. This stays a strict expected failure until it is, so a
+# screen that meets it turns the test red on purpose.
+@pytest.mark.xfail(
+    strict=True,
+    reason="held-out bar not met: recall 99.6 %, false alarms 3.4 % on heldout18 "
+    "(docs/benchmarks.md, Safety screen)",
 )
 def test_heldout_recall_is_complete_and_false_alarms_stay_under_five_percent():
     figures = measure(None, HELDOUT18)
