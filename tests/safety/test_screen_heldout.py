@@ -1,4 +1,4 @@
-"""The safety screen on the held-out set of record, `heldout18.jsonl`, written apart by people who
+"""The safety screen on the held-out set of record, `heldout19.jsonl`, written apart by people who
 have not seen the screen's rules, its model or its training data; it is for measuring only, never
 trained or tuned on (tests/safety/data/README.md; scripts/train_safety_model.py refuses it).
 
@@ -9,22 +9,16 @@ a set becomes training data and the next one takes its place here.
 
 import pytest
 
-from tests.safety.labelled import HELDOUT18, LANGS, measure
+from tests.safety.labelled import HELDOUT19, LANGS, measure
 
 
-# Measured once, on 2026-12-07, with the model and thresholds of commit c014878 committed before
-# the set entered the repository: recall 99.6 % (events 204 of 204, possible 67 of 68), false
-# alarms 3.4 % (en 98.5/0.0, es 100/6.8, fr 100/6.8, de 100/0.0). The bar is not met yet: one
-# short possible report was missed. This stays a strict expected failure until it is, so a
-# screen that meets it turns the test red on purpose.
-@pytest.mark.xfail(
-    strict=True,
-    reason="held-out bar not met: recall 99.6 %, false alarms 3.4 % on heldout18 "
-    "(docs/benchmarks.md, Safety screen)",
+@pytest.mark.skipif(
+    not HELDOUT19.exists(),
+    reason="the next held-out set enters the repository only after the model it measures",
 )
 def test_heldout_recall_is_complete_and_false_alarms_stay_under_five_percent():
-    figures = measure(None, HELDOUT18)
+    figures = measure(None, HELDOUT19)
     for lang in LANGS:
-        assert figures.safety.get(lang), f"no {lang} safety reports in {HELDOUT18.name}"
+        assert figures.safety.get(lang), f"no {lang} safety reports in {HELDOUT19.name}"
     assert figures.recall() == 1.0, f"missed (language, kinds): {figures.misses}"
     assert figures.false_alarm_rate() <= 0.05
