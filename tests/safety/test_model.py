@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from caredesk.safety import listed, model, screen
-from caredesk.safety.features import findings
+from caredesk.safety.features import SENSE, findings, marked
 from caredesk.safety.screen import MODEL_THRESHOLD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,3 +127,20 @@ def test_reasons_never_copy_the_customers_words():
     assert finding.outcome == "event"
     for reason in finding.reasons:
         assert "Henrike" not in reason and "hoist" not in reason
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "kept"),
+    [
+        ("fr", "La tablette d'une autre patiente affichait ses résultats.", "d une autre patiente"),
+        ("en", "The tablet showed someone else's results.", "someone else s results"),
+        ("de", "Im Video ist der Patient gestorben.", "patient gestorben"),
+    ],
+)
+def test_the_model_still_reads_another_patient_and_a_death_where_a_thing_is_blanked(
+    lang, text, kept
+):
+    # "someone else's charger" and "the call died" are senses blanked before the model reads a
+    # text; another patient's results and a patient's death must stay words it reads
+    read = marked(text, lang)
+    assert kept in read and SENSE not in read

@@ -382,7 +382,8 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
 # - Idioms: "tout feu tout flamme".
 # - A crushed parcel, a slippery path: the state of a thing or a surface, not a person.
 # - An all-clear list: "no smoke, no smell, no alarm" (a hazard's absence, not an alarm's).
-# - Someone else's thing, not their data: "someone else's charger", "le chargeur d'un autre".
+# - Someone else's thing, not their data: "someone else's charger", "le chargeur de quelqu'un
+#   d'autre" (never "d'un autre patient").
 # - A call or a connection that "died" ("die Verbindung ist gestorben"), "burnt toast" under a
 #   smoke alarm, "el tema más caliente", and an all-clear list: "no pica, no quema".
 _MONEY = r"(?:[$€£] ?\d[\d.,]*|\d[\d.,]* ?(?:€|\$|£|eur|euros?|usd|chf|dollars?|pesos)(?!\w))"
@@ -432,7 +433,7 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"\b(?:carton|colis|boite|emballage)s? (?:\w+ ){0,3}(?:ecrase|abime|cabosse)\w*",
         r"\b(?:est|sont|etait|tres) (?:\w+ )?glissant\w*",
         r"\b(?:chargeur|cable|prise|adaptateur|tablette|telephone|portable|housse|etui)s? (?:de "
-        r"quelqu'un d'autre|d'une autre personne|d'un autre|d'une autre)\b",
+        r"quelqu'un d'autre|d'une autre personne)\b",
     ),
     "de": (
         _MONEY,
