@@ -44,6 +44,7 @@ TRAINING = (
     "heldout16.jsonl",  # measured once (with the thirteenth model), training data since
     "heldout17.jsonl",  # measured once (with the fourteenth model), training data since
     "heldout18.jsonl",  # measured once (with the fifteenth model), training data since
+    "heldout19.jsonl",  # measured once (with the sixteenth model), training data since
 )
 # Sets read when present: development sets in new voices and more everyday traffic
 # ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
@@ -65,7 +66,7 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout19",)  # the held-out set of record (files heldout19*, split "heldout19"): refused
+NEVER = ("heldout20",)  # the held-out set of record (files heldout20*, split "heldout20"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2

@@ -9,6 +9,10 @@ import pytest
 from caredesk.safety import screen
 
 EVENTS = [
+    # A heart attack that happened is not the idiom "nearly gave me a heart attack".
+    ("es", "A mi padre le dio un infarto durante la videoconsulta.", "injury"),
+    ("de", "Mein Vater hat während der Videosprechstunde einen Herzinfarkt bekommen.", "injury"),
+    ("fr", "Mon père a fait un infarctus pendant la téléconsultation.", "injury"),
     # A death on a call is not a call that died.
     ("de", "In der Videosprechstunde ist uns die Patientin gestorben, kein Alarm vom Monitor.",
      "death"),
@@ -76,6 +80,14 @@ POSSIBLE = [
 ]  # fmt: skip
 
 NOT_HARM = [
+    # A fright told as a heart attack, an app fired up, a rollout given the go-ahead.
+    ("en", "The bill for the sensors almost gave me a heart attack, is that the right price?"),
+    ("es", "Casi me da un infarto con la factura, ¿es correcto ese importe?"),
+    ("fr", "J'ai failli faire une crise cardiaque en voyant la facture, c'est bien le bon montant ?"),
+    ("de", "Bei der Rechnung hab ich fast einen Herzinfarkt bekommen, stimmt der Betrag?"),
+    ("en", "Fired up the tablet this morning and it asks me to log in again."),
+    ("es", "Le di fire up a la tablet y me pide otra vez la contraseña."),
+    ("de", "Feuer frei für die Schulung am Donnerstag, alle Geräte sind geladen."),
     # A call that died, toast under a smoke alarm, a hot topic, an all-clear list.
     ("de", "Der Videocall ist uns gestern zweimal abgestorben, liegt das am Router?"),
     ("en", "The hallway smoke detector beeped because of burned toast in the staff kitchen."),

@@ -106,7 +106,7 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
         r"\bkill(?:ing|ed|s)? (?:the |my |our )?(?:app|battery|process|sync|it|feature|time)\w*",
         r"\bkiller\b",
         r"\bwarm(?:est)? (?:regards|wishes|welcome|thanks)",
-        r"\bfire (?:up|drill|wall|away)",
+        r"\bfire (?:up|drill|wall|away)|\bfir(?:ed|ing) (?:it |them |the \w+ )?up\b",
         r"\bfirewall\w*",
         r"\bhot new\b",
         r"\bsmoke-?free\b",
@@ -333,6 +333,7 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
         r"\berschreckend\b",
         r"\bschockiert\b",
         r"\bfeuer und flamme",
+        r"\bfeuer frei\b",
         r"\bpfaendung\w*",
         r"\babschiess\w*",
         r"\bstuerzt\w* (?:jedes mal |immer )?ab\b",
@@ -410,6 +411,8 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"\b(?:someone|somebody|anyone|anybody) else'?s (?:charger|cable|cord|plug|adapter|tablet"
         r"|phone|laptop|case|bag|box|headphones|stand|car|pen)\b",
         r"\b(?:burnt|burned) toast\b",
+        r"\b(?:nearly|almost|about to) (?:gave|give|given|had|have) (?:me |him |her |us |them )?a"
+        r" heart attack\b",
     ),
     "es": (
         _MONEY,
@@ -424,6 +427,9 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"|estuche)(?:es|s)? (?:de|del) (?:otra persona|alguien mas)\b",
         r"\b(?:tema|asunto|noticia|debate)s? (?:mas |muy )?calientes?\b",
         r"\bno pica,? no quema\b",
+        r"\bcasi (?:me|le|nos|les) (?:da|dio|daba|dan|va a dar) (?:un )?(?:infarto|patatus"
+        r"|soponcio|ataque)\b",
+        r"\bfire up\b",
     ),
     "fr": (
         _MONEY,
@@ -434,6 +440,8 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"\b(?:est|sont|etait|tres) (?:\w+ )?glissant\w*",
         r"\b(?:chargeur|cable|prise|adaptateur|tablette|telephone|portable|housse|etui)s? (?:de "
         r"quelqu'un d'autre|d'une autre personne)\b",
+        r"\b(?:j'ai |il a |elle a |on a )?(?:failli|manque de) (?:faire |avoir |me faire )?(?:une "
+        r"crise cardiaque|un infarctus|une attaque)\b",
     ),
     "de": (
         _MONEY,
@@ -441,6 +449,8 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"|durch))|\bgeschockt (?:ueber|von (?:der|den|dem) (?:rechnung|preis\w*|kosten"
         r"|gebuehr\w*))",
         r"\bkein rauch,? kein geruch,? kein alarm\b",
+        r"\b(?:fast|beinahe|beinah) (?:einen )?herzinfarkt (?:bekommen|gekriegt|gehabt|kriegen)\b"
+        r"|\bfast (?:der|den) schlag getroffen\b",
         r"\b(?:delle|dellen|beule|beulen) (?:im|in der|am) (?:gehaeuse|karton|paket|deckel)",
         r"\b(?:karton|paket|verpackung)\w* (?:\w+ ){0,2}(?:zerdrueckt|eingedrueckt|beschaedigt)",
         r"\b(?:ist|sind|war|sehr) (?:\w+ )?(?:glatt|rutschig|vereist)\b",
