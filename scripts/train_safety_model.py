@@ -5,7 +5,11 @@
 
 A multinomial logistic regression (scikit-learn) over tf-idf weighted features
 (`caredesk.safety.features`) that tells three classes apart: no harm, possible harm and a safety
-event. What ships is a plain table of feature -> (idf, weight per class), read without
+event. Before each text's features are L2-normalised, every feature is scaled by how unevenly it
+falls between harm and plain reports in the training data (the square root of the absolute log
+ratio of its smoothed shares, as in naive-Bayes-weighted linear models): a word that tells the
+two apart weighs more against the rest of a long text, and the regularisation spends less on it.
+What ships is a plain table of feature -> (idf times that scale, weight per class), read without
 scikit-learn at run time; the screen's score is the probability of either harm class.
 Only the files in TRAINING are read; a held-out set is never among them.
 """
@@ -45,6 +49,7 @@ TRAINING = (
     "heldout17.jsonl",  # measured once (with the fourteenth model), training data since
     "heldout18.jsonl",  # measured once (with the fifteenth model), training data since
     "heldout19.jsonl",  # measured once (with the sixteenth model), training data since
+    "heldout20.jsonl",  # measured once (with the seventeenth model), training data since
 )
 # Sets read when present: development sets in new voices and more everyday traffic
 # ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
@@ -66,10 +71,11 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout20",)  # the held-out set of record (files heldout20*, split "heldout20"): refused
+NEVER = ("heldout21",)  # the held-out set of record (files heldout21*, split "heldout21"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2
+EVIDENCE_POWER = 0.5  # the scale is |log ratio| ** this; 0 would be plain tf-idf
 
 
 def training_files() -> list[Path]:
@@ -140,38 +146,60 @@ def analyzer(document: tuple[str, tuple[str, ...]]) -> list[str]:
 CLASSES = ("none", "possible_safety", "safety_event")  # the order of each feature's weights
 
 
+def evidence_scale(counts: Any, labels: list[str]) -> Any:
+    """Per feature: |log(share among harm reports / share among plain ones)| ** EVIDENCE_POWER,
+    from the documents each feature occurs in, smoothed by one."""
+    import numpy as np
+
+    harm = np.array([label != "none" for label in labels])
+    present = (counts > 0).astype(np.float64)
+    in_harm = 1.0 + np.asarray(present[harm].sum(axis=0)).ravel()
+    in_plain = 1.0 + np.asarray(present[~harm].sum(axis=0)).ravel()
+    ratio = np.log((in_harm / in_harm.sum()) / (in_plain / in_plain.sum()))
+    return np.abs(ratio) ** EVIDENCE_POWER
+
+
+def _scaled(counts: Any, scale: Any) -> Any:
+    from sklearn.preprocessing import normalize
+
+    return normalize(counts.multiply(scale).tocsr())
+
+
 def fit(
     docs: list[tuple[str, tuple[str, ...]]], labels: list[str], c: float = C
-) -> tuple[Any, Any]:
-    """The fitted vectorizer and multinomial model (classes in the order of CLASSES)."""
+) -> tuple[Any, Any, Any]:
+    """The fitted vectorizer, per-feature scale and multinomial model (classes in the order of
+    CLASSES)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=MIN_DF)
-    matrix = vectorizer.fit_transform(docs)
+    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=MIN_DF, norm=None)
+    counts = vectorizer.fit_transform(docs)
+    scale = evidence_scale(counts, labels)
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
-    model.fit(matrix, [CLASSES.index(label) for label in labels])
-    return vectorizer, model
+    model.fit(_scaled(counts, scale), [CLASSES.index(label) for label in labels])
+    return vectorizer, scale, model
 
 
 def harm_probability(
-    fitted: tuple[Any, Any], docs: list[tuple[str, tuple[str, ...]]]
+    fitted: tuple[Any, Any, Any], docs: list[tuple[str, tuple[str, ...]]]
 ) -> list[float]:
     """What the screen reads: the probability of either harm class, one per document."""
-    vectorizer, model = fitted
-    none = model.predict_proba(vectorizer.transform(docs))[:, 0]
+    vectorizer, scale, model = fitted
+    none = model.predict_proba(_scaled(vectorizer.transform(docs), scale))[:, 0]
     return [1.0 - float(p) for p in none]
 
 
 def train(data: list[dict[str, object]], c: float = C) -> dict[str, object]:
     """Fit the model on `data`; return what ships: the intercept per class and
     feature -> [idf, weight per class]."""
-    vectorizer, model = fit(documents(data), [str(row["label"]) for row in data], c)
+    vectorizer, scale, model = fit(documents(data), [str(row["label"]) for row in data], c)
     weights = model.coef_
-    idf = vectorizer.idf_
+    idf = vectorizer.idf_ * scale  # what the screen multiplies a feature's term frequency by
     table = {
         feature: [round(float(idf[i]), 6), *[round(float(w), 6) for w in weights[:, i]]]
         for feature, i in sorted(vectorizer.vocabulary_.items())
+        if idf[i] > 0  # a feature as common in plain reports as in harm ones weighs nothing
     }
     intercepts = [round(float(b), 6) for b in model.intercept_]
     return {"classes": list(CLASSES), "intercepts": intercepts, "features": table}

@@ -9,6 +9,8 @@ import pytest
 from caredesk.safety import screen
 
 EVENTS = [
+    # A fall due to something is a fall, not a payment that fell due.
+    ("en", "She had a fall due to the bed rail giving way and cut her arm.", "fall"),
     # A heart attack that happened is not the idiom "nearly gave me a heart attack".
     ("es", "A mi padre le dio un infarto durante la videoconsulta.", "injury"),
     ("de", "Mein Vater hat während der Videosprechstunde einen Herzinfarkt bekommen.", "injury"),
@@ -86,6 +88,18 @@ NOT_HARM = [
     ("fr", "J'ai failli faire une crise cardiaque en voyant la facture, c'est bien le bon montant ?"),
     ("de", "Bei der Rechnung hab ich fast einen Herzinfarkt bekommen, stimmt der Betrag?"),
     ("en", "Fired up the tablet this morning and it asks me to log in again."),
+    # An app that keeps crashing has not failed to stop.
+    ("en", "Since Tuesday the tablet app keeps crashing whenever I open my messages."),
+    ("es", "Desde el martes la aplicación se sigue colgando cuando abro los mensajes."),
+    ("fr", "Depuis mardi l'application continue de planter dès que j'ouvre mes messages."),
+    # Something that happened twice is not a double dose.
+    ("en", "The picture froze twice during this morning's visit, then the call was fine."),
+    ("en", "I got logged out of the portal twice today and my results page will not load."),
+    ("en", "The reminder went off twice at 8am, is that a setting?"),
+    ("es", "La videollamada se congeló dos veces esta mañana y el portal no carga mis resultados."),
+    ("fr", "La visio a figé deux fois ce matin et le portail ne charge pas mes résultats."),
+    ("de", "Das Video ist heute früh zweimal eingefroren, und das Portal lädt meine Befunde nicht."),
+    ("en", "The second instalment for the rental fell due last week, can I pay it by card?"),
     ("es", "Le di fire up a la tablet y me pide otra vez la contraseña."),
     ("de", "Feuer frei für die Schulung am Donnerstag, alle Geräte sind geladen."),
     # A call that died, toast under a smoke alarm, a hot topic, an all-clear list.

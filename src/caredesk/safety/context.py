@@ -413,6 +413,10 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"\b(?:burnt|burned) toast\b",
         r"\b(?:nearly|almost|about to) (?:gave|give|given|had|have) (?:me |him |her |us |them )?a"
         r" heart attack\b",
+        r"\b(?:fall|falls|fell|fallen|falling) due\b(?! to\b)",
+        r"\b(?:app|application|portal|software|tablet|site|website|program|browser|system|laptop"
+        r"|phone|video|call|stream)s? (?:\w+ ){0,2}(?:kept |keeps |keep |has been |was |is "
+        r"|started |began )?(?:crash(?:ing|ed|es)?|freez(?:ing|es)|froze|glitch\w*|lagg\w*)\b",
     ),
     "es": (
         _MONEY,
@@ -430,6 +434,9 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"\bcasi (?:me|le|nos|les) (?:da|dio|daba|dan|va a dar) (?:un )?(?:infarto|patatus"
         r"|soponcio|ataque)\b",
         r"\bfire up\b",
+        r"\b(?:app|aplicacion|portal|programa|tablet|tableta|pagina|sistema|celular|movil|video"
+        r"|videollamada)s? (?:\w+ ){0,2}(?:se )?(?:colg\w+|trab\w+|congel\w+|cierra|cerro|crashe\w+"
+        r"|pet\w+|cuelga|cuelgue)\b",
     ),
     "fr": (
         _MONEY,
@@ -442,6 +449,11 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"quelqu'un d'autre|d'une autre personne)\b",
         r"\b(?:j'ai |il a |elle a |on a )?(?:failli|manque de) (?:faire |avoir |me faire )?(?:une "
         r"crise cardiaque|un infarctus|une attaque)\b",
+        r"\b(?:continu\w*|n'arrete pas|arrete pas|ne cesse|ne cessait) (?:de|d'|a) ?(?:planter"
+        r"|bugu?er|beuguer|ramer|freezer|crasher|se fermer|redemarrer|se deconnecter)\b",
+        r"\b(?:appli|application|app|logiciel|portail|site|tablette|ordi|ordinateur|telephone"
+        r"|visio)s? (?:\w+ ){0,2}(?:plant(?:e|es|ent|ait|er)|bugu?\w*|beugu\w*|freez\w*"
+        r"|crash\w*)\b",
     ),
     "de": (
         _MONEY,

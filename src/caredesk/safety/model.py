@@ -2,11 +2,13 @@
 
 A multinomial logistic regression trained on the labelled reports in the repository
 (scripts/train_safety_model.py) to tell no harm, possible harm and a safety event apart, shipped
-as a table of feature -> (idf, weight per class) in `model.json.gz`; reading it needs nothing but
-the standard library. The score is the model's probability that the text reports harm or a
-hazard (either harm class), given its words and what the word lists found in it
-(`features.findings`). Learning the faint, possible reports as a class of their own keeps them
-from being averaged away between plain traffic and clear events.
+as a table of feature -> (multiplier, weight per class) in `model.json.gz`; reading it needs
+nothing but the standard library. A feature's multiplier is its idf times how unevenly it falls
+between harm and plain reports in training, so a telling word keeps its weight in a long text.
+The score is the model's probability that the text reports harm or a hazard (either harm class),
+given its words and what the word lists found in it (`features.findings`). Learning the faint,
+possible reports as a class of their own keeps them from being averaged away between plain
+traffic and clear events.
 """
 
 from __future__ import annotations
@@ -27,11 +29,11 @@ PATH = Path(__file__).with_name("model.json.gz")
 
 @dataclass(frozen=True)
 class Model:
-    """A linear model over tf-idf features (sublinear term frequency, L2-normalised) with one
-    weight per class; the first class is "no harm"."""
+    """A linear model over weighted features (sublinear term frequency times each feature's
+    multiplier, L2-normalised) with one weight per class; the first class is "no harm"."""
 
     intercepts: tuple[float, ...]
-    table: dict[str, tuple[float, tuple[float, ...]]]  # feature -> (idf, weight per class)
+    table: dict[str, tuple[float, tuple[float, ...]]]  # feature -> (multiplier, weights)
 
     def probability(self, text: str, lang: str | None = None, listed: Sequence[str] = ()) -> float:
         """The probability that `text` reports harm; `listed` is the word lists' finding on it
@@ -43,8 +45,8 @@ class Model:
             entry = get(feature)
             if entry is None:
                 continue  # a feature never seen in training weighs 0
-            idf, weights = entry
-            value = idf if count == 1 else (1.0 + math.log(count)) * idf
+            multiplier, weights = entry
+            value = multiplier if count == 1 else (1.0 + math.log(count)) * multiplier
             norm += value * value
             for i, weight in enumerate(weights):
                 totals[i] += value * weight
