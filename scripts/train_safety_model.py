@@ -192,7 +192,7 @@ def harm_probability(
 
 def train(data: list[dict[str, object]], c: float = C) -> dict[str, object]:
     """Fit the model on `data`; return what ships: the intercept per class and
-    feature -> [idf, weight per class]."""
+    feature -> [multiplier (idf times the evidence scale), weight per class]."""
     vectorizer, scale, model = fit(documents(data), [str(row["label"]) for row in data], c)
     weights = model.coef_
     idf = vectorizer.idf_ * scale  # what the screen multiplies a feature's term frequency by

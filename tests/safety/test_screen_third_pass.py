@@ -11,6 +11,9 @@ from caredesk.safety import screen
 EVENTS = [
     # A fall due to something is a fall, not a payment that fell due.
     ("en", "She had a fall due to the bed rail giving way and cut her arm.", "fall"),
+    # A device that overheated and then froze is not an app that froze.
+    ("en", "The tablet overheated and froze during the visit.", "overheating"),
+    ("es", "La tablet se recalentó y se colgó en plena consulta.", "overheating"),
     # A heart attack that happened is not the idiom "nearly gave me a heart attack".
     ("es", "A mi padre le dio un infarto durante la videoconsulta.", "injury"),
     ("de", "Mein Vater hat während der Videosprechstunde einen Herzinfarkt bekommen.", "injury"),
@@ -197,3 +200,41 @@ SOMEONE_ELSES_THINGS = [
 @pytest.mark.parametrize(("lang", "text"), SOMEONE_ELSES_THINGS)
 def test_someone_elses_things_are_not_anothers_data(lang, text):
     assert screen(text, lang=lang).outcome == "none"
+
+
+@pytest.mark.parametrize(
+    "text", ["Hi", "Hello?", "?", "Back again", "One more thing", "Urgent", "See attached", "Hola"]
+)
+def test_a_reply_too_short_to_read_is_not_flagged_by_the_model(text):
+    assert screen(text).outcome == "none"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "She fainted."),
+        ("es", "Se desmayó."),
+        ("de", "Er ist gestürzt."),
+        ("fr", "Il est tombé."),
+    ],
+)
+def test_a_short_report_the_word_lists_know_is_still_flagged(lang, text):
+    assert screen(text, lang=lang).flagged
+
+
+def test_a_mail_that_opens_with_its_own_header_is_read():
+    text = (
+        "From: Night pharmacist, Alderbrook Pharmacy\n"
+        "Subject: Wrong label on a refill\n\n"
+        "The patient took the double dose printed on the label and was admitted overnight.\n"
+    )
+    finding = screen(text, lang="en")
+    assert finding.outcome == "event"
+    assert {"wrong_dose", "hospital"} & set(finding.kinds)
+
+
+def test_a_pasted_transcript_of_quoted_lines_is_read():
+    harm = ">> agent: What happened?\n>> user: the heating pad blistered her leg last night"
+    plain = ">> user: where is my order\n>> agent: It shipped yesterday, tracking to follow"
+    assert screen(harm, lang="en").flagged
+    assert screen(plain, lang="en").outcome == "none"

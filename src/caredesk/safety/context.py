@@ -415,8 +415,9 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r" heart attack\b",
         r"\b(?:fall|falls|fell|fallen|falling) due\b(?! to\b)",
         r"\b(?:app|application|portal|software|tablet|site|website|program|browser|system|laptop"
-        r"|phone|video|call|stream)s? (?:\w+ ){0,2}(?:kept |keeps |keep |has been |was |is "
-        r"|started |began )?(?:crash(?:ing|ed|es)?|freez(?:ing|es)|froze|glitch\w*|lagg\w*)\b",
+        r"|phone|video|call|stream)s? (?:(?:just|always|still|constantly|often|then|now|also|again"
+        r"|randomly|sometimes|keeps|kept|keep|has been|was|is|started|began) ){0,2}(?:crash(?:ing"
+        r"|ed|es)?|freez(?:ing|es)|froze|glitch\w*|lagg\w*)\b",
     ),
     "es": (
         _MONEY,
@@ -435,8 +436,9 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"|soponcio|ataque)\b",
         r"\bfire up\b",
         r"\b(?:app|aplicacion|portal|programa|tablet|tableta|pagina|sistema|celular|movil|video"
-        r"|videollamada)s? (?:\w+ ){0,2}(?:se )?(?:colg\w+|trab\w+|congel\w+|cierra|cerro|crashe\w+"
-        r"|pet\w+|cuelga|cuelgue)\b",
+        r"|videollamada)s? (?:(?:siempre|todavia|aun|ya|tambien|a veces|de nuevo|sigue|siguio"
+        r"|seguia|se|me|nos|le) ){0,3}(?:colg\w+|trab\w+|congel\w+|cierra|cerro|crashe\w+|pet\w+"
+        r"|cuelga|cuelgue)\b",
     ),
     "fr": (
         _MONEY,
@@ -452,8 +454,8 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"\b(?:continu\w*|n'arrete pas|arrete pas|ne cesse|ne cessait) (?:de|d'|a) ?(?:planter"
         r"|bugu?er|beuguer|ramer|freezer|crasher|se fermer|redemarrer|se deconnecter)\b",
         r"\b(?:appli|application|app|logiciel|portail|site|tablette|ordi|ordinateur|telephone"
-        r"|visio)s? (?:\w+ ){0,2}(?:plant(?:e|es|ent|ait|er)|bugu?\w*|beugu\w*|freez\w*"
-        r"|crash\w*)\b",
+        r"|visio)s? (?:(?:toujours|encore|souvent|parfois|aussi|me|nous|a|n'arrete pas de"
+        r"|continue de) ){0,2}(?:plant(?:e|es|ent|ait|er)|bugu?\w*|beugu\w*|freez\w*|crash\w*)\b",
     ),
     "de": (
         _MONEY,

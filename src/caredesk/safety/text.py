@@ -88,9 +88,11 @@ def newest_part(text: str) -> str:
     Works on the text as written (lines are folded only to be recognised), so a long quoted
     thread costs one look at each line."""
     kept: list[str] = []
+    quoted: list[str] = []
     in_forward_header = False
     for line in text.split("\n"):
         if line.lstrip().startswith(">"):
+            quoted.append(line.lstrip().lstrip(">").strip())
             continue
         head = fold(line[:120])
         if _FORWARD.match(head):
@@ -101,8 +103,13 @@ def newest_part(text: str) -> str:
                 continue
             in_forward_header = False
         if _QUOTE_HEADER.match(head) or _SIGNATURE.match(head):
+            if _HEADER_FIELD.match(head) and not any(k.strip() for k in kept):
+                in_forward_header = True  # a mail that opens with its own header: read its text
+                continue
             break
         kept.append(line)
+    if not any(k.strip() for k in kept):
+        return "\n".join(quoted)  # only quoted lines (a pasted transcript): they are the message
     return "\n".join(kept)
 
 
