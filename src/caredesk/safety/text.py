@@ -83,7 +83,9 @@ def fold(text: str) -> str:
 
 
 def newest_part(text: str) -> str:
-    """Keep the newest message of a mail: drop quoted lines, quote headers and signatures.
+    """Keep the newest message of a mail: drop quoted lines, quote headers and signatures. A mail
+    that opens with its own header ("From: ..."), or holds only quoted lines, is read as the
+    message it carries.
 
     Works on the text as written (lines are folded only to be recognised), so a long quoted
     thread costs one look at each line."""
