@@ -335,29 +335,17 @@ EXACT_SETS = [
             lang: {"safety_event": 32, "possible_safety": 12, "none": 36} for lang in ("en", "fr")
         },
     ),
-    ExactSet(
-        "develop17.jsonl",
-        "d17",
-        "develop17",
-        {"safety_event": 30, "possible_safety": 10, "none": 40},
-        0,  # short reports only: plain look-alikes, false alarms resolved, events told by effect
-        kind_minimum=1,
-    ),
-    ExactSet(
-        "develop18.jsonl",
-        "d18",
-        "develop18",
-        {"safety_event": 30, "possible_safety": 10, "none": 40},
-        0,  # short reports only: another patient's data used for care, stays told in a line
-        kind_minimum=1,
-    ),
-    ExactSet(
-        "develop19.jsonl",
-        "d19",
-        "develop19",
-        {"safety_event": 30, "possible_safety": 10, "none": 40},
-        0,  # short reports only: falls told by their consequence, everyday idioms of harm
-        kind_minimum=1,
+    # 80 short reports per language from develop17 on (what each is weighted to: the data README)
+    *(
+        ExactSet(
+            f"develop{n}.jsonl",
+            f"d{n}",
+            f"develop{n}",
+            {"safety_event": 30, "possible_safety": 10, "none": 40},
+            0,
+            kind_minimum=1,
+        )
+        for n in (17, 18, 19)
     ),
     ExactSet(
         "heldout6.jsonl",
