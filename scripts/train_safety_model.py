@@ -50,6 +50,7 @@ TRAINING = (
     "heldout18.jsonl",  # measured once (with the fifteenth model), training data since
     "heldout19.jsonl",  # measured once (with the sixteenth model), training data since
     "heldout20.jsonl",  # measured once (with the seventeenth model), training data since
+    "heldout21.jsonl",  # measured once (with the eighteenth model), training data since
 )
 # Sets read when present: development sets in new voices and more everyday traffic
 # ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
@@ -71,7 +72,7 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout21",)  # the held-out set of record (files heldout21*, split "heldout21"): refused
+NEVER = ("heldout22",)  # the held-out set of record (files heldout22*, split "heldout22"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2

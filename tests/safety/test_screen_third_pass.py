@@ -18,6 +18,10 @@ EVENTS = [
     ("es", "A mi padre le dio un infarto durante la videoconsulta.", "injury"),
     ("de", "Mein Vater hat während der Videosprechstunde einen Herzinfarkt bekommen.", "injury"),
     ("fr", "Mon père a fait un infarctus pendant la téléconsultation.", "injury"),
+    # Sparks from a device are sparks; only a person "que echa chispas" is angry.
+    ("es", "El cargador echaba chispas y olía a quemado cuando lo desenchufé.", "smoke_fire"),
+    # Laughing is an idiom; a fright from a shock is still a shock.
+    ("de", "Das TENS-Gerät hat mir einen Schlag versetzt, ich bin zu Tode erschrocken.", "shock"),
     # A death on a call is not a call that died.
     ("de", "In der Videosprechstunde ist uns die Patientin gestorben, kein Alarm vom Monitor.",
      "death"),
@@ -136,6 +140,13 @@ NOT_HARM = [
     ("en", "No smoke, no smell, no alarm, the fan is just noisy."),
     ("fr", "Pas de fumée, pas d'odeur, pas d'alarme, juste un cliquetis."),
     ("de", "Beim Aufbauen hat sich zum Glück niemand verletzt, nur der Karton ist hin."),
+    # Idioms of tiredness, fright, anger and laughter.
+    ("en", "I am dead on my feet after the night shift, could you call me back tomorrow?"),
+    ("en", "Jumped out of my skin when the reminder chimed in the middle of the film."),
+    ("es", "La gerente está que echa chispas por el retraso del pedido, ¿hay fecha de entrega?"),
+    ("fr", "Mon cœur a fait un bond quand la tablette a sonné pour le rappel du rendez-vous."),
+    ("de", "Der Chatbot hat mich Frau Sensor genannt, ich lach mich tot."),
+    ("de", "Hab mich zu Tode erschrocken, als der Erinnerungston kam, war aber nur der Termin."),
 ]  # fmt: skip
 
 

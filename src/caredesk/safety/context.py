@@ -121,7 +121,10 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
         r"\bdead (?:battery|zone|link|spot|pixel)s?\b",
         r"\bbreathing exercises?\b",
         r"\b(?:laptop|computer|pc|desktop)\w* overheat\w*",
-        r"\b(?:crash|crashes|crashed)\b",
+        # A crash is the software's unless it goes into, onto or against something: "the lift
+        # crashed into the wall" is a collision the model must see.
+        r"\b(?:crash|crashes|crashed|crashing)\b(?! (?:into|onto|against|down|through|over"
+        r"|to the (?:floor|ground))\b)",
         r"\bfall prevention\b",
         r"\bgutted\b",
         r"\bknackered\b",
@@ -136,6 +139,8 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
         r"\btripped the (?:breaker|fuse|switch)",
         r"\bfatal (?:error|exception|crash)\w*",
         r"\bto death\b",
+        r"\bdead on (?:my|his|her|our|their) feet\b",
+        r"\bjump(?:ed|s|ing)? out of (?:my|his|her|our|their) skin\b",
         r"\bdeath by\b",
         r"\bmeltdown\b",
         r"\bpop(?:s|ped)?[- ]up\b",
@@ -166,7 +171,9 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
         r"\b(?:sensor|pump|phone|device|reader|tablet|charger|cable|clip|patch|meter|monitor|box"
         r"|parcel|screen|lid|cover|battery|it|cap|holder|strap|band|mask|tube|tubing|cannula|label"
         r"|sticker|part|piece|knob|button|wheel|adhesive|electrode|pad"
-        r"|lead)s?\b(?: \w+){0,2} (?:fell|fallen|has fallen|had fallen|dropped)\b",
+        r"|lead)s?\b(?: \w+){0,2} (?:fell|fallen|has fallen|had fallen|dropped)\b"
+        r"(?! (?:down |back )?(?:on|onto|into|against) (?:him|her|me|them|his|her|my|their"
+        r"|the (?:patient|resident)'?s)\b)",
         r"\bhypo\w* (?:alarm|alert|warning)s?",
         r"\b(?:alarm|alert|warning)s? for (?:hypo|low)\w*",
         r"\boverdose of \w+",
@@ -432,6 +439,8 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"|estuche)(?:es|s)? (?:de|del) (?:otra persona|alguien mas)\b",
         r"\b(?:tema|asunto|noticia|debate)s? (?:mas |muy )?calientes?\b",
         r"\bno pica,? no quema\b",
+        r"\b(?:esta|estaba|estoy|estan|estamos|estaban) que (?:echa|echaba|echo|echan|echamos"
+        r"|echaban) chispas\b",
         r"\bcasi (?:me|le|nos|les) (?:da|dio|daba|dan|va a dar) (?:un )?(?:infarto|patatus"
         r"|soponcio|ataque)\b",
         r"\bfire up\b",
@@ -443,6 +452,7 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
     "fr": (
         _MONEY,
         r"\btout feu,? tout flamme\b",
+        r"\b(?:mon|son|notre|leur) coeur a fait un bond\b",
         r"\bpas de fumee,? pas d'odeur,? pas d'alarme\b",
         r"\b(?:choc|coup|bosse)s? (?:sur|a) (?:le|la|l') ?(?:boitier|carton|colis|coque|ecran)",
         r"\b(?:carton|colis|boite|emballage)s? (?:\w+ ){0,3}(?:ecrase|abime|cabosse)\w*",
@@ -463,6 +473,8 @@ _THIRD_PASS_NOT_HARM: dict[str, tuple[str, ...]] = {
         r"|durch))|\bgeschockt (?:ueber|von (?:der|den|dem) (?:rechnung|preis\w*|kosten"
         r"|gebuehr\w*))",
         r"\bkein rauch,? kein geruch,? kein alarm\b",
+        r"\blach(?:e|t|te|en)? mich (?:tot|schief|kaputt|krumm)\b",
+        r"\bzu tode (?:erschrocken|gelangweilt|geaergert|geschaemt)\b",
         r"\b(?:fast|beinahe|beinah) (?:einen )?herzinfarkt (?:bekommen|gekriegt|gehabt|kriegen)\b"
         r"|\bfast (?:der|den) schlag getroffen\b",
         r"\b(?:delle|dellen|beule|beulen) (?:im|in der|am) (?:gehaeuse|karton|paket|deckel)",

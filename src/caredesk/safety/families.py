@@ -22,7 +22,15 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r"(?:arm|hand|finger|fingers|leg|foot|toe|skin|neck|head)\b"
             r"|\bbroken (?:arm|wrist|hip|leg|ankle|nose|rib|ribs|finger|toe|bone|tooth|jaw)\b"
             r"|\b(?:painful|pain in|in pain|agony|ouch)\b|\bstitch(?:es|ed)\b|\bconcussion\b"
-            r"|\bswelling\b",
+            r"|\bswelling\b"
+            # something that came down on, or struck, a part of a person
+            r"|\b(?:fell|dropped|crashed|came|landed|slammed|swung|banged|smashed)(?: down| back)?"
+            r" (?:on|onto|into|against) (?:his|her|my|their|the patient'?s|the resident'?s)"
+            r" (?:\w+ )?(?:arm|hand|finger|fingers|wrist|leg|foot|feet|toe|toes|knee|shin|ankle"
+            r"|head|face|chest|back|hip|shoulder)\b|\b(?:hit|struck|whacked|clipped) (?:him|her|me"
+            r"|them)? ?(?:on |in )?(?:his|her|my|their|the patient'?s|the resident'?s) (?:\w+ )?"
+            r"(?:arm|hand|finger|fingers|wrist|leg|foot|feet|toe|toes|knee|shin|ankle|head|face"
+            r"|chest|back|hip|shoulder)\b",
             False,
         ),
         ("burn", r"\bburn\w*|\bblister\w*|\bscald\w*|\bscorch\w*|\bsinge\w*|\bseared\b", False),

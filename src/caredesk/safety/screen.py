@@ -70,15 +70,15 @@ _NO_DEVICE_PROBLEM = "A24"
 # The learned model decides whether a text is flagged; the word lists say what it is about.
 # The model reads the word lists' finding as features, so it has learnt from the labelled
 # reports how far to trust them. A text flags from 0.3, whether or not the word lists name an
-# event in it: on the nineteen earlier held-out files, each scored by a model that never saw its
-# writer, that flags 99.7 % of the harm at 4.25 % false alarms (bench/safety_model.py, leave one
+# event in it: on the twenty earlier held-out files, each scored by a model that never saw its
+# writer, that flags 99.8 % of the harm at 4.26 % false alarms (bench/safety_model.py, leave one
 # writer out): of the thresholds whose false alarms there stay under 4.5 %, the pair that flags
 # the most harm. The two stay apart so they can be set apart (a short report, "it caught fire an
 # hour ago", has few words for the model).
 MODEL_THRESHOLD = 0.3
 EVENT_THRESHOLD = 0.3
-# Fewer words than this ("Hi", "Hello?", "One more thing") give the model nothing to read, and
-# its score there is its prior, not evidence: such a text is flagged only by the word lists.
+# Fewer words than this ("Hi", "Hello?", "One more thing", "Il a chuté.") give the model nothing
+# to read, and its score there is its prior, not evidence: the word lists alone decide them.
 MIN_WORDS_FOR_MODEL = 4
 _WORDS = re.compile(r"\w+")
 
@@ -107,8 +107,8 @@ def screen(text: str, *, lang: str | None = None) -> Finding:
     an event in it): a safety event when they do, possible otherwise, with the word lists' kinds
     and IMDRF codes."""
     found = listed(text, lang=lang)
-    if found.outcome == "none" and len(_WORDS.findall(newest_part(text))) < MIN_WORDS_FOR_MODEL:
-        return Finding("none", (), (), found.language, (), 0.0)
+    if len(_WORDS.findall(newest_part(text))) < MIN_WORDS_FOR_MODEL:
+        return found
     probability = model.score(text, found.language, findings(found.outcome, found.kinds))
     reason = f"model: {probability:.2f}"
     threshold = EVENT_THRESHOLD if found.outcome == EVENT else MODEL_THRESHOLD

@@ -1,0 +1,30 @@
+"""A device that strikes a person is an injury; a crash of the software is not."""
+
+import pytest
+
+from caredesk.safety.screen import screen
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The patient lift crashed into the wall and hit her leg.",
+        "The hoist crashed down onto his foot.",
+        "The monitor fell onto her foot when the stand tipped.",
+        "The wheelchair crashed into the door and he cut his hand.",
+    ],
+)
+def test_a_device_that_strikes_a_person_is_flagged(text):
+    assert screen(text, lang="en").flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The app crashed again after the update.",
+        "The portal keeps crashing when I open my results.",
+        "The sensor fell off in the shower, can you send a new patch?",
+    ],
+)
+def test_a_crash_of_the_software_or_a_part_that_came_off_is_not(text):
+    assert screen(text, lang="en").outcome == "none"
