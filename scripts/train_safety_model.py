@@ -51,6 +51,7 @@ TRAINING = (
     "heldout19.jsonl",  # measured once (with the sixteenth model), training data since
     "heldout20.jsonl",  # measured once (with the seventeenth model), training data since
     "heldout21.jsonl",  # measured once (with the eighteenth model), training data since
+    "heldout22.jsonl",  # measured once (with the nineteenth model), training data since
 )
 # Sets read when present: development sets in new voices and more everyday traffic
 # ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
@@ -72,7 +73,7 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout22",)  # the held-out set of record (files heldout22*, split "heldout22"): refused
+NEVER = ("heldout23",)  # the held-out set of record (files heldout23*, split "heldout23"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2

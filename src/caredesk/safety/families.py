@@ -278,7 +278,10 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r"|\b(?:lo|la|le|los|las) ingres(?:aron|o)\b|\bingres(?:o|aron) en (?:el hospital"
             r"|urgencias"
             r"|la uci|planta)"
-            r"|\b(?:112|061|911)\b|\bparamedic\w*|\bsamur\b",
+            r"|\b(?:112|061|911)\b|\bparamedic\w*|\bsamur\b"
+            # back from a stay ("desde que salí del hospital"); "dar de alta" is also to register
+            r"|\b(?:sali|salio|salimos|salieron|volvi|volvio|regrese|regreso) (?:\w+ )?del"
+            r" hospital\b",
             False,
         ),
         (
@@ -355,7 +358,8 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         (
             "burn",
             r"\bbrul(?:e|ee|es|ees|ure|ures|ant|ante|ait|aient|er|e|a)\b|\bs'est brule\w*"
-            r"|\bcloque\w*|\bebouillant\w*|\broussi\b|\bampoules? (?:sur|a|au|sous)\b",
+            r"|\bcloque\w*|\bebouillant\w*|\brouss(?:i|ie|is|ies|it)\b"
+            r"|\bampoules? (?:sur|a|au|sous)\b",
             False,
         ),
         (
