@@ -375,7 +375,11 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             "fall",
             r"\btomb(?:e|ee|es|ees|er|ait|aient|a|ent|ant|era)\b|\bchut(?:e|es|er|ait|ant)\b"
             r"|\b(?:a|ont|avait|est|suis|s'est) glisse\w*|\bglisse\w* (?:de|du|hors|sur le sol"
-            r"|par terre)|\btrebuch\w*|\bpar terre\b|\bau sol\b|\baffaiss\w*|\beffondr\w*",
+            r"|par terre)|\btrebuch\w*|\bpar terre\b|\bau sol\b|\baffaiss\w*|\beffondr\w*"
+            # everyday and slang falls: "s'est cassé la figure", "pris une gamelle"
+            r"|\bcass\w* la (?:figure|gueule|binette)\b|\bs'est (?:ramasse|vautre|etale|affale)\w*"
+            r"|\b(?:pris|prend|prendre|prit|ramasse) (?:une |un )?(?:gamelle|gadin|boite|buche)\b"
+            r"|\bdegringol\w*|\bvaldingu\w*",
             False,
         ),
         (
@@ -425,7 +429,10 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r"|passe\w*|nuit\w*|sorti\w*|aller|alle\w*|va) (?:\w+ )?(?:a l'|de l')hopital\b"
             r"|\bhospitalis\w*|\burgences\b|\bsamu\b|\bpompiers\b|\bambulance\w*"
             r"|\breanimation\b|\bsoins intensifs\b|\b(?:112|911)\b|\b(?:appele\w*|fait|faire"
-            r"|compose\w*) le 15\b",
+            r"|compose\w*) le 15\b|\b(?:le|au|du) 15 est (?:venu|arrive|passe)\b"
+            r"|\b(?:aux|les|des) urg\b|\bhosto\b|\b(?:au|du|le) chuv?\b|\b(?:le|au) 144\b"
+            r"|\b(?:passe|passee|garde|gardee|reste|restee|mis|mise|nuit) (?:\w+ ){0,2}(?:en|sous)"
+            r" observation\b",
             False,
         ),
         (
@@ -501,6 +508,7 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r"|\beingeklemmt\w* (?:\w+ )?(?:arm|hand|finger|bein|fuss)|\bschmerz(?:en|t|te|ten"
             r"|haft\w*)?\b|\w+schmerz(?:en)?\b|\btut (?:\w+ )?weh\b"
             r"|\bweh ?getan\b|geschwollen\w*|schwellung\w*|\bgenaeht\b|\bgeroetet\w*"
+            r"|\b\d+ stiche\b|\bmit \w+ stichen\b|\bgeklammert\b"
             r"|\bhaut (?:ist |war )?(?:\w+ )?rot\b",
             False,
         ),
@@ -523,7 +531,10 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
         (
             "fall",
             r"\bgestuerzt\b|\bstuerz\w*|\b\w*(?<!ab)(?<!kurs)(?<!preis)(?<!system)sturz\b"
-            r"|\bstuerze\b|hingefallen|umgefallen"
+            r"|\bstuerze\b|hingefallen|umgefallen|hingeflogen|hingeknallt|hingeschlagen"
+            r"|\bhat (?:ihn|sie) (?:\w+ ){0,3}hin(?:ge)?(?:hauen|haut|gehauen|geschmissen)\b"
+            r"|\b(?:ist|sind|war) (?:\w+ ){0,2}aus dem \w*(?:bett|stuhl|rollstuhl|lifter|sessel)"
+            r" (?:\w+ )?(?:gekippt|gerutscht|gekullert|gepurzelt)\b"
             r"|rausgefallen|herausgefallen|\bgefallen\b|ausgerutscht|gestolpert"
             r"|\b(?:auf den|am|auf dem) boden\b|zusammengesackt|\b(?:er|sie|patient\w*|mutter"
             r"|vater)\b[^.]{0,30}zusammengebrochen",
@@ -575,7 +586,13 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r"|krankenhaus(?:aufenthalt|aufnahme|einweisung)\w*|notaufnahme\w*|notarzt\w*"
             r"|rettungswagen\w*|\brtw\b|\bnotruf(?:e|s)?\b"
             r"|\b112\b|rettungsdienst\w*|intensivstation\w*|\bstationaer\b|eingeliefert"
-            r"|\bsanitaeter\w*|\bklinik (?:eingewiesen|gebracht|gekommen)",
+            r"|\bsanitaeter\w*|\bklinik (?:eingewiesen|gebracht|gekommen)"
+            # Austrian and Swiss: "ins Spital", "die Rettung", "144"
+            r"|\b(?:im|ins|aus dem|vom) spital\b|\bspitalaufenthalt\w*|\bsanka\b"
+            r"|\b(?:die|den) 144\b|\b144 (?:gerufen|angerufen|gewaehlt|alarmiert)\b"
+            r"|\b(?:auf den|in den) notfall\b"
+            r"|\b(?:die|der|mit der|mit) rettung (?:war|kam|ist|hat|holen|gerufen|geholt|musste)\b"
+            r"|\brettung (?:gerufen|geholt|alarmiert)",
             False,
         ),
         (
