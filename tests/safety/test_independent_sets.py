@@ -335,7 +335,8 @@ EXACT_SETS = [
             lang: {"safety_event": 32, "possible_safety": 12, "none": 36} for lang in ("en", "fr")
         },
     ),
-    # 80 short reports per language from develop17 on (what each is weighted to: the data README)
+    # 80 short reports per language from develop17 on (what each is weighted to: the data README);
+    # from develop20, weighted to plain look-alikes, some languages' events name 17 of the 18 kinds
     *(
         ExactSet(
             f"develop{n}.jsonl",
@@ -343,21 +344,9 @@ EXACT_SETS = [
             f"develop{n}",
             {"safety_event": 30, "possible_safety": 10, "none": 40},
             0,
-            kind_minimum=1,
+            kind_minimum=1 if n < 20 else 0,
         )
-        for n in (17, 18, 19)
-    ),
-    # weighted to plain look-alikes: in some languages their events name 17 of the 18 kinds
-    *(
-        ExactSet(
-            f"develop{n}.jsonl",
-            f"d{n}",
-            f"develop{n}",
-            {"safety_event": 30, "possible_safety": 10, "none": 40},
-            0,
-            kind_minimum=0,
-        )
-        for n in (20, 21, 22)
+        for n in range(17, 23)
     ),
     ExactSet(
         "heldout6.jsonl",

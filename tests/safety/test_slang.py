@@ -15,6 +15,10 @@ from caredesk.safety.screen import listed, screen
         ("de", "Oma ist aus dem Bett hingeflogen, die Rettung hat sie mitgenommen.", {"fall"}),
         ("de", "Hat ihn beim Umsetzen hingehauen, jetzt liegt er im Spital.", {"fall", "hospital"}),
         ("de", "Wir mussten heute Nacht den Sanka rufen.", {"hospital"}),
+        ("fr", "Elle est partie en avant en se levant, le nez en sang.", {"fall", "injury"}),
+        ("fr", "Il a raté la marche du lit médicalisé, cheville enflée.", {"fall", "injury"}),
+        ("fr", "Il a perdu l'équilibre au lève-personne, bosse à la tête.", {"fall", "injury"}),
+        ("fr", "Elle s'est pris les pieds dans le tuyau, genou écorché.", {"fall", "injury"}),
         ("de", "Er ist aus dem Pflegebett gekippt, auf den Notfall, 3 Stiche.", {"fall", "injury"}),
     ],
 )
@@ -32,6 +36,8 @@ def test_slang_falls_and_stays_are_found_and_flagged(lang, text, kinds):
         ("de", "Das Angebot hat mich echt hingehauen, so günstig!"),
         ("de", "Bestellnummer 144-22 fehlt noch in der Lieferung."),
         ("de", "Im Notfall rufe ich dann die Hotline an, oder?"),
+        ("fr", "Le projet est parti en avant toute, merci pour la démo."),
+        ("fr", "Je suis parti en avance pour le rendez-vous, la visio a bien marché."),
     ],
 )
 def test_look_alikes_of_slang_falls_and_stays_are_not_found(lang, text):

@@ -352,7 +352,11 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             r"|\bcoince\w* (?:le |la |les |son |sa |ses )?(?:bras|main|doigt|doigts|jambe|pied|cou"
             r"|tete)|\bdouleur\w*|\b(?:s'est|se sont|m'a|lui a|me suis|s'etait) fait mal"
             r"|\bfait (?:tres )?mal\b|\bpeau (?:\w+ ){0,3}rouge\w*|\brougi\w*|\bcontusion\w*"
-            r"|\bgonfle\w*|\bpoints de suture",
+            r"|\bgonfle\w*|\bpoints de suture"
+            # everyday wording: "le nez en sang", "tordu la cheville", "une bosse à la tête"
+            r"|\ben sang\b|\btordu\w* (?:la |le |les |son |sa )?(?:cheville|poignet|genou|pied"
+            r"|cou|dos)|\bbosse (?:a|sur) (?:la |le |l')?(?:tete|front|crane)|\becorch\w*"
+            r"|\begratign\w*|\bbleus? (?:a|au|aux|sur|partout)\b|\benfl(?:e|ee|es|ees|ure)\b",
             False,
         ),
         (
@@ -379,7 +383,10 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
             # everyday and slang falls: "s'est cassé la figure", "pris une gamelle"
             r"|\bcass\w* la (?:figure|gueule|binette)\b|\bs'est (?:ramasse|vautre|etale|affale)\w*"
             r"|\b(?:pris|prend|prendre|prit|ramasse) (?:une |un )?(?:gamelle|gadin|boite|buche)\b"
-            r"|\bdegringol\w*|\bvaldingu\w*",
+            r"|\bdegringol\w*|\bvaldingu\w*"
+            r"|\bperdu (?:l'|son )equilibre\b|\b(?:rate|loupe|manque) (?:une|la|sa) marche\b"
+            r"|\bpris les pieds dans\b"
+            r"|\bpart(?:i|ie|ir) en (?:arriere|avant)\b(?! (?:toute|sur|dans))",
             False,
         ),
         (
