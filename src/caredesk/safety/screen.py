@@ -71,7 +71,7 @@ _NO_DEVICE_PROBLEM = "A24"
 # The model reads the word lists' finding as features, so it has learnt from the labelled
 # reports how far to trust them. A text flags from 0.3, whether or not the word lists name an
 # event in it: on the twenty-two earlier held-out files, each scored by a model that never saw
-# its writer, that flags 99.7 % of the harm at 3.8 % false alarms (bench/safety_model.py, leave
+# its writer, that flags 99.7 % of the harm at 4.0 % false alarms (bench/safety_model.py, leave
 # one writer out): of the thresholds whose false alarms there stay under 4.5 %, the pair that
 # flags the most harm. The two stay apart so they can be set apart (a short report, "it caught
 # fire an hour ago", has few words for the model).
@@ -105,7 +105,7 @@ def screen(text: str, *, lang: str | None = None) -> Finding:
     The word lists run first; the model scores the text with their finding among its features.
     From `MODEL_THRESHOLD` the text is flagged (from `EVENT_THRESHOLD` when the word lists name
     an event in it): a safety event when they do, possible otherwise, with the word lists' kinds
-    and IMDRF codes."""
+    and IMDRF codes. A newest message under `MIN_WORDS_FOR_MODEL` words is the word lists' alone."""
     found = listed(text, lang=lang)
     if len(_WORDS.findall(newest_part(text))) < MIN_WORDS_FOR_MODEL:
         return found
