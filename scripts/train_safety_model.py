@@ -53,6 +53,7 @@ TRAINING = (
     "heldout21.jsonl",  # measured once (with the eighteenth model), training data since
     "heldout22.jsonl",  # measured once (with the nineteenth model), training data since
     "heldout23.jsonl",  # measured once (with the twentieth model), training data since
+    "heldout24.jsonl",  # measured once (with the twenty-first model), training data since
 )
 # Sets read when present: development sets in new voices and more everyday traffic
 # ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
@@ -74,7 +75,7 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout24",)  # the held-out set of record (files heldout24*, split "heldout24"): refused
+NEVER = ("heldout25",)  # the held-out set of record (files heldout25*, split "heldout25"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2

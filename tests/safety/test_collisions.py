@@ -12,6 +12,8 @@ from caredesk.safety.screen import screen
         "The hoist crashed down onto his foot.",
         "The monitor fell onto her foot when the stand tipped.",
         "The wheelchair crashed into the door and he cut his hand.",
+        "The bed rail gave way and she hit her head against the wall.",
+        "I slipped off the step and hit my head against the wall, there is a lump.",
     ],
 )
 def test_a_device_that_strikes_a_person_is_flagged(text):
@@ -24,6 +26,8 @@ def test_a_device_that_strikes_a_person_is_flagged(text):
         "The app crashed again after the update.",
         "The portal keeps crashing when I open my results.",
         "The sensor fell off in the shower, can you send a new patch?",
+        "Third call about the same invoice, it's like banging my head against a brick wall.",
+        "I could hit my head against the wall, the portal logged me out again.",
     ],
 )
 def test_a_crash_of_the_software_or_a_part_that_came_off_is_not(text):

@@ -141,6 +141,10 @@ NOT_HARM: dict[str, tuple[re.Pattern[str], ...]] = {
         r"\bto death\b",
         r"\bdead on (?:my|his|her|our|their) feet\b",
         r"\bjump(?:ed|s|ing)? out of (?:my|his|her|our|their) skin\b",
+        # frustration: "like banging my head against a brick wall", "I could hit my head ..."
+        r"\b(?:like|could|want to|wanna) (?:\w+ )?(?:hit|hitting|bang|banging|bash|bashing) "
+        r"(?:my|our) heads? against (?:a|the) (?:brick )?wall\b",
+        r"\bbanging (?:my|our) heads? against (?:a|the) brick wall\b",
         r"\bdeath by\b",
         r"\bmeltdown\b",
         r"\bpop(?:s|ped)?[- ]up\b",
