@@ -54,6 +54,7 @@ TRAINING = (
     "heldout22.jsonl",  # measured once (with the nineteenth model), training data since
     "heldout23.jsonl",  # measured once (with the twentieth model), training data since
     "heldout24.jsonl",  # measured once (with the twenty-first model), training data since
+    "heldout25.jsonl",  # measured once (with the twenty-second model), training data since
 )
 # Sets read when present: development sets in new voices and more everyday traffic
 # ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
@@ -75,7 +76,7 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout25",)  # the held-out set of record (files heldout25*, split "heldout25"): refused
+NEVER = ("heldout26",)  # the held-out set of record (files heldout26*, split "heldout26"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2
