@@ -12,9 +12,16 @@ import pytest
 from tests.safety.labelled import HELDOUT26, LANGS, measure
 
 
-@pytest.mark.skipif(
-    not HELDOUT26.exists(),
-    reason="the next held-out set enters the repository only after the model it measures",
+# Measured once, on 2026-12-08, with the model and thresholds of commit 45e1de2 committed before
+# the set entered the repository: recall 100 % (events 204 of 204, possible 68 of 68), false
+# alarms 8.5 % (en 100/6.8, es 100/11.4, fr 100/6.8, de 100/9.1). The bar is not met yet: every
+# harm report was caught, but 15 of 176 plain reports were flagged (at most eight meet it). This
+# stays a strict expected failure until it is, so a screen that meets it turns the test red on
+# purpose.
+@pytest.mark.xfail(
+    strict=True,
+    reason="held-out bar not met: recall 100 %, false alarms 8.5 % on heldout26 "
+    "(docs/benchmarks.md, Safety screen)",
 )
 def test_heldout_recall_is_complete_and_false_alarms_stay_under_five_percent():
     figures = measure(None, HELDOUT26)
