@@ -55,6 +55,7 @@ TRAINING = (
     "heldout23.jsonl",  # measured once (with the twentieth model), training data since
     "heldout24.jsonl",  # measured once (with the twenty-first model), training data since
     "heldout25.jsonl",  # measured once (with the twenty-second model), training data since
+    "heldout26.jsonl",  # measured once (with the twenty-third model), training data since
 )
 # Sets read when present: development sets in new voices and more everyday traffic
 # ("develop2-a.jsonl", "develop3.jsonl", "everyday2.jsonl", ...). A held-out set is never named
@@ -76,7 +77,7 @@ SENTENCES = (
     ("tests.safety.test_screen_third_pass", "NOT_HARM", False),
     ("tests.safety.test_screen_third_pass", "SOMEONE_ELSES_THINGS", False),
 )
-NEVER = ("heldout26",)  # the held-out set of record (files heldout26*, split "heldout26"): refused
+NEVER = ("heldout27",)  # the held-out set of record (files heldout27*, split "heldout27"): refused
 MODEL = ROOT / "src" / "caredesk" / "safety" / "model.json.gz"
 C = 16.0
 MIN_DF = 2

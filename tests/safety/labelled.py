@@ -18,7 +18,7 @@ HELDOUT7 = Path(__file__).parent / "data" / "heldout7.jsonl"  # measured once; t
 HELDOUT8 = Path(__file__).parent / "data" / "heldout8.jsonl"  # measured once; training data since
 HELDOUT9 = Path(__file__).parent / "data" / "heldout9.jsonl"  # measured once; training data since
 HELDOUT10 = Path(__file__).parent / "data" / "heldout10.jsonl"  # measured once; training data since
-HELDOUT26 = Path(__file__).parent / "data" / "heldout26.jsonl"  # measured only, never trained on
+HELDOUT27 = Path(__file__).parent / "data" / "heldout27.jsonl"  # measured only, never trained on
 LANGS = ("en", "es", "fr", "de")
 
 

@@ -70,7 +70,7 @@ _NO_DEVICE_PROBLEM = "A24"
 # The learned model decides whether a text is flagged; the word lists say what it is about.
 # The model reads the word lists' finding as features, so it has learnt from the labelled
 # reports how far to trust them. A text flags from 0.3, whether or not the word lists name an
-# event in it: on the twenty-four earlier held-out files, each scored by a model that never saw
+# event in it: on the twenty-five earlier held-out files, each scored by a model that never saw
 # its writer, that flags 99.7 % of the harm at 4.0 % false alarms (bench/safety_model.py, leave
 # one writer out): of the thresholds whose false alarms there stay under 4.5 %, the pair that
 # flags the most harm. The two stay apart so they can be set apart (a short report, "it caught
