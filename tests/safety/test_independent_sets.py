@@ -398,7 +398,10 @@ EXACT_SETS = [
     ),
     # one English kind is named by a single safety event
     ExactSet("heldout22.jsonl", "h22", "heldout22", HELDOUT_MIX, 12, kind_minimum=1),
-    *(ExactSet(f"heldout{n}.jsonl", f"h{n}", f"heldout{n}", HELDOUT_MIX, 12) for n in (23, 24, 25, 26, 27)),
+    *(
+        ExactSet(f"heldout{n}.jsonl", f"h{n}", f"heldout{n}", HELDOUT_MIX, 12)
+        for n in (23, 24, 25, 26, 27)
+    ),
 ]
 
 
